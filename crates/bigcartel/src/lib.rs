@@ -1,0 +1,4 @@
+//! Big Cartel API client.
+#![forbid(unsafe_code)]
+
+pub mod webhook;
