@@ -228,17 +228,29 @@ mod tests {
         assert_eq!(verify(&k, b, Some("")), Err(VerifyError::Empty));
         assert_eq!(verify(&k, b, Some(" ")), Err(VerifyError::WhitespacePadded));
         let padded = format!("{RFC4231_1}\n");
-        assert_eq!(verify(&k, b, Some(&padded)), Err(VerifyError::WhitespacePadded));
+        assert_eq!(
+            verify(&k, b, Some(&padded)),
+            Err(VerifyError::WhitespacePadded)
+        );
         assert_eq!(
             verify(&k, b, Some(&RFC4231_1[..63])),
             Err(VerifyError::WrongLength { len: 63 })
         );
         let mut bad = RFC4231_1.to_owned();
         bad.replace_range(10..11, "g");
-        assert_eq!(verify(&k, b, Some(&bad)), Err(VerifyError::NonHex { index: 10 }));
+        assert_eq!(
+            verify(&k, b, Some(&bad)),
+            Err(VerifyError::NonHex { index: 10 })
+        );
         bad.replace_range(5..6, " ");
-        assert_eq!(verify(&k, b, Some(&bad)), Err(VerifyError::NonHex { index: 5 }));
-        assert_eq!(verify(b"", b, Some(RFC4231_1)), Err(VerifyError::EmptySecret));
+        assert_eq!(
+            verify(&k, b, Some(&bad)),
+            Err(VerifyError::NonHex { index: 5 })
+        );
+        assert_eq!(
+            verify(b"", b, Some(RFC4231_1)),
+            Err(VerifyError::EmptySecret)
+        );
         assert_eq!(verify(b"x", b, Some(RFC4231_1)), Err(VerifyError::Mismatch));
     }
 
@@ -253,7 +265,10 @@ mod tests {
         );
         // Unicode whitespace padding.
         let s = format!("\u{a0}{RFC4231_1}");
-        assert_eq!(verify(b"k", b"", Some(&s)), Err(VerifyError::WhitespacePadded));
+        assert_eq!(
+            verify(b"k", b"", Some(&s)),
+            Err(VerifyError::WhitespacePadded)
+        );
     }
 
     #[test]
