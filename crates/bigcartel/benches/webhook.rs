@@ -1,0 +1,2 @@
+//! Webhook verification benchmark (being written).
+fn main() {}
