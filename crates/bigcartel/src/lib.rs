@@ -1,4 +1,79 @@
-//! Big Cartel API client.
+//! # bigcartel
+//!
+//! A client for the [Big Cartel API](https://developers.bigcartel.com/api/v1), generated from
+//! `spec/bigcartel.v1.yaml` and wrapped so that you work with resolved models: a
+//! [`models::Product`] carries its options, categories, artists, shipping options and images; an
+//! [`models::Order`] its line items, country and currency. Money stays an exact decimal string.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), bigcartel::Error> {
+//! use bigcartel::{Client, ListProductsParams, PageOptions};
+//! use futures::TryStreamExt;
+//!
+//! let client = Client::builder("MyApp (me@example.com)").bearer("ACCESS-TOKEN").build()?;
+//! let product = client.get_product("123").await?;
+//! for option in &product.options {
+//!     println!("{:?} {:?}", option.name, option.price);
+//! }
+//! // Every order, 4 pages at a time, in constant memory.
+//! let opts = PageOptions { concurrency: 4, ..Default::default() };
+//! let orders: Vec<_> = client.list_orders_stream(Default::default(), opts).try_collect().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Without the default `client` feature the crate is only models, JSON:API decoding and webhook
+//! verification: no HTTP stack, small enough for edge runtimes.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
+pub mod error;
+pub mod image;
+pub mod jsonapi;
+pub mod lenient;
+pub mod money;
+pub mod retry;
+mod secret;
 pub mod webhook;
+
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+mod generated_models;
+
+/// Resolved models, generated from the spec's resources.
+pub mod models {
+    pub use crate::generated_models::*;
+}
+
+pub use error::{ApiError, ApiErrorKind, Error, Operation, TransportKind};
+pub use jsonapi::{DecodeError, Page};
+pub use retry::RetryPolicy;
+pub use secret::Secret;
+
+#[cfg(feature = "client")]
+mod client;
+#[cfg(feature = "client")]
+#[allow(missing_docs, unused, clippy::all, clippy::pedantic)]
+mod generated_raw;
+#[cfg(feature = "client")]
+#[allow(clippy::all)]
+mod generated_operations;
+#[cfg(feature = "client")]
+pub mod oauth;
+#[cfg(feature = "client")]
+pub mod pagination;
+#[cfg(feature = "client")]
+mod transport;
+
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+#[cfg(feature = "client")]
+pub use generated_operations::*;
+#[cfg(feature = "client")]
+pub use pagination::PageOptions;
+#[cfg(feature = "client")]
+pub use transport::{Auth, TransportStats};
+
+/// The generated wire-level client (progenitor): one builder per operation, raw bodies.
+#[cfg(feature = "client")]
+pub mod raw {
+    pub use crate::generated_raw::*;
+}

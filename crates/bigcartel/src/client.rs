@@ -1,0 +1,371 @@
+//! The client: construction, account discovery, and turning raw responses into models or errors.
+
+use crate::error::{ApiError, ApiErrorKind, Error, Operation, TransportKind};
+use crate::generated_raw::Client as RawClient;
+use crate::jsonapi::{self, Model, Page};
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
+use crate::transport::{Auth, Transport, TransportStats};
+use futures::StreamExt;
+use progenitor_client::{ByteStream, ResponseValue};
+use reqwest::header::HeaderValue;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// The API's address.
+pub const DEFAULT_BASE_URL: &str = "https://api.bigcartel.com";
+
+/// A Big Cartel API client. Cheap to share: wrap it in an `Arc` or borrow it.
+///
+/// Every operation of the spec is a method returning resolved models (see [`crate::models`]);
+/// list operations return a [`Page`], and paginated lists also have a `_stream` method that
+/// yields every item.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), bigcartel::Error> {
+/// use bigcartel::{Client, ListOrdersParams};
+/// let client = Client::builder("MyApp (https://myapp.example)").bearer("ACCESS-TOKEN").build()?;
+/// let page = client
+///     .list_orders(&ListOrdersParams { filter_shipping_status: Some("unshipped".into()), ..Default::default() })
+///     .await?;
+/// for order in page.items {
+///     println!("{} {:?}", order.id, order.total);
+/// }
+/// # Ok(()) }
+/// ```
+pub struct Client {
+    raw: RawClient,
+    account_id: OnceLock<String>,
+    stats: Arc<TransportStats>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use progenitor_client::ClientInfo;
+        f.debug_struct("Client")
+            .field("base_url", &self.raw.baseurl())
+            .field("auth", &self.raw.inner().auth)
+            .field("account_id", &self.account_id.get())
+            .finish()
+    }
+}
+
+/// Builds a [`Client`]. The User-Agent is required up front because the API answers 400 without it.
+///
+/// ```
+/// let client = bigcartel::Client::builder("MyApp (me@example.com)")
+///     .basic("mystore", "store-password")
+///     .account_id("12345")
+///     .build()
+///     .unwrap();
+/// assert!(format!("{client:?}").contains("[redacted]"));
+/// assert!(!format!("{client:?}").contains("store-password"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    user_agent: String,
+    auth: Auth,
+    account_id: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl Client {
+    /// Starts building a client; `user_agent` names your application and a contact URL or email.
+    pub fn builder(user_agent: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            base_url: DEFAULT_BASE_URL.into(),
+            user_agent: user_agent.into(),
+            auth: Auth::None,
+            account_id: None,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// The generated wire-level client: one builder per operation, raw response bodies.
+    pub fn raw(&self) -> &RawClient {
+        &self.raw
+    }
+
+    /// Requests sent and retries performed so far by this client.
+    pub fn stats(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.stats.attempts.load(Relaxed), self.stats.retries.load(Relaxed))
+    }
+
+    /// The account id: the configured one, or the first account `GET /v1/accounts` lists (looked up
+    /// once, then remembered).
+    pub async fn account_id(&self) -> Result<String, Error> {
+        if let Some(id) = self.account_id.get() {
+            return Ok(id.clone());
+        }
+        let page = self.list_accounts().await?;
+        let account = page.items.into_iter().next().ok_or_else(|| {
+            Error::Config("these credentials give access to no account; pass an account id".into())
+        })?;
+        Ok(self.account_id.get_or_init(|| account.id).clone())
+    }
+
+    pub(crate) async fn finish_one<T: Model>(
+        &self,
+        op: &Operation,
+        result: Result<ResponseValue<ByteStream>, progenitor_client::Error<ByteStream>>,
+    ) -> Result<T, Error> {
+        let (status, body) = self.success_body(op, result).await?;
+        jsonapi::decode_one(&body).map_err(|source| Error::Decode { operation: *op, status, source })
+    }
+
+    pub(crate) async fn finish_page<T: Model>(
+        &self,
+        op: &Operation,
+        result: Result<ResponseValue<ByteStream>, progenitor_client::Error<ByteStream>>,
+    ) -> Result<Page<T>, Error> {
+        let (status, body) = self.success_body(op, result).await?;
+        jsonapi::decode_list(&body).map_err(|source| Error::Decode { operation: *op, status, source })
+    }
+
+    pub(crate) async fn finish_empty(
+        &self,
+        op: &Operation,
+        result: Result<ResponseValue<()>, progenitor_client::Error<ByteStream>>,
+    ) -> Result<(), Error> {
+        match result {
+            Ok(_) => Ok(()),
+            Err(progenitor_client::Error::UnexpectedResponse(r)) if r.status().is_success() => Ok(()),
+            Err(e) => Err(map_error(op, e).await),
+        }
+    }
+
+    async fn success_body(
+        &self,
+        op: &Operation,
+        result: Result<ResponseValue<ByteStream>, progenitor_client::Error<ByteStream>>,
+    ) -> Result<(u16, Vec<u8>), Error> {
+        match result {
+            Ok(rv) => {
+                let status = rv.status().as_u16();
+                Ok((status, collect(op, rv.into_inner_stream()).await?))
+            }
+            // A success status the spec does not list (200 for a 201, say): decode it anyway.
+            Err(progenitor_client::Error::UnexpectedResponse(r)) if r.status().is_success() => {
+                let status = r.status().as_u16();
+                let body = r.bytes().await.map_err(|e| transport(op, &e))?;
+                Ok((status, body.to_vec()))
+            }
+            Err(e) => Err(map_error(op, e).await),
+        }
+    }
+}
+
+async fn collect(
+    op: &Operation,
+    mut stream: impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin,
+) -> Result<Vec<u8>, Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        body.extend_from_slice(&chunk.map_err(|e| transport(op, &e))?);
+    }
+    Ok(body)
+}
+
+pub(crate) fn transport(op: &Operation, e: &reqwest::Error) -> Error {
+    #[cfg(not(target_arch = "wasm32"))]
+    let kind = if e.is_connect() {
+        TransportKind::Connect
+    } else if e.is_timeout() {
+        TransportKind::Timeout
+    } else if e.is_body() || e.is_decode() {
+        TransportKind::Body
+    } else {
+        TransportKind::Other
+    };
+    #[cfg(target_arch = "wasm32")]
+    let kind = if e.is_timeout() { TransportKind::Timeout } else { TransportKind::Other };
+    // The URL is dropped from the message: it is known from the operation, and never needed.
+    let mut message = String::new();
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        let text = match text.find(" for url (") {
+            Some(i) => text[..i].to_string(),
+            None => text,
+        };
+        if !message.contains(&text) {
+            if !message.is_empty() {
+                message.push_str(": ");
+            }
+            message.push_str(&text);
+        }
+        source = s.source();
+    }
+    Error::Transport { operation: *op, kind, message }
+}
+
+pub(crate) async fn map_error(op: &Operation, e: progenitor_client::Error<ByteStream>) -> Error {
+    use progenitor_client::Error as E;
+    match e {
+        E::ErrorResponse(rv) => {
+            let status = rv.status().as_u16();
+            let retry_after = retry_after(rv.headers());
+            let body = collect(op, rv.into_inner_stream()).await.unwrap_or_default();
+            api_error(op, status, retry_after, &body)
+        }
+        E::UnexpectedResponse(r) => {
+            let status = r.status().as_u16();
+            let retry_after = retry_after(r.headers());
+            let body = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            api_error(op, status, retry_after, &body)
+        }
+        E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => transport(op, &e),
+        E::InvalidRequest(m) => Error::InvalidInput { operation: *op, message: m },
+        E::InvalidResponsePayload(_, e) => Error::Decode {
+            operation: *op,
+            status: 200,
+            source: jsonapi::DecodeError::Shape(e.to_string()),
+        },
+        E::Custom(m) => Error::Transport { operation: *op, kind: TransportKind::Other, message: m },
+    }
+}
+
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::retry::parse_retry_after)
+        .map(|d| d.as_secs())
+}
+
+pub(crate) fn api_error(op: &Operation, status: u16, retry_after: Option<u64>, body: &[u8]) -> Error {
+    let errors = jsonapi::decode_errors(body);
+    let body_excerpt = if errors.is_empty() && !body.is_empty() {
+        let mut s: String = String::from_utf8_lossy(&body[..body.len().min(120)]).into_owned();
+        s.retain(|c| !c.is_control());
+        Some(s)
+    } else {
+        None
+    };
+    Error::Api(ApiError {
+        status,
+        kind: ApiErrorKind::from_status(status),
+        operation: *op,
+        errors,
+        body_excerpt,
+        retry_after,
+    })
+}
+
+impl ClientBuilder {
+    /// The API's base URL (default `https://api.bigcartel.com`). Plain `http` is accepted only for
+    /// loopback addresses (a local mock server), so credentials never cross a network unencrypted.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Authenticate with an OAuth access token.
+    pub fn bearer(mut self, token: impl Into<Secret>) -> Self {
+        self.auth = Auth::Bearer(token.into());
+        self
+    }
+
+    /// Authenticate with HTTP Basic: your store's subdomain and password (personal projects only).
+    pub fn basic(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.auth = Auth::Basic { username: username.into(), password: password.into() };
+        self
+    }
+
+    /// Use this authentication.
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// The account to work on; when absent it is looked up with `GET /v1/accounts`.
+    pub fn account_id(mut self, id: impl Into<String>) -> Self {
+        self.account_id = Some(id.into());
+        self
+    }
+
+    /// The whole-request timeout (default 30 s; native targets only, browsers apply their own).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The connect timeout (default 10 s; native targets only).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How failed requests are retried (see [`RetryPolicy`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Builds the client, checking the configuration.
+    pub fn build(self) -> Result<Client, Error> {
+        check_base_url(&self.base_url)?;
+        let ua = self.user_agent.trim();
+        if ua.is_empty() {
+            return Err(Error::Config(
+                "a User-Agent naming your application and a contact URL or email is required".into(),
+            ));
+        }
+        let user_agent = HeaderValue::from_str(ua)
+            .map_err(|_| Error::Config("the User-Agent contains characters not allowed in a header".into()))?;
+        if matches!(self.auth, Auth::None) {
+            return Err(Error::Config("no credentials: call .bearer(token) or .basic(subdomain, password)".into()));
+        }
+        let http = http_client(self.timeout, self.connect_timeout)?;
+        let stats = Arc::new(TransportStats::default());
+        let transport = Transport { auth: self.auth, user_agent, retry: self.retry, stats: stats.clone() };
+        let raw = RawClient::new_with_client(self.base_url.trim_end_matches('/'), http, transport);
+        let account_id = OnceLock::new();
+        if let Some(id) = self.account_id {
+            let _ = account_id.set(id);
+        }
+        Ok(Client { raw, account_id, stats })
+    }
+}
+
+pub(crate) fn http_client(timeout: Duration, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
+    #[cfg(not(target_arch = "wasm32"))]
+    let builder = reqwest::Client::builder().timeout(timeout).connect_timeout(connect_timeout);
+    #[cfg(target_arch = "wasm32")]
+    let builder = {
+        let _ = (timeout, connect_timeout);
+        reqwest::Client::builder()
+    };
+    builder.build().map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))
+}
+
+/// Accepts `https://` anywhere and `http://` only on loopback.
+pub(crate) fn check_base_url(base: &str) -> Result<(), Error> {
+    let url = url::Url::parse(base).map_err(|e| Error::Config(format!("invalid base URL {base:?}: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config("put credentials in .bearer()/.basic(), not in the base URL".into()));
+    }
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" => {
+            let loopback = match url.host() {
+                Some(url::Host::Domain(d)) => d == "localhost",
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                None => false,
+            };
+            if loopback {
+                Ok(())
+            } else {
+                Err(Error::Config(format!("refusing plain http to {base}: use https (http is allowed for loopback only)")))
+            }
+        }
+        other => Err(Error::Config(format!("unsupported URL scheme {other:?}"))),
+    }
+}

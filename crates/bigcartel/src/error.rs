@@ -1,0 +1,177 @@
+//! The one error type of every client call. It carries what a user needs to act (status, the
+//! JSON:API error details, the operation, method and path) and never a credential.
+
+use crate::jsonapi::{DecodeError, ErrorObject};
+use std::fmt;
+
+/// The operation a request was for, as the spec names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The spec's operationId (`listProducts`).
+    pub id: &'static str,
+    /// The HTTP method (`GET`).
+    pub method: &'static str,
+    /// The spec's path template (`/v1/accounts/{account_id}/products`).
+    pub path: &'static str,
+}
+
+/// What kind of HTTP error status the API answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub enum ApiErrorKind {
+    /// 400: missing or invalid parameters (also: no User-Agent).
+    BadRequest,
+    /// 401: invalid credentials.
+    Unauthorized,
+    /// 402: valid parameters, but the request failed.
+    RequestFailed,
+    /// 404: the item does not exist.
+    NotFound,
+    /// 406: something is wrong with the request, usually missing headers.
+    NotAcceptable,
+    /// 429: too many requests.
+    RateLimited,
+    /// 5xx: something is wrong on Big Cartel's end.
+    Server,
+    /// Any other status.
+    Other,
+}
+
+impl ApiErrorKind {
+    /// The kind of a status code.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            400 => Self::BadRequest,
+            401 => Self::Unauthorized,
+            402 => Self::RequestFailed,
+            404 => Self::NotFound,
+            406 => Self::NotAcceptable,
+            429 => Self::RateLimited,
+            500..=599 => Self::Server,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// An error status from the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status code.
+    pub status: u16,
+    /// What the status means.
+    pub kind: ApiErrorKind,
+    /// The operation (operationId, method, path template).
+    pub operation: Operation,
+    /// The JSON:API error objects, when the body was an error document.
+    pub errors: Vec<ErrorObject>,
+    /// The start of the body when it was not an error document (an HTML 502 page, say).
+    pub body_excerpt: Option<String>,
+    /// `Retry-After`, in seconds, when the API sent one.
+    pub retry_after: Option<u64>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let op = &self.operation;
+        write!(f, "{} {} ({}) failed with {}", op.method, op.path, op.id, self.status)?;
+        match self.errors.first() {
+            Some(e) => {
+                if let Some(t) = &e.title {
+                    write!(f, " {t}")?;
+                }
+                if let Some(d) = &e.detail {
+                    write!(f, ": {d}")?;
+                }
+                if self.errors.len() > 1 {
+                    write!(f, " (and {} more)", self.errors.len() - 1)?;
+                }
+            }
+            None => {
+                if let Some(b) = &self.body_excerpt {
+                    write!(f, "; body starts {b:?}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What went wrong below HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// The connection could not be made (the request never reached the server).
+    Connect,
+    /// The request timed out.
+    Timeout,
+    /// The response body broke off or could not be read.
+    Body,
+    /// Anything else.
+    Other,
+}
+
+/// Every way a client call can fail.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error status.
+    #[error("{0}")]
+    Api(ApiError),
+    /// The API answered with a success status but a body that is not the expected document.
+    #[error("{} {} ({}): could not decode the {status} response: {source}", .operation.method, .operation.path, .operation.id)]
+    Decode {
+        /// The operation.
+        operation: Operation,
+        /// The HTTP status.
+        status: u16,
+        /// Why decoding failed.
+        source: DecodeError,
+    },
+    /// The request failed below HTTP: connection, timeout, broken body.
+    #[error("{} {} ({}): {message}", .operation.method, .operation.path, .operation.id)]
+    Transport {
+        /// The operation.
+        operation: Operation,
+        /// What kind of failure.
+        kind: TransportKind,
+        /// The underlying message (URLs and credentials removed).
+        message: String,
+    },
+    /// An argument could not be sent (empty id list, an invalid value...).
+    #[error("{} ({}): invalid input: {message}", .operation.method, .operation.id)]
+    InvalidInput {
+        /// The operation.
+        operation: Operation,
+        /// What was wrong.
+        message: String,
+    },
+    /// The client was configured wrongly (bad base URL, bad User-Agent, no credentials).
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    pub(crate) fn invalid_input(op: &Operation, message: String) -> Self {
+        Error::InvalidInput { operation: *op, message }
+    }
+
+    /// The HTTP status, when the API answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The operation that failed, when there was one.
+    pub fn operation(&self) -> Option<&Operation> {
+        match self {
+            Error::Api(e) => Some(&e.operation),
+            Error::Decode { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::InvalidInput { operation, .. } => Some(operation),
+            Error::Config(_) => None,
+        }
+    }
+}

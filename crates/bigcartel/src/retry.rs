@@ -1,0 +1,127 @@
+//! Retry policy: which failures are retried, how long to wait, and the budget that bounds it.
+
+use std::time::Duration;
+
+/// How failed requests are retried.
+///
+/// GET, HEAD, PUT, DELETE and OPTIONS are retried on connection errors, timeouts, broken
+/// connections and 429/502/503/504 answers. POST and PATCH are retried only when the connection
+/// could not be made, so the request provably never reached the server: a write is never sent
+/// twice. Waits grow exponentially with jitter, follow `Retry-After` when the API sends it, and
+/// stop when either `max_retries` or the total wait `budget` is used up.
+///
+/// ```
+/// use std::time::Duration;
+/// let policy = bigcartel::RetryPolicy { max_retries: 5, budget: Duration::from_secs(60), ..Default::default() };
+/// assert!(policy.base_delay < policy.max_delay);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (0 disables retrying).
+    pub max_retries: u32,
+    /// The first backoff delay.
+    pub base_delay: Duration,
+    /// The longest single backoff delay (a longer `Retry-After` ends the retries instead).
+    pub max_delay: Duration,
+    /// The most time spent waiting between attempts of one call, in total.
+    pub budget: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 4,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(10),
+            budget: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn none() -> Self {
+        RetryPolicy { max_retries: 0, ..Default::default() }
+    }
+
+    /// The backoff before retry number `attempt` (0-based): exponential, capped, with "equal
+    /// jitter" (half fixed, half random) so that many clients do not retry in lockstep.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self.base_delay.saturating_mul(1u32 << attempt.min(16));
+        let capped = exp.min(self.max_delay);
+        let half = capped / 2;
+        half + half.mul_f64(jitter())
+    }
+}
+
+#[cfg(feature = "client")]
+fn jitter() -> f64 {
+    fastrand::f64()
+}
+
+#[cfg(not(feature = "client"))]
+fn jitter() -> f64 {
+    0.5
+}
+
+/// Whether an HTTP method may be repeated without changing the outcome.
+pub fn is_idempotent(method: &str) -> bool {
+    matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")
+}
+
+/// Whether a status is worth retrying (for idempotent requests).
+pub fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 502 | 503 | 504)
+}
+
+/// Parses `Retry-After` as delay-seconds (HTTP dates are accepted on native targets).
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    #[cfg(all(feature = "client", not(target_arch = "wasm32")))]
+    if let Ok(when) = httpdate::parse_http_date(value) {
+        return Some(when.duration_since(std::time::SystemTime::now()).unwrap_or_default());
+    }
+    None
+}
+
+/// Sleeps without tying the crate to one runtime's timers on wasm.
+#[cfg(all(feature = "client", not(target_arch = "wasm32")))]
+pub(crate) async fn sleep(d: Duration) {
+    tokio::time::sleep(d).await
+}
+
+#[cfg(all(feature = "client", target_arch = "wasm32"))]
+pub(crate) async fn sleep(d: Duration) {
+    gloo_timers::future::sleep(d).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let p = RetryPolicy::default();
+        for attempt in 0..20 {
+            let d = p.backoff(attempt);
+            let full = p.base_delay.saturating_mul(1 << attempt.min(16)).min(p.max_delay);
+            assert!(d >= full / 2 && d <= full, "attempt {attempt}: {d:?} vs {full:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after(" 3 "), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn methods() {
+        assert!(is_idempotent("GET") && is_idempotent("DELETE") && is_idempotent("PUT"));
+        assert!(!is_idempotent("POST") && !is_idempotent("PATCH"));
+    }
+}

@@ -1,0 +1,3 @@
+//! The project's build tasks, as a library so tests can drive the generator directly.
+pub mod codegen;
+pub mod lint;

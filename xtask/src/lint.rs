@@ -1,0 +1,293 @@
+//! Spec lint: everything progenitor (or our own generators) would reject or panic on, reported as
+//! messages with a location, before any generation runs.
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One problem found in a spec.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    /// A JSON-pointer-like location (`paths./v1/x.get`).
+    pub location: String,
+    /// What is wrong and what to do about it.
+    pub message: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// Media types progenitor 0.15 accepts for request bodies (after `+json` normalisation).
+const REQUEST_MEDIA: &[&str] = &[
+    "application/json",
+    "application/octet-stream",
+    "application/x-www-form-urlencoded",
+    "text/plain",
+    "text/x-markdown",
+];
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Lints a spec. An empty result means generation can proceed.
+pub fn lint(spec: &Value) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut push = |location: String, message: String| out.push(Finding { location, message });
+
+    match spec.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0.") => {}
+        Some(v) => push(
+            "openapi".into(),
+            format!("version {v} is not supported; progenitor reads OpenAPI 3.0.x only"),
+        ),
+        None => push("openapi".into(), "missing `openapi` version field".into()),
+    }
+
+    find_external_refs(spec, "", &mut |loc, r| {
+        push(
+            loc,
+            format!("external $ref `{r}`: only local `#/components/...` references are supported"),
+        )
+    });
+
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    let paths = spec.get("paths").and_then(Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
+        let Some(item) = item.as_object() else { continue };
+        for (method, op) in item {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let loc = format!("paths.{path}.{method}");
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                push(loc.clone(), "operation has no operationId; every operation needs one".into());
+                continue;
+            };
+            if let Some(prev) = seen_ids.insert(id.to_string(), loc.clone()) {
+                push(loc.clone(), format!("operationId `{id}` is already used by {prev}"));
+            }
+            let params = item
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten());
+            for p in params {
+                let p = resolve(spec, p);
+                let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
+                if p.get("style").and_then(Value::as_str) == Some("deepObject") {
+                    push(
+                        format!("{loc}.parameters.{name}"),
+                        "style: deepObject is not supported by progenitor; declare each bracket key \
+                         (`filter[status]`) as its own scalar query parameter"
+                            .into(),
+                    );
+                }
+                if p.pointer("/schema/minimum").is_some() {
+                    push(
+                        format!("{loc}.parameters.{name}"),
+                        "`minimum` on an integer parameter becomes NonZero*, which does not cross FFI; \
+                         drop it and validate in the client"
+                            .into(),
+                    );
+                }
+            }
+            if let Some(body) = op.get("requestBody").map(|b| resolve(spec, b)) {
+                let media: Vec<&String> =
+                    body.get("content").and_then(Value::as_object).map(|m| m.keys().collect()).unwrap_or_default();
+                if media.len() > 1 {
+                    push(
+                        format!("{loc}.requestBody"),
+                        format!(
+                            "{} request media types ({}); progenitor supports exactly one per operation",
+                            media.len(),
+                            media.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                }
+                for m in media {
+                    let normalised = normalise_media(m);
+                    if !REQUEST_MEDIA.contains(&normalised.as_str()) {
+                        push(
+                            format!("{loc}.requestBody"),
+                            format!("request media type `{m}` is not supported by progenitor"),
+                        );
+                    }
+                }
+            }
+            lint_responses(spec, &loc, op, &mut push);
+        }
+    }
+
+    let schemas = spec.pointer("/components/schemas").and_then(Value::as_object);
+    let names: BTreeSet<&str> = schemas.into_iter().flatten().map(|(k, _)| k.as_str()).collect();
+    let mut models = BTreeMap::new();
+    for (name, schema) in schemas.into_iter().flatten() {
+        if let Some(model) = schema.get("x-model").and_then(Value::as_str) {
+            models.insert(model.to_string(), name.clone());
+        }
+    }
+    for (name, schema) in schemas.into_iter().flatten() {
+        let loc = format!("components.schemas.{name}");
+        find_closed_objects(schema, &loc, &mut |l| {
+            if !name.ends_with("Request") && !name.ends_with("Input") {
+                push(
+                    l,
+                    "additionalProperties: false on a response schema makes every new attribute a decode \
+                     error; leave responses open"
+                        .into(),
+                )
+            }
+        });
+        if schema.get("x-model").is_none() {
+            continue;
+        }
+        if schema.get("x-jsonapi-type").and_then(Value::as_str).is_none() {
+            push(loc.clone(), "x-model resource without x-jsonapi-type (the wire `type`)".into());
+        }
+        match schema.pointer("/properties/attributes/$ref").and_then(Value::as_str) {
+            Some(r) if names.contains(r.trim_start_matches("#/components/schemas/")) => {
+                let attrs = &schemas.unwrap()[r.trim_start_matches("#/components/schemas/")];
+                for (attr, _) in attrs.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                    if attr == "id" || attr == "type" {
+                        push(format!("{loc}.attributes.{attr}"), "attribute clashes with the resource's own `{attr}`".replace("{attr}", attr));
+                    }
+                    if schema.pointer(&format!("/x-relationships/{attr}")).is_some() {
+                        push(
+                            format!("{loc}.attributes.{attr}"),
+                            format!("`{attr}` is both an attribute and a relationship; the resolved model needs one field per name"),
+                        );
+                    }
+                }
+            }
+            Some(r) => push(loc.clone(), format!("attributes reference `{r}` does not resolve")),
+            None => push(loc.clone(), "x-model resource needs `attributes: {$ref: ...}`".into()),
+        }
+        for (rel, target) in schema.get("x-relationships").and_then(Value::as_object).into_iter().flatten() {
+            match target.get("model").and_then(Value::as_str) {
+                Some(m) if models.contains_key(m) => {}
+                Some(m) => push(
+                    format!("{loc}.x-relationships.{rel}"),
+                    format!("relationship target model `{m}` is not declared by any x-model schema"),
+                ),
+                None => push(format!("{loc}.x-relationships.{rel}"), "relationship needs `model: <Name>`".into()),
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn lint_responses(
+    spec: &Value,
+    loc: &str,
+    op: &Value,
+    push: &mut impl FnMut(String, String),
+) {
+    let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+        push(format!("{loc}.responses"), "operation has no responses".into());
+        return;
+    };
+    // progenitor asserts (panics) when one operation has more than one kind of success body, or of
+    // error body; `default` counts for both.
+    let mut success: BTreeSet<String> = BTreeSet::new();
+    let mut error: BTreeSet<String> = BTreeSet::new();
+    for (code, resp) in responses {
+        let resp = resolve(spec, resp);
+        let kind = response_kind(resp);
+        if code == "default" {
+            success.insert(kind.clone());
+            error.insert(kind);
+        } else if code.starts_with('2') {
+            success.insert(kind);
+        } else if code.starts_with('4') || code.starts_with('5') {
+            error.insert(kind);
+        }
+    }
+    if success.len() > 1 {
+        push(
+            format!("{loc}.responses"),
+            format!(
+                "mixed success response kinds ({}); progenitor needs one kind of success body per operation",
+                success.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
+    if error.len() > 1 {
+        push(
+            format!("{loc}.responses"),
+            format!(
+                "mixed error response kinds ({}); declare one error document for every 4xx and leave 5xx undeclared",
+                error.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
+}
+
+/// A response's kind as progenitor sees it: no body, a typed JSON body, or raw bytes.
+fn response_kind(resp: &Value) -> String {
+    match resp.get("content").and_then(Value::as_object) {
+        None => "no body".into(),
+        Some(c) if c.is_empty() => "no body".into(),
+        Some(c) => {
+            let (media, body) = c.iter().next().expect("non-empty");
+            let schema = body.pointer("/schema/$ref").and_then(Value::as_str).unwrap_or("inline schema");
+            if media == "application/json" {
+                format!("json {}", schema.trim_start_matches("#/components/schemas/"))
+            } else {
+                format!("bytes ({media})")
+            }
+        }
+    }
+}
+
+/// `application/vnd.api+json` and friends are JSON; progenitor only knows `application/json`.
+pub fn normalise_media(media: &str) -> String {
+    let base = media.split(';').next().unwrap_or(media).trim();
+    if base.ends_with("+json") { "application/json".into() } else { base.to_string() }
+}
+
+fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
+    match v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+        Some(ptr) => spec.pointer(ptr).unwrap_or(v),
+        None => v,
+    }
+}
+
+fn find_external_refs(v: &Value, loc: &str, f: &mut impl FnMut(String, &str)) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                if k == "$ref" {
+                    if let Some(r) = child.as_str().filter(|r| !r.starts_with('#')) {
+                        f(loc.to_string(), r);
+                    }
+                } else {
+                    find_external_refs(child, &join(loc, k), f);
+                }
+            }
+        }
+        Value::Array(a) => a.iter().enumerate().for_each(|(i, c)| find_external_refs(c, &join(loc, &i.to_string()), f)),
+        _ => {}
+    }
+}
+
+fn find_closed_objects(v: &Value, loc: &str, f: &mut impl FnMut(String)) {
+    match v {
+        Value::Object(m) => {
+            if m.get("additionalProperties") == Some(&Value::Bool(false)) {
+                f(loc.to_string());
+            }
+            for (k, child) in m {
+                find_closed_objects(child, &join(loc, k), f);
+            }
+        }
+        Value::Array(a) => a.iter().enumerate().for_each(|(i, c)| find_closed_objects(c, &join(loc, &i.to_string()), f)),
+        _ => {}
+    }
+}
+
+fn join(loc: &str, k: &str) -> String {
+    if loc.is_empty() { k.to_string() } else { format!("{loc}.{k}") }
+}
