@@ -12,6 +12,18 @@
 //! * [`verify`] checks a signature header against a body.
 //! * [`sign`] computes the header value for a body (useful for tests and mock
 //!   servers).
+//! * [`verify_and_parse`] verifies, then parses the body into a typed
+//!   [`WebhookEvent`]: what a receiver should call.
+//! * [`parse`] parses without verifying (for bodies you already trust).
+//!
+//! The envelope is `{"account_id": "..", "type": "order.created", "payload":
+//! {..}}`. Whether Big Cartel sends the payload as a JSON:API document or as a
+//! flat object is not publicly settled, so both are accepted. Event types
+//! this version does not know become [`WebhookEvent::Unknown`] rather than
+//! errors.
+//!
+//! Everything here works without the crate's `client` feature (no HTTP stack,
+//! no async runtime), including on `wasm32-unknown-unknown`.
 //!
 //! ```
 //! use bigcartel::webhook;
@@ -29,6 +41,9 @@
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+
+use crate::jsonapi::{self, DecodeError, Model};
+use crate::models::{Account, Order, Product};
 
 /// Name of the HTTP header that carries the signature: `X-Webhook-Signature`.
 ///
@@ -206,6 +221,435 @@ pub fn verify(
         .map_err(|_| VerifyError::Mismatch)
 }
 
+// ---------------------------------------------------------------------------
+// Typed events
+// ---------------------------------------------------------------------------
+
+/// A parsed webhook.
+///
+/// Each known event type has its own arm carrying the resolved model from
+/// [`crate::models`]; `product.deleted` and `account.deauthorized` carry only
+/// the id. A type this version does not know arrives as
+/// [`WebhookEvent::Unknown`] with its raw payload, so new event types never
+/// break a receiver.
+///
+/// The model is boxed to keep the enum small.
+///
+/// ```
+/// use bigcartel::webhook::{parse, WebhookEvent};
+///
+/// let body = br#"{"account_id":"42","type":"order.created",
+///   "payload":{"id":"ORD-1","customer_email":"ana@example.com","total":"25.0"}}"#;
+/// match parse(body).unwrap() {
+///     WebhookEvent::OrderCreated { account_id, order } => {
+///         assert_eq!(account_id, "42");
+///         assert_eq!(order.id, "ORD-1");
+///         assert_eq!(order.customer_email.as_deref(), Some("ana@example.com"));
+///     }
+///     other => panic!("unexpected event {other:?}"),
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum WebhookEvent {
+    /// `account.updated`: the shop's settings changed.
+    AccountUpdated {
+        /// The account the webhook is about.
+        account_id: String,
+        /// The account as it is now.
+        account: Box<Account>,
+    },
+    /// `account.plan.downgraded`: the shop moved to a smaller plan.
+    AccountPlanDowngraded {
+        /// The account the webhook is about.
+        account_id: String,
+        /// The account as it is now.
+        account: Box<Account>,
+    },
+    /// `account.plan.upgraded`: the shop moved to a bigger plan.
+    AccountPlanUpgraded {
+        /// The account the webhook is about.
+        account_id: String,
+        /// The account as it is now.
+        account: Box<Account>,
+    },
+    /// `account.deauthorized` (older name `account.closed`): the shop revoked
+    /// your application's access. Only the id is sent.
+    AccountDeauthorized {
+        /// The account the webhook is about.
+        account_id: String,
+        /// The id from the payload (the account's id).
+        id: String,
+    },
+    /// `order.created`: a new order.
+    OrderCreated {
+        /// The account the webhook is about.
+        account_id: String,
+        /// The order, with whatever related resources the payload included.
+        order: Box<Order>,
+    },
+    /// `order.updated`: an order changed (paid, shipped, edited...).
+    OrderUpdated {
+        /// The account the webhook is about.
+        account_id: String,
+        /// The order as it is now.
+        order: Box<Order>,
+    },
+    /// `product.created`: a new product.
+    ProductCreated {
+        /// The account the webhook is about.
+        account_id: String,
+        /// The new product.
+        product: Box<Product>,
+    },
+    /// `product.updated`: a product changed.
+    ProductUpdated {
+        /// The account the webhook is about.
+        account_id: String,
+        /// The product as it is now.
+        product: Box<Product>,
+    },
+    /// `product.deleted`: a product was deleted. Only the id is sent.
+    ProductDeleted {
+        /// The account the webhook is about.
+        account_id: String,
+        /// The deleted product's id.
+        id: String,
+    },
+    /// An event type this version of the SDK does not know.
+    Unknown {
+        /// The account the webhook is about.
+        account_id: String,
+        /// The `type` as sent.
+        event_type: String,
+        /// The `payload` as sent (`Null` if there was none).
+        payload: serde_json::Value,
+    },
+}
+
+impl WebhookEvent {
+    /// The id of the account (shop) the webhook is about, from the envelope.
+    ///
+    /// ```
+    /// let body = br#"{"account_id":"42","type":"product.deleted","payload":{"id":"7"}}"#;
+    /// assert_eq!(bigcartel::webhook::parse(body).unwrap().account_id(), "42");
+    /// ```
+    pub fn account_id(&self) -> &str {
+        match self {
+            WebhookEvent::AccountUpdated { account_id, .. }
+            | WebhookEvent::AccountPlanDowngraded { account_id, .. }
+            | WebhookEvent::AccountPlanUpgraded { account_id, .. }
+            | WebhookEvent::AccountDeauthorized { account_id, .. }
+            | WebhookEvent::OrderCreated { account_id, .. }
+            | WebhookEvent::OrderUpdated { account_id, .. }
+            | WebhookEvent::ProductCreated { account_id, .. }
+            | WebhookEvent::ProductUpdated { account_id, .. }
+            | WebhookEvent::ProductDeleted { account_id, .. }
+            | WebhookEvent::Unknown { account_id, .. } => account_id,
+        }
+    }
+
+    /// The event type: the canonical name for known events (`account.closed`
+    /// reads as `account.deauthorized`), the name as sent for unknown ones.
+    ///
+    /// ```
+    /// let body = br#"{"account_id":"42","type":"account.closed","payload":{"id":"42"}}"#;
+    /// let event = bigcartel::webhook::parse(body).unwrap();
+    /// assert_eq!(event.event_type(), "account.deauthorized");
+    /// ```
+    pub fn event_type(&self) -> &str {
+        match self {
+            WebhookEvent::AccountUpdated { .. } => "account.updated",
+            WebhookEvent::AccountPlanDowngraded { .. } => "account.plan.downgraded",
+            WebhookEvent::AccountPlanUpgraded { .. } => "account.plan.upgraded",
+            WebhookEvent::AccountDeauthorized { .. } => "account.deauthorized",
+            WebhookEvent::OrderCreated { .. } => "order.created",
+            WebhookEvent::OrderUpdated { .. } => "order.updated",
+            WebhookEvent::ProductCreated { .. } => "product.created",
+            WebhookEvent::ProductUpdated { .. } => "product.updated",
+            WebhookEvent::ProductDeleted { .. } => "product.deleted",
+            WebhookEvent::Unknown { event_type, .. } => event_type,
+        }
+    }
+
+    /// The id of the resource the event is about (order, product or account),
+    /// or `None` for an unknown event type.
+    ///
+    /// ```
+    /// let body = br#"{"account_id":"42","type":"product.deleted","payload":{"id":7}}"#;
+    /// let event = bigcartel::webhook::parse(body).unwrap();
+    /// assert_eq!(event.resource_id(), Some("7"));
+    /// ```
+    pub fn resource_id(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::AccountUpdated { account, .. }
+            | WebhookEvent::AccountPlanDowngraded { account, .. }
+            | WebhookEvent::AccountPlanUpgraded { account, .. } => Some(&account.id),
+            WebhookEvent::OrderCreated { order, .. } | WebhookEvent::OrderUpdated { order, .. } => {
+                Some(&order.id)
+            }
+            WebhookEvent::ProductCreated { product, .. }
+            | WebhookEvent::ProductUpdated { product, .. } => Some(&product.id),
+            WebhookEvent::AccountDeauthorized { id, .. }
+            | WebhookEvent::ProductDeleted { id, .. } => Some(id),
+            WebhookEvent::Unknown { .. } => None,
+        }
+    }
+}
+
+/// Why a webhook body could not be parsed into a [`WebhookEvent`].
+///
+/// ```
+/// use bigcartel::webhook::{parse, ParseError};
+///
+/// assert!(matches!(parse(b"not json"), Err(ParseError::InvalidJson(_))));
+/// assert!(matches!(parse(b"[]"), Err(ParseError::InvalidEnvelope(_))));
+/// let body = br#"{"account_id":"1","type":"product.deleted","payload":{}}"#;
+/// assert!(matches!(parse(body), Err(ParseError::InvalidPayload { .. })));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The body is not JSON (including bodies that are not UTF-8).
+    #[error("webhook body is not valid JSON: {0}")]
+    InvalidJson(#[source] serde_json::Error),
+    /// The body is JSON but not a webhook envelope
+    /// (`{"account_id": .., "type": .., "payload": ..}`).
+    #[error("webhook body is not a webhook envelope: {0}")]
+    InvalidEnvelope(&'static str),
+    /// The envelope is fine but its payload does not fit the event type.
+    #[error("payload of the `{event_type}` webhook is invalid: {source}")]
+    InvalidPayload {
+        /// The event's `type`.
+        event_type: String,
+        /// What was wrong with the payload.
+        #[source]
+        source: PayloadError,
+    },
+}
+
+/// What was wrong with a webhook's payload; see [`ParseError::InvalidPayload`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PayloadError {
+    /// The payload was missing, `null`, or not a JSON object.
+    #[error("expected a JSON object")]
+    NotAnObject,
+    /// An id-only payload (`product.deleted`, `account.deauthorized`) had no
+    /// usable `id` (a string or a non-negative integer).
+    #[error("no `id` (a string or an integer) in the payload")]
+    MissingId,
+    /// The resource could not be decoded into its model.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+}
+
+/// Either kind of failure from [`verify_and_parse`].
+///
+/// [`WebhookError::status_code`] gives the HTTP status a receiver should
+/// answer with.
+///
+/// ```
+/// use bigcartel::webhook::{verify_and_parse, WebhookError};
+///
+/// let err = verify_and_parse(b"secret", b"{}", None).unwrap_err();
+/// assert!(matches!(err, WebhookError::Signature(_)));
+/// assert_eq!(err.status_code(), 401);
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// The signature did not verify; the body was not parsed.
+    #[error(transparent)]
+    Signature(#[from] VerifyError),
+    /// The signature verified but the body is not a webhook this SDK can read.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+}
+
+impl WebhookError {
+    /// The HTTP status to answer with: 401 for a signature failure, 400 for a
+    /// body that verified but could not be parsed.
+    ///
+    /// Big Cartel retries any non-2xx answer for days. If you would rather
+    /// not be sent an unparseable event again, log it and answer 2xx instead.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            WebhookError::Signature(_) => 401,
+            WebhookError::Parse(_) => 400,
+        }
+    }
+}
+
+/// Reads `account_id` or a payload `id`: a string, or a non-negative integer
+/// kept as its decimal text.
+fn id_text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => n.as_u64().map(|n| n.to_string()),
+        _ => None,
+    }
+}
+
+/// The id of an id-only payload: `{"id": ..}`, `{"data": {"id": ..}}`, or a
+/// bare id.
+fn payload_id(payload: &serde_json::Value) -> Result<String, PayloadError> {
+    let from_object = |v: &serde_json::Value| v.get("id").and_then(id_text);
+    match payload {
+        serde_json::Value::Object(map) => map
+            .get("id")
+            .and_then(id_text)
+            .or_else(|| map.get("data").and_then(from_object))
+            .ok_or(PayloadError::MissingId),
+        serde_json::Value::String(_) | serde_json::Value::Number(_) => {
+            id_text(payload).ok_or(PayloadError::MissingId)
+        }
+        _ => Err(PayloadError::MissingId),
+    }
+}
+
+/// Decodes a model from a payload in any of the shapes Big Cartel may use:
+/// a JSON:API document (`{"data": {..}, "included": [..]}`), a bare JSON:API
+/// resource (`{"type": .., "id": .., "attributes": {..}}`) or a flat object.
+fn payload_model<T: Model>(payload: &serde_json::Value) -> Result<Box<T>, PayloadError> {
+    let map = payload.as_object().ok_or(PayloadError::NotAnObject)?;
+    let model = if map.contains_key("data") {
+        jsonapi::decode_single(payload)?
+    } else if map
+        .get("attributes")
+        .is_some_and(serde_json::Value::is_object)
+        && map.contains_key("type")
+    {
+        let document = serde_json::json!({ "data": payload });
+        jsonapi::decode_single(&document)?
+    } else {
+        jsonapi::from_flat(payload)?
+    };
+    Ok(Box::new(model))
+}
+
+/// Parses a webhook body into a [`WebhookEvent`], **without** checking its
+/// signature. Use [`verify_and_parse`] on anything that came over the network.
+///
+/// `account_id` and ids may be strings or integers. The payload may be a
+/// JSON:API document or a flat object. Unknown event types give
+/// [`WebhookEvent::Unknown`]; unknown envelope fields are ignored.
+///
+/// ```
+/// use bigcartel::webhook::{parse, WebhookEvent};
+///
+/// let body = br#"{"account_id":"42","type":"product.updated","payload":{"data":{
+///   "type":"products","id":"7","attributes":{"name":"Tee","price":"20.0"}}}}"#;
+/// let WebhookEvent::ProductUpdated { product, .. } = parse(body).unwrap() else {
+///     panic!("expected product.updated");
+/// };
+/// assert_eq!(product.name.as_deref(), Some("Tee"));
+///
+/// let body = br#"{"account_id":"42","type":"shipment.created","payload":{"id":"S1"}}"#;
+/// let event = parse(body).unwrap();
+/// assert!(matches!(event, WebhookEvent::Unknown { .. }));
+/// assert_eq!(event.event_type(), "shipment.created");
+/// ```
+pub fn parse(body: &[u8]) -> Result<WebhookEvent, ParseError> {
+    let envelope: serde_json::Value =
+        serde_json::from_slice(body).map_err(ParseError::InvalidJson)?;
+    let serde_json::Value::Object(mut envelope) = envelope else {
+        return Err(ParseError::InvalidEnvelope("the body is not a JSON object"));
+    };
+    let account_id = match envelope.get("account_id") {
+        None | Some(serde_json::Value::Null) => {
+            return Err(ParseError::InvalidEnvelope("`account_id` is missing"));
+        }
+        Some(v) => id_text(v).ok_or(ParseError::InvalidEnvelope(
+            "`account_id` is neither a string nor a non-negative integer",
+        ))?,
+    };
+    let event_type = match envelope.remove("type") {
+        Some(serde_json::Value::String(s)) => s,
+        None | Some(serde_json::Value::Null) => {
+            return Err(ParseError::InvalidEnvelope("`type` is missing"));
+        }
+        Some(_) => return Err(ParseError::InvalidEnvelope("`type` is not a string")),
+    };
+    let payload = envelope
+        .remove("payload")
+        .unwrap_or(serde_json::Value::Null);
+
+    let invalid = |source: PayloadError| ParseError::InvalidPayload {
+        event_type: event_type.clone(),
+        source,
+    };
+    let event = match event_type.as_str() {
+        "account.updated" => WebhookEvent::AccountUpdated {
+            account: payload_model(&payload).map_err(invalid)?,
+            account_id,
+        },
+        "account.plan.downgraded" => WebhookEvent::AccountPlanDowngraded {
+            account: payload_model(&payload).map_err(invalid)?,
+            account_id,
+        },
+        "account.plan.upgraded" => WebhookEvent::AccountPlanUpgraded {
+            account: payload_model(&payload).map_err(invalid)?,
+            account_id,
+        },
+        "account.deauthorized" | "account.closed" => WebhookEvent::AccountDeauthorized {
+            id: payload_id(&payload).map_err(invalid)?,
+            account_id,
+        },
+        "order.created" => WebhookEvent::OrderCreated {
+            order: payload_model(&payload).map_err(invalid)?,
+            account_id,
+        },
+        "order.updated" => WebhookEvent::OrderUpdated {
+            order: payload_model(&payload).map_err(invalid)?,
+            account_id,
+        },
+        "product.created" => WebhookEvent::ProductCreated {
+            product: payload_model(&payload).map_err(invalid)?,
+            account_id,
+        },
+        "product.updated" => WebhookEvent::ProductUpdated {
+            product: payload_model(&payload).map_err(invalid)?,
+            account_id,
+        },
+        "product.deleted" => WebhookEvent::ProductDeleted {
+            id: payload_id(&payload).map_err(invalid)?,
+            account_id,
+        },
+        _ => WebhookEvent::Unknown {
+            account_id,
+            event_type,
+            payload,
+        },
+    };
+    Ok(event)
+}
+
+/// Verifies the signature, then parses the body: the one call a webhook
+/// receiver needs. The body is never parsed when the signature fails.
+///
+/// ```
+/// use bigcartel::webhook::{sign, verify_and_parse, WebhookEvent, WebhookError};
+///
+/// let secret = b"my-client-secret";
+/// let body = br#"{"account_id":"42","type":"product.deleted","payload":{"id":"7"}}"#;
+/// let header = sign(secret, body);
+///
+/// let event = verify_and_parse(secret, body, Some(&header)).unwrap();
+/// assert_eq!(event.resource_id(), Some("7"));
+///
+/// let err = verify_and_parse(b"wrong-secret", body, Some(&header)).unwrap_err();
+/// assert!(matches!(err, WebhookError::Signature(_)));
+/// ```
+pub fn verify_and_parse(
+    secret: &[u8],
+    body: &[u8],
+    signature_header: Option<&str>,
+) -> Result<WebhookEvent, WebhookError> {
+    verify(secret, body, signature_header)?;
+    Ok(parse(body)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,5 +729,86 @@ mod tests {
                 assert!(!text.contains(&sig[..60]), "{text}");
             }
         }
+    }
+
+    const ORDER_JSONAPI: &str = r#"{"account_id":"12345","type":"order.created","payload":{
+        "data":{"id":"ORD-100","type":"orders","attributes":{"customer_email":"ana@example.com","total":"25.0"},
+          "relationships":{"items":{"data":[{"type":"order_line_items","id":"LI-1"}]}}},
+        "included":[{"id":"LI-1","type":"order_line_items","attributes":{"product_name":"Tee","quantity":1,"price":"25.0"}}]}}"#;
+
+    #[test]
+    fn jsonapi_payload_resolves_included() {
+        let WebhookEvent::OrderCreated { account_id, order } =
+            parse(ORDER_JSONAPI.as_bytes()).unwrap()
+        else {
+            panic!("expected order.created");
+        };
+        assert_eq!(account_id, "12345");
+        assert_eq!(order.id, "ORD-100");
+        assert_eq!(order.total.as_deref(), Some("25.0"));
+        assert_eq!(order.items.len(), 1);
+        assert_eq!(order.items[0].product_name.as_deref(), Some("Tee"));
+        assert_eq!(order.items[0].quantity, Some(1));
+    }
+
+    #[test]
+    fn flat_and_bare_resource_payloads() {
+        let flat = br#"{"account_id":1,"type":"product.updated","payload":{"id":7,"name":"Tee","price":"20.0"}}"#;
+        let bare = br#"{"account_id":1,"type":"product.updated","payload":{"type":"products","id":"7","attributes":{"name":"Tee","price":"20.0"}}}"#;
+        for body in [&flat[..], &bare[..]] {
+            let WebhookEvent::ProductUpdated {
+                account_id,
+                product,
+            } = parse(body).unwrap()
+            else {
+                panic!("expected product.updated");
+            };
+            assert_eq!(account_id, "1");
+            assert_eq!(product.id, "7");
+            assert_eq!(product.name.as_deref(), Some("Tee"));
+        }
+    }
+
+    #[test]
+    fn account_id_must_be_text_or_unsigned_integer() {
+        for bad in [r#"-1"#, "1.5", "true", "{}", "null"] {
+            let body = format!(r#"{{"account_id":{bad},"type":"x","payload":null}}"#);
+            assert!(
+                matches!(parse(body.as_bytes()), Err(ParseError::InvalidEnvelope(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_event_keeps_payload() {
+        let body = br#"{"account_id":"1","type":"shipment.created","payload":{"carrier":"ups"}}"#;
+        let event = parse(body).unwrap();
+        assert_eq!(event.resource_id(), None);
+        let WebhookEvent::Unknown {
+            payload,
+            event_type,
+            ..
+        } = event
+        else {
+            panic!("expected Unknown");
+        };
+        assert_eq!(event_type, "shipment.created");
+        assert_eq!(payload["carrier"], "ups");
+    }
+
+    #[test]
+    fn errors_display_and_status() {
+        let e = verify_and_parse(b"k", b"{}", Some(&sign(b"k", b"{}"))).unwrap_err();
+        assert_eq!(e.status_code(), 400);
+        assert!(e.to_string().contains("account_id"), "{e}");
+        let body = br#"{"account_id":"1","type":"order.created","payload":[1]}"#;
+        let e = parse(body).unwrap_err();
+        assert!(e.to_string().contains("order.created"), "{e}");
+        let deep = "[".repeat(10_000);
+        assert!(matches!(
+            parse(deep.as_bytes()),
+            Err(ParseError::InvalidJson(_))
+        ));
     }
 }

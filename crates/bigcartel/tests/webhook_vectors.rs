@@ -21,7 +21,7 @@ fn vectors() -> Value {
 }
 
 fn from_hex(s: &str) -> Vec<u8> {
-    assert!(s.len() % 2 == 0, "odd-length hex in vectors: {s}");
+    assert!(s.len().is_multiple_of(2), "odd-length hex in vectors: {s}");
     (0..s.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex in vectors"))
@@ -152,10 +152,10 @@ fn signature_vectors() {
             (d, e) => panic!("{name}: error detail mismatch: ours {d:?}, vectors {e:?}"),
         }
         // Messages never contain the secret (when it is printable and non-trivial).
-        if let (Err(e), Ok(s)) = (&result, std::str::from_utf8(&secret)) {
-            if s.len() >= 4 {
-                assert!(!e.to_string().contains(s) && !format!("{e:?}").contains(s));
-            }
+        if let (Err(e), Ok(s)) = (&result, std::str::from_utf8(&secret))
+            && s.len() >= 4
+        {
+            assert!(!e.to_string().contains(s) && !format!("{e:?}").contains(s));
         }
         seen.insert(got);
     }
@@ -238,5 +238,58 @@ fn generated_pairs_match_python_hmac() {
             webhook::verify(secret, body, Some(&py_sig.to_uppercase())),
             Ok(())
         );
+    }
+}
+
+fn parse_outcome(result: &Result<webhook::WebhookEvent, webhook::ParseError>) -> Value {
+    use webhook::ParseError;
+    match result {
+        Ok(webhook::WebhookEvent::Unknown {
+            account_id,
+            event_type,
+            ..
+        }) => serde_json::json!({
+            "event": "unknown", "event_type": event_type, "account_id": account_id,
+        }),
+        Ok(event) => serde_json::json!({
+            "event": event.event_type(),
+            "account_id": event.account_id(),
+            "id": event.resource_id(),
+        }),
+        Err(ParseError::InvalidJson(_)) => serde_json::json!({ "error": "invalid_json" }),
+        Err(ParseError::InvalidEnvelope(_)) => serde_json::json!({ "error": "invalid_envelope" }),
+        Err(ParseError::InvalidPayload { .. }) => serde_json::json!({ "error": "invalid_payload" }),
+        Err(other) => panic!("parse returned an error the vectors do not know: {other:?}"),
+    }
+}
+
+#[test]
+fn parse_vectors() {
+    let v = vectors();
+    let cases = v["parse_cases"].as_array().expect("parse_cases");
+    assert!(cases.len() >= 20, "vectors file looks truncated");
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let body = spec_bytes(&case["body"]);
+        let parsed = webhook::parse(&body);
+        assert_eq!(parse_outcome(&parsed), case["expect"], "{name}: {parsed:?}");
+
+        // verify_and_parse agrees with parse once the signature is right...
+        let secret = b"parse-vector-secret";
+        let sig = webhook::sign(secret, &body);
+        match (
+            webhook::verify_and_parse(secret, &body, Some(&sig)),
+            &parsed,
+        ) {
+            (Ok(a), Ok(b)) => assert_eq!(&a, b, "{name}"),
+            (Err(webhook::WebhookError::Parse(_)), Err(_)) => {}
+            (a, b) => panic!("{name}: verify_and_parse {a:?} but parse {b:?}"),
+        }
+        // ...and never parses when it is wrong.
+        let wrong = webhook::sign(b"other", &body);
+        assert!(matches!(
+            webhook::verify_and_parse(secret, &body, Some(&wrong)),
+            Err(webhook::WebhookError::Signature(VerifyError::Mismatch))
+        ));
     }
 }
