@@ -39,4 +39,18 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
+
+    let parsed = webhook::parse(body);
+    if let Ok(event) = &parsed {
+        let _ = (event.account_id(), event.event_type(), event.resource_id());
+    }
+    match webhook::verify_and_parse(secret, body, header) {
+        Ok(event) => {
+            assert!(verified.is_ok());
+            assert_eq!(Some(&event), parsed.as_ref().ok());
+        }
+        Err(webhook::WebhookError::Signature(e)) => assert_eq!(Err(e), verified),
+        Err(webhook::WebhookError::Parse(_)) => assert!(verified.is_ok() && parsed.is_err()),
+        Err(other) => panic!("unexpected error kind: {other:?}"),
+    }
 });
