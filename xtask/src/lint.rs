@@ -28,7 +28,9 @@ const REQUEST_MEDIA: &[&str] = &[
     "text/x-markdown",
 ];
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Lints a spec. An empty result means generation can proceed.
 pub fn lint(spec: &Value) -> Vec<Finding> {
@@ -54,25 +56,38 @@ pub fn lint(spec: &Value) -> Vec<Finding> {
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
     let paths = spec.get("paths").and_then(Value::as_object);
     for (path, item) in paths.into_iter().flatten() {
-        let Some(item) = item.as_object() else { continue };
+        let Some(item) = item.as_object() else {
+            continue;
+        };
         for (method, op) in item {
             if !METHODS.contains(&method.as_str()) {
                 continue;
             }
             let loc = format!("paths.{path}.{method}");
             let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                push(loc.clone(), "operation has no operationId; every operation needs one".into());
+                push(
+                    loc.clone(),
+                    "operation has no operationId; every operation needs one".into(),
+                );
                 continue;
             };
             if let Some(prev) = seen_ids.insert(id.to_string(), loc.clone()) {
-                push(loc.clone(), format!("operationId `{id}` is already used by {prev}"));
+                push(
+                    loc.clone(),
+                    format!("operationId `{id}` is already used by {prev}"),
+                );
             }
             let params = item
                 .get("parameters")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten());
+                .chain(
+                    op.get("parameters")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten(),
+                );
             for p in params {
                 let p = resolve(spec, p);
                 let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
@@ -94,15 +109,22 @@ pub fn lint(spec: &Value) -> Vec<Finding> {
                 }
             }
             if let Some(body) = op.get("requestBody").map(|b| resolve(spec, b)) {
-                let media: Vec<&String> =
-                    body.get("content").and_then(Value::as_object).map(|m| m.keys().collect()).unwrap_or_default();
+                let media: Vec<&String> = body
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .map(|m| m.keys().collect())
+                    .unwrap_or_default();
                 if media.len() > 1 {
                     push(
                         format!("{loc}.requestBody"),
                         format!(
                             "{} request media types ({}); progenitor supports exactly one per operation",
                             media.len(),
-                            media.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                            media
+                                .iter()
+                                .map(|s| s.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     );
                 }
@@ -120,8 +142,14 @@ pub fn lint(spec: &Value) -> Vec<Finding> {
         }
     }
 
-    let schemas = spec.pointer("/components/schemas").and_then(Value::as_object);
-    let names: BTreeSet<&str> = schemas.into_iter().flatten().map(|(k, _)| k.as_str()).collect();
+    let schemas = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
+    let names: BTreeSet<&str> = schemas
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k.as_str())
+        .collect();
     let mut models = BTreeMap::new();
     for (name, schema) in schemas.into_iter().flatten() {
         if let Some(model) = schema.get("x-model").and_then(Value::as_str) {
@@ -143,35 +171,75 @@ pub fn lint(spec: &Value) -> Vec<Finding> {
         if schema.get("x-model").is_none() {
             continue;
         }
-        if schema.get("x-jsonapi-type").and_then(Value::as_str).is_none() {
-            push(loc.clone(), "x-model resource without x-jsonapi-type (the wire `type`)".into());
+        if schema
+            .get("x-jsonapi-type")
+            .and_then(Value::as_str)
+            .is_none()
+        {
+            push(
+                loc.clone(),
+                "x-model resource without x-jsonapi-type (the wire `type`)".into(),
+            );
         }
-        match schema.pointer("/properties/attributes/$ref").and_then(Value::as_str) {
+        match schema
+            .pointer("/properties/attributes/$ref")
+            .and_then(Value::as_str)
+        {
             Some(r) if names.contains(r.trim_start_matches("#/components/schemas/")) => {
                 let attrs = &schemas.unwrap()[r.trim_start_matches("#/components/schemas/")];
-                for (attr, _) in attrs.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                for (attr, _) in attrs
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
                     if attr == "id" || attr == "type" {
-                        push(format!("{loc}.attributes.{attr}"), "attribute clashes with the resource's own `{attr}`".replace("{attr}", attr));
-                    }
-                    if schema.pointer(&format!("/x-relationships/{attr}")).is_some() {
                         push(
                             format!("{loc}.attributes.{attr}"),
-                            format!("`{attr}` is both an attribute and a relationship; the resolved model needs one field per name"),
+                            "attribute clashes with the resource's own `{attr}`"
+                                .replace("{attr}", attr),
+                        );
+                    }
+                    if schema
+                        .pointer(&format!("/x-relationships/{attr}"))
+                        .is_some()
+                    {
+                        push(
+                            format!("{loc}.attributes.{attr}"),
+                            format!(
+                                "`{attr}` is both an attribute and a relationship; the resolved model needs one field per name"
+                            ),
                         );
                     }
                 }
             }
-            Some(r) => push(loc.clone(), format!("attributes reference `{r}` does not resolve")),
-            None => push(loc.clone(), "x-model resource needs `attributes: {$ref: ...}`".into()),
+            Some(r) => push(
+                loc.clone(),
+                format!("attributes reference `{r}` does not resolve"),
+            ),
+            None => push(
+                loc.clone(),
+                "x-model resource needs `attributes: {$ref: ...}`".into(),
+            ),
         }
-        for (rel, target) in schema.get("x-relationships").and_then(Value::as_object).into_iter().flatten() {
+        for (rel, target) in schema
+            .get("x-relationships")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             match target.get("model").and_then(Value::as_str) {
                 Some(m) if models.contains_key(m) => {}
                 Some(m) => push(
                     format!("{loc}.x-relationships.{rel}"),
-                    format!("relationship target model `{m}` is not declared by any x-model schema"),
+                    format!(
+                        "relationship target model `{m}` is not declared by any x-model schema"
+                    ),
                 ),
-                None => push(format!("{loc}.x-relationships.{rel}"), "relationship needs `model: <Name>`".into()),
+                None => push(
+                    format!("{loc}.x-relationships.{rel}"),
+                    "relationship needs `model: <Name>`".into(),
+                ),
             }
         }
     }
@@ -179,14 +247,12 @@ pub fn lint(spec: &Value) -> Vec<Finding> {
     out
 }
 
-fn lint_responses(
-    spec: &Value,
-    loc: &str,
-    op: &Value,
-    push: &mut impl FnMut(String, String),
-) {
+fn lint_responses(spec: &Value, loc: &str, op: &Value, push: &mut impl FnMut(String, String)) {
     let Some(responses) = op.get("responses").and_then(Value::as_object) else {
-        push(format!("{loc}.responses"), "operation has no responses".into());
+        push(
+            format!("{loc}.responses"),
+            "operation has no responses".into(),
+        );
         return;
     };
     // progenitor asserts (panics) when one operation has more than one kind of success body, or of
@@ -232,9 +298,15 @@ fn response_kind(resp: &Value) -> String {
         Some(c) if c.is_empty() => "no body".into(),
         Some(c) => {
             let (media, body) = c.iter().next().expect("non-empty");
-            let schema = body.pointer("/schema/$ref").and_then(Value::as_str).unwrap_or("inline schema");
+            let schema = body
+                .pointer("/schema/$ref")
+                .and_then(Value::as_str)
+                .unwrap_or("inline schema");
             if media == "application/json" {
-                format!("json {}", schema.trim_start_matches("#/components/schemas/"))
+                format!(
+                    "json {}",
+                    schema.trim_start_matches("#/components/schemas/")
+                )
             } else {
                 format!("bytes ({media})")
             }
@@ -245,11 +317,19 @@ fn response_kind(resp: &Value) -> String {
 /// `application/vnd.api+json` and friends are JSON; progenitor only knows `application/json`.
 pub fn normalise_media(media: &str) -> String {
     let base = media.split(';').next().unwrap_or(media).trim();
-    if base.ends_with("+json") { "application/json".into() } else { base.to_string() }
+    if base.ends_with("+json") {
+        "application/json".into()
+    } else {
+        base.to_string()
+    }
 }
 
 fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
-    match v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+    match v
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+    {
         Some(ptr) => spec.pointer(ptr).unwrap_or(v),
         None => v,
     }
@@ -268,7 +348,10 @@ fn find_external_refs(v: &Value, loc: &str, f: &mut impl FnMut(String, &str)) {
                 }
             }
         }
-        Value::Array(a) => a.iter().enumerate().for_each(|(i, c)| find_external_refs(c, &join(loc, &i.to_string()), f)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, c)| find_external_refs(c, &join(loc, &i.to_string()), f)),
         _ => {}
     }
 }
@@ -283,11 +366,18 @@ fn find_closed_objects(v: &Value, loc: &str, f: &mut impl FnMut(String)) {
                 find_closed_objects(child, &join(loc, k), f);
             }
         }
-        Value::Array(a) => a.iter().enumerate().for_each(|(i, c)| find_closed_objects(c, &join(loc, &i.to_string()), f)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, c)| find_closed_objects(c, &join(loc, &i.to_string()), f)),
         _ => {}
     }
 }
 
 fn join(loc: &str, k: &str) -> String {
-    if loc.is_empty() { k.to_string() } else { format!("{loc}.{k}") }
+    if loc.is_empty() {
+        k.to_string()
+    } else {
+        format!("{loc}.{k}")
+    }
 }

@@ -25,7 +25,10 @@ enum Task {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 fn main() {
@@ -41,11 +44,15 @@ fn run(cli: Cli) -> Result<()> {
         Task::Lint { spec } => {
             let specs: Vec<PathBuf> = match spec {
                 Some(s) => vec![s],
-                None => codegen::targets().iter().map(|t| root().join(t.spec_path)).collect(),
+                None => codegen::targets()
+                    .iter()
+                    .map(|t| root().join(t.spec_path))
+                    .collect(),
             };
             let mut bad = 0;
             for s in specs {
-                let text = std::fs::read_to_string(&s).with_context(|| format!("reading {}", s.display()))?;
+                let text = std::fs::read_to_string(&s)
+                    .with_context(|| format!("reading {}", s.display()))?;
                 let findings = lint::lint(&codegen::parse_spec(&text)?);
                 for f in &findings {
                     println!("{}: {f}", s.display());
@@ -75,16 +82,28 @@ fn run_codegen(check: bool) -> Result<()> {
             }
             if check {
                 let diff = similar::TextDiff::from_lines(&current, &contents);
-                eprintln!("{}", diff.unified_diff().context_radius(2).header(&format!("{} (checked in)", path.display()), "generated"));
+                eprintln!(
+                    "{}",
+                    diff.unified_diff()
+                        .context_radius(2)
+                        .header(&format!("{} (checked in)", path.display()), "generated")
+                );
                 drift.push(path.display().to_string());
             } else {
-                std::fs::write(&path, contents).with_context(|| format!("writing {}", path.display()))?;
-                println!("wrote {}", path.strip_prefix(&root).unwrap_or(&path).display());
+                std::fs::write(&path, contents)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                println!(
+                    "wrote {}",
+                    path.strip_prefix(&root).unwrap_or(&path).display()
+                );
             }
         }
     }
     if !drift.is_empty() {
-        bail!("generated code is out of date ({}); run `cargo xtask codegen`", drift.join(", "));
+        bail!(
+            "generated code is out of date ({}); run `cargo xtask codegen`",
+            drift.join(", ")
+        );
     }
     if check {
         println!("codegen --check: generated code matches the specs");

@@ -94,7 +94,10 @@ impl Client {
     /// Requests sent and retries performed so far by this client.
     pub fn stats(&self) -> (u64, u64) {
         use std::sync::atomic::Ordering::Relaxed;
-        (self.stats.attempts.load(Relaxed), self.stats.retries.load(Relaxed))
+        (
+            self.stats.attempts.load(Relaxed),
+            self.stats.retries.load(Relaxed),
+        )
     }
 
     /// The account id: the configured one, or the first account `GET /v1/accounts` lists (looked up
@@ -116,7 +119,11 @@ impl Client {
         result: Result<ResponseValue<ByteStream>, progenitor_client::Error<ByteStream>>,
     ) -> Result<T, Error> {
         let (status, body) = self.success_body(op, result).await?;
-        jsonapi::decode_one(&body).map_err(|source| Error::Decode { operation: *op, status, source })
+        jsonapi::decode_one(&body).map_err(|source| Error::Decode {
+            operation: *op,
+            status,
+            source,
+        })
     }
 
     pub(crate) async fn finish_page<T: Model>(
@@ -125,7 +132,11 @@ impl Client {
         result: Result<ResponseValue<ByteStream>, progenitor_client::Error<ByteStream>>,
     ) -> Result<Page<T>, Error> {
         let (status, body) = self.success_body(op, result).await?;
-        jsonapi::decode_list(&body).map_err(|source| Error::Decode { operation: *op, status, source })
+        jsonapi::decode_list(&body).map_err(|source| Error::Decode {
+            operation: *op,
+            status,
+            source,
+        })
     }
 
     pub(crate) async fn finish_empty(
@@ -135,7 +146,9 @@ impl Client {
     ) -> Result<(), Error> {
         match result {
             Ok(_) => Ok(()),
-            Err(progenitor_client::Error::UnexpectedResponse(r)) if r.status().is_success() => Ok(()),
+            Err(progenitor_client::Error::UnexpectedResponse(r)) if r.status().is_success() => {
+                Ok(())
+            }
             Err(e) => Err(map_error(op, e).await),
         }
     }
@@ -184,7 +197,11 @@ pub(crate) fn transport(op: &Operation, e: &reqwest::Error) -> Error {
         TransportKind::Other
     };
     #[cfg(target_arch = "wasm32")]
-    let kind = if e.is_timeout() { TransportKind::Timeout } else { TransportKind::Other };
+    let kind = if e.is_timeout() {
+        TransportKind::Timeout
+    } else {
+        TransportKind::Other
+    };
     // The URL is dropped from the message: it is known from the operation, and never needed.
     let mut message = String::new();
     let mut source: Option<&dyn std::error::Error> = Some(e);
@@ -202,7 +219,11 @@ pub(crate) fn transport(op: &Operation, e: &reqwest::Error) -> Error {
         }
         source = s.source();
     }
-    Error::Transport { operation: *op, kind, message }
+    Error::Transport {
+        operation: *op,
+        kind,
+        message,
+    }
 }
 
 pub(crate) async fn map_error(op: &Operation, e: progenitor_client::Error<ByteStream>) -> Error {
@@ -211,7 +232,9 @@ pub(crate) async fn map_error(op: &Operation, e: progenitor_client::Error<ByteSt
         E::ErrorResponse(rv) => {
             let status = rv.status().as_u16();
             let retry_after = retry_after(rv.headers());
-            let body = collect(op, rv.into_inner_stream()).await.unwrap_or_default();
+            let body = collect(op, rv.into_inner_stream())
+                .await
+                .unwrap_or_default();
             api_error(op, status, retry_after, &body)
         }
         E::UnexpectedResponse(r) => {
@@ -220,14 +243,23 @@ pub(crate) async fn map_error(op: &Operation, e: progenitor_client::Error<ByteSt
             let body = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
             api_error(op, status, retry_after, &body)
         }
-        E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => transport(op, &e),
-        E::InvalidRequest(m) => Error::InvalidInput { operation: *op, message: m },
+        E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
+            transport(op, &e)
+        }
+        E::InvalidRequest(m) => Error::InvalidInput {
+            operation: *op,
+            message: m,
+        },
         E::InvalidResponsePayload(_, e) => Error::Decode {
             operation: *op,
             status: 200,
             source: jsonapi::DecodeError::Shape(e.to_string()),
         },
-        E::Custom(m) => Error::Transport { operation: *op, kind: TransportKind::Other, message: m },
+        E::Custom(m) => Error::Transport {
+            operation: *op,
+            kind: TransportKind::Other,
+            message: m,
+        },
     }
 }
 
@@ -239,7 +271,12 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
         .map(|d| d.as_secs())
 }
 
-pub(crate) fn api_error(op: &Operation, status: u16, retry_after: Option<u64>, body: &[u8]) -> Error {
+pub(crate) fn api_error(
+    op: &Operation,
+    status: u16,
+    retry_after: Option<u64>,
+    body: &[u8],
+) -> Error {
     let errors = jsonapi::decode_errors(body);
     let body_excerpt = if errors.is_empty() && !body.is_empty() {
         let mut s: String = String::from_utf8_lossy(&body[..body.len().min(120)]).into_owned();
@@ -274,7 +311,10 @@ impl ClientBuilder {
 
     /// Authenticate with HTTP Basic: your store's subdomain and password (personal projects only).
     pub fn basic(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
-        self.auth = Auth::Basic { username: username.into(), password: password.into() };
+        self.auth = Auth::Basic {
+            username: username.into(),
+            password: password.into(),
+        };
         self
     }
 
@@ -314,42 +354,65 @@ impl ClientBuilder {
         let ua = self.user_agent.trim();
         if ua.is_empty() {
             return Err(Error::Config(
-                "a User-Agent naming your application and a contact URL or email is required".into(),
+                "a User-Agent naming your application and a contact URL or email is required"
+                    .into(),
             ));
         }
-        let user_agent = HeaderValue::from_str(ua)
-            .map_err(|_| Error::Config("the User-Agent contains characters not allowed in a header".into()))?;
+        let user_agent = HeaderValue::from_str(ua).map_err(|_| {
+            Error::Config("the User-Agent contains characters not allowed in a header".into())
+        })?;
         if matches!(self.auth, Auth::None) {
-            return Err(Error::Config("no credentials: call .bearer(token) or .basic(subdomain, password)".into()));
+            return Err(Error::Config(
+                "no credentials: call .bearer(token) or .basic(subdomain, password)".into(),
+            ));
         }
         let http = http_client(self.timeout, self.connect_timeout)?;
         let stats = Arc::new(TransportStats::default());
-        let transport = Transport { auth: self.auth, user_agent, retry: self.retry, stats: stats.clone() };
+        let transport = Transport {
+            auth: self.auth,
+            user_agent,
+            retry: self.retry,
+            stats: stats.clone(),
+        };
         let raw = RawClient::new_with_client(self.base_url.trim_end_matches('/'), http, transport);
         let account_id = OnceLock::new();
         if let Some(id) = self.account_id {
             let _ = account_id.set(id);
         }
-        Ok(Client { raw, account_id, stats })
+        Ok(Client {
+            raw,
+            account_id,
+            stats,
+        })
     }
 }
 
-pub(crate) fn http_client(timeout: Duration, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
+pub(crate) fn http_client(
+    timeout: Duration,
+    connect_timeout: Duration,
+) -> Result<reqwest::Client, Error> {
     #[cfg(not(target_arch = "wasm32"))]
-    let builder = reqwest::Client::builder().timeout(timeout).connect_timeout(connect_timeout);
+    let builder = reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(connect_timeout);
     #[cfg(target_arch = "wasm32")]
     let builder = {
         let _ = (timeout, connect_timeout);
         reqwest::Client::builder()
     };
-    builder.build().map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))
+    builder
+        .build()
+        .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))
 }
 
 /// Accepts `https://` anywhere and `http://` only on loopback.
 pub(crate) fn check_base_url(base: &str) -> Result<(), Error> {
-    let url = url::Url::parse(base).map_err(|e| Error::Config(format!("invalid base URL {base:?}: {e}")))?;
+    let url = url::Url::parse(base)
+        .map_err(|e| Error::Config(format!("invalid base URL {base:?}: {e}")))?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Config("put credentials in .bearer()/.basic(), not in the base URL".into()));
+        return Err(Error::Config(
+            "put credentials in .bearer()/.basic(), not in the base URL".into(),
+        ));
     }
     match url.scheme() {
         "https" => Ok(()),
@@ -363,7 +426,9 @@ pub(crate) fn check_base_url(base: &str) -> Result<(), Error> {
             if loopback {
                 Ok(())
             } else {
-                Err(Error::Config(format!("refusing plain http to {base}: use https (http is allowed for loopback only)")))
+                Err(Error::Config(format!(
+                    "refusing plain http to {base}: use https (http is allowed for loopback only)"
+                )))
             }
         }
         other => Err(Error::Config(format!("unsupported URL scheme {other:?}"))),

@@ -73,7 +73,11 @@ pub struct ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let op = &self.operation;
-        write!(f, "{} {} ({}) failed with {}", op.method, op.path, op.id, self.status)?;
+        write!(
+            f,
+            "{} {} ({}) failed with {}",
+            op.method, op.path, op.id, self.status
+        )?;
         match self.errors.first() {
             Some(e) => {
                 if let Some(t) = &e.title {
@@ -152,7 +156,10 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn invalid_input(op: &Operation, message: String) -> Self {
-        Error::InvalidInput { operation: *op, message }
+        Error::InvalidInput {
+            operation: *op,
+            message,
+        }
     }
 
     /// The HTTP status, when the API answered.

@@ -2,34 +2,34 @@
 
 use crate::Client;
 use crate::models::*;
-/// Operations whose requests carry the JSON:API `Accept`/`Content-Type` headers.
+/// Operations (progenitor's snake_case ids) whose requests carry the JSON:API `Accept`/`Content-Type` headers.
 pub(crate) const JSON_API_OPERATIONS: &[&str] = &[
-    "listAccounts",
-    "getAccount",
-    "listArtists",
-    "createArtist",
-    "deleteArtist",
-    "getArtist",
-    "updateArtist",
-    "listCategories",
-    "createCategory",
-    "deleteCategory",
-    "getCategory",
-    "updateCategory",
-    "listDiscounts",
-    "createDiscount",
-    "deleteDiscount",
-    "getDiscount",
-    "updateDiscount",
-    "listOrders",
-    "getOrder",
-    "updateOrder",
-    "listProducts",
-    "getProduct",
-    "repositionArtists",
-    "repositionCategories",
-    "repositionProducts",
-    "listCountries",
+    "list_accounts",
+    "get_account",
+    "list_artists",
+    "create_artist",
+    "delete_artist",
+    "get_artist",
+    "update_artist",
+    "list_categories",
+    "create_category",
+    "delete_category",
+    "get_category",
+    "update_category",
+    "list_discounts",
+    "create_discount",
+    "delete_discount",
+    "get_discount",
+    "update_discount",
+    "list_orders",
+    "get_order",
+    "update_order",
+    "list_products",
+    "get_product",
+    "reposition_artists",
+    "reposition_categories",
+    "reposition_products",
+    "list_countries",
 ];
 ///Attributes sent when creating or updating (`ArtistInput`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -71,7 +71,11 @@ pub struct DiscountInput {
     #[serde(rename = "expiration_type")]
     pub expiration_type: String,
     ///The date the discount expires (RFC 3339), in the future. Required when expiration_type is on_date.
-    #[serde(rename = "expires_at", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "expires_at",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub expires_at: Option<String>,
     ///The flat rate discount amount. Required when reward_type is flat_rate_discount.
     #[serde(
@@ -131,7 +135,10 @@ impl DiscountRelationshipsInput {
                 .iter()
                 .map(|id| serde_json::json!({ "type" : "categories", "id" : id }))
                 .collect();
-            map.insert("categories".to_string(), serde_json::json!({ "data" : data }));
+            map.insert(
+                "categories".to_string(),
+                serde_json::json!({ "data" : data }),
+            );
         }
         if let Some(ids) = &self.products {
             let data: Vec<serde_json::Value> = ids
@@ -161,7 +168,11 @@ pub struct ListOrdersParams {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrderInput {
     ///The email address of the buyer.
-    #[serde(rename = "customer_email", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "customer_email",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub customer_email: Option<String>,
     ///The first name of the buyer.
     #[serde(
@@ -192,7 +203,11 @@ pub struct OrderInput {
     )]
     pub shipping_address_2: Option<String>,
     ///The city of the shipping address.
-    #[serde(rename = "shipping_city", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "shipping_city",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub shipping_city: Option<String>,
     ///The unique 2-letter code for the order's country.
     #[serde(
@@ -202,7 +217,11 @@ pub struct OrderInput {
     )]
     pub shipping_country_id: Option<String>,
     ///The state or province of the shipping address.
-    #[serde(rename = "shipping_state", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "shipping_state",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub shipping_state: Option<String>,
     ///The status of shipping the order: shipped or unshipped.
     #[serde(
@@ -212,7 +231,11 @@ pub struct OrderInput {
     )]
     pub shipping_status: Option<String>,
     ///The zip or postal code of the shipping address.
-    #[serde(rename = "shipping_zip", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "shipping_zip",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub shipping_zip: Option<String>,
 }
 ///Query parameters of [`Client::list_products`].
@@ -289,10 +312,7 @@ impl Client {
     ///Creates a new artist. Answers 201 Created with the location of the new artist in the Location header and the same body as getting the artist.
     ///
     ///`POST /v1/accounts/{account_id}/artists` (operationId `createArtist`).
-    pub async fn create_artist(
-        &self,
-        input: &ArtistInput,
-    ) -> Result<Artist, crate::Error> {
+    pub async fn create_artist(&self, input: &ArtistInput) -> Result<Artist, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "createArtist",
             method: "POST",
@@ -303,13 +323,10 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request
-            .body(
-                crate::jsonapi::resource_body::<
-                    crate::raw::types::ArtistCreateRequest,
-                    _,
-                >(&OPERATION, "artists", None, input, None)?,
-            );
+        let request = request.body(crate::jsonapi::resource_body::<
+            crate::raw::types::ArtistCreateRequest,
+            _,
+        >(&OPERATION, "artists", None, input, None)?);
         self.finish_one(&OPERATION, request.send().await).await
     }
     ///Delete an artist
@@ -368,13 +385,12 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request
-            .body(
-                crate::jsonapi::resource_body::<
-                    crate::raw::types::ArtistUpdateRequest,
-                    _,
-                >(&OPERATION, "artists", Some(artist_id), input, None)?,
-            );
+        let request = request.body(crate::jsonapi::resource_body::<
+            crate::raw::types::ArtistUpdateRequest,
+            _,
+        >(
+            &OPERATION, "artists", Some(artist_id), input, None
+        )?);
         self.finish_one(&OPERATION, request.send().await).await
     }
     ///Get all categories
@@ -400,10 +416,7 @@ impl Client {
     ///Creates a new category. Answers 201 Created with the location of the new category in the Location header and the same body as getting the category.
     ///
     ///`POST /v1/accounts/{account_id}/categories` (operationId `createCategory`).
-    pub async fn create_category(
-        &self,
-        input: &CategoryInput,
-    ) -> Result<Category, crate::Error> {
+    pub async fn create_category(&self, input: &CategoryInput) -> Result<Category, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "createCategory",
             method: "POST",
@@ -414,13 +427,10 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request
-            .body(
-                crate::jsonapi::resource_body::<
-                    crate::raw::types::CategoryCreateRequest,
-                    _,
-                >(&OPERATION, "categories", None, input, None)?,
-            );
+        let request = request.body(crate::jsonapi::resource_body::<
+            crate::raw::types::CategoryCreateRequest,
+            _,
+        >(&OPERATION, "categories", None, input, None)?);
         self.finish_one(&OPERATION, request.send().await).await
     }
     ///Delete a category
@@ -446,10 +456,7 @@ impl Client {
     ///Get a specific category for an account.
     ///
     ///`GET /v1/accounts/{account_id}/categories/{category_id}` (operationId `getCategory`).
-    pub async fn get_category(
-        &self,
-        category_id: &str,
-    ) -> Result<Category, crate::Error> {
+    pub async fn get_category(&self, category_id: &str) -> Result<Category, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "getCategory",
             method: "GET",
@@ -482,13 +489,12 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request
-            .body(
-                crate::jsonapi::resource_body::<
-                    crate::raw::types::CategoryUpdateRequest,
-                    _,
-                >(&OPERATION, "categories", Some(category_id), input, None)?,
-            );
+        let request = request.body(crate::jsonapi::resource_body::<
+            crate::raw::types::CategoryUpdateRequest,
+            _,
+        >(
+            &OPERATION, "categories", Some(category_id), input, None
+        )?);
         self.finish_one(&OPERATION, request.send().await).await
     }
     ///Get all discounts
@@ -557,13 +563,16 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request
-            .body(
-                crate::jsonapi::resource_body::<
-                    crate::raw::types::DiscountCreateRequest,
-                    _,
-                >(&OPERATION, "discounts", None, input, Some(relationships.to_json()))?,
-            );
+        let request = request.body(crate::jsonapi::resource_body::<
+            crate::raw::types::DiscountCreateRequest,
+            _,
+        >(
+            &OPERATION,
+            "discounts",
+            None,
+            input,
+            Some(relationships.to_json()),
+        )?);
         self.finish_one(&OPERATION, request.send().await).await
     }
     ///Delete a discount
@@ -589,10 +598,7 @@ impl Client {
     ///Get a specific discount for an account.
     ///
     ///`GET /v1/accounts/{account_id}/discounts/{discount_id}` (operationId `getDiscount`).
-    pub async fn get_discount(
-        &self,
-        discount_id: &str,
-    ) -> Result<Discount, crate::Error> {
+    pub async fn get_discount(&self, discount_id: &str) -> Result<Discount, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "getDiscount",
             method: "GET",
@@ -626,19 +632,16 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request
-            .body(
-                crate::jsonapi::resource_body::<
-                    crate::raw::types::DiscountUpdateRequest,
-                    _,
-                >(
-                    &OPERATION,
-                    "discounts",
-                    Some(discount_id),
-                    input,
-                    Some(relationships.to_json()),
-                )?,
-            );
+        let request = request.body(crate::jsonapi::resource_body::<
+            crate::raw::types::DiscountUpdateRequest,
+            _,
+        >(
+            &OPERATION,
+            "discounts",
+            Some(discount_id),
+            input,
+            Some(relationships.to_json()),
+        )?);
         self.finish_one(&OPERATION, request.send().await).await
     }
     ///Get all orders
@@ -731,13 +734,10 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request
-            .body(
-                crate::jsonapi::resource_body::<
-                    crate::raw::types::OrderUpdateRequest,
-                    _,
-                >(&OPERATION, "orders", Some(order_id), input, None)?,
-            );
+        let request = request.body(crate::jsonapi::resource_body::<
+            crate::raw::types::OrderUpdateRequest,
+            _,
+        >(&OPERATION, "orders", Some(order_id), input, None)?);
         self.finish_one(&OPERATION, request.send().await).await
     }
     ///Get all products
@@ -829,12 +829,9 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request
-            .body(
-                crate::jsonapi::identifiers_body::<
-                    crate::raw::types::ArtistRepositionRequest,
-                >(&OPERATION, "artists", ids)?,
-            );
+        let request = request.body(crate::jsonapi::identifiers_body::<
+            crate::raw::types::ArtistRepositionRequest,
+        >(&OPERATION, "artists", ids)?);
         self.finish_empty(&OPERATION, request.send().await).await
     }
     ///Reposition categories
@@ -842,10 +839,7 @@ impl Client {
     ///Repositions the list of categories in the specified order. Answers 204 No Content.
     ///
     ///`PATCH /v1/accounts/{account_id}/relationships/categories` (operationId `repositionCategories`).
-    pub async fn reposition_categories(
-        &self,
-        ids: &[String],
-    ) -> Result<(), crate::Error> {
+    pub async fn reposition_categories(&self, ids: &[String]) -> Result<(), crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "repositionCategories",
             method: "PATCH",
@@ -856,12 +850,9 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request
-            .body(
-                crate::jsonapi::identifiers_body::<
-                    crate::raw::types::CategoryRepositionRequest,
-                >(&OPERATION, "categories", ids)?,
-            );
+        let request = request.body(crate::jsonapi::identifiers_body::<
+            crate::raw::types::CategoryRepositionRequest,
+        >(&OPERATION, "categories", ids)?);
         self.finish_empty(&OPERATION, request.send().await).await
     }
     ///Reposition products
@@ -880,12 +871,9 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request
-            .body(
-                crate::jsonapi::identifiers_body::<
-                    crate::raw::types::ProductRepositionRequest,
-                >(&OPERATION, "products", ids)?,
-            );
+        let request = request.body(crate::jsonapi::identifiers_body::<
+            crate::raw::types::ProductRepositionRequest,
+        >(&OPERATION, "products", ids)?);
         self.finish_empty(&OPERATION, request.send().await).await
     }
     ///Get all countries

@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -14,13 +14,11 @@ pub mod types {
         pub attributes: ::std::option::Option<AccountAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub links:
+            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub relationships: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, Relationship>,
-        >,
+        pub relationships:
+            ::std::option::Option<::std::collections::HashMap<::std::string::String, Relationship>>,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -134,9 +132,8 @@ pub mod types {
         pub attributes: ::std::option::Option<ArtistAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub links:
+            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -196,7 +193,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum ArtistCreateRequestDataType {
         #[serde(rename = "artists")]
@@ -211,9 +208,7 @@ pub mod types {
     }
     impl ::std::str::FromStr for ArtistCreateRequestDataType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "artists" => Ok(Self::Artists),
                 _ => Err("invalid value".into()),
@@ -222,9 +217,7 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ArtistCreateRequestDataType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -311,7 +304,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum ArtistRepositionRequestDataItemType {
         #[serde(rename = "artists")]
@@ -326,9 +319,7 @@ pub mod types {
     }
     impl ::std::str::FromStr for ArtistRepositionRequestDataItemType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "artists" => Ok(Self::Artists),
                 _ => Err("invalid value".into()),
@@ -337,14 +328,11 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ArtistRepositionRequestDataItemType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ArtistRepositionRequestDataItemType {
+    impl ::std::convert::TryFrom<::std::string::String> for ArtistRepositionRequestDataItemType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -386,7 +374,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum ArtistUpdateRequestDataType {
         #[serde(rename = "artists")]
@@ -401,9 +389,7 @@ pub mod types {
     }
     impl ::std::str::FromStr for ArtistUpdateRequestDataType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "artists" => Ok(Self::Artists),
                 _ => Err("invalid value".into()),
@@ -412,9 +398,7 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ArtistUpdateRequestDataType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -433,9 +417,8 @@ pub mod types {
         pub attributes: ::std::option::Option<CategoryAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub links:
+            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -495,7 +478,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum CategoryCreateRequestDataType {
         #[serde(rename = "categories")]
@@ -510,9 +493,7 @@ pub mod types {
     }
     impl ::std::str::FromStr for CategoryCreateRequestDataType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "categories" => Ok(Self::Categories),
                 _ => Err("invalid value".into()),
@@ -521,14 +502,11 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CategoryCreateRequestDataType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CategoryCreateRequestDataType {
+    impl ::std::convert::TryFrom<::std::string::String> for CategoryCreateRequestDataType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -611,7 +589,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum CategoryRepositionRequestDataItemType {
         #[serde(rename = "categories")]
@@ -626,9 +604,7 @@ pub mod types {
     }
     impl ::std::str::FromStr for CategoryRepositionRequestDataItemType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "categories" => Ok(Self::Categories),
                 _ => Err("invalid value".into()),
@@ -637,14 +613,11 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CategoryRepositionRequestDataItemType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CategoryRepositionRequestDataItemType {
+    impl ::std::convert::TryFrom<::std::string::String> for CategoryRepositionRequestDataItemType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -686,7 +659,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum CategoryUpdateRequestDataType {
         #[serde(rename = "categories")]
@@ -701,9 +674,7 @@ pub mod types {
     }
     impl ::std::str::FromStr for CategoryUpdateRequestDataType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "categories" => Ok(Self::Categories),
                 _ => Err("invalid value".into()),
@@ -712,14 +683,11 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CategoryUpdateRequestDataType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CategoryUpdateRequestDataType {
+    impl ::std::convert::TryFrom<::std::string::String> for CategoryUpdateRequestDataType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -808,13 +776,11 @@ pub mod types {
         pub attributes: ::std::option::Option<DiscountAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub links:
+            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub relationships: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, Relationship>,
-        >,
+        pub relationships:
+            ::std::option::Option<::std::collections::HashMap<::std::string::String, Relationship>>,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -912,7 +878,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum DiscountCreateRequestDataType {
         #[serde(rename = "discounts")]
@@ -927,9 +893,7 @@ pub mod types {
     }
     impl ::std::str::FromStr for DiscountCreateRequestDataType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "discounts" => Ok(Self::Discounts),
                 _ => Err("invalid value".into()),
@@ -938,14 +902,11 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for DiscountCreateRequestDataType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for DiscountCreateRequestDataType {
+    impl ::std::convert::TryFrom<::std::string::String> for DiscountCreateRequestDataType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1071,7 +1032,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum DiscountRelationshipsInputCategoriesDataItemType {
         #[serde(rename = "categories")]
@@ -1086,26 +1047,22 @@ pub mod types {
     }
     impl ::std::str::FromStr for DiscountRelationshipsInputCategoriesDataItemType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "categories" => Ok(Self::Categories),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for DiscountRelationshipsInputCategoriesDataItemType {
+    impl ::std::convert::TryFrom<&str> for DiscountRelationshipsInputCategoriesDataItemType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-    for DiscountRelationshipsInputCategoriesDataItemType {
+        for DiscountRelationshipsInputCategoriesDataItemType
+    {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1147,7 +1104,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum DiscountRelationshipsInputProductsDataItemType {
         #[serde(rename = "products")]
@@ -1162,26 +1119,22 @@ pub mod types {
     }
     impl ::std::str::FromStr for DiscountRelationshipsInputProductsDataItemType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "products" => Ok(Self::Products),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for DiscountRelationshipsInputProductsDataItemType {
+    impl ::std::convert::TryFrom<&str> for DiscountRelationshipsInputProductsDataItemType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-    for DiscountRelationshipsInputProductsDataItemType {
+        for DiscountRelationshipsInputProductsDataItemType
+    {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1225,7 +1178,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum DiscountUpdateRequestDataType {
         #[serde(rename = "discounts")]
@@ -1240,9 +1193,7 @@ pub mod types {
     }
     impl ::std::str::FromStr for DiscountUpdateRequestDataType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "discounts" => Ok(Self::Discounts),
                 _ => Err("invalid value".into()),
@@ -1251,14 +1202,11 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for DiscountUpdateRequestDataType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for DiscountUpdateRequestDataType {
+    impl ::std::convert::TryFrom<::std::string::String> for DiscountUpdateRequestDataType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1322,7 +1270,10 @@ pub mod types {
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub prev: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            rename = "self",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
         pub self_: ::std::option::Option<::std::string::String>,
     }
     impl Links {
@@ -1381,13 +1332,11 @@ pub mod types {
         pub attributes: ::std::option::Option<OrderAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub links:
+            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub relationships: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, Relationship>,
-        >,
+        pub relationships:
+            ::std::option::Option<::std::collections::HashMap<::std::string::String, Relationship>>,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -1430,9 +1379,7 @@ pub mod types {
     pub struct OrderAttributes {
         ///When the order was placed and paid for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub completed_at: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///When the order was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1722,7 +1669,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum OrderUpdateRequestDataType {
         #[serde(rename = "orders")]
@@ -1737,9 +1684,7 @@ pub mod types {
     }
     impl ::std::str::FromStr for OrderUpdateRequestDataType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "orders" => Ok(Self::Orders),
                 _ => Err("invalid value".into()),
@@ -1748,9 +1693,7 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for OrderUpdateRequestDataType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1804,13 +1747,11 @@ pub mod types {
         pub attributes: ::std::option::Option<ProductAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub links:
+            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub relationships: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, Relationship>,
-        >,
+        pub relationships:
+            ::std::option::Option<::std::collections::HashMap<::std::string::String, Relationship>>,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -1882,9 +1823,8 @@ pub mod types {
         pub attributes: ::std::option::Option<ProductImageAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub links:
+            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -1990,7 +1930,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum ProductRepositionRequestDataItemType {
         #[serde(rename = "products")]
@@ -2005,9 +1945,7 @@ pub mod types {
     }
     impl ::std::str::FromStr for ProductRepositionRequestDataItemType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "products" => Ok(Self::Products),
                 _ => Err("invalid value".into()),
@@ -2016,14 +1954,11 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ProductRepositionRequestDataItemType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ProductRepositionRequestDataItemType {
+    impl ::std::convert::TryFrom<::std::string::String> for ProductRepositionRequestDataItemType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2037,9 +1972,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub links:
+            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     }
     impl Relationship {
         pub fn builder() -> builder::Relationship {
@@ -2050,18 +1984,15 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Resource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attributes: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub attributes:
+            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub links:
+            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub relationships: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, Relationship>,
-        >,
+        pub relationships:
+            ::std::option::Option<::std::collections::HashMap<::std::string::String, Relationship>>,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -2089,9 +2020,8 @@ pub mod types {
         pub attributes: ::std::option::Option<ShippingOptionAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub relationships: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, Relationship>,
-        >,
+        pub relationships:
+            ::std::option::Option<::std::collections::HashMap<::std::string::String, Relationship>>,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -2185,10 +2115,7 @@ pub mod types {
             >,
             relationships: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        super::Relationship,
-                    >,
+                    ::std::collections::HashMap<::std::string::String, super::Relationship>,
                 >,
                 ::std::string::String,
             >,
@@ -2208,16 +2135,12 @@ pub mod types {
         impl Account {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AccountAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::AccountAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -2233,36 +2156,29 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        ::std::option::Option<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            super::Relationship,
+                        ::std::option::Option<
+                            ::std::collections::HashMap<::std::string::String, super::Relationship>,
                         >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for relationships: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -2272,9 +2188,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -2305,10 +2219,8 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct AccountAttributes {
-            artists_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            artists_enabled:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             contact_email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2321,10 +2233,8 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            inventory_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            inventory_enabled:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             store_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2333,10 +2243,8 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            under_maintenance: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            under_maintenance:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             updated_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -2373,13 +2281,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.artists_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for artists_enabled: {e}"
-                        )
-                    });
+                self.artists_enabled = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for artists_enabled: {e}")
+                });
                 self
             }
             pub fn contact_email<T>(mut self, value: T) -> Self
@@ -2389,23 +2293,19 @@ pub mod types {
             {
                 self.contact_email = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contact_email: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for contact_email: {e}"));
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -2415,9 +2315,7 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
                 self
             }
             pub fn inventory_enabled<T>(mut self, value: T) -> Self
@@ -2425,13 +2323,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.inventory_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for inventory_enabled: {e}"
-                        )
-                    });
+                self.inventory_enabled = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for inventory_enabled: {e}")
+                });
                 self
             }
             pub fn store_name<T>(mut self, value: T) -> Self
@@ -2441,9 +2335,7 @@ pub mod types {
             {
                 self.store_name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for store_name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for store_name: {e}"));
                 self
             }
             pub fn subdomain<T>(mut self, value: T) -> Self
@@ -2453,9 +2345,7 @@ pub mod types {
             {
                 self.subdomain = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for subdomain: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for subdomain: {e}"));
                 self
             }
             pub fn under_maintenance<T>(mut self, value: T) -> Self
@@ -2463,27 +2353,21 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.under_maintenance = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for under_maintenance: {e}"
-                        )
-                    });
+                self.under_maintenance = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for under_maintenance: {e}")
+                });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
@@ -2493,9 +2377,7 @@ pub mod types {
             {
                 self.url = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
                 self
             }
             pub fn website<T>(mut self, value: T) -> Self
@@ -2505,9 +2387,7 @@ pub mod types {
             {
                 self.website = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for website: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for website: {e}"));
                 self
             }
         }
@@ -2551,14 +2431,10 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct AccountDocument {
             data: ::std::result::Result<super::Account, ::std::string::String>,
-            included: ::std::result::Result<
-                ::std::vec::Vec<super::Resource>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<super::Links>,
-                ::std::string::String,
-            >,
+            included:
+                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
+            links:
+                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
         }
         impl ::std::default::Default for AccountDocument {
             fn default() -> Self {
@@ -2577,9 +2453,7 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -2589,9 +2463,7 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -2601,9 +2473,7 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -2649,16 +2519,12 @@ pub mod types {
         impl AccountImage {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AccountImageAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::AccountImageAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -2678,9 +2544,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -2727,14 +2591,11 @@ pub mod types {
             {
                 self.url = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<AccountImageAttributes>
-        for super::AccountImageAttributes {
+        impl ::std::convert::TryFrom<AccountImageAttributes> for super::AccountImageAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: AccountImageAttributes,
@@ -2742,26 +2603,18 @@ pub mod types {
                 Ok(Self { url: value.url? })
             }
         }
-        impl ::std::convert::From<super::AccountImageAttributes>
-        for AccountImageAttributes {
+        impl ::std::convert::From<super::AccountImageAttributes> for AccountImageAttributes {
             fn from(value: super::AccountImageAttributes) -> Self {
                 Self { url: Ok(value.url) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct AccountListDocument {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Account>,
-                ::std::string::String,
-            >,
-            included: ::std::result::Result<
-                ::std::vec::Vec<super::Resource>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<super::Links>,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<::std::vec::Vec<super::Account>, ::std::string::String>,
+            included:
+                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
+            links:
+                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
             meta: ::std::result::Result<
                 ::std::option::Option<super::ListMeta>,
                 ::std::string::String,
@@ -2785,9 +2638,7 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -2797,9 +2648,7 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -2809,9 +2658,7 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
@@ -2821,14 +2668,11 @@ pub mod types {
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for meta: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<AccountListDocument>
-        for super::AccountListDocument {
+        impl ::std::convert::TryFrom<AccountListDocument> for super::AccountListDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: AccountListDocument,
@@ -2879,16 +2723,12 @@ pub mod types {
         impl Artist {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ArtistAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ArtistAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -2904,17 +2744,15 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        ::std::option::Option<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -2924,9 +2762,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -2963,10 +2799,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            position: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            position: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         }
         impl ::std::default::Default for ArtistAttributes {
             fn default() -> Self {
@@ -2985,9 +2818,7 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
             pub fn permalink<T>(mut self, value: T) -> Self
@@ -2997,9 +2828,7 @@ pub mod types {
             {
                 self.permalink = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for permalink: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for permalink: {e}"));
                 self
             }
             pub fn position<T>(mut self, value: T) -> Self
@@ -3009,9 +2838,7 @@ pub mod types {
             {
                 self.position = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for position: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for position: {e}"));
                 self
             }
         }
@@ -3038,10 +2865,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ArtistCreateRequest {
-            data: ::std::result::Result<
-                super::ArtistCreateRequestData,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<super::ArtistCreateRequestData, ::std::string::String>,
         }
         impl ::std::default::Default for ArtistCreateRequest {
             fn default() -> Self {
@@ -3058,14 +2882,11 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<ArtistCreateRequest>
-        for super::ArtistCreateRequest {
+        impl ::std::convert::TryFrom<ArtistCreateRequest> for super::ArtistCreateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ArtistCreateRequest,
@@ -3075,16 +2896,15 @@ pub mod types {
         }
         impl ::std::convert::From<super::ArtistCreateRequest> for ArtistCreateRequest {
             fn from(value: super::ArtistCreateRequest) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct ArtistCreateRequestData {
             attributes: ::std::result::Result<super::ArtistInput, ::std::string::String>,
-            type_: ::std::result::Result<
-                super::ArtistCreateRequestDataType,
-                ::std::string::String,
-            >,
+            type_: ::std::result::Result<super::ArtistCreateRequestDataType, ::std::string::String>,
         }
         impl ::std::default::Default for ArtistCreateRequestData {
             fn default() -> Self {
@@ -3102,9 +2922,7 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -3114,14 +2932,11 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<ArtistCreateRequestData>
-        for super::ArtistCreateRequestData {
+        impl ::std::convert::TryFrom<ArtistCreateRequestData> for super::ArtistCreateRequestData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ArtistCreateRequestData,
@@ -3132,8 +2947,7 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ArtistCreateRequestData>
-        for ArtistCreateRequestData {
+        impl ::std::convert::From<super::ArtistCreateRequestData> for ArtistCreateRequestData {
             fn from(value: super::ArtistCreateRequestData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -3144,14 +2958,10 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ArtistDocument {
             data: ::std::result::Result<super::Artist, ::std::string::String>,
-            included: ::std::result::Result<
-                ::std::vec::Vec<super::Resource>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<super::Links>,
-                ::std::string::String,
-            >,
+            included:
+                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
+            links:
+                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
         }
         impl ::std::default::Default for ArtistDocument {
             fn default() -> Self {
@@ -3170,9 +2980,7 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -3182,9 +2990,7 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -3194,9 +3000,7 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -3240,9 +3044,7 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
         }
@@ -3256,23 +3058,18 @@ pub mod types {
         }
         impl ::std::convert::From<super::ArtistInput> for ArtistInput {
             fn from(value: super::ArtistInput) -> Self {
-                Self { name: Ok(value.name) }
+                Self {
+                    name: Ok(value.name),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct ArtistListDocument {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Artist>,
-                ::std::string::String,
-            >,
-            included: ::std::result::Result<
-                ::std::vec::Vec<super::Resource>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<super::Links>,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<::std::vec::Vec<super::Artist>, ::std::string::String>,
+            included:
+                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
+            links:
+                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
             meta: ::std::result::Result<
                 ::std::option::Option<super::ListMeta>,
                 ::std::string::String,
@@ -3296,9 +3093,7 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -3308,9 +3103,7 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -3320,9 +3113,7 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
@@ -3332,9 +3123,7 @@ pub mod types {
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for meta: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
                 self
             }
         }
@@ -3378,21 +3167,16 @@ pub mod types {
         impl ArtistRepositionRequest {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::ArtistRepositionRequestDataItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ArtistRepositionRequestDataItem>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<ArtistRepositionRequest>
-        for super::ArtistRepositionRequest {
+        impl ::std::convert::TryFrom<ArtistRepositionRequest> for super::ArtistRepositionRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ArtistRepositionRequest,
@@ -3400,10 +3184,11 @@ pub mod types {
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::ArtistRepositionRequest>
-        for ArtistRepositionRequest {
+        impl ::std::convert::From<super::ArtistRepositionRequest> for ArtistRepositionRequest {
             fn from(value: super::ArtistRepositionRequest) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -3440,14 +3225,13 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
         impl ::std::convert::TryFrom<ArtistRepositionRequestDataItem>
-        for super::ArtistRepositionRequestDataItem {
+            for super::ArtistRepositionRequestDataItem
+        {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ArtistRepositionRequestDataItem,
@@ -3459,7 +3243,8 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::ArtistRepositionRequestDataItem>
-        for ArtistRepositionRequestDataItem {
+            for ArtistRepositionRequestDataItem
+        {
             fn from(value: super::ArtistRepositionRequestDataItem) -> Self {
                 Self {
                     id: Ok(value.id),
@@ -3469,10 +3254,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ArtistUpdateRequest {
-            data: ::std::result::Result<
-                super::ArtistUpdateRequestData,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<super::ArtistUpdateRequestData, ::std::string::String>,
         }
         impl ::std::default::Default for ArtistUpdateRequest {
             fn default() -> Self {
@@ -3489,14 +3271,11 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<ArtistUpdateRequest>
-        for super::ArtistUpdateRequest {
+        impl ::std::convert::TryFrom<ArtistUpdateRequest> for super::ArtistUpdateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ArtistUpdateRequest,
@@ -3506,17 +3285,16 @@ pub mod types {
         }
         impl ::std::convert::From<super::ArtistUpdateRequest> for ArtistUpdateRequest {
             fn from(value: super::ArtistUpdateRequest) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct ArtistUpdateRequestData {
             attributes: ::std::result::Result<super::ArtistInput, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            type_: ::std::result::Result<
-                super::ArtistUpdateRequestDataType,
-                ::std::string::String,
-            >,
+            type_: ::std::result::Result<super::ArtistUpdateRequestDataType, ::std::string::String>,
         }
         impl ::std::default::Default for ArtistUpdateRequestData {
             fn default() -> Self {
@@ -3535,9 +3313,7 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3557,14 +3333,11 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<ArtistUpdateRequestData>
-        for super::ArtistUpdateRequestData {
+        impl ::std::convert::TryFrom<ArtistUpdateRequestData> for super::ArtistUpdateRequestData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ArtistUpdateRequestData,
@@ -3576,8 +3349,7 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ArtistUpdateRequestData>
-        for ArtistUpdateRequestData {
+        impl ::std::convert::From<super::ArtistUpdateRequestData> for ArtistUpdateRequestData {
             fn from(value: super::ArtistUpdateRequestData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -3614,16 +3386,12 @@ pub mod types {
         impl Category {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CategoryAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::CategoryAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3639,17 +3407,15 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        ::std::option::Option<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -3659,9 +3425,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -3698,10 +3462,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            position: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            position: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         }
         impl ::std::default::Default for CategoryAttributes {
             fn default() -> Self {
@@ -3720,9 +3481,7 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
             pub fn permalink<T>(mut self, value: T) -> Self
@@ -3732,9 +3491,7 @@ pub mod types {
             {
                 self.permalink = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for permalink: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for permalink: {e}"));
                 self
             }
             pub fn position<T>(mut self, value: T) -> Self
@@ -3744,9 +3501,7 @@ pub mod types {
             {
                 self.position = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for position: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for position: {e}"));
                 self
             }
         }
@@ -3773,10 +3528,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CategoryCreateRequest {
-            data: ::std::result::Result<
-                super::CategoryCreateRequestData,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<super::CategoryCreateRequestData, ::std::string::String>,
         }
         impl ::std::default::Default for CategoryCreateRequest {
             fn default() -> Self {
@@ -3793,14 +3545,11 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<CategoryCreateRequest>
-        for super::CategoryCreateRequest {
+        impl ::std::convert::TryFrom<CategoryCreateRequest> for super::CategoryCreateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CategoryCreateRequest,
@@ -3808,22 +3557,18 @@ pub mod types {
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::CategoryCreateRequest>
-        for CategoryCreateRequest {
+        impl ::std::convert::From<super::CategoryCreateRequest> for CategoryCreateRequest {
             fn from(value: super::CategoryCreateRequest) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CategoryCreateRequestData {
-            attributes: ::std::result::Result<
-                super::CategoryInput,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                super::CategoryCreateRequestDataType,
-                ::std::string::String,
-            >,
+            attributes: ::std::result::Result<super::CategoryInput, ::std::string::String>,
+            type_:
+                ::std::result::Result<super::CategoryCreateRequestDataType, ::std::string::String>,
         }
         impl ::std::default::Default for CategoryCreateRequestData {
             fn default() -> Self {
@@ -3841,9 +3586,7 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -3853,14 +3596,11 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<CategoryCreateRequestData>
-        for super::CategoryCreateRequestData {
+        impl ::std::convert::TryFrom<CategoryCreateRequestData> for super::CategoryCreateRequestData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CategoryCreateRequestData,
@@ -3871,8 +3611,7 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CategoryCreateRequestData>
-        for CategoryCreateRequestData {
+        impl ::std::convert::From<super::CategoryCreateRequestData> for CategoryCreateRequestData {
             fn from(value: super::CategoryCreateRequestData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -3883,14 +3622,10 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CategoryDocument {
             data: ::std::result::Result<super::Category, ::std::string::String>,
-            included: ::std::result::Result<
-                ::std::vec::Vec<super::Resource>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<super::Links>,
-                ::std::string::String,
-            >,
+            included:
+                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
+            links:
+                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
         }
         impl ::std::default::Default for CategoryDocument {
             fn default() -> Self {
@@ -3909,9 +3644,7 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -3921,9 +3654,7 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -3933,9 +3664,7 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -3979,9 +3708,7 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
         }
@@ -3995,23 +3722,18 @@ pub mod types {
         }
         impl ::std::convert::From<super::CategoryInput> for CategoryInput {
             fn from(value: super::CategoryInput) -> Self {
-                Self { name: Ok(value.name) }
+                Self {
+                    name: Ok(value.name),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CategoryListDocument {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Category>,
-                ::std::string::String,
-            >,
-            included: ::std::result::Result<
-                ::std::vec::Vec<super::Resource>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<super::Links>,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<::std::vec::Vec<super::Category>, ::std::string::String>,
+            included:
+                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
+            links:
+                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
             meta: ::std::result::Result<
                 ::std::option::Option<super::ListMeta>,
                 ::std::string::String,
@@ -4035,9 +3757,7 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -4047,9 +3767,7 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -4059,9 +3777,7 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
@@ -4071,14 +3787,11 @@ pub mod types {
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for meta: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<CategoryListDocument>
-        for super::CategoryListDocument {
+        impl ::std::convert::TryFrom<CategoryListDocument> for super::CategoryListDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CategoryListDocument,
@@ -4119,20 +3832,17 @@ pub mod types {
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::CategoryRepositionRequestDataItem>,
-                >,
+                        ::std::vec::Vec<super::CategoryRepositionRequestDataItem>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<CategoryRepositionRequest>
-        for super::CategoryRepositionRequest {
+        impl ::std::convert::TryFrom<CategoryRepositionRequest> for super::CategoryRepositionRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CategoryRepositionRequest,
@@ -4140,10 +3850,11 @@ pub mod types {
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::CategoryRepositionRequest>
-        for CategoryRepositionRequest {
+        impl ::std::convert::From<super::CategoryRepositionRequest> for CategoryRepositionRequest {
             fn from(value: super::CategoryRepositionRequest) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -4180,14 +3891,13 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
         impl ::std::convert::TryFrom<CategoryRepositionRequestDataItem>
-        for super::CategoryRepositionRequestDataItem {
+            for super::CategoryRepositionRequestDataItem
+        {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CategoryRepositionRequestDataItem,
@@ -4199,7 +3909,8 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::CategoryRepositionRequestDataItem>
-        for CategoryRepositionRequestDataItem {
+            for CategoryRepositionRequestDataItem
+        {
             fn from(value: super::CategoryRepositionRequestDataItem) -> Self {
                 Self {
                     id: Ok(value.id),
@@ -4209,10 +3920,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CategoryUpdateRequest {
-            data: ::std::result::Result<
-                super::CategoryUpdateRequestData,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<super::CategoryUpdateRequestData, ::std::string::String>,
         }
         impl ::std::default::Default for CategoryUpdateRequest {
             fn default() -> Self {
@@ -4229,14 +3937,11 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<CategoryUpdateRequest>
-        for super::CategoryUpdateRequest {
+        impl ::std::convert::TryFrom<CategoryUpdateRequest> for super::CategoryUpdateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CategoryUpdateRequest,
@@ -4244,23 +3949,19 @@ pub mod types {
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::CategoryUpdateRequest>
-        for CategoryUpdateRequest {
+        impl ::std::convert::From<super::CategoryUpdateRequest> for CategoryUpdateRequest {
             fn from(value: super::CategoryUpdateRequest) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CategoryUpdateRequestData {
-            attributes: ::std::result::Result<
-                super::CategoryInput,
-                ::std::string::String,
-            >,
+            attributes: ::std::result::Result<super::CategoryInput, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            type_: ::std::result::Result<
-                super::CategoryUpdateRequestDataType,
-                ::std::string::String,
-            >,
+            type_:
+                ::std::result::Result<super::CategoryUpdateRequestDataType, ::std::string::String>,
         }
         impl ::std::default::Default for CategoryUpdateRequestData {
             fn default() -> Self {
@@ -4279,9 +3980,7 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4301,14 +4000,11 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<CategoryUpdateRequestData>
-        for super::CategoryUpdateRequestData {
+        impl ::std::convert::TryFrom<CategoryUpdateRequestData> for super::CategoryUpdateRequestData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CategoryUpdateRequestData,
@@ -4320,8 +4016,7 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CategoryUpdateRequestData>
-        for CategoryUpdateRequestData {
+        impl ::std::convert::From<super::CategoryUpdateRequestData> for CategoryUpdateRequestData {
             fn from(value: super::CategoryUpdateRequestData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -4351,16 +4046,12 @@ pub mod types {
         impl Country {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CountryAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::CountryAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4380,9 +4071,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -4429,9 +4118,7 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
         }
@@ -4445,23 +4132,18 @@ pub mod types {
         }
         impl ::std::convert::From<super::CountryAttributes> for CountryAttributes {
             fn from(value: super::CountryAttributes) -> Self {
-                Self { name: Ok(value.name) }
+                Self {
+                    name: Ok(value.name),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CountryListDocument {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Country>,
-                ::std::string::String,
-            >,
-            included: ::std::result::Result<
-                ::std::vec::Vec<super::Resource>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<super::Links>,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<::std::vec::Vec<super::Country>, ::std::string::String>,
+            included:
+                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
+            links:
+                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
             meta: ::std::result::Result<
                 ::std::option::Option<super::ListMeta>,
                 ::std::string::String,
@@ -4485,9 +4167,7 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -4497,9 +4177,7 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -4509,9 +4187,7 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
@@ -4521,14 +4197,11 @@ pub mod types {
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for meta: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<CountryListDocument>
-        for super::CountryListDocument {
+        impl ::std::convert::TryFrom<CountryListDocument> for super::CountryListDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CountryListDocument,
@@ -4572,16 +4245,12 @@ pub mod types {
         impl Currency {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CurrencyAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::CurrencyAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4601,9 +4270,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -4660,9 +4327,7 @@ pub mod types {
             {
                 self.locale = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for locale: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for locale: {e}"));
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -4672,9 +4337,7 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
             pub fn sign<T>(mut self, value: T) -> Self
@@ -4684,9 +4347,7 @@ pub mod types {
             {
                 self.sign = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sign: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for sign: {e}"));
                 self
             }
         }
@@ -4726,10 +4387,7 @@ pub mod types {
             >,
             relationships: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        super::Relationship,
-                    >,
+                    ::std::collections::HashMap<::std::string::String, super::Relationship>,
                 >,
                 ::std::string::String,
             >,
@@ -4749,16 +4407,12 @@ pub mod types {
         impl Discount {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DiscountAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::DiscountAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4774,36 +4428,29 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        ::std::option::Option<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            super::Relationship,
+                        ::std::option::Option<
+                            ::std::collections::HashMap<::std::string::String, super::Relationship>,
                         >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for relationships: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -4813,9 +4460,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -4870,10 +4515,8 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            minimum_cart_quantity: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            minimum_cart_quantity:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             minimum_cart_total: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4882,10 +4525,8 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            percent_discount: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            percent_discount:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             requirement_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4898,14 +4539,8 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            use_count: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            use_limit: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            use_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            use_limit: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         }
         impl ::std::default::Default for DiscountAttributes {
             fn default() -> Self {
@@ -4932,15 +4567,13 @@ pub mod types {
             pub fn active_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.active_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for active_at: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for active_at: {e}"));
                 self
             }
             pub fn application_type<T>(mut self, value: T) -> Self
@@ -4948,13 +4581,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.application_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for application_type: {e}"
-                        )
-                    });
+                self.application_type = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for application_type: {e}")
+                });
                 self
             }
             pub fn code<T>(mut self, value: T) -> Self
@@ -4964,9 +4593,7 @@ pub mod types {
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for code: {e}"));
                 self
             }
             pub fn expiration_type<T>(mut self, value: T) -> Self
@@ -4974,27 +4601,21 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.expiration_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for expiration_type: {e}"
-                        )
-                    });
+                self.expiration_type = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for expiration_type: {e}")
+                });
                 self
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.expires_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for expires_at: {e}"));
                 self
             }
             pub fn flat_rate_discount<T>(mut self, value: T) -> Self
@@ -5002,13 +4623,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.flat_rate_discount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for flat_rate_discount: {e}"
-                        )
-                    });
+                self.flat_rate_discount = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for flat_rate_discount: {e}")
+                });
                 self
             }
             pub fn minimum_cart_quantity<T>(mut self, value: T) -> Self
@@ -5016,13 +4633,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.minimum_cart_quantity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minimum_cart_quantity: {e}"
-                        )
-                    });
+                self.minimum_cart_quantity = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for minimum_cart_quantity: {e}")
+                });
                 self
             }
             pub fn minimum_cart_total<T>(mut self, value: T) -> Self
@@ -5030,13 +4643,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.minimum_cart_total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minimum_cart_total: {e}"
-                        )
-                    });
+                self.minimum_cart_total = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for minimum_cart_total: {e}")
+                });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -5046,9 +4655,7 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
             pub fn percent_discount<T>(mut self, value: T) -> Self
@@ -5056,13 +4663,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.percent_discount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for percent_discount: {e}"
-                        )
-                    });
+                self.percent_discount = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for percent_discount: {e}")
+                });
                 self
             }
             pub fn requirement_type<T>(mut self, value: T) -> Self
@@ -5070,13 +4673,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.requirement_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for requirement_type: {e}"
-                        )
-                    });
+                self.requirement_type = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for requirement_type: {e}")
+                });
                 self
             }
             pub fn reward_type<T>(mut self, value: T) -> Self
@@ -5086,9 +4685,7 @@ pub mod types {
             {
                 self.reward_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reward_type: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for reward_type: {e}"));
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -5098,9 +4695,7 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
                 self
             }
             pub fn use_count<T>(mut self, value: T) -> Self
@@ -5110,9 +4705,7 @@ pub mod types {
             {
                 self.use_count = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for use_count: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for use_count: {e}"));
                 self
             }
             pub fn use_limit<T>(mut self, value: T) -> Self
@@ -5122,9 +4715,7 @@ pub mod types {
             {
                 self.use_limit = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for use_limit: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for use_limit: {e}"));
                 self
             }
         }
@@ -5175,10 +4766,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct DiscountCreateRequest {
-            data: ::std::result::Result<
-                super::DiscountCreateRequestData,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<super::DiscountCreateRequestData, ::std::string::String>,
         }
         impl ::std::default::Default for DiscountCreateRequest {
             fn default() -> Self {
@@ -5195,14 +4783,11 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<DiscountCreateRequest>
-        for super::DiscountCreateRequest {
+        impl ::std::convert::TryFrom<DiscountCreateRequest> for super::DiscountCreateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountCreateRequest,
@@ -5210,26 +4795,22 @@ pub mod types {
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::DiscountCreateRequest>
-        for DiscountCreateRequest {
+        impl ::std::convert::From<super::DiscountCreateRequest> for DiscountCreateRequest {
             fn from(value: super::DiscountCreateRequest) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct DiscountCreateRequestData {
-            attributes: ::std::result::Result<
-                super::DiscountInput,
-                ::std::string::String,
-            >,
+            attributes: ::std::result::Result<super::DiscountInput, ::std::string::String>,
             relationships: ::std::result::Result<
                 ::std::option::Option<super::DiscountRelationshipsInput>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<
-                super::DiscountCreateRequestDataType,
-                ::std::string::String,
-            >,
+            type_:
+                ::std::result::Result<super::DiscountCreateRequestDataType, ::std::string::String>,
         }
         impl ::std::default::Default for DiscountCreateRequestData {
             fn default() -> Self {
@@ -5248,23 +4829,19 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DiscountRelationshipsInput>,
-                >,
+                        ::std::option::Option<super::DiscountRelationshipsInput>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for relationships: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -5274,14 +4851,11 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<DiscountCreateRequestData>
-        for super::DiscountCreateRequestData {
+        impl ::std::convert::TryFrom<DiscountCreateRequestData> for super::DiscountCreateRequestData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountCreateRequestData,
@@ -5293,8 +4867,7 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::DiscountCreateRequestData>
-        for DiscountCreateRequestData {
+        impl ::std::convert::From<super::DiscountCreateRequestData> for DiscountCreateRequestData {
             fn from(value: super::DiscountCreateRequestData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -5306,14 +4879,10 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct DiscountDocument {
             data: ::std::result::Result<super::Discount, ::std::string::String>,
-            included: ::std::result::Result<
-                ::std::vec::Vec<super::Resource>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<super::Links>,
-                ::std::string::String,
-            >,
+            included:
+                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
+            links:
+                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
         }
         impl ::std::default::Default for DiscountDocument {
             fn default() -> Self {
@@ -5332,9 +4901,7 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -5344,9 +4911,7 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -5356,9 +4921,7 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -5385,19 +4948,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct DiscountInput {
-            active_at: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            application_type: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            active_at: ::std::result::Result<::std::string::String, ::std::string::String>,
+            application_type: ::std::result::Result<::std::string::String, ::std::string::String>,
             code: ::std::result::Result<::std::string::String, ::std::string::String>,
-            expiration_type: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            expiration_type: ::std::result::Result<::std::string::String, ::std::string::String>,
             expires_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -5406,52 +4960,33 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            minimum_cart_quantity: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            minimum_cart_quantity:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             minimum_cart_total: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            percent_discount: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            requirement_type: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            reward_type: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            use_limit: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            percent_discount:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            requirement_type: ::std::result::Result<::std::string::String, ::std::string::String>,
+            reward_type: ::std::result::Result<::std::string::String, ::std::string::String>,
+            use_limit: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         }
         impl ::std::default::Default for DiscountInput {
             fn default() -> Self {
                 Self {
                     active_at: Err("no value supplied for active_at".to_string()),
-                    application_type: Err(
-                        "no value supplied for application_type".to_string(),
-                    ),
+                    application_type: Err("no value supplied for application_type".to_string()),
                     code: Err("no value supplied for code".to_string()),
-                    expiration_type: Err(
-                        "no value supplied for expiration_type".to_string(),
-                    ),
+                    expiration_type: Err("no value supplied for expiration_type".to_string()),
                     expires_at: Ok(Default::default()),
                     flat_rate_discount: Ok(Default::default()),
                     minimum_cart_quantity: Ok(Default::default()),
                     minimum_cart_total: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
                     percent_discount: Ok(Default::default()),
-                    requirement_type: Err(
-                        "no value supplied for requirement_type".to_string(),
-                    ),
+                    requirement_type: Err("no value supplied for requirement_type".to_string()),
                     reward_type: Err("no value supplied for reward_type".to_string()),
                     use_limit: Ok(Default::default()),
                 }
@@ -5465,9 +5000,7 @@ pub mod types {
             {
                 self.active_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for active_at: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for active_at: {e}"));
                 self
             }
             pub fn application_type<T>(mut self, value: T) -> Self
@@ -5475,13 +5008,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.application_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for application_type: {e}"
-                        )
-                    });
+                self.application_type = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for application_type: {e}")
+                });
                 self
             }
             pub fn code<T>(mut self, value: T) -> Self
@@ -5491,9 +5020,7 @@ pub mod types {
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for code: {e}"));
                 self
             }
             pub fn expiration_type<T>(mut self, value: T) -> Self
@@ -5501,13 +5028,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.expiration_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for expiration_type: {e}"
-                        )
-                    });
+                self.expiration_type = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for expiration_type: {e}")
+                });
                 self
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
@@ -5517,9 +5040,7 @@ pub mod types {
             {
                 self.expires_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for expires_at: {e}"));
                 self
             }
             pub fn flat_rate_discount<T>(mut self, value: T) -> Self
@@ -5527,13 +5048,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.flat_rate_discount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for flat_rate_discount: {e}"
-                        )
-                    });
+                self.flat_rate_discount = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for flat_rate_discount: {e}")
+                });
                 self
             }
             pub fn minimum_cart_quantity<T>(mut self, value: T) -> Self
@@ -5541,13 +5058,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.minimum_cart_quantity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minimum_cart_quantity: {e}"
-                        )
-                    });
+                self.minimum_cart_quantity = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for minimum_cart_quantity: {e}")
+                });
                 self
             }
             pub fn minimum_cart_total<T>(mut self, value: T) -> Self
@@ -5555,13 +5068,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.minimum_cart_total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minimum_cart_total: {e}"
-                        )
-                    });
+                self.minimum_cart_total = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for minimum_cart_total: {e}")
+                });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -5571,9 +5080,7 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
             pub fn percent_discount<T>(mut self, value: T) -> Self
@@ -5581,13 +5088,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.percent_discount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for percent_discount: {e}"
-                        )
-                    });
+                self.percent_discount = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for percent_discount: {e}")
+                });
                 self
             }
             pub fn requirement_type<T>(mut self, value: T) -> Self
@@ -5595,13 +5098,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.requirement_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for requirement_type: {e}"
-                        )
-                    });
+                self.requirement_type = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for requirement_type: {e}")
+                });
                 self
             }
             pub fn reward_type<T>(mut self, value: T) -> Self
@@ -5611,9 +5110,7 @@ pub mod types {
             {
                 self.reward_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reward_type: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for reward_type: {e}"));
                 self
             }
             pub fn use_limit<T>(mut self, value: T) -> Self
@@ -5623,9 +5120,7 @@ pub mod types {
             {
                 self.use_limit = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for use_limit: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for use_limit: {e}"));
                 self
             }
         }
@@ -5672,18 +5167,11 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct DiscountListDocument {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Discount>,
-                ::std::string::String,
-            >,
-            included: ::std::result::Result<
-                ::std::vec::Vec<super::Resource>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<super::Links>,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<::std::vec::Vec<super::Discount>, ::std::string::String>,
+            included:
+                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
+            links:
+                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
             meta: ::std::result::Result<
                 ::std::option::Option<super::ListMeta>,
                 ::std::string::String,
@@ -5707,9 +5195,7 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -5719,9 +5205,7 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -5731,9 +5215,7 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
@@ -5743,14 +5225,11 @@ pub mod types {
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for meta: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<DiscountListDocument>
-        for super::DiscountListDocument {
+        impl ::std::convert::TryFrom<DiscountListDocument> for super::DiscountListDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountListDocument,
@@ -5796,34 +5275,29 @@ pub mod types {
             pub fn categories<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DiscountRelationshipsInputCategories>,
-                >,
+                        ::std::option::Option<super::DiscountRelationshipsInputCategories>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.categories = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for categories: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for categories: {e}"));
                 self
             }
             pub fn products<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DiscountRelationshipsInputProducts>,
-                >,
+                        ::std::option::Option<super::DiscountRelationshipsInputProducts>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.products = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for products: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for products: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<DiscountRelationshipsInput>
-        for super::DiscountRelationshipsInput {
+        impl ::std::convert::TryFrom<DiscountRelationshipsInput> for super::DiscountRelationshipsInput {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountRelationshipsInput,
@@ -5834,8 +5308,7 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::DiscountRelationshipsInput>
-        for DiscountRelationshipsInput {
+        impl ::std::convert::From<super::DiscountRelationshipsInput> for DiscountRelationshipsInput {
             fn from(value: super::DiscountRelationshipsInput) -> Self {
                 Self {
                     categories: Ok(value.categories),
@@ -5861,20 +5334,19 @@ pub mod types {
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::DiscountRelationshipsInputCategoriesDataItem>,
-                >,
+                        ::std::vec::Vec<super::DiscountRelationshipsInputCategoriesDataItem>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
         impl ::std::convert::TryFrom<DiscountRelationshipsInputCategories>
-        for super::DiscountRelationshipsInputCategories {
+            for super::DiscountRelationshipsInputCategories
+        {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountRelationshipsInputCategories,
@@ -5883,9 +5355,12 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::DiscountRelationshipsInputCategories>
-        for DiscountRelationshipsInputCategories {
+            for DiscountRelationshipsInputCategories
+        {
             fn from(value: super::DiscountRelationshipsInputCategories) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -5917,21 +5392,18 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    super::DiscountRelationshipsInputCategoriesDataItemType,
-                >,
+                T: ::std::convert::TryInto<super::DiscountRelationshipsInputCategoriesDataItemType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
         impl ::std::convert::TryFrom<DiscountRelationshipsInputCategoriesDataItem>
-        for super::DiscountRelationshipsInputCategoriesDataItem {
+            for super::DiscountRelationshipsInputCategoriesDataItem
+        {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountRelationshipsInputCategoriesDataItem,
@@ -5943,7 +5415,8 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::DiscountRelationshipsInputCategoriesDataItem>
-        for DiscountRelationshipsInputCategoriesDataItem {
+            for DiscountRelationshipsInputCategoriesDataItem
+        {
             fn from(value: super::DiscountRelationshipsInputCategoriesDataItem) -> Self {
                 Self {
                     id: Ok(value.id),
@@ -5969,20 +5442,19 @@ pub mod types {
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::DiscountRelationshipsInputProductsDataItem>,
-                >,
+                        ::std::vec::Vec<super::DiscountRelationshipsInputProductsDataItem>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
         impl ::std::convert::TryFrom<DiscountRelationshipsInputProducts>
-        for super::DiscountRelationshipsInputProducts {
+            for super::DiscountRelationshipsInputProducts
+        {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountRelationshipsInputProducts,
@@ -5991,9 +5463,12 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::DiscountRelationshipsInputProducts>
-        for DiscountRelationshipsInputProducts {
+            for DiscountRelationshipsInputProducts
+        {
             fn from(value: super::DiscountRelationshipsInputProducts) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -6025,21 +5500,18 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    super::DiscountRelationshipsInputProductsDataItemType,
-                >,
+                T: ::std::convert::TryInto<super::DiscountRelationshipsInputProductsDataItemType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
         impl ::std::convert::TryFrom<DiscountRelationshipsInputProductsDataItem>
-        for super::DiscountRelationshipsInputProductsDataItem {
+            for super::DiscountRelationshipsInputProductsDataItem
+        {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountRelationshipsInputProductsDataItem,
@@ -6051,7 +5523,8 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::DiscountRelationshipsInputProductsDataItem>
-        for DiscountRelationshipsInputProductsDataItem {
+            for DiscountRelationshipsInputProductsDataItem
+        {
             fn from(value: super::DiscountRelationshipsInputProductsDataItem) -> Self {
                 Self {
                     id: Ok(value.id),
@@ -6061,10 +5534,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct DiscountUpdateRequest {
-            data: ::std::result::Result<
-                super::DiscountUpdateRequestData,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<super::DiscountUpdateRequestData, ::std::string::String>,
         }
         impl ::std::default::Default for DiscountUpdateRequest {
             fn default() -> Self {
@@ -6081,14 +5551,11 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<DiscountUpdateRequest>
-        for super::DiscountUpdateRequest {
+        impl ::std::convert::TryFrom<DiscountUpdateRequest> for super::DiscountUpdateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountUpdateRequest,
@@ -6096,27 +5563,23 @@ pub mod types {
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::DiscountUpdateRequest>
-        for DiscountUpdateRequest {
+        impl ::std::convert::From<super::DiscountUpdateRequest> for DiscountUpdateRequest {
             fn from(value: super::DiscountUpdateRequest) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct DiscountUpdateRequestData {
-            attributes: ::std::result::Result<
-                super::DiscountInput,
-                ::std::string::String,
-            >,
+            attributes: ::std::result::Result<super::DiscountInput, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             relationships: ::std::result::Result<
                 ::std::option::Option<super::DiscountRelationshipsInput>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<
-                super::DiscountUpdateRequestDataType,
-                ::std::string::String,
-            >,
+            type_:
+                ::std::result::Result<super::DiscountUpdateRequestDataType, ::std::string::String>,
         }
         impl ::std::default::Default for DiscountUpdateRequestData {
             fn default() -> Self {
@@ -6136,9 +5599,7 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6154,15 +5615,13 @@ pub mod types {
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DiscountRelationshipsInput>,
-                >,
+                        ::std::option::Option<super::DiscountRelationshipsInput>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for relationships: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -6172,14 +5631,11 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<DiscountUpdateRequestData>
-        for super::DiscountUpdateRequestData {
+        impl ::std::convert::TryFrom<DiscountUpdateRequestData> for super::DiscountUpdateRequestData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountUpdateRequestData,
@@ -6192,8 +5648,7 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::DiscountUpdateRequestData>
-        for DiscountUpdateRequestData {
+        impl ::std::convert::From<super::DiscountUpdateRequestData> for DiscountUpdateRequestData {
             fn from(value: super::DiscountUpdateRequestData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -6205,10 +5660,8 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ErrorDocument {
-            errors: ::std::result::Result<
-                ::std::vec::Vec<super::ErrorObject>,
-                ::std::string::String,
-            >,
+            errors:
+                ::std::result::Result<::std::vec::Vec<super::ErrorObject>, ::std::string::String>,
         }
         impl ::std::default::Default for ErrorDocument {
             fn default() -> Self {
@@ -6225,9 +5678,7 @@ pub mod types {
             {
                 self.errors = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for errors: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for errors: {e}"));
                 self
             }
         }
@@ -6236,12 +5687,16 @@ pub mod types {
             fn try_from(
                 value: ErrorDocument,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { errors: value.errors? })
+                Ok(Self {
+                    errors: value.errors?,
+                })
             }
         }
         impl ::std::convert::From<super::ErrorDocument> for ErrorDocument {
             fn from(value: super::ErrorDocument) -> Self {
-                Self { errors: Ok(value.errors) }
+                Self {
+                    errors: Ok(value.errors),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -6291,9 +5746,7 @@ pub mod types {
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for code: {e}"));
                 self
             }
             pub fn detail<T>(mut self, value: T) -> Self
@@ -6303,9 +5756,7 @@ pub mod types {
             {
                 self.detail = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for detail: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for detail: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6320,16 +5771,12 @@ pub mod types {
             }
             pub fn source<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ErrorObjectSource>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ErrorObjectSource>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.source = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for source: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for source: {e}"));
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -6339,9 +5786,7 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
                 self
             }
             pub fn title<T>(mut self, value: T) -> Self
@@ -6351,9 +5796,7 @@ pub mod types {
             {
                 self.title = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
                 self
             }
         }
@@ -6411,9 +5854,7 @@ pub mod types {
             {
                 self.parameter = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for parameter: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for parameter: {e}"));
                 self
             }
             pub fn pointer<T>(mut self, value: T) -> Self
@@ -6423,9 +5864,7 @@ pub mod types {
             {
                 self.pointer = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pointer: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for pointer: {e}"));
                 self
             }
         }
@@ -6490,9 +5929,7 @@ pub mod types {
             {
                 self.first = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for first: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for first: {e}"));
                 self
             }
             pub fn last<T>(mut self, value: T) -> Self
@@ -6502,9 +5939,7 @@ pub mod types {
             {
                 self.last = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for last: {e}"));
                 self
             }
             pub fn next<T>(mut self, value: T) -> Self
@@ -6514,9 +5949,7 @@ pub mod types {
             {
                 self.next = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for next: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
                 self
             }
             pub fn prev<T>(mut self, value: T) -> Self
@@ -6526,9 +5959,7 @@ pub mod types {
             {
                 self.prev = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for prev: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for prev: {e}"));
                 self
             }
             pub fn self_<T>(mut self, value: T) -> Self
@@ -6538,9 +5969,7 @@ pub mod types {
             {
                 self.self_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for self_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for self_: {e}"));
                 self
             }
         }
@@ -6591,9 +6020,7 @@ pub mod types {
             {
                 self.count = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for count: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for count: {e}"));
                 self
             }
         }
@@ -6602,12 +6029,16 @@ pub mod types {
             fn try_from(
                 value: ListMeta,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { count: value.count? })
+                Ok(Self {
+                    count: value.count?,
+                })
             }
         }
         impl ::std::convert::From<super::ListMeta> for ListMeta {
             fn from(value: super::ListMeta) -> Self {
-                Self { count: Ok(value.count) }
+                Self {
+                    count: Ok(value.count),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -6637,9 +6068,7 @@ pub mod types {
             {
                 self.error = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for error: {e}"));
                 self
             }
             pub fn error_description<T>(mut self, value: T) -> Self
@@ -6647,13 +6076,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.error_description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for error_description: {e}"
-                        )
-                    });
+                self.error_description = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for error_description: {e}")
+                });
                 self
             }
         }
@@ -6691,10 +6116,7 @@ pub mod types {
             >,
             relationships: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        super::Relationship,
-                    >,
+                    ::std::collections::HashMap<::std::string::String, super::Relationship>,
                 >,
                 ::std::string::String,
             >,
@@ -6714,16 +6136,12 @@ pub mod types {
         impl Order {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::OrderAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::OrderAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6739,36 +6157,29 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        ::std::option::Option<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            super::Relationship,
+                        ::std::option::Option<
+                            ::std::collections::HashMap<::std::string::String, super::Relationship>,
                         >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for relationships: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -6778,9 +6189,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -6830,16 +6239,12 @@ pub mod types {
         impl OrderAdjustment {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::OrderAdjustmentAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::OrderAdjustmentAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6859,9 +6264,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -6913,9 +6316,7 @@ pub mod types {
             {
                 self.amount = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for amount: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for amount: {e}"));
                 self
             }
             pub fn label<T>(mut self, value: T) -> Self
@@ -6925,14 +6326,11 @@ pub mod types {
             {
                 self.label = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<OrderAdjustmentAttributes>
-        for super::OrderAdjustmentAttributes {
+        impl ::std::convert::TryFrom<OrderAdjustmentAttributes> for super::OrderAdjustmentAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: OrderAdjustmentAttributes,
@@ -6943,8 +6341,7 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::OrderAdjustmentAttributes>
-        for OrderAdjustmentAttributes {
+        impl ::std::convert::From<super::OrderAdjustmentAttributes> for OrderAdjustmentAttributes {
             fn from(value: super::OrderAdjustmentAttributes) -> Self {
                 Self {
                     amount: Ok(value.amount),
@@ -6978,18 +6375,13 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            customer_opted_in_to_marketing: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            customer_opted_in_to_marketing:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             discount_total: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            item_count: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            item_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             item_total: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7080,29 +6472,25 @@ pub mod types {
             pub fn completed_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.completed_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for completed_at: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for completed_at: {e}"));
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
                 self
             }
             pub fn customer_email<T>(mut self, value: T) -> Self
@@ -7110,13 +6498,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.customer_email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for customer_email: {e}"
-                        )
-                    });
+                self.customer_email = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for customer_email: {e}")
+                });
                 self
             }
             pub fn customer_first_name<T>(mut self, value: T) -> Self
@@ -7124,13 +6508,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.customer_first_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for customer_first_name: {e}"
-                        )
-                    });
+                self.customer_first_name = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for customer_first_name: {e}")
+                });
                 self
             }
             pub fn customer_last_name<T>(mut self, value: T) -> Self
@@ -7138,13 +6518,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.customer_last_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for customer_last_name: {e}"
-                        )
-                    });
+                self.customer_last_name = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for customer_last_name: {e}")
+                });
                 self
             }
             pub fn customer_note<T>(mut self, value: T) -> Self
@@ -7154,9 +6530,7 @@ pub mod types {
             {
                 self.customer_note = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for customer_note: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for customer_note: {e}"));
                 self
             }
             pub fn customer_opted_in_to_marketing<T>(mut self, value: T) -> Self
@@ -7164,13 +6538,11 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.customer_opted_in_to_marketing = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for customer_opted_in_to_marketing: {e}"
-                        )
-                    });
+                self.customer_opted_in_to_marketing = value.try_into().map_err(|e| {
+                    format!(
+                        "error converting supplied value for customer_opted_in_to_marketing: {e}"
+                    )
+                });
                 self
             }
             pub fn discount_total<T>(mut self, value: T) -> Self
@@ -7178,13 +6550,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.discount_total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for discount_total: {e}"
-                        )
-                    });
+                self.discount_total = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for discount_total: {e}")
+                });
                 self
             }
             pub fn item_count<T>(mut self, value: T) -> Self
@@ -7194,9 +6562,7 @@ pub mod types {
             {
                 self.item_count = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for item_count: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for item_count: {e}"));
                 self
             }
             pub fn item_total<T>(mut self, value: T) -> Self
@@ -7206,9 +6572,7 @@ pub mod types {
             {
                 self.item_total = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for item_total: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for item_total: {e}"));
                 self
             }
             pub fn payment_status<T>(mut self, value: T) -> Self
@@ -7216,13 +6580,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.payment_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for payment_status: {e}"
-                        )
-                    });
+                self.payment_status = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for payment_status: {e}")
+                });
                 self
             }
             pub fn shipping_address_1<T>(mut self, value: T) -> Self
@@ -7230,13 +6590,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_address_1 = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for shipping_address_1: {e}"
-                        )
-                    });
+                self.shipping_address_1 = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for shipping_address_1: {e}")
+                });
                 self
             }
             pub fn shipping_address_2<T>(mut self, value: T) -> Self
@@ -7244,13 +6600,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_address_2 = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for shipping_address_2: {e}"
-                        )
-                    });
+                self.shipping_address_2 = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for shipping_address_2: {e}")
+                });
                 self
             }
             pub fn shipping_city<T>(mut self, value: T) -> Self
@@ -7260,9 +6612,7 @@ pub mod types {
             {
                 self.shipping_city = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for shipping_city: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for shipping_city: {e}"));
                 self
             }
             pub fn shipping_latitude<T>(mut self, value: T) -> Self
@@ -7270,13 +6620,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_latitude = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for shipping_latitude: {e}"
-                        )
-                    });
+                self.shipping_latitude = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for shipping_latitude: {e}")
+                });
                 self
             }
             pub fn shipping_longitude<T>(mut self, value: T) -> Self
@@ -7284,13 +6630,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_longitude = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for shipping_longitude: {e}"
-                        )
-                    });
+                self.shipping_longitude = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for shipping_longitude: {e}")
+                });
                 self
             }
             pub fn shipping_state<T>(mut self, value: T) -> Self
@@ -7298,13 +6640,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_state = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for shipping_state: {e}"
-                        )
-                    });
+                self.shipping_state = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for shipping_state: {e}")
+                });
                 self
             }
             pub fn shipping_status<T>(mut self, value: T) -> Self
@@ -7312,13 +6650,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for shipping_status: {e}"
-                        )
-                    });
+                self.shipping_status = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for shipping_status: {e}")
+                });
                 self
             }
             pub fn shipping_total<T>(mut self, value: T) -> Self
@@ -7326,13 +6660,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_total = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for shipping_total: {e}"
-                        )
-                    });
+                self.shipping_total = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for shipping_total: {e}")
+                });
                 self
             }
             pub fn shipping_zip<T>(mut self, value: T) -> Self
@@ -7342,9 +6672,7 @@ pub mod types {
             {
                 self.shipping_zip = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for shipping_zip: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for shipping_zip: {e}"));
                 self
             }
             pub fn tax_total<T>(mut self, value: T) -> Self
@@ -7354,9 +6682,7 @@ pub mod types {
             {
                 self.tax_total = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tax_total: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for tax_total: {e}"));
                 self
             }
             pub fn total<T>(mut self, value: T) -> Self
@@ -7366,23 +6692,19 @@ pub mod types {
             {
                 self.total = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for total: {e}"));
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
                 self
             }
         }
@@ -7398,8 +6720,7 @@ pub mod types {
                     customer_first_name: value.customer_first_name?,
                     customer_last_name: value.customer_last_name?,
                     customer_note: value.customer_note?,
-                    customer_opted_in_to_marketing: value
-                        .customer_opted_in_to_marketing?,
+                    customer_opted_in_to_marketing: value.customer_opted_in_to_marketing?,
                     discount_total: value.discount_total?,
                     item_count: value.item_count?,
                     item_total: value.item_total?,
@@ -7428,9 +6749,7 @@ pub mod types {
                     customer_first_name: Ok(value.customer_first_name),
                     customer_last_name: Ok(value.customer_last_name),
                     customer_note: Ok(value.customer_note),
-                    customer_opted_in_to_marketing: Ok(
-                        value.customer_opted_in_to_marketing,
-                    ),
+                    customer_opted_in_to_marketing: Ok(value.customer_opted_in_to_marketing),
                     discount_total: Ok(value.discount_total),
                     item_count: Ok(value.item_count),
                     item_total: Ok(value.item_total),
@@ -7453,14 +6772,10 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct OrderDocument {
             data: ::std::result::Result<super::Order, ::std::string::String>,
-            included: ::std::result::Result<
-                ::std::vec::Vec<super::Resource>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<super::Links>,
-                ::std::string::String,
-            >,
+            included:
+                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
+            links:
+                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
         }
         impl ::std::default::Default for OrderDocument {
             fn default() -> Self {
@@ -7479,9 +6794,7 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -7491,9 +6804,7 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -7503,9 +6814,7 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -7551,16 +6860,12 @@ pub mod types {
         impl OrderEvent {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::OrderEventAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::OrderEventAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -7580,9 +6885,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -7630,15 +6933,13 @@ pub mod types {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
                 self
             }
             pub fn message<T>(mut self, value: T) -> Self
@@ -7648,14 +6949,11 @@ pub mod types {
             {
                 self.message = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<OrderEventAttributes>
-        for super::OrderEventAttributes {
+        impl ::std::convert::TryFrom<OrderEventAttributes> for super::OrderEventAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: OrderEventAttributes,
@@ -7739,13 +7037,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.customer_email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for customer_email: {e}"
-                        )
-                    });
+                self.customer_email = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for customer_email: {e}")
+                });
                 self
             }
             pub fn customer_first_name<T>(mut self, value: T) -> Self
@@ -7753,13 +7047,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.customer_first_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for customer_first_name: {e}"
-                        )
-                    });
+                self.customer_first_name = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for customer_first_name: {e}")
+                });
                 self
             }
             pub fn customer_last_name<T>(mut self, value: T) -> Self
@@ -7767,13 +7057,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.customer_last_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for customer_last_name: {e}"
-                        )
-                    });
+                self.customer_last_name = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for customer_last_name: {e}")
+                });
                 self
             }
             pub fn shipping_address_1<T>(mut self, value: T) -> Self
@@ -7781,13 +7067,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_address_1 = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for shipping_address_1: {e}"
-                        )
-                    });
+                self.shipping_address_1 = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for shipping_address_1: {e}")
+                });
                 self
             }
             pub fn shipping_address_2<T>(mut self, value: T) -> Self
@@ -7795,13 +7077,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_address_2 = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for shipping_address_2: {e}"
-                        )
-                    });
+                self.shipping_address_2 = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for shipping_address_2: {e}")
+                });
                 self
             }
             pub fn shipping_city<T>(mut self, value: T) -> Self
@@ -7811,9 +7089,7 @@ pub mod types {
             {
                 self.shipping_city = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for shipping_city: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for shipping_city: {e}"));
                 self
             }
             pub fn shipping_country_id<T>(mut self, value: T) -> Self
@@ -7821,13 +7097,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_country_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for shipping_country_id: {e}"
-                        )
-                    });
+                self.shipping_country_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for shipping_country_id: {e}")
+                });
                 self
             }
             pub fn shipping_state<T>(mut self, value: T) -> Self
@@ -7835,13 +7107,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_state = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for shipping_state: {e}"
-                        )
-                    });
+                self.shipping_state = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for shipping_state: {e}")
+                });
                 self
             }
             pub fn shipping_status<T>(mut self, value: T) -> Self
@@ -7849,13 +7117,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for shipping_status: {e}"
-                        )
-                    });
+                self.shipping_status = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for shipping_status: {e}")
+                });
                 self
             }
             pub fn shipping_zip<T>(mut self, value: T) -> Self
@@ -7865,9 +7129,7 @@ pub mod types {
             {
                 self.shipping_zip = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for shipping_zip: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for shipping_zip: {e}"));
                 self
             }
         }
@@ -7927,16 +7189,12 @@ pub mod types {
         impl OrderLineItem {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::OrderLineItemAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::OrderLineItemAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -7956,9 +7214,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -8001,18 +7257,11 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            quantity: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            quantity_shipped: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            quantity_unshipped: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            quantity: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            quantity_shipped:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            quantity_unshipped:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             total: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8040,9 +7289,7 @@ pub mod types {
             {
                 self.image_url = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image_url: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for image_url: {e}"));
                 self
             }
             pub fn price<T>(mut self, value: T) -> Self
@@ -8052,9 +7299,7 @@ pub mod types {
             {
                 self.price = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for price: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for price: {e}"));
                 self
             }
             pub fn product_name<T>(mut self, value: T) -> Self
@@ -8064,9 +7309,7 @@ pub mod types {
             {
                 self.product_name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for product_name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for product_name: {e}"));
                 self
             }
             pub fn product_option_name<T>(mut self, value: T) -> Self
@@ -8074,13 +7317,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.product_option_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for product_option_name: {e}"
-                        )
-                    });
+                self.product_option_name = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for product_option_name: {e}")
+                });
                 self
             }
             pub fn quantity<T>(mut self, value: T) -> Self
@@ -8090,9 +7329,7 @@ pub mod types {
             {
                 self.quantity = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for quantity: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for quantity: {e}"));
                 self
             }
             pub fn quantity_shipped<T>(mut self, value: T) -> Self
@@ -8100,13 +7337,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.quantity_shipped = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for quantity_shipped: {e}"
-                        )
-                    });
+                self.quantity_shipped = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for quantity_shipped: {e}")
+                });
                 self
             }
             pub fn quantity_unshipped<T>(mut self, value: T) -> Self
@@ -8114,13 +7347,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.quantity_unshipped = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for quantity_unshipped: {e}"
-                        )
-                    });
+                self.quantity_unshipped = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for quantity_unshipped: {e}")
+                });
                 self
             }
             pub fn total<T>(mut self, value: T) -> Self
@@ -8130,14 +7359,11 @@ pub mod types {
             {
                 self.total = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for total: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<OrderLineItemAttributes>
-        for super::OrderLineItemAttributes {
+        impl ::std::convert::TryFrom<OrderLineItemAttributes> for super::OrderLineItemAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: OrderLineItemAttributes,
@@ -8154,8 +7380,7 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::OrderLineItemAttributes>
-        for OrderLineItemAttributes {
+        impl ::std::convert::From<super::OrderLineItemAttributes> for OrderLineItemAttributes {
             fn from(value: super::OrderLineItemAttributes) -> Self {
                 Self {
                     image_url: Ok(value.image_url),
@@ -8171,18 +7396,11 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct OrderListDocument {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Order>,
-                ::std::string::String,
-            >,
-            included: ::std::result::Result<
-                ::std::vec::Vec<super::Resource>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<super::Links>,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<::std::vec::Vec<super::Order>, ::std::string::String>,
+            included:
+                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
+            links:
+                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
             meta: ::std::result::Result<
                 ::std::option::Option<super::ListMeta>,
                 ::std::string::String,
@@ -8206,9 +7424,7 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -8218,9 +7434,7 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -8230,9 +7444,7 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
@@ -8242,9 +7454,7 @@ pub mod types {
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for meta: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
                 self
             }
         }
@@ -8293,15 +7503,13 @@ pub mod types {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::OrderTransactionAttributes>,
-                >,
+                        ::std::option::Option<super::OrderTransactionAttributes>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -8321,9 +7529,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -8390,9 +7596,7 @@ pub mod types {
             {
                 self.amount = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for amount: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for amount: {e}"));
                 self
             }
             pub fn label<T>(mut self, value: T) -> Self
@@ -8402,9 +7606,7 @@ pub mod types {
             {
                 self.label = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
                 self
             }
             pub fn processor<T>(mut self, value: T) -> Self
@@ -8414,9 +7616,7 @@ pub mod types {
             {
                 self.processor = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for processor: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for processor: {e}"));
                 self
             }
             pub fn processor_id<T>(mut self, value: T) -> Self
@@ -8426,9 +7626,7 @@ pub mod types {
             {
                 self.processor_id = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for processor_id: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for processor_id: {e}"));
                 self
             }
             pub fn processor_url<T>(mut self, value: T) -> Self
@@ -8438,14 +7636,11 @@ pub mod types {
             {
                 self.processor_url = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for processor_url: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for processor_url: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<OrderTransactionAttributes>
-        for super::OrderTransactionAttributes {
+        impl ::std::convert::TryFrom<OrderTransactionAttributes> for super::OrderTransactionAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: OrderTransactionAttributes,
@@ -8459,8 +7654,7 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::OrderTransactionAttributes>
-        for OrderTransactionAttributes {
+        impl ::std::convert::From<super::OrderTransactionAttributes> for OrderTransactionAttributes {
             fn from(value: super::OrderTransactionAttributes) -> Self {
                 Self {
                     amount: Ok(value.amount),
@@ -8473,10 +7667,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct OrderUpdateRequest {
-            data: ::std::result::Result<
-                super::OrderUpdateRequestData,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<super::OrderUpdateRequestData, ::std::string::String>,
         }
         impl ::std::default::Default for OrderUpdateRequest {
             fn default() -> Self {
@@ -8493,9 +7684,7 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
@@ -8509,17 +7698,16 @@ pub mod types {
         }
         impl ::std::convert::From<super::OrderUpdateRequest> for OrderUpdateRequest {
             fn from(value: super::OrderUpdateRequest) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct OrderUpdateRequestData {
             attributes: ::std::result::Result<super::OrderInput, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            type_: ::std::result::Result<
-                super::OrderUpdateRequestDataType,
-                ::std::string::String,
-            >,
+            type_: ::std::result::Result<super::OrderUpdateRequestDataType, ::std::string::String>,
         }
         impl ::std::default::Default for OrderUpdateRequestData {
             fn default() -> Self {
@@ -8538,9 +7726,7 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -8560,14 +7746,11 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<OrderUpdateRequestData>
-        for super::OrderUpdateRequestData {
+        impl ::std::convert::TryFrom<OrderUpdateRequestData> for super::OrderUpdateRequestData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: OrderUpdateRequestData,
@@ -8579,8 +7762,7 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::OrderUpdateRequestData>
-        for OrderUpdateRequestData {
+        impl ::std::convert::From<super::OrderUpdateRequestData> for OrderUpdateRequestData {
             fn from(value: super::OrderUpdateRequestData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -8615,9 +7797,7 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -8637,17 +7817,13 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
         impl ::std::convert::TryFrom<Plan> for super::Plan {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Plan,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Plan) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     attributes: value.attributes?,
                     id: value.id?,
@@ -8666,14 +7842,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct PlanAttributes {
-            max_images_per_product: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            max_products: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            max_images_per_product:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            max_products: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             monthly_rate: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8699,13 +7870,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.max_images_per_product = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for max_images_per_product: {e}"
-                        )
-                    });
+                self.max_images_per_product = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for max_images_per_product: {e}")
+                });
                 self
             }
             pub fn max_products<T>(mut self, value: T) -> Self
@@ -8715,9 +7882,7 @@ pub mod types {
             {
                 self.max_products = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for max_products: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for max_products: {e}"));
                 self
             }
             pub fn monthly_rate<T>(mut self, value: T) -> Self
@@ -8727,9 +7892,7 @@ pub mod types {
             {
                 self.monthly_rate = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for monthly_rate: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for monthly_rate: {e}"));
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -8739,9 +7902,7 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
         }
@@ -8783,10 +7944,7 @@ pub mod types {
             >,
             relationships: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        super::Relationship,
-                    >,
+                    ::std::collections::HashMap<::std::string::String, super::Relationship>,
                 >,
                 ::std::string::String,
             >,
@@ -8806,16 +7964,12 @@ pub mod types {
         impl Product {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ProductAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ProductAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -8831,36 +7985,29 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        ::std::option::Option<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            super::Relationship,
+                        ::std::option::Option<
+                            ::std::collections::HashMap<::std::string::String, super::Relationship>,
                         >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for relationships: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -8870,9 +8017,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -8919,18 +8064,12 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            on_sale: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            on_sale: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             permalink: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            position: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            position: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             primary_image_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8969,15 +8108,13 @@ pub mod types {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
                 self
             }
             pub fn default_price<T>(mut self, value: T) -> Self
@@ -8987,9 +8124,7 @@ pub mod types {
             {
                 self.default_price = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for default_price: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for default_price: {e}"));
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -8999,9 +8134,7 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -9011,9 +8144,7 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
             pub fn on_sale<T>(mut self, value: T) -> Self
@@ -9023,9 +8154,7 @@ pub mod types {
             {
                 self.on_sale = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for on_sale: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for on_sale: {e}"));
                 self
             }
             pub fn permalink<T>(mut self, value: T) -> Self
@@ -9035,9 +8164,7 @@ pub mod types {
             {
                 self.permalink = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for permalink: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for permalink: {e}"));
                 self
             }
             pub fn position<T>(mut self, value: T) -> Self
@@ -9047,9 +8174,7 @@ pub mod types {
             {
                 self.position = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for position: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for position: {e}"));
                 self
             }
             pub fn primary_image_url<T>(mut self, value: T) -> Self
@@ -9057,13 +8182,9 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.primary_image_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for primary_image_url: {e}"
-                        )
-                    });
+                self.primary_image_url = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for primary_image_url: {e}")
+                });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -9073,23 +8194,19 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
@@ -9099,9 +8216,7 @@ pub mod types {
             {
                 self.url = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
                 self
             }
         }
@@ -9145,14 +8260,10 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ProductDocument {
             data: ::std::result::Result<super::Product, ::std::string::String>,
-            included: ::std::result::Result<
-                ::std::vec::Vec<super::Resource>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<super::Links>,
-                ::std::string::String,
-            >,
+            included:
+                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
+            links:
+                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
         }
         impl ::std::default::Default for ProductDocument {
             fn default() -> Self {
@@ -9171,9 +8282,7 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -9183,9 +8292,7 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -9195,9 +8302,7 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -9250,16 +8355,12 @@ pub mod types {
         impl ProductImage {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ProductImageAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ProductImageAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -9275,17 +8376,15 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        ::std::option::Option<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -9295,9 +8394,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -9346,14 +8443,11 @@ pub mod types {
             {
                 self.url = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<ProductImageAttributes>
-        for super::ProductImageAttributes {
+        impl ::std::convert::TryFrom<ProductImageAttributes> for super::ProductImageAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ProductImageAttributes,
@@ -9361,26 +8455,18 @@ pub mod types {
                 Ok(Self { url: value.url? })
             }
         }
-        impl ::std::convert::From<super::ProductImageAttributes>
-        for ProductImageAttributes {
+        impl ::std::convert::From<super::ProductImageAttributes> for ProductImageAttributes {
             fn from(value: super::ProductImageAttributes) -> Self {
                 Self { url: Ok(value.url) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct ProductListDocument {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Product>,
-                ::std::string::String,
-            >,
-            included: ::std::result::Result<
-                ::std::vec::Vec<super::Resource>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<super::Links>,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<::std::vec::Vec<super::Product>, ::std::string::String>,
+            included:
+                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
+            links:
+                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
             meta: ::std::result::Result<
                 ::std::option::Option<super::ListMeta>,
                 ::std::string::String,
@@ -9404,9 +8490,7 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -9416,9 +8500,7 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -9428,9 +8510,7 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
@@ -9440,14 +8520,11 @@ pub mod types {
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for meta: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<ProductListDocument>
-        for super::ProductListDocument {
+        impl ::std::convert::TryFrom<ProductListDocument> for super::ProductListDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ProductListDocument,
@@ -9491,16 +8568,12 @@ pub mod types {
         impl ProductOption {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ProductOptionAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ProductOptionAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -9520,9 +8593,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -9557,14 +8628,8 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            quantity: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            sold: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            quantity: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            sold: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         }
         impl ::std::default::Default for ProductOptionAttributes {
             fn default() -> Self {
@@ -9584,9 +8649,7 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
             pub fn price<T>(mut self, value: T) -> Self
@@ -9596,9 +8659,7 @@ pub mod types {
             {
                 self.price = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for price: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for price: {e}"));
                 self
             }
             pub fn quantity<T>(mut self, value: T) -> Self
@@ -9608,9 +8669,7 @@ pub mod types {
             {
                 self.quantity = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for quantity: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for quantity: {e}"));
                 self
             }
             pub fn sold<T>(mut self, value: T) -> Self
@@ -9620,14 +8679,11 @@ pub mod types {
             {
                 self.sold = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sold: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for sold: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<ProductOptionAttributes>
-        for super::ProductOptionAttributes {
+        impl ::std::convert::TryFrom<ProductOptionAttributes> for super::ProductOptionAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ProductOptionAttributes,
@@ -9640,8 +8696,7 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ProductOptionAttributes>
-        for ProductOptionAttributes {
+        impl ::std::convert::From<super::ProductOptionAttributes> for ProductOptionAttributes {
             fn from(value: super::ProductOptionAttributes) -> Self {
                 Self {
                     name: Ok(value.name),
@@ -9669,20 +8724,17 @@ pub mod types {
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::ProductRepositionRequestDataItem>,
-                >,
+                        ::std::vec::Vec<super::ProductRepositionRequestDataItem>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<ProductRepositionRequest>
-        for super::ProductRepositionRequest {
+        impl ::std::convert::TryFrom<ProductRepositionRequest> for super::ProductRepositionRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ProductRepositionRequest,
@@ -9690,10 +8742,11 @@ pub mod types {
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::ProductRepositionRequest>
-        for ProductRepositionRequest {
+        impl ::std::convert::From<super::ProductRepositionRequest> for ProductRepositionRequest {
             fn from(value: super::ProductRepositionRequest) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -9730,14 +8783,13 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
         impl ::std::convert::TryFrom<ProductRepositionRequestDataItem>
-        for super::ProductRepositionRequestDataItem {
+            for super::ProductRepositionRequestDataItem
+        {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ProductRepositionRequestDataItem,
@@ -9749,7 +8801,8 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::ProductRepositionRequestDataItem>
-        for ProductRepositionRequestDataItem {
+            for ProductRepositionRequestDataItem
+        {
             fn from(value: super::ProductRepositionRequestDataItem) -> Self {
                 Self {
                     id: Ok(value.id),
@@ -9786,25 +8839,21 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        ::std::option::Option<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -9844,10 +8893,7 @@ pub mod types {
             >,
             relationships: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        super::Relationship,
-                    >,
+                    ::std::collections::HashMap<::std::string::String, super::Relationship>,
                 >,
                 ::std::string::String,
             >,
@@ -9868,17 +8914,15 @@ pub mod types {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        ::std::option::Option<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -9894,36 +8938,29 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        ::std::option::Option<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            super::Relationship,
+                        ::std::option::Option<
+                            ::std::collections::HashMap<::std::string::String, super::Relationship>,
                         >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for relationships: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -9933,9 +8970,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -9995,9 +9030,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -10029,10 +9062,7 @@ pub mod types {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             relationships: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        super::Relationship,
-                    >,
+                    ::std::collections::HashMap<::std::string::String, super::Relationship>,
                 >,
                 ::std::string::String,
             >,
@@ -10051,16 +9081,12 @@ pub mod types {
         impl ShippingOption {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ShippingOptionAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ShippingOptionAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -10076,20 +9102,15 @@ pub mod types {
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            super::Relationship,
+                        ::std::option::Option<
+                            ::std::collections::HashMap<::std::string::String, super::Relationship>,
                         >,
                     >,
-                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for relationships: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -10099,9 +9120,7 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -10155,9 +9174,7 @@ pub mod types {
             {
                 self.price_alone = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for price_alone: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for price_alone: {e}"));
                 self
             }
             pub fn price_with_others<T>(mut self, value: T) -> Self
@@ -10165,18 +9182,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.price_with_others = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for price_with_others: {e}"
-                        )
-                    });
+                self.price_with_others = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for price_with_others: {e}")
+                });
                 self
             }
         }
-        impl ::std::convert::TryFrom<ShippingOptionAttributes>
-        for super::ShippingOptionAttributes {
+        impl ::std::convert::TryFrom<ShippingOptionAttributes> for super::ShippingOptionAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ShippingOptionAttributes,
@@ -10187,8 +9199,7 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ShippingOptionAttributes>
-        for ShippingOptionAttributes {
+        impl ::std::convert::From<super::ShippingOptionAttributes> for ShippingOptionAttributes {
             fn from(value: super::ShippingOptionAttributes) -> Self {
                 Self {
                     price_alone: Ok(value.price_alone),
@@ -10198,14 +9209,8 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TokenRequest {
-            client_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            client_secret: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            client_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            client_secret: ::std::result::Result<::std::string::String, ::std::string::String>,
             code: ::std::result::Result<::std::string::String, ::std::string::String>,
             redirect_uri: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10216,9 +9221,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     client_id: Err("no value supplied for client_id".to_string()),
-                    client_secret: Err(
-                        "no value supplied for client_secret".to_string(),
-                    ),
+                    client_secret: Err("no value supplied for client_secret".to_string()),
                     code: Err("no value supplied for code".to_string()),
                     redirect_uri: Ok(Default::default()),
                 }
@@ -10232,9 +9235,7 @@ pub mod types {
             {
                 self.client_id = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for client_id: {e}"));
                 self
             }
             pub fn client_secret<T>(mut self, value: T) -> Self
@@ -10244,9 +9245,7 @@ pub mod types {
             {
                 self.client_secret = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_secret: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for client_secret: {e}"));
                 self
             }
             pub fn code<T>(mut self, value: T) -> Self
@@ -10256,9 +9255,7 @@ pub mod types {
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for code: {e}"));
                 self
             }
             pub fn redirect_uri<T>(mut self, value: T) -> Self
@@ -10268,9 +9265,7 @@ pub mod types {
             {
                 self.redirect_uri = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for redirect_uri: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for redirect_uri: {e}"));
                 self
             }
         }
@@ -10299,10 +9294,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TokenResponse {
-            access_token: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            access_token: ::std::result::Result<::std::string::String, ::std::string::String>,
             account_id: ::std::result::Result<
                 ::std::option::Option<super::TokenResponseAccountId>,
                 ::std::string::String,
@@ -10329,23 +9321,17 @@ pub mod types {
             {
                 self.access_token = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for access_token: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for access_token: {e}"));
                 self
             }
             pub fn account_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TokenResponseAccountId>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::TokenResponseAccountId>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.account_id = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for account_id: {e}"));
                 self
             }
             pub fn token_type<T>(mut self, value: T) -> Self
@@ -10355,9 +9341,7 @@ pub mod types {
             {
                 self.token_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token_type: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for token_type: {e}"));
                 self
             }
         }
@@ -10389,18 +9373,12 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -10449,7 +9427,9 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
+            reqwest::ClientBuilder::new()
+                .connect_timeout(dur)
+                .timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
@@ -10492,546 +9472,547 @@ const _: () = {
     fn assert_client_hooks()
     where
         Client: ClientHooks<crate::transport::Transport>,
-    {}
+    {
+    }
 };
 impl Client {
     /**Revoke the application's access to an account
 
-Revokes access to an account. Requires HTTP Basic authentication with the application's client_id as the username and client_secret as the password. Answers 204 No Content.
+    Revokes access to an account. Requires HTTP Basic authentication with the application's client_id as the username and client_secret as the password. Answers 204 No Content.
 
-Sends a `POST` request to `/oauth/deauthorize/{account_id}`
+    Sends a `POST` request to `/oauth/deauthorize/{account_id}`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-```ignore
-let response = client.deauthorize()
-    .account_id(account_id)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    ```ignore
+    let response = client.deauthorize()
+        .account_id(account_id)
+        .send()
+        .await;
+    ```*/
     pub fn deauthorize(&self) -> builder::Deauthorize<'_> {
         builder::Deauthorize::new(self)
     }
     /**Exchange an authorization code for an access token
 
-Trades the temporary `code` Big Cartel sent to the redirect_uri for an access token for the account that authorized the application.
+    Trades the temporary `code` Big Cartel sent to the redirect_uri for an access token for the account that authorized the application.
 
-Sends a `POST` request to `/oauth/token`
+    Sends a `POST` request to `/oauth/token`
 
-```ignore
-let response = client.create_token()
-    .body(body)
-    .send()
-    .await;
-```*/
+    ```ignore
+    let response = client.create_token()
+        .body(body)
+        .send()
+        .await;
+    ```*/
     pub fn create_token(&self) -> builder::CreateToken<'_> {
         builder::CreateToken::new(self)
     }
     /**Get the accounts the credentials can access
 
-Lists the accounts the credentials give access to. Personal projects use it to find their account id: most endpoints require one.
+    Lists the accounts the credentials give access to. Personal projects use it to find their account id: most endpoints require one.
 
-Sends a `GET` request to `/v1/accounts`
+    Sends a `GET` request to `/v1/accounts`
 
-```ignore
-let response = client.list_accounts()
-    .send()
-    .await;
-```*/
+    ```ignore
+    let response = client.list_accounts()
+        .send()
+        .await;
+    ```*/
     pub fn list_accounts(&self) -> builder::ListAccounts<'_> {
         builder::ListAccounts::new(self)
     }
     /**Get an account
 
-Get the basic account information.
+    Get the basic account information.
 
-Sends a `GET` request to `/v1/accounts/{account_id}`
+    Sends a `GET` request to `/v1/accounts/{account_id}`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-```ignore
-let response = client.get_account()
-    .account_id(account_id)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    ```ignore
+    let response = client.get_account()
+        .account_id(account_id)
+        .send()
+        .await;
+    ```*/
     pub fn get_account(&self) -> builder::GetAccount<'_> {
         builder::GetAccount::new(self)
     }
     /**Get all artists
 
-Get all artists for an account.
+    Get all artists for an account.
 
-Sends a `GET` request to `/v1/accounts/{account_id}/artists`
+    Sends a `GET` request to `/v1/accounts/{account_id}/artists`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-```ignore
-let response = client.list_artists()
-    .account_id(account_id)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    ```ignore
+    let response = client.list_artists()
+        .account_id(account_id)
+        .send()
+        .await;
+    ```*/
     pub fn list_artists(&self) -> builder::ListArtists<'_> {
         builder::ListArtists::new(self)
     }
     /**Create an artist
 
-Creates a new artist. Answers 201 Created with the location of the new artist in the Location header and the same body as getting the artist.
+    Creates a new artist. Answers 201 Created with the location of the new artist in the Location header and the same body as getting the artist.
 
-Sends a `POST` request to `/v1/accounts/{account_id}/artists`
+    Sends a `POST` request to `/v1/accounts/{account_id}/artists`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `body`
-```ignore
-let response = client.create_artist()
-    .account_id(account_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `body`
+    ```ignore
+    let response = client.create_artist()
+        .account_id(account_id)
+        .body(body)
+        .send()
+        .await;
+    ```*/
     pub fn create_artist(&self) -> builder::CreateArtist<'_> {
         builder::CreateArtist::new(self)
     }
     /**Get an artist
 
-Get a specific artist for an account.
+    Get a specific artist for an account.
 
-Sends a `GET` request to `/v1/accounts/{account_id}/artists/{artist_id}`
+    Sends a `GET` request to `/v1/accounts/{account_id}/artists/{artist_id}`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `artist_id`: The unique identifier for the artist.
-```ignore
-let response = client.get_artist()
-    .account_id(account_id)
-    .artist_id(artist_id)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `artist_id`: The unique identifier for the artist.
+    ```ignore
+    let response = client.get_artist()
+        .account_id(account_id)
+        .artist_id(artist_id)
+        .send()
+        .await;
+    ```*/
     pub fn get_artist(&self) -> builder::GetArtist<'_> {
         builder::GetArtist::new(self)
     }
     /**Delete an artist
 
-Deletes a specific artist. Answers 204 No Content.
+    Deletes a specific artist. Answers 204 No Content.
 
-Sends a `DELETE` request to `/v1/accounts/{account_id}/artists/{artist_id}`
+    Sends a `DELETE` request to `/v1/accounts/{account_id}/artists/{artist_id}`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `artist_id`: The unique identifier for the artist.
-```ignore
-let response = client.delete_artist()
-    .account_id(account_id)
-    .artist_id(artist_id)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `artist_id`: The unique identifier for the artist.
+    ```ignore
+    let response = client.delete_artist()
+        .account_id(account_id)
+        .artist_id(artist_id)
+        .send()
+        .await;
+    ```*/
     pub fn delete_artist(&self) -> builder::DeleteArtist<'_> {
         builder::DeleteArtist::new(self)
     }
     /**Update an artist
 
-Updates a specific artist's details. Answers 200 OK and the same body as getting the artist.
+    Updates a specific artist's details. Answers 200 OK and the same body as getting the artist.
 
-Sends a `PATCH` request to `/v1/accounts/{account_id}/artists/{artist_id}`
+    Sends a `PATCH` request to `/v1/accounts/{account_id}/artists/{artist_id}`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `artist_id`: The unique identifier for the artist.
-- `body`
-```ignore
-let response = client.update_artist()
-    .account_id(account_id)
-    .artist_id(artist_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `artist_id`: The unique identifier for the artist.
+    - `body`
+    ```ignore
+    let response = client.update_artist()
+        .account_id(account_id)
+        .artist_id(artist_id)
+        .body(body)
+        .send()
+        .await;
+    ```*/
     pub fn update_artist(&self) -> builder::UpdateArtist<'_> {
         builder::UpdateArtist::new(self)
     }
     /**Get all categories
 
-Get all categories for an account.
+    Get all categories for an account.
 
-Sends a `GET` request to `/v1/accounts/{account_id}/categories`
+    Sends a `GET` request to `/v1/accounts/{account_id}/categories`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-```ignore
-let response = client.list_categories()
-    .account_id(account_id)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    ```ignore
+    let response = client.list_categories()
+        .account_id(account_id)
+        .send()
+        .await;
+    ```*/
     pub fn list_categories(&self) -> builder::ListCategories<'_> {
         builder::ListCategories::new(self)
     }
     /**Create a category
 
-Creates a new category. Answers 201 Created with the location of the new category in the Location header and the same body as getting the category.
+    Creates a new category. Answers 201 Created with the location of the new category in the Location header and the same body as getting the category.
 
-Sends a `POST` request to `/v1/accounts/{account_id}/categories`
+    Sends a `POST` request to `/v1/accounts/{account_id}/categories`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `body`
-```ignore
-let response = client.create_category()
-    .account_id(account_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `body`
+    ```ignore
+    let response = client.create_category()
+        .account_id(account_id)
+        .body(body)
+        .send()
+        .await;
+    ```*/
     pub fn create_category(&self) -> builder::CreateCategory<'_> {
         builder::CreateCategory::new(self)
     }
     /**Get a category
 
-Get a specific category for an account.
+    Get a specific category for an account.
 
-Sends a `GET` request to `/v1/accounts/{account_id}/categories/{category_id}`
+    Sends a `GET` request to `/v1/accounts/{account_id}/categories/{category_id}`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `category_id`: The unique identifier for the category.
-```ignore
-let response = client.get_category()
-    .account_id(account_id)
-    .category_id(category_id)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `category_id`: The unique identifier for the category.
+    ```ignore
+    let response = client.get_category()
+        .account_id(account_id)
+        .category_id(category_id)
+        .send()
+        .await;
+    ```*/
     pub fn get_category(&self) -> builder::GetCategory<'_> {
         builder::GetCategory::new(self)
     }
     /**Delete a category
 
-Deletes a specific category. Answers 204 No Content.
+    Deletes a specific category. Answers 204 No Content.
 
-Sends a `DELETE` request to `/v1/accounts/{account_id}/categories/{category_id}`
+    Sends a `DELETE` request to `/v1/accounts/{account_id}/categories/{category_id}`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `category_id`: The unique identifier for the category.
-```ignore
-let response = client.delete_category()
-    .account_id(account_id)
-    .category_id(category_id)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `category_id`: The unique identifier for the category.
+    ```ignore
+    let response = client.delete_category()
+        .account_id(account_id)
+        .category_id(category_id)
+        .send()
+        .await;
+    ```*/
     pub fn delete_category(&self) -> builder::DeleteCategory<'_> {
         builder::DeleteCategory::new(self)
     }
     /**Update a category
 
-Updates a specific category's details. Answers 200 OK and the same body as getting the category.
+    Updates a specific category's details. Answers 200 OK and the same body as getting the category.
 
-Sends a `PATCH` request to `/v1/accounts/{account_id}/categories/{category_id}`
+    Sends a `PATCH` request to `/v1/accounts/{account_id}/categories/{category_id}`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `category_id`: The unique identifier for the category.
-- `body`
-```ignore
-let response = client.update_category()
-    .account_id(account_id)
-    .category_id(category_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `category_id`: The unique identifier for the category.
+    - `body`
+    ```ignore
+    let response = client.update_category()
+        .account_id(account_id)
+        .category_id(category_id)
+        .body(body)
+        .send()
+        .await;
+    ```*/
     pub fn update_category(&self) -> builder::UpdateCategory<'_> {
         builder::UpdateCategory::new(self)
     }
     /**Get all discounts
 
-Get all discounts for an account.
+    Get all discounts for an account.
 
-Sends a `GET` request to `/v1/accounts/{account_id}/discounts`
+    Sends a `GET` request to `/v1/accounts/{account_id}/discounts`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `filter_status`: Filter discounts by status, `active` or `expired`.
-- `page_limit`: The number of items per page (20 by default).
-- `page_offset`: The number of items to skip.
-```ignore
-let response = client.list_discounts()
-    .account_id(account_id)
-    .filter_status(filter_status)
-    .page_limit(page_limit)
-    .page_offset(page_offset)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `filter_status`: Filter discounts by status, `active` or `expired`.
+    - `page_limit`: The number of items per page (20 by default).
+    - `page_offset`: The number of items to skip.
+    ```ignore
+    let response = client.list_discounts()
+        .account_id(account_id)
+        .filter_status(filter_status)
+        .page_limit(page_limit)
+        .page_offset(page_offset)
+        .send()
+        .await;
+    ```*/
     pub fn list_discounts(&self) -> builder::ListDiscounts<'_> {
         builder::ListDiscounts::new(self)
     }
     /**Create a discount
 
-Creates a new discount. Answers 201 Created with the location of the new discount in the Location header and the same body as getting the discount. Discounts that apply to specific categories or products (`application_type` `category` or `product`) name them in `relationships`.
+    Creates a new discount. Answers 201 Created with the location of the new discount in the Location header and the same body as getting the discount. Discounts that apply to specific categories or products (`application_type` `category` or `product`) name them in `relationships`.
 
-Sends a `POST` request to `/v1/accounts/{account_id}/discounts`
+    Sends a `POST` request to `/v1/accounts/{account_id}/discounts`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `body`
-```ignore
-let response = client.create_discount()
-    .account_id(account_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `body`
+    ```ignore
+    let response = client.create_discount()
+        .account_id(account_id)
+        .body(body)
+        .send()
+        .await;
+    ```*/
     pub fn create_discount(&self) -> builder::CreateDiscount<'_> {
         builder::CreateDiscount::new(self)
     }
     /**Get a discount
 
-Get a specific discount for an account.
+    Get a specific discount for an account.
 
-Sends a `GET` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
+    Sends a `GET` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `discount_id`: The unique identifier for the discount.
-```ignore
-let response = client.get_discount()
-    .account_id(account_id)
-    .discount_id(discount_id)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `discount_id`: The unique identifier for the discount.
+    ```ignore
+    let response = client.get_discount()
+        .account_id(account_id)
+        .discount_id(discount_id)
+        .send()
+        .await;
+    ```*/
     pub fn get_discount(&self) -> builder::GetDiscount<'_> {
         builder::GetDiscount::new(self)
     }
     /**Delete a discount
 
-Deletes a specific discount. Answers 204 No Content.
+    Deletes a specific discount. Answers 204 No Content.
 
-Sends a `DELETE` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
+    Sends a `DELETE` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `discount_id`: The unique identifier for the discount.
-```ignore
-let response = client.delete_discount()
-    .account_id(account_id)
-    .discount_id(discount_id)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `discount_id`: The unique identifier for the discount.
+    ```ignore
+    let response = client.delete_discount()
+        .account_id(account_id)
+        .discount_id(discount_id)
+        .send()
+        .await;
+    ```*/
     pub fn delete_discount(&self) -> builder::DeleteDiscount<'_> {
         builder::DeleteDiscount::new(self)
     }
     /**Update a discount
 
-Updates a specific discount's details. Answers 200 OK and the same body as getting the discount.
+    Updates a specific discount's details. Answers 200 OK and the same body as getting the discount.
 
-Sends a `PATCH` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
+    Sends a `PATCH` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `discount_id`: The unique identifier for the discount.
-- `body`
-```ignore
-let response = client.update_discount()
-    .account_id(account_id)
-    .discount_id(discount_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `discount_id`: The unique identifier for the discount.
+    - `body`
+    ```ignore
+    let response = client.update_discount()
+        .account_id(account_id)
+        .discount_id(discount_id)
+        .body(body)
+        .send()
+        .await;
+    ```*/
     pub fn update_discount(&self) -> builder::UpdateDiscount<'_> {
         builder::UpdateDiscount::new(self)
     }
     /**Get all orders
 
-Get all orders for an account.
+    Get all orders for an account.
 
-Sends a `GET` request to `/v1/accounts/{account_id}/orders`
+    Sends a `GET` request to `/v1/accounts/{account_id}/orders`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `filter_shipping_status`: Filter orders by shipping status, `shipped` or `unshipped`.
-- `page_limit`: The number of items per page (20 by default).
-- `page_offset`: The number of items to skip.
-- `search`: Search orders that match the customer name (customer_first_name + customer_last_name), customer_email, and id attributes.
-- `sort`: Sort orders by `completed_at`, `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
-```ignore
-let response = client.list_orders()
-    .account_id(account_id)
-    .filter_shipping_status(filter_shipping_status)
-    .page_limit(page_limit)
-    .page_offset(page_offset)
-    .search(search)
-    .sort(sort)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `filter_shipping_status`: Filter orders by shipping status, `shipped` or `unshipped`.
+    - `page_limit`: The number of items per page (20 by default).
+    - `page_offset`: The number of items to skip.
+    - `search`: Search orders that match the customer name (customer_first_name + customer_last_name), customer_email, and id attributes.
+    - `sort`: Sort orders by `completed_at`, `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
+    ```ignore
+    let response = client.list_orders()
+        .account_id(account_id)
+        .filter_shipping_status(filter_shipping_status)
+        .page_limit(page_limit)
+        .page_offset(page_offset)
+        .search(search)
+        .sort(sort)
+        .send()
+        .await;
+    ```*/
     pub fn list_orders(&self) -> builder::ListOrders<'_> {
         builder::ListOrders::new(self)
     }
     /**Get an order
 
-Get a specific order for an account.
+    Get a specific order for an account.
 
-Sends a `GET` request to `/v1/accounts/{account_id}/orders/{order_id}`
+    Sends a `GET` request to `/v1/accounts/{account_id}/orders/{order_id}`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `order_id`: The unique identifier for the order.
-```ignore
-let response = client.get_order()
-    .account_id(account_id)
-    .order_id(order_id)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `order_id`: The unique identifier for the order.
+    ```ignore
+    let response = client.get_order()
+        .account_id(account_id)
+        .order_id(order_id)
+        .send()
+        .await;
+    ```*/
     pub fn get_order(&self) -> builder::GetOrder<'_> {
         builder::GetOrder::new(self)
     }
     /**Update an order
 
-Updates a specific order's details. Answers 200 OK and the same body as getting the order.
+    Updates a specific order's details. Answers 200 OK and the same body as getting the order.
 
-Sends a `PATCH` request to `/v1/accounts/{account_id}/orders/{order_id}`
+    Sends a `PATCH` request to `/v1/accounts/{account_id}/orders/{order_id}`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `order_id`: The unique identifier for the order.
-- `body`
-```ignore
-let response = client.update_order()
-    .account_id(account_id)
-    .order_id(order_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `order_id`: The unique identifier for the order.
+    - `body`
+    ```ignore
+    let response = client.update_order()
+        .account_id(account_id)
+        .order_id(order_id)
+        .body(body)
+        .send()
+        .await;
+    ```*/
     pub fn update_order(&self) -> builder::UpdateOrder<'_> {
         builder::UpdateOrder::new(self)
     }
     /**Get all products
 
-Get all products for an account.
+    Get all products for an account.
 
-Sends a `GET` request to `/v1/accounts/{account_id}/products`
+    Sends a `GET` request to `/v1/accounts/{account_id}/products`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `filter_artist_id`: Filter products by artist: a comma separated list of artist ids.
-- `filter_category_id`: Filter products by category: a comma separated list of category ids.
-- `filter_status`: Filter products by status: a comma separated list of `active`, `hidden`, `sold_out`, `coming_soon`.
-- `page_limit`: The number of items per page (20 by default).
-- `page_offset`: The number of items to skip.
-- `sort`: Sort products by `position` (default), `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
-```ignore
-let response = client.list_products()
-    .account_id(account_id)
-    .filter_artist_id(filter_artist_id)
-    .filter_category_id(filter_category_id)
-    .filter_status(filter_status)
-    .page_limit(page_limit)
-    .page_offset(page_offset)
-    .sort(sort)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `filter_artist_id`: Filter products by artist: a comma separated list of artist ids.
+    - `filter_category_id`: Filter products by category: a comma separated list of category ids.
+    - `filter_status`: Filter products by status: a comma separated list of `active`, `hidden`, `sold_out`, `coming_soon`.
+    - `page_limit`: The number of items per page (20 by default).
+    - `page_offset`: The number of items to skip.
+    - `sort`: Sort products by `position` (default), `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
+    ```ignore
+    let response = client.list_products()
+        .account_id(account_id)
+        .filter_artist_id(filter_artist_id)
+        .filter_category_id(filter_category_id)
+        .filter_status(filter_status)
+        .page_limit(page_limit)
+        .page_offset(page_offset)
+        .sort(sort)
+        .send()
+        .await;
+    ```*/
     pub fn list_products(&self) -> builder::ListProducts<'_> {
         builder::ListProducts::new(self)
     }
     /**Get a product
 
-Get a specific product for an account.
+    Get a specific product for an account.
 
-Sends a `GET` request to `/v1/accounts/{account_id}/products/{product_id}`
+    Sends a `GET` request to `/v1/accounts/{account_id}/products/{product_id}`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `product_id`: The unique identifier for the product.
-```ignore
-let response = client.get_product()
-    .account_id(account_id)
-    .product_id(product_id)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `product_id`: The unique identifier for the product.
+    ```ignore
+    let response = client.get_product()
+        .account_id(account_id)
+        .product_id(product_id)
+        .send()
+        .await;
+    ```*/
     pub fn get_product(&self) -> builder::GetProduct<'_> {
         builder::GetProduct::new(self)
     }
     /**Reposition artists
 
-Repositions the list of artists in the specified order. Answers 204 No Content.
+    Repositions the list of artists in the specified order. Answers 204 No Content.
 
-Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/artists`
+    Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/artists`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `body`
-```ignore
-let response = client.reposition_artists()
-    .account_id(account_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `body`
+    ```ignore
+    let response = client.reposition_artists()
+        .account_id(account_id)
+        .body(body)
+        .send()
+        .await;
+    ```*/
     pub fn reposition_artists(&self) -> builder::RepositionArtists<'_> {
         builder::RepositionArtists::new(self)
     }
     /**Reposition categories
 
-Repositions the list of categories in the specified order. Answers 204 No Content.
+    Repositions the list of categories in the specified order. Answers 204 No Content.
 
-Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/categories`
+    Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/categories`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `body`
-```ignore
-let response = client.reposition_categories()
-    .account_id(account_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `body`
+    ```ignore
+    let response = client.reposition_categories()
+        .account_id(account_id)
+        .body(body)
+        .send()
+        .await;
+    ```*/
     pub fn reposition_categories(&self) -> builder::RepositionCategories<'_> {
         builder::RepositionCategories::new(self)
     }
     /**Reposition products
 
-Repositions the list of products in the specified order. Answers 204 No Content.
+    Repositions the list of products in the specified order. Answers 204 No Content.
 
-Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/products`
+    Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/products`
 
-Arguments:
-- `account_id`: The unique identifier for the account.
-- `body`
-```ignore
-let response = client.reposition_products()
-    .account_id(account_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    Arguments:
+    - `account_id`: The unique identifier for the account.
+    - `body`
+    ```ignore
+    let response = client.reposition_products()
+        .account_id(account_id)
+        .body(body)
+        .send()
+        .await;
+    ```*/
     pub fn reposition_products(&self) -> builder::RepositionProducts<'_> {
         builder::RepositionProducts::new(self)
     }
     /**Get all countries
 
-Get a list of all countries sorted alphabetically by name.
+    Get a list of all countries sorted alphabetically by name.
 
-Sends a `GET` request to `/v1/countries`
+    Sends a `GET` request to `/v1/countries`
 
-```ignore
-let response = client.list_countries()
-    .send()
-    .await;
-```*/
+    ```ignore
+    let response = client.list_countries()
+        .send()
+        .await;
+    ```*/
     pub fn list_countries(&self) -> builder::ListCountries<'_> {
         builder::ListCountries::new(self)
     }
@@ -11042,12 +10023,12 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
+        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
+        ResponseValue, encode_path,
     };
     /**Builder for [`Client::deauthorize`]
 
-[`Client::deauthorize`]: super::Client::deauthorize*/
+    [`Client::deauthorize`]: super::Client::deauthorize*/
     #[derive(Debug, Clone)]
     pub struct Deauthorize<'a> {
         client: &'a super::Client,
@@ -11064,12 +10045,9 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         ///Sends a `POST` request to `/oauth/deauthorize/{account_id}`
@@ -11077,17 +10055,15 @@ pub mod builder {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/oauth/deauthorize/{}", client.baseurl, encode_path(& account_id
-                .to_string()),
+                "{}/oauth/deauthorize/{}",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11107,27 +10083,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::create_token`]
 
-[`Client::create_token`]: super::Client::create_token*/
+    [`Client::create_token`]: super::Client::create_token*/
     #[derive(Debug, Clone)]
     pub struct CreateToken<'a> {
         client: &'a super::Client,
@@ -11148,16 +10116,12 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `TokenRequest` for body failed: {}", s)
-                });
+                .map_err(|s| format!("conversion to `TokenRequest` for body failed: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
-                types::builder::TokenRequest,
-            ) -> types::builder::TokenRequest,
+            F: std::ops::FnOnce(types::builder::TokenRequest) -> types::builder::TokenRequest,
         {
             self.body = self.body.map(f);
             self
@@ -11168,19 +10132,14 @@ pub mod builder {
         ) -> Result<ResponseValue<types::TokenResponse>, Error<types::OAuthError>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| {
-                    types::TokenRequest::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::TokenRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/oauth/token", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11201,27 +10160,19 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::list_accounts`]
 
-[`Client::list_accounts`]: super::Client::list_accounts*/
+    [`Client::list_accounts`]: super::Client::list_accounts*/
     #[derive(Debug, Clone)]
     pub struct ListAccounts<'a> {
         client: &'a super::Client,
@@ -11235,13 +10186,10 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/v1/accounts", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -11262,7 +10210,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_account`]
 
-[`Client::get_account`]: super::Client::get_account*/
+    [`Client::get_account`]: super::Client::get_account*/
     #[derive(Debug, Clone)]
     pub struct GetAccount<'a> {
         client: &'a super::Client,
@@ -11279,12 +10227,9 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}`
@@ -11292,17 +10237,15 @@ pub mod builder {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}", client.baseurl, encode_path(& account_id
-                .to_string()),
+                "{}/v1/accounts/{}",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -11324,7 +10267,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_artists`]
 
-[`Client::list_artists`]: super::Client::list_artists*/
+    [`Client::list_artists`]: super::Client::list_artists*/
     #[derive(Debug, Clone)]
     pub struct ListArtists<'a> {
         client: &'a super::Client,
@@ -11341,12 +10284,9 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/artists`
@@ -11354,17 +10294,15 @@ pub mod builder {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/artists", client.baseurl, encode_path(& account_id
-                .to_string()),
+                "{}/v1/accounts/{}/artists",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -11386,7 +10324,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_artist`]
 
-[`Client::create_artist`]: super::Client::create_artist*/
+    [`Client::create_artist`]: super::Client::create_artist*/
     #[derive(Debug, Clone)]
     pub struct CreateArtist<'a> {
         client: &'a super::Client,
@@ -11405,59 +10343,52 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ArtistCreateRequest>,
-            <V as std::convert::TryInto<
-                types::ArtistCreateRequest,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::ArtistCreateRequest>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `ArtistCreateRequest` for body failed: {}", s)
-                });
+                .map_err(|s| format!("conversion to `ArtistCreateRequest` for body failed: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::ArtistCreateRequest,
-            ) -> types::builder::ArtistCreateRequest,
+                    types::builder::ArtistCreateRequest,
+                ) -> types::builder::ArtistCreateRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/v1/accounts/{account_id}/artists`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, account_id, body } = self;
+            let Self {
+                client,
+                account_id,
+                body,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::ArtistCreateRequest::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::ArtistCreateRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/artists", client.baseurl, encode_path(& account_id
-                .to_string()),
+                "{}/v1/accounts/{}/artists",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11485,7 +10416,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_artist`]
 
-[`Client::get_artist`]: super::Client::get_artist*/
+    [`Client::get_artist`]: super::Client::get_artist*/
     #[derive(Debug, Clone)]
     pub struct GetArtist<'a> {
         client: &'a super::Client,
@@ -11504,43 +10435,40 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn artist_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.artist_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for artist_id failed"
-                        .to_string()
-                });
+            self.artist_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for artist_id failed".to_string()
+            });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/artists/{artist_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, account_id, artist_id } = self;
+            let Self {
+                client,
+                account_id,
+                artist_id,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let artist_id = artist_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/artists/{}", client.baseurl, encode_path(& account_id
-                .to_string()), encode_path(& artist_id.to_string()),
+                "{}/v1/accounts/{}/artists/{}",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
+                encode_path(&artist_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -11562,7 +10490,7 @@ pub mod builder {
     }
     /**Builder for [`Client::delete_artist`]
 
-[`Client::delete_artist`]: super::Client::delete_artist*/
+    [`Client::delete_artist`]: super::Client::delete_artist*/
     #[derive(Debug, Clone)]
     pub struct DeleteArtist<'a> {
         client: &'a super::Client,
@@ -11581,43 +10509,40 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn artist_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.artist_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for artist_id failed"
-                        .to_string()
-                });
+            self.artist_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for artist_id failed".to_string()
+            });
             self
         }
         ///Sends a `DELETE` request to `/v1/accounts/{account_id}/artists/{artist_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
-            let Self { client, account_id, artist_id } = self;
+            let Self {
+                client,
+                account_id,
+                artist_id,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let artist_id = artist_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/artists/{}", client.baseurl, encode_path(& account_id
-                .to_string()), encode_path(& artist_id.to_string()),
+                "{}/v1/accounts/{}/artists/{}",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
+                encode_path(&artist_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -11639,7 +10564,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_artist`]
 
-[`Client::update_artist`]: super::Client::update_artist*/
+    [`Client::update_artist`]: super::Client::update_artist*/
     #[derive(Debug, Clone)]
     pub struct UpdateArtist<'a> {
         client: &'a super::Client,
@@ -11660,72 +10585,64 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn artist_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.artist_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for artist_id failed"
-                        .to_string()
-                });
+            self.artist_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for artist_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ArtistUpdateRequest>,
-            <V as std::convert::TryInto<
-                types::ArtistUpdateRequest,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::ArtistUpdateRequest>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `ArtistUpdateRequest` for body failed: {}", s)
-                });
+                .map_err(|s| format!("conversion to `ArtistUpdateRequest` for body failed: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::ArtistUpdateRequest,
-            ) -> types::builder::ArtistUpdateRequest,
+                    types::builder::ArtistUpdateRequest,
+                ) -> types::builder::ArtistUpdateRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PATCH` request to `/v1/accounts/{account_id}/artists/{artist_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, account_id, artist_id, body } = self;
+            let Self {
+                client,
+                account_id,
+                artist_id,
+                body,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let artist_id = artist_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::ArtistUpdateRequest::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::ArtistUpdateRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/artists/{}", client.baseurl, encode_path(& account_id
-                .to_string()), encode_path(& artist_id.to_string()),
+                "{}/v1/accounts/{}/artists/{}",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
+                encode_path(&artist_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11753,7 +10670,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_categories`]
 
-[`Client::list_categories`]: super::Client::list_categories*/
+    [`Client::list_categories`]: super::Client::list_categories*/
     #[derive(Debug, Clone)]
     pub struct ListCategories<'a> {
         client: &'a super::Client,
@@ -11770,12 +10687,9 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/categories`
@@ -11783,17 +10697,15 @@ pub mod builder {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/categories", client.baseurl, encode_path(& account_id
-                .to_string()),
+                "{}/v1/accounts/{}/categories",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -11815,7 +10727,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_category`]
 
-[`Client::create_category`]: super::Client::create_category*/
+    [`Client::create_category`]: super::Client::create_category*/
     #[derive(Debug, Clone)]
     pub struct CreateCategory<'a> {
         client: &'a super::Client,
@@ -11834,61 +10746,54 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CategoryCreateRequest>,
-            <V as std::convert::TryInto<
-                types::CategoryCreateRequest,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::CategoryCreateRequest>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CategoryCreateRequest` for body failed: {}", s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CategoryCreateRequest` for body failed: {}",
+                    s
+                )
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CategoryCreateRequest,
-            ) -> types::builder::CategoryCreateRequest,
+                    types::builder::CategoryCreateRequest,
+                ) -> types::builder::CategoryCreateRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/v1/accounts/{account_id}/categories`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, account_id, body } = self;
+            let Self {
+                client,
+                account_id,
+                body,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::CategoryCreateRequest::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::CategoryCreateRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/categories", client.baseurl, encode_path(& account_id
-                .to_string()),
+                "{}/v1/accounts/{}/categories",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11916,7 +10821,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_category`]
 
-[`Client::get_category`]: super::Client::get_category*/
+    [`Client::get_category`]: super::Client::get_category*/
     #[derive(Debug, Clone)]
     pub struct GetCategory<'a> {
         client: &'a super::Client,
@@ -11935,43 +10840,40 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn category_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for category_id failed"
-                        .to_string()
-                });
+            self.category_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for category_id failed".to_string()
+            });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/categories/{category_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, account_id, category_id } = self;
+            let Self {
+                client,
+                account_id,
+                category_id,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let category_id = category_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/categories/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& category_id.to_string()),
+                "{}/v1/accounts/{}/categories/{}",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
+                encode_path(&category_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -11993,7 +10895,7 @@ pub mod builder {
     }
     /**Builder for [`Client::delete_category`]
 
-[`Client::delete_category`]: super::Client::delete_category*/
+    [`Client::delete_category`]: super::Client::delete_category*/
     #[derive(Debug, Clone)]
     pub struct DeleteCategory<'a> {
         client: &'a super::Client,
@@ -12012,43 +10914,40 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn category_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for category_id failed"
-                        .to_string()
-                });
+            self.category_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for category_id failed".to_string()
+            });
             self
         }
         ///Sends a `DELETE` request to `/v1/accounts/{account_id}/categories/{category_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
-            let Self { client, account_id, category_id } = self;
+            let Self {
+                client,
+                account_id,
+                category_id,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let category_id = category_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/categories/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& category_id.to_string()),
+                "{}/v1/accounts/{}/categories/{}",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
+                encode_path(&category_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -12070,7 +10969,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_category`]
 
-[`Client::update_category`]: super::Client::update_category*/
+    [`Client::update_category`]: super::Client::update_category*/
     #[derive(Debug, Clone)]
     pub struct UpdateCategory<'a> {
         client: &'a super::Client,
@@ -12091,74 +10990,66 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn category_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for category_id failed"
-                        .to_string()
-                });
+            self.category_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for category_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CategoryUpdateRequest>,
-            <V as std::convert::TryInto<
-                types::CategoryUpdateRequest,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::CategoryUpdateRequest>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CategoryUpdateRequest` for body failed: {}", s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CategoryUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CategoryUpdateRequest,
-            ) -> types::builder::CategoryUpdateRequest,
+                    types::builder::CategoryUpdateRequest,
+                ) -> types::builder::CategoryUpdateRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PATCH` request to `/v1/accounts/{account_id}/categories/{category_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, account_id, category_id, body } = self;
+            let Self {
+                client,
+                account_id,
+                category_id,
+                body,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let category_id = category_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::CategoryUpdateRequest::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::CategoryUpdateRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/categories/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& category_id.to_string()),
+                "{}/v1/accounts/{}/categories/{}",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
+                encode_path(&category_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12186,7 +11077,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_discounts`]
 
-[`Client::list_discounts`]: super::Client::list_discounts*/
+    [`Client::list_discounts`]: super::Client::list_discounts*/
     #[derive(Debug, Clone)]
     pub struct ListDiscounts<'a> {
         client: &'a super::Client,
@@ -12209,25 +11100,18 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn filter_status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.filter_status = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for filter_status failed"
-                        .to_string()
-                });
+            self.filter_status = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for filter_status failed".to_string()
+            });
             self
         }
         pub fn page_limit<V>(mut self, value: V) -> Self
@@ -12252,32 +11136,43 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/discounts`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, account_id, filter_status, page_limit, page_offset } = self;
+            let Self {
+                client,
+                account_id,
+                filter_status,
+                page_limit,
+                page_offset,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let filter_status = filter_status.map_err(Error::InvalidRequest)?;
             let page_limit = page_limit.map_err(Error::InvalidRequest)?;
             let page_offset = page_offset.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/discounts", client.baseurl, encode_path(& account_id
-                .to_string()),
+                "{}/v1/accounts/{}/discounts",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .query(
-                    &progenitor_client::QueryParam::new("filter[status]", &filter_status),
-                )
-                .query(&progenitor_client::QueryParam::new("page[limit]", &page_limit))
-                .query(&progenitor_client::QueryParam::new("page[offset]", &page_offset))
+                .query(&progenitor_client::QueryParam::new(
+                    "filter[status]",
+                    &filter_status,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "page[limit]",
+                    &page_limit,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "page[offset]",
+                    &page_offset,
+                ))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -12299,7 +11194,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_discount`]
 
-[`Client::create_discount`]: super::Client::create_discount*/
+    [`Client::create_discount`]: super::Client::create_discount*/
     #[derive(Debug, Clone)]
     pub struct CreateDiscount<'a> {
         client: &'a super::Client,
@@ -12318,61 +11213,54 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DiscountCreateRequest>,
-            <V as std::convert::TryInto<
-                types::DiscountCreateRequest,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::DiscountCreateRequest>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DiscountCreateRequest` for body failed: {}", s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `DiscountCreateRequest` for body failed: {}",
+                    s
+                )
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::DiscountCreateRequest,
-            ) -> types::builder::DiscountCreateRequest,
+                    types::builder::DiscountCreateRequest,
+                ) -> types::builder::DiscountCreateRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/v1/accounts/{account_id}/discounts`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, account_id, body } = self;
+            let Self {
+                client,
+                account_id,
+                body,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::DiscountCreateRequest::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::DiscountCreateRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/discounts", client.baseurl, encode_path(& account_id
-                .to_string()),
+                "{}/v1/accounts/{}/discounts",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12400,7 +11288,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_discount`]
 
-[`Client::get_discount`]: super::Client::get_discount*/
+    [`Client::get_discount`]: super::Client::get_discount*/
     #[derive(Debug, Clone)]
     pub struct GetDiscount<'a> {
         client: &'a super::Client,
@@ -12419,43 +11307,40 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn discount_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.discount_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for discount_id failed"
-                        .to_string()
-                });
+            self.discount_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for discount_id failed".to_string()
+            });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, account_id, discount_id } = self;
+            let Self {
+                client,
+                account_id,
+                discount_id,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let discount_id = discount_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/discounts/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& discount_id.to_string()),
+                "{}/v1/accounts/{}/discounts/{}",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
+                encode_path(&discount_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -12477,7 +11362,7 @@ pub mod builder {
     }
     /**Builder for [`Client::delete_discount`]
 
-[`Client::delete_discount`]: super::Client::delete_discount*/
+    [`Client::delete_discount`]: super::Client::delete_discount*/
     #[derive(Debug, Clone)]
     pub struct DeleteDiscount<'a> {
         client: &'a super::Client,
@@ -12496,43 +11381,40 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn discount_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.discount_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for discount_id failed"
-                        .to_string()
-                });
+            self.discount_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for discount_id failed".to_string()
+            });
             self
         }
         ///Sends a `DELETE` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
-            let Self { client, account_id, discount_id } = self;
+            let Self {
+                client,
+                account_id,
+                discount_id,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let discount_id = discount_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/discounts/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& discount_id.to_string()),
+                "{}/v1/accounts/{}/discounts/{}",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
+                encode_path(&discount_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -12554,7 +11436,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_discount`]
 
-[`Client::update_discount`]: super::Client::update_discount*/
+    [`Client::update_discount`]: super::Client::update_discount*/
     #[derive(Debug, Clone)]
     pub struct UpdateDiscount<'a> {
         client: &'a super::Client,
@@ -12575,74 +11457,66 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn discount_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.discount_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for discount_id failed"
-                        .to_string()
-                });
+            self.discount_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for discount_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DiscountUpdateRequest>,
-            <V as std::convert::TryInto<
-                types::DiscountUpdateRequest,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::DiscountUpdateRequest>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `DiscountUpdateRequest` for body failed: {}", s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `DiscountUpdateRequest` for body failed: {}",
+                    s
+                )
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::DiscountUpdateRequest,
-            ) -> types::builder::DiscountUpdateRequest,
+                    types::builder::DiscountUpdateRequest,
+                ) -> types::builder::DiscountUpdateRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PATCH` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, account_id, discount_id, body } = self;
+            let Self {
+                client,
+                account_id,
+                discount_id,
+                body,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let discount_id = discount_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::DiscountUpdateRequest::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::DiscountUpdateRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/discounts/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& discount_id.to_string()),
+                "{}/v1/accounts/{}/discounts/{}",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
+                encode_path(&discount_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12670,7 +11544,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_orders`]
 
-[`Client::list_orders`]: super::Client::list_orders*/
+    [`Client::list_orders`]: super::Client::list_orders*/
     #[derive(Debug, Clone)]
     pub struct ListOrders<'a> {
         client: &'a super::Client,
@@ -12697,25 +11571,19 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn filter_shipping_status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.filter_shipping_status = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for filter_shipping_status failed"
-                        .to_string()
-                });
+            self.filter_shipping_status = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for filter_shipping_status failed"
+                    .to_string()
+            });
             self
         }
         pub fn page_limit<V>(mut self, value: V) -> Self
@@ -12742,26 +11610,18 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.search = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for search failed"
-                        .to_string()
-                });
+            self.search = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for search failed".to_string()
+            });
             self
         }
         pub fn sort<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.sort = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sort failed"
-                        .to_string()
-                });
+            self.sort = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for sort failed".to_string()
+            });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/orders`
@@ -12776,36 +11636,37 @@ pub mod builder {
                 sort,
             } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let filter_shipping_status = filter_shipping_status
-                .map_err(Error::InvalidRequest)?;
+            let filter_shipping_status = filter_shipping_status.map_err(Error::InvalidRequest)?;
             let page_limit = page_limit.map_err(Error::InvalidRequest)?;
             let page_offset = page_offset.map_err(Error::InvalidRequest)?;
             let search = search.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/orders", client.baseurl, encode_path(& account_id
-                .to_string()),
+                "{}/v1/accounts/{}/orders",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "filter[shipping_status]",
-                        &filter_shipping_status,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("page[limit]", &page_limit))
-                .query(&progenitor_client::QueryParam::new("page[offset]", &page_offset))
+                .query(&progenitor_client::QueryParam::new(
+                    "filter[shipping_status]",
+                    &filter_shipping_status,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "page[limit]",
+                    &page_limit,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "page[offset]",
+                    &page_offset,
+                ))
                 .query(&progenitor_client::QueryParam::new("search", &search))
                 .query(&progenitor_client::QueryParam::new("sort", &sort))
                 .headers(header_map)
@@ -12829,7 +11690,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_order`]
 
-[`Client::get_order`]: super::Client::get_order*/
+    [`Client::get_order`]: super::Client::get_order*/
     #[derive(Debug, Clone)]
     pub struct GetOrder<'a> {
         client: &'a super::Client,
@@ -12848,43 +11709,40 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn order_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.order_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for order_id failed"
-                        .to_string()
-                });
+            self.order_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for order_id failed".to_string()
+            });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/orders/{order_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, account_id, order_id } = self;
+            let Self {
+                client,
+                account_id,
+                order_id,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let order_id = order_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/orders/{}", client.baseurl, encode_path(& account_id
-                .to_string()), encode_path(& order_id.to_string()),
+                "{}/v1/accounts/{}/orders/{}",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
+                encode_path(&order_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -12906,7 +11764,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_order`]
 
-[`Client::update_order`]: super::Client::update_order*/
+    [`Client::update_order`]: super::Client::update_order*/
     #[derive(Debug, Clone)]
     pub struct UpdateOrder<'a> {
         client: &'a super::Client,
@@ -12927,72 +11785,64 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn order_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.order_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for order_id failed"
-                        .to_string()
-                });
+            self.order_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for order_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OrderUpdateRequest>,
-            <V as std::convert::TryInto<
-                types::OrderUpdateRequest,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::OrderUpdateRequest>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `OrderUpdateRequest` for body failed: {}", s)
-                });
+                .map_err(|s| format!("conversion to `OrderUpdateRequest` for body failed: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::OrderUpdateRequest,
-            ) -> types::builder::OrderUpdateRequest,
+                    types::builder::OrderUpdateRequest,
+                ) -> types::builder::OrderUpdateRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PATCH` request to `/v1/accounts/{account_id}/orders/{order_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, account_id, order_id, body } = self;
+            let Self {
+                client,
+                account_id,
+                order_id,
+                body,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let order_id = order_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::OrderUpdateRequest::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::OrderUpdateRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/orders/{}", client.baseurl, encode_path(& account_id
-                .to_string()), encode_path(& order_id.to_string()),
+                "{}/v1/accounts/{}/orders/{}",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
+                encode_path(&order_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13020,7 +11870,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_products`]
 
-[`Client::list_products`]: super::Client::list_products*/
+    [`Client::list_products`]: super::Client::list_products*/
     #[derive(Debug, Clone)]
     pub struct ListProducts<'a> {
         client: &'a super::Client,
@@ -13049,51 +11899,37 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn filter_artist_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.filter_artist_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for filter_artist_id failed"
-                        .to_string()
-                });
+            self.filter_artist_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for filter_artist_id failed".to_string()
+            });
             self
         }
         pub fn filter_category_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.filter_category_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for filter_category_id failed"
-                        .to_string()
-                });
+            self.filter_category_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for filter_category_id failed"
+                    .to_string()
+            });
             self
         }
         pub fn filter_status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.filter_status = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for filter_status failed"
-                        .to_string()
-                });
+            self.filter_status = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for filter_status failed".to_string()
+            });
             self
         }
         pub fn page_limit<V>(mut self, value: V) -> Self
@@ -13120,13 +11956,9 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.sort = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for sort failed"
-                        .to_string()
-                });
+            self.sort = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for sort failed".to_string()
+            });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/products`
@@ -13149,38 +11981,39 @@ pub mod builder {
             let page_offset = page_offset.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/products", client.baseurl, encode_path(& account_id
-                .to_string()),
+                "{}/v1/accounts/{}/products",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "filter[artist_id]",
-                        &filter_artist_id,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "filter[category_id]",
-                        &filter_category_id,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new("filter[status]", &filter_status),
-                )
-                .query(&progenitor_client::QueryParam::new("page[limit]", &page_limit))
-                .query(&progenitor_client::QueryParam::new("page[offset]", &page_offset))
+                .query(&progenitor_client::QueryParam::new(
+                    "filter[artist_id]",
+                    &filter_artist_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "filter[category_id]",
+                    &filter_category_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "filter[status]",
+                    &filter_status,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "page[limit]",
+                    &page_limit,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "page[offset]",
+                    &page_offset,
+                ))
                 .query(&progenitor_client::QueryParam::new("sort", &sort))
                 .headers(header_map)
                 .build()?;
@@ -13203,7 +12036,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_product`]
 
-[`Client::get_product`]: super::Client::get_product*/
+    [`Client::get_product`]: super::Client::get_product*/
     #[derive(Debug, Clone)]
     pub struct GetProduct<'a> {
         client: &'a super::Client,
@@ -13222,43 +12055,40 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn product_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.product_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for product_id failed"
-                        .to_string()
-                });
+            self.product_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for product_id failed".to_string()
+            });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/products/{product_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self { client, account_id, product_id } = self;
+            let Self {
+                client,
+                account_id,
+                product_id,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let product_id = product_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/products/{}", client.baseurl, encode_path(& account_id
-                .to_string()), encode_path(& product_id.to_string()),
+                "{}/v1/accounts/{}/products/{}",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
+                encode_path(&product_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -13280,7 +12110,7 @@ pub mod builder {
     }
     /**Builder for [`Client::reposition_artists`]
 
-[`Client::reposition_artists`]: super::Client::reposition_artists*/
+    [`Client::reposition_artists`]: super::Client::reposition_artists*/
     #[derive(Debug, Clone)]
     pub struct RepositionArtists<'a> {
         client: &'a super::Client,
@@ -13299,62 +12129,56 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ArtistRepositionRequest>,
-            <V as std::convert::TryInto<
-                types::ArtistRepositionRequest,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::ArtistRepositionRequest>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `ArtistRepositionRequest` for body failed: {}", s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `ArtistRepositionRequest` for body failed: {}",
+                    s
+                )
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::ArtistRepositionRequest,
-            ) -> types::builder::ArtistRepositionRequest,
+                    types::builder::ArtistRepositionRequest,
+                ) -> types::builder::ArtistRepositionRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/artists`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
-            let Self { client, account_id, body } = self;
+            let Self {
+                client,
+                account_id,
+                body,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::ArtistRepositionRequest::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::ArtistRepositionRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/relationships/artists", client.baseurl, encode_path(&
-                account_id.to_string()),
+                "{}/v1/accounts/{}/relationships/artists",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13381,7 +12205,7 @@ pub mod builder {
     }
     /**Builder for [`Client::reposition_categories`]
 
-[`Client::reposition_categories`]: super::Client::reposition_categories*/
+    [`Client::reposition_categories`]: super::Client::reposition_categories*/
     #[derive(Debug, Clone)]
     pub struct RepositionCategories<'a> {
         client: &'a super::Client,
@@ -13400,63 +12224,57 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CategoryRepositionRequest>,
-            <V as std::convert::TryInto<
-                types::CategoryRepositionRequest,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::CategoryRepositionRequest>>::Error:
+                std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `CategoryRepositionRequest` for body failed: {}",
-                        s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CategoryRepositionRequest` for body failed: {}",
+                    s
+                )
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CategoryRepositionRequest,
-            ) -> types::builder::CategoryRepositionRequest,
+                    types::builder::CategoryRepositionRequest,
+                ) -> types::builder::CategoryRepositionRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/categories`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
-            let Self { client, account_id, body } = self;
+            let Self {
+                client,
+                account_id,
+                body,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::CategoryRepositionRequest::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::CategoryRepositionRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/relationships/categories", client.baseurl,
-                encode_path(& account_id.to_string()),
+                "{}/v1/accounts/{}/relationships/categories",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13483,7 +12301,7 @@ pub mod builder {
     }
     /**Builder for [`Client::reposition_products`]
 
-[`Client::reposition_products`]: super::Client::reposition_products*/
+    [`Client::reposition_products`]: super::Client::reposition_products*/
     #[derive(Debug, Clone)]
     pub struct RepositionProducts<'a> {
         client: &'a super::Client,
@@ -13502,62 +12320,56 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for account_id failed"
-                        .to_string()
-                });
+            self.account_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for account_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ProductRepositionRequest>,
-            <V as std::convert::TryInto<
-                types::ProductRepositionRequest,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::ProductRepositionRequest>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `ProductRepositionRequest` for body failed: {}", s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `ProductRepositionRequest` for body failed: {}",
+                    s
+                )
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::ProductRepositionRequest,
-            ) -> types::builder::ProductRepositionRequest,
+                    types::builder::ProductRepositionRequest,
+                ) -> types::builder::ProductRepositionRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/products`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
-            let Self { client, account_id, body } = self;
+            let Self {
+                client,
+                account_id,
+                body,
+            } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::ProductRepositionRequest::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::ProductRepositionRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/relationships/products", client.baseurl, encode_path(&
-                account_id.to_string()),
+                "{}/v1/accounts/{}/relationships/products",
+                client.baseurl,
+                encode_path(&account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13584,7 +12396,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_countries`]
 
-[`Client::list_countries`]: super::Client::list_countries*/
+    [`Client::list_countries`]: super::Client::list_countries*/
     #[derive(Debug, Clone)]
     pub struct ListCountries<'a> {
         client: &'a super::Client,
@@ -13598,13 +12410,10 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/v1/countries", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {

@@ -50,7 +50,10 @@ impl DecodeError {
     fn not_json(err: &serde_json::Error, body: &[u8]) -> DecodeError {
         let mut excerpt: String = String::from_utf8_lossy(&body[..body.len().min(80)]).into_owned();
         excerpt.retain(|c| !c.is_control());
-        DecodeError::NotJson { message: err.to_string(), excerpt }
+        DecodeError::NotJson {
+            message: err.to_string(),
+            excerpt,
+        }
     }
 }
 
@@ -61,7 +64,10 @@ pub trait Model: Sized {
     /// A model carrying only its id, for a relationship whose target is not in `included`.
     fn stub(id: &str) -> Self;
     /// Decodes one resource, resolving its relationships through `resolver`.
-    fn from_resource(resource: &RawResource<'_>, resolver: &Resolver<'_>) -> Result<Self, DecodeError>;
+    fn from_resource(
+        resource: &RawResource<'_>,
+        resolver: &Resolver<'_>,
+    ) -> Result<Self, DecodeError>;
 }
 
 fn lenient_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -107,13 +113,21 @@ impl<'a> Resolver<'a> {
     fn new(primary: &'a [RawResource<'a>], included: &'a [RawResource<'a>]) -> Self {
         let mut index = HashMap::with_capacity(primary.len() + included.len());
         for r in included.iter().chain(primary) {
-            index.entry((r.resource_type.as_ref(), r.id.as_str())).or_insert(r);
+            index
+                .entry((r.resource_type.as_ref(), r.id.as_str()))
+                .or_insert(r);
         }
-        Resolver { index, depth: Cell::new(0) }
+        Resolver {
+            index,
+            depth: Cell::new(0),
+        }
     }
 
     /// Decodes a resource's attributes (absent or null attributes give the default).
-    pub fn attributes<T: DeserializeOwned + Default>(&self, r: &RawResource<'_>) -> Result<T, DecodeError> {
+    pub fn attributes<T: DeserializeOwned + Default>(
+        &self,
+        r: &RawResource<'_>,
+    ) -> Result<T, DecodeError> {
         match r.attributes {
             None => Ok(T::default()),
             Some(raw) if raw.get() == "null" => Ok(T::default()),
@@ -125,15 +139,26 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn linkage(&self, r: &RawResource<'_>, rel: &str) -> Result<Vec<(String, String)>, DecodeError> {
-        let Some(data) = r.relationships.as_ref().and_then(|m| m.get(rel)).and_then(|l| l.data) else {
+    fn linkage(
+        &self,
+        r: &RawResource<'_>,
+        rel: &str,
+    ) -> Result<Vec<(String, String)>, DecodeError> {
+        let Some(data) = r
+            .relationships
+            .as_ref()
+            .and_then(|m| m.get(rel))
+            .and_then(|l| l.data)
+        else {
             return Ok(Vec::new());
         };
         let text = data.get();
-        let bad = |e: serde_json::Error| DecodeError::Shape(format!(
-            "relationship `{rel}` of {}/{} is not resource linkage: {e}",
-            r.resource_type, r.id
-        ));
+        let bad = |e: serde_json::Error| {
+            DecodeError::Shape(format!(
+                "relationship `{rel}` of {}/{} is not resource linkage: {e}",
+                r.resource_type, r.id
+            ))
+        };
         match text.as_bytes().first() {
             Some(b'[') => Ok(serde_json::from_str::<Vec<Identifier<'_>>>(text)
                 .map_err(bad)?
@@ -162,11 +187,18 @@ impl<'a> Resolver<'a> {
 
     /// Resolves a to-many relationship, in the order the document lists it.
     pub fn to_many<T: Model>(&self, r: &RawResource<'_>, rel: &str) -> Result<Vec<T>, DecodeError> {
-        self.linkage(r, rel)?.iter().map(|(t, id)| self.resolve(t, id)).collect()
+        self.linkage(r, rel)?
+            .iter()
+            .map(|(t, id)| self.resolve(t, id))
+            .collect()
     }
 
     /// Resolves a to-one relationship.
-    pub fn to_one<T: Model>(&self, r: &RawResource<'_>, rel: &str) -> Result<Option<T>, DecodeError> {
+    pub fn to_one<T: Model>(
+        &self,
+        r: &RawResource<'_>,
+        rel: &str,
+    ) -> Result<Option<T>, DecodeError> {
         match self.linkage(r, rel)?.first() {
             Some((t, id)) => self.resolve(t, id).map(Some),
             None => Ok(None),
@@ -219,19 +251,29 @@ fn parse_document(body: &[u8]) -> Result<RawDocument<'_>, DecodeError> {
         message: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
         excerpt: String::from_utf8_lossy(&body[..body.len().min(80)]).into_owned(),
     })?;
-    let value: &RawValue = serde_json::from_str(text).map_err(|e| DecodeError::not_json(&e, body))?;
+    let value: &RawValue =
+        serde_json::from_str(text).map_err(|e| DecodeError::not_json(&e, body))?;
     if !value.get().starts_with('{') {
-        return Err(DecodeError::Shape("the document is not a JSON object".into()));
+        return Err(DecodeError::Shape(
+            "the document is not a JSON object".into(),
+        ));
     }
     serde_json::from_str(value.get()).map_err(|e| DecodeError::Shape(e.to_string()))
 }
 
 fn included<'a>(doc: &RawDocument<'a>) -> Vec<RawResource<'a>> {
     // A malformed included entry cannot be referenced by (type, id) anyway: skip it.
-    doc.included.iter().flatten().filter_map(|raw| serde_json::from_str(raw.get()).ok()).collect()
+    doc.included
+        .iter()
+        .flatten()
+        .filter_map(|raw| serde_json::from_str(raw.get()).ok())
+        .collect()
 }
 
-fn primary<'a>(doc: &RawDocument<'a>, want_list: bool) -> Result<Vec<RawResource<'a>>, DecodeError> {
+fn primary<'a>(
+    doc: &RawDocument<'a>,
+    want_list: bool,
+) -> Result<Vec<RawResource<'a>>, DecodeError> {
     let Some(data) = doc.data else {
         return Err(DecodeError::Shape("the document has no `data`".into()));
     };
@@ -241,8 +283,12 @@ fn primary<'a>(doc: &RawDocument<'a>, want_list: bool) -> Result<Vec<RawResource
     match (want_list, first) {
         (true, Some(b'[')) => serde_json::from_str(text).map_err(shape),
         (false, Some(b'{')) => Ok(vec![serde_json::from_str(text).map_err(shape)?]),
-        (true, _) => Err(DecodeError::Shape("expected a list in `data`, found something else".into())),
-        (false, _) => Err(DecodeError::Shape("expected one resource in `data`, found something else".into())),
+        (true, _) => Err(DecodeError::Shape(
+            "expected a list in `data`, found something else".into(),
+        )),
+        (false, _) => Err(DecodeError::Shape(
+            "expected one resource in `data`, found something else".into(),
+        )),
     }
 }
 
@@ -281,9 +327,21 @@ pub fn decode_list<T: Model>(body: &[u8]) -> Result<Page<T>, DecodeError> {
     let data = primary(&doc, true)?;
     let included = included(&doc);
     let resolver = Resolver::new(&data, &included);
-    let items = data.iter().map(|r| T::from_resource(r, &resolver)).collect::<Result<Vec<T>, _>>()?;
-    let total = doc.meta.as_ref().and_then(|m| m.count).and_then(|c| u64::try_from(c).ok());
-    Ok(Page { items, total, next: doc.links.as_ref().and_then(|l| l.next.clone()), has_links: doc.links.is_some() })
+    let items = data
+        .iter()
+        .map(|r| T::from_resource(r, &resolver))
+        .collect::<Result<Vec<T>, _>>()?;
+    let total = doc
+        .meta
+        .as_ref()
+        .and_then(|m| m.count)
+        .and_then(|c| u64::try_from(c).ok());
+    Ok(Page {
+        items,
+        total,
+        next: doc.links.as_ref().and_then(|l| l.next.clone()),
+        has_links: doc.links.is_some(),
+    })
 }
 
 /// Decodes a JSON:API document held as a `serde_json::Value` (a webhook payload, say).
@@ -295,8 +353,13 @@ pub fn decode_single<T: Model>(value: &serde_json::Value) -> Result<T, DecodeErr
 /// Decodes a flat object (`{"id": .., "name": .., ...}`) as a resource of type `T`: the object's
 /// members are its attributes. Webhook payloads may arrive in this shape.
 pub fn from_flat<T: Model>(value: &serde_json::Value) -> Result<T, DecodeError> {
-    let obj = value.as_object().ok_or_else(|| DecodeError::Shape("expected an object".into()))?;
-    let id = obj.get("id").cloned().ok_or_else(|| DecodeError::Shape("the object has no `id`".into()))?;
+    let obj = value
+        .as_object()
+        .ok_or_else(|| DecodeError::Shape("expected an object".into()))?;
+    let id = obj
+        .get("id")
+        .cloned()
+        .ok_or_else(|| DecodeError::Shape("the object has no `id`".into()))?;
     let doc = serde_json::json!({ "data": { "type": T::TYPE, "id": id, "attributes": value } });
     decode_single(&doc)
 }
@@ -327,7 +390,10 @@ fn source<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
         pointer: Option<String>,
         parameter: Option<String>,
     }
-    Ok(Option::<Source>::deserialize(d).ok().flatten().and_then(|s| s.pointer.or(s.parameter)))
+    Ok(Option::<Source>::deserialize(d)
+        .ok()
+        .flatten()
+        .and_then(|s| s.pointer.or(s.parameter)))
 }
 
 /// Reads the `errors` of an error document; anything else gives an empty list.
@@ -337,7 +403,9 @@ pub fn decode_errors(body: &[u8]) -> Vec<ErrorObject> {
         #[serde(default)]
         errors: Vec<ErrorObject>,
     }
-    serde_json::from_slice::<Doc>(body).map(|d| d.errors).unwrap_or_default()
+    serde_json::from_slice::<Doc>(body)
+        .map(|d| d.errors)
+        .unwrap_or_default()
 }
 
 /// Builds `{"data": {"type", "id"?, "attributes", "relationships"?}}` as the raw client's body type.
@@ -348,7 +416,8 @@ pub fn resource_body<B: DeserializeOwned, I: serde::Serialize>(
     attributes: &I,
     relationships: Option<serde_json::Value>,
 ) -> Result<B, crate::Error> {
-    let attributes = serde_json::to_value(attributes).map_err(|e| crate::Error::invalid_input(op, e.to_string()))?;
+    let attributes = serde_json::to_value(attributes)
+        .map_err(|e| crate::Error::invalid_input(op, e.to_string()))?;
     let mut data = serde_json::json!({ "type": resource_type, "attributes": attributes });
     if let Some(id) = id {
         data["id"] = id.into();
@@ -367,10 +436,15 @@ pub fn identifiers_body<B: DeserializeOwned>(
     ids: &[String],
 ) -> Result<B, crate::Error> {
     if ids.is_empty() {
-        return Err(crate::Error::invalid_input(op, "at least one id is required".into()));
+        return Err(crate::Error::invalid_input(
+            op,
+            "at least one id is required".into(),
+        ));
     }
-    let data: Vec<serde_json::Value> =
-        ids.iter().map(|id| serde_json::json!({ "type": resource_type, "id": id })).collect();
+    let data: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| serde_json::json!({ "type": resource_type, "id": id }))
+        .collect();
     serde_json::from_value(serde_json::json!({ "data": data }))
         .map_err(|e| crate::Error::invalid_input(op, e.to_string()))
 }

@@ -39,7 +39,9 @@ impl<'de> Visitor<'de> for Any {
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Scalar, E> {
         // Only reachable without `arbitrary_precision`; refuse rather than round.
-        Err(E::custom("a floating-point number would lose precision; expected its exact text"))
+        Err(E::custom(
+            "a floating-point number would lose precision; expected its exact text",
+        ))
     }
     fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
         Ok(Scalar::Text(v.to_owned()))
@@ -61,7 +63,10 @@ pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Erro
     match d.deserialize_any(Any)? {
         Scalar::Null => Ok(None),
         Scalar::Text(s) => Ok(Some(s)),
-        Scalar::Bool(_) => Err(de::Error::invalid_type(de::Unexpected::Other("boolean"), &"a string")),
+        Scalar::Bool(_) => Err(de::Error::invalid_type(
+            de::Unexpected::Other("boolean"),
+            &"a string",
+        )),
     }
 }
 
@@ -70,8 +75,14 @@ pub fn decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Err
     match d.deserialize_any(Any)? {
         Scalar::Null => Ok(None),
         Scalar::Text(s) if crate::money::is_decimal(&s) => Ok(Some(s)),
-        Scalar::Text(s) => Err(de::Error::invalid_value(de::Unexpected::Str(&s), &"a decimal amount")),
-        Scalar::Bool(_) => Err(de::Error::invalid_type(de::Unexpected::Other("boolean"), &"a decimal amount")),
+        Scalar::Text(s) => Err(de::Error::invalid_value(
+            de::Unexpected::Str(&s),
+            &"a decimal amount",
+        )),
+        Scalar::Bool(_) => Err(de::Error::invalid_type(
+            de::Unexpected::Other("boolean"),
+            &"a decimal amount",
+        )),
     }
 }
 
@@ -84,7 +95,10 @@ pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
             .parse::<i64>()
             .map(Some)
             .map_err(|_| de::Error::invalid_value(de::Unexpected::Str(&s), &"an integer")),
-        Scalar::Bool(_) => Err(de::Error::invalid_type(de::Unexpected::Other("boolean"), &"an integer")),
+        Scalar::Bool(_) => Err(de::Error::invalid_type(
+            de::Unexpected::Other("boolean"),
+            &"an integer",
+        )),
     }
 }
 
@@ -95,7 +109,10 @@ pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error
         Scalar::Bool(b) => Ok(Some(b)),
         Scalar::Text(s) if s == "true" => Ok(Some(true)),
         Scalar::Text(s) if s == "false" => Ok(Some(false)),
-        Scalar::Text(s) => Err(de::Error::invalid_value(de::Unexpected::Str(&s), &"a boolean")),
+        Scalar::Text(s) => Err(de::Error::invalid_value(
+            de::Unexpected::Str(&s),
+            &"a boolean",
+        )),
     }
 }
 

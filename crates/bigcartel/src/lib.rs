@@ -51,11 +51,11 @@ pub use secret::Secret;
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
-#[allow(missing_docs, unused, clippy::all, clippy::pedantic)]
-mod generated_raw;
-#[cfg(feature = "client")]
 #[allow(clippy::all)]
 mod generated_operations;
+#[cfg(feature = "client")]
+#[allow(missing_docs, unused, clippy::all, clippy::pedantic)]
+mod generated_raw;
 #[cfg(feature = "client")]
 pub mod oauth;
 #[cfg(feature = "client")]

@@ -61,7 +61,9 @@ pub fn to_minor_units(amount: &str, digits: u32) -> Result<i64, MoneyError> {
     units = units.checked_mul(10i64.pow(digits)).ok_or_else(overflow)?;
     if !frac.is_empty() {
         let f: i64 = frac.parse().map_err(|_| overflow())?;
-        units = units.checked_add(f * 10i64.pow(digits - frac.len() as u32)).ok_or_else(overflow)?;
+        units = units
+            .checked_add(f * 10i64.pow(digits - frac.len() as u32))
+            .ok_or_else(overflow)?;
     }
     Ok(if neg { -units } else { units })
 }
@@ -79,5 +81,10 @@ pub fn from_minor_units(units: i64, digits: u32) -> String {
     if digits == 0 {
         return format!("{sign}{abs}");
     }
-    format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = digits as usize)
+    format!(
+        "{sign}{}.{:0width$}",
+        abs / scale,
+        abs % scale,
+        width = digits as usize
+    )
 }

@@ -14,9 +14,16 @@ use std::time::Duration;
 /// Where users are sent to grant access.
 pub const AUTHORIZE_URL: &str = "https://my.bigcartel.com/oauth/authorize";
 
-const TOKEN: Operation = Operation { id: "createToken", method: "POST", path: "/oauth/token" };
-const DEAUTHORIZE: Operation =
-    Operation { id: "deauthorize", method: "POST", path: "/oauth/deauthorize/{account_id}" };
+const TOKEN: Operation = Operation {
+    id: "createToken",
+    method: "POST",
+    path: "/oauth/token",
+};
+const DEAUTHORIZE: Operation = Operation {
+    id: "deauthorize",
+    method: "POST",
+    path: "/oauth/deauthorize/{account_id}",
+};
 
 /// An access token and the account it opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +61,11 @@ pub struct OAuthApp {
 
 impl OAuthApp {
     /// An app with its credentials from the app settings, and the User-Agent the API requires.
-    pub fn new(client_id: impl Into<String>, client_secret: impl Into<Secret>, user_agent: impl Into<String>) -> Self {
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+        user_agent: impl Into<String>,
+    ) -> Self {
         OAuthApp {
             client_id: client_id.into(),
             client_secret: client_secret.into(),
@@ -94,7 +105,8 @@ impl OAuthApp {
     /// Compares the `state` you stored with the one on the redirect, in constant time.
     pub fn check_state(expected: &str, received: &str) -> bool {
         use subtle::ConstantTimeEq;
-        expected.len() == received.len() && bool::from(expected.as_bytes().ct_eq(received.as_bytes()))
+        expected.len() == received.len()
+            && bool::from(expected.as_bytes().ct_eq(received.as_bytes()))
     }
 
     /// The URL to send a user to: `client_id`, `response_type=code`, `state` and `redirect_uri`.
@@ -103,7 +115,9 @@ impl OAuthApp {
             .unwrap_or_else(|_| url::Url::parse(AUTHORIZE_URL).expect("constant URL parses"));
         {
             let mut q = url.query_pairs_mut();
-            q.append_pair("client_id", &self.client_id).append_pair("response_type", "code").append_pair("state", state);
+            q.append_pair("client_id", &self.client_id)
+                .append_pair("response_type", "code")
+                .append_pair("state", state);
             if let Some(r) = &self.redirect_uri {
                 q.append_pair("redirect_uri", r);
             }
@@ -125,7 +139,11 @@ impl OAuthApp {
             stats: Arc::new(TransportStats::default()),
         };
         let http = http_client(Duration::from_secs(30), Duration::from_secs(10))?;
-        Ok(RawClient::new_with_client(self.base_url.trim_end_matches('/'), http, transport))
+        Ok(RawClient::new_with_client(
+            self.base_url.trim_end_matches('/'),
+            http,
+            transport,
+        ))
     }
 
     /// Trades the `code` from the redirect for an access token.
@@ -152,16 +170,24 @@ impl OAuthApp {
 
     /// Revokes the app's access to an account (HTTP Basic with the client id and secret).
     pub async fn deauthorize(&self, account_id: &str) -> Result<(), Error> {
-        let raw = self.raw(Auth::Basic { username: self.client_id.clone(), password: self.client_secret.clone() })?;
+        let raw = self.raw(Auth::Basic {
+            username: self.client_id.clone(),
+            password: self.client_secret.clone(),
+        })?;
         match raw.deauthorize().account_id(account_id).send().await {
             Ok(_) => Ok(()),
-            Err(progenitor_client::Error::UnexpectedResponse(r)) if r.status().is_success() => Ok(()),
+            Err(progenitor_client::Error::UnexpectedResponse(r)) if r.status().is_success() => {
+                Ok(())
+            }
             Err(e) => Err(oauth_error(&DEAUTHORIZE, e).await),
         }
     }
 }
 
-async fn oauth_error(op: &Operation, e: progenitor_client::Error<crate::generated_raw::types::OAuthError>) -> Error {
+async fn oauth_error(
+    op: &Operation,
+    e: progenitor_client::Error<crate::generated_raw::types::OAuthError>,
+) -> Error {
     use progenitor_client::Error as E;
     match e {
         E::ErrorResponse(rv) => {
@@ -187,8 +213,13 @@ async fn oauth_error(op: &Operation, e: progenitor_client::Error<crate::generate
             let body = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
             api_error(op, status, None, &body)
         }
-        E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => transport(op, &e),
-        E::InvalidRequest(m) | E::Custom(m) => Error::InvalidInput { operation: *op, message: m },
+        E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
+            transport(op, &e)
+        }
+        E::InvalidRequest(m) | E::Custom(m) => Error::InvalidInput {
+            operation: *op,
+            message: m,
+        },
         E::InvalidResponsePayload(_, e) => Error::Decode {
             operation: *op,
             status: 200,

@@ -25,7 +25,11 @@ pub struct PageOptions {
 
 impl Default for PageOptions {
     fn default() -> Self {
-        PageOptions { page_size: 100, concurrency: 1, start_offset: 0 }
+        PageOptions {
+            page_size: 100,
+            concurrency: 1,
+            start_offset: 0,
+        }
     }
 }
 
@@ -43,7 +47,10 @@ struct State<F> {
 /// Items come out in the API's order. A failed page ends the stream with its error. When the API
 /// returns fewer items than asked for before the end (a server-side cap), the stream continues
 /// from where that page ended, so nothing is skipped.
-pub fn paginate<'a, T, F, Fut>(fetch: F, options: PageOptions) -> impl Stream<Item = Result<T, Error>> + 'a
+pub fn paginate<'a, T, F, Fut>(
+    fetch: F,
+    options: PageOptions,
+) -> impl Stream<Item = Result<T, Error>> + 'a
 where
     T: 'a,
     F: Fn(i64, i64) -> Fut + 'a,
@@ -62,13 +69,15 @@ where
             return None;
         }
         let offsets: Vec<i64> = match st.total {
-            Some(total) if st.concurrency > 1 && (st.offset as u64) < total => (0..st.concurrency as i64)
+            Some(total) if st.concurrency > 1 && (st.offset as u64) < total => (0..st.concurrency
+                as i64)
                 .map(|i| st.offset + i * st.limit)
                 .filter(|o| (*o as u64) < total)
                 .collect(),
             _ => vec![st.offset],
         };
-        let results = futures::future::join_all(offsets.iter().map(|&o| (st.fetch)(o, st.limit))).await;
+        let results =
+            futures::future::join_all(offsets.iter().map(|&o| (st.fetch)(o, st.limit))).await;
         let mut out = Vec::new();
         for (offset, result) in offsets.into_iter().zip(results) {
             let page = match result {
@@ -84,7 +93,8 @@ where
             }
             let n = page.items.len() as i64;
             let within_total = st.total.is_some_and(|t| ((offset + n) as u64) < t);
-            let more = n > 0 && (page.next.is_some() || within_total || (!page.has_links && n >= st.limit));
+            let more = n > 0
+                && (page.next.is_some() || within_total || (!page.has_links && n >= st.limit));
             out.extend(page.items.into_iter().map(Ok));
             st.offset = offset + n;
             if !more {

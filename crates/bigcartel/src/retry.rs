@@ -41,7 +41,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy that never retries.
     pub fn none() -> Self {
-        RetryPolicy { max_retries: 0, ..Default::default() }
+        RetryPolicy {
+            max_retries: 0,
+            ..Default::default()
+        }
     }
 
     /// The backoff before retry number `attempt` (0-based): exponential, capped, with "equal
@@ -82,7 +85,10 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     }
     #[cfg(all(feature = "client", not(target_arch = "wasm32")))]
     if let Ok(when) = httpdate::parse_http_date(value) {
-        return Some(when.duration_since(std::time::SystemTime::now()).unwrap_or_default());
+        return Some(
+            when.duration_since(std::time::SystemTime::now())
+                .unwrap_or_default(),
+        );
     }
     None
 }
@@ -107,8 +113,14 @@ mod tests {
         let p = RetryPolicy::default();
         for attempt in 0..20 {
             let d = p.backoff(attempt);
-            let full = p.base_delay.saturating_mul(1 << attempt.min(16)).min(p.max_delay);
-            assert!(d >= full / 2 && d <= full, "attempt {attempt}: {d:?} vs {full:?}");
+            let full = p
+                .base_delay
+                .saturating_mul(1 << attempt.min(16))
+                .min(p.max_delay);
+            assert!(
+                d >= full / 2 && d <= full,
+                "attempt {attempt}: {d:?} vs {full:?}"
+            );
         }
     }
 
@@ -116,7 +128,10 @@ mod tests {
     fn retry_after_forms() {
         assert_eq!(parse_retry_after(" 3 "), Some(Duration::from_secs(3)));
         assert_eq!(parse_retry_after("soon"), None);
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
     }
 
     #[test]

@@ -35,7 +35,10 @@ impl Auth {
         let value = match self {
             Auth::Bearer(t) => format!("Bearer {}", t.expose()),
             Auth::Basic { username, password } => {
-                format!("Basic {}", encode(format!("{username}:{}", password.expose()).as_bytes()))
+                format!(
+                    "Basic {}",
+                    encode(format!("{username}:{}", password.expose()).as_bytes())
+                )
             }
             Auth::None => return None,
         };
@@ -96,7 +99,11 @@ impl ClientHooks<Transport> for RawClient {
         Ok(())
     }
 
-    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
         let state = self.inner();
         let policy = &state.retry;
         let idempotent = retry::is_idempotent(request.method().as_str());
@@ -123,14 +130,23 @@ impl ClientHooks<Transport> for RawClient {
                 }
                 Ok(_) => None,
                 Err(e) if is_connect(e) => Some(policy.backoff(attempt)),
-                Err(e) if idempotent && !e.is_builder() && !e.is_redirect() => Some(policy.backoff(attempt)),
+                Err(e) if idempotent && !e.is_builder() && !e.is_redirect() => {
+                    Some(policy.backoff(attempt))
+                }
                 Err(_) => None,
             };
-            let (Some(delay), Some(next)) = (delay, spare) else { return result };
+            let (Some(delay), Some(next)) = (delay, spare) else {
+                return result;
+            };
             if attempt >= policy.max_retries || waited + delay > policy.budget {
                 return result;
             }
-            tracing::debug!(operation = info.operation_id, attempt, delay_ms = delay.as_millis() as u64, "retrying");
+            tracing::debug!(
+                operation = info.operation_id,
+                attempt,
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
             // Free the failed response's connection before waiting.
             drop(result);
             retry::sleep(delay).await;
