@@ -44,12 +44,13 @@ for t in $targets; do
     -max_total_time="$secs" -print_final_stats=1 >"$log" 2>&1 || status=$?
   tail -n 25 "$log"
   runs="$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -n1 || true)"
+  cov="$(grep -Eo 'DONE +cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[^ ]+' "$log" | tail -n1 | sed 's/DONE *//' || true)"
   rm -f "$log"
   if [ "$status" -ne 0 ]; then
     echo "fuzz-smoke: $t FAILED (exit $status); see fuzz/artifacts/$t/" >&2
     exit "$status"
   fi
-  summary+=("$t: ${runs:-finished}, no crash")
+  summary+=("$t: ${runs:-finished}${cov:+ ($cov)}, no crash")
 done
 
 echo "fuzz-smoke summary:"
