@@ -88,7 +88,12 @@ fn run_codegen(check: bool) -> Result<()> {
                         .context_radius(2)
                         .header(&format!("{} (checked in)", path.display()), "generated")
                 );
-                drift.push(path.display().to_string());
+                drift.push(
+                    path.strip_prefix(&root)
+                        .unwrap_or(&path)
+                        .display()
+                        .to_string(),
+                );
             } else {
                 std::fs::write(&path, contents)
                     .with_context(|| format!("writing {}", path.display()))?;

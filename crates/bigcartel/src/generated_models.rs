@@ -107,7 +107,11 @@ impl crate::jsonapi::Model for Account {
                 deserialize_with = "crate::lenient::string"
             )]
             updated_at: Option<String>,
-            #[serde(rename = "url", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "url",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             url: Option<String>,
             #[serde(
                 rename = "website",
@@ -162,7 +166,11 @@ impl crate::jsonapi::Model for AccountImage {
     ) -> Result<Self, crate::jsonapi::DecodeError> {
         #[derive(Default, serde::Deserialize)]
         struct Attributes {
-            #[serde(rename = "url", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "url",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             url: Option<String>,
         }
         let attributes: Attributes = resolver.attributes(resource)?;
@@ -201,7 +209,11 @@ impl crate::jsonapi::Model for Artist {
     ) -> Result<Self, crate::jsonapi::DecodeError> {
         #[derive(Default, serde::Deserialize)]
         struct Attributes {
-            #[serde(rename = "name", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "name",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             name: Option<String>,
             #[serde(
                 rename = "permalink",
@@ -209,7 +221,11 @@ impl crate::jsonapi::Model for Artist {
                 deserialize_with = "crate::lenient::string"
             )]
             permalink: Option<String>,
-            #[serde(rename = "position", default, deserialize_with = "crate::lenient::int")]
+            #[serde(
+                rename = "position",
+                default,
+                deserialize_with = "crate::lenient::int"
+            )]
             position: Option<i64>,
         }
         let attributes: Attributes = resolver.attributes(resource)?;
@@ -250,7 +266,11 @@ impl crate::jsonapi::Model for Category {
     ) -> Result<Self, crate::jsonapi::DecodeError> {
         #[derive(Default, serde::Deserialize)]
         struct Attributes {
-            #[serde(rename = "name", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "name",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             name: Option<String>,
             #[serde(
                 rename = "permalink",
@@ -258,7 +278,11 @@ impl crate::jsonapi::Model for Category {
                 deserialize_with = "crate::lenient::string"
             )]
             permalink: Option<String>,
-            #[serde(rename = "position", default, deserialize_with = "crate::lenient::int")]
+            #[serde(
+                rename = "position",
+                default,
+                deserialize_with = "crate::lenient::int"
+            )]
             position: Option<i64>,
         }
         let attributes: Attributes = resolver.attributes(resource)?;
@@ -295,7 +319,11 @@ impl crate::jsonapi::Model for Country {
     ) -> Result<Self, crate::jsonapi::DecodeError> {
         #[derive(Default, serde::Deserialize)]
         struct Attributes {
-            #[serde(rename = "name", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "name",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             name: Option<String>,
         }
         let attributes: Attributes = resolver.attributes(resource)?;
@@ -340,9 +368,17 @@ impl crate::jsonapi::Model for Currency {
                 deserialize_with = "crate::lenient::string"
             )]
             locale: Option<String>,
-            #[serde(rename = "name", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "name",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             name: Option<String>,
-            #[serde(rename = "sign", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "sign",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             sign: Option<String>,
         }
         let attributes: Attributes = resolver.attributes(resource)?;
@@ -423,7 +459,11 @@ impl crate::jsonapi::Model for Discount {
                 deserialize_with = "crate::lenient::string"
             )]
             application_type: Option<String>,
-            #[serde(rename = "code", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "code",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             code: Option<String>,
             #[serde(
                 rename = "expiration_type",
@@ -455,7 +495,11 @@ impl crate::jsonapi::Model for Discount {
                 deserialize_with = "crate::lenient::decimal"
             )]
             minimum_cart_total: Option<String>,
-            #[serde(rename = "name", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "name",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             name: Option<String>,
             #[serde(
                 rename = "percent_discount",
@@ -767,7 +811,9 @@ impl crate::jsonapi::Model for Order {
             currency: resolver.to_one(resource, "currency")?.map(Box::new),
             events: resolver.to_many(resource, "events")?,
             items: resolver.to_many(resource, "items")?,
-            shipping_country: resolver.to_one(resource, "shipping_country")?.map(Box::new),
+            shipping_country: resolver
+                .to_one(resource, "shipping_country")?
+                .map(Box::new),
             transactions: resolver.to_many(resource, "transactions")?,
         })
     }
@@ -805,7 +851,11 @@ impl crate::jsonapi::Model for OrderAdjustment {
                 deserialize_with = "crate::lenient::decimal"
             )]
             amount: Option<String>,
-            #[serde(rename = "label", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "label",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             label: Option<String>,
         }
         let attributes: Attributes = resolver.attributes(resource)?;
@@ -931,7 +981,11 @@ impl crate::jsonapi::Model for OrderLineItem {
                 deserialize_with = "crate::lenient::string"
             )]
             product_option_name: Option<String>,
-            #[serde(rename = "quantity", default, deserialize_with = "crate::lenient::int")]
+            #[serde(
+                rename = "quantity",
+                default,
+                deserialize_with = "crate::lenient::int"
+            )]
             quantity: Option<i64>,
             #[serde(
                 rename = "quantity_shipped",
@@ -1009,7 +1063,11 @@ impl crate::jsonapi::Model for OrderTransaction {
                 deserialize_with = "crate::lenient::decimal"
             )]
             amount: Option<String>,
-            #[serde(rename = "label", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "label",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             label: Option<String>,
             #[serde(
                 rename = "processor",
@@ -1091,7 +1149,11 @@ impl crate::jsonapi::Model for Plan {
                 deserialize_with = "crate::lenient::decimal"
             )]
             monthly_rate: Option<String>,
-            #[serde(rename = "name", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "name",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             name: Option<String>,
         }
         let attributes: Attributes = resolver.attributes(resource)?;
@@ -1177,7 +1239,11 @@ impl crate::jsonapi::Model for Product {
                 deserialize_with = "crate::lenient::string"
             )]
             description: Option<String>,
-            #[serde(rename = "name", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "name",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             name: Option<String>,
             #[serde(
                 rename = "on_sale",
@@ -1191,7 +1257,11 @@ impl crate::jsonapi::Model for Product {
                 deserialize_with = "crate::lenient::string"
             )]
             permalink: Option<String>,
-            #[serde(rename = "position", default, deserialize_with = "crate::lenient::int")]
+            #[serde(
+                rename = "position",
+                default,
+                deserialize_with = "crate::lenient::int"
+            )]
             position: Option<i64>,
             #[serde(
                 rename = "primary_image_url",
@@ -1211,7 +1281,11 @@ impl crate::jsonapi::Model for Product {
                 deserialize_with = "crate::lenient::string"
             )]
             updated_at: Option<String>,
-            #[serde(rename = "url", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "url",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             url: Option<String>,
         }
         let attributes: Attributes = resolver.attributes(resource)?;
@@ -1261,7 +1335,11 @@ impl crate::jsonapi::Model for ProductImage {
     ) -> Result<Self, crate::jsonapi::DecodeError> {
         #[derive(Default, serde::Deserialize)]
         struct Attributes {
-            #[serde(rename = "url", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "url",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             url: Option<String>,
         }
         let attributes: Attributes = resolver.attributes(resource)?;
@@ -1302,7 +1380,11 @@ impl crate::jsonapi::Model for ProductOption {
     ) -> Result<Self, crate::jsonapi::DecodeError> {
         #[derive(Default, serde::Deserialize)]
         struct Attributes {
-            #[serde(rename = "name", default, deserialize_with = "crate::lenient::string")]
+            #[serde(
+                rename = "name",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
             name: Option<String>,
             #[serde(
                 rename = "price",
@@ -1310,7 +1392,11 @@ impl crate::jsonapi::Model for ProductOption {
                 deserialize_with = "crate::lenient::decimal"
             )]
             price: Option<String>,
-            #[serde(rename = "quantity", default, deserialize_with = "crate::lenient::int")]
+            #[serde(
+                rename = "quantity",
+                default,
+                deserialize_with = "crate::lenient::int"
+            )]
             quantity: Option<i64>,
             #[serde(rename = "sold", default, deserialize_with = "crate::lenient::int")]
             sold: Option<i64>,

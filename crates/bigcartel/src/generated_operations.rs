@@ -71,11 +71,7 @@ pub struct DiscountInput {
     #[serde(rename = "expiration_type")]
     pub expiration_type: String,
     ///The date the discount expires (RFC 3339), in the future. Required when expiration_type is on_date.
-    #[serde(
-        rename = "expires_at",
-        skip_serializing_if = "Option::is_none",
-        default
-    )]
+    #[serde(rename = "expires_at", skip_serializing_if = "Option::is_none", default)]
     pub expires_at: Option<String>,
     ///The flat rate discount amount. Required when reward_type is flat_rate_discount.
     #[serde(
@@ -135,10 +131,7 @@ impl DiscountRelationshipsInput {
                 .iter()
                 .map(|id| serde_json::json!({ "type" : "categories", "id" : id }))
                 .collect();
-            map.insert(
-                "categories".to_string(),
-                serde_json::json!({ "data" : data }),
-            );
+            map.insert("categories".to_string(), serde_json::json!({ "data" : data }));
         }
         if let Some(ids) = &self.products {
             let data: Vec<serde_json::Value> = ids
@@ -168,11 +161,7 @@ pub struct ListOrdersParams {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrderInput {
     ///The email address of the buyer.
-    #[serde(
-        rename = "customer_email",
-        skip_serializing_if = "Option::is_none",
-        default
-    )]
+    #[serde(rename = "customer_email", skip_serializing_if = "Option::is_none", default)]
     pub customer_email: Option<String>,
     ///The first name of the buyer.
     #[serde(
@@ -203,11 +192,7 @@ pub struct OrderInput {
     )]
     pub shipping_address_2: Option<String>,
     ///The city of the shipping address.
-    #[serde(
-        rename = "shipping_city",
-        skip_serializing_if = "Option::is_none",
-        default
-    )]
+    #[serde(rename = "shipping_city", skip_serializing_if = "Option::is_none", default)]
     pub shipping_city: Option<String>,
     ///The unique 2-letter code for the order's country.
     #[serde(
@@ -217,11 +202,7 @@ pub struct OrderInput {
     )]
     pub shipping_country_id: Option<String>,
     ///The state or province of the shipping address.
-    #[serde(
-        rename = "shipping_state",
-        skip_serializing_if = "Option::is_none",
-        default
-    )]
+    #[serde(rename = "shipping_state", skip_serializing_if = "Option::is_none", default)]
     pub shipping_state: Option<String>,
     ///The status of shipping the order: shipped or unshipped.
     #[serde(
@@ -231,11 +212,7 @@ pub struct OrderInput {
     )]
     pub shipping_status: Option<String>,
     ///The zip or postal code of the shipping address.
-    #[serde(
-        rename = "shipping_zip",
-        skip_serializing_if = "Option::is_none",
-        default
-    )]
+    #[serde(rename = "shipping_zip", skip_serializing_if = "Option::is_none", default)]
     pub shipping_zip: Option<String>,
 }
 ///Query parameters of [`Client::list_products`].
@@ -312,7 +289,10 @@ impl Client {
     ///Creates a new artist. Answers 201 Created with the location of the new artist in the Location header and the same body as getting the artist.
     ///
     ///`POST /v1/accounts/{account_id}/artists` (operationId `createArtist`).
-    pub async fn create_artist(&self, input: &ArtistInput) -> Result<Artist, crate::Error> {
+    pub async fn create_artist(
+        &self,
+        input: &ArtistInput,
+    ) -> Result<Artist, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "createArtist",
             method: "POST",
@@ -323,10 +303,13 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request.body(crate::jsonapi::resource_body::<
-            crate::raw::types::ArtistCreateRequest,
-            _,
-        >(&OPERATION, "artists", None, input, None)?);
+        let request = request
+            .body(
+                crate::jsonapi::resource_body::<
+                    crate::raw::types::ArtistCreateRequest,
+                    _,
+                >(&OPERATION, "artists", None, input, None)?,
+            );
         self.finish_one(&OPERATION, request.send().await).await
     }
     ///Delete an artist
@@ -385,12 +368,13 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request.body(crate::jsonapi::resource_body::<
-            crate::raw::types::ArtistUpdateRequest,
-            _,
-        >(
-            &OPERATION, "artists", Some(artist_id), input, None
-        )?);
+        let request = request
+            .body(
+                crate::jsonapi::resource_body::<
+                    crate::raw::types::ArtistUpdateRequest,
+                    _,
+                >(&OPERATION, "artists", Some(artist_id), input, None)?,
+            );
         self.finish_one(&OPERATION, request.send().await).await
     }
     ///Get all categories
@@ -416,7 +400,10 @@ impl Client {
     ///Creates a new category. Answers 201 Created with the location of the new category in the Location header and the same body as getting the category.
     ///
     ///`POST /v1/accounts/{account_id}/categories` (operationId `createCategory`).
-    pub async fn create_category(&self, input: &CategoryInput) -> Result<Category, crate::Error> {
+    pub async fn create_category(
+        &self,
+        input: &CategoryInput,
+    ) -> Result<Category, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "createCategory",
             method: "POST",
@@ -427,10 +414,13 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request.body(crate::jsonapi::resource_body::<
-            crate::raw::types::CategoryCreateRequest,
-            _,
-        >(&OPERATION, "categories", None, input, None)?);
+        let request = request
+            .body(
+                crate::jsonapi::resource_body::<
+                    crate::raw::types::CategoryCreateRequest,
+                    _,
+                >(&OPERATION, "categories", None, input, None)?,
+            );
         self.finish_one(&OPERATION, request.send().await).await
     }
     ///Delete a category
@@ -456,7 +446,10 @@ impl Client {
     ///Get a specific category for an account.
     ///
     ///`GET /v1/accounts/{account_id}/categories/{category_id}` (operationId `getCategory`).
-    pub async fn get_category(&self, category_id: &str) -> Result<Category, crate::Error> {
+    pub async fn get_category(
+        &self,
+        category_id: &str,
+    ) -> Result<Category, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "getCategory",
             method: "GET",
@@ -489,12 +482,13 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request.body(crate::jsonapi::resource_body::<
-            crate::raw::types::CategoryUpdateRequest,
-            _,
-        >(
-            &OPERATION, "categories", Some(category_id), input, None
-        )?);
+        let request = request
+            .body(
+                crate::jsonapi::resource_body::<
+                    crate::raw::types::CategoryUpdateRequest,
+                    _,
+                >(&OPERATION, "categories", Some(category_id), input, None)?,
+            );
         self.finish_one(&OPERATION, request.send().await).await
     }
     ///Get all discounts
@@ -563,16 +557,13 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request.body(crate::jsonapi::resource_body::<
-            crate::raw::types::DiscountCreateRequest,
-            _,
-        >(
-            &OPERATION,
-            "discounts",
-            None,
-            input,
-            Some(relationships.to_json()),
-        )?);
+        let request = request
+            .body(
+                crate::jsonapi::resource_body::<
+                    crate::raw::types::DiscountCreateRequest,
+                    _,
+                >(&OPERATION, "discounts", None, input, Some(relationships.to_json()))?,
+            );
         self.finish_one(&OPERATION, request.send().await).await
     }
     ///Delete a discount
@@ -598,7 +589,10 @@ impl Client {
     ///Get a specific discount for an account.
     ///
     ///`GET /v1/accounts/{account_id}/discounts/{discount_id}` (operationId `getDiscount`).
-    pub async fn get_discount(&self, discount_id: &str) -> Result<Discount, crate::Error> {
+    pub async fn get_discount(
+        &self,
+        discount_id: &str,
+    ) -> Result<Discount, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "getDiscount",
             method: "GET",
@@ -632,16 +626,19 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request.body(crate::jsonapi::resource_body::<
-            crate::raw::types::DiscountUpdateRequest,
-            _,
-        >(
-            &OPERATION,
-            "discounts",
-            Some(discount_id),
-            input,
-            Some(relationships.to_json()),
-        )?);
+        let request = request
+            .body(
+                crate::jsonapi::resource_body::<
+                    crate::raw::types::DiscountUpdateRequest,
+                    _,
+                >(
+                    &OPERATION,
+                    "discounts",
+                    Some(discount_id),
+                    input,
+                    Some(relationships.to_json()),
+                )?,
+            );
         self.finish_one(&OPERATION, request.send().await).await
     }
     ///Get all orders
@@ -734,10 +731,13 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request.body(crate::jsonapi::resource_body::<
-            crate::raw::types::OrderUpdateRequest,
-            _,
-        >(&OPERATION, "orders", Some(order_id), input, None)?);
+        let request = request
+            .body(
+                crate::jsonapi::resource_body::<
+                    crate::raw::types::OrderUpdateRequest,
+                    _,
+                >(&OPERATION, "orders", Some(order_id), input, None)?,
+            );
         self.finish_one(&OPERATION, request.send().await).await
     }
     ///Get all products
@@ -829,9 +829,12 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request.body(crate::jsonapi::identifiers_body::<
-            crate::raw::types::ArtistRepositionRequest,
-        >(&OPERATION, "artists", ids)?);
+        let request = request
+            .body(
+                crate::jsonapi::identifiers_body::<
+                    crate::raw::types::ArtistRepositionRequest,
+                >(&OPERATION, "artists", ids)?,
+            );
         self.finish_empty(&OPERATION, request.send().await).await
     }
     ///Reposition categories
@@ -839,7 +842,10 @@ impl Client {
     ///Repositions the list of categories in the specified order. Answers 204 No Content.
     ///
     ///`PATCH /v1/accounts/{account_id}/relationships/categories` (operationId `repositionCategories`).
-    pub async fn reposition_categories(&self, ids: &[String]) -> Result<(), crate::Error> {
+    pub async fn reposition_categories(
+        &self,
+        ids: &[String],
+    ) -> Result<(), crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "repositionCategories",
             method: "PATCH",
@@ -850,9 +856,12 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request.body(crate::jsonapi::identifiers_body::<
-            crate::raw::types::CategoryRepositionRequest,
-        >(&OPERATION, "categories", ids)?);
+        let request = request
+            .body(
+                crate::jsonapi::identifiers_body::<
+                    crate::raw::types::CategoryRepositionRequest,
+                >(&OPERATION, "categories", ids)?,
+            );
         self.finish_empty(&OPERATION, request.send().await).await
     }
     ///Reposition products
@@ -871,9 +880,12 @@ impl Client {
         let request = request.account_id(account_id.as_str());
         #[allow(unused_mut)]
         let mut request = request;
-        let request = request.body(crate::jsonapi::identifiers_body::<
-            crate::raw::types::ProductRepositionRequest,
-        >(&OPERATION, "products", ids)?);
+        let request = request
+            .body(
+                crate::jsonapi::identifiers_body::<
+                    crate::raw::types::ProductRepositionRequest,
+                >(&OPERATION, "products", ids)?,
+            );
         self.finish_empty(&OPERATION, request.send().await).await
     }
     ///Get all countries

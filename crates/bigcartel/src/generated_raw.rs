@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -14,11 +14,13 @@ pub mod types {
         pub attributes: ::std::option::Option<AccountAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub links: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub relationships:
-            ::std::option::Option<::std::collections::HashMap<::std::string::String, Relationship>>,
+        pub relationships: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, Relationship>,
+        >,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -132,8 +134,9 @@ pub mod types {
         pub attributes: ::std::option::Option<ArtistAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub links: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -193,7 +196,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum ArtistCreateRequestDataType {
         #[serde(rename = "artists")]
@@ -208,7 +211,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ArtistCreateRequestDataType {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "artists" => Ok(Self::Artists),
                 _ => Err("invalid value".into()),
@@ -217,7 +222,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ArtistCreateRequestDataType {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -304,7 +311,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum ArtistRepositionRequestDataItemType {
         #[serde(rename = "artists")]
@@ -319,7 +326,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ArtistRepositionRequestDataItemType {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "artists" => Ok(Self::Artists),
                 _ => Err("invalid value".into()),
@@ -328,11 +337,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ArtistRepositionRequestDataItemType {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ArtistRepositionRequestDataItemType {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ArtistRepositionRequestDataItemType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -374,7 +386,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum ArtistUpdateRequestDataType {
         #[serde(rename = "artists")]
@@ -389,7 +401,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ArtistUpdateRequestDataType {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "artists" => Ok(Self::Artists),
                 _ => Err("invalid value".into()),
@@ -398,7 +412,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ArtistUpdateRequestDataType {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -417,8 +433,9 @@ pub mod types {
         pub attributes: ::std::option::Option<CategoryAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub links: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -478,7 +495,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum CategoryCreateRequestDataType {
         #[serde(rename = "categories")]
@@ -493,7 +510,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for CategoryCreateRequestDataType {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "categories" => Ok(Self::Categories),
                 _ => Err("invalid value".into()),
@@ -502,11 +521,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CategoryCreateRequestDataType {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for CategoryCreateRequestDataType {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CategoryCreateRequestDataType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -589,7 +611,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum CategoryRepositionRequestDataItemType {
         #[serde(rename = "categories")]
@@ -604,7 +626,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for CategoryRepositionRequestDataItemType {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "categories" => Ok(Self::Categories),
                 _ => Err("invalid value".into()),
@@ -613,11 +637,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CategoryRepositionRequestDataItemType {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for CategoryRepositionRequestDataItemType {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CategoryRepositionRequestDataItemType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -659,7 +686,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum CategoryUpdateRequestDataType {
         #[serde(rename = "categories")]
@@ -674,7 +701,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for CategoryUpdateRequestDataType {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "categories" => Ok(Self::Categories),
                 _ => Err("invalid value".into()),
@@ -683,11 +712,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CategoryUpdateRequestDataType {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for CategoryUpdateRequestDataType {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CategoryUpdateRequestDataType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -776,11 +808,13 @@ pub mod types {
         pub attributes: ::std::option::Option<DiscountAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub links: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub relationships:
-            ::std::option::Option<::std::collections::HashMap<::std::string::String, Relationship>>,
+        pub relationships: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, Relationship>,
+        >,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -878,7 +912,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum DiscountCreateRequestDataType {
         #[serde(rename = "discounts")]
@@ -893,7 +927,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for DiscountCreateRequestDataType {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "discounts" => Ok(Self::Discounts),
                 _ => Err("invalid value".into()),
@@ -902,11 +938,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for DiscountCreateRequestDataType {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for DiscountCreateRequestDataType {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DiscountCreateRequestDataType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1032,7 +1071,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum DiscountRelationshipsInputCategoriesDataItemType {
         #[serde(rename = "categories")]
@@ -1047,22 +1086,26 @@ pub mod types {
     }
     impl ::std::str::FromStr for DiscountRelationshipsInputCategoriesDataItemType {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "categories" => Ok(Self::Categories),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for DiscountRelationshipsInputCategoriesDataItemType {
+    impl ::std::convert::TryFrom<&str>
+    for DiscountRelationshipsInputCategoriesDataItemType {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for DiscountRelationshipsInputCategoriesDataItemType
-    {
+    for DiscountRelationshipsInputCategoriesDataItemType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1104,7 +1147,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum DiscountRelationshipsInputProductsDataItemType {
         #[serde(rename = "products")]
@@ -1119,22 +1162,26 @@ pub mod types {
     }
     impl ::std::str::FromStr for DiscountRelationshipsInputProductsDataItemType {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "products" => Ok(Self::Products),
                 _ => Err("invalid value".into()),
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for DiscountRelationshipsInputProductsDataItemType {
+    impl ::std::convert::TryFrom<&str>
+    for DiscountRelationshipsInputProductsDataItemType {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for DiscountRelationshipsInputProductsDataItemType
-    {
+    for DiscountRelationshipsInputProductsDataItemType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1178,7 +1225,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum DiscountUpdateRequestDataType {
         #[serde(rename = "discounts")]
@@ -1193,7 +1240,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for DiscountUpdateRequestDataType {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "discounts" => Ok(Self::Discounts),
                 _ => Err("invalid value".into()),
@@ -1202,11 +1251,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for DiscountUpdateRequestDataType {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for DiscountUpdateRequestDataType {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DiscountUpdateRequestDataType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1270,10 +1322,7 @@ pub mod types {
         pub next: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub prev: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "self",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
         pub self_: ::std::option::Option<::std::string::String>,
     }
     impl Links {
@@ -1332,11 +1381,13 @@ pub mod types {
         pub attributes: ::std::option::Option<OrderAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub links: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub relationships:
-            ::std::option::Option<::std::collections::HashMap<::std::string::String, Relationship>>,
+        pub relationships: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, Relationship>,
+        >,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -1379,7 +1430,9 @@ pub mod types {
     pub struct OrderAttributes {
         ///When the order was placed and paid for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub completed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         ///When the order was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1669,7 +1722,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum OrderUpdateRequestDataType {
         #[serde(rename = "orders")]
@@ -1684,7 +1737,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for OrderUpdateRequestDataType {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "orders" => Ok(Self::Orders),
                 _ => Err("invalid value".into()),
@@ -1693,7 +1748,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for OrderUpdateRequestDataType {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1747,11 +1804,13 @@ pub mod types {
         pub attributes: ::std::option::Option<ProductAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub links: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub relationships:
-            ::std::option::Option<::std::collections::HashMap<::std::string::String, Relationship>>,
+        pub relationships: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, Relationship>,
+        >,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -1823,8 +1882,9 @@ pub mod types {
         pub attributes: ::std::option::Option<ProductImageAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub links: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -1930,7 +1990,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum ProductRepositionRequestDataItemType {
         #[serde(rename = "products")]
@@ -1945,7 +2005,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ProductRepositionRequestDataItemType {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "products" => Ok(Self::Products),
                 _ => Err("invalid value".into()),
@@ -1954,11 +2016,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ProductRepositionRequestDataItemType {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ProductRepositionRequestDataItemType {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ProductRepositionRequestDataItemType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1972,8 +2037,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub links: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
     }
     impl Relationship {
         pub fn builder() -> builder::Relationship {
@@ -1984,15 +2050,18 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Resource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attributes:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub attributes: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub links: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub relationships:
-            ::std::option::Option<::std::collections::HashMap<::std::string::String, Relationship>>,
+        pub relationships: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, Relationship>,
+        >,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -2020,8 +2089,9 @@ pub mod types {
         pub attributes: ::std::option::Option<ShippingOptionAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub relationships:
-            ::std::option::Option<::std::collections::HashMap<::std::string::String, Relationship>>,
+        pub relationships: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, Relationship>,
+        >,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -2115,7 +2185,10 @@ pub mod types {
             >,
             relationships: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::collections::HashMap<::std::string::String, super::Relationship>,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        super::Relationship,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -2135,12 +2208,16 @@ pub mod types {
         impl Account {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::AccountAttributes>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AccountAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -2156,29 +2233,36 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::std::collections::HashMap<::std::string::String, super::Relationship>,
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            super::Relationship,
                         >,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for relationships: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -2188,7 +2272,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -2219,8 +2305,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct AccountAttributes {
-            artists_enabled:
-                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            artists_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             contact_email: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2233,8 +2321,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            inventory_enabled:
-                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            inventory_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             store_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2243,8 +2333,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            under_maintenance:
-                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            under_maintenance: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             updated_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -2281,9 +2373,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.artists_enabled = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for artists_enabled: {e}")
-                });
+                self.artists_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for artists_enabled: {e}"
+                        )
+                    });
                 self
             }
             pub fn contact_email<T>(mut self, value: T) -> Self
@@ -2293,19 +2389,23 @@ pub mod types {
             {
                 self.contact_email = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for contact_email: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for contact_email: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -2315,7 +2415,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn inventory_enabled<T>(mut self, value: T) -> Self
@@ -2323,9 +2425,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.inventory_enabled = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for inventory_enabled: {e}")
-                });
+                self.inventory_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for inventory_enabled: {e}"
+                        )
+                    });
                 self
             }
             pub fn store_name<T>(mut self, value: T) -> Self
@@ -2335,7 +2441,9 @@ pub mod types {
             {
                 self.store_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for store_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for store_name: {e}")
+                    });
                 self
             }
             pub fn subdomain<T>(mut self, value: T) -> Self
@@ -2345,7 +2453,9 @@ pub mod types {
             {
                 self.subdomain = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for subdomain: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for subdomain: {e}")
+                    });
                 self
             }
             pub fn under_maintenance<T>(mut self, value: T) -> Self
@@ -2353,21 +2463,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.under_maintenance = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for under_maintenance: {e}")
-                });
+                self.under_maintenance = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for under_maintenance: {e}"
+                        )
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
@@ -2377,7 +2493,9 @@ pub mod types {
             {
                 self.url = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
                 self
             }
             pub fn website<T>(mut self, value: T) -> Self
@@ -2387,7 +2505,9 @@ pub mod types {
             {
                 self.website = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for website: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for website: {e}")
+                    });
                 self
             }
         }
@@ -2431,10 +2551,14 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct AccountDocument {
             data: ::std::result::Result<super::Account, ::std::string::String>,
-            included:
-                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
-            links:
-                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
+            included: ::std::result::Result<
+                ::std::vec::Vec<super::Resource>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::Links>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for AccountDocument {
             fn default() -> Self {
@@ -2453,7 +2577,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -2463,7 +2589,9 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for included: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for included: {e}")
+                    });
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -2473,7 +2601,9 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
         }
@@ -2519,12 +2649,16 @@ pub mod types {
         impl AccountImage {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::AccountImageAttributes>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AccountImageAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -2544,7 +2678,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -2591,11 +2727,14 @@ pub mod types {
             {
                 self.url = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<AccountImageAttributes> for super::AccountImageAttributes {
+        impl ::std::convert::TryFrom<AccountImageAttributes>
+        for super::AccountImageAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: AccountImageAttributes,
@@ -2603,18 +2742,26 @@ pub mod types {
                 Ok(Self { url: value.url? })
             }
         }
-        impl ::std::convert::From<super::AccountImageAttributes> for AccountImageAttributes {
+        impl ::std::convert::From<super::AccountImageAttributes>
+        for AccountImageAttributes {
             fn from(value: super::AccountImageAttributes) -> Self {
                 Self { url: Ok(value.url) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct AccountListDocument {
-            data: ::std::result::Result<::std::vec::Vec<super::Account>, ::std::string::String>,
-            included:
-                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
-            links:
-                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Account>,
+                ::std::string::String,
+            >,
+            included: ::std::result::Result<
+                ::std::vec::Vec<super::Resource>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::Links>,
+                ::std::string::String,
+            >,
             meta: ::std::result::Result<
                 ::std::option::Option<super::ListMeta>,
                 ::std::string::String,
@@ -2638,7 +2785,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -2648,7 +2797,9 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for included: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for included: {e}")
+                    });
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -2658,7 +2809,9 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
@@ -2668,11 +2821,14 @@ pub mod types {
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for meta: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<AccountListDocument> for super::AccountListDocument {
+        impl ::std::convert::TryFrom<AccountListDocument>
+        for super::AccountListDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: AccountListDocument,
@@ -2723,12 +2879,16 @@ pub mod types {
         impl Artist {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ArtistAttributes>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ArtistAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -2744,15 +2904,17 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -2762,7 +2924,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -2799,7 +2963,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            position: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            position: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ArtistAttributes {
             fn default() -> Self {
@@ -2818,7 +2985,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn permalink<T>(mut self, value: T) -> Self
@@ -2828,7 +2997,9 @@ pub mod types {
             {
                 self.permalink = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for permalink: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for permalink: {e}")
+                    });
                 self
             }
             pub fn position<T>(mut self, value: T) -> Self
@@ -2838,7 +3009,9 @@ pub mod types {
             {
                 self.position = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for position: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for position: {e}")
+                    });
                 self
             }
         }
@@ -2865,7 +3038,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ArtistCreateRequest {
-            data: ::std::result::Result<super::ArtistCreateRequestData, ::std::string::String>,
+            data: ::std::result::Result<
+                super::ArtistCreateRequestData,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ArtistCreateRequest {
             fn default() -> Self {
@@ -2882,11 +3058,14 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<ArtistCreateRequest> for super::ArtistCreateRequest {
+        impl ::std::convert::TryFrom<ArtistCreateRequest>
+        for super::ArtistCreateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ArtistCreateRequest,
@@ -2896,15 +3075,16 @@ pub mod types {
         }
         impl ::std::convert::From<super::ArtistCreateRequest> for ArtistCreateRequest {
             fn from(value: super::ArtistCreateRequest) -> Self {
-                Self {
-                    data: Ok(value.data),
-                }
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct ArtistCreateRequestData {
             attributes: ::std::result::Result<super::ArtistInput, ::std::string::String>,
-            type_: ::std::result::Result<super::ArtistCreateRequestDataType, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ArtistCreateRequestDataType,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ArtistCreateRequestData {
             fn default() -> Self {
@@ -2922,7 +3102,9 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -2932,11 +3114,14 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<ArtistCreateRequestData> for super::ArtistCreateRequestData {
+        impl ::std::convert::TryFrom<ArtistCreateRequestData>
+        for super::ArtistCreateRequestData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ArtistCreateRequestData,
@@ -2947,7 +3132,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ArtistCreateRequestData> for ArtistCreateRequestData {
+        impl ::std::convert::From<super::ArtistCreateRequestData>
+        for ArtistCreateRequestData {
             fn from(value: super::ArtistCreateRequestData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -2958,10 +3144,14 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ArtistDocument {
             data: ::std::result::Result<super::Artist, ::std::string::String>,
-            included:
-                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
-            links:
-                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
+            included: ::std::result::Result<
+                ::std::vec::Vec<super::Resource>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::Links>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ArtistDocument {
             fn default() -> Self {
@@ -2980,7 +3170,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -2990,7 +3182,9 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for included: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for included: {e}")
+                    });
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -3000,7 +3194,9 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
         }
@@ -3044,7 +3240,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
         }
@@ -3058,18 +3256,23 @@ pub mod types {
         }
         impl ::std::convert::From<super::ArtistInput> for ArtistInput {
             fn from(value: super::ArtistInput) -> Self {
-                Self {
-                    name: Ok(value.name),
-                }
+                Self { name: Ok(value.name) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct ArtistListDocument {
-            data: ::std::result::Result<::std::vec::Vec<super::Artist>, ::std::string::String>,
-            included:
-                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
-            links:
-                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Artist>,
+                ::std::string::String,
+            >,
+            included: ::std::result::Result<
+                ::std::vec::Vec<super::Resource>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::Links>,
+                ::std::string::String,
+            >,
             meta: ::std::result::Result<
                 ::std::option::Option<super::ListMeta>,
                 ::std::string::String,
@@ -3093,7 +3296,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -3103,7 +3308,9 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for included: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for included: {e}")
+                    });
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -3113,7 +3320,9 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
@@ -3123,7 +3332,9 @@ pub mod types {
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for meta: {e}")
+                    });
                 self
             }
         }
@@ -3167,16 +3378,21 @@ pub mod types {
         impl ArtistRepositionRequest {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ArtistRepositionRequestDataItem>>,
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ArtistRepositionRequestDataItem>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<ArtistRepositionRequest> for super::ArtistRepositionRequest {
+        impl ::std::convert::TryFrom<ArtistRepositionRequest>
+        for super::ArtistRepositionRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ArtistRepositionRequest,
@@ -3184,11 +3400,10 @@ pub mod types {
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::ArtistRepositionRequest> for ArtistRepositionRequest {
+        impl ::std::convert::From<super::ArtistRepositionRequest>
+        for ArtistRepositionRequest {
             fn from(value: super::ArtistRepositionRequest) -> Self {
-                Self {
-                    data: Ok(value.data),
-                }
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -3225,13 +3440,14 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<ArtistRepositionRequestDataItem>
-            for super::ArtistRepositionRequestDataItem
-        {
+        for super::ArtistRepositionRequestDataItem {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ArtistRepositionRequestDataItem,
@@ -3243,8 +3459,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::ArtistRepositionRequestDataItem>
-            for ArtistRepositionRequestDataItem
-        {
+        for ArtistRepositionRequestDataItem {
             fn from(value: super::ArtistRepositionRequestDataItem) -> Self {
                 Self {
                     id: Ok(value.id),
@@ -3254,7 +3469,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ArtistUpdateRequest {
-            data: ::std::result::Result<super::ArtistUpdateRequestData, ::std::string::String>,
+            data: ::std::result::Result<
+                super::ArtistUpdateRequestData,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ArtistUpdateRequest {
             fn default() -> Self {
@@ -3271,11 +3489,14 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<ArtistUpdateRequest> for super::ArtistUpdateRequest {
+        impl ::std::convert::TryFrom<ArtistUpdateRequest>
+        for super::ArtistUpdateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ArtistUpdateRequest,
@@ -3285,16 +3506,17 @@ pub mod types {
         }
         impl ::std::convert::From<super::ArtistUpdateRequest> for ArtistUpdateRequest {
             fn from(value: super::ArtistUpdateRequest) -> Self {
-                Self {
-                    data: Ok(value.data),
-                }
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct ArtistUpdateRequestData {
             attributes: ::std::result::Result<super::ArtistInput, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            type_: ::std::result::Result<super::ArtistUpdateRequestDataType, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::ArtistUpdateRequestDataType,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ArtistUpdateRequestData {
             fn default() -> Self {
@@ -3313,7 +3535,9 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3333,11 +3557,14 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<ArtistUpdateRequestData> for super::ArtistUpdateRequestData {
+        impl ::std::convert::TryFrom<ArtistUpdateRequestData>
+        for super::ArtistUpdateRequestData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ArtistUpdateRequestData,
@@ -3349,7 +3576,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ArtistUpdateRequestData> for ArtistUpdateRequestData {
+        impl ::std::convert::From<super::ArtistUpdateRequestData>
+        for ArtistUpdateRequestData {
             fn from(value: super::ArtistUpdateRequestData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -3386,12 +3614,16 @@ pub mod types {
         impl Category {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CategoryAttributes>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CategoryAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3407,15 +3639,17 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -3425,7 +3659,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -3462,7 +3698,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            position: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            position: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CategoryAttributes {
             fn default() -> Self {
@@ -3481,7 +3720,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn permalink<T>(mut self, value: T) -> Self
@@ -3491,7 +3732,9 @@ pub mod types {
             {
                 self.permalink = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for permalink: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for permalink: {e}")
+                    });
                 self
             }
             pub fn position<T>(mut self, value: T) -> Self
@@ -3501,7 +3744,9 @@ pub mod types {
             {
                 self.position = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for position: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for position: {e}")
+                    });
                 self
             }
         }
@@ -3528,7 +3773,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CategoryCreateRequest {
-            data: ::std::result::Result<super::CategoryCreateRequestData, ::std::string::String>,
+            data: ::std::result::Result<
+                super::CategoryCreateRequestData,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CategoryCreateRequest {
             fn default() -> Self {
@@ -3545,11 +3793,14 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CategoryCreateRequest> for super::CategoryCreateRequest {
+        impl ::std::convert::TryFrom<CategoryCreateRequest>
+        for super::CategoryCreateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CategoryCreateRequest,
@@ -3557,18 +3808,22 @@ pub mod types {
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::CategoryCreateRequest> for CategoryCreateRequest {
+        impl ::std::convert::From<super::CategoryCreateRequest>
+        for CategoryCreateRequest {
             fn from(value: super::CategoryCreateRequest) -> Self {
-                Self {
-                    data: Ok(value.data),
-                }
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CategoryCreateRequestData {
-            attributes: ::std::result::Result<super::CategoryInput, ::std::string::String>,
-            type_:
-                ::std::result::Result<super::CategoryCreateRequestDataType, ::std::string::String>,
+            attributes: ::std::result::Result<
+                super::CategoryInput,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::CategoryCreateRequestDataType,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CategoryCreateRequestData {
             fn default() -> Self {
@@ -3586,7 +3841,9 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -3596,11 +3853,14 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CategoryCreateRequestData> for super::CategoryCreateRequestData {
+        impl ::std::convert::TryFrom<CategoryCreateRequestData>
+        for super::CategoryCreateRequestData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CategoryCreateRequestData,
@@ -3611,7 +3871,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CategoryCreateRequestData> for CategoryCreateRequestData {
+        impl ::std::convert::From<super::CategoryCreateRequestData>
+        for CategoryCreateRequestData {
             fn from(value: super::CategoryCreateRequestData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -3622,10 +3883,14 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CategoryDocument {
             data: ::std::result::Result<super::Category, ::std::string::String>,
-            included:
-                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
-            links:
-                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
+            included: ::std::result::Result<
+                ::std::vec::Vec<super::Resource>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::Links>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CategoryDocument {
             fn default() -> Self {
@@ -3644,7 +3909,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -3654,7 +3921,9 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for included: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for included: {e}")
+                    });
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -3664,7 +3933,9 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
         }
@@ -3708,7 +3979,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
         }
@@ -3722,18 +3995,23 @@ pub mod types {
         }
         impl ::std::convert::From<super::CategoryInput> for CategoryInput {
             fn from(value: super::CategoryInput) -> Self {
-                Self {
-                    name: Ok(value.name),
-                }
+                Self { name: Ok(value.name) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CategoryListDocument {
-            data: ::std::result::Result<::std::vec::Vec<super::Category>, ::std::string::String>,
-            included:
-                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
-            links:
-                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Category>,
+                ::std::string::String,
+            >,
+            included: ::std::result::Result<
+                ::std::vec::Vec<super::Resource>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::Links>,
+                ::std::string::String,
+            >,
             meta: ::std::result::Result<
                 ::std::option::Option<super::ListMeta>,
                 ::std::string::String,
@@ -3757,7 +4035,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -3767,7 +4047,9 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for included: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for included: {e}")
+                    });
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -3777,7 +4059,9 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
@@ -3787,11 +4071,14 @@ pub mod types {
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for meta: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CategoryListDocument> for super::CategoryListDocument {
+        impl ::std::convert::TryFrom<CategoryListDocument>
+        for super::CategoryListDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CategoryListDocument,
@@ -3832,17 +4119,20 @@ pub mod types {
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::vec::Vec<super::CategoryRepositionRequestDataItem>,
-                    >,
+                    ::std::vec::Vec<super::CategoryRepositionRequestDataItem>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CategoryRepositionRequest> for super::CategoryRepositionRequest {
+        impl ::std::convert::TryFrom<CategoryRepositionRequest>
+        for super::CategoryRepositionRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CategoryRepositionRequest,
@@ -3850,11 +4140,10 @@ pub mod types {
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::CategoryRepositionRequest> for CategoryRepositionRequest {
+        impl ::std::convert::From<super::CategoryRepositionRequest>
+        for CategoryRepositionRequest {
             fn from(value: super::CategoryRepositionRequest) -> Self {
-                Self {
-                    data: Ok(value.data),
-                }
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -3891,13 +4180,14 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<CategoryRepositionRequestDataItem>
-            for super::CategoryRepositionRequestDataItem
-        {
+        for super::CategoryRepositionRequestDataItem {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CategoryRepositionRequestDataItem,
@@ -3909,8 +4199,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::CategoryRepositionRequestDataItem>
-            for CategoryRepositionRequestDataItem
-        {
+        for CategoryRepositionRequestDataItem {
             fn from(value: super::CategoryRepositionRequestDataItem) -> Self {
                 Self {
                     id: Ok(value.id),
@@ -3920,7 +4209,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CategoryUpdateRequest {
-            data: ::std::result::Result<super::CategoryUpdateRequestData, ::std::string::String>,
+            data: ::std::result::Result<
+                super::CategoryUpdateRequestData,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CategoryUpdateRequest {
             fn default() -> Self {
@@ -3937,11 +4229,14 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CategoryUpdateRequest> for super::CategoryUpdateRequest {
+        impl ::std::convert::TryFrom<CategoryUpdateRequest>
+        for super::CategoryUpdateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CategoryUpdateRequest,
@@ -3949,19 +4244,23 @@ pub mod types {
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::CategoryUpdateRequest> for CategoryUpdateRequest {
+        impl ::std::convert::From<super::CategoryUpdateRequest>
+        for CategoryUpdateRequest {
             fn from(value: super::CategoryUpdateRequest) -> Self {
-                Self {
-                    data: Ok(value.data),
-                }
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CategoryUpdateRequestData {
-            attributes: ::std::result::Result<super::CategoryInput, ::std::string::String>,
+            attributes: ::std::result::Result<
+                super::CategoryInput,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            type_:
-                ::std::result::Result<super::CategoryUpdateRequestDataType, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::CategoryUpdateRequestDataType,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CategoryUpdateRequestData {
             fn default() -> Self {
@@ -3980,7 +4279,9 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4000,11 +4301,14 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CategoryUpdateRequestData> for super::CategoryUpdateRequestData {
+        impl ::std::convert::TryFrom<CategoryUpdateRequestData>
+        for super::CategoryUpdateRequestData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CategoryUpdateRequestData,
@@ -4016,7 +4320,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::CategoryUpdateRequestData> for CategoryUpdateRequestData {
+        impl ::std::convert::From<super::CategoryUpdateRequestData>
+        for CategoryUpdateRequestData {
             fn from(value: super::CategoryUpdateRequestData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -4046,12 +4351,16 @@ pub mod types {
         impl Country {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CountryAttributes>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CountryAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4071,7 +4380,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -4118,7 +4429,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
         }
@@ -4132,18 +4445,23 @@ pub mod types {
         }
         impl ::std::convert::From<super::CountryAttributes> for CountryAttributes {
             fn from(value: super::CountryAttributes) -> Self {
-                Self {
-                    name: Ok(value.name),
-                }
+                Self { name: Ok(value.name) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CountryListDocument {
-            data: ::std::result::Result<::std::vec::Vec<super::Country>, ::std::string::String>,
-            included:
-                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
-            links:
-                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Country>,
+                ::std::string::String,
+            >,
+            included: ::std::result::Result<
+                ::std::vec::Vec<super::Resource>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::Links>,
+                ::std::string::String,
+            >,
             meta: ::std::result::Result<
                 ::std::option::Option<super::ListMeta>,
                 ::std::string::String,
@@ -4167,7 +4485,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -4177,7 +4497,9 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for included: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for included: {e}")
+                    });
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -4187,7 +4509,9 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
@@ -4197,11 +4521,14 @@ pub mod types {
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for meta: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CountryListDocument> for super::CountryListDocument {
+        impl ::std::convert::TryFrom<CountryListDocument>
+        for super::CountryListDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CountryListDocument,
@@ -4245,12 +4572,16 @@ pub mod types {
         impl Currency {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CurrencyAttributes>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CurrencyAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4270,7 +4601,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -4327,7 +4660,9 @@ pub mod types {
             {
                 self.locale = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for locale: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for locale: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -4337,7 +4672,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn sign<T>(mut self, value: T) -> Self
@@ -4347,7 +4684,9 @@ pub mod types {
             {
                 self.sign = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for sign: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for sign: {e}")
+                    });
                 self
             }
         }
@@ -4387,7 +4726,10 @@ pub mod types {
             >,
             relationships: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::collections::HashMap<::std::string::String, super::Relationship>,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        super::Relationship,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -4407,12 +4749,16 @@ pub mod types {
         impl Discount {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::DiscountAttributes>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DiscountAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4428,29 +4774,36 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::std::collections::HashMap<::std::string::String, super::Relationship>,
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            super::Relationship,
                         >,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for relationships: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -4460,7 +4813,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -4515,8 +4870,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            minimum_cart_quantity:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            minimum_cart_quantity: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             minimum_cart_total: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4525,8 +4882,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            percent_discount:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            percent_discount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             requirement_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4539,8 +4898,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            use_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            use_limit: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            use_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            use_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for DiscountAttributes {
             fn default() -> Self {
@@ -4567,13 +4932,15 @@ pub mod types {
             pub fn active_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.active_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for active_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for active_at: {e}")
+                    });
                 self
             }
             pub fn application_type<T>(mut self, value: T) -> Self
@@ -4581,9 +4948,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.application_type = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for application_type: {e}")
-                });
+                self.application_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for application_type: {e}"
+                        )
+                    });
                 self
             }
             pub fn code<T>(mut self, value: T) -> Self
@@ -4593,7 +4964,9 @@ pub mod types {
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for code: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
                 self
             }
             pub fn expiration_type<T>(mut self, value: T) -> Self
@@ -4601,21 +4974,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.expiration_type = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for expiration_type: {e}")
-                });
+                self.expiration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expiration_type: {e}"
+                        )
+                    });
                 self
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.expires_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for expires_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
                 self
             }
             pub fn flat_rate_discount<T>(mut self, value: T) -> Self
@@ -4623,9 +5002,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.flat_rate_discount = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for flat_rate_discount: {e}")
-                });
+                self.flat_rate_discount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for flat_rate_discount: {e}"
+                        )
+                    });
                 self
             }
             pub fn minimum_cart_quantity<T>(mut self, value: T) -> Self
@@ -4633,9 +5016,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.minimum_cart_quantity = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for minimum_cart_quantity: {e}")
-                });
+                self.minimum_cart_quantity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for minimum_cart_quantity: {e}"
+                        )
+                    });
                 self
             }
             pub fn minimum_cart_total<T>(mut self, value: T) -> Self
@@ -4643,9 +5030,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.minimum_cart_total = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for minimum_cart_total: {e}")
-                });
+                self.minimum_cart_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for minimum_cart_total: {e}"
+                        )
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -4655,7 +5046,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn percent_discount<T>(mut self, value: T) -> Self
@@ -4663,9 +5056,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.percent_discount = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for percent_discount: {e}")
-                });
+                self.percent_discount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for percent_discount: {e}"
+                        )
+                    });
                 self
             }
             pub fn requirement_type<T>(mut self, value: T) -> Self
@@ -4673,9 +5070,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.requirement_type = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for requirement_type: {e}")
-                });
+                self.requirement_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for requirement_type: {e}"
+                        )
+                    });
                 self
             }
             pub fn reward_type<T>(mut self, value: T) -> Self
@@ -4685,7 +5086,9 @@ pub mod types {
             {
                 self.reward_type = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for reward_type: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for reward_type: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -4695,7 +5098,9 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn use_count<T>(mut self, value: T) -> Self
@@ -4705,7 +5110,9 @@ pub mod types {
             {
                 self.use_count = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for use_count: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for use_count: {e}")
+                    });
                 self
             }
             pub fn use_limit<T>(mut self, value: T) -> Self
@@ -4715,7 +5122,9 @@ pub mod types {
             {
                 self.use_limit = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for use_limit: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for use_limit: {e}")
+                    });
                 self
             }
         }
@@ -4766,7 +5175,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct DiscountCreateRequest {
-            data: ::std::result::Result<super::DiscountCreateRequestData, ::std::string::String>,
+            data: ::std::result::Result<
+                super::DiscountCreateRequestData,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for DiscountCreateRequest {
             fn default() -> Self {
@@ -4783,11 +5195,14 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<DiscountCreateRequest> for super::DiscountCreateRequest {
+        impl ::std::convert::TryFrom<DiscountCreateRequest>
+        for super::DiscountCreateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountCreateRequest,
@@ -4795,22 +5210,26 @@ pub mod types {
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::DiscountCreateRequest> for DiscountCreateRequest {
+        impl ::std::convert::From<super::DiscountCreateRequest>
+        for DiscountCreateRequest {
             fn from(value: super::DiscountCreateRequest) -> Self {
-                Self {
-                    data: Ok(value.data),
-                }
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct DiscountCreateRequestData {
-            attributes: ::std::result::Result<super::DiscountInput, ::std::string::String>,
+            attributes: ::std::result::Result<
+                super::DiscountInput,
+                ::std::string::String,
+            >,
             relationships: ::std::result::Result<
                 ::std::option::Option<super::DiscountRelationshipsInput>,
                 ::std::string::String,
             >,
-            type_:
-                ::std::result::Result<super::DiscountCreateRequestDataType, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::DiscountCreateRequestDataType,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for DiscountCreateRequestData {
             fn default() -> Self {
@@ -4829,19 +5248,23 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::DiscountRelationshipsInput>,
-                    >,
+                    ::std::option::Option<super::DiscountRelationshipsInput>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for relationships: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -4851,11 +5274,14 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<DiscountCreateRequestData> for super::DiscountCreateRequestData {
+        impl ::std::convert::TryFrom<DiscountCreateRequestData>
+        for super::DiscountCreateRequestData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountCreateRequestData,
@@ -4867,7 +5293,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::DiscountCreateRequestData> for DiscountCreateRequestData {
+        impl ::std::convert::From<super::DiscountCreateRequestData>
+        for DiscountCreateRequestData {
             fn from(value: super::DiscountCreateRequestData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -4879,10 +5306,14 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct DiscountDocument {
             data: ::std::result::Result<super::Discount, ::std::string::String>,
-            included:
-                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
-            links:
-                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
+            included: ::std::result::Result<
+                ::std::vec::Vec<super::Resource>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::Links>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for DiscountDocument {
             fn default() -> Self {
@@ -4901,7 +5332,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -4911,7 +5344,9 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for included: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for included: {e}")
+                    });
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -4921,7 +5356,9 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
         }
@@ -4948,10 +5385,19 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct DiscountInput {
-            active_at: ::std::result::Result<::std::string::String, ::std::string::String>,
-            application_type: ::std::result::Result<::std::string::String, ::std::string::String>,
+            active_at: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            application_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             code: ::std::result::Result<::std::string::String, ::std::string::String>,
-            expiration_type: ::std::result::Result<::std::string::String, ::std::string::String>,
+            expiration_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             expires_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4960,33 +5406,52 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            minimum_cart_quantity:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            minimum_cart_quantity: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             minimum_cart_total: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            percent_discount:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            requirement_type: ::std::result::Result<::std::string::String, ::std::string::String>,
-            reward_type: ::std::result::Result<::std::string::String, ::std::string::String>,
-            use_limit: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            percent_discount: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            requirement_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            reward_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            use_limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for DiscountInput {
             fn default() -> Self {
                 Self {
                     active_at: Err("no value supplied for active_at".to_string()),
-                    application_type: Err("no value supplied for application_type".to_string()),
+                    application_type: Err(
+                        "no value supplied for application_type".to_string(),
+                    ),
                     code: Err("no value supplied for code".to_string()),
-                    expiration_type: Err("no value supplied for expiration_type".to_string()),
+                    expiration_type: Err(
+                        "no value supplied for expiration_type".to_string(),
+                    ),
                     expires_at: Ok(Default::default()),
                     flat_rate_discount: Ok(Default::default()),
                     minimum_cart_quantity: Ok(Default::default()),
                     minimum_cart_total: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
                     percent_discount: Ok(Default::default()),
-                    requirement_type: Err("no value supplied for requirement_type".to_string()),
+                    requirement_type: Err(
+                        "no value supplied for requirement_type".to_string(),
+                    ),
                     reward_type: Err("no value supplied for reward_type".to_string()),
                     use_limit: Ok(Default::default()),
                 }
@@ -5000,7 +5465,9 @@ pub mod types {
             {
                 self.active_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for active_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for active_at: {e}")
+                    });
                 self
             }
             pub fn application_type<T>(mut self, value: T) -> Self
@@ -5008,9 +5475,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.application_type = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for application_type: {e}")
-                });
+                self.application_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for application_type: {e}"
+                        )
+                    });
                 self
             }
             pub fn code<T>(mut self, value: T) -> Self
@@ -5020,7 +5491,9 @@ pub mod types {
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for code: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
                 self
             }
             pub fn expiration_type<T>(mut self, value: T) -> Self
@@ -5028,9 +5501,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.expiration_type = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for expiration_type: {e}")
-                });
+                self.expiration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expiration_type: {e}"
+                        )
+                    });
                 self
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
@@ -5040,7 +5517,9 @@ pub mod types {
             {
                 self.expires_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for expires_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
                 self
             }
             pub fn flat_rate_discount<T>(mut self, value: T) -> Self
@@ -5048,9 +5527,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.flat_rate_discount = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for flat_rate_discount: {e}")
-                });
+                self.flat_rate_discount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for flat_rate_discount: {e}"
+                        )
+                    });
                 self
             }
             pub fn minimum_cart_quantity<T>(mut self, value: T) -> Self
@@ -5058,9 +5541,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.minimum_cart_quantity = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for minimum_cart_quantity: {e}")
-                });
+                self.minimum_cart_quantity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for minimum_cart_quantity: {e}"
+                        )
+                    });
                 self
             }
             pub fn minimum_cart_total<T>(mut self, value: T) -> Self
@@ -5068,9 +5555,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.minimum_cart_total = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for minimum_cart_total: {e}")
-                });
+                self.minimum_cart_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for minimum_cart_total: {e}"
+                        )
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -5080,7 +5571,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn percent_discount<T>(mut self, value: T) -> Self
@@ -5088,9 +5581,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.percent_discount = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for percent_discount: {e}")
-                });
+                self.percent_discount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for percent_discount: {e}"
+                        )
+                    });
                 self
             }
             pub fn requirement_type<T>(mut self, value: T) -> Self
@@ -5098,9 +5595,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.requirement_type = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for requirement_type: {e}")
-                });
+                self.requirement_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for requirement_type: {e}"
+                        )
+                    });
                 self
             }
             pub fn reward_type<T>(mut self, value: T) -> Self
@@ -5110,7 +5611,9 @@ pub mod types {
             {
                 self.reward_type = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for reward_type: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for reward_type: {e}")
+                    });
                 self
             }
             pub fn use_limit<T>(mut self, value: T) -> Self
@@ -5120,7 +5623,9 @@ pub mod types {
             {
                 self.use_limit = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for use_limit: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for use_limit: {e}")
+                    });
                 self
             }
         }
@@ -5167,11 +5672,18 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct DiscountListDocument {
-            data: ::std::result::Result<::std::vec::Vec<super::Discount>, ::std::string::String>,
-            included:
-                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
-            links:
-                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Discount>,
+                ::std::string::String,
+            >,
+            included: ::std::result::Result<
+                ::std::vec::Vec<super::Resource>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::Links>,
+                ::std::string::String,
+            >,
             meta: ::std::result::Result<
                 ::std::option::Option<super::ListMeta>,
                 ::std::string::String,
@@ -5195,7 +5707,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -5205,7 +5719,9 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for included: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for included: {e}")
+                    });
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -5215,7 +5731,9 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
@@ -5225,11 +5743,14 @@ pub mod types {
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for meta: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<DiscountListDocument> for super::DiscountListDocument {
+        impl ::std::convert::TryFrom<DiscountListDocument>
+        for super::DiscountListDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountListDocument,
@@ -5275,29 +5796,34 @@ pub mod types {
             pub fn categories<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::DiscountRelationshipsInputCategories>,
-                    >,
+                    ::std::option::Option<super::DiscountRelationshipsInputCategories>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.categories = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for categories: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for categories: {e}")
+                    });
                 self
             }
             pub fn products<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::DiscountRelationshipsInputProducts>,
-                    >,
+                    ::std::option::Option<super::DiscountRelationshipsInputProducts>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.products = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for products: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for products: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<DiscountRelationshipsInput> for super::DiscountRelationshipsInput {
+        impl ::std::convert::TryFrom<DiscountRelationshipsInput>
+        for super::DiscountRelationshipsInput {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountRelationshipsInput,
@@ -5308,7 +5834,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::DiscountRelationshipsInput> for DiscountRelationshipsInput {
+        impl ::std::convert::From<super::DiscountRelationshipsInput>
+        for DiscountRelationshipsInput {
             fn from(value: super::DiscountRelationshipsInput) -> Self {
                 Self {
                     categories: Ok(value.categories),
@@ -5334,19 +5861,20 @@ pub mod types {
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::vec::Vec<super::DiscountRelationshipsInputCategoriesDataItem>,
-                    >,
+                    ::std::vec::Vec<super::DiscountRelationshipsInputCategoriesDataItem>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<DiscountRelationshipsInputCategories>
-            for super::DiscountRelationshipsInputCategories
-        {
+        for super::DiscountRelationshipsInputCategories {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountRelationshipsInputCategories,
@@ -5355,12 +5883,9 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::DiscountRelationshipsInputCategories>
-            for DiscountRelationshipsInputCategories
-        {
+        for DiscountRelationshipsInputCategories {
             fn from(value: super::DiscountRelationshipsInputCategories) -> Self {
-                Self {
-                    data: Ok(value.data),
-                }
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -5392,18 +5917,21 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::DiscountRelationshipsInputCategoriesDataItemType>,
+                T: ::std::convert::TryInto<
+                    super::DiscountRelationshipsInputCategoriesDataItemType,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<DiscountRelationshipsInputCategoriesDataItem>
-            for super::DiscountRelationshipsInputCategoriesDataItem
-        {
+        for super::DiscountRelationshipsInputCategoriesDataItem {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountRelationshipsInputCategoriesDataItem,
@@ -5415,8 +5943,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::DiscountRelationshipsInputCategoriesDataItem>
-            for DiscountRelationshipsInputCategoriesDataItem
-        {
+        for DiscountRelationshipsInputCategoriesDataItem {
             fn from(value: super::DiscountRelationshipsInputCategoriesDataItem) -> Self {
                 Self {
                     id: Ok(value.id),
@@ -5442,19 +5969,20 @@ pub mod types {
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::vec::Vec<super::DiscountRelationshipsInputProductsDataItem>,
-                    >,
+                    ::std::vec::Vec<super::DiscountRelationshipsInputProductsDataItem>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<DiscountRelationshipsInputProducts>
-            for super::DiscountRelationshipsInputProducts
-        {
+        for super::DiscountRelationshipsInputProducts {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountRelationshipsInputProducts,
@@ -5463,12 +5991,9 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::DiscountRelationshipsInputProducts>
-            for DiscountRelationshipsInputProducts
-        {
+        for DiscountRelationshipsInputProducts {
             fn from(value: super::DiscountRelationshipsInputProducts) -> Self {
-                Self {
-                    data: Ok(value.data),
-                }
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -5500,18 +6025,21 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::DiscountRelationshipsInputProductsDataItemType>,
+                T: ::std::convert::TryInto<
+                    super::DiscountRelationshipsInputProductsDataItemType,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<DiscountRelationshipsInputProductsDataItem>
-            for super::DiscountRelationshipsInputProductsDataItem
-        {
+        for super::DiscountRelationshipsInputProductsDataItem {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountRelationshipsInputProductsDataItem,
@@ -5523,8 +6051,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::DiscountRelationshipsInputProductsDataItem>
-            for DiscountRelationshipsInputProductsDataItem
-        {
+        for DiscountRelationshipsInputProductsDataItem {
             fn from(value: super::DiscountRelationshipsInputProductsDataItem) -> Self {
                 Self {
                     id: Ok(value.id),
@@ -5534,7 +6061,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct DiscountUpdateRequest {
-            data: ::std::result::Result<super::DiscountUpdateRequestData, ::std::string::String>,
+            data: ::std::result::Result<
+                super::DiscountUpdateRequestData,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for DiscountUpdateRequest {
             fn default() -> Self {
@@ -5551,11 +6081,14 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<DiscountUpdateRequest> for super::DiscountUpdateRequest {
+        impl ::std::convert::TryFrom<DiscountUpdateRequest>
+        for super::DiscountUpdateRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountUpdateRequest,
@@ -5563,23 +6096,27 @@ pub mod types {
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::DiscountUpdateRequest> for DiscountUpdateRequest {
+        impl ::std::convert::From<super::DiscountUpdateRequest>
+        for DiscountUpdateRequest {
             fn from(value: super::DiscountUpdateRequest) -> Self {
-                Self {
-                    data: Ok(value.data),
-                }
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct DiscountUpdateRequestData {
-            attributes: ::std::result::Result<super::DiscountInput, ::std::string::String>,
+            attributes: ::std::result::Result<
+                super::DiscountInput,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             relationships: ::std::result::Result<
                 ::std::option::Option<super::DiscountRelationshipsInput>,
                 ::std::string::String,
             >,
-            type_:
-                ::std::result::Result<super::DiscountUpdateRequestDataType, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::DiscountUpdateRequestDataType,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for DiscountUpdateRequestData {
             fn default() -> Self {
@@ -5599,7 +6136,9 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -5615,13 +6154,15 @@ pub mod types {
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::DiscountRelationshipsInput>,
-                    >,
+                    ::std::option::Option<super::DiscountRelationshipsInput>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for relationships: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -5631,11 +6172,14 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<DiscountUpdateRequestData> for super::DiscountUpdateRequestData {
+        impl ::std::convert::TryFrom<DiscountUpdateRequestData>
+        for super::DiscountUpdateRequestData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DiscountUpdateRequestData,
@@ -5648,7 +6192,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::DiscountUpdateRequestData> for DiscountUpdateRequestData {
+        impl ::std::convert::From<super::DiscountUpdateRequestData>
+        for DiscountUpdateRequestData {
             fn from(value: super::DiscountUpdateRequestData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -5660,8 +6205,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ErrorDocument {
-            errors:
-                ::std::result::Result<::std::vec::Vec<super::ErrorObject>, ::std::string::String>,
+            errors: ::std::result::Result<
+                ::std::vec::Vec<super::ErrorObject>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ErrorDocument {
             fn default() -> Self {
@@ -5678,7 +6225,9 @@ pub mod types {
             {
                 self.errors = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for errors: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for errors: {e}")
+                    });
                 self
             }
         }
@@ -5687,16 +6236,12 @@ pub mod types {
             fn try_from(
                 value: ErrorDocument,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    errors: value.errors?,
-                })
+                Ok(Self { errors: value.errors? })
             }
         }
         impl ::std::convert::From<super::ErrorDocument> for ErrorDocument {
             fn from(value: super::ErrorDocument) -> Self {
-                Self {
-                    errors: Ok(value.errors),
-                }
+                Self { errors: Ok(value.errors) }
             }
         }
         #[derive(Clone, Debug)]
@@ -5746,7 +6291,9 @@ pub mod types {
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for code: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
                 self
             }
             pub fn detail<T>(mut self, value: T) -> Self
@@ -5756,7 +6303,9 @@ pub mod types {
             {
                 self.detail = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for detail: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for detail: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -5771,12 +6320,16 @@ pub mod types {
             }
             pub fn source<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ErrorObjectSource>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ErrorObjectSource>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.source = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for source: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -5786,7 +6339,9 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn title<T>(mut self, value: T) -> Self
@@ -5796,7 +6351,9 @@ pub mod types {
             {
                 self.title = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
                 self
             }
         }
@@ -5854,7 +6411,9 @@ pub mod types {
             {
                 self.parameter = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for parameter: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for parameter: {e}")
+                    });
                 self
             }
             pub fn pointer<T>(mut self, value: T) -> Self
@@ -5864,7 +6423,9 @@ pub mod types {
             {
                 self.pointer = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for pointer: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for pointer: {e}")
+                    });
                 self
             }
         }
@@ -5929,7 +6490,9 @@ pub mod types {
             {
                 self.first = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for first: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for first: {e}")
+                    });
                 self
             }
             pub fn last<T>(mut self, value: T) -> Self
@@ -5939,7 +6502,9 @@ pub mod types {
             {
                 self.last = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for last: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for last: {e}")
+                    });
                 self
             }
             pub fn next<T>(mut self, value: T) -> Self
@@ -5949,7 +6514,9 @@ pub mod types {
             {
                 self.next = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for next: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
                 self
             }
             pub fn prev<T>(mut self, value: T) -> Self
@@ -5959,7 +6526,9 @@ pub mod types {
             {
                 self.prev = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for prev: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for prev: {e}")
+                    });
                 self
             }
             pub fn self_<T>(mut self, value: T) -> Self
@@ -5969,7 +6538,9 @@ pub mod types {
             {
                 self.self_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for self_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for self_: {e}")
+                    });
                 self
             }
         }
@@ -6020,7 +6591,9 @@ pub mod types {
             {
                 self.count = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for count: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
                 self
             }
         }
@@ -6029,16 +6602,12 @@ pub mod types {
             fn try_from(
                 value: ListMeta,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    count: value.count?,
-                })
+                Ok(Self { count: value.count? })
             }
         }
         impl ::std::convert::From<super::ListMeta> for ListMeta {
             fn from(value: super::ListMeta) -> Self {
-                Self {
-                    count: Ok(value.count),
-                }
+                Self { count: Ok(value.count) }
             }
         }
         #[derive(Clone, Debug)]
@@ -6068,7 +6637,9 @@ pub mod types {
             {
                 self.error = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for error: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
                 self
             }
             pub fn error_description<T>(mut self, value: T) -> Self
@@ -6076,9 +6647,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.error_description = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for error_description: {e}")
-                });
+                self.error_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for error_description: {e}"
+                        )
+                    });
                 self
             }
         }
@@ -6116,7 +6691,10 @@ pub mod types {
             >,
             relationships: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::collections::HashMap<::std::string::String, super::Relationship>,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        super::Relationship,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -6136,12 +6714,16 @@ pub mod types {
         impl Order {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::OrderAttributes>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OrderAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6157,29 +6739,36 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::std::collections::HashMap<::std::string::String, super::Relationship>,
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            super::Relationship,
                         >,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for relationships: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -6189,7 +6778,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -6239,12 +6830,16 @@ pub mod types {
         impl OrderAdjustment {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::OrderAdjustmentAttributes>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OrderAdjustmentAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6264,7 +6859,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -6316,7 +6913,9 @@ pub mod types {
             {
                 self.amount = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for amount: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
                 self
             }
             pub fn label<T>(mut self, value: T) -> Self
@@ -6326,11 +6925,14 @@ pub mod types {
             {
                 self.label = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<OrderAdjustmentAttributes> for super::OrderAdjustmentAttributes {
+        impl ::std::convert::TryFrom<OrderAdjustmentAttributes>
+        for super::OrderAdjustmentAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: OrderAdjustmentAttributes,
@@ -6341,7 +6943,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::OrderAdjustmentAttributes> for OrderAdjustmentAttributes {
+        impl ::std::convert::From<super::OrderAdjustmentAttributes>
+        for OrderAdjustmentAttributes {
             fn from(value: super::OrderAdjustmentAttributes) -> Self {
                 Self {
                     amount: Ok(value.amount),
@@ -6375,13 +6978,18 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            customer_opted_in_to_marketing:
-                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            customer_opted_in_to_marketing: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             discount_total: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            item_count: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            item_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             item_total: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6472,25 +7080,29 @@ pub mod types {
             pub fn completed_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.completed_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for completed_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for completed_at: {e}")
+                    });
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn customer_email<T>(mut self, value: T) -> Self
@@ -6498,9 +7110,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.customer_email = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for customer_email: {e}")
-                });
+                self.customer_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_email: {e}"
+                        )
+                    });
                 self
             }
             pub fn customer_first_name<T>(mut self, value: T) -> Self
@@ -6508,9 +7124,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.customer_first_name = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for customer_first_name: {e}")
-                });
+                self.customer_first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_first_name: {e}"
+                        )
+                    });
                 self
             }
             pub fn customer_last_name<T>(mut self, value: T) -> Self
@@ -6518,9 +7138,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.customer_last_name = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for customer_last_name: {e}")
-                });
+                self.customer_last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_last_name: {e}"
+                        )
+                    });
                 self
             }
             pub fn customer_note<T>(mut self, value: T) -> Self
@@ -6530,7 +7154,9 @@ pub mod types {
             {
                 self.customer_note = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for customer_note: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for customer_note: {e}")
+                    });
                 self
             }
             pub fn customer_opted_in_to_marketing<T>(mut self, value: T) -> Self
@@ -6538,11 +7164,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.customer_opted_in_to_marketing = value.try_into().map_err(|e| {
-                    format!(
-                        "error converting supplied value for customer_opted_in_to_marketing: {e}"
-                    )
-                });
+                self.customer_opted_in_to_marketing = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_opted_in_to_marketing: {e}"
+                        )
+                    });
                 self
             }
             pub fn discount_total<T>(mut self, value: T) -> Self
@@ -6550,9 +7178,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.discount_total = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for discount_total: {e}")
-                });
+                self.discount_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for discount_total: {e}"
+                        )
+                    });
                 self
             }
             pub fn item_count<T>(mut self, value: T) -> Self
@@ -6562,7 +7194,9 @@ pub mod types {
             {
                 self.item_count = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for item_count: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for item_count: {e}")
+                    });
                 self
             }
             pub fn item_total<T>(mut self, value: T) -> Self
@@ -6572,7 +7206,9 @@ pub mod types {
             {
                 self.item_total = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for item_total: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for item_total: {e}")
+                    });
                 self
             }
             pub fn payment_status<T>(mut self, value: T) -> Self
@@ -6580,9 +7216,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.payment_status = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for payment_status: {e}")
-                });
+                self.payment_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_status: {e}"
+                        )
+                    });
                 self
             }
             pub fn shipping_address_1<T>(mut self, value: T) -> Self
@@ -6590,9 +7230,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_address_1 = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for shipping_address_1: {e}")
-                });
+                self.shipping_address_1 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shipping_address_1: {e}"
+                        )
+                    });
                 self
             }
             pub fn shipping_address_2<T>(mut self, value: T) -> Self
@@ -6600,9 +7244,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_address_2 = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for shipping_address_2: {e}")
-                });
+                self.shipping_address_2 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shipping_address_2: {e}"
+                        )
+                    });
                 self
             }
             pub fn shipping_city<T>(mut self, value: T) -> Self
@@ -6612,7 +7260,9 @@ pub mod types {
             {
                 self.shipping_city = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for shipping_city: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for shipping_city: {e}")
+                    });
                 self
             }
             pub fn shipping_latitude<T>(mut self, value: T) -> Self
@@ -6620,9 +7270,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_latitude = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for shipping_latitude: {e}")
-                });
+                self.shipping_latitude = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shipping_latitude: {e}"
+                        )
+                    });
                 self
             }
             pub fn shipping_longitude<T>(mut self, value: T) -> Self
@@ -6630,9 +7284,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_longitude = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for shipping_longitude: {e}")
-                });
+                self.shipping_longitude = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shipping_longitude: {e}"
+                        )
+                    });
                 self
             }
             pub fn shipping_state<T>(mut self, value: T) -> Self
@@ -6640,9 +7298,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_state = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for shipping_state: {e}")
-                });
+                self.shipping_state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shipping_state: {e}"
+                        )
+                    });
                 self
             }
             pub fn shipping_status<T>(mut self, value: T) -> Self
@@ -6650,9 +7312,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_status = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for shipping_status: {e}")
-                });
+                self.shipping_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shipping_status: {e}"
+                        )
+                    });
                 self
             }
             pub fn shipping_total<T>(mut self, value: T) -> Self
@@ -6660,9 +7326,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_total = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for shipping_total: {e}")
-                });
+                self.shipping_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shipping_total: {e}"
+                        )
+                    });
                 self
             }
             pub fn shipping_zip<T>(mut self, value: T) -> Self
@@ -6672,7 +7342,9 @@ pub mod types {
             {
                 self.shipping_zip = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for shipping_zip: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for shipping_zip: {e}")
+                    });
                 self
             }
             pub fn tax_total<T>(mut self, value: T) -> Self
@@ -6682,7 +7354,9 @@ pub mod types {
             {
                 self.tax_total = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for tax_total: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for tax_total: {e}")
+                    });
                 self
             }
             pub fn total<T>(mut self, value: T) -> Self
@@ -6692,19 +7366,23 @@ pub mod types {
             {
                 self.total = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for total: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
         }
@@ -6720,7 +7398,8 @@ pub mod types {
                     customer_first_name: value.customer_first_name?,
                     customer_last_name: value.customer_last_name?,
                     customer_note: value.customer_note?,
-                    customer_opted_in_to_marketing: value.customer_opted_in_to_marketing?,
+                    customer_opted_in_to_marketing: value
+                        .customer_opted_in_to_marketing?,
                     discount_total: value.discount_total?,
                     item_count: value.item_count?,
                     item_total: value.item_total?,
@@ -6749,7 +7428,9 @@ pub mod types {
                     customer_first_name: Ok(value.customer_first_name),
                     customer_last_name: Ok(value.customer_last_name),
                     customer_note: Ok(value.customer_note),
-                    customer_opted_in_to_marketing: Ok(value.customer_opted_in_to_marketing),
+                    customer_opted_in_to_marketing: Ok(
+                        value.customer_opted_in_to_marketing,
+                    ),
                     discount_total: Ok(value.discount_total),
                     item_count: Ok(value.item_count),
                     item_total: Ok(value.item_total),
@@ -6772,10 +7453,14 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct OrderDocument {
             data: ::std::result::Result<super::Order, ::std::string::String>,
-            included:
-                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
-            links:
-                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
+            included: ::std::result::Result<
+                ::std::vec::Vec<super::Resource>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::Links>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for OrderDocument {
             fn default() -> Self {
@@ -6794,7 +7479,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -6804,7 +7491,9 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for included: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for included: {e}")
+                    });
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -6814,7 +7503,9 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
         }
@@ -6860,12 +7551,16 @@ pub mod types {
         impl OrderEvent {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::OrderEventAttributes>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OrderEventAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6885,7 +7580,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -6933,13 +7630,15 @@ pub mod types {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn message<T>(mut self, value: T) -> Self
@@ -6949,11 +7648,14 @@ pub mod types {
             {
                 self.message = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<OrderEventAttributes> for super::OrderEventAttributes {
+        impl ::std::convert::TryFrom<OrderEventAttributes>
+        for super::OrderEventAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: OrderEventAttributes,
@@ -7037,9 +7739,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.customer_email = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for customer_email: {e}")
-                });
+                self.customer_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_email: {e}"
+                        )
+                    });
                 self
             }
             pub fn customer_first_name<T>(mut self, value: T) -> Self
@@ -7047,9 +7753,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.customer_first_name = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for customer_first_name: {e}")
-                });
+                self.customer_first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_first_name: {e}"
+                        )
+                    });
                 self
             }
             pub fn customer_last_name<T>(mut self, value: T) -> Self
@@ -7057,9 +7767,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.customer_last_name = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for customer_last_name: {e}")
-                });
+                self.customer_last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_last_name: {e}"
+                        )
+                    });
                 self
             }
             pub fn shipping_address_1<T>(mut self, value: T) -> Self
@@ -7067,9 +7781,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_address_1 = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for shipping_address_1: {e}")
-                });
+                self.shipping_address_1 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shipping_address_1: {e}"
+                        )
+                    });
                 self
             }
             pub fn shipping_address_2<T>(mut self, value: T) -> Self
@@ -7077,9 +7795,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_address_2 = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for shipping_address_2: {e}")
-                });
+                self.shipping_address_2 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shipping_address_2: {e}"
+                        )
+                    });
                 self
             }
             pub fn shipping_city<T>(mut self, value: T) -> Self
@@ -7089,7 +7811,9 @@ pub mod types {
             {
                 self.shipping_city = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for shipping_city: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for shipping_city: {e}")
+                    });
                 self
             }
             pub fn shipping_country_id<T>(mut self, value: T) -> Self
@@ -7097,9 +7821,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_country_id = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for shipping_country_id: {e}")
-                });
+                self.shipping_country_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shipping_country_id: {e}"
+                        )
+                    });
                 self
             }
             pub fn shipping_state<T>(mut self, value: T) -> Self
@@ -7107,9 +7835,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_state = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for shipping_state: {e}")
-                });
+                self.shipping_state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shipping_state: {e}"
+                        )
+                    });
                 self
             }
             pub fn shipping_status<T>(mut self, value: T) -> Self
@@ -7117,9 +7849,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.shipping_status = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for shipping_status: {e}")
-                });
+                self.shipping_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for shipping_status: {e}"
+                        )
+                    });
                 self
             }
             pub fn shipping_zip<T>(mut self, value: T) -> Self
@@ -7129,7 +7865,9 @@ pub mod types {
             {
                 self.shipping_zip = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for shipping_zip: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for shipping_zip: {e}")
+                    });
                 self
             }
         }
@@ -7189,12 +7927,16 @@ pub mod types {
         impl OrderLineItem {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::OrderLineItemAttributes>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OrderLineItemAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -7214,7 +7956,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -7257,11 +8001,18 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            quantity: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            quantity_shipped:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            quantity_unshipped:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            quantity: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            quantity_shipped: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            quantity_unshipped: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             total: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7289,7 +8040,9 @@ pub mod types {
             {
                 self.image_url = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for image_url: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_url: {e}")
+                    });
                 self
             }
             pub fn price<T>(mut self, value: T) -> Self
@@ -7299,7 +8052,9 @@ pub mod types {
             {
                 self.price = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for price: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for price: {e}")
+                    });
                 self
             }
             pub fn product_name<T>(mut self, value: T) -> Self
@@ -7309,7 +8064,9 @@ pub mod types {
             {
                 self.product_name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for product_name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_name: {e}")
+                    });
                 self
             }
             pub fn product_option_name<T>(mut self, value: T) -> Self
@@ -7317,9 +8074,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.product_option_name = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for product_option_name: {e}")
-                });
+                self.product_option_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for product_option_name: {e}"
+                        )
+                    });
                 self
             }
             pub fn quantity<T>(mut self, value: T) -> Self
@@ -7329,7 +8090,9 @@ pub mod types {
             {
                 self.quantity = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for quantity: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for quantity: {e}")
+                    });
                 self
             }
             pub fn quantity_shipped<T>(mut self, value: T) -> Self
@@ -7337,9 +8100,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.quantity_shipped = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for quantity_shipped: {e}")
-                });
+                self.quantity_shipped = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for quantity_shipped: {e}"
+                        )
+                    });
                 self
             }
             pub fn quantity_unshipped<T>(mut self, value: T) -> Self
@@ -7347,9 +8114,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.quantity_unshipped = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for quantity_unshipped: {e}")
-                });
+                self.quantity_unshipped = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for quantity_unshipped: {e}"
+                        )
+                    });
                 self
             }
             pub fn total<T>(mut self, value: T) -> Self
@@ -7359,11 +8130,14 @@ pub mod types {
             {
                 self.total = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for total: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<OrderLineItemAttributes> for super::OrderLineItemAttributes {
+        impl ::std::convert::TryFrom<OrderLineItemAttributes>
+        for super::OrderLineItemAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: OrderLineItemAttributes,
@@ -7380,7 +8154,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::OrderLineItemAttributes> for OrderLineItemAttributes {
+        impl ::std::convert::From<super::OrderLineItemAttributes>
+        for OrderLineItemAttributes {
             fn from(value: super::OrderLineItemAttributes) -> Self {
                 Self {
                     image_url: Ok(value.image_url),
@@ -7396,11 +8171,18 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct OrderListDocument {
-            data: ::std::result::Result<::std::vec::Vec<super::Order>, ::std::string::String>,
-            included:
-                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
-            links:
-                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Order>,
+                ::std::string::String,
+            >,
+            included: ::std::result::Result<
+                ::std::vec::Vec<super::Resource>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::Links>,
+                ::std::string::String,
+            >,
             meta: ::std::result::Result<
                 ::std::option::Option<super::ListMeta>,
                 ::std::string::String,
@@ -7424,7 +8206,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -7434,7 +8218,9 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for included: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for included: {e}")
+                    });
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -7444,7 +8230,9 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
@@ -7454,7 +8242,9 @@ pub mod types {
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for meta: {e}")
+                    });
                 self
             }
         }
@@ -7503,13 +8293,15 @@ pub mod types {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<super::OrderTransactionAttributes>,
-                    >,
+                    ::std::option::Option<super::OrderTransactionAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -7529,7 +8321,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -7596,7 +8390,9 @@ pub mod types {
             {
                 self.amount = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for amount: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
                 self
             }
             pub fn label<T>(mut self, value: T) -> Self
@@ -7606,7 +8402,9 @@ pub mod types {
             {
                 self.label = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for label: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
                 self
             }
             pub fn processor<T>(mut self, value: T) -> Self
@@ -7616,7 +8414,9 @@ pub mod types {
             {
                 self.processor = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for processor: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for processor: {e}")
+                    });
                 self
             }
             pub fn processor_id<T>(mut self, value: T) -> Self
@@ -7626,7 +8426,9 @@ pub mod types {
             {
                 self.processor_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for processor_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for processor_id: {e}")
+                    });
                 self
             }
             pub fn processor_url<T>(mut self, value: T) -> Self
@@ -7636,11 +8438,14 @@ pub mod types {
             {
                 self.processor_url = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for processor_url: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for processor_url: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<OrderTransactionAttributes> for super::OrderTransactionAttributes {
+        impl ::std::convert::TryFrom<OrderTransactionAttributes>
+        for super::OrderTransactionAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: OrderTransactionAttributes,
@@ -7654,7 +8459,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::OrderTransactionAttributes> for OrderTransactionAttributes {
+        impl ::std::convert::From<super::OrderTransactionAttributes>
+        for OrderTransactionAttributes {
             fn from(value: super::OrderTransactionAttributes) -> Self {
                 Self {
                     amount: Ok(value.amount),
@@ -7667,7 +8473,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct OrderUpdateRequest {
-            data: ::std::result::Result<super::OrderUpdateRequestData, ::std::string::String>,
+            data: ::std::result::Result<
+                super::OrderUpdateRequestData,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for OrderUpdateRequest {
             fn default() -> Self {
@@ -7684,7 +8493,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
         }
@@ -7698,16 +8509,17 @@ pub mod types {
         }
         impl ::std::convert::From<super::OrderUpdateRequest> for OrderUpdateRequest {
             fn from(value: super::OrderUpdateRequest) -> Self {
-                Self {
-                    data: Ok(value.data),
-                }
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct OrderUpdateRequestData {
             attributes: ::std::result::Result<super::OrderInput, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            type_: ::std::result::Result<super::OrderUpdateRequestDataType, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::OrderUpdateRequestDataType,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for OrderUpdateRequestData {
             fn default() -> Self {
@@ -7726,7 +8538,9 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -7746,11 +8560,14 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<OrderUpdateRequestData> for super::OrderUpdateRequestData {
+        impl ::std::convert::TryFrom<OrderUpdateRequestData>
+        for super::OrderUpdateRequestData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: OrderUpdateRequestData,
@@ -7762,7 +8579,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::OrderUpdateRequestData> for OrderUpdateRequestData {
+        impl ::std::convert::From<super::OrderUpdateRequestData>
+        for OrderUpdateRequestData {
             fn from(value: super::OrderUpdateRequestData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -7797,7 +8615,9 @@ pub mod types {
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -7817,13 +8637,17 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<Plan> for super::Plan {
             type Error = super::error::ConversionError;
-            fn try_from(value: Plan) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(
+                value: Plan,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     attributes: value.attributes?,
                     id: value.id?,
@@ -7842,9 +8666,14 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct PlanAttributes {
-            max_images_per_product:
-                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            max_products: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            max_images_per_product: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            max_products: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             monthly_rate: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7870,9 +8699,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.max_images_per_product = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for max_images_per_product: {e}")
-                });
+                self.max_images_per_product = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for max_images_per_product: {e}"
+                        )
+                    });
                 self
             }
             pub fn max_products<T>(mut self, value: T) -> Self
@@ -7882,7 +8715,9 @@ pub mod types {
             {
                 self.max_products = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for max_products: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for max_products: {e}")
+                    });
                 self
             }
             pub fn monthly_rate<T>(mut self, value: T) -> Self
@@ -7892,7 +8727,9 @@ pub mod types {
             {
                 self.monthly_rate = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for monthly_rate: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for monthly_rate: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -7902,7 +8739,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
         }
@@ -7944,7 +8783,10 @@ pub mod types {
             >,
             relationships: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::collections::HashMap<::std::string::String, super::Relationship>,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        super::Relationship,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -7964,12 +8806,16 @@ pub mod types {
         impl Product {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ProductAttributes>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ProductAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -7985,29 +8831,36 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::std::collections::HashMap<::std::string::String, super::Relationship>,
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            super::Relationship,
                         >,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for relationships: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -8017,7 +8870,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -8064,12 +8919,18 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            on_sale: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            on_sale: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             permalink: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            position: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            position: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             primary_image_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8108,13 +8969,15 @@ pub mod types {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn default_price<T>(mut self, value: T) -> Self
@@ -8124,7 +8987,9 @@ pub mod types {
             {
                 self.default_price = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for default_price: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for default_price: {e}")
+                    });
                 self
             }
             pub fn description<T>(mut self, value: T) -> Self
@@ -8134,7 +8999,9 @@ pub mod types {
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for description: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -8144,7 +9011,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn on_sale<T>(mut self, value: T) -> Self
@@ -8154,7 +9023,9 @@ pub mod types {
             {
                 self.on_sale = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for on_sale: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for on_sale: {e}")
+                    });
                 self
             }
             pub fn permalink<T>(mut self, value: T) -> Self
@@ -8164,7 +9035,9 @@ pub mod types {
             {
                 self.permalink = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for permalink: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for permalink: {e}")
+                    });
                 self
             }
             pub fn position<T>(mut self, value: T) -> Self
@@ -8174,7 +9047,9 @@ pub mod types {
             {
                 self.position = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for position: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for position: {e}")
+                    });
                 self
             }
             pub fn primary_image_url<T>(mut self, value: T) -> Self
@@ -8182,9 +9057,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.primary_image_url = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for primary_image_url: {e}")
-                });
+                self.primary_image_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for primary_image_url: {e}"
+                        )
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -8194,19 +9073,23 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
@@ -8216,7 +9099,9 @@ pub mod types {
             {
                 self.url = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
                 self
             }
         }
@@ -8260,10 +9145,14 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ProductDocument {
             data: ::std::result::Result<super::Product, ::std::string::String>,
-            included:
-                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
-            links:
-                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
+            included: ::std::result::Result<
+                ::std::vec::Vec<super::Resource>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::Links>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ProductDocument {
             fn default() -> Self {
@@ -8282,7 +9171,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -8292,7 +9183,9 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for included: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for included: {e}")
+                    });
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -8302,7 +9195,9 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
         }
@@ -8355,12 +9250,16 @@ pub mod types {
         impl ProductImage {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ProductImageAttributes>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ProductImageAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -8376,15 +9275,17 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -8394,7 +9295,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -8443,11 +9346,14 @@ pub mod types {
             {
                 self.url = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<ProductImageAttributes> for super::ProductImageAttributes {
+        impl ::std::convert::TryFrom<ProductImageAttributes>
+        for super::ProductImageAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ProductImageAttributes,
@@ -8455,18 +9361,26 @@ pub mod types {
                 Ok(Self { url: value.url? })
             }
         }
-        impl ::std::convert::From<super::ProductImageAttributes> for ProductImageAttributes {
+        impl ::std::convert::From<super::ProductImageAttributes>
+        for ProductImageAttributes {
             fn from(value: super::ProductImageAttributes) -> Self {
                 Self { url: Ok(value.url) }
             }
         }
         #[derive(Clone, Debug)]
         pub struct ProductListDocument {
-            data: ::std::result::Result<::std::vec::Vec<super::Product>, ::std::string::String>,
-            included:
-                ::std::result::Result<::std::vec::Vec<super::Resource>, ::std::string::String>,
-            links:
-                ::std::result::Result<::std::option::Option<super::Links>, ::std::string::String>,
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::Product>,
+                ::std::string::String,
+            >,
+            included: ::std::result::Result<
+                ::std::vec::Vec<super::Resource>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::Links>,
+                ::std::string::String,
+            >,
             meta: ::std::result::Result<
                 ::std::option::Option<super::ListMeta>,
                 ::std::string::String,
@@ -8490,7 +9404,9 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -8500,7 +9416,9 @@ pub mod types {
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for included: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for included: {e}")
+                    });
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -8510,7 +9428,9 @@ pub mod types {
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn meta<T>(mut self, value: T) -> Self
@@ -8520,11 +9440,14 @@ pub mod types {
             {
                 self.meta = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for meta: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for meta: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<ProductListDocument> for super::ProductListDocument {
+        impl ::std::convert::TryFrom<ProductListDocument>
+        for super::ProductListDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ProductListDocument,
@@ -8568,12 +9491,16 @@ pub mod types {
         impl ProductOption {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ProductOptionAttributes>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ProductOptionAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -8593,7 +9520,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -8628,8 +9557,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            quantity: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            sold: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            quantity: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            sold: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ProductOptionAttributes {
             fn default() -> Self {
@@ -8649,7 +9584,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn price<T>(mut self, value: T) -> Self
@@ -8659,7 +9596,9 @@ pub mod types {
             {
                 self.price = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for price: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for price: {e}")
+                    });
                 self
             }
             pub fn quantity<T>(mut self, value: T) -> Self
@@ -8669,7 +9608,9 @@ pub mod types {
             {
                 self.quantity = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for quantity: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for quantity: {e}")
+                    });
                 self
             }
             pub fn sold<T>(mut self, value: T) -> Self
@@ -8679,11 +9620,14 @@ pub mod types {
             {
                 self.sold = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for sold: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for sold: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<ProductOptionAttributes> for super::ProductOptionAttributes {
+        impl ::std::convert::TryFrom<ProductOptionAttributes>
+        for super::ProductOptionAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ProductOptionAttributes,
@@ -8696,7 +9640,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ProductOptionAttributes> for ProductOptionAttributes {
+        impl ::std::convert::From<super::ProductOptionAttributes>
+        for ProductOptionAttributes {
             fn from(value: super::ProductOptionAttributes) -> Self {
                 Self {
                     name: Ok(value.name),
@@ -8724,17 +9669,20 @@ pub mod types {
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::vec::Vec<super::ProductRepositionRequestDataItem>,
-                    >,
+                    ::std::vec::Vec<super::ProductRepositionRequestDataItem>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<ProductRepositionRequest> for super::ProductRepositionRequest {
+        impl ::std::convert::TryFrom<ProductRepositionRequest>
+        for super::ProductRepositionRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ProductRepositionRequest,
@@ -8742,11 +9690,10 @@ pub mod types {
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::ProductRepositionRequest> for ProductRepositionRequest {
+        impl ::std::convert::From<super::ProductRepositionRequest>
+        for ProductRepositionRequest {
             fn from(value: super::ProductRepositionRequest) -> Self {
-                Self {
-                    data: Ok(value.data),
-                }
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -8783,13 +9730,14 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
         impl ::std::convert::TryFrom<ProductRepositionRequestDataItem>
-            for super::ProductRepositionRequestDataItem
-        {
+        for super::ProductRepositionRequestDataItem {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ProductRepositionRequestDataItem,
@@ -8801,8 +9749,7 @@ pub mod types {
             }
         }
         impl ::std::convert::From<super::ProductRepositionRequestDataItem>
-            for ProductRepositionRequestDataItem
-        {
+        for ProductRepositionRequestDataItem {
             fn from(value: super::ProductRepositionRequestDataItem) -> Self {
                 Self {
                     id: Ok(value.id),
@@ -8839,21 +9786,25 @@ pub mod types {
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
         }
@@ -8893,7 +9844,10 @@ pub mod types {
             >,
             relationships: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::collections::HashMap<::std::string::String, super::Relationship>,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        super::Relationship,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -8914,15 +9868,17 @@ pub mod types {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -8938,29 +9894,36 @@ pub mod types {
             pub fn links<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::std::collections::HashMap<::std::string::String, super::Relationship>,
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            super::Relationship,
                         >,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for relationships: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -8970,7 +9933,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -9030,7 +9995,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -9062,7 +10029,10 @@ pub mod types {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             relationships: ::std::result::Result<
                 ::std::option::Option<
-                    ::std::collections::HashMap<::std::string::String, super::Relationship>,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        super::Relationship,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -9081,12 +10051,16 @@ pub mod types {
         impl ShippingOption {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ShippingOptionAttributes>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ShippingOptionAttributes>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -9102,15 +10076,20 @@ pub mod types {
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<
-                            ::std::collections::HashMap<::std::string::String, super::Relationship>,
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            super::Relationship,
                         >,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for relationships: {e}")
+                    });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -9120,7 +10099,9 @@ pub mod types {
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
                 self
             }
         }
@@ -9174,7 +10155,9 @@ pub mod types {
             {
                 self.price_alone = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for price_alone: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for price_alone: {e}")
+                    });
                 self
             }
             pub fn price_with_others<T>(mut self, value: T) -> Self
@@ -9182,13 +10165,18 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.price_with_others = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for price_with_others: {e}")
-                });
+                self.price_with_others = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for price_with_others: {e}"
+                        )
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<ShippingOptionAttributes> for super::ShippingOptionAttributes {
+        impl ::std::convert::TryFrom<ShippingOptionAttributes>
+        for super::ShippingOptionAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ShippingOptionAttributes,
@@ -9199,7 +10187,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ShippingOptionAttributes> for ShippingOptionAttributes {
+        impl ::std::convert::From<super::ShippingOptionAttributes>
+        for ShippingOptionAttributes {
             fn from(value: super::ShippingOptionAttributes) -> Self {
                 Self {
                     price_alone: Ok(value.price_alone),
@@ -9209,8 +10198,14 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TokenRequest {
-            client_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            client_secret: ::std::result::Result<::std::string::String, ::std::string::String>,
+            client_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            client_secret: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             code: ::std::result::Result<::std::string::String, ::std::string::String>,
             redirect_uri: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9221,7 +10216,9 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     client_id: Err("no value supplied for client_id".to_string()),
-                    client_secret: Err("no value supplied for client_secret".to_string()),
+                    client_secret: Err(
+                        "no value supplied for client_secret".to_string(),
+                    ),
                     code: Err("no value supplied for code".to_string()),
                     redirect_uri: Ok(Default::default()),
                 }
@@ -9235,7 +10232,9 @@ pub mod types {
             {
                 self.client_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for client_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
                 self
             }
             pub fn client_secret<T>(mut self, value: T) -> Self
@@ -9245,7 +10244,9 @@ pub mod types {
             {
                 self.client_secret = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for client_secret: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_secret: {e}")
+                    });
                 self
             }
             pub fn code<T>(mut self, value: T) -> Self
@@ -9255,7 +10256,9 @@ pub mod types {
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for code: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
                 self
             }
             pub fn redirect_uri<T>(mut self, value: T) -> Self
@@ -9265,7 +10268,9 @@ pub mod types {
             {
                 self.redirect_uri = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for redirect_uri: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for redirect_uri: {e}")
+                    });
                 self
             }
         }
@@ -9294,7 +10299,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TokenResponse {
-            access_token: ::std::result::Result<::std::string::String, ::std::string::String>,
+            access_token: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             account_id: ::std::result::Result<
                 ::std::option::Option<super::TokenResponseAccountId>,
                 ::std::string::String,
@@ -9321,17 +10329,23 @@ pub mod types {
             {
                 self.access_token = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for access_token: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_token: {e}")
+                    });
                 self
             }
             pub fn account_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::TokenResponseAccountId>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TokenResponseAccountId>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.account_id = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for account_id: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
                 self
             }
             pub fn token_type<T>(mut self, value: T) -> Self
@@ -9341,7 +10355,9 @@ pub mod types {
             {
                 self.token_type = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for token_type: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_type: {e}")
+                    });
                 self
             }
         }
@@ -9373,12 +10389,18 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -9427,9 +10449,7 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
@@ -9472,547 +10492,546 @@ const _: () = {
     fn assert_client_hooks()
     where
         Client: ClientHooks<crate::transport::Transport>,
-    {
-    }
+    {}
 };
 impl Client {
     /**Revoke the application's access to an account
 
-    Revokes access to an account. Requires HTTP Basic authentication with the application's client_id as the username and client_secret as the password. Answers 204 No Content.
+Revokes access to an account. Requires HTTP Basic authentication with the application's client_id as the username and client_secret as the password. Answers 204 No Content.
 
-    Sends a `POST` request to `/oauth/deauthorize/{account_id}`
+Sends a `POST` request to `/oauth/deauthorize/{account_id}`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    ```ignore
-    let response = client.deauthorize()
-        .account_id(account_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+```ignore
+let response = client.deauthorize()
+    .account_id(account_id)
+    .send()
+    .await;
+```*/
     pub fn deauthorize(&self) -> builder::Deauthorize<'_> {
         builder::Deauthorize::new(self)
     }
     /**Exchange an authorization code for an access token
 
-    Trades the temporary `code` Big Cartel sent to the redirect_uri for an access token for the account that authorized the application.
+Trades the temporary `code` Big Cartel sent to the redirect_uri for an access token for the account that authorized the application.
 
-    Sends a `POST` request to `/oauth/token`
+Sends a `POST` request to `/oauth/token`
 
-    ```ignore
-    let response = client.create_token()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.create_token()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_token(&self) -> builder::CreateToken<'_> {
         builder::CreateToken::new(self)
     }
     /**Get the accounts the credentials can access
 
-    Lists the accounts the credentials give access to. Personal projects use it to find their account id: most endpoints require one.
+Lists the accounts the credentials give access to. Personal projects use it to find their account id: most endpoints require one.
 
-    Sends a `GET` request to `/v1/accounts`
+Sends a `GET` request to `/v1/accounts`
 
-    ```ignore
-    let response = client.list_accounts()
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_accounts()
+    .send()
+    .await;
+```*/
     pub fn list_accounts(&self) -> builder::ListAccounts<'_> {
         builder::ListAccounts::new(self)
     }
     /**Get an account
 
-    Get the basic account information.
+Get the basic account information.
 
-    Sends a `GET` request to `/v1/accounts/{account_id}`
+Sends a `GET` request to `/v1/accounts/{account_id}`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    ```ignore
-    let response = client.get_account()
-        .account_id(account_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+```ignore
+let response = client.get_account()
+    .account_id(account_id)
+    .send()
+    .await;
+```*/
     pub fn get_account(&self) -> builder::GetAccount<'_> {
         builder::GetAccount::new(self)
     }
     /**Get all artists
 
-    Get all artists for an account.
+Get all artists for an account.
 
-    Sends a `GET` request to `/v1/accounts/{account_id}/artists`
+Sends a `GET` request to `/v1/accounts/{account_id}/artists`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    ```ignore
-    let response = client.list_artists()
-        .account_id(account_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+```ignore
+let response = client.list_artists()
+    .account_id(account_id)
+    .send()
+    .await;
+```*/
     pub fn list_artists(&self) -> builder::ListArtists<'_> {
         builder::ListArtists::new(self)
     }
     /**Create an artist
 
-    Creates a new artist. Answers 201 Created with the location of the new artist in the Location header and the same body as getting the artist.
+Creates a new artist. Answers 201 Created with the location of the new artist in the Location header and the same body as getting the artist.
 
-    Sends a `POST` request to `/v1/accounts/{account_id}/artists`
+Sends a `POST` request to `/v1/accounts/{account_id}/artists`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `body`
-    ```ignore
-    let response = client.create_artist()
-        .account_id(account_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `body`
+```ignore
+let response = client.create_artist()
+    .account_id(account_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_artist(&self) -> builder::CreateArtist<'_> {
         builder::CreateArtist::new(self)
     }
     /**Get an artist
 
-    Get a specific artist for an account.
+Get a specific artist for an account.
 
-    Sends a `GET` request to `/v1/accounts/{account_id}/artists/{artist_id}`
+Sends a `GET` request to `/v1/accounts/{account_id}/artists/{artist_id}`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `artist_id`: The unique identifier for the artist.
-    ```ignore
-    let response = client.get_artist()
-        .account_id(account_id)
-        .artist_id(artist_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `artist_id`: The unique identifier for the artist.
+```ignore
+let response = client.get_artist()
+    .account_id(account_id)
+    .artist_id(artist_id)
+    .send()
+    .await;
+```*/
     pub fn get_artist(&self) -> builder::GetArtist<'_> {
         builder::GetArtist::new(self)
     }
     /**Delete an artist
 
-    Deletes a specific artist. Answers 204 No Content.
+Deletes a specific artist. Answers 204 No Content.
 
-    Sends a `DELETE` request to `/v1/accounts/{account_id}/artists/{artist_id}`
+Sends a `DELETE` request to `/v1/accounts/{account_id}/artists/{artist_id}`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `artist_id`: The unique identifier for the artist.
-    ```ignore
-    let response = client.delete_artist()
-        .account_id(account_id)
-        .artist_id(artist_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `artist_id`: The unique identifier for the artist.
+```ignore
+let response = client.delete_artist()
+    .account_id(account_id)
+    .artist_id(artist_id)
+    .send()
+    .await;
+```*/
     pub fn delete_artist(&self) -> builder::DeleteArtist<'_> {
         builder::DeleteArtist::new(self)
     }
     /**Update an artist
 
-    Updates a specific artist's details. Answers 200 OK and the same body as getting the artist.
+Updates a specific artist's details. Answers 200 OK and the same body as getting the artist.
 
-    Sends a `PATCH` request to `/v1/accounts/{account_id}/artists/{artist_id}`
+Sends a `PATCH` request to `/v1/accounts/{account_id}/artists/{artist_id}`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `artist_id`: The unique identifier for the artist.
-    - `body`
-    ```ignore
-    let response = client.update_artist()
-        .account_id(account_id)
-        .artist_id(artist_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `artist_id`: The unique identifier for the artist.
+- `body`
+```ignore
+let response = client.update_artist()
+    .account_id(account_id)
+    .artist_id(artist_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn update_artist(&self) -> builder::UpdateArtist<'_> {
         builder::UpdateArtist::new(self)
     }
     /**Get all categories
 
-    Get all categories for an account.
+Get all categories for an account.
 
-    Sends a `GET` request to `/v1/accounts/{account_id}/categories`
+Sends a `GET` request to `/v1/accounts/{account_id}/categories`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    ```ignore
-    let response = client.list_categories()
-        .account_id(account_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+```ignore
+let response = client.list_categories()
+    .account_id(account_id)
+    .send()
+    .await;
+```*/
     pub fn list_categories(&self) -> builder::ListCategories<'_> {
         builder::ListCategories::new(self)
     }
     /**Create a category
 
-    Creates a new category. Answers 201 Created with the location of the new category in the Location header and the same body as getting the category.
+Creates a new category. Answers 201 Created with the location of the new category in the Location header and the same body as getting the category.
 
-    Sends a `POST` request to `/v1/accounts/{account_id}/categories`
+Sends a `POST` request to `/v1/accounts/{account_id}/categories`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `body`
-    ```ignore
-    let response = client.create_category()
-        .account_id(account_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `body`
+```ignore
+let response = client.create_category()
+    .account_id(account_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_category(&self) -> builder::CreateCategory<'_> {
         builder::CreateCategory::new(self)
     }
     /**Get a category
 
-    Get a specific category for an account.
+Get a specific category for an account.
 
-    Sends a `GET` request to `/v1/accounts/{account_id}/categories/{category_id}`
+Sends a `GET` request to `/v1/accounts/{account_id}/categories/{category_id}`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `category_id`: The unique identifier for the category.
-    ```ignore
-    let response = client.get_category()
-        .account_id(account_id)
-        .category_id(category_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `category_id`: The unique identifier for the category.
+```ignore
+let response = client.get_category()
+    .account_id(account_id)
+    .category_id(category_id)
+    .send()
+    .await;
+```*/
     pub fn get_category(&self) -> builder::GetCategory<'_> {
         builder::GetCategory::new(self)
     }
     /**Delete a category
 
-    Deletes a specific category. Answers 204 No Content.
+Deletes a specific category. Answers 204 No Content.
 
-    Sends a `DELETE` request to `/v1/accounts/{account_id}/categories/{category_id}`
+Sends a `DELETE` request to `/v1/accounts/{account_id}/categories/{category_id}`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `category_id`: The unique identifier for the category.
-    ```ignore
-    let response = client.delete_category()
-        .account_id(account_id)
-        .category_id(category_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `category_id`: The unique identifier for the category.
+```ignore
+let response = client.delete_category()
+    .account_id(account_id)
+    .category_id(category_id)
+    .send()
+    .await;
+```*/
     pub fn delete_category(&self) -> builder::DeleteCategory<'_> {
         builder::DeleteCategory::new(self)
     }
     /**Update a category
 
-    Updates a specific category's details. Answers 200 OK and the same body as getting the category.
+Updates a specific category's details. Answers 200 OK and the same body as getting the category.
 
-    Sends a `PATCH` request to `/v1/accounts/{account_id}/categories/{category_id}`
+Sends a `PATCH` request to `/v1/accounts/{account_id}/categories/{category_id}`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `category_id`: The unique identifier for the category.
-    - `body`
-    ```ignore
-    let response = client.update_category()
-        .account_id(account_id)
-        .category_id(category_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `category_id`: The unique identifier for the category.
+- `body`
+```ignore
+let response = client.update_category()
+    .account_id(account_id)
+    .category_id(category_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn update_category(&self) -> builder::UpdateCategory<'_> {
         builder::UpdateCategory::new(self)
     }
     /**Get all discounts
 
-    Get all discounts for an account.
+Get all discounts for an account.
 
-    Sends a `GET` request to `/v1/accounts/{account_id}/discounts`
+Sends a `GET` request to `/v1/accounts/{account_id}/discounts`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `filter_status`: Filter discounts by status, `active` or `expired`.
-    - `page_limit`: The number of items per page (20 by default).
-    - `page_offset`: The number of items to skip.
-    ```ignore
-    let response = client.list_discounts()
-        .account_id(account_id)
-        .filter_status(filter_status)
-        .page_limit(page_limit)
-        .page_offset(page_offset)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `filter_status`: Filter discounts by status, `active` or `expired`.
+- `page_limit`: The number of items per page (20 by default).
+- `page_offset`: The number of items to skip.
+```ignore
+let response = client.list_discounts()
+    .account_id(account_id)
+    .filter_status(filter_status)
+    .page_limit(page_limit)
+    .page_offset(page_offset)
+    .send()
+    .await;
+```*/
     pub fn list_discounts(&self) -> builder::ListDiscounts<'_> {
         builder::ListDiscounts::new(self)
     }
     /**Create a discount
 
-    Creates a new discount. Answers 201 Created with the location of the new discount in the Location header and the same body as getting the discount. Discounts that apply to specific categories or products (`application_type` `category` or `product`) name them in `relationships`.
+Creates a new discount. Answers 201 Created with the location of the new discount in the Location header and the same body as getting the discount. Discounts that apply to specific categories or products (`application_type` `category` or `product`) name them in `relationships`.
 
-    Sends a `POST` request to `/v1/accounts/{account_id}/discounts`
+Sends a `POST` request to `/v1/accounts/{account_id}/discounts`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `body`
-    ```ignore
-    let response = client.create_discount()
-        .account_id(account_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `body`
+```ignore
+let response = client.create_discount()
+    .account_id(account_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn create_discount(&self) -> builder::CreateDiscount<'_> {
         builder::CreateDiscount::new(self)
     }
     /**Get a discount
 
-    Get a specific discount for an account.
+Get a specific discount for an account.
 
-    Sends a `GET` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
+Sends a `GET` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `discount_id`: The unique identifier for the discount.
-    ```ignore
-    let response = client.get_discount()
-        .account_id(account_id)
-        .discount_id(discount_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `discount_id`: The unique identifier for the discount.
+```ignore
+let response = client.get_discount()
+    .account_id(account_id)
+    .discount_id(discount_id)
+    .send()
+    .await;
+```*/
     pub fn get_discount(&self) -> builder::GetDiscount<'_> {
         builder::GetDiscount::new(self)
     }
     /**Delete a discount
 
-    Deletes a specific discount. Answers 204 No Content.
+Deletes a specific discount. Answers 204 No Content.
 
-    Sends a `DELETE` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
+Sends a `DELETE` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `discount_id`: The unique identifier for the discount.
-    ```ignore
-    let response = client.delete_discount()
-        .account_id(account_id)
-        .discount_id(discount_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `discount_id`: The unique identifier for the discount.
+```ignore
+let response = client.delete_discount()
+    .account_id(account_id)
+    .discount_id(discount_id)
+    .send()
+    .await;
+```*/
     pub fn delete_discount(&self) -> builder::DeleteDiscount<'_> {
         builder::DeleteDiscount::new(self)
     }
     /**Update a discount
 
-    Updates a specific discount's details. Answers 200 OK and the same body as getting the discount.
+Updates a specific discount's details. Answers 200 OK and the same body as getting the discount.
 
-    Sends a `PATCH` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
+Sends a `PATCH` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `discount_id`: The unique identifier for the discount.
-    - `body`
-    ```ignore
-    let response = client.update_discount()
-        .account_id(account_id)
-        .discount_id(discount_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `discount_id`: The unique identifier for the discount.
+- `body`
+```ignore
+let response = client.update_discount()
+    .account_id(account_id)
+    .discount_id(discount_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn update_discount(&self) -> builder::UpdateDiscount<'_> {
         builder::UpdateDiscount::new(self)
     }
     /**Get all orders
 
-    Get all orders for an account.
+Get all orders for an account.
 
-    Sends a `GET` request to `/v1/accounts/{account_id}/orders`
+Sends a `GET` request to `/v1/accounts/{account_id}/orders`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `filter_shipping_status`: Filter orders by shipping status, `shipped` or `unshipped`.
-    - `page_limit`: The number of items per page (20 by default).
-    - `page_offset`: The number of items to skip.
-    - `search`: Search orders that match the customer name (customer_first_name + customer_last_name), customer_email, and id attributes.
-    - `sort`: Sort orders by `completed_at`, `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
-    ```ignore
-    let response = client.list_orders()
-        .account_id(account_id)
-        .filter_shipping_status(filter_shipping_status)
-        .page_limit(page_limit)
-        .page_offset(page_offset)
-        .search(search)
-        .sort(sort)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `filter_shipping_status`: Filter orders by shipping status, `shipped` or `unshipped`.
+- `page_limit`: The number of items per page (20 by default).
+- `page_offset`: The number of items to skip.
+- `search`: Search orders that match the customer name (customer_first_name + customer_last_name), customer_email, and id attributes.
+- `sort`: Sort orders by `completed_at`, `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
+```ignore
+let response = client.list_orders()
+    .account_id(account_id)
+    .filter_shipping_status(filter_shipping_status)
+    .page_limit(page_limit)
+    .page_offset(page_offset)
+    .search(search)
+    .sort(sort)
+    .send()
+    .await;
+```*/
     pub fn list_orders(&self) -> builder::ListOrders<'_> {
         builder::ListOrders::new(self)
     }
     /**Get an order
 
-    Get a specific order for an account.
+Get a specific order for an account.
 
-    Sends a `GET` request to `/v1/accounts/{account_id}/orders/{order_id}`
+Sends a `GET` request to `/v1/accounts/{account_id}/orders/{order_id}`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `order_id`: The unique identifier for the order.
-    ```ignore
-    let response = client.get_order()
-        .account_id(account_id)
-        .order_id(order_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `order_id`: The unique identifier for the order.
+```ignore
+let response = client.get_order()
+    .account_id(account_id)
+    .order_id(order_id)
+    .send()
+    .await;
+```*/
     pub fn get_order(&self) -> builder::GetOrder<'_> {
         builder::GetOrder::new(self)
     }
     /**Update an order
 
-    Updates a specific order's details. Answers 200 OK and the same body as getting the order.
+Updates a specific order's details. Answers 200 OK and the same body as getting the order.
 
-    Sends a `PATCH` request to `/v1/accounts/{account_id}/orders/{order_id}`
+Sends a `PATCH` request to `/v1/accounts/{account_id}/orders/{order_id}`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `order_id`: The unique identifier for the order.
-    - `body`
-    ```ignore
-    let response = client.update_order()
-        .account_id(account_id)
-        .order_id(order_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `order_id`: The unique identifier for the order.
+- `body`
+```ignore
+let response = client.update_order()
+    .account_id(account_id)
+    .order_id(order_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn update_order(&self) -> builder::UpdateOrder<'_> {
         builder::UpdateOrder::new(self)
     }
     /**Get all products
 
-    Get all products for an account.
+Get all products for an account.
 
-    Sends a `GET` request to `/v1/accounts/{account_id}/products`
+Sends a `GET` request to `/v1/accounts/{account_id}/products`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `filter_artist_id`: Filter products by artist: a comma separated list of artist ids.
-    - `filter_category_id`: Filter products by category: a comma separated list of category ids.
-    - `filter_status`: Filter products by status: a comma separated list of `active`, `hidden`, `sold_out`, `coming_soon`.
-    - `page_limit`: The number of items per page (20 by default).
-    - `page_offset`: The number of items to skip.
-    - `sort`: Sort products by `position` (default), `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
-    ```ignore
-    let response = client.list_products()
-        .account_id(account_id)
-        .filter_artist_id(filter_artist_id)
-        .filter_category_id(filter_category_id)
-        .filter_status(filter_status)
-        .page_limit(page_limit)
-        .page_offset(page_offset)
-        .sort(sort)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `filter_artist_id`: Filter products by artist: a comma separated list of artist ids.
+- `filter_category_id`: Filter products by category: a comma separated list of category ids.
+- `filter_status`: Filter products by status: a comma separated list of `active`, `hidden`, `sold_out`, `coming_soon`.
+- `page_limit`: The number of items per page (20 by default).
+- `page_offset`: The number of items to skip.
+- `sort`: Sort products by `position` (default), `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
+```ignore
+let response = client.list_products()
+    .account_id(account_id)
+    .filter_artist_id(filter_artist_id)
+    .filter_category_id(filter_category_id)
+    .filter_status(filter_status)
+    .page_limit(page_limit)
+    .page_offset(page_offset)
+    .sort(sort)
+    .send()
+    .await;
+```*/
     pub fn list_products(&self) -> builder::ListProducts<'_> {
         builder::ListProducts::new(self)
     }
     /**Get a product
 
-    Get a specific product for an account.
+Get a specific product for an account.
 
-    Sends a `GET` request to `/v1/accounts/{account_id}/products/{product_id}`
+Sends a `GET` request to `/v1/accounts/{account_id}/products/{product_id}`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `product_id`: The unique identifier for the product.
-    ```ignore
-    let response = client.get_product()
-        .account_id(account_id)
-        .product_id(product_id)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `product_id`: The unique identifier for the product.
+```ignore
+let response = client.get_product()
+    .account_id(account_id)
+    .product_id(product_id)
+    .send()
+    .await;
+```*/
     pub fn get_product(&self) -> builder::GetProduct<'_> {
         builder::GetProduct::new(self)
     }
     /**Reposition artists
 
-    Repositions the list of artists in the specified order. Answers 204 No Content.
+Repositions the list of artists in the specified order. Answers 204 No Content.
 
-    Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/artists`
+Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/artists`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `body`
-    ```ignore
-    let response = client.reposition_artists()
-        .account_id(account_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `body`
+```ignore
+let response = client.reposition_artists()
+    .account_id(account_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn reposition_artists(&self) -> builder::RepositionArtists<'_> {
         builder::RepositionArtists::new(self)
     }
     /**Reposition categories
 
-    Repositions the list of categories in the specified order. Answers 204 No Content.
+Repositions the list of categories in the specified order. Answers 204 No Content.
 
-    Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/categories`
+Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/categories`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `body`
-    ```ignore
-    let response = client.reposition_categories()
-        .account_id(account_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `body`
+```ignore
+let response = client.reposition_categories()
+    .account_id(account_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn reposition_categories(&self) -> builder::RepositionCategories<'_> {
         builder::RepositionCategories::new(self)
     }
     /**Reposition products
 
-    Repositions the list of products in the specified order. Answers 204 No Content.
+Repositions the list of products in the specified order. Answers 204 No Content.
 
-    Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/products`
+Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/products`
 
-    Arguments:
-    - `account_id`: The unique identifier for the account.
-    - `body`
-    ```ignore
-    let response = client.reposition_products()
-        .account_id(account_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `account_id`: The unique identifier for the account.
+- `body`
+```ignore
+let response = client.reposition_products()
+    .account_id(account_id)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn reposition_products(&self) -> builder::RepositionProducts<'_> {
         builder::RepositionProducts::new(self)
     }
     /**Get all countries
 
-    Get a list of all countries sorted alphabetically by name.
+Get a list of all countries sorted alphabetically by name.
 
-    Sends a `GET` request to `/v1/countries`
+Sends a `GET` request to `/v1/countries`
 
-    ```ignore
-    let response = client.list_countries()
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.list_countries()
+    .send()
+    .await;
+```*/
     pub fn list_countries(&self) -> builder::ListCountries<'_> {
         builder::ListCountries::new(self)
     }
@@ -10023,12 +11042,12 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
-        ResponseValue, encode_path,
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
     };
     /**Builder for [`Client::deauthorize`]
 
-    [`Client::deauthorize`]: super::Client::deauthorize*/
+[`Client::deauthorize`]: super::Client::deauthorize*/
     #[derive(Debug, Clone)]
     pub struct Deauthorize<'a> {
         client: &'a super::Client,
@@ -10045,9 +11064,12 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `POST` request to `/oauth/deauthorize/{account_id}`
@@ -10055,15 +11077,17 @@ pub mod builder {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/oauth/deauthorize/{}",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
+                "{}/oauth/deauthorize/{}", client.baseurl, encode_path(& account_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10083,19 +11107,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::create_token`]
 
-    [`Client::create_token`]: super::Client::create_token*/
+[`Client::create_token`]: super::Client::create_token*/
     #[derive(Debug, Clone)]
     pub struct CreateToken<'a> {
         client: &'a super::Client,
@@ -10116,12 +11148,16 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `TokenRequest` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `TokenRequest` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::TokenRequest) -> types::builder::TokenRequest,
+            F: std::ops::FnOnce(
+                types::builder::TokenRequest,
+            ) -> types::builder::TokenRequest,
         {
             self.body = self.body.map(f);
             self
@@ -10132,14 +11168,19 @@ pub mod builder {
         ) -> Result<ResponseValue<types::TokenResponse>, Error<types::OAuthError>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::TokenRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::TokenRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/oauth/token", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10160,19 +11201,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::list_accounts`]
 
-    [`Client::list_accounts`]: super::Client::list_accounts*/
+[`Client::list_accounts`]: super::Client::list_accounts*/
     #[derive(Debug, Clone)]
     pub struct ListAccounts<'a> {
         client: &'a super::Client,
@@ -10186,10 +11235,13 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/v1/accounts", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -10210,7 +11262,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_account`]
 
-    [`Client::get_account`]: super::Client::get_account*/
+[`Client::get_account`]: super::Client::get_account*/
     #[derive(Debug, Clone)]
     pub struct GetAccount<'a> {
         client: &'a super::Client,
@@ -10227,9 +11279,12 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}`
@@ -10237,15 +11292,17 @@ pub mod builder {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
+                "{}/v1/accounts/{}", client.baseurl, encode_path(& account_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -10267,7 +11324,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_artists`]
 
-    [`Client::list_artists`]: super::Client::list_artists*/
+[`Client::list_artists`]: super::Client::list_artists*/
     #[derive(Debug, Clone)]
     pub struct ListArtists<'a> {
         client: &'a super::Client,
@@ -10284,9 +11341,12 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/artists`
@@ -10294,15 +11354,17 @@ pub mod builder {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/artists",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
+                "{}/v1/accounts/{}/artists", client.baseurl, encode_path(& account_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -10324,7 +11386,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_artist`]
 
-    [`Client::create_artist`]: super::Client::create_artist*/
+[`Client::create_artist`]: super::Client::create_artist*/
     #[derive(Debug, Clone)]
     pub struct CreateArtist<'a> {
         client: &'a super::Client,
@@ -10343,52 +11405,59 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ArtistCreateRequest>,
-            <V as std::convert::TryInto<types::ArtistCreateRequest>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::ArtistCreateRequest,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `ArtistCreateRequest` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `ArtistCreateRequest` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::ArtistCreateRequest,
-                ) -> types::builder::ArtistCreateRequest,
+                types::builder::ArtistCreateRequest,
+            ) -> types::builder::ArtistCreateRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/v1/accounts/{account_id}/artists`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                body,
-            } = self;
+            let Self { client, account_id, body } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::ArtistCreateRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::ArtistCreateRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/artists",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
+                "{}/v1/accounts/{}/artists", client.baseurl, encode_path(& account_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10416,7 +11485,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_artist`]
 
-    [`Client::get_artist`]: super::Client::get_artist*/
+[`Client::get_artist`]: super::Client::get_artist*/
     #[derive(Debug, Clone)]
     pub struct GetArtist<'a> {
         client: &'a super::Client,
@@ -10435,40 +11504,43 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn artist_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.artist_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for artist_id failed".to_string()
-            });
+            self.artist_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for artist_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/artists/{artist_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                artist_id,
-            } = self;
+            let Self { client, account_id, artist_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let artist_id = artist_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/artists/{}",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
-                encode_path(&artist_id.to_string()),
+                "{}/v1/accounts/{}/artists/{}", client.baseurl, encode_path(& account_id
+                .to_string()), encode_path(& artist_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -10490,7 +11562,7 @@ pub mod builder {
     }
     /**Builder for [`Client::delete_artist`]
 
-    [`Client::delete_artist`]: super::Client::delete_artist*/
+[`Client::delete_artist`]: super::Client::delete_artist*/
     #[derive(Debug, Clone)]
     pub struct DeleteArtist<'a> {
         client: &'a super::Client,
@@ -10509,40 +11581,43 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn artist_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.artist_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for artist_id failed".to_string()
-            });
+            self.artist_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for artist_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `DELETE` request to `/v1/accounts/{account_id}/artists/{artist_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                artist_id,
-            } = self;
+            let Self { client, account_id, artist_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let artist_id = artist_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/artists/{}",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
-                encode_path(&artist_id.to_string()),
+                "{}/v1/accounts/{}/artists/{}", client.baseurl, encode_path(& account_id
+                .to_string()), encode_path(& artist_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -10564,7 +11639,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_artist`]
 
-    [`Client::update_artist`]: super::Client::update_artist*/
+[`Client::update_artist`]: super::Client::update_artist*/
     #[derive(Debug, Clone)]
     pub struct UpdateArtist<'a> {
         client: &'a super::Client,
@@ -10585,64 +11660,72 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn artist_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.artist_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for artist_id failed".to_string()
-            });
+            self.artist_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for artist_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ArtistUpdateRequest>,
-            <V as std::convert::TryInto<types::ArtistUpdateRequest>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::ArtistUpdateRequest,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `ArtistUpdateRequest` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `ArtistUpdateRequest` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::ArtistUpdateRequest,
-                ) -> types::builder::ArtistUpdateRequest,
+                types::builder::ArtistUpdateRequest,
+            ) -> types::builder::ArtistUpdateRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PATCH` request to `/v1/accounts/{account_id}/artists/{artist_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                artist_id,
-                body,
-            } = self;
+            let Self { client, account_id, artist_id, body } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let artist_id = artist_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::ArtistUpdateRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::ArtistUpdateRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/artists/{}",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
-                encode_path(&artist_id.to_string()),
+                "{}/v1/accounts/{}/artists/{}", client.baseurl, encode_path(& account_id
+                .to_string()), encode_path(& artist_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10670,7 +11753,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_categories`]
 
-    [`Client::list_categories`]: super::Client::list_categories*/
+[`Client::list_categories`]: super::Client::list_categories*/
     #[derive(Debug, Clone)]
     pub struct ListCategories<'a> {
         client: &'a super::Client,
@@ -10687,9 +11770,12 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/categories`
@@ -10697,15 +11783,17 @@ pub mod builder {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/categories",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
+                "{}/v1/accounts/{}/categories", client.baseurl, encode_path(& account_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -10727,7 +11815,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_category`]
 
-    [`Client::create_category`]: super::Client::create_category*/
+[`Client::create_category`]: super::Client::create_category*/
     #[derive(Debug, Clone)]
     pub struct CreateCategory<'a> {
         client: &'a super::Client,
@@ -10746,54 +11834,61 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CategoryCreateRequest>,
-            <V as std::convert::TryInto<types::CategoryCreateRequest>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::CategoryCreateRequest,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `CategoryCreateRequest` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CategoryCreateRequest` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::CategoryCreateRequest,
-                ) -> types::builder::CategoryCreateRequest,
+                types::builder::CategoryCreateRequest,
+            ) -> types::builder::CategoryCreateRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/v1/accounts/{account_id}/categories`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                body,
-            } = self;
+            let Self { client, account_id, body } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::CategoryCreateRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::CategoryCreateRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/categories",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
+                "{}/v1/accounts/{}/categories", client.baseurl, encode_path(& account_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -10821,7 +11916,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_category`]
 
-    [`Client::get_category`]: super::Client::get_category*/
+[`Client::get_category`]: super::Client::get_category*/
     #[derive(Debug, Clone)]
     pub struct GetCategory<'a> {
         client: &'a super::Client,
@@ -10840,40 +11935,43 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn category_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for category_id failed".to_string()
-            });
+            self.category_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for category_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/categories/{category_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                category_id,
-            } = self;
+            let Self { client, account_id, category_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let category_id = category_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/categories/{}",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
-                encode_path(&category_id.to_string()),
+                "{}/v1/accounts/{}/categories/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& category_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -10895,7 +11993,7 @@ pub mod builder {
     }
     /**Builder for [`Client::delete_category`]
 
-    [`Client::delete_category`]: super::Client::delete_category*/
+[`Client::delete_category`]: super::Client::delete_category*/
     #[derive(Debug, Clone)]
     pub struct DeleteCategory<'a> {
         client: &'a super::Client,
@@ -10914,40 +12012,43 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn category_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for category_id failed".to_string()
-            });
+            self.category_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for category_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `DELETE` request to `/v1/accounts/{account_id}/categories/{category_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                category_id,
-            } = self;
+            let Self { client, account_id, category_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let category_id = category_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/categories/{}",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
-                encode_path(&category_id.to_string()),
+                "{}/v1/accounts/{}/categories/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& category_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -10969,7 +12070,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_category`]
 
-    [`Client::update_category`]: super::Client::update_category*/
+[`Client::update_category`]: super::Client::update_category*/
     #[derive(Debug, Clone)]
     pub struct UpdateCategory<'a> {
         client: &'a super::Client,
@@ -10990,66 +12091,74 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn category_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.category_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for category_id failed".to_string()
-            });
+            self.category_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for category_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CategoryUpdateRequest>,
-            <V as std::convert::TryInto<types::CategoryUpdateRequest>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::CategoryUpdateRequest,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `CategoryUpdateRequest` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CategoryUpdateRequest` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::CategoryUpdateRequest,
-                ) -> types::builder::CategoryUpdateRequest,
+                types::builder::CategoryUpdateRequest,
+            ) -> types::builder::CategoryUpdateRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PATCH` request to `/v1/accounts/{account_id}/categories/{category_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                category_id,
-                body,
-            } = self;
+            let Self { client, account_id, category_id, body } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let category_id = category_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::CategoryUpdateRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::CategoryUpdateRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/categories/{}",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
-                encode_path(&category_id.to_string()),
+                "{}/v1/accounts/{}/categories/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& category_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11077,7 +12186,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_discounts`]
 
-    [`Client::list_discounts`]: super::Client::list_discounts*/
+[`Client::list_discounts`]: super::Client::list_discounts*/
     #[derive(Debug, Clone)]
     pub struct ListDiscounts<'a> {
         client: &'a super::Client,
@@ -11100,18 +12209,25 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn filter_status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.filter_status = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for filter_status failed".to_string()
-            });
+            self.filter_status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for filter_status failed"
+                        .to_string()
+                });
             self
         }
         pub fn page_limit<V>(mut self, value: V) -> Self
@@ -11136,43 +12252,32 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/discounts`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                filter_status,
-                page_limit,
-                page_offset,
-            } = self;
+            let Self { client, account_id, filter_status, page_limit, page_offset } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let filter_status = filter_status.map_err(Error::InvalidRequest)?;
             let page_limit = page_limit.map_err(Error::InvalidRequest)?;
             let page_offset = page_offset.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/discounts",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
+                "{}/v1/accounts/{}/discounts", client.baseurl, encode_path(& account_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[status]",
-                    &filter_status,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "page[limit]",
-                    &page_limit,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "page[offset]",
-                    &page_offset,
-                ))
+                .query(
+                    &progenitor_client::QueryParam::new("filter[status]", &filter_status),
+                )
+                .query(&progenitor_client::QueryParam::new("page[limit]", &page_limit))
+                .query(&progenitor_client::QueryParam::new("page[offset]", &page_offset))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -11194,7 +12299,7 @@ pub mod builder {
     }
     /**Builder for [`Client::create_discount`]
 
-    [`Client::create_discount`]: super::Client::create_discount*/
+[`Client::create_discount`]: super::Client::create_discount*/
     #[derive(Debug, Clone)]
     pub struct CreateDiscount<'a> {
         client: &'a super::Client,
@@ -11213,54 +12318,61 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DiscountCreateRequest>,
-            <V as std::convert::TryInto<types::DiscountCreateRequest>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::DiscountCreateRequest,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `DiscountCreateRequest` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DiscountCreateRequest` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::DiscountCreateRequest,
-                ) -> types::builder::DiscountCreateRequest,
+                types::builder::DiscountCreateRequest,
+            ) -> types::builder::DiscountCreateRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/v1/accounts/{account_id}/discounts`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                body,
-            } = self;
+            let Self { client, account_id, body } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::DiscountCreateRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::DiscountCreateRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/discounts",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
+                "{}/v1/accounts/{}/discounts", client.baseurl, encode_path(& account_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11288,7 +12400,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_discount`]
 
-    [`Client::get_discount`]: super::Client::get_discount*/
+[`Client::get_discount`]: super::Client::get_discount*/
     #[derive(Debug, Clone)]
     pub struct GetDiscount<'a> {
         client: &'a super::Client,
@@ -11307,40 +12419,43 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn discount_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.discount_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for discount_id failed".to_string()
-            });
+            self.discount_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for discount_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                discount_id,
-            } = self;
+            let Self { client, account_id, discount_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let discount_id = discount_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/discounts/{}",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
-                encode_path(&discount_id.to_string()),
+                "{}/v1/accounts/{}/discounts/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& discount_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -11362,7 +12477,7 @@ pub mod builder {
     }
     /**Builder for [`Client::delete_discount`]
 
-    [`Client::delete_discount`]: super::Client::delete_discount*/
+[`Client::delete_discount`]: super::Client::delete_discount*/
     #[derive(Debug, Clone)]
     pub struct DeleteDiscount<'a> {
         client: &'a super::Client,
@@ -11381,40 +12496,43 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn discount_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.discount_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for discount_id failed".to_string()
-            });
+            self.discount_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for discount_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `DELETE` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                discount_id,
-            } = self;
+            let Self { client, account_id, discount_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let discount_id = discount_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/discounts/{}",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
-                encode_path(&discount_id.to_string()),
+                "{}/v1/accounts/{}/discounts/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& discount_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -11436,7 +12554,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_discount`]
 
-    [`Client::update_discount`]: super::Client::update_discount*/
+[`Client::update_discount`]: super::Client::update_discount*/
     #[derive(Debug, Clone)]
     pub struct UpdateDiscount<'a> {
         client: &'a super::Client,
@@ -11457,66 +12575,74 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn discount_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.discount_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for discount_id failed".to_string()
-            });
+            self.discount_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for discount_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DiscountUpdateRequest>,
-            <V as std::convert::TryInto<types::DiscountUpdateRequest>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::DiscountUpdateRequest,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `DiscountUpdateRequest` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DiscountUpdateRequest` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::DiscountUpdateRequest,
-                ) -> types::builder::DiscountUpdateRequest,
+                types::builder::DiscountUpdateRequest,
+            ) -> types::builder::DiscountUpdateRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PATCH` request to `/v1/accounts/{account_id}/discounts/{discount_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                discount_id,
-                body,
-            } = self;
+            let Self { client, account_id, discount_id, body } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let discount_id = discount_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::DiscountUpdateRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::DiscountUpdateRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/discounts/{}",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
-                encode_path(&discount_id.to_string()),
+                "{}/v1/accounts/{}/discounts/{}", client.baseurl, encode_path(&
+                account_id.to_string()), encode_path(& discount_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11544,7 +12670,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_orders`]
 
-    [`Client::list_orders`]: super::Client::list_orders*/
+[`Client::list_orders`]: super::Client::list_orders*/
     #[derive(Debug, Clone)]
     pub struct ListOrders<'a> {
         client: &'a super::Client,
@@ -11571,19 +12697,25 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn filter_shipping_status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.filter_shipping_status = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for filter_shipping_status failed"
-                    .to_string()
-            });
+            self.filter_shipping_status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for filter_shipping_status failed"
+                        .to_string()
+                });
             self
         }
         pub fn page_limit<V>(mut self, value: V) -> Self
@@ -11610,18 +12742,26 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.search = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for search failed".to_string()
-            });
+            self.search = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for search failed"
+                        .to_string()
+                });
             self
         }
         pub fn sort<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.sort = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for sort failed".to_string()
-            });
+            self.sort = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sort failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/orders`
@@ -11636,37 +12776,36 @@ pub mod builder {
                 sort,
             } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let filter_shipping_status = filter_shipping_status.map_err(Error::InvalidRequest)?;
+            let filter_shipping_status = filter_shipping_status
+                .map_err(Error::InvalidRequest)?;
             let page_limit = page_limit.map_err(Error::InvalidRequest)?;
             let page_offset = page_offset.map_err(Error::InvalidRequest)?;
             let search = search.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/orders",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
+                "{}/v1/accounts/{}/orders", client.baseurl, encode_path(& account_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[shipping_status]",
-                    &filter_shipping_status,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "page[limit]",
-                    &page_limit,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "page[offset]",
-                    &page_offset,
-                ))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "filter[shipping_status]",
+                        &filter_shipping_status,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("page[limit]", &page_limit))
+                .query(&progenitor_client::QueryParam::new("page[offset]", &page_offset))
                 .query(&progenitor_client::QueryParam::new("search", &search))
                 .query(&progenitor_client::QueryParam::new("sort", &sort))
                 .headers(header_map)
@@ -11690,7 +12829,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_order`]
 
-    [`Client::get_order`]: super::Client::get_order*/
+[`Client::get_order`]: super::Client::get_order*/
     #[derive(Debug, Clone)]
     pub struct GetOrder<'a> {
         client: &'a super::Client,
@@ -11709,40 +12848,43 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn order_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.order_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for order_id failed".to_string()
-            });
+            self.order_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for order_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/orders/{order_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                order_id,
-            } = self;
+            let Self { client, account_id, order_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let order_id = order_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/orders/{}",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
-                encode_path(&order_id.to_string()),
+                "{}/v1/accounts/{}/orders/{}", client.baseurl, encode_path(& account_id
+                .to_string()), encode_path(& order_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -11764,7 +12906,7 @@ pub mod builder {
     }
     /**Builder for [`Client::update_order`]
 
-    [`Client::update_order`]: super::Client::update_order*/
+[`Client::update_order`]: super::Client::update_order*/
     #[derive(Debug, Clone)]
     pub struct UpdateOrder<'a> {
         client: &'a super::Client,
@@ -11785,64 +12927,72 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn order_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.order_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for order_id failed".to_string()
-            });
+            self.order_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for order_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OrderUpdateRequest>,
-            <V as std::convert::TryInto<types::OrderUpdateRequest>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::OrderUpdateRequest,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `OrderUpdateRequest` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `OrderUpdateRequest` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::OrderUpdateRequest,
-                ) -> types::builder::OrderUpdateRequest,
+                types::builder::OrderUpdateRequest,
+            ) -> types::builder::OrderUpdateRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PATCH` request to `/v1/accounts/{account_id}/orders/{order_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                order_id,
-                body,
-            } = self;
+            let Self { client, account_id, order_id, body } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let order_id = order_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::OrderUpdateRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::OrderUpdateRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/orders/{}",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
-                encode_path(&order_id.to_string()),
+                "{}/v1/accounts/{}/orders/{}", client.baseurl, encode_path(& account_id
+                .to_string()), encode_path(& order_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -11870,7 +13020,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_products`]
 
-    [`Client::list_products`]: super::Client::list_products*/
+[`Client::list_products`]: super::Client::list_products*/
     #[derive(Debug, Clone)]
     pub struct ListProducts<'a> {
         client: &'a super::Client,
@@ -11899,37 +13049,51 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn filter_artist_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.filter_artist_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for filter_artist_id failed".to_string()
-            });
+            self.filter_artist_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for filter_artist_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn filter_category_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.filter_category_id = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for filter_category_id failed"
-                    .to_string()
-            });
+            self.filter_category_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for filter_category_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn filter_status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.filter_status = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for filter_status failed".to_string()
-            });
+            self.filter_status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for filter_status failed"
+                        .to_string()
+                });
             self
         }
         pub fn page_limit<V>(mut self, value: V) -> Self
@@ -11956,9 +13120,13 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.sort = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for sort failed".to_string()
-            });
+            self.sort = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sort failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/products`
@@ -11981,39 +13149,38 @@ pub mod builder {
             let page_offset = page_offset.map_err(Error::InvalidRequest)?;
             let sort = sort.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/products",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
+                "{}/v1/accounts/{}/products", client.baseurl, encode_path(& account_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[artist_id]",
-                    &filter_artist_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[category_id]",
-                    &filter_category_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "filter[status]",
-                    &filter_status,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "page[limit]",
-                    &page_limit,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "page[offset]",
-                    &page_offset,
-                ))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "filter[artist_id]",
+                        &filter_artist_id,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "filter[category_id]",
+                        &filter_category_id,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("filter[status]", &filter_status),
+                )
+                .query(&progenitor_client::QueryParam::new("page[limit]", &page_limit))
+                .query(&progenitor_client::QueryParam::new("page[offset]", &page_offset))
                 .query(&progenitor_client::QueryParam::new("sort", &sort))
                 .headers(header_map)
                 .build()?;
@@ -12036,7 +13203,7 @@ pub mod builder {
     }
     /**Builder for [`Client::get_product`]
 
-    [`Client::get_product`]: super::Client::get_product*/
+[`Client::get_product`]: super::Client::get_product*/
     #[derive(Debug, Clone)]
     pub struct GetProduct<'a> {
         client: &'a super::Client,
@@ -12055,40 +13222,43 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn product_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.product_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for product_id failed".to_string()
-            });
+            self.product_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for product_id failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/accounts/{account_id}/products/{product_id}`
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                product_id,
-            } = self;
+            let Self { client, account_id, product_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let product_id = product_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/products/{}",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
-                encode_path(&product_id.to_string()),
+                "{}/v1/accounts/{}/products/{}", client.baseurl, encode_path(& account_id
+                .to_string()), encode_path(& product_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -12110,7 +13280,7 @@ pub mod builder {
     }
     /**Builder for [`Client::reposition_artists`]
 
-    [`Client::reposition_artists`]: super::Client::reposition_artists*/
+[`Client::reposition_artists`]: super::Client::reposition_artists*/
     #[derive(Debug, Clone)]
     pub struct RepositionArtists<'a> {
         client: &'a super::Client,
@@ -12129,56 +13299,62 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ArtistRepositionRequest>,
-            <V as std::convert::TryInto<types::ArtistRepositionRequest>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::ArtistRepositionRequest,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `ArtistRepositionRequest` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ArtistRepositionRequest` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::ArtistRepositionRequest,
-                ) -> types::builder::ArtistRepositionRequest,
+                types::builder::ArtistRepositionRequest,
+            ) -> types::builder::ArtistRepositionRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/artists`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                body,
-            } = self;
+            let Self { client, account_id, body } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::ArtistRepositionRequest::try_from(v).map_err(|e| e.to_string())
+                    types::ArtistRepositionRequest::try_from(v)
+                        .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/relationships/artists",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
+                "{}/v1/accounts/{}/relationships/artists", client.baseurl, encode_path(&
+                account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12205,7 +13381,7 @@ pub mod builder {
     }
     /**Builder for [`Client::reposition_categories`]
 
-    [`Client::reposition_categories`]: super::Client::reposition_categories*/
+[`Client::reposition_categories`]: super::Client::reposition_categories*/
     #[derive(Debug, Clone)]
     pub struct RepositionCategories<'a> {
         client: &'a super::Client,
@@ -12224,57 +13400,63 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CategoryRepositionRequest>,
-            <V as std::convert::TryInto<types::CategoryRepositionRequest>>::Error:
-                std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::CategoryRepositionRequest,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `CategoryRepositionRequest` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CategoryRepositionRequest` for body failed: {}",
+                        s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::CategoryRepositionRequest,
-                ) -> types::builder::CategoryRepositionRequest,
+                types::builder::CategoryRepositionRequest,
+            ) -> types::builder::CategoryRepositionRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/categories`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                body,
-            } = self;
+            let Self { client, account_id, body } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::CategoryRepositionRequest::try_from(v).map_err(|e| e.to_string())
+                    types::CategoryRepositionRequest::try_from(v)
+                        .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/relationships/categories",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
+                "{}/v1/accounts/{}/relationships/categories", client.baseurl,
+                encode_path(& account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12301,7 +13483,7 @@ pub mod builder {
     }
     /**Builder for [`Client::reposition_products`]
 
-    [`Client::reposition_products`]: super::Client::reposition_products*/
+[`Client::reposition_products`]: super::Client::reposition_products*/
     #[derive(Debug, Clone)]
     pub struct RepositionProducts<'a> {
         client: &'a super::Client,
@@ -12320,56 +13502,62 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.account_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for account_id failed".to_string()
-            });
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for account_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ProductRepositionRequest>,
-            <V as std::convert::TryInto<types::ProductRepositionRequest>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::ProductRepositionRequest,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `ProductRepositionRequest` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ProductRepositionRequest` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::ProductRepositionRequest,
-                ) -> types::builder::ProductRepositionRequest,
+                types::builder::ProductRepositionRequest,
+            ) -> types::builder::ProductRepositionRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `PATCH` request to `/v1/accounts/{account_id}/relationships/products`
         pub async fn send(self) -> Result<ResponseValue<()>, Error<ByteStream>> {
-            let Self {
-                client,
-                account_id,
-                body,
-            } = self;
+            let Self { client, account_id, body } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::ProductRepositionRequest::try_from(v).map_err(|e| e.to_string())
+                    types::ProductRepositionRequest::try_from(v)
+                        .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/accounts/{}/relationships/products",
-                client.baseurl,
-                encode_path(&account_id.to_string()),
+                "{}/v1/accounts/{}/relationships/products", client.baseurl, encode_path(&
+                account_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12396,7 +13584,7 @@ pub mod builder {
     }
     /**Builder for [`Client::list_countries`]
 
-    [`Client::list_countries`]: super::Client::list_countries*/
+[`Client::list_countries`]: super::Client::list_countries*/
     #[derive(Debug, Clone)]
     pub struct ListCountries<'a> {
         client: &'a super::Client,
@@ -12410,10 +13598,13 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/v1/countries", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {

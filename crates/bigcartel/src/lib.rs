@@ -35,6 +35,8 @@ pub mod retry;
 mod secret;
 pub mod webhook;
 
+// Generated files are formatted by the generator (prettyplease), not rustfmt.
+#[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic)]
 mod generated_models;
 
@@ -51,9 +53,11 @@ pub use secret::Secret;
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
+#[rustfmt::skip]
 #[allow(clippy::all)]
 mod generated_operations;
 #[cfg(feature = "client")]
+#[rustfmt::skip]
 #[allow(missing_docs, unused, clippy::all, clippy::pedantic)]
 mod generated_raw;
 #[cfg(feature = "client")]
