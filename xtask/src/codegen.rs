@@ -356,6 +356,18 @@ impl Models {
     }
 }
 
+/// One `#[doc = " line"]` per line, so prettyplease prints ordinary `///` comments.
+fn docs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    quote! { #(#[doc = #lines])* }
+}
+
 fn field_ident(name: &str) -> proc_macro2::Ident {
     let snake = name.to_snake_case();
     if syn::parse_str::<syn::Ident>(&snake).is_ok() {
@@ -373,9 +385,9 @@ fn model_tokens(model: &Model) -> TokenStream {
     } else {
         model.doc.clone()
     };
-    let doc_extra = format!(
-        "\n\nJSON:API type `{wire}`; relationships are resolved from the document's `included`."
-    );
+    let doc = docs(&format!(
+        "{doc}\n\nJSON:API type `{wire}`; relationships are resolved from the document's `included`."
+    ));
     let mut fields = Vec::new();
     let mut attr_fields = Vec::new();
     let mut assigns = Vec::new();
@@ -389,7 +401,8 @@ fn model_tokens(model: &Model) -> TokenStream {
         };
         let wire_name = &f.name;
         let lenient = f.scalar.lenient();
-        fields.push(quote! { #[doc = #d] pub #ident: Option<#ty>, });
+        let d = docs(&d);
+        fields.push(quote! { #d pub #ident: Option<#ty>, });
         attr_fields.push(quote! {
             #[serde(rename = #wire_name, default, deserialize_with = #lenient)]
             #ident: Option<#ty>,
@@ -402,20 +415,21 @@ fn model_tokens(model: &Model) -> TokenStream {
         let rel_name = &r.name;
         if r.many {
             let d = format!("`{}`: the related {} resources, resolved.", r.name, r.model);
-            fields.push(quote! { #[doc = #d] pub #ident: Vec<#target>, });
+            let d = docs(&d);
+            fields.push(quote! { #d pub #ident: Vec<#target>, });
             assigns.push(quote! { #ident: resolver.to_many(resource, #rel_name)?, });
         } else {
             let d = format!(
                 "`{}`: the related {}, resolved (None when the relationship is empty).",
                 r.name, r.model
             );
-            fields.push(quote! { #[doc = #d] pub #ident: Option<Box<#target>>, });
+            let d = docs(&d);
+            fields.push(quote! { #d pub #ident: Option<Box<#target>>, });
             assigns.push(quote! { #ident: resolver.to_one(resource, #rel_name)?.map(Box::new), });
         }
     }
     quote! {
-        #[doc = #doc]
-        #[doc = #doc_extra]
+        #doc
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
         pub struct #name {
             /// The resource's unique identifier.
@@ -680,12 +694,14 @@ fn operations(spec: &Value, models: &Models) -> Result<TokenStream> {
                     })?;
                     let ty = scalar.rust();
                     let d = format!("`{wire_name}`: {}", doc_of(p));
-                    qfields.push(quote! { #[doc = #d] pub #ident: Option<#ty>, });
+                    let d = docs(&d);
+                    qfields.push(quote! { #d pub #ident: Option<#ty>, });
                     setters.push(quote! { if let Some(v) = &params.#ident { request = request.#ident(v.clone()); } });
                 }
                 let d = format!("Query parameters of [`Client::{}`].", op_id.to_snake_case());
+                let d = docs(&d);
                 items.extend(quote! {
-                    #[doc = #d]
+                    #d
                     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
                     pub struct #params_ty { #(#qfields)* }
                 });
@@ -770,12 +786,9 @@ fn operations(spec: &Value, models: &Models) -> Result<TokenStream> {
                 ),
             };
             let raw_fn = fn_name.clone();
+            let method_docs = docs(&format!("{summary}\n\n{description}\n\n{wire_doc}"));
             methods.extend(quote! {
-                #[doc = #summary]
-                #[doc = ""]
-                #[doc = #description]
-                #[doc = ""]
-                #[doc = #wire_doc]
+                #method_docs
                 pub async fn #fn_name(&self, #(#args),*) -> Result<#ret_ty, crate::Error> {
                     const OPERATION: crate::Operation = crate::Operation { id: #op_id, method: #http_method, path: #path };
                     let request = self.raw().#raw_fn() #(#path_setters)*;
@@ -806,8 +819,9 @@ fn operations(spec: &Value, models: &Models) -> Result<TokenStream> {
                     "Every item of [`Client::{}`], following the API's paging (see [`crate::PageOptions`]).",
                     op_id.to_snake_case()
                 );
+                let d = docs(&d);
                 methods.extend(quote! {
-                    #[doc = #d]
+                    #d
                     pub fn #stream_fn<'a>(
                         &'a self,
                         #(#path_args,)*
@@ -869,17 +883,20 @@ fn input_tokens(schemas: &Map<String, Value>, name: &str) -> Result<TokenStream>
             f.doc.clone()
         };
         if f.required {
-            out.push(quote! { #[doc = #d] #[serde(rename = #wire)] pub #i: #ty, });
+            let d = docs(&d);
+            out.push(quote! { #d #[serde(rename = #wire)] pub #i: #ty, });
         } else {
+            let d = docs(&d);
             out.push(quote! {
-                #[doc = #d]
+                #d
                 #[serde(rename = #wire, skip_serializing_if = "Option::is_none", default)]
                 pub #i: Option<#ty>,
             });
         }
     }
+    let doc = docs(&doc);
     Ok(quote! {
-        #[doc = #doc]
+        #doc
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct #ident { #(#out)* }
     })
@@ -905,7 +922,8 @@ fn relationships_input_tokens(schemas: &Map<String, Value>, name: &str) -> Resul
             .ok_or_else(|| anyhow!("{name}.{rel}: needs data.items.type with an enum"))?;
         let i = field_ident(rel);
         let d = format!("Ids of the related `{wire_type}` (`relationships.{rel}`).");
-        fields.push(quote! { #[doc = #d] pub #i: Option<Vec<String>>, });
+        let d = docs(&d);
+        fields.push(quote! { #d pub #i: Option<Vec<String>>, });
         pushes.push(quote! {
             if let Some(ids) = &self.#i {
                 let data: Vec<serde_json::Value> =
@@ -914,8 +932,9 @@ fn relationships_input_tokens(schemas: &Map<String, Value>, name: &str) -> Resul
             }
         });
     }
+    let doc = docs(&doc);
     Ok(quote! {
-        #[doc = #doc]
+        #doc
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct #ident { #(#fields)* }
 

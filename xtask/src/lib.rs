@@ -1,3 +1,4 @@
 //! The project's build tasks, as a library so tests can drive the generator directly.
 pub mod codegen;
 pub mod lint;
+pub mod tasks;

@@ -2,7 +2,8 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use xtask::tasks::{self, Step, run};
 use xtask::{codegen, lint};
 
 #[derive(Parser)]
@@ -22,25 +23,29 @@ enum Task {
     },
     /// Lint a spec (default: every spec in spec/) and print what the generator would reject.
     Lint { spec: Option<PathBuf> },
+    /// Run every test on a fresh machine: installs what it needs, then formatting, codegen drift,
+    /// clippy, the workspace tests, docs, wasm builds, the spec-change drill and fuzz smoke runs.
+    Test,
+    /// The spec-change drill alone (see `cargo xtask test`).
+    Drill,
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    tasks::root()
 }
 
 fn main() {
-    if let Err(e) = run(Cli::parse()) {
+    if let Err(e) = dispatch(Cli::parse()) {
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn dispatch(cli: Cli) -> Result<()> {
     match cli.task {
         Task::Codegen { check } => run_codegen(check),
+        Task::Drill => tasks::drill(&root()),
+        Task::Test => tasks::run_steps(&root(), test_steps()),
         Task::Lint { spec } => {
             let specs: Vec<PathBuf> = match spec {
                 Some(s) => vec![s],
@@ -113,5 +118,120 @@ fn run_codegen(check: bool) -> Result<()> {
     if check {
         println!("codegen --check: generated code matches the specs");
     }
+    Ok(())
+}
+
+fn step(name: &'static str, f: impl Fn(&std::path::Path) -> Result<()> + 'static) -> Step {
+    Step {
+        name,
+        run: Box::new(f),
+    }
+}
+
+fn test_steps() -> Vec<Step> {
+    vec![
+        step(
+            "toolchain: rustfmt, clippy, wasm32 target, nightly (for fuzzing)",
+            |root| {
+                run(
+                    root,
+                    "rustup",
+                    &["component", "add", "rustfmt", "clippy"],
+                    &[],
+                )?;
+                run(
+                    root,
+                    "rustup",
+                    &["target", "add", "wasm32-unknown-unknown"],
+                    &[],
+                )?;
+                run(
+                    root,
+                    "rustup",
+                    &["toolchain", "install", "nightly", "--profile", "minimal"],
+                    &[],
+                )
+            },
+        ),
+        step("cargo fmt --check", |root| {
+            run(root, "cargo", &["fmt", "--all", "--", "--check"], &[])
+        }),
+        step("spec lint and codegen --check", |_| {
+            run_lint_all()?;
+            run_codegen(true)
+        }),
+        step("cargo clippy -D warnings", |root| {
+            run(
+                root,
+                "cargo",
+                &[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+                &[],
+            )
+        }),
+        step(
+            "cargo test --workspace (unit, integration, doctests)",
+            |root| run(root, "cargo", &["test", "--workspace"], &[]),
+        ),
+        step("cargo doc -D warnings", |root| {
+            run(
+                root,
+                "cargo",
+                &["doc", "--workspace", "--no-deps"],
+                &[("RUSTDOCFLAGS", "-D warnings")],
+            )
+        }),
+        step(
+            "core builds for wasm32-unknown-unknown (full client, and webhooks-only)",
+            |root| {
+                run(
+                    root,
+                    "cargo",
+                    &[
+                        "build",
+                        "-p",
+                        "bigcartel",
+                        "--target",
+                        "wasm32-unknown-unknown",
+                    ],
+                    &[],
+                )?;
+                run(
+                    root,
+                    "cargo",
+                    &[
+                        "build",
+                        "-p",
+                        "bigcartel",
+                        "--no-default-features",
+                        "--target",
+                        "wasm32-unknown-unknown",
+                    ],
+                    &[],
+                )
+            },
+        ),
+        step("spec-change drill", tasks::drill),
+        step("fuzz smoke (bounded)", |root| {
+            run(root, "bash", &["scripts/fuzz-smoke.sh", "20"], &[])
+        }),
+    ]
+}
+
+fn run_lint_all() -> Result<()> {
+    for t in codegen::targets() {
+        let text = std::fs::read_to_string(root().join(t.spec_path))?;
+        let findings = lint::lint(&codegen::parse_spec(&text)?);
+        if !findings.is_empty() {
+            bail!("{}", codegen::LintFailed(findings));
+        }
+    }
+    println!("spec lint: clean");
     Ok(())
 }

@@ -31,95 +31,95 @@ pub(crate) const JSON_API_OPERATIONS: &[&str] = &[
     "reposition_products",
     "list_countries",
 ];
-///Attributes sent when creating or updating (`ArtistInput`).
+/// Attributes sent when creating or updating (`ArtistInput`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArtistInput {
-    ///The name of the artist.
+    /// The name of the artist.
     #[serde(rename = "name")]
     pub name: String,
 }
-///Attributes sent when creating or updating (`CategoryInput`).
+/// Attributes sent when creating or updating (`CategoryInput`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CategoryInput {
-    ///The name of the category.
+    /// The name of the category.
     #[serde(rename = "name")]
     pub name: String,
 }
-///Query parameters of [`Client::list_discounts`].
+/// Query parameters of [`Client::list_discounts`].
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListDiscountsParams {
-    ///`filter[status]`: Filter discounts by status, `active` or `expired`.
+    /// `filter[status]`: Filter discounts by status, `active` or `expired`.
     pub filter_status: Option<String>,
-    ///`page[limit]`: The number of items per page (20 by default).
+    /// `page[limit]`: The number of items per page (20 by default).
     pub page_limit: Option<i64>,
-    ///`page[offset]`: The number of items to skip.
+    /// `page[offset]`: The number of items to skip.
     pub page_offset: Option<i64>,
 }
-///Attributes sent when creating or updating (`DiscountInput`).
+/// Attributes sent when creating or updating (`DiscountInput`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiscountInput {
-    ///The date the discount is active (RFC 3339).
+    /// The date the discount is active (RFC 3339).
     #[serde(rename = "active_at")]
     pub active_at: String,
-    ///all, category, or product.
+    /// all, category, or product.
     #[serde(rename = "application_type")]
     pub application_type: String,
-    ///The code customers enter to use the discount.
+    /// The code customers enter to use the discount.
     #[serde(rename = "code")]
     pub code: String,
-    ///never, on_date, or on_limit.
+    /// never, on_date, or on_limit.
     #[serde(rename = "expiration_type")]
     pub expiration_type: String,
-    ///The date the discount expires (RFC 3339), in the future. Required when expiration_type is on_date.
+    /// The date the discount expires (RFC 3339), in the future. Required when expiration_type is on_date.
     #[serde(rename = "expires_at", skip_serializing_if = "Option::is_none", default)]
     pub expires_at: Option<String>,
-    ///The flat rate discount amount. Required when reward_type is flat_rate_discount.
+    /// The flat rate discount amount. Required when reward_type is flat_rate_discount.
     #[serde(
         rename = "flat_rate_discount",
         skip_serializing_if = "Option::is_none",
         default
     )]
     pub flat_rate_discount: Option<String>,
-    ///The minimum number of items. Required when requirement_type is minimum_cart_quantity.
+    /// The minimum number of items. Required when requirement_type is minimum_cart_quantity.
     #[serde(
         rename = "minimum_cart_quantity",
         skip_serializing_if = "Option::is_none",
         default
     )]
     pub minimum_cart_quantity: Option<i64>,
-    ///The minimum cart total. Required when requirement_type is minimum_cart_total.
+    /// The minimum cart total. Required when requirement_type is minimum_cart_total.
     #[serde(
         rename = "minimum_cart_total",
         skip_serializing_if = "Option::is_none",
         default
     )]
     pub minimum_cart_total: Option<String>,
-    ///The name of the discount.
+    /// The name of the discount.
     #[serde(rename = "name")]
     pub name: String,
-    ///The percentage discount amount
+    /// The percentage discount amount
     #[serde(
         rename = "percent_discount",
         skip_serializing_if = "Option::is_none",
         default
     )]
     pub percent_discount: Option<i64>,
-    ///any_order, minimum_cart_total, or minimum_cart_quantity.
+    /// any_order, minimum_cart_total, or minimum_cart_quantity.
     #[serde(rename = "requirement_type")]
     pub requirement_type: String,
-    ///percent_discount, flat_rate_discount, or free_shipping.
+    /// percent_discount, flat_rate_discount, or free_shipping.
     #[serde(rename = "reward_type")]
     pub reward_type: String,
-    ///How many times the discount can be used. Required when expiration_type is on_limit.
+    /// How many times the discount can be used. Required when expiration_type is on_limit.
     #[serde(rename = "use_limit", skip_serializing_if = "Option::is_none", default)]
     pub use_limit: Option<i64>,
 }
-///The categories or products a discount applies to (application_type category or product).
+/// The categories or products a discount applies to (application_type category or product).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiscountRelationshipsInput {
-    ///Ids of the related `categories` (`relationships.categories`).
+    /// Ids of the related `categories` (`relationships.categories`).
     pub categories: Option<Vec<String>>,
-    ///Ids of the related `products` (`relationships.products`).
+    /// Ids of the related `products` (`relationships.products`).
     pub products: Option<Vec<String>>,
 }
 impl DiscountRelationshipsInput {
@@ -143,100 +143,100 @@ impl DiscountRelationshipsInput {
         serde_json::Value::Object(map)
     }
 }
-///Query parameters of [`Client::list_orders`].
+/// Query parameters of [`Client::list_orders`].
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListOrdersParams {
-    ///`search`: Search orders that match the customer name (customer_first_name + customer_last_name), customer_email, and id attributes.
+    /// `search`: Search orders that match the customer name (customer_first_name + customer_last_name), customer_email, and id attributes.
     pub search: Option<String>,
-    ///`filter[shipping_status]`: Filter orders by shipping status, `shipped` or `unshipped`.
+    /// `filter[shipping_status]`: Filter orders by shipping status, `shipped` or `unshipped`.
     pub filter_shipping_status: Option<String>,
-    ///`sort`: Sort orders by `completed_at`, `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
+    /// `sort`: Sort orders by `completed_at`, `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
     pub sort: Option<String>,
-    ///`page[limit]`: The number of items per page (20 by default).
+    /// `page[limit]`: The number of items per page (20 by default).
     pub page_limit: Option<i64>,
-    ///`page[offset]`: The number of items to skip.
+    /// `page[offset]`: The number of items to skip.
     pub page_offset: Option<i64>,
 }
-///Attributes sent when creating or updating (`OrderInput`).
+/// Attributes sent when creating or updating (`OrderInput`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrderInput {
-    ///The email address of the buyer.
+    /// The email address of the buyer.
     #[serde(rename = "customer_email", skip_serializing_if = "Option::is_none", default)]
     pub customer_email: Option<String>,
-    ///The first name of the buyer.
+    /// The first name of the buyer.
     #[serde(
         rename = "customer_first_name",
         skip_serializing_if = "Option::is_none",
         default
     )]
     pub customer_first_name: Option<String>,
-    ///The last name of the buyer.
+    /// The last name of the buyer.
     #[serde(
         rename = "customer_last_name",
         skip_serializing_if = "Option::is_none",
         default
     )]
     pub customer_last_name: Option<String>,
-    ///The street address for shipping.
+    /// The street address for shipping.
     #[serde(
         rename = "shipping_address_1",
         skip_serializing_if = "Option::is_none",
         default
     )]
     pub shipping_address_1: Option<String>,
-    ///An optional addition to the street address for shipping.
+    /// An optional addition to the street address for shipping.
     #[serde(
         rename = "shipping_address_2",
         skip_serializing_if = "Option::is_none",
         default
     )]
     pub shipping_address_2: Option<String>,
-    ///The city of the shipping address.
+    /// The city of the shipping address.
     #[serde(rename = "shipping_city", skip_serializing_if = "Option::is_none", default)]
     pub shipping_city: Option<String>,
-    ///The unique 2-letter code for the order's country.
+    /// The unique 2-letter code for the order's country.
     #[serde(
         rename = "shipping_country_id",
         skip_serializing_if = "Option::is_none",
         default
     )]
     pub shipping_country_id: Option<String>,
-    ///The state or province of the shipping address.
+    /// The state or province of the shipping address.
     #[serde(rename = "shipping_state", skip_serializing_if = "Option::is_none", default)]
     pub shipping_state: Option<String>,
-    ///The status of shipping the order: shipped or unshipped.
+    /// The status of shipping the order: shipped or unshipped.
     #[serde(
         rename = "shipping_status",
         skip_serializing_if = "Option::is_none",
         default
     )]
     pub shipping_status: Option<String>,
-    ///The zip or postal code of the shipping address.
+    /// The zip or postal code of the shipping address.
     #[serde(rename = "shipping_zip", skip_serializing_if = "Option::is_none", default)]
     pub shipping_zip: Option<String>,
 }
-///Query parameters of [`Client::list_products`].
+/// Query parameters of [`Client::list_products`].
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListProductsParams {
-    ///`filter[status]`: Filter products by status: a comma separated list of `active`, `hidden`, `sold_out`, `coming_soon`.
+    /// `filter[status]`: Filter products by status: a comma separated list of `active`, `hidden`, `sold_out`, `coming_soon`.
     pub filter_status: Option<String>,
-    ///`filter[category_id]`: Filter products by category: a comma separated list of category ids.
+    /// `filter[category_id]`: Filter products by category: a comma separated list of category ids.
     pub filter_category_id: Option<String>,
-    ///`filter[artist_id]`: Filter products by artist: a comma separated list of artist ids.
+    /// `filter[artist_id]`: Filter products by artist: a comma separated list of artist ids.
     pub filter_artist_id: Option<String>,
-    ///`sort`: Sort products by `position` (default), `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
+    /// `sort`: Sort products by `position` (default), `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
     pub sort: Option<String>,
-    ///`page[limit]`: The number of items per page (20 by default).
+    /// `page[limit]`: The number of items per page (20 by default).
     pub page_limit: Option<i64>,
-    ///`page[offset]`: The number of items to skip.
+    /// `page[offset]`: The number of items to skip.
     pub page_offset: Option<i64>,
 }
 impl Client {
-    ///Get the accounts the credentials can access
+    /// Get the accounts the credentials can access
     ///
-    ///Lists the accounts the credentials give access to. Personal projects use it to find their account id: most endpoints require one.
+    /// Lists the accounts the credentials give access to. Personal projects use it to find their account id: most endpoints require one.
     ///
-    ///`GET /v1/accounts` (operationId `listAccounts`).
+    /// `GET /v1/accounts` (operationId `listAccounts`).
     pub async fn list_accounts(&self) -> Result<crate::Page<Account>, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "listAccounts",
@@ -248,11 +248,11 @@ impl Client {
         let mut request = request;
         self.finish_page(&OPERATION, request.send().await).await
     }
-    ///Get an account
+    /// Get an account
     ///
-    ///Get the basic account information.
+    /// Get the basic account information.
     ///
-    ///`GET /v1/accounts/{account_id}` (operationId `getAccount`).
+    /// `GET /v1/accounts/{account_id}` (operationId `getAccount`).
     pub async fn get_account(&self) -> Result<Account, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "getAccount",
@@ -266,11 +266,11 @@ impl Client {
         let mut request = request;
         self.finish_one(&OPERATION, request.send().await).await
     }
-    ///Get all artists
+    /// Get all artists
     ///
-    ///Get all artists for an account.
+    /// Get all artists for an account.
     ///
-    ///`GET /v1/accounts/{account_id}/artists` (operationId `listArtists`).
+    /// `GET /v1/accounts/{account_id}/artists` (operationId `listArtists`).
     pub async fn list_artists(&self) -> Result<crate::Page<Artist>, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "listArtists",
@@ -284,11 +284,11 @@ impl Client {
         let mut request = request;
         self.finish_page(&OPERATION, request.send().await).await
     }
-    ///Create an artist
+    /// Create an artist
     ///
-    ///Creates a new artist. Answers 201 Created with the location of the new artist in the Location header and the same body as getting the artist.
+    /// Creates a new artist. Answers 201 Created with the location of the new artist in the Location header and the same body as getting the artist.
     ///
-    ///`POST /v1/accounts/{account_id}/artists` (operationId `createArtist`).
+    /// `POST /v1/accounts/{account_id}/artists` (operationId `createArtist`).
     pub async fn create_artist(
         &self,
         input: &ArtistInput,
@@ -312,11 +312,11 @@ impl Client {
             );
         self.finish_one(&OPERATION, request.send().await).await
     }
-    ///Delete an artist
+    /// Delete an artist
     ///
-    ///Deletes a specific artist. Answers 204 No Content.
+    /// Deletes a specific artist. Answers 204 No Content.
     ///
-    ///`DELETE /v1/accounts/{account_id}/artists/{artist_id}` (operationId `deleteArtist`).
+    /// `DELETE /v1/accounts/{account_id}/artists/{artist_id}` (operationId `deleteArtist`).
     pub async fn delete_artist(&self, artist_id: &str) -> Result<(), crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "deleteArtist",
@@ -330,11 +330,11 @@ impl Client {
         let mut request = request;
         self.finish_empty(&OPERATION, request.send().await).await
     }
-    ///Get an artist
+    /// Get an artist
     ///
-    ///Get a specific artist for an account.
+    /// Get a specific artist for an account.
     ///
-    ///`GET /v1/accounts/{account_id}/artists/{artist_id}` (operationId `getArtist`).
+    /// `GET /v1/accounts/{account_id}/artists/{artist_id}` (operationId `getArtist`).
     pub async fn get_artist(&self, artist_id: &str) -> Result<Artist, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "getArtist",
@@ -348,11 +348,11 @@ impl Client {
         let mut request = request;
         self.finish_one(&OPERATION, request.send().await).await
     }
-    ///Update an artist
+    /// Update an artist
     ///
-    ///Updates a specific artist's details. Answers 200 OK and the same body as getting the artist.
+    /// Updates a specific artist's details. Answers 200 OK and the same body as getting the artist.
     ///
-    ///`PATCH /v1/accounts/{account_id}/artists/{artist_id}` (operationId `updateArtist`).
+    /// `PATCH /v1/accounts/{account_id}/artists/{artist_id}` (operationId `updateArtist`).
     pub async fn update_artist(
         &self,
         artist_id: &str,
@@ -377,11 +377,11 @@ impl Client {
             );
         self.finish_one(&OPERATION, request.send().await).await
     }
-    ///Get all categories
+    /// Get all categories
     ///
-    ///Get all categories for an account.
+    /// Get all categories for an account.
     ///
-    ///`GET /v1/accounts/{account_id}/categories` (operationId `listCategories`).
+    /// `GET /v1/accounts/{account_id}/categories` (operationId `listCategories`).
     pub async fn list_categories(&self) -> Result<crate::Page<Category>, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "listCategories",
@@ -395,11 +395,11 @@ impl Client {
         let mut request = request;
         self.finish_page(&OPERATION, request.send().await).await
     }
-    ///Create a category
+    /// Create a category
     ///
-    ///Creates a new category. Answers 201 Created with the location of the new category in the Location header and the same body as getting the category.
+    /// Creates a new category. Answers 201 Created with the location of the new category in the Location header and the same body as getting the category.
     ///
-    ///`POST /v1/accounts/{account_id}/categories` (operationId `createCategory`).
+    /// `POST /v1/accounts/{account_id}/categories` (operationId `createCategory`).
     pub async fn create_category(
         &self,
         input: &CategoryInput,
@@ -423,11 +423,11 @@ impl Client {
             );
         self.finish_one(&OPERATION, request.send().await).await
     }
-    ///Delete a category
+    /// Delete a category
     ///
-    ///Deletes a specific category. Answers 204 No Content.
+    /// Deletes a specific category. Answers 204 No Content.
     ///
-    ///`DELETE /v1/accounts/{account_id}/categories/{category_id}` (operationId `deleteCategory`).
+    /// `DELETE /v1/accounts/{account_id}/categories/{category_id}` (operationId `deleteCategory`).
     pub async fn delete_category(&self, category_id: &str) -> Result<(), crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "deleteCategory",
@@ -441,11 +441,11 @@ impl Client {
         let mut request = request;
         self.finish_empty(&OPERATION, request.send().await).await
     }
-    ///Get a category
+    /// Get a category
     ///
-    ///Get a specific category for an account.
+    /// Get a specific category for an account.
     ///
-    ///`GET /v1/accounts/{account_id}/categories/{category_id}` (operationId `getCategory`).
+    /// `GET /v1/accounts/{account_id}/categories/{category_id}` (operationId `getCategory`).
     pub async fn get_category(
         &self,
         category_id: &str,
@@ -462,11 +462,11 @@ impl Client {
         let mut request = request;
         self.finish_one(&OPERATION, request.send().await).await
     }
-    ///Update a category
+    /// Update a category
     ///
-    ///Updates a specific category's details. Answers 200 OK and the same body as getting the category.
+    /// Updates a specific category's details. Answers 200 OK and the same body as getting the category.
     ///
-    ///`PATCH /v1/accounts/{account_id}/categories/{category_id}` (operationId `updateCategory`).
+    /// `PATCH /v1/accounts/{account_id}/categories/{category_id}` (operationId `updateCategory`).
     pub async fn update_category(
         &self,
         category_id: &str,
@@ -491,11 +491,11 @@ impl Client {
             );
         self.finish_one(&OPERATION, request.send().await).await
     }
-    ///Get all discounts
+    /// Get all discounts
     ///
-    ///Get all discounts for an account.
+    /// Get all discounts for an account.
     ///
-    ///`GET /v1/accounts/{account_id}/discounts` (operationId `listDiscounts`).
+    /// `GET /v1/accounts/{account_id}/discounts` (operationId `listDiscounts`).
     pub async fn list_discounts(
         &self,
         params: &ListDiscountsParams,
@@ -521,7 +521,7 @@ impl Client {
         }
         self.finish_page(&OPERATION, request.send().await).await
     }
-    ///Every item of [`Client::list_discounts`], following the API's paging (see [`crate::PageOptions`]).
+    /// Every item of [`Client::list_discounts`], following the API's paging (see [`crate::PageOptions`]).
     pub fn list_discounts_stream<'a>(
         &'a self,
         params: ListDiscountsParams,
@@ -537,11 +537,11 @@ impl Client {
             options,
         )
     }
-    ///Create a discount
+    /// Create a discount
     ///
-    ///Creates a new discount. Answers 201 Created with the location of the new discount in the Location header and the same body as getting the discount. Discounts that apply to specific categories or products (`application_type` `category` or `product`) name them in `relationships`.
+    /// Creates a new discount. Answers 201 Created with the location of the new discount in the Location header and the same body as getting the discount. Discounts that apply to specific categories or products (`application_type` `category` or `product`) name them in `relationships`.
     ///
-    ///`POST /v1/accounts/{account_id}/discounts` (operationId `createDiscount`).
+    /// `POST /v1/accounts/{account_id}/discounts` (operationId `createDiscount`).
     pub async fn create_discount(
         &self,
         input: &DiscountInput,
@@ -566,11 +566,11 @@ impl Client {
             );
         self.finish_one(&OPERATION, request.send().await).await
     }
-    ///Delete a discount
+    /// Delete a discount
     ///
-    ///Deletes a specific discount. Answers 204 No Content.
+    /// Deletes a specific discount. Answers 204 No Content.
     ///
-    ///`DELETE /v1/accounts/{account_id}/discounts/{discount_id}` (operationId `deleteDiscount`).
+    /// `DELETE /v1/accounts/{account_id}/discounts/{discount_id}` (operationId `deleteDiscount`).
     pub async fn delete_discount(&self, discount_id: &str) -> Result<(), crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "deleteDiscount",
@@ -584,11 +584,11 @@ impl Client {
         let mut request = request;
         self.finish_empty(&OPERATION, request.send().await).await
     }
-    ///Get a discount
+    /// Get a discount
     ///
-    ///Get a specific discount for an account.
+    /// Get a specific discount for an account.
     ///
-    ///`GET /v1/accounts/{account_id}/discounts/{discount_id}` (operationId `getDiscount`).
+    /// `GET /v1/accounts/{account_id}/discounts/{discount_id}` (operationId `getDiscount`).
     pub async fn get_discount(
         &self,
         discount_id: &str,
@@ -605,11 +605,11 @@ impl Client {
         let mut request = request;
         self.finish_one(&OPERATION, request.send().await).await
     }
-    ///Update a discount
+    /// Update a discount
     ///
-    ///Updates a specific discount's details. Answers 200 OK and the same body as getting the discount.
+    /// Updates a specific discount's details. Answers 200 OK and the same body as getting the discount.
     ///
-    ///`PATCH /v1/accounts/{account_id}/discounts/{discount_id}` (operationId `updateDiscount`).
+    /// `PATCH /v1/accounts/{account_id}/discounts/{discount_id}` (operationId `updateDiscount`).
     pub async fn update_discount(
         &self,
         discount_id: &str,
@@ -641,11 +641,11 @@ impl Client {
             );
         self.finish_one(&OPERATION, request.send().await).await
     }
-    ///Get all orders
+    /// Get all orders
     ///
-    ///Get all orders for an account.
+    /// Get all orders for an account.
     ///
-    ///`GET /v1/accounts/{account_id}/orders` (operationId `listOrders`).
+    /// `GET /v1/accounts/{account_id}/orders` (operationId `listOrders`).
     pub async fn list_orders(
         &self,
         params: &ListOrdersParams,
@@ -677,7 +677,7 @@ impl Client {
         }
         self.finish_page(&OPERATION, request.send().await).await
     }
-    ///Every item of [`Client::list_orders`], following the API's paging (see [`crate::PageOptions`]).
+    /// Every item of [`Client::list_orders`], following the API's paging (see [`crate::PageOptions`]).
     pub fn list_orders_stream<'a>(
         &'a self,
         params: ListOrdersParams,
@@ -693,11 +693,11 @@ impl Client {
             options,
         )
     }
-    ///Get an order
+    /// Get an order
     ///
-    ///Get a specific order for an account.
+    /// Get a specific order for an account.
     ///
-    ///`GET /v1/accounts/{account_id}/orders/{order_id}` (operationId `getOrder`).
+    /// `GET /v1/accounts/{account_id}/orders/{order_id}` (operationId `getOrder`).
     pub async fn get_order(&self, order_id: &str) -> Result<Order, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "getOrder",
@@ -711,11 +711,11 @@ impl Client {
         let mut request = request;
         self.finish_one(&OPERATION, request.send().await).await
     }
-    ///Update an order
+    /// Update an order
     ///
-    ///Updates a specific order's details. Answers 200 OK and the same body as getting the order.
+    /// Updates a specific order's details. Answers 200 OK and the same body as getting the order.
     ///
-    ///`PATCH /v1/accounts/{account_id}/orders/{order_id}` (operationId `updateOrder`).
+    /// `PATCH /v1/accounts/{account_id}/orders/{order_id}` (operationId `updateOrder`).
     pub async fn update_order(
         &self,
         order_id: &str,
@@ -740,11 +740,11 @@ impl Client {
             );
         self.finish_one(&OPERATION, request.send().await).await
     }
-    ///Get all products
+    /// Get all products
     ///
-    ///Get all products for an account.
+    /// Get all products for an account.
     ///
-    ///`GET /v1/accounts/{account_id}/products` (operationId `listProducts`).
+    /// `GET /v1/accounts/{account_id}/products` (operationId `listProducts`).
     pub async fn list_products(
         &self,
         params: &ListProductsParams,
@@ -779,7 +779,7 @@ impl Client {
         }
         self.finish_page(&OPERATION, request.send().await).await
     }
-    ///Every item of [`Client::list_products`], following the API's paging (see [`crate::PageOptions`]).
+    /// Every item of [`Client::list_products`], following the API's paging (see [`crate::PageOptions`]).
     pub fn list_products_stream<'a>(
         &'a self,
         params: ListProductsParams,
@@ -795,11 +795,11 @@ impl Client {
             options,
         )
     }
-    ///Get a product
+    /// Get a product
     ///
-    ///Get a specific product for an account.
+    /// Get a specific product for an account.
     ///
-    ///`GET /v1/accounts/{account_id}/products/{product_id}` (operationId `getProduct`).
+    /// `GET /v1/accounts/{account_id}/products/{product_id}` (operationId `getProduct`).
     pub async fn get_product(&self, product_id: &str) -> Result<Product, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "getProduct",
@@ -813,11 +813,11 @@ impl Client {
         let mut request = request;
         self.finish_one(&OPERATION, request.send().await).await
     }
-    ///Reposition artists
+    /// Reposition artists
     ///
-    ///Repositions the list of artists in the specified order. Answers 204 No Content.
+    /// Repositions the list of artists in the specified order. Answers 204 No Content.
     ///
-    ///`PATCH /v1/accounts/{account_id}/relationships/artists` (operationId `repositionArtists`).
+    /// `PATCH /v1/accounts/{account_id}/relationships/artists` (operationId `repositionArtists`).
     pub async fn reposition_artists(&self, ids: &[String]) -> Result<(), crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "repositionArtists",
@@ -837,11 +837,11 @@ impl Client {
             );
         self.finish_empty(&OPERATION, request.send().await).await
     }
-    ///Reposition categories
+    /// Reposition categories
     ///
-    ///Repositions the list of categories in the specified order. Answers 204 No Content.
+    /// Repositions the list of categories in the specified order. Answers 204 No Content.
     ///
-    ///`PATCH /v1/accounts/{account_id}/relationships/categories` (operationId `repositionCategories`).
+    /// `PATCH /v1/accounts/{account_id}/relationships/categories` (operationId `repositionCategories`).
     pub async fn reposition_categories(
         &self,
         ids: &[String],
@@ -864,11 +864,11 @@ impl Client {
             );
         self.finish_empty(&OPERATION, request.send().await).await
     }
-    ///Reposition products
+    /// Reposition products
     ///
-    ///Repositions the list of products in the specified order. Answers 204 No Content.
+    /// Repositions the list of products in the specified order. Answers 204 No Content.
     ///
-    ///`PATCH /v1/accounts/{account_id}/relationships/products` (operationId `repositionProducts`).
+    /// `PATCH /v1/accounts/{account_id}/relationships/products` (operationId `repositionProducts`).
     pub async fn reposition_products(&self, ids: &[String]) -> Result<(), crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "repositionProducts",
@@ -888,11 +888,11 @@ impl Client {
             );
         self.finish_empty(&OPERATION, request.send().await).await
     }
-    ///Get all countries
+    /// Get all countries
     ///
-    ///Get a list of all countries sorted alphabetically by name.
+    /// Get a list of all countries sorted alphabetically by name.
     ///
-    ///`GET /v1/countries` (operationId `listCountries`).
+    /// `GET /v1/countries` (operationId `listCountries`).
     pub async fn list_countries(&self) -> Result<crate::Page<Country>, crate::Error> {
         const OPERATION: crate::Operation = crate::Operation {
             id: "listCountries",
