@@ -80,13 +80,6 @@ fn opt_cents(c: Option<i64>) -> Value {
     c.map(cents).unwrap_or(Value::Null)
 }
 
-/// A decimal text as a JSON number (exact with `arbitrary_precision`).
-fn decimal_number(text: &str) -> Value {
-    text.parse::<serde_json::Number>()
-        .map(Value::Number)
-        .unwrap_or(Value::Null)
-}
-
 pub(crate) fn country(code: &str) -> Value {
     json!({
         "id": code,
@@ -352,7 +345,8 @@ pub(crate) fn order(store: &Store, o: &Order, inc: &mut Included) -> Value {
                 "processor": t.processor,
                 "processor_id": t.processor_id,
                 "processor_url": t.processor_url
-            }
+            },
+            "relationships": {"currency": to_one("currencies", &o.currency)}
         }));
     }
     for a in &o.adjustments {
@@ -382,8 +376,8 @@ pub(crate) fn order(store: &Store, o: &Order, inc: &mut Included) -> Value {
             "shipping_city": o.shipping_city,
             "shipping_state": o.shipping_state,
             "shipping_zip": o.shipping_zip,
-            "shipping_latitude": decimal_number(&o.shipping_latitude),
-            "shipping_longitude": decimal_number(&o.shipping_longitude),
+            "shipping_latitude": o.shipping_latitude,
+            "shipping_longitude": o.shipping_longitude,
             "shipping_status": o.shipping_status,
             "payment_status": o.payment_status,
             "created_at": ts(o.created_at),

@@ -23,7 +23,7 @@
 //!
 //! * every request needs a non-empty `User-Agent` (400); JSON:API requests
 //!   need `Accept` with `application/vnd.api+json`, `application/*` or `*/*`
-//!   (406), credentials (401; `listCountries` needs none) and JSON bodies
+//!   (406), credentials (401) and JSON bodies
 //!   with `Content-Type: application/vnd.api+json` (415);
 //! * `page[limit]` defaults to 20 and is clamped to 100;
 //! * `listOrders` defaults to `sort=-created_at`, `listProducts` to

@@ -224,9 +224,9 @@ pub struct Order {
     pub shipping_zip: String,
     /// ISO-2.
     pub shipping_country_id: String,
-    /// Decimal degrees as text, e.g. `"45.5152"` (rendered as a JSON number).
+    /// Decimal degrees as a decimal string, e.g. `"45.5152"`.
     pub shipping_latitude: String,
-    /// Decimal degrees as text (rendered as a JSON number).
+    /// Decimal degrees as a decimal string.
     pub shipping_longitude: String,
     /// `shipped` or `unshipped`.
     pub shipping_status: String,
