@@ -784,6 +784,11 @@ async fn api(app: &Arc<App>, req: Request) -> Response {
         }
     };
     let succeeded = outcome.reply.status < 400;
+    let mangle = matches!(decision, Decision::Truncate | Decision::CutJson);
+    if mangle && outcome.reply.body.is_none() {
+        // Nothing to cut (204): lose the connection instead.
+        return drop_connection(app, &parts.method, &path, op, killer).await;
+    }
     if !dry_run {
         app.apply_effects(outcome.effects);
     }
@@ -821,22 +826,14 @@ async fn drop_connection(
 
 /// Half of the body. `cut == false`: keep the full Content-Length and fail
 /// the connection after the half; `cut == true`: a complete message whose
-/// JSON stops halfway. Responses without a body lose their connection.
+/// JSON stops halfway. (Responses without a body never get here: their
+/// connection is dropped instead.)
 async fn truncate(resp: Response, cut: bool) -> Response {
     let (mut parts, body) = resp.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
     let half = bytes.slice(..bytes.len() / 2);
-    if bytes.is_empty() {
-        let stream = futures::stream::once(async {
-            Err::<Bytes, std::io::Error>(std::io::Error::other("injected: connection dropped"))
-        });
-        parts
-            .headers
-            .insert(header::CONTENT_LENGTH, HeaderValue::from_static("1"));
-        return Response::from_parts(parts, Body::from_stream(stream));
-    }
     if cut {
         parts.headers.remove(header::CONTENT_LENGTH);
         return Response::from_parts(parts, Body::from(half));
