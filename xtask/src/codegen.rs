@@ -6,13 +6,13 @@
 //! - `generated_models.rs`: resolved models (one struct per `x-model` resource) and their decoders.
 //! - `generated_operations.rs`: the high-level methods that call the raw client and resolve.
 
+use crate::api::{self, Api, Body, Input, Model, RelationshipsInput, Returns, Scalar};
 use crate::lint::{self, Finding};
 use anyhow::{Context, Result, anyhow, bail};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// What to generate for one spec.
 #[derive(Debug, Clone)]
@@ -71,20 +71,21 @@ pub fn generate(target: &Target, text: &str) -> Result<Vec<(String, String)>> {
         format!("{header}{}", raw_client(&spec)?),
     )];
     if target.jsonapi {
-        let models = Models::collect(&spec)?;
+        let api = api::describe(&spec)?;
         files.push((
             "generated_models.rs".into(),
-            format!("{header}{}", format_tokens(models.tokens()?)?),
+            format!("{header}{}", format_tokens(models_tokens(&api))?),
         ));
         files.push((
             "generated_operations.rs".into(),
-            format!("{header}{}", format_tokens(operations(&spec, &models)?)?),
+            format!("{header}{}", format_tokens(operations_tokens(&api))?),
         ));
     }
     Ok(files)
 }
 
-fn format_tokens(tokens: TokenStream) -> Result<String> {
+/// Formats generated tokens deterministically (prettyplease: no rustfmt, no nightly).
+pub fn format_tokens(tokens: TokenStream) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).context("generated tokens do not parse as Rust")?;
     Ok(prettyplease::unparse(&file))
 }
@@ -155,209 +156,28 @@ fn raw_client(spec: &Value) -> Result<String> {
 // ------------------------------------------------------------------------------------------------
 // Resolved models
 
-/// A scalar attribute type of a resolved model.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Scalar {
-    String,
-    Decimal,
-    Int,
-    Bool,
-    StringList,
-}
-
-impl Scalar {
-    fn of(schema: &Value) -> Option<Scalar> {
-        match (
-            schema.get("type").and_then(Value::as_str),
-            schema.get("format").and_then(Value::as_str),
-        ) {
-            (Some("string"), Some("decimal")) | (Some("number"), _) => Some(Scalar::Decimal),
-            (Some("string"), _) => Some(Scalar::String),
-            (Some("integer"), _) => Some(Scalar::Int),
-            (Some("boolean"), _) => Some(Scalar::Bool),
-            (Some("array"), _)
-                if schema.pointer("/items/type").and_then(Value::as_str) == Some("string") =>
-            {
-                Some(Scalar::StringList)
-            }
-            _ => None,
-        }
-    }
-    fn rust(self) -> TokenStream {
-        match self {
-            Scalar::String | Scalar::Decimal => quote!(String),
-            Scalar::Int => quote!(i64),
-            Scalar::Bool => quote!(bool),
-            Scalar::StringList => quote!(Vec<String>),
-        }
-    }
-    fn lenient(self) -> &'static str {
-        match self {
-            Scalar::String => "crate::lenient::string",
-            Scalar::Decimal => "crate::lenient::decimal",
-            Scalar::Int => "crate::lenient::int",
-            Scalar::Bool => "crate::lenient::boolean",
-            Scalar::StringList => "crate::lenient::string_list",
-        }
+/// The Rust type of a scalar.
+pub fn rust_type(s: Scalar) -> TokenStream {
+    match s {
+        Scalar::String | Scalar::Decimal => quote!(String),
+        Scalar::Int => quote!(i64),
+        Scalar::Bool => quote!(bool),
+        Scalar::StringList => quote!(Vec<String>),
     }
 }
 
-#[derive(Debug, Clone)]
-struct Field {
-    name: String,
-    scalar: Scalar,
-    required: bool,
-    doc: String,
-}
-
-#[derive(Debug, Clone)]
-struct Rel {
-    name: String,
-    model: String,
-    many: bool,
-}
-
-#[derive(Debug, Clone)]
-struct Model {
-    name: String,
-    wire_type: String,
-    doc: String,
-    fields: Vec<Field>,
-    rels: Vec<Rel>,
-}
-
-/// Every `x-model` resource of a spec, by schema name.
-pub struct Models {
-    by_schema: BTreeMap<String, Model>,
-}
-
-fn schema_ref_name(v: &Value) -> Option<&str> {
-    v.get("$ref")
-        .and_then(Value::as_str)
-        .map(|r| r.trim_start_matches("#/components/schemas/"))
-}
-
-fn doc_of(v: &Value) -> String {
-    v.get("description")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .trim()
-        .to_string()
-}
-
-fn fields_of(schemas: &Map<String, Value>, schema: &Value, context: &str) -> Result<Vec<Field>> {
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    let mut fields = Vec::new();
-    for (name, prop) in schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let prop = match schema_ref_name(prop) {
-            Some(r) => schemas
-                .get(r)
-                .ok_or_else(|| anyhow!("{context}.{name}: `{r}` does not resolve"))?,
-            None => prop,
-        };
-        let scalar = Scalar::of(prop).ok_or_else(|| {
-            anyhow!(
-                "{context}.{name}: only string, decimal, integer, boolean and string-list attributes can be \
-                 carried to every language; model nested data as a relationship"
-            )
-        })?;
-        let nullable = prop
-            .get("nullable")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        fields.push(Field {
-            name: name.clone(),
-            scalar,
-            required: required.contains(&name.as_str()) && !nullable,
-            doc: doc_of(prop),
-        });
-    }
-    Ok(fields)
-}
-
-impl Models {
-    fn collect(spec: &Value) -> Result<Models> {
-        let schemas = spec
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
-        let mut by_schema = BTreeMap::new();
-        for (schema_name, schema) in &schemas {
-            let Some(name) = schema.get("x-model").and_then(Value::as_str) else {
-                continue;
-            };
-            let attrs_name = schema
-                .pointer("/properties/attributes")
-                .and_then(schema_ref_name)
-                .ok_or_else(|| anyhow!("{schema_name}: attributes must be a $ref"))?;
-            let attrs = &schemas[attrs_name];
-            // Attributes are optional in resolved models: sparse or stub resources must decode.
-            let mut fields = fields_of(&schemas, attrs, attrs_name)?;
-            fields.iter_mut().for_each(|f| f.required = false);
-            let mut rels = Vec::new();
-            for (rel, target) in schema
-                .get("x-relationships")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                rels.push(Rel {
-                    name: rel.clone(),
-                    model: target["model"].as_str().unwrap_or_default().to_string(),
-                    many: target.get("many").and_then(Value::as_bool).unwrap_or(false),
-                });
-            }
-            by_schema.insert(
-                schema_name.clone(),
-                Model {
-                    name: name.to_string(),
-                    wire_type: schema["x-jsonapi-type"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_string(),
-                    doc: doc_of(schema),
-                    fields,
-                    rels,
-                },
-            );
-        }
-        Ok(Models { by_schema })
-    }
-
-    fn model_for_schema(&self, schema: &str) -> Option<&Model> {
-        self.by_schema.get(schema)
-    }
-
-    fn tokens(&self) -> Result<TokenStream> {
-        let mut out = TokenStream::new();
-        let mut names = Vec::new();
-        for model in self.by_schema.values() {
-            names.push(model.wire_type.clone());
-            out.extend(model_tokens(model));
-        }
-        let types = names.iter();
-        out.extend(quote! {
-            /// Every JSON:API resource type the spec describes.
-            pub const RESOURCE_TYPES: &[&str] = &[#(#types),*];
-        });
-        Ok(out)
+fn lenient(s: Scalar) -> &'static str {
+    match s {
+        Scalar::String => "crate::lenient::string",
+        Scalar::Decimal => "crate::lenient::decimal",
+        Scalar::Int => "crate::lenient::int",
+        Scalar::Bool => "crate::lenient::boolean",
+        Scalar::StringList => "crate::lenient::string_list",
     }
 }
 
 /// One `#[doc = " line"]` per line, so prettyplease prints ordinary `///` comments.
-fn docs(text: &str) -> TokenStream {
+pub fn docs(text: &str) -> TokenStream {
     let lines = text.lines().map(|l| {
         if l.is_empty() {
             String::new()
@@ -368,13 +188,27 @@ fn docs(text: &str) -> TokenStream {
     quote! { #(#[doc = #lines])* }
 }
 
-fn field_ident(name: &str) -> proc_macro2::Ident {
+/// A field or method identifier for a wire name (raw identifiers for keywords).
+pub fn field_ident(name: &str) -> proc_macro2::Ident {
     let snake = name.to_snake_case();
     if syn::parse_str::<syn::Ident>(&snake).is_ok() {
         format_ident!("{}", snake)
     } else {
         format_ident!("r#{}", snake)
     }
+}
+
+fn models_tokens(api: &Api) -> TokenStream {
+    let mut out = TokenStream::new();
+    for model in &api.models {
+        out.extend(model_tokens(model));
+    }
+    let types = api.models.iter().map(|m| &m.wire_type);
+    out.extend(quote! {
+        /// Every JSON:API resource type the spec describes.
+        pub const RESOURCE_TYPES: &[&str] = &[#(#types),*];
+    });
+    out
 }
 
 fn model_tokens(model: &Model) -> TokenStream {
@@ -393,15 +227,14 @@ fn model_tokens(model: &Model) -> TokenStream {
     let mut assigns = Vec::new();
     for f in &model.fields {
         let ident = field_ident(&f.name);
-        let ty = f.scalar.rust();
-        let d = if f.doc.is_empty() {
+        let ty = rust_type(f.scalar);
+        let d = docs(&if f.doc.is_empty() {
             format!("`{}`", f.name)
         } else {
             f.doc.clone()
-        };
+        });
         let wire_name = &f.name;
-        let lenient = f.scalar.lenient();
-        let d = docs(&d);
+        let lenient = lenient(f.scalar);
         fields.push(quote! { #d pub #ident: Option<#ty>, });
         attr_fields.push(quote! {
             #[serde(rename = #wire_name, default, deserialize_with = #lenient)]
@@ -414,16 +247,17 @@ fn model_tokens(model: &Model) -> TokenStream {
         let target = format_ident!("{}", r.model);
         let rel_name = &r.name;
         if r.many {
-            let d = format!("`{}`: the related {} resources, resolved.", r.name, r.model);
-            let d = docs(&d);
+            let d = docs(&format!(
+                "`{}`: the related {} resources, resolved.",
+                r.name, r.model
+            ));
             fields.push(quote! { #d pub #ident: Vec<#target>, });
             assigns.push(quote! { #ident: resolver.to_many(resource, #rel_name)?, });
         } else {
-            let d = format!(
+            let d = docs(&format!(
                 "`{}`: the related {}, resolved (None when the relationship is empty).",
                 r.name, r.model
-            );
-            let d = docs(&d);
+            ));
             fields.push(quote! { #d pub #ident: Option<Box<#target>>, });
             assigns.push(quote! { #ident: resolver.to_one(resource, #rel_name)?.map(Box::new), });
         }
@@ -465,385 +299,176 @@ fn model_tokens(model: &Model) -> TokenStream {
 // ------------------------------------------------------------------------------------------------
 // High-level operations
 
-/// What an operation's successful response carries.
-enum Returns {
-    One(String),
-    Many(String),
-    Nothing,
-}
-
-/// What an operation's request body carries.
-enum Body {
-    None,
-    /// `{data: {type, [id], attributes, [relationships]}}`
-    Resource {
-        schema: String,
-        wire_type: String,
-        input: String,
-        with_id: bool,
-        relationships: Option<String>,
-    },
-    /// `{data: [{type, id}, ...]}`
-    Identifiers {
-        schema: String,
-        wire_type: String,
-    },
-}
-
-fn enum_type(schema: &Value) -> Option<String> {
-    schema
-        .pointer("/properties/type/enum/0")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-}
-
-fn operations(spec: &Value, models: &Models) -> Result<TokenStream> {
-    let schemas = spec
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let mut methods = TokenStream::new();
+fn operations_tokens(api: &Api) -> TokenStream {
     let mut items = TokenStream::new();
-    let mut jsonapi_ops = Vec::new();
-    let mut inputs_done = std::collections::BTreeSet::new();
-    let mut paths: Vec<(&String, &Value)> =
-        spec["paths"].as_object().into_iter().flatten().collect();
-    paths.sort_by(|a, b| a.0.cmp(b.0));
-    for (path, item) in paths {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            let Some(op_id) = op.get("operationId").and_then(Value::as_str) else {
-                continue;
-            };
-            let is_jsonapi_body = op
-                .pointer("/requestBody/content")
-                .and_then(Value::as_object)
-                .map(|c| c.keys().any(|k| k.contains("vnd.api+json")))
-                .unwrap_or(false);
-            let success = op["responses"]
-                .as_object()
-                .into_iter()
-                .flatten()
-                .find(|(code, _)| code.starts_with('2'))
-                .map(|(_, r)| r.clone())
-                .unwrap_or(Value::Null);
-            let success = match schema_ref_name(&success) {
-                Some(_) => Value::Null,
-                None => success,
-            };
-            let jsonapi_response = success
-                .get("content")
-                .and_then(Value::as_object)
-                .map(|c| c.keys().any(|k| k.contains("vnd.api+json")))
-                .unwrap_or(false);
-            let no_body = success.get("content").is_none();
-            let wants_jsonapi_headers =
-                jsonapi_response || is_jsonapi_body || (no_body && path.starts_with("/v1/"));
-            if wants_jsonapi_headers {
-                // progenitor's OperationInfo carries the snake_case operation id.
-                jsonapi_ops.push(op_id.to_snake_case());
+    let mut methods = TokenStream::new();
+    for input in &api.inputs {
+        items.extend(input_tokens(input));
+    }
+    for rel in &api.relationship_inputs {
+        items.extend(relationships_input_tokens(rel));
+    }
+    for op in &api.operations {
+        let op_id = &op.id;
+        let fn_name = format_ident!("{}", op.fn_name());
+        let mut args = Vec::new();
+        let mut setters = Vec::new();
+        if let Some(params_ty) = op.params_type() {
+            let params_ty = format_ident!("{}", params_ty);
+            let mut qfields = Vec::new();
+            for q in &op.query {
+                let ident = field_ident(&q.field);
+                let ty = rust_type(q.scalar);
+                let d = docs(&format!("`{}`: {}", q.wire_name, q.doc));
+                qfields.push(quote! { #d pub #ident: Option<#ty>, });
+                setters.push(quote! { if let Some(v) = &params.#ident { request = request.#ident(v.clone()); } });
             }
-            if op
-                .get("x-sdk-handwritten")
-                .and_then(Value::as_bool)
-                .unwrap_or(false)
-                || !(jsonapi_response || (no_body && wants_jsonapi_headers))
-            {
-                continue;
+            let d = docs(&format!(
+                "Query parameters of [`Client::{}`].",
+                op.fn_name()
+            ));
+            items.extend(quote! {
+                #d
+                #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+                pub struct #params_ty { #(#qfields)* }
+            });
+            args.push(quote! { params: &#params_ty });
+        }
+        let mut path_setters = Vec::new();
+        for p in &op.path_params {
+            let ident = field_ident(p);
+            args.push(quote! { #ident: &str });
+            path_setters.push(quote! { .#ident(#ident) });
+        }
+        let account_setter = if op.uses_account {
+            quote! { let account_id = self.account_id().await?; let request = request.account_id(account_id.as_str()); }
+        } else {
+            quote! {}
+        };
+        let body_setter = match &op.body {
+            Body::None => quote! {},
+            Body::Identifiers { schema, wire_type } => {
+                let body_ty = format_ident!("{}", schema.to_upper_camel_case());
+                args.push(quote! { ids: &[String] });
+                quote! {
+                    let request = request.body(crate::jsonapi::identifiers_body::<crate::raw::types::#body_ty>(&OPERATION, #wire_type, ids)?);
+                }
             }
-            let returns = if no_body {
-                Returns::Nothing
-            } else {
-                let doc_schema = success
-                    .pointer("/content/application~1vnd.api+json/schema")
-                    .and_then(schema_ref_name)
-                    .ok_or_else(|| {
-                        anyhow!("{op_id}: the success response must $ref a document schema")
-                    })?;
-                let data = schemas
-                    .get(doc_schema)
-                    .and_then(|d| d.pointer("/properties/data"))
-                    .ok_or_else(|| anyhow!("{op_id}: `{doc_schema}` has no `data`"))?;
-                let (many, res) = if data.get("type").and_then(Value::as_str) == Some("array") {
-                    (true, data.get("items").and_then(schema_ref_name))
+            Body::Resource {
+                schema,
+                wire_type,
+                input,
+                with_id,
+                relationships,
+            } => {
+                let body_ty = format_ident!("{}", schema.to_upper_camel_case());
+                let input_ty = format_ident!("{}", input);
+                args.push(quote! { input: &#input_ty });
+                let id_expr = if *with_id {
+                    let id = field_ident(op.path_params.last().expect("checked by api::describe"));
+                    quote! { Some(#id) }
                 } else {
-                    (false, schema_ref_name(data))
+                    quote! { None }
                 };
-                let res = res
-                    .ok_or_else(|| anyhow!("{op_id}: `{doc_schema}.data` must $ref a resource"))?;
-                let model = models
-                    .model_for_schema(res)
-                    .ok_or_else(|| anyhow!("{op_id}: `{res}` has no x-model"))?
-                    .name
-                    .clone();
-                if many {
-                    Returns::Many(model)
-                } else {
-                    Returns::One(model)
-                }
-            };
-            let body = match op
-                .pointer("/requestBody/content")
-                .and_then(Value::as_object)
-            {
-                None => Body::None,
-                Some(c) => {
-                    let schema_name = c
-                        .values()
-                        .next()
-                        .and_then(|m| m.get("schema"))
-                        .and_then(schema_ref_name)
-                        .unwrap_or_default()
-                        .to_string();
-                    let schema = schemas
-                        .get(&schema_name)
-                        .ok_or_else(|| anyhow!("{op_id}: request body must $ref a schema"))?;
-                    let data = schema
-                        .pointer("/properties/data")
-                        .cloned()
-                        .unwrap_or(Value::Null);
-                    if data.get("type").and_then(Value::as_str) == Some("array") {
-                        Body::Identifiers {
-                            schema: schema_name.clone(),
-                            wire_type: enum_type(&data["items"]).ok_or_else(|| {
-                                anyhow!("{op_id}: identifiers need `type: {{enum: [..]}}`")
-                            })?,
-                        }
-                    } else {
-                        let input = data
-                            .pointer("/properties/attributes")
-                            .and_then(schema_ref_name)
-                            .ok_or_else(|| {
-                                anyhow!("{op_id}: data.attributes must $ref an input schema")
-                            })?
-                            .to_string();
-                        Body::Resource {
-                            schema: schema_name.clone(),
-                            wire_type: enum_type(&data)
-                                .ok_or_else(|| anyhow!("{op_id}: data.type needs an enum"))?,
-                            input,
-                            with_id: data.pointer("/properties/id").is_some(),
-                            relationships: data
-                                .pointer("/properties/relationships")
-                                .and_then(schema_ref_name)
-                                .map(str::to_string),
-                        }
+                let rel_expr = match relationships {
+                    Some(rel) => {
+                        let rel_ty = format_ident!("{}", rel);
+                        args.push(quote! { relationships: &#rel_ty });
+                        quote! { Some(relationships.to_json()) }
                     }
+                    None => quote! { None },
+                };
+                quote! {
+                    let request = request.body(crate::jsonapi::resource_body::<crate::raw::types::#body_ty, _>(&OPERATION, #wire_type, #id_expr, input, #rel_expr)?);
                 }
-            };
-            // Parameters: path (account_id is filled by the client) and query.
-            let all_params: Vec<Value> = item
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .chain(
-                    op.get("parameters")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten(),
+            }
+        };
+        let (ret_ty, finish) = match &op.returns {
+            Returns::One(m) => {
+                let m = format_ident!("{}", m);
+                (
+                    quote!(#m),
+                    quote!(self.finish_one(&OPERATION, request.send().await).await),
                 )
+            }
+            Returns::Many(m) => {
+                let m = format_ident!("{}", m);
+                (
+                    quote!(crate::Page<#m>),
+                    quote!(self.finish_page(&OPERATION, request.send().await).await),
+                )
+            }
+            Returns::Nothing => (
+                quote!(()),
+                quote!(self.finish_empty(&OPERATION, request.send().await).await),
+            ),
+        };
+        let (method, path) = (&op.method, &op.path);
+        let method_docs = docs(&format!(
+            "{}\n\n{}\n\n`{method} {path}` (operationId `{op_id}`).",
+            op.summary, op.description
+        ));
+        methods.extend(quote! {
+            #method_docs
+            pub async fn #fn_name(&self, #(#args),*) -> Result<#ret_ty, crate::Error> {
+                const OPERATION: crate::Operation = crate::Operation { id: #op_id, method: #method, path: #path };
+                let request = self.raw().#fn_name() #(#path_setters)*;
+                #account_setter
+                #[allow(unused_mut)]
+                let mut request = request;
+                #(#setters)*
+                #body_setter
+                #finish
+            }
+        });
+        if op.paged {
+            let Returns::Many(m) = &op.returns else {
+                unreachable!("checked by api::describe")
+            };
+            let m = format_ident!("{}", m);
+            let params_ty = format_ident!(
+                "{}",
+                op.params_type()
+                    .expect("paged operations have query parameters")
+            );
+            let stream_fn = format_ident!("{}_stream", op.fn_name());
+            let path_args: Vec<TokenStream> = op
+                .path_params
+                .iter()
                 .map(|p| {
-                    match p
-                        .get("$ref")
-                        .and_then(Value::as_str)
-                        .and_then(|r| r.strip_prefix('#'))
-                    {
-                        Some(ptr) => spec.pointer(ptr).cloned().unwrap_or(Value::Null),
-                        None => p.clone(),
-                    }
+                    let i = field_ident(p);
+                    quote!(#i: &'a str)
                 })
                 .collect();
-            let path_params: Vec<String> = all_params
-                .iter()
-                .filter(|p| p["in"] == "path" && p["name"] != "account_id")
-                .map(|p| p["name"].as_str().unwrap_or_default().to_string())
-                .collect();
-            let uses_account = all_params
-                .iter()
-                .any(|p| p["in"] == "path" && p["name"] == "account_id");
-            let query: Vec<&Value> = all_params.iter().filter(|p| p["in"] == "query").collect();
-            let paged = query.iter().any(|p| p["name"] == "page[limit]")
-                && query.iter().any(|p| p["name"] == "page[offset]");
-
-            let fn_name = format_ident!("{}", op_id.to_snake_case());
-            let params_ty = format_ident!("{}Params", op_id.to_upper_camel_case());
-            let summary = op
-                .get("summary")
-                .and_then(Value::as_str)
-                .unwrap_or(op_id)
-                .to_string();
-            let description = doc_of(op);
-            let wire_doc = format!(
-                "`{} {}` (operationId `{op_id}`).",
-                method.to_uppercase(),
-                path
-            );
-            let http_method = method.to_uppercase();
-
-            // The query-parameter struct.
-            let mut args = Vec::new();
-            let mut setters = Vec::new();
-            if !query.is_empty() {
-                let mut qfields = Vec::new();
-                for p in &query {
-                    let wire_name = p["name"].as_str().unwrap_or_default();
-                    let ident = field_ident(wire_name);
-                    let scalar = Scalar::of(&p["schema"]).ok_or_else(|| {
-                        anyhow!("{op_id}: query parameter `{wire_name}` must be a scalar")
-                    })?;
-                    let ty = scalar.rust();
-                    let d = format!("`{wire_name}`: {}", doc_of(p));
-                    let d = docs(&d);
-                    qfields.push(quote! { #d pub #ident: Option<#ty>, });
-                    setters.push(quote! { if let Some(v) = &params.#ident { request = request.#ident(v.clone()); } });
-                }
-                let d = format!("Query parameters of [`Client::{}`].", op_id.to_snake_case());
-                let d = docs(&d);
-                items.extend(quote! {
-                    #d
-                    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-                    pub struct #params_ty { #(#qfields)* }
-                });
-                args.push(quote! { params: &#params_ty });
-            }
-            let mut path_setters = Vec::new();
-            for p in &path_params {
-                let ident = field_ident(p);
-                args.push(quote! { #ident: &str });
-                path_setters.push(quote! { .#ident(#ident) });
-            }
-            let account_setter = if uses_account {
-                quote! { let account_id = self.account_id().await?; let request = request.account_id(account_id.as_str()); }
-            } else {
-                quote! {}
-            };
-            // The body.
-            let body_setter = match &body {
-                Body::None => quote! {},
-                Body::Identifiers { schema, wire_type } => {
-                    let body_ty = format_ident!("{}", schema.to_upper_camel_case());
-                    args.push(quote! { ids: &[String] });
-                    quote! {
-                        let request = request.body(crate::jsonapi::identifiers_body::<crate::raw::types::#body_ty>(&OPERATION, #wire_type, ids)?);
-                    }
-                }
-                Body::Resource {
-                    schema,
-                    wire_type,
-                    input,
-                    with_id,
-                    relationships,
-                } => {
-                    let body_ty = format_ident!("{}", schema.to_upper_camel_case());
-                    let input_ty = format_ident!("{}", input);
-                    if inputs_done.insert(input.clone()) {
-                        items.extend(input_tokens(&schemas, input)?);
-                    }
-                    args.push(quote! { input: &#input_ty });
-                    let id_expr = if *with_id {
-                        let first = path_params.last().map(|p| field_ident(p)).ok_or_else(|| {
-                            anyhow!("{op_id}: a body with an id needs the resource id as a path parameter")
-                        })?;
-                        quote! { Some(#first) }
-                    } else {
-                        quote! { None }
-                    };
-                    let rel_expr = match relationships {
-                        Some(rel) => {
-                            let rel_ty = format_ident!("{}", rel);
-                            if inputs_done.insert(rel.clone()) {
-                                items.extend(relationships_input_tokens(&schemas, rel)?);
-                            }
-                            args.push(quote! { relationships: &#rel_ty });
-                            quote! { Some(relationships.to_json()) }
-                        }
-                        None => quote! { None },
-                    };
-                    quote! {
-                        let request = request.body(crate::jsonapi::resource_body::<crate::raw::types::#body_ty, _>(&OPERATION, #wire_type, #id_expr, input, #rel_expr)?);
-                    }
-                }
-            };
-            let (ret_ty, finish) = match &returns {
-                Returns::One(m) => {
-                    let m = format_ident!("{}", m);
-                    (
-                        quote!(#m),
-                        quote!(self.finish_one(&OPERATION, request.send().await).await),
-                    )
-                }
-                Returns::Many(m) => {
-                    let m = format_ident!("{}", m);
-                    (
-                        quote!(crate::Page<#m>),
-                        quote!(self.finish_page(&OPERATION, request.send().await).await),
-                    )
-                }
-                Returns::Nothing => (
-                    quote!(()),
-                    quote!(self.finish_empty(&OPERATION, request.send().await).await),
-                ),
-            };
-            let raw_fn = fn_name.clone();
-            let method_docs = docs(&format!("{summary}\n\n{description}\n\n{wire_doc}"));
+            let path_names: Vec<proc_macro2::Ident> =
+                op.path_params.iter().map(|p| field_ident(p)).collect();
+            let d = docs(&format!(
+                "Every item of [`Client::{}`], following the API's paging (see [`crate::PageOptions`]).",
+                op.fn_name()
+            ));
             methods.extend(quote! {
-                #method_docs
-                pub async fn #fn_name(&self, #(#args),*) -> Result<#ret_ty, crate::Error> {
-                    const OPERATION: crate::Operation = crate::Operation { id: #op_id, method: #http_method, path: #path };
-                    let request = self.raw().#raw_fn() #(#path_setters)*;
-                    #account_setter
-                    #[allow(unused_mut)]
-                    let mut request = request;
-                    #(#setters)*
-                    #body_setter
-                    #finish
+                #d
+                pub fn #stream_fn<'a>(
+                    &'a self,
+                    #(#path_args,)*
+                    params: #params_ty,
+                    options: crate::PageOptions,
+                ) -> impl futures::Stream<Item = Result<#m, crate::Error>> + 'a {
+                    crate::pagination::paginate(
+                        move |offset, limit| {
+                            let mut params = params.clone();
+                            params.page_offset = Some(offset);
+                            params.page_limit = Some(limit);
+                            async move { self.#fn_name(#(#path_names,)* &params).await }
+                        },
+                        options,
+                    )
                 }
             });
-            if paged {
-                let Returns::Many(m) = &returns else {
-                    bail!("{op_id}: paged operations must return a list")
-                };
-                let m = format_ident!("{}", m);
-                let stream_fn = format_ident!("{}_stream", op_id.to_snake_case());
-                let path_args: Vec<TokenStream> = path_params
-                    .iter()
-                    .map(|p| {
-                        let i = field_ident(p);
-                        quote!(#i: &'a str)
-                    })
-                    .collect();
-                let path_names: Vec<proc_macro2::Ident> =
-                    path_params.iter().map(|p| field_ident(p)).collect();
-                let d = format!(
-                    "Every item of [`Client::{}`], following the API's paging (see [`crate::PageOptions`]).",
-                    op_id.to_snake_case()
-                );
-                let d = docs(&d);
-                methods.extend(quote! {
-                    #d
-                    pub fn #stream_fn<'a>(
-                        &'a self,
-                        #(#path_args,)*
-                        params: #params_ty,
-                        options: crate::PageOptions,
-                    ) -> impl futures::Stream<Item = Result<#m, crate::Error>> + 'a {
-                        crate::pagination::paginate(
-                            move |offset, limit| {
-                                let mut params = params.clone();
-                                params.page_offset = Some(offset);
-                                params.page_limit = Some(limit);
-                                async move { self.#fn_name(#(#path_names,)* &params).await }
-                            },
-                            options,
-                        )
-                    }
-                });
-            }
         }
     }
-    let ops = jsonapi_ops.iter();
-    Ok(quote! {
+    let ops = api.jsonapi_operations.iter();
+    quote! {
         use crate::Client;
         use crate::models::*;
 
@@ -855,38 +480,24 @@ fn operations(spec: &Value, models: &Models) -> Result<TokenStream> {
         impl Client {
             #methods
         }
-    })
+    }
 }
 
-fn input_tokens(schemas: &Map<String, Value>, name: &str) -> Result<TokenStream> {
-    let schema = schemas
-        .get(name)
-        .ok_or_else(|| anyhow!("`{name}` does not resolve"))?;
-    let fields = fields_of(schemas, schema, name)?;
-    let ident = format_ident!("{}", name);
-    let doc = {
-        let d = doc_of(schema);
-        if d.is_empty() {
-            format!("Attributes sent when creating or updating (`{name}`).")
-        } else {
-            d
-        }
-    };
+fn input_tokens(input: &Input) -> TokenStream {
+    let ident = format_ident!("{}", input.name);
     let mut out = Vec::new();
-    for f in fields {
+    for f in &input.fields {
         let i = field_ident(&f.name);
-        let ty = f.scalar.rust();
+        let ty = rust_type(f.scalar);
         let wire = &f.name;
-        let d = if f.doc.is_empty() {
+        let d = docs(&if f.doc.is_empty() {
             format!("`{}`", f.name)
         } else {
             f.doc.clone()
-        };
+        });
         if f.required {
-            let d = docs(&d);
             out.push(quote! { #d #[serde(rename = #wire)] pub #i: #ty, });
         } else {
-            let d = docs(&d);
             out.push(quote! {
                 #d
                 #[serde(rename = #wire, skip_serializing_if = "Option::is_none", default)]
@@ -894,46 +505,34 @@ fn input_tokens(schemas: &Map<String, Value>, name: &str) -> Result<TokenStream>
             });
         }
     }
-    let doc = docs(&doc);
-    Ok(quote! {
+    let doc = docs(&input.doc);
+    quote! {
         #doc
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct #ident { #(#out)* }
-    })
+    }
 }
 
-fn relationships_input_tokens(schemas: &Map<String, Value>, name: &str) -> Result<TokenStream> {
-    let schema = schemas
-        .get(name)
-        .ok_or_else(|| anyhow!("`{name}` does not resolve"))?;
-    let ident = format_ident!("{}", name);
-    let doc = doc_of(schema);
+fn relationships_input_tokens(rel: &RelationshipsInput) -> TokenStream {
+    let ident = format_ident!("{}", rel.name);
     let mut fields = Vec::new();
     let mut pushes = Vec::new();
-    for (rel, prop) in schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let wire_type = prop
-            .pointer("/properties/data/items/properties/type/enum/0")
-            .and_then(Value::as_str)
-            .ok_or_else(|| anyhow!("{name}.{rel}: needs data.items.type with an enum"))?;
-        let i = field_ident(rel);
-        let d = format!("Ids of the related `{wire_type}` (`relationships.{rel}`).");
-        let d = docs(&d);
+    for (name, wire_type) in &rel.rels {
+        let i = field_ident(name);
+        let d = docs(&format!(
+            "Ids of the related `{wire_type}` (`relationships.{name}`)."
+        ));
         fields.push(quote! { #d pub #i: Option<Vec<String>>, });
         pushes.push(quote! {
             if let Some(ids) = &self.#i {
                 let data: Vec<serde_json::Value> =
                     ids.iter().map(|id| serde_json::json!({"type": #wire_type, "id": id})).collect();
-                map.insert(#rel.to_string(), serde_json::json!({ "data": data }));
+                map.insert(#name.to_string(), serde_json::json!({ "data": data }));
             }
         });
     }
-    let doc = docs(&doc);
-    Ok(quote! {
+    let doc = docs(&rel.doc);
+    quote! {
         #doc
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct #ident { #(#fields)* }
@@ -946,5 +545,5 @@ fn relationships_input_tokens(schemas: &Map<String, Value>, name: &str) -> Resul
                 serde_json::Value::Object(map)
             }
         }
-    })
+    }
 }

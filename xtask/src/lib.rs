@@ -1,4 +1,5 @@
 //! The project's build tasks, as a library so tests can drive the generator directly.
+pub mod api;
 pub mod codegen;
 pub mod lint;
 pub mod tasks;

@@ -21,12 +21,15 @@ pub fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> R
     Ok(())
 }
 
+/// The body of a test-suite step, given the workspace root.
+pub type StepFn = Box<dyn Fn(&Path) -> Result<()>>;
+
 /// A named step of the test suite.
 pub struct Step {
     /// What the step checks.
     pub name: &'static str,
     /// The step itself.
-    pub run: Box<dyn Fn(&Path) -> Result<()>>,
+    pub run: StepFn,
 }
 
 /// Runs steps in order, printing a header and the time each took, and a summary at the end.

@@ -45,16 +45,6 @@ pub struct CategoryInput {
     #[serde(rename = "name")]
     pub name: String,
 }
-/// Query parameters of [`Client::list_discounts`].
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ListDiscountsParams {
-    /// `filter[status]`: Filter discounts by status, `active` or `expired`.
-    pub filter_status: Option<String>,
-    /// `page[limit]`: The number of items per page (20 by default).
-    pub page_limit: Option<i64>,
-    /// `page[offset]`: The number of items to skip.
-    pub page_offset: Option<i64>,
-}
 /// Attributes sent when creating or updating (`DiscountInput`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiscountInput {
@@ -114,49 +104,6 @@ pub struct DiscountInput {
     #[serde(rename = "use_limit", skip_serializing_if = "Option::is_none", default)]
     pub use_limit: Option<i64>,
 }
-/// The categories or products a discount applies to (application_type category or product).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DiscountRelationshipsInput {
-    /// Ids of the related `categories` (`relationships.categories`).
-    pub categories: Option<Vec<String>>,
-    /// Ids of the related `products` (`relationships.products`).
-    pub products: Option<Vec<String>>,
-}
-impl DiscountRelationshipsInput {
-    /// The JSON:API `relationships` object.
-    pub fn to_json(&self) -> serde_json::Value {
-        let mut map = serde_json::Map::new();
-        if let Some(ids) = &self.categories {
-            let data: Vec<serde_json::Value> = ids
-                .iter()
-                .map(|id| serde_json::json!({ "type" : "categories", "id" : id }))
-                .collect();
-            map.insert("categories".to_string(), serde_json::json!({ "data" : data }));
-        }
-        if let Some(ids) = &self.products {
-            let data: Vec<serde_json::Value> = ids
-                .iter()
-                .map(|id| serde_json::json!({ "type" : "products", "id" : id }))
-                .collect();
-            map.insert("products".to_string(), serde_json::json!({ "data" : data }));
-        }
-        serde_json::Value::Object(map)
-    }
-}
-/// Query parameters of [`Client::list_orders`].
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ListOrdersParams {
-    /// `search`: Search orders that match the customer name (customer_first_name + customer_last_name), customer_email, and id attributes.
-    pub search: Option<String>,
-    /// `filter[shipping_status]`: Filter orders by shipping status, `shipped` or `unshipped`.
-    pub filter_shipping_status: Option<String>,
-    /// `sort`: Sort orders by `completed_at`, `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
-    pub sort: Option<String>,
-    /// `page[limit]`: The number of items per page (20 by default).
-    pub page_limit: Option<i64>,
-    /// `page[offset]`: The number of items to skip.
-    pub page_offset: Option<i64>,
-}
 /// Attributes sent when creating or updating (`OrderInput`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrderInput {
@@ -214,6 +161,59 @@ pub struct OrderInput {
     /// The zip or postal code of the shipping address.
     #[serde(rename = "shipping_zip", skip_serializing_if = "Option::is_none", default)]
     pub shipping_zip: Option<String>,
+}
+/// The categories or products a discount applies to (application_type category or product).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DiscountRelationshipsInput {
+    /// Ids of the related `categories` (`relationships.categories`).
+    pub categories: Option<Vec<String>>,
+    /// Ids of the related `products` (`relationships.products`).
+    pub products: Option<Vec<String>>,
+}
+impl DiscountRelationshipsInput {
+    /// The JSON:API `relationships` object.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut map = serde_json::Map::new();
+        if let Some(ids) = &self.categories {
+            let data: Vec<serde_json::Value> = ids
+                .iter()
+                .map(|id| serde_json::json!({ "type" : "categories", "id" : id }))
+                .collect();
+            map.insert("categories".to_string(), serde_json::json!({ "data" : data }));
+        }
+        if let Some(ids) = &self.products {
+            let data: Vec<serde_json::Value> = ids
+                .iter()
+                .map(|id| serde_json::json!({ "type" : "products", "id" : id }))
+                .collect();
+            map.insert("products".to_string(), serde_json::json!({ "data" : data }));
+        }
+        serde_json::Value::Object(map)
+    }
+}
+/// Query parameters of [`Client::list_discounts`].
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListDiscountsParams {
+    /// `filter[status]`: Filter discounts by status, `active` or `expired`.
+    pub filter_status: Option<String>,
+    /// `page[limit]`: The number of items per page (20 by default).
+    pub page_limit: Option<i64>,
+    /// `page[offset]`: The number of items to skip.
+    pub page_offset: Option<i64>,
+}
+/// Query parameters of [`Client::list_orders`].
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListOrdersParams {
+    /// `search`: Search orders that match the customer name (customer_first_name + customer_last_name), customer_email, and id attributes.
+    pub search: Option<String>,
+    /// `filter[shipping_status]`: Filter orders by shipping status, `shipped` or `unshipped`.
+    pub filter_shipping_status: Option<String>,
+    /// `sort`: Sort orders by `completed_at`, `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
+    pub sort: Option<String>,
+    /// `page[limit]`: The number of items per page (20 by default).
+    pub page_limit: Option<i64>,
+    /// `page[offset]`: The number of items to skip.
+    pub page_offset: Option<i64>,
 }
 /// Query parameters of [`Client::list_products`].
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]

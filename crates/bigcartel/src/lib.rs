@@ -49,6 +49,7 @@ pub use error::{ApiError, ApiErrorKind, Error, Operation, TransportKind};
 pub use jsonapi::{DecodeError, Page};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use webhook::{WebhookError, WebhookEvent, verify_and_parse};
 
 #[cfg(feature = "client")]
 mod client;

@@ -91,10 +91,10 @@ impl ClientHooks<Transport> for RawClient {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_API));
             }
         }
-        if !headers.contains_key(AUTHORIZATION) {
-            if let Some(v) = state.auth.header() {
-                headers.insert(AUTHORIZATION, v);
-            }
+        if !headers.contains_key(AUTHORIZATION)
+            && let Some(v) = state.auth.header()
+        {
+            headers.insert(AUTHORIZATION, v);
         }
         Ok(())
     }
