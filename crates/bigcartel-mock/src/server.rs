@@ -758,7 +758,16 @@ async fn api(app: &Arc<App>, req: Request) -> Response {
         }
     };
     if let Err(e) = check_request(app, &route, &parts.headers, &body) {
-        return log(app, &parts.method, &path, Some(op), error_response(e));
+        let resp = if op.is_jsonapi() {
+            error_response(e)
+        } else {
+            // `/oauth/*` speaks OAuth errors, not JSON:API.
+            render(&Reply::oauth(
+                e.status,
+                serde_json::json!({"error": "invalid_request", "error_description": e.detail}),
+            ))
+        };
+        return log(app, &parts.method, &path, Some(op), resp);
     }
 
     let call = Call {
