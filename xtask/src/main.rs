@@ -79,8 +79,8 @@ fn run_codegen(check: bool) -> Result<()> {
     for target in codegen::targets() {
         let text = std::fs::read_to_string(root.join(target.spec_path))
             .with_context(|| format!("reading {}", target.spec_path))?;
-        for (name, contents) in codegen::generate(&target, &text)? {
-            let path = root.join(target.out_dir).join(&name);
+        for (rel_path, contents) in codegen::generate(&target, &text)? {
+            let path = root.join(&rel_path);
             let current = std::fs::read_to_string(&path).unwrap_or_default();
             if current == contents {
                 continue;
