@@ -4,8 +4,9 @@ use xtask::codegen::{self, LintFailed, Target};
 
 const MINI: Target = Target {
     spec_path: "xtask/tests/fixtures/mini.yaml",
-    out_dir: "unused",
+    out_dir: "out",
     jsonapi: true,
+    facades: false,
 };
 
 fn fixture(name: &str) -> String {
