@@ -40,13 +40,13 @@ fn generated_models_and_operations() {
     assert_eq!(
         names,
         [
-            "generated_raw.rs",
-            "generated_models.rs",
-            "generated_operations.rs"
+            "out/generated_raw.rs",
+            "out/generated_models.rs",
+            "out/generated_operations.rs"
         ]
     );
     for (name, contents) in &files {
-        insta::assert_snapshot!(name.as_str(), contents);
+        insta::assert_snapshot!(name.trim_start_matches("out/"), contents);
     }
 }
 
