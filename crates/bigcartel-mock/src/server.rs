@@ -246,6 +246,11 @@ impl MockServer {
         lock(&self.app.store).clone()
     }
 
+    /// Same as [`MockServer::snapshot`]: a copy of the whole state.
+    pub fn state(&self) -> Store {
+        self.snapshot()
+    }
+
     /// Runs `f` on the live state (keep it short: requests wait meanwhile).
     pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
         f(&lock(&self.app.store))
