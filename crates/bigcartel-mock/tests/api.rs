@@ -1575,6 +1575,19 @@ async fn admin_api_drives_the_mock_from_any_language() {
     );
     let r = send(admin(Method::GET, "/overrides")).await;
     assert_eq!(r.json, json!({"listArtists": {"canned": "html_502"}}));
+    let r = send(admin(Method::PUT, "/overrides/getAccount").json(
+        &json!({"canned": "custom", "status": 418, "content_type": "text/plain", "body": "teapot"}),
+    ))
+    .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = api.get(&api.acct("")).await;
+    assert_eq!(
+        (r.status.as_u16(), r.bytes.as_slice()),
+        (418, b"teapot".as_slice())
+    );
+    let r = send(admin(Method::PUT, "/overrides/getAccount").json(&json!({"canned": "nonsense"})))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         send(admin(Method::DELETE, "/overrides")).await.status,
         StatusCode::NO_CONTENT
@@ -1596,7 +1609,7 @@ async fn admin_api_drives_the_mock_from_any_language() {
     let r = send(admin(Method::GET, "/counters")).await;
     assert_eq!(r.json["faults"]["error_503"], 1);
     assert_eq!(r.json["writes"]["orders"]["creates"], 1);
-    assert_eq!(r.json["requests"]["getAccount"], 2);
+    assert_eq!(r.json["requests"]["getAccount"], 3);
     assert_eq!(
         send(admin(Method::POST, "/reset")).await.status,
         StatusCode::NO_CONTENT
