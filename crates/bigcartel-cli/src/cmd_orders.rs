@@ -1,0 +1,170 @@
+//! Orders: list (with search, filter, sort and --all), get, update, ship.
+
+use crate::context::Global;
+use crate::print::{self, Column, text};
+use crate::{Outcome, col};
+use bigcartel::{ListOrdersParams, OrderInput, PageOptions};
+use clap::Subcommand;
+use futures::TryStreamExt;
+use serde_json::Value;
+
+#[derive(Subcommand)]
+pub enum OrderCommand {
+    /// List orders (one page, or every page with --all).
+    List {
+        /// Only shipped or unshipped orders.
+        #[arg(long, value_parser = ["shipped", "unshipped"])]
+        shipping_status: Option<String>,
+        /// Match customer name, email or order id.
+        #[arg(long)]
+        search: Option<String>,
+        /// Sort by created_at, updated_at or completed_at; prefix with - for descending.
+        #[arg(long, allow_hyphen_values = true)]
+        sort: Option<String>,
+        /// Follow every page.
+        #[arg(long)]
+        all: bool,
+        /// Pages fetched at once with --all.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+        /// Items per page.
+        #[arg(long)]
+        limit: Option<i64>,
+        /// Items to skip.
+        #[arg(long)]
+        offset: Option<i64>,
+    },
+    /// Show an order with its items, country, currency, events and transactions.
+    Get { id: String },
+    /// Change an order's customer or shipping details.
+    Update {
+        id: String,
+        #[command(flatten)]
+        fields: OrderFields,
+    },
+    /// Mark an order shipped.
+    Ship { id: String },
+}
+
+#[derive(clap::Args)]
+pub struct OrderFields {
+    #[arg(long, value_parser = ["shipped", "unshipped"])]
+    shipping_status: Option<String>,
+    #[arg(long)]
+    customer_first_name: Option<String>,
+    #[arg(long)]
+    customer_last_name: Option<String>,
+    #[arg(long)]
+    customer_email: Option<String>,
+    #[arg(long)]
+    shipping_address_1: Option<String>,
+    #[arg(long)]
+    shipping_address_2: Option<String>,
+    #[arg(long)]
+    shipping_city: Option<String>,
+    #[arg(long)]
+    shipping_state: Option<String>,
+    #[arg(long)]
+    shipping_zip: Option<String>,
+    /// The 2-letter country code.
+    #[arg(long)]
+    shipping_country_id: Option<String>,
+}
+
+const ORDER_COLUMNS: &[Column] = &[
+    col!("ID", "id"),
+    col!("CREATED", "created_at"),
+    col!("CUSTOMER", |v: &Value| format!(
+        "{} {}",
+        text(&v["customer_first_name"]),
+        text(&v["customer_last_name"])
+    )),
+    col!("COUNTRY", |v: &Value| text(&v["shipping_country"]["id"])),
+    col!("TOTAL", |v: &Value| format!(
+        "{} {}",
+        text(&v["total"]),
+        text(&v["currency"]["id"])
+    )),
+    col!("SHIPPING", "shipping_status"),
+    col!("ITEMS", |v: &Value| text(&v["items"])),
+];
+
+pub async fn run(g: &Global, cmd: OrderCommand) -> Outcome {
+    let c = g.client()?;
+    match cmd {
+        OrderCommand::List {
+            shipping_status,
+            search,
+            sort,
+            all,
+            concurrency,
+            limit,
+            offset,
+        } => {
+            let params = ListOrdersParams {
+                search,
+                filter_shipping_status: shipping_status,
+                sort,
+                page_limit: limit,
+                page_offset: offset,
+            };
+            let items = if all {
+                let pb = print::progress("orders");
+                let opts = PageOptions {
+                    page_size: limit.unwrap_or(100),
+                    concurrency: concurrency.max(1),
+                    start_offset: offset.unwrap_or(0),
+                };
+                let items: Vec<_> = c
+                    .list_orders_stream(params, opts)
+                    .inspect_ok(|_| pb.inc(1))
+                    .try_collect()
+                    .await?;
+                pb.finish_and_clear();
+                items
+            } else {
+                c.list_orders(&params).await?.items
+            };
+            print::list(g.json, &items, ORDER_COLUMNS);
+        }
+        OrderCommand::Get { id } => print::detail(g.json, &c.get_order(&id).await?),
+        OrderCommand::Update { id, fields } => {
+            let f = fields;
+            let input = OrderInput {
+                customer_first_name: f.customer_first_name,
+                customer_last_name: f.customer_last_name,
+                customer_email: f.customer_email,
+                shipping_address_1: f.shipping_address_1,
+                shipping_address_2: f.shipping_address_2,
+                shipping_city: f.shipping_city,
+                shipping_state: f.shipping_state,
+                shipping_zip: f.shipping_zip,
+                shipping_country_id: f.shipping_country_id,
+                shipping_status: f.shipping_status,
+            };
+            if input == OrderInput::default() {
+                return Err(crate::Failure::Usage(
+                    "nothing to update: pass at least one field flag".into(),
+                ));
+            }
+            print::detail(g.json, &c.update_order(&id, &input).await?);
+        }
+        OrderCommand::Ship { id } => {
+            let input = OrderInput {
+                shipping_status: Some("shipped".into()),
+                ..Default::default()
+            };
+            let order = c.update_order(&id, &input).await?;
+            if g.json {
+                print::detail(true, &order);
+            } else {
+                println!(
+                    "order {} is {}",
+                    order.id,
+                    order.shipping_status.as_deref().unwrap_or("?")
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,151 @@
+//! `bigcartel`: the Big Cartel API from the command line, a local mock server, and a guided demo.
+//!
+//! Exit codes: 0 success, 1 API or network error (one line: status, title, detail), 2 usage error.
+
+mod cmd_catalog;
+mod cmd_discounts;
+mod cmd_oauth;
+mod cmd_orders;
+mod cmd_webhook;
+mod context;
+mod demo;
+mod print;
+
+use clap::{CommandFactory, Parser, Subcommand};
+use context::Global;
+use std::process::ExitCode;
+
+/// The Big Cartel API from your terminal.
+///
+/// Credentials come from flags or the environment: an OAuth token (--token, BIGCARTEL_TOKEN) or,
+/// for your own shop, HTTP Basic with your subdomain and password (--basic, BIGCARTEL_BASIC_AUTH).
+/// Point --base-url at a local `bigcartel mock` to try everything without an account.
+#[derive(Parser)]
+#[command(
+    name = "bigcartel",
+    version,
+    after_help = "Examples:\n  bigcartel demo\n  bigcartel mock --port 4010 &\n  \
+    BIGCARTEL_API_URL=http://127.0.0.1:4010 BIGCARTEL_TOKEN=mock-token bigcartel orders list --shipping-status unshipped --all\n  \
+    bigcartel products get 12 --json\n  bigcartel webhook verify --secret \"$SECRET\" --signature \"$SIG\" body.json"
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show the account (shop).
+    Account,
+    /// List the countries Big Cartel ships to.
+    Countries,
+    /// Artists: list, get, create, update, delete, reposition.
+    #[command(subcommand)]
+    Artists(cmd_catalog::TaxonCommand),
+    /// Categories: list, get, create, update, delete, reposition.
+    #[command(subcommand)]
+    Categories(cmd_catalog::TaxonCommand),
+    /// Discounts: list, get, create, update, delete.
+    #[command(subcommand)]
+    Discounts(cmd_discounts::DiscountCommand),
+    /// Products: list, get, reposition.
+    #[command(subcommand)]
+    Products(cmd_catalog::ProductCommand),
+    /// Orders: list, get, update, ship.
+    #[command(subcommand)]
+    Orders(cmd_orders::OrderCommand),
+    /// OAuth: the authorize URL, the code-for-token exchange, deauthorization.
+    #[command(subcommand)]
+    Oauth(cmd_oauth::OAuthCommand),
+    /// Webhooks: verify a signature.
+    #[command(subcommand)]
+    Webhook(cmd_webhook::WebhookCommand),
+    /// Run the local mock Big Cartel API until Ctrl-C.
+    Mock(demo::MockArgs),
+    /// A guided tour of the API against an embedded mock server (no account needed).
+    Demo,
+    /// Print shell completions.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// A failure and how the process should exit.
+pub enum Failure {
+    /// Bad arguments (exit 2).
+    Usage(String),
+    /// The API or the network failed (exit 1).
+    Api(String),
+}
+
+impl From<bigcartel::Error> for Failure {
+    fn from(e: bigcartel::Error) -> Self {
+        match e {
+            bigcartel::Error::Config(m) => Failure::Usage(m),
+            other => Failure::Api(other.to_string()),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Api(format!("{e:#}"))
+    }
+}
+
+/// The result of a command.
+pub type Outcome = Result<(), Failure>;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: could not start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Api(m)) => {
+            eprintln!("error: {}", m.lines().next().unwrap_or_default());
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Outcome {
+    let g = &cli.global;
+    match cli.command {
+        Command::Account => cmd_catalog::account(g).await,
+        Command::Countries => cmd_catalog::countries(g).await,
+        Command::Artists(c) => cmd_catalog::taxon(g, cmd_catalog::Taxon::Artists, c).await,
+        Command::Categories(c) => cmd_catalog::taxon(g, cmd_catalog::Taxon::Categories, c).await,
+        Command::Discounts(c) => cmd_discounts::run(g, c).await,
+        Command::Products(c) => cmd_catalog::products(g, c).await,
+        Command::Orders(c) => cmd_orders::run(g, c).await,
+        Command::Oauth(c) => cmd_oauth::run(g, c).await,
+        Command::Webhook(c) => cmd_webhook::run(c),
+        Command::Mock(a) => demo::mock(a).await,
+        Command::Demo => demo::run().await,
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "bigcartel",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
+    }
+}
