@@ -1,10 +1,390 @@
 //! Per-operation wrappers for the uniffi bindings (bindings/uniffi), generated from the same [`Api`] as the core.
+//!
+//! For every resolved model a `uniffi::Record` with a `From` conversion from the core's model; for
+//! every list a `<Model>Page` record (uniffi has no generics); for every input and query-parameter
+//! struct a record with a conversion into the core's; and one `Client` method per operation that
+//! calls the core's method of the same name and converts. Paged lists also get `<op>_all`, which
+//! collects the core's `<op>_stream`. No behaviour lives here: only types and conversions.
 
-use crate::api::Api;
-use anyhow::Result;
+use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
+use crate::codegen::{docs, field_ident, format_tokens, rust_type};
+use anyhow::{Result, bail};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where the generated file goes, relative to the workspace root.
+pub const OUT_PATH: &str = "bindings/uniffi/src/generated.rs";
 
 /// Files to write, as `(path relative to the workspace root, contents)`.
 pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
-    let _ = api;
-    Ok(Vec::new())
+    check_acyclic(api)?;
+    let mut out = TokenStream::new();
+    out.extend(quote! {
+        use crate::{BigCartelError, Client, PageOptions};
+    });
+    for model in &api.models {
+        out.extend(model_record(model));
+    }
+    let paged: BTreeSet<&str> = api
+        .operations
+        .iter()
+        .filter_map(|op| match &op.returns {
+            Returns::Many(m) => Some(m.as_str()),
+            _ => None,
+        })
+        .collect();
+    for model in paged {
+        out.extend(page_record(model));
+    }
+    for input in &api.inputs {
+        out.extend(input_record(&input.name, &input.doc, &input.fields));
+    }
+    for rel in &api.relationship_inputs {
+        let name = format_ident!("{}", rel.name);
+        let core = quote!(bigcartel::#name);
+        let doc = docs(&rel.doc);
+        let fields = rel.rels.iter().map(|(r, wire)| {
+            let f = field_ident(r);
+            let d = docs(&format!("Ids of the related `{wire}` (`relationships.{r}`)."));
+            quote! { #d #[uniffi(default)] pub #f: Option<Vec<String>>, }
+        });
+        let moves = rel.rels.iter().map(|(r, _)| {
+            let f = field_ident(r);
+            quote! { #f: v.#f, }
+        });
+        out.extend(quote! {
+            #doc
+            #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+            pub struct #name { #(#fields)* }
+            impl From<#name> for #core {
+                fn from(v: #name) -> Self { #core { #(#moves)* } }
+            }
+        });
+    }
+    for op in &api.operations {
+        if let Some(params) = op.params_type() {
+            let fields: Vec<Field> = op
+                .query
+                .iter()
+                .map(|q| Field {
+                    name: q.field.clone(),
+                    scalar: q.scalar,
+                    required: false,
+                    doc: format!("`{}`: {}", q.wire_name, q.doc),
+                })
+                .collect();
+            let doc = format!("Query parameters of `{}` (every one optional).", op.id);
+            out.extend(input_record(&params, &doc, &fields));
+        }
+    }
+    let methods = api.operations.iter().map(method);
+    out.extend(quote! {
+        #[uniffi::export(async_runtime = "tokio")]
+        impl Client {
+            #(#methods)*
+        }
+    });
+    Ok(vec![(OUT_PATH.to_string(), format_tokens(out)?)])
+}
+
+/// Records are values: a model that (indirectly) contains itself cannot be one in Swift or Kotlin.
+fn check_acyclic(api: &Api) -> Result<()> {
+    let edges: BTreeMap<&str, Vec<&str>> = api
+        .models
+        .iter()
+        .map(|m| {
+            (
+                m.name.as_str(),
+                m.rels.iter().map(|r| r.model.as_str()).collect(),
+            )
+        })
+        .collect();
+    fn visit<'a>(
+        node: &'a str,
+        edges: &BTreeMap<&'a str, Vec<&'a str>>,
+        path: &mut Vec<&'a str>,
+        done: &mut BTreeSet<&'a str>,
+    ) -> Result<()> {
+        if let Some(i) = path.iter().position(|n| *n == node) {
+            bail!(
+                "x-relationships form a cycle ({} -> {node}); the uniffi bindings carry resolved \
+                 models as value records, which cannot contain themselves",
+                path[i..].join(" -> ")
+            );
+        }
+        if done.contains(node) {
+            return Ok(());
+        }
+        path.push(node);
+        for next in edges.get(node).into_iter().flatten() {
+            visit(next, edges, path, done)?;
+        }
+        path.pop();
+        done.insert(node);
+        Ok(())
+    }
+    let mut done = BTreeSet::new();
+    for m in &api.models {
+        visit(&m.name, &edges, &mut Vec::new(), &mut done)?;
+    }
+    Ok(())
+}
+
+fn model_record(model: &Model) -> TokenStream {
+    let name = format_ident!("{}", model.name);
+    let core = quote!(bigcartel::models::#name);
+    let doc = docs(&format!(
+        "{}\n\nJSON:API type `{}`, with its relationships resolved.",
+        model.doc, model.wire_type
+    ));
+    let mut fields = vec![quote! {
+        /// The resource's unique identifier.
+        pub id: String,
+    }];
+    let mut moves = vec![quote! { id: m.id, }];
+    for f in &model.fields {
+        let ident = field_ident(&f.name);
+        let ty = rust_type(f.scalar);
+        let d = docs(&field_doc(f));
+        fields.push(quote! { #d pub #ident: Option<#ty>, });
+        moves.push(quote! { #ident: m.#ident, });
+    }
+    for r in &model.rels {
+        let ident = field_ident(&r.name);
+        let target = format_ident!("{}", r.model);
+        if r.many {
+            let d = docs(&format!(
+                "`{}`: the related {} records, resolved.",
+                r.name, r.model
+            ));
+            fields.push(quote! { #d pub #ident: Vec<#target>, });
+            moves.push(quote! { #ident: m.#ident.into_iter().map(Into::into).collect(), });
+        } else {
+            let d = docs(&format!(
+                "`{}`: the related {}, resolved (absent when the relationship is empty).",
+                r.name, r.model
+            ));
+            fields.push(quote! { #d pub #ident: Option<#target>, });
+            moves.push(quote! { #ident: m.#ident.map(|b| (*b).into()), });
+        }
+    }
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, uniffi::Record)]
+        pub struct #name { #(#fields)* }
+        impl From<#core> for #name {
+            fn from(m: #core) -> Self { #name { #(#moves)* } }
+        }
+    }
+}
+
+fn field_doc(f: &Field) -> String {
+    let mut d = f.doc.clone();
+    if f.scalar == Scalar::Decimal {
+        if !d.is_empty() {
+            d.push_str("\n\n");
+        }
+        d.push_str("An exact decimal amount as text (\"20.0\"), never a float.");
+    }
+    d
+}
+
+fn page_record(model: &str) -> TokenStream {
+    let item = format_ident!("{}", model);
+    let name = format_ident!("{}Page", model);
+    let doc = docs(&format!("One page of {model} records."));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, uniffi::Record)]
+        pub struct #name {
+            /// The resolved items, in the order the API sent them.
+            pub items: Vec<#item>,
+            /// `meta.count`: how many items match in total, when the API says.
+            pub total: Option<u64>,
+            /// `links.next`: the next page's URL, absent on the last page.
+            pub next: Option<String>,
+            /// Whether the document had a `links` object at all (some lists are not paginated).
+            pub has_links: bool,
+        }
+        impl From<bigcartel::Page<bigcartel::models::#item>> for #name {
+            fn from(p: bigcartel::Page<bigcartel::models::#item>) -> Self {
+                #name {
+                    items: p.items.into_iter().map(Into::into).collect(),
+                    total: p.total,
+                    next: p.next,
+                    has_links: p.has_links,
+                }
+            }
+        }
+    }
+}
+
+/// A record sent to the core: optional fields default to absent, required ones must be given.
+fn input_record(name: &str, doc: &str, fields: &[Field]) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let core = quote!(bigcartel::#ident);
+    let doc = docs(doc);
+    // Required fields first: some languages want defaulted parameters last.
+    let mut ordered: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    ordered.extend(fields.iter().filter(|f| !f.required));
+    let decls = ordered.iter().map(|f| {
+        let i = field_ident(&f.name);
+        let ty = rust_type(f.scalar);
+        let d = docs(&field_doc(f));
+        if f.required {
+            quote! { #d pub #i: #ty, }
+        } else {
+            quote! { #d #[uniffi(default)] pub #i: Option<#ty>, }
+        }
+    });
+    let moves = fields.iter().map(|f| {
+        let i = field_ident(&f.name);
+        quote! { #i: v.#i, }
+    });
+    let derive_default = if fields.iter().all(|f| !f.required) {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, #derive_default PartialEq, uniffi::Record)]
+        pub struct #ident { #(#decls)* }
+        impl From<#ident> for #core {
+            fn from(v: #ident) -> Self { #core { #(#moves)* } }
+        }
+    }
+}
+
+fn method(op: &Operation) -> TokenStream {
+    let fn_name = format_ident!("{}", op.fn_name());
+    let doc = docs(&format!(
+        "{}\n\n{}\n\n`{} {}` (operationId `{}`).",
+        op.summary, op.description, op.method, op.path, op.id
+    ));
+    let mut args = Vec::new();
+    let mut prep = Vec::new();
+    let mut call_args = Vec::new();
+    let mut defaults = Vec::new();
+    for p in &op.path_params {
+        let i = field_ident(p);
+        args.push(quote! { #i: String });
+        call_args.push(quote! { &#i });
+    }
+    match &op.body {
+        Body::None => {}
+        Body::Resource {
+            input,
+            relationships,
+            ..
+        } => {
+            let ty = format_ident!("{}", input);
+            args.push(quote! { input: #ty });
+            prep.push(quote! { let input: bigcartel::#ty = input.into(); });
+            call_args.push(quote! { &input });
+            if let Some(rel) = relationships {
+                let rty = format_ident!("{}", rel);
+                args.push(quote! { relationships: Option<#rty> });
+                defaults.push(quote!(relationships = None));
+                prep.push(quote! {
+                    let relationships: bigcartel::#rty = relationships.map(Into::into).unwrap_or_default();
+                });
+                call_args.push(quote! { &relationships });
+            }
+        }
+        Body::Identifiers { .. } => {
+            args.push(quote! { ids: Vec<String> });
+            call_args.push(quote! { &ids });
+        }
+    }
+    let params_ty = op.params_type().map(|p| format_ident!("{}", p));
+    if let Some(pty) = &params_ty {
+        args.push(quote! { params: Option<#pty> });
+        defaults.push(quote!(params = None));
+        prep.push(quote! {
+            let params: bigcartel::#pty = params.map(Into::into).unwrap_or_default();
+        });
+        call_args.push(quote! { &params });
+    }
+    let (ret, convert) = match &op.returns {
+        Returns::One(m) => {
+            let m = format_ident!("{}", m);
+            (quote!(#m), quote!(.into()))
+        }
+        Returns::Many(m) => {
+            let p = format_ident!("{}Page", m);
+            (quote!(#p), quote!(.into()))
+        }
+        Returns::Nothing => (quote!(()), quote!()),
+    };
+    let attr = if defaults.is_empty() {
+        quote!()
+    } else {
+        quote!(#[uniffi::method(default(#(#defaults),*))])
+    };
+    let mut out = quote! {
+        #doc
+        #attr
+        pub async fn #fn_name(&self, #(#args),*) -> Result<#ret, BigCartelError> {
+            #(#prep)*
+            Ok(self.inner.#fn_name(#(#call_args),*).await? #convert)
+        }
+    };
+    if op.paged
+        && let (Returns::Many(m), Some(pty)) = (&op.returns, &params_ty)
+    {
+        let all = format_ident!("{}_all", op.fn_name());
+        let stream = format_ident!("{}_stream", op.fn_name());
+        let m = format_ident!("{}", m);
+        let doc = docs(&format!(
+            "Every item of `{}`, following the API's paging (the core's `{}`): `page_size` items per \
+             request, `concurrency` pages at once. `params`' own page fields are replaced.",
+            op.fn_name(),
+            stream
+        ));
+        out.extend(quote! {
+            #doc
+            #[uniffi::method(default(params = None, options = None))]
+            pub async fn #all(
+                &self,
+                params: Option<#pty>,
+                options: Option<PageOptions>,
+            ) -> Result<Vec<#m>, BigCartelError> {
+                use futures::TryStreamExt;
+                let params: bigcartel::#pty = params.map(Into::into).unwrap_or_default();
+                let options: bigcartel::PageOptions = options.map(Into::into).unwrap_or_default();
+                let items: Vec<bigcartel::models::#m> =
+                    self.inner.#stream(params, options).try_collect().await?;
+                Ok(items.into_iter().map(Into::into).collect())
+            }
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_relationship_cycle_is_refused_with_its_path() {
+        let spec = crate::codegen::parse_spec(
+            &std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/bigcartel.v1.yaml"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let mut api = crate::api::describe(&spec).unwrap();
+        assert!(generate(&api).is_ok());
+        let currency = api.models.iter().position(|m| m.name == "Currency").unwrap();
+        api.models[currency].rels.push(crate::api::Rel {
+            name: "account".into(),
+            model: "Account".into(),
+            many: false,
+        });
+        let err = generate(&api).unwrap_err().to_string();
+        assert!(err.contains("Account -> Currency -> Account"), "{err}");
+    }
 }

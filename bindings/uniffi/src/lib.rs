@@ -1,0 +1,394 @@
+//! # bigcartel-uniffi
+//!
+//! The [`bigcartel`] client for Python, Kotlin and Swift, through [uniffi](https://mozilla.github.io/uniffi-rs/)
+//! proc-macros. This crate is thin: a [`Client`] object over the core's client, records for the
+//! resolved models, inputs and pages (generated from the spec into `generated.rs` by
+//! `cargo xtask codegen`), one error enum per surface, and the core's webhook verification.
+//! Every behaviour (JSON:API resolution, paging, retries, signatures) is the core's.
+//!
+//! Async methods run on one process-wide tokio runtime: `async_runtime = "tokio"` wraps each
+//! future in `async_compat`, whose runtime is a `static` that is never dropped, so no runtime is
+//! ever torn down on a foreign (GC or event-loop) thread. The core's client holds no runtime of
+//! its own, so dropping a [`Client`] anywhere is safe.
+//!
+//! ```
+//! use bigcartel_uniffi::{Client, ClientOptions};
+//!
+//! let client = Client::bearer(
+//!     "ACCESS-TOKEN".into(),
+//!     ClientOptions { user_agent: "MyApp (me@example.com)".into(), account_id: Some("12345".into()), ..Default::default() },
+//! )
+//! .unwrap();
+//! assert!(!format!("{client:?}").contains("ACCESS-TOKEN"));
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+uniffi::setup_scaffolding!();
+
+// Generated from the spec by `cargo xtask codegen`; formatted by the generator, not rustfmt.
+#[rustfmt::skip]
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+mod generated;
+pub use generated::*;
+
+/// A Big Cartel API client. Construct it with [`Client::bearer`] (OAuth access token) or
+/// [`Client::basic`] (a store's subdomain and password); every operation is an async method.
+#[derive(Debug, uniffi::Object)]
+pub struct Client {
+    inner: bigcartel::Client,
+}
+
+/// How a [`Client`] is set up, besides its credentials. Absent values take the core's defaults.
+#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+pub struct ClientOptions {
+    /// Names your application and a contact URL or email; the API answers 400 without it.
+    pub user_agent: String,
+    /// The API's base URL (`https://api.bigcartel.com` by default).
+    #[uniffi(default)]
+    pub base_url: Option<String>,
+    /// The account id; without it the first account the credentials can access is looked up once.
+    #[uniffi(default)]
+    pub account_id: Option<String>,
+    /// The timeout of one request, in milliseconds.
+    #[uniffi(default)]
+    pub timeout_ms: Option<u64>,
+    /// Retries after the first attempt of a failed idempotent request (0 disables retrying).
+    #[uniffi(default)]
+    pub max_retries: Option<u32>,
+}
+
+impl ClientOptions {
+    fn builder(self) -> bigcartel::ClientBuilder {
+        let mut b = bigcartel::Client::builder(self.user_agent);
+        if let Some(url) = self.base_url {
+            b = b.base_url(url);
+        }
+        if let Some(id) = self.account_id {
+            b = b.account_id(id);
+        }
+        if let Some(ms) = self.timeout_ms {
+            b = b.timeout(Duration::from_millis(ms));
+        }
+        if let Some(n) = self.max_retries {
+            b = b.retry(bigcartel::RetryPolicy {
+                max_retries: n,
+                ..Default::default()
+            });
+        }
+        b
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Client {
+    /// A client authenticating with an OAuth access token (`Authorization: Bearer`).
+    #[uniffi::constructor]
+    pub fn bearer(token: String, options: ClientOptions) -> Result<Arc<Self>, BigCartelError> {
+        let inner = options.builder().bearer(token).build()?;
+        Ok(Arc::new(Client { inner }))
+    }
+
+    /// A client authenticating with HTTP Basic: a store's subdomain and password (personal projects).
+    #[uniffi::constructor]
+    pub fn basic(
+        username: String,
+        password: String,
+        options: ClientOptions,
+    ) -> Result<Arc<Self>, BigCartelError> {
+        let inner = options.builder().basic(username, password).build()?;
+        Ok(Arc::new(Client { inner }))
+    }
+
+    /// The account id: the configured one, or the first account the credentials can access.
+    pub async fn account_id(&self) -> Result<String, BigCartelError> {
+        Ok(self.inner.account_id().await?)
+    }
+}
+
+/// How `<operation>_all` methods page through a list. Absent values take the core's defaults
+/// (100 items per request, one page at a time, from the start).
+#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+pub struct PageOptions {
+    /// Items per request (`page[limit]`).
+    #[uniffi(default)]
+    pub page_size: Option<i64>,
+    /// Pages fetched at once once the total is known.
+    #[uniffi(default)]
+    pub concurrency: Option<u32>,
+    /// Where to start (`page[offset]`).
+    #[uniffi(default)]
+    pub start_offset: Option<i64>,
+}
+
+impl From<PageOptions> for bigcartel::PageOptions {
+    fn from(o: PageOptions) -> Self {
+        let d = bigcartel::PageOptions::default();
+        bigcartel::PageOptions {
+            page_size: o.page_size.unwrap_or(d.page_size),
+            concurrency: o.concurrency.map_or(d.concurrency, |c| c as usize),
+            start_offset: o.start_offset.unwrap_or(d.start_offset),
+        }
+    }
+}
+
+/// What kind of HTTP error status the API answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ApiErrorKind {
+    /// 400: missing or invalid parameters.
+    BadRequest,
+    /// 401: invalid credentials.
+    Unauthorized,
+    /// 402: valid parameters, but the request failed.
+    RequestFailed,
+    /// 404: the item does not exist.
+    NotFound,
+    /// 406: something is wrong with the request, usually missing headers.
+    NotAcceptable,
+    /// 429: too many requests.
+    RateLimited,
+    /// 5xx: something is wrong on Big Cartel's end.
+    Server,
+    /// Any other status.
+    Other,
+}
+
+impl From<bigcartel::ApiErrorKind> for ApiErrorKind {
+    fn from(k: bigcartel::ApiErrorKind) -> Self {
+        use bigcartel::ApiErrorKind as K;
+        match k {
+            K::BadRequest => Self::BadRequest,
+            K::Unauthorized => Self::Unauthorized,
+            K::RequestFailed => Self::RequestFailed,
+            K::NotFound => Self::NotFound,
+            K::NotAcceptable => Self::NotAcceptable,
+            K::RateLimited => Self::RateLimited,
+            K::Server => Self::Server,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// What went wrong below HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum TransportKind {
+    /// The connection could not be made (the request never reached the server).
+    Connect,
+    /// The request timed out.
+    Timeout,
+    /// The response body broke off or could not be read.
+    Body,
+    /// Anything else.
+    Other,
+}
+
+impl From<bigcartel::TransportKind> for TransportKind {
+    fn from(k: bigcartel::TransportKind) -> Self {
+        use bigcartel::TransportKind as K;
+        match k {
+            K::Connect => Self::Connect,
+            K::Timeout => Self::Timeout,
+            K::Body => Self::Body,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// One JSON:API error object, as the API sent it in `errors`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ErrorDetail {
+    /// The HTTP status, as a string.
+    pub status: Option<String>,
+    /// An application-specific code.
+    pub code: Option<String>,
+    /// A short summary.
+    pub title: Option<String>,
+    /// What went wrong in this case.
+    pub detail: Option<String>,
+    /// `source.pointer` or `source.parameter`: what in the request caused it.
+    pub source: Option<String>,
+}
+
+/// Every way a client call can fail. `reason` is the core's message: the operation, method and
+/// path, and what went wrong; never a credential.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum BigCartelError {
+    /// The API answered with an error status.
+    #[error("{reason}")]
+    Api {
+        /// The message.
+        reason: String,
+        /// The HTTP status code.
+        status: u16,
+        /// What the status means.
+        kind: ApiErrorKind,
+        /// The spec's operationId (`getOrder`).
+        operation_id: String,
+        /// The JSON:API error objects, when the body was an error document.
+        errors: Vec<ErrorDetail>,
+        /// The start of the body when it was not an error document (an HTML 502 page, say).
+        body_excerpt: Option<String>,
+        /// `Retry-After`, in seconds, when the API sent one.
+        retry_after_secs: Option<u64>,
+    },
+    /// A success status with a body that is not the expected document.
+    #[error("{reason}")]
+    Decode {
+        /// The message, with the start of the body.
+        reason: String,
+        /// The HTTP status code.
+        status: u16,
+        /// The spec's operationId.
+        operation_id: String,
+    },
+    /// The request failed below HTTP: connection, timeout, broken body.
+    #[error("{reason}")]
+    Transport {
+        /// The message (URLs and credentials removed).
+        reason: String,
+        /// What kind of failure.
+        kind: TransportKind,
+        /// The spec's operationId.
+        operation_id: String,
+    },
+    /// An argument could not be sent (an empty id list, an invalid value...).
+    #[error("{reason}")]
+    InvalidInput {
+        /// What was wrong.
+        reason: String,
+        /// The spec's operationId.
+        operation_id: String,
+    },
+    /// The client was configured wrongly (bad base URL, bad User-Agent, no credentials).
+    #[error("{reason}")]
+    Config {
+        /// What was wrong.
+        reason: String,
+    },
+}
+
+impl From<bigcartel::Error> for BigCartelError {
+    fn from(e: bigcartel::Error) -> Self {
+        let reason = e.to_string();
+        let operation_id = e.operation().map(|o| o.id.to_string()).unwrap_or_default();
+        match e {
+            bigcartel::Error::Api(api) => BigCartelError::Api {
+                reason,
+                status: api.status,
+                kind: api.kind.into(),
+                operation_id,
+                errors: api
+                    .errors
+                    .into_iter()
+                    .map(|o| ErrorDetail {
+                        status: o.status,
+                        code: o.code,
+                        title: o.title,
+                        detail: o.detail,
+                        source: o.source,
+                    })
+                    .collect(),
+                body_excerpt: api.body_excerpt,
+                retry_after_secs: api.retry_after,
+            },
+            bigcartel::Error::Decode { status, .. } => BigCartelError::Decode {
+                reason,
+                status,
+                operation_id,
+            },
+            bigcartel::Error::Transport { kind, .. } => BigCartelError::Transport {
+                reason,
+                kind: kind.into(),
+                operation_id,
+            },
+            bigcartel::Error::InvalidInput { .. } => BigCartelError::InvalidInput {
+                reason,
+                operation_id,
+            },
+            _ => BigCartelError::Config { reason },
+        }
+    }
+}
+
+/// Why a webhook signature was rejected (the core's `VerifyError`). None carries the secret or
+/// echoes the received signature.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum WebhookError {
+    /// The request had no `X-Webhook-Signature` header.
+    #[error("missing X-Webhook-Signature header")]
+    MissingHeader,
+    /// The header was present but empty.
+    #[error("X-Webhook-Signature header is empty")]
+    Empty,
+    /// The header had leading or trailing whitespace.
+    #[error("X-Webhook-Signature header has leading or trailing whitespace")]
+    WhitespacePadded,
+    /// The header was not 64 characters long; `len` is its length in bytes.
+    #[error("X-Webhook-Signature header must be 64 hex characters, got {len} bytes")]
+    WrongLength {
+        /// Length of the received header value, in bytes.
+        len: u64,
+    },
+    /// The header contained a non-hex character at byte `index`.
+    #[error("X-Webhook-Signature header has a non-hex character at byte {index}")]
+    NonHex {
+        /// Byte offset of the first non-hex character.
+        index: u64,
+    },
+    /// The secret was empty: refused as a configuration error.
+    #[error("webhook secret is empty (check your client secret configuration)")]
+    EmptySecret,
+    /// The header is not the HMAC-SHA256 of this body with this secret.
+    #[error("X-Webhook-Signature does not match the request body")]
+    Mismatch,
+}
+
+impl From<bigcartel::webhook::VerifyError> for WebhookError {
+    fn from(e: bigcartel::webhook::VerifyError) -> Self {
+        use bigcartel::webhook::VerifyError as V;
+        match e {
+            V::MissingHeader => Self::MissingHeader,
+            V::Empty => Self::Empty,
+            V::WhitespacePadded => Self::WhitespacePadded,
+            V::WrongLength { len } => Self::WrongLength { len: len as u64 },
+            V::NonHex { index } => Self::NonHex {
+                index: index as u64,
+            },
+            V::EmptySecret => Self::EmptySecret,
+            _ => Self::Mismatch,
+        }
+    }
+}
+
+/// Verifies a webhook: `secret` is your client secret, `body` the raw request body byte for byte,
+/// `signature_header` the `X-Webhook-Signature` value (absent if the request had none). Calls the
+/// core's `bigcartel::webhook::verify` (constant-time comparison).
+///
+/// ```
+/// use bigcartel_uniffi::{sign_webhook, verify_webhook, WebhookError};
+/// let sig = sign_webhook(b"s3cret".to_vec(), b"{}".to_vec());
+/// assert_eq!(verify_webhook(b"s3cret".to_vec(), b"{}".to_vec(), Some(sig)), Ok(()));
+/// assert_eq!(verify_webhook(b"s3cret".to_vec(), b"{}".to_vec(), None), Err(WebhookError::MissingHeader));
+/// ```
+#[uniffi::export]
+pub fn verify_webhook(
+    secret: Vec<u8>,
+    body: Vec<u8>,
+    signature_header: Option<String>,
+) -> Result<(), WebhookError> {
+    Ok(bigcartel::webhook::verify(
+        &secret,
+        &body,
+        signature_header.as_deref(),
+    )?)
+}
+
+/// The `X-Webhook-Signature` value for `body` (the core's `bigcartel::webhook::sign`): for tests
+/// and mock servers. Check incoming webhooks with [`verify_webhook`], not by comparing strings.
+#[uniffi::export]
+pub fn sign_webhook(secret: Vec<u8>, body: Vec<u8>) -> String {
+    bigcartel::webhook::sign(&secret, &body)
+}
