@@ -5,7 +5,7 @@ use std::time::Duration;
 /// How failed requests are retried.
 ///
 /// GET, HEAD, PUT, DELETE and OPTIONS are retried on connection errors, timeouts, broken
-/// connections and 429/502/503/504 answers. POST and PATCH are retried only when the connection
+/// connections and 429/500/502/503/504 answers. POST and PATCH are retried only when the connection
 /// could not be made, so the request provably never reached the server: a write is never sent
 /// twice. Waits grow exponentially with jitter, follow `Retry-After` when the API sends it, and
 /// stop when either `max_retries` or the total wait `budget` is used up.
@@ -74,7 +74,7 @@ pub fn is_idempotent(method: &str) -> bool {
 
 /// Whether a status is worth retrying (for idempotent requests).
 pub fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 429 | 502 | 503 | 504)
+    matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
 /// Parses `Retry-After` as delay-seconds (HTTP dates are accepted on native targets).
@@ -102,6 +102,105 @@ pub(crate) async fn sleep(d: Duration) {
 #[cfg(all(feature = "client", target_arch = "wasm32"))]
 pub(crate) async fn sleep(d: Duration) {
     gloo_timers::future::sleep(d).await
+}
+
+/// Counters a caller can read to see what the transport did.
+#[cfg(feature = "client")]
+#[derive(Debug, Default)]
+pub struct TransportStats {
+    /// Requests sent, including retries.
+    pub attempts: std::sync::atomic::AtomicU64,
+    /// Retries performed.
+    pub retries: std::sync::atomic::AtomicU64,
+}
+
+/// Sends `request` with `client`, retrying as `policy` says (see [`RetryPolicy`] for which
+/// failures are retried), and counts attempts and retries in `stats`. `operation` names the call in
+/// the debug log of each retry. Every client of this workspace runs its requests through this one
+/// loop from its progenitor `ClientHooks::exec`.
+///
+/// ```no_run
+/// # async fn run() -> reqwest::Result<()> {
+/// use bigcartel::retry::{RetryPolicy, TransportStats, execute_with_retry};
+/// let client = reqwest::Client::new();
+/// let request = client.get("https://example.com/").build()?;
+/// let stats = TransportStats::default();
+/// let response = execute_with_retry(&client, request, &RetryPolicy::default(), &stats, "example").await?;
+/// println!("{} after {:?} attempt(s)", response.status(), stats.attempts);
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "client")]
+pub async fn execute_with_retry(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+    policy: &RetryPolicy,
+    stats: &TransportStats,
+    operation: &str,
+) -> reqwest::Result<reqwest::Response> {
+    use std::sync::atomic::Ordering;
+    let idempotent = is_idempotent(request.method().as_str());
+    let mut waited = Duration::ZERO;
+    let mut attempt = 0u32;
+    let mut current = request;
+    loop {
+        let spare = current.try_clone();
+        stats.attempts.fetch_add(1, Ordering::Relaxed);
+        let result = client.execute(current).await;
+        let delay = match &result {
+            Ok(resp) if idempotent && is_retryable_status(resp.status().as_u16()) => {
+                let after = resp
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(parse_retry_after);
+                match after {
+                    // A server asking for a longer pause than we allow: give up and report it.
+                    Some(d) if d > policy.max_delay => None,
+                    Some(d) => Some(d),
+                    None => Some(policy.backoff(attempt)),
+                }
+            }
+            Ok(_) => None,
+            Err(e) if is_connect(e) => Some(policy.backoff(attempt)),
+            Err(e) if idempotent && !e.is_builder() && !e.is_redirect() => {
+                Some(policy.backoff(attempt))
+            }
+            Err(_) => None,
+        };
+        let (Some(delay), Some(next)) = (delay, spare) else {
+            return result;
+        };
+        if attempt >= policy.max_retries || waited + delay > policy.budget {
+            return result;
+        }
+        tracing::debug!(
+            operation,
+            attempt,
+            delay_ms = delay.as_millis() as u64,
+            "retrying"
+        );
+        // Free the failed response's connection before waiting.
+        drop(result);
+        sleep(delay).await;
+        waited += delay;
+        attempt += 1;
+        stats.retries.fetch_add(1, Ordering::Relaxed);
+        current = next;
+    }
+}
+
+/// A connection that could not be made: nothing was sent, so even a POST may be retried.
+#[cfg(feature = "client")]
+fn is_connect(e: &reqwest::Error) -> bool {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        e.is_connect()
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = e;
+        false
+    }
 }
 
 #[cfg(test)]
