@@ -1,0 +1,847 @@
+//! The engine: list unshipped orders, submit each to the center once, poll shipments, mark
+//! shipped orders in Big Cartel, with every step recorded in the [`Ledger`] first.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bigcartel::models::Order;
+use bigcartel::{ApiErrorKind, ListOrdersParams, OrderInput, PageOptions};
+use futures::{StreamExt, TryStreamExt};
+use tokio::sync::OnceCell;
+
+use crate::center::{CenterError, FulfillmentCenter, FulfillmentOrder, ShipmentStatus};
+use crate::ledger::{
+    Ledger, LedgerEntry, LedgerError, LedgerLock, LedgerStatus, OrderState, now_ms,
+};
+use crate::prepare::{
+    HoldReason, PrepareRules, fulfillment_order, idempotency_key, products_to_fetch,
+};
+use crate::progress::{PassReport, ProgressEvent, ProgressFn};
+use crate::shipping::{ShippingCode, ShippingError, ShippingRules};
+use crate::sku::SkuRules;
+
+/// How the engine works, independent of where the settings come from (see
+/// [`crate::Config::settings`] for the TOML file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// SKU rules.
+    pub sku: SkuRules,
+    /// The home country; the account's country when `None`.
+    pub home_country: Option<String>,
+    /// Carrier service per shipping code.
+    pub services: BTreeMap<ShippingCode, String>,
+    /// Hold orders whose payment is not `completed`.
+    pub require_paid: bool,
+    /// Orders worked on at once.
+    pub concurrency: usize,
+    /// First wait after a failed step; doubles per attempt.
+    pub retry_base: Duration,
+    /// Longest wait between attempts.
+    pub retry_max: Duration,
+    /// Orders per page when listing.
+    pub page_size: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            sku: SkuRules::default(),
+            home_country: None,
+            services: BTreeMap::new(),
+            require_paid: true,
+            concurrency: 8,
+            retry_base: Duration::from_secs(30),
+            retry_max: Duration::from_secs(3600),
+            page_size: 100,
+        }
+    }
+}
+
+/// Why the engine stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// A Big Cartel call the engine cannot do without failed (finding the account at start).
+    #[error("Big Cartel: {0}")]
+    BigCartel(Box<bigcartel::Error>),
+    /// The ledger failed.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// The configuration is unusable.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// The home country is missing or invalid.
+    #[error("shipping rules: {0}")]
+    Shipping(#[from] ShippingError),
+    /// The center's client could not be built.
+    #[error(transparent)]
+    Center(#[from] CenterError),
+    /// The webhook receiver could not start.
+    #[error("webhook receiver on {addr}: {source}")]
+    Webhook {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A background task panicked.
+    #[error("internal task failed: {0}")]
+    Task(String),
+}
+
+impl From<bigcartel::Error> for EngineError {
+    fn from(e: bigcartel::Error) -> Self {
+        EngineError::BigCartel(Box::new(e))
+    }
+}
+
+/// How [`Engine::run`] loops.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Time between passes.
+    pub interval: Duration,
+    /// Stop once no order has work left (every order final or held).
+    pub until_idle: bool,
+    /// Stop after this many passes.
+    pub max_passes: Option<u64>,
+    /// Receive `order.created` webhooks.
+    pub webhook: Option<crate::webhook::WebhookOptions>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            interval: Duration::from_secs(60),
+            until_idle: false,
+            max_passes: None,
+            webhook: None,
+        }
+    }
+}
+
+/// What [`Engine::run`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RunReport {
+    /// Passes run.
+    pub passes: u64,
+    /// Orders received by webhook.
+    pub webhook_orders: u64,
+    /// Everything the passes and webhooks did, summed.
+    pub totals: PassReport,
+}
+
+/// Product descriptions fetched during one pass, one request per product however many orders
+/// link it at once.
+#[derive(Default)]
+struct ProductCache {
+    cells: Mutex<HashMap<String, Arc<DescriptionCell>>>,
+}
+
+/// `None` once known not to exist, else `Some(description)`.
+type DescriptionCell = OnceCell<Option<Option<String>>>;
+
+impl ProductCache {
+    /// `Some(description)` for an existing product, `None` for one that no longer exists.
+    async fn description(
+        &self,
+        client: &bigcartel::Client,
+        product_id: &str,
+    ) -> Result<Option<Option<String>>, bigcartel::Error> {
+        let cell = {
+            let mut cells = self.cells.lock().unwrap_or_else(|p| p.into_inner());
+            cells.entry(product_id.to_string()).or_default().clone()
+        };
+        cell.get_or_try_init(|| async {
+            match client.get_product(product_id).await {
+                Ok(p) => Ok(Some(p.description)),
+                Err(bigcartel::Error::Api(e)) if e.kind == ApiErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .cloned()
+    }
+}
+
+/// Removes the order from the in-flight set when its task is done, however it ends.
+struct Claim<'a> {
+    set: &'a Mutex<HashSet<String>>,
+    id: String,
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        self.set
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.id);
+    }
+}
+
+/// The fulfillment engine for one Big Cartel account, one center and one ledger.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use bigcartel_fulfillment::{Engine, HttpCenter, Settings, ledger::Ledger};
+/// let client = bigcartel::Client::builder("MyFulfillment (ops@example.com)").bearer("TOKEN").build()?;
+/// let center = HttpCenter::new("http://127.0.0.1:8088")?;
+/// let ledger = Ledger::open("fulfillment.db".as_ref(), Default::default())?;
+/// let engine = Engine::new(client, center, ledger, Settings::default()).await?;
+/// let report = engine.sync().await?;
+/// println!("{report}");
+/// print!("{}", engine.status()?);
+/// # Ok(()) }
+/// ```
+pub struct Engine<C: FulfillmentCenter> {
+    client: Arc<bigcartel::Client>,
+    center: Arc<C>,
+    ledger: Arc<Ledger>,
+    _lock: LedgerLock,
+    settings: Settings,
+    shipping: ShippingRules,
+    account_id: String,
+    progress: Option<ProgressFn>,
+    inflight: Mutex<HashSet<String>>,
+    passes: std::sync::atomic::AtomicU64,
+}
+
+impl<C: FulfillmentCenter> std::fmt::Debug for Engine<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("account_id", &self.account_id)
+            .field("ledger", &self.ledger)
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+/// Outcome of one order's steps, folded into the pass report.
+type Report = Mutex<PassReport>;
+
+fn bump(report: &Report, f: impl FnOnce(&mut PassReport)) {
+    f(&mut report.lock().unwrap_or_else(|p| p.into_inner()));
+}
+
+fn is_not_found(e: &bigcartel::Error) -> bool {
+    matches!(e, bigcartel::Error::Api(a) if a.kind == ApiErrorKind::NotFound)
+}
+
+impl<C: FulfillmentCenter> Engine<C> {
+    /// Takes the ledger's lock, finds the account (and its country when no home country is set)
+    /// and binds the ledger to the account.
+    pub async fn new(
+        client: bigcartel::Client,
+        center: C,
+        ledger: Ledger,
+        settings: Settings,
+    ) -> Result<Self, EngineError> {
+        let lock = ledger.lock()?;
+        let account_id = client.account_id().await?;
+        ledger.bind_account(&account_id)?;
+        let home = match &settings.home_country {
+            Some(h) => h.clone(),
+            None => client
+                .get_account()
+                .await?
+                .country
+                .map(|c| c.id)
+                .ok_or(ShippingError::MissingCountry)?,
+        };
+        let mut shipping = ShippingRules::new(&home)?;
+        for (code, service) in &settings.services {
+            shipping = shipping.with_service(*code, service.clone());
+        }
+        Ok(Engine {
+            client: Arc::new(client),
+            center: Arc::new(center),
+            ledger: Arc::new(ledger),
+            _lock: lock,
+            settings,
+            shipping,
+            account_id,
+            progress: None,
+            inflight: Mutex::new(HashSet::new()),
+            passes: Default::default(),
+        })
+    }
+
+    /// Calls `progress` with every [`ProgressEvent`].
+    pub fn with_progress(mut self, progress: ProgressFn) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// The Big Cartel account id.
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
+    /// The shipping rules in force (home country resolved).
+    pub fn shipping_rules(&self) -> &ShippingRules {
+        &self.shipping
+    }
+
+    /// The ledger.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// The center.
+    pub fn center(&self) -> &C {
+        &self.center
+    }
+
+    /// Counts by state, held orders with reasons, failing steps.
+    pub fn status(&self) -> Result<LedgerStatus, EngineError> {
+        Ok(self.ledger.status()?)
+    }
+
+    fn emit(&self, event: ProgressEvent) {
+        if let Some(p) = &self.progress {
+            p(&event);
+        }
+    }
+
+    /// Runs a ledger call off the async threads (SQLite commits wait for the disk).
+    async fn db<T, F>(&self, f: F) -> Result<T, EngineError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ledger) -> Result<T, LedgerError> + Send + 'static,
+    {
+        let ledger = self.ledger.clone();
+        tokio::task::spawn_blocking(move || f(&ledger))
+            .await
+            .map_err(|e| EngineError::Task(e.to_string()))?
+            .map_err(EngineError::from)
+    }
+
+    fn retry_at(&self, attempts: u32) -> i64 {
+        let wait = self
+            .settings
+            .retry_base
+            .saturating_mul(1u32 << attempts.min(20))
+            .min(self.settings.retry_max);
+        now_ms() + wait.as_millis() as i64
+    }
+
+    async fn list_unshipped(&self) -> Result<Vec<Order>, bigcartel::Error> {
+        let params = ListOrdersParams {
+            filter_shipping_status: Some("unshipped".into()),
+            // Oldest first: orders placed during the listing land after the current offset.
+            sort: Some("created_at".into()),
+            ..Default::default()
+        };
+        let options = PageOptions {
+            page_size: self.settings.page_size,
+            ..Default::default()
+        };
+        self.client
+            .list_orders_stream(params, options)
+            .try_collect()
+            .await
+    }
+
+    /// One pass: list unshipped orders, then move every order of the ledger that has work as far
+    /// as it goes (prepare, submit, poll, mark), `concurrency` orders at a time.
+    pub async fn sync(&self) -> Result<PassReport, EngineError> {
+        let pass = self
+            .passes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        self.emit(ProgressEvent::PassStarted { pass });
+        let started = now_ms();
+        let report = Report::default();
+        let listing = match self.list_unshipped().await {
+            Ok(orders) => Some(orders),
+            Err(e) => {
+                let error = e.to_string();
+                bump(&report, |r| r.listing_error = Some(error.clone()));
+                self.emit(ProgressEvent::ListingFailed { error });
+                None
+            }
+        };
+        let mut by_id: HashMap<String, Order> = HashMap::new();
+        if let Some(orders) = listing.as_ref() {
+            let ids: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
+            let new = self.db(move |l| l.observe(&ids)).await?;
+            bump(&report, |r| {
+                r.listed = orders.len() as u64;
+                r.new = new as u64;
+            });
+            self.emit(ProgressEvent::Listed {
+                unshipped: orders.len(),
+                new,
+            });
+            by_id = orders.iter().map(|o| (o.id.clone(), o.clone())).collect();
+        }
+        let work = self.db(|l| l.actionable(now_ms())).await?;
+        let cache = ProductCache::default();
+        let results: Vec<Result<(), EngineError>> = futures::stream::iter(work)
+            .map(|entry| {
+                let order = by_id.get(&entry.order_id);
+                self.advance(entry, order, &cache, &report)
+            })
+            .buffer_unordered(self.settings.concurrency.max(1))
+            .collect()
+            .await;
+        results.into_iter().collect::<Result<Vec<()>, _>>()?;
+        if listing.is_some() {
+            self.skip_missing(&by_id, started, &report).await?;
+        }
+        let report = report.into_inner().unwrap_or_else(|p| p.into_inner());
+        self.emit(ProgressEvent::PassFinished(report.clone()));
+        Ok(report)
+    }
+
+    /// Orders seen or held that a complete listing no longer shows as unshipped were shipped or
+    /// deleted by someone else: skip them (a later listing that shows them again revives them).
+    async fn skip_missing(
+        &self,
+        listed: &HashMap<String, Order>,
+        pass_started: i64,
+        report: &Report,
+    ) -> Result<(), EngineError> {
+        let candidates = self
+            .db(|l| l.in_states(&[OrderState::Seen, OrderState::Held]))
+            .await?;
+        for entry in candidates {
+            // Orders recorded during this pass (by webhook) may postdate the listing.
+            if listed.contains_key(&entry.order_id) || entry.first_seen_at >= pass_started {
+                continue;
+            }
+            let reason = "no longer unshipped in Big Cartel (shipped by hand or deleted)";
+            let id = entry.order_id.clone();
+            if self.db(move |l| l.skip(&id, reason)).await? {
+                bump(report, |r| r.skipped += 1);
+                self.emit(ProgressEvent::Skipped {
+                    order_id: entry.order_id,
+                    reason: reason.into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Handles one order outside a pass (an `order.created` webhook): records it and moves it as
+    /// far as it goes.
+    pub async fn process_order(&self, order: Order) -> Result<PassReport, EngineError> {
+        self.emit(ProgressEvent::Webhook {
+            order_id: order.id.clone(),
+        });
+        let order = if order.items.is_empty() {
+            // A flat payload without line items: fetch the whole order.
+            match self.client.get_order(&order.id).await {
+                Ok(o) => o,
+                Err(e) => {
+                    // The next pass lists it anyway.
+                    self.emit(ProgressEvent::StepFailed {
+                        order_id: order.id,
+                        error: e.to_string(),
+                    });
+                    return Ok(PassReport {
+                        step_failures: 1,
+                        ..Default::default()
+                    });
+                }
+            }
+        } else {
+            order
+        };
+        if order.shipping_status.as_deref() != Some("unshipped") {
+            return Ok(PassReport::default());
+        }
+        let report = Report::default();
+        let ids = vec![order.id.clone()];
+        let new = self.db(move |l| l.observe(&ids)).await?;
+        bump(&report, |r| r.new = new as u64);
+        let id = order.id.clone();
+        if let Some(entry) = self.db(move |l| l.entry(&id)).await? {
+            let cache = ProductCache::default();
+            self.advance(entry, Some(&order), &cache, &report).await?;
+        }
+        Ok(report.into_inner().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    fn claim(&self, id: &str) -> Option<Claim<'_>> {
+        let mut set = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
+        set.insert(id.to_string()).then(|| Claim {
+            set: &self.inflight,
+            id: id.to_string(),
+        })
+    }
+
+    async fn entry(&self, id: &str) -> Result<Option<LedgerEntry>, EngineError> {
+        let id = id.to_string();
+        self.db(move |l| l.entry(&id)).await
+    }
+
+    async fn note_error(
+        &self,
+        entry: &LedgerEntry,
+        error: String,
+        report: &Report,
+    ) -> Result<(), EngineError> {
+        let id = entry.order_id.clone();
+        let at = self.retry_at(entry.attempts);
+        let e = error.clone();
+        self.db(move |l| l.note_error(&id, &e, at)).await?;
+        bump(report, |r| r.step_failures += 1);
+        self.emit(ProgressEvent::StepFailed {
+            order_id: entry.order_id.clone(),
+            error,
+        });
+        Ok(())
+    }
+
+    async fn submit_failed(
+        &self,
+        entry: &LedgerEntry,
+        error: String,
+        report: &Report,
+    ) -> Result<(), EngineError> {
+        let id = entry.order_id.clone();
+        let at = self.retry_at(entry.attempts);
+        let e = error.clone();
+        self.db(move |l| l.failed(&id, &e, at)).await?;
+        bump(report, |r| r.submit_failures += 1);
+        self.emit(ProgressEvent::SubmitFailed {
+            order_id: entry.order_id.clone(),
+            error,
+        });
+        Ok(())
+    }
+
+    async fn record_submitted(
+        &self,
+        id: &str,
+        reference: String,
+        recovered: bool,
+        report: &Report,
+    ) -> Result<(), EngineError> {
+        let (i, r) = (id.to_string(), reference.clone());
+        if self.db(move |l| l.submitted(&i, &r)).await? {
+            bump(report, |r| {
+                r.submitted += 1;
+                if recovered {
+                    r.recovered += 1;
+                }
+            });
+            self.emit(ProgressEvent::Submitted {
+                order_id: id.to_string(),
+                reference,
+                recovered,
+            });
+        }
+        Ok(())
+    }
+
+    /// Builds the center's order, fetching product descriptions the order lacks.
+    async fn prepare(
+        &self,
+        order: &Order,
+        cache: &ProductCache,
+    ) -> Result<Result<FulfillmentOrder, HoldReason>, bigcartel::Error> {
+        let mut descriptions = HashMap::new();
+        for product_id in products_to_fetch(order) {
+            if let Some(d) = cache.description(&self.client, &product_id).await? {
+                descriptions.insert(product_id, d);
+            }
+        }
+        let rules = PrepareRules {
+            account_id: &self.account_id,
+            sku: &self.settings.sku,
+            shipping: &self.shipping,
+            require_paid: self.settings.require_paid,
+        };
+        Ok(fulfillment_order(order, &descriptions, &rules))
+    }
+
+    /// Moves one order through as many steps as it can go now. Every step's outcome is committed
+    /// to the ledger before the next step starts.
+    async fn advance(
+        &self,
+        first: LedgerEntry,
+        listed: Option<&Order>,
+        cache: &ProductCache,
+        report: &Report,
+    ) -> Result<(), EngineError> {
+        let Some(_claim) = self.claim(&first.order_id) else {
+            return Ok(());
+        };
+        let id = first.order_id.clone();
+        // Whether this call wrote the intent / the marking record: if so, nothing can have
+        // reached the center / Big Cartel yet, and the look-up before the write is skipped.
+        let mut fresh_intent = false;
+        let mut fresh_mark = false;
+        // Re-read: another task may have moved the order since the work list was made.
+        let mut entry = match self.entry(&id).await? {
+            Some(e) => e,
+            None => return Ok(()),
+        };
+        if entry.retry_at.is_some_and(|t| t > now_ms()) {
+            return Ok(());
+        }
+        // Each round moves the order one state forward or returns; the pipeline has fewer than
+        // ten states, so the bound is never reached by a working ledger.
+        for _ in 0..12 {
+            match entry.state {
+                OrderState::Seen | OrderState::Held => {
+                    let Some(order) = listed else {
+                        return Ok(());
+                    };
+                    match self.prepare(order, cache).await {
+                        Err(e) => return self.note_error(&entry, e.to_string(), report).await,
+                        Ok(Err(reason)) => {
+                            let reason = reason.to_string();
+                            let already = entry.state == OrderState::Held
+                                && entry.reason.as_deref() == Some(reason.as_str());
+                            if already {
+                                return Ok(());
+                            }
+                            let (i, r) = (id.clone(), reason.clone());
+                            if self.db(move |l| l.hold(&i, &r)).await? {
+                                bump(report, |r| r.held += 1);
+                                self.emit(ProgressEvent::Held {
+                                    order_id: id.clone(),
+                                    reason,
+                                });
+                            }
+                            return Ok(());
+                        }
+                        Ok(Ok(fo)) => {
+                            let key = idempotency_key(&self.account_id, &id);
+                            let payload = serde_json::to_string(&fo)
+                                .map_err(|e| EngineError::Task(e.to_string()))?;
+                            let i = id.clone();
+                            if !self.db(move |l| l.intend(&i, &key, &payload)).await? {
+                                return Ok(());
+                            }
+                            fresh_intent = true;
+                        }
+                    }
+                }
+                OrderState::Submitting | OrderState::Failed => {
+                    let (Some(key), Some(payload)) = (&entry.idempotency_key, &entry.payload)
+                    else {
+                        return Err(LedgerError::Corrupt {
+                            path: self.ledger.path().to_path_buf(),
+                            message: format!(
+                                "order {id} is {} without key or payload",
+                                entry.state
+                            ),
+                        }
+                        .into());
+                    };
+                    let fo: FulfillmentOrder = serde_json::from_str(payload).map_err(|e| {
+                        EngineError::Ledger(LedgerError::Corrupt {
+                            path: self.ledger.path().to_path_buf(),
+                            message: format!("order {id}: payload: {e}"),
+                        })
+                    })?;
+                    if !fresh_intent {
+                        // An earlier attempt may have reached the center: ask before sending.
+                        match self.center.find(key).await {
+                            Ok(Some(sub)) => {
+                                self.record_submitted(&id, sub.reference, true, report)
+                                    .await?;
+                                entry = match self.entry(&id).await? {
+                                    Some(e) => e,
+                                    None => return Ok(()),
+                                };
+                                continue;
+                            }
+                            Ok(None) => {}
+                            Err(e) => {
+                                return self.submit_failed(&entry, e.to_string(), report).await;
+                            }
+                        }
+                    }
+                    fresh_intent = false;
+                    match self.center.submit(key, &fo).await {
+                        Ok(sub) => {
+                            self.record_submitted(&id, sub.reference, false, report)
+                                .await?
+                        }
+                        Err(CenterError::Conflict(message)) => match self.center.find(key).await {
+                            Ok(Some(sub)) => {
+                                tracing::warn!(order = %id, %message, "the center already holds this key; keeping its order");
+                                self.record_submitted(&id, sub.reference, true, report)
+                                    .await?;
+                            }
+                            _ => {
+                                return self
+                                    .submit_failed(
+                                        &entry,
+                                        CenterError::Conflict(message).to_string(),
+                                        report,
+                                    )
+                                    .await;
+                            }
+                        },
+                        Err(CenterError::Rejected(message)) => {
+                            let reason = HoldReason::Rejected(message).to_string();
+                            let (i, r) = (id.clone(), reason.clone());
+                            if self.db(move |l| l.rejected(&i, &r)).await? {
+                                bump(report, |r| r.held += 1);
+                                self.emit(ProgressEvent::Held {
+                                    order_id: id.clone(),
+                                    reason,
+                                });
+                            }
+                            return Ok(());
+                        }
+                        Err(e) => return self.submit_failed(&entry, e.to_string(), report).await,
+                    }
+                }
+                OrderState::Submitted => {
+                    let Some(reference) = entry.reference.clone() else {
+                        return Err(LedgerError::Corrupt {
+                            path: self.ledger.path().to_path_buf(),
+                            message: format!("order {id} is submitted without a reference"),
+                        }
+                        .into());
+                    };
+                    match self.center.shipment(&reference).await {
+                        Ok(ShipmentStatus::Pending) => return Ok(()),
+                        Ok(ShipmentStatus::Shipped {
+                            carrier,
+                            tracking_number,
+                        }) => {
+                            let (i, t) = (id.clone(), tracking_number.clone());
+                            if self
+                                .db(move |l| l.shipped(&i, carrier.as_deref(), t.as_deref()))
+                                .await?
+                            {
+                                bump(report, |r| r.shipped += 1);
+                                self.emit(ProgressEvent::Shipped {
+                                    order_id: id.clone(),
+                                    tracking_number,
+                                });
+                            }
+                        }
+                        Ok(ShipmentStatus::Cancelled { reason }) => {
+                            let reason = reason.unwrap_or_else(|| "cancelled by the center".into());
+                            let (i, r) = (id.clone(), reason.clone());
+                            if self.db(move |l| l.cancelled(&i, &r)).await? {
+                                bump(report, |r| r.cancelled += 1);
+                                self.emit(ProgressEvent::Cancelled {
+                                    order_id: id.clone(),
+                                    reason,
+                                });
+                            }
+                            return Ok(());
+                        }
+                        Err(e) => return self.note_error(&entry, e.to_string(), report).await,
+                    }
+                }
+                OrderState::Shipped => {
+                    let i = id.clone();
+                    if !self.db(move |l| l.marking(&i)).await? {
+                        return Ok(());
+                    }
+                    fresh_mark = true;
+                }
+                OrderState::Marking => {
+                    if !fresh_mark {
+                        // A patch may have been sent before a crash or a failure: look first.
+                        match self.client.get_order(&id).await {
+                            Ok(o) if o.shipping_status.as_deref() == Some("shipped") => {
+                                return self.mark_done(&id, report).await;
+                            }
+                            Ok(_) => {}
+                            Err(e) if is_not_found(&e) => return self.gone(&id, report).await,
+                            Err(e) => return self.note_error(&entry, e.to_string(), report).await,
+                        }
+                    }
+                    let input = OrderInput {
+                        shipping_status: Some("shipped".into()),
+                        ..Default::default()
+                    };
+                    return match self.client.update_order(&id, &input).await {
+                        Ok(_) => self.mark_done(&id, report).await,
+                        Err(e) if is_not_found(&e) => self.gone(&id, report).await,
+                        Err(e) => self.note_error(&entry, e.to_string(), report).await,
+                    };
+                }
+                OrderState::Done | OrderState::Cancelled | OrderState::Skipped => return Ok(()),
+            }
+            entry = match self.entry(&id).await? {
+                Some(e) => e,
+                None => return Ok(()),
+            };
+        }
+        Ok(())
+    }
+
+    async fn mark_done(&self, id: &str, report: &Report) -> Result<(), EngineError> {
+        let i = id.to_string();
+        if self.db(move |l| l.done(&i)).await? {
+            bump(report, |r| r.marked += 1);
+            self.emit(ProgressEvent::Marked {
+                order_id: id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    async fn gone(&self, id: &str, report: &Report) -> Result<(), EngineError> {
+        let reason = "the order no longer exists in Big Cartel";
+        let i = id.to_string();
+        if self.db(move |l| l.skip(&i, reason)).await? {
+            bump(report, |r| r.skipped += 1);
+            self.emit(ProgressEvent::Skipped {
+                order_id: id.to_string(),
+                reason: reason.into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Passes every `interval` until `shutdown` resolves (or, with `until_idle`, until no order
+    /// has work left; or after `max_passes`). With a webhook receiver, `order.created` orders are
+    /// handled as they arrive; the passes remain the safety net for missed webhooks.
+    pub async fn run(
+        &self,
+        options: RunOptions,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<RunReport, EngineError> {
+        let mut run = RunReport::default();
+        let (mut orders, _receiver) = match &options.webhook {
+            Some(w) => {
+                let (tx, rx) = tokio::sync::mpsc::channel(1024);
+                let receiver =
+                    crate::webhook::serve(w.clone(), self.account_id.clone(), tx).await?;
+                (Some(rx), Some(receiver))
+            }
+            None => (None, None),
+        };
+        tokio::pin!(shutdown);
+        loop {
+            let report = self.sync().await?;
+            run.passes += 1;
+            run.totals.add(&report);
+            if options.max_passes.is_some_and(|m| run.passes >= m) {
+                break;
+            }
+            if options.until_idle && self.status()?.in_progress() == 0 {
+                break;
+            }
+            let sleep = tokio::time::sleep(options.interval);
+            tokio::pin!(sleep);
+            loop {
+                tokio::select! {
+                    _ = &mut shutdown => return Ok(run),
+                    _ = &mut sleep => break,
+                    Some(order) = async { match orders.as_mut() { Some(rx) => rx.recv().await, None => None } } => {
+                        run.webhook_orders += 1;
+                        let report = self.process_order(order).await?;
+                        run.totals.add(&report);
+                    }
+                }
+            }
+        }
+        Ok(run)
+    }
+}

@@ -1,0 +1,931 @@
+//! The durable ledger: one SQLite row per Big Cartel order the engine has seen, and where it stands.
+//!
+//! ```text
+//!  seen ──► held ◄──────────────┐ (rejected by the center: rebuilt next pass)
+//!   │        │                  │
+//!   └────────┴──► submitting ──►├──► submitted ──► shipped ──► marking ──► done
+//!                  │   ▲        │        │
+//!                  ▼   │        │        └──► cancelled (the center will not ship it)
+//!                 failed ───────┘
+//!  seen/held ──► skipped (no longer unshipped in Big Cartel; revived if it shows up again)
+//! ```
+//!
+//! Crash safety comes from the order of writes, each its own committed transaction:
+//!
+//! * `submitting` (with the idempotency key and the exact payload) is committed **before** the
+//!   center is called. A process that dies after that finds the row in `submitting` and asks the
+//!   center for the key before submitting again (the same payload under the same key), so the
+//!   center never holds two orders for one Big Cartel order, and no order is forgotten.
+//! * `marking` is committed before Big Cartel is told the order shipped; a row found in `marking`
+//!   is checked with `getOrder` first, so Big Cartel is patched once.
+//!
+//! The database runs in WAL mode with `synchronous=FULL` by default ([`Durability::Full`]): a
+//! committed step survives a process kill and a power cut.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+/// The schema this version writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Where an order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderState {
+    /// Listed as unshipped; not yet looked at.
+    Seen,
+    /// Cannot be submitted as it is (a product without `SKU:`, unpaid...); re-checked every pass.
+    Held,
+    /// The intent to submit is recorded; the center may or may not have it.
+    Submitting,
+    /// Submitting failed; retried at `retry_at` (after asking the center for the key).
+    Failed,
+    /// The center has it.
+    Submitted,
+    /// The center shipped it; Big Cartel not told yet.
+    Shipped,
+    /// Telling Big Cartel it shipped (checked with `getOrder` before patching again).
+    Marking,
+    /// Marked shipped in Big Cartel. Final.
+    Done,
+    /// The center will not ship it. Final.
+    Cancelled,
+    /// No longer unshipped in Big Cartel before it was submitted (shipped by hand, deleted).
+    Skipped,
+}
+
+impl OrderState {
+    /// Every state, in pipeline order.
+    pub const ALL: [OrderState; 10] = [
+        OrderState::Seen,
+        OrderState::Held,
+        OrderState::Submitting,
+        OrderState::Failed,
+        OrderState::Submitted,
+        OrderState::Shipped,
+        OrderState::Marking,
+        OrderState::Done,
+        OrderState::Cancelled,
+        OrderState::Skipped,
+    ];
+
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderState::Seen => "seen",
+            OrderState::Held => "held",
+            OrderState::Submitting => "submitting",
+            OrderState::Failed => "failed",
+            OrderState::Submitted => "submitted",
+            OrderState::Shipped => "shipped",
+            OrderState::Marking => "marking",
+            OrderState::Done => "done",
+            OrderState::Cancelled => "cancelled",
+            OrderState::Skipped => "skipped",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        OrderState::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// Whether nothing more will happen to the order.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            OrderState::Done | OrderState::Cancelled | OrderState::Skipped
+        )
+    }
+}
+
+impl std::fmt::Display for OrderState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How hard SQLite works to keep a commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Durability {
+    /// `synchronous=FULL`: a commit survives a power cut (the default).
+    #[default]
+    Full,
+    /// `synchronous=NORMAL`: a commit survives the process being killed, not a power cut.
+    Normal,
+}
+
+/// Why the ledger failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LedgerError {
+    /// SQLite failed.
+    #[error("ledger {path}: {source}")]
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// The cause.
+        source: rusqlite::Error,
+    },
+    /// The lock file could not be created.
+    #[error("ledger lock {path}: {source}")]
+    Io {
+        /// The lock file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Another engine holds the ledger.
+    #[error("another engine is running on the ledger {0} (its lock file is held)")]
+    Locked(PathBuf),
+    /// The ledger belongs to another Big Cartel account.
+    #[error("the ledger {path} belongs to account {ledger}, not {asked}")]
+    WrongAccount {
+        /// The database file.
+        path: PathBuf,
+        /// The account recorded in the ledger.
+        ledger: String,
+        /// The account of this engine.
+        asked: String,
+    },
+    /// The ledger was written by a newer version.
+    #[error(
+        "the ledger {path} has schema version {found}; this version reads up to {SCHEMA_VERSION}"
+    )]
+    TooNew {
+        /// The database file.
+        path: PathBuf,
+        /// Its version.
+        found: i64,
+    },
+    /// A stored value is not what this version writes.
+    #[error("the ledger {path} holds an unexpected value: {message}")]
+    Corrupt {
+        /// The database file.
+        path: PathBuf,
+        /// What.
+        message: String,
+    },
+}
+
+/// One order's row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerEntry {
+    /// The Big Cartel order id.
+    pub order_id: String,
+    /// Where it stands.
+    pub state: OrderState,
+    /// The idempotency key it is (or will be) submitted under.
+    pub idempotency_key: Option<String>,
+    /// The exact JSON submitted (fixed once `submitting` is recorded).
+    pub payload: Option<String>,
+    /// The center's reference.
+    pub reference: Option<String>,
+    /// Why it is held, cancelled or skipped.
+    pub reason: Option<String>,
+    /// The last error of the current step.
+    pub last_error: Option<String>,
+    /// Failed attempts of the current step.
+    pub attempts: u32,
+    /// Not before this time (Unix milliseconds) is the step tried again.
+    pub retry_at: Option<i64>,
+    /// The carrier, once shipped.
+    pub carrier: Option<String>,
+    /// The tracking number, once shipped.
+    pub tracking_number: Option<String>,
+    /// When the order was first seen (Unix milliseconds).
+    pub first_seen_at: i64,
+    /// When the row last changed (Unix milliseconds).
+    pub updated_at: i64,
+}
+
+/// One recorded transition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerEvent {
+    /// The order.
+    pub order_id: String,
+    /// When (Unix milliseconds).
+    pub at: i64,
+    /// The state before (`None` when first seen).
+    pub from: Option<OrderState>,
+    /// The state after.
+    pub to: OrderState,
+    /// Reason, error or reference.
+    pub detail: Option<String>,
+}
+
+/// An order that needs a person's attention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attention {
+    /// The Big Cartel order id.
+    pub order_id: String,
+    /// Its state.
+    pub state: OrderState,
+    /// The hold reason or the last error.
+    pub reason: String,
+    /// Failed attempts of the current step.
+    pub attempts: u32,
+    /// When it is tried again (Unix milliseconds), if scheduled.
+    pub retry_at: Option<i64>,
+}
+
+/// Counts by state, held orders with their reasons, and orders whose last step failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerStatus {
+    /// Orders per state (every state, zeros included).
+    pub counts: BTreeMap<OrderState, u64>,
+    /// Held orders and why.
+    pub held: Vec<Attention>,
+    /// Orders whose current step failed, with the error and the retry time.
+    pub errors: Vec<Attention>,
+}
+
+impl LedgerStatus {
+    /// Orders in a state.
+    pub fn count(&self, state: OrderState) -> u64 {
+        self.counts.get(&state).copied().unwrap_or(0)
+    }
+
+    /// Orders the engine still has work for (neither final nor held).
+    pub fn in_progress(&self) -> u64 {
+        self.counts
+            .iter()
+            .filter(|(s, _)| !s.is_final() && **s != OrderState::Held)
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+impl std::fmt::Display for LedgerStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let total: u64 = self.counts.values().sum();
+        writeln!(f, "{total} orders in the ledger")?;
+        for (state, n) in &self.counts {
+            writeln!(f, "  {:<11} {n}", state.as_str())?;
+        }
+        if !self.held.is_empty() {
+            writeln!(f, "held ({}):", self.held.len())?;
+            for h in &self.held {
+                writeln!(f, "  order {}: {}", h.order_id, h.reason)?;
+            }
+        }
+        if !self.errors.is_empty() {
+            writeln!(f, "failing ({}):", self.errors.len())?;
+            for e in &self.errors {
+                write!(
+                    f,
+                    "  order {} ({}, {} attempts): {}",
+                    e.order_id, e.state, e.attempts, e.reason
+                )?;
+                if let Some(at) = e.retry_at {
+                    write!(f, "; retry at {}", format_ms(at))?;
+                }
+                writeln!(f)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Unix milliseconds as an RFC 3339 UTC time.
+pub fn format_ms(ms: i64) -> String {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
+    humantime::format_rfc3339_seconds(t).to_string()
+}
+
+/// Now, in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Held by the one engine working on a ledger; released when dropped or when the process dies.
+#[derive(Debug)]
+pub struct LedgerLock {
+    _file: std::fs::File,
+}
+
+/// The ledger. Every method is one short transaction; share it behind an `Arc`.
+///
+/// ```
+/// use bigcartel_fulfillment::ledger::{Ledger, OrderState};
+/// let dir = tempfile::tempdir().unwrap();
+/// let ledger = Ledger::open(&dir.path().join("ledger.db"), Default::default()).unwrap();
+/// assert_eq!(ledger.observe(&["1001".to_string()]).unwrap(), 1);
+/// assert_eq!(ledger.entry("1001").unwrap().unwrap().state, OrderState::Seen);
+/// assert_eq!(ledger.status().unwrap().count(OrderState::Seen), 1);
+/// ```
+pub struct Ledger {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ledger").field("path", &self.path).finish()
+    }
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS orders (
+    order_id        TEXT PRIMARY KEY,
+    state           TEXT NOT NULL,
+    idempotency_key TEXT,
+    payload         TEXT,
+    reference       TEXT,
+    reason          TEXT,
+    last_error      TEXT,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    retry_at        INTEGER,
+    carrier         TEXT,
+    tracking_number TEXT,
+    first_seen_at   INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_state ON orders (state);
+CREATE TABLE IF NOT EXISTS events (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_id   TEXT NOT NULL,
+    at         INTEGER NOT NULL,
+    from_state TEXT,
+    to_state   TEXT NOT NULL,
+    detail     TEXT
+);
+CREATE INDEX IF NOT EXISTS events_order ON events (order_id);
+";
+
+const COLUMNS: &str = "order_id, state, idempotency_key, payload, reference, reason, last_error, \
+     attempts, retry_at, carrier, tracking_number, first_seen_at, updated_at";
+
+/// Column changes of a transition; the column names come from this module only.
+type Set<'a> = &'a [(&'static str, Value)];
+
+fn text(s: impl Into<String>) -> Value {
+    Value::Text(s.into())
+}
+
+fn opt_text(s: Option<&str>) -> Value {
+    s.map_or(Value::Null, |s| Value::Text(s.into()))
+}
+
+impl Ledger {
+    /// Opens (creating if needed) the ledger at `path`.
+    pub fn open(path: &Path, durability: Durability) -> Result<Ledger, LedgerError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| LedgerError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let sql = |source| LedgerError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(sql)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(sql)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        let sync = match durability {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        };
+        conn.pragma_update(None, "synchronous", sync).map_err(sql)?;
+        conn.execute_batch(SCHEMA).map_err(sql)?;
+        let version: Option<String> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql)?;
+        match version.map(|v| v.parse::<i64>()) {
+            None => {
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)",
+                    params![SCHEMA_VERSION.to_string()],
+                )
+                .map_err(sql)?;
+            }
+            Some(Ok(v)) if v <= SCHEMA_VERSION => {}
+            Some(Ok(found)) => {
+                return Err(LedgerError::TooNew {
+                    path: path.to_path_buf(),
+                    found,
+                });
+            }
+            Some(Err(e)) => {
+                return Err(LedgerError::Corrupt {
+                    path: path.to_path_buf(),
+                    message: format!("schema_version: {e}"),
+                });
+            }
+        }
+        Ok(Ledger {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Takes the ledger's lock file (`<ledger>.lock`) so that one engine at a time works on it.
+    /// The operating system releases it when the process dies, however it dies.
+    pub fn lock(&self) -> Result<LedgerLock, LedgerError> {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(".lock");
+        let lock_path = PathBuf::from(name);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|source| LedgerError::Io {
+                path: lock_path.clone(),
+                source,
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(LedgerLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(LedgerError::Locked(self.path.clone())),
+            Err(std::fs::TryLockError::Error(source)) => Err(LedgerError::Io {
+                path: lock_path,
+                source,
+            }),
+        }
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // Each method is one transaction; a panic mid-way rolls it back, so the data is consistent.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn sql(&self, source: rusqlite::Error) -> LedgerError {
+        LedgerError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Records the Big Cartel account the ledger belongs to, or checks it is the same.
+    pub fn bind_account(&self, account_id: &str) -> Result<(), LedgerError> {
+        let conn = self.conn();
+        let current: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'account_id'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        match current {
+            Some(c) if c == account_id => Ok(()),
+            Some(c) => Err(LedgerError::WrongAccount {
+                path: self.path.clone(),
+                ledger: c,
+                asked: account_id.into(),
+            }),
+            None => conn
+                .execute(
+                    "INSERT INTO meta (key, value) VALUES ('account_id', ?1)",
+                    params![account_id],
+                )
+                .map(|_| ())
+                .map_err(|e| self.sql(e)),
+        }
+    }
+
+    /// Records orders listed as unshipped: new ones as `seen`, `skipped` ones back to `seen`.
+    /// Returns how many rows changed.
+    pub fn observe(&self, order_ids: &[String]) -> Result<usize, LedgerError> {
+        let now = now_ms();
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(|e| self.sql(e))?;
+        let mut changed = 0;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO orders (order_id, state, first_seen_at, updated_at)
+                     VALUES (?1, 'seen', ?2, ?2)",
+                )
+                .map_err(|e| self.sql(e))?;
+            let mut revive = tx
+                .prepare_cached(
+                    "UPDATE orders SET state = 'seen', reason = NULL, updated_at = ?2
+                     WHERE order_id = ?1 AND state = 'skipped'",
+                )
+                .map_err(|e| self.sql(e))?;
+            let mut event = tx
+                .prepare_cached(
+                    "INSERT INTO events (order_id, at, from_state, to_state) VALUES (?1, ?2, ?3, 'seen')",
+                )
+                .map_err(|e| self.sql(e))?;
+            for id in order_ids {
+                if insert.execute(params![id, now]).map_err(|e| self.sql(e))? > 0 {
+                    event
+                        .execute(params![id, now, Option::<&str>::None])
+                        .map_err(|e| self.sql(e))?;
+                    changed += 1;
+                } else if revive.execute(params![id, now]).map_err(|e| self.sql(e))? > 0 {
+                    event
+                        .execute(params![id, now, "skipped"])
+                        .map_err(|e| self.sql(e))?;
+                    changed += 1;
+                }
+            }
+        }
+        tx.commit().map_err(|e| self.sql(e))?;
+        Ok(changed)
+    }
+
+    fn read_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<(LedgerEntry, String)> {
+        let state: String = row.get(1)?;
+        Ok((
+            LedgerEntry {
+                order_id: row.get(0)?,
+                state: OrderState::Seen,
+                idempotency_key: row.get(2)?,
+                payload: row.get(3)?,
+                reference: row.get(4)?,
+                reason: row.get(5)?,
+                last_error: row.get(6)?,
+                attempts: row.get(7)?,
+                retry_at: row.get(8)?,
+                carrier: row.get(9)?,
+                tracking_number: row.get(10)?,
+                first_seen_at: row.get(11)?,
+                updated_at: row.get(12)?,
+            },
+            state,
+        ))
+    }
+
+    fn with_state(
+        &self,
+        (mut entry, state): (LedgerEntry, String),
+    ) -> Result<LedgerEntry, LedgerError> {
+        entry.state = OrderState::from_name(&state).ok_or_else(|| LedgerError::Corrupt {
+            path: self.path.clone(),
+            message: format!("order {} has unknown state {state:?}", entry.order_id),
+        })?;
+        Ok(entry)
+    }
+
+    /// One order's row.
+    pub fn entry(&self, order_id: &str) -> Result<Option<LedgerEntry>, LedgerError> {
+        let conn = self.conn();
+        let raw = conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM orders WHERE order_id = ?1"),
+                params![order_id],
+                Self::read_entry,
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        raw.map(|r| self.with_state(r)).transpose()
+    }
+
+    fn select(&self, where_clause: &str, args: &[Value]) -> Result<Vec<LedgerEntry>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT {COLUMNS} FROM orders WHERE {where_clause} ORDER BY first_seen_at, order_id"
+            ))
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), Self::read_entry)
+            .map_err(|e| self.sql(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.sql(e))?;
+        drop(stmt);
+        drop(conn);
+        rows.into_iter().map(|r| self.with_state(r)).collect()
+    }
+
+    /// Every row in one of `states`.
+    pub fn in_states(&self, states: &[OrderState]) -> Result<Vec<LedgerEntry>, LedgerError> {
+        let marks = vec!["?"; states.len()].join(", ");
+        let args: Vec<Value> = states.iter().map(|s| text(s.as_str())).collect();
+        self.select(&format!("state IN ({marks})"), &args)
+    }
+
+    /// Rows with work to do at `now`: not final, not waiting for a retry time.
+    pub fn actionable(&self, now: i64) -> Result<Vec<LedgerEntry>, LedgerError> {
+        self.select(
+            "state NOT IN ('done', 'cancelled', 'skipped') AND (retry_at IS NULL OR retry_at <= ?1)",
+            &[Value::Integer(now)],
+        )
+    }
+
+    /// Every row.
+    pub fn all(&self) -> Result<Vec<LedgerEntry>, LedgerError> {
+        self.select("1 = 1", &[])
+    }
+
+    /// One order's transitions, oldest first.
+    pub fn events(&self, order_id: &str) -> Result<Vec<LedgerEvent>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT order_id, at, from_state, to_state, detail FROM events
+                 WHERE order_id = ?1 ORDER BY seq",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(params![order_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })
+            .map_err(|e| self.sql(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.sql(e))?;
+        rows.into_iter()
+            .map(|(order_id, at, from, to, detail)| {
+                let parse = |s: &str| {
+                    OrderState::from_name(s).ok_or_else(|| LedgerError::Corrupt {
+                        path: self.path.clone(),
+                        message: format!("event with unknown state {s:?}"),
+                    })
+                };
+                Ok(LedgerEvent {
+                    order_id,
+                    at,
+                    from: from.as_deref().map(parse).transpose()?,
+                    to: parse(&to)?,
+                    detail,
+                })
+            })
+            .collect()
+    }
+
+    /// Moves `order_id` from one of `from` to `to`, setting `set` and clearing the step's error
+    /// bookkeeping, in one transaction with its event. Returns `false` (and changes nothing) when
+    /// the row is not in one of `from`: another task got there first.
+    fn transition(
+        &self,
+        order_id: &str,
+        from: &[OrderState],
+        to: OrderState,
+        set: Set<'_>,
+        detail: Option<&str>,
+    ) -> Result<bool, LedgerError> {
+        let now = now_ms();
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(|e| self.sql(e))?;
+        let current: Option<String> = tx
+            .query_row(
+                "SELECT state FROM orders WHERE order_id = ?1",
+                params![order_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        let Some(current) = current.filter(|c| from.iter().any(|f| f.as_str() == c)) else {
+            return Ok(false);
+        };
+        let mut sql = String::from(
+            "UPDATE orders SET state = ?1, updated_at = ?2, last_error = NULL, attempts = 0, retry_at = NULL",
+        );
+        let mut args: Vec<Value> = vec![text(to.as_str()), Value::Integer(now)];
+        for (column, value) in set {
+            args.push(value.clone());
+            sql.push_str(&format!(", {column} = ?{}", args.len()));
+        }
+        args.push(text(order_id));
+        sql.push_str(&format!(" WHERE order_id = ?{}", args.len()));
+        tx.execute(&sql, rusqlite::params_from_iter(args))
+            .map_err(|e| self.sql(e))?;
+        tx.execute(
+            "INSERT INTO events (order_id, at, from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![order_id, now, current, to.as_str(), detail],
+        )
+        .map_err(|e| self.sql(e))?;
+        tx.commit().map_err(|e| self.sql(e))?;
+        Ok(true)
+    }
+
+    /// `seen`/`held` → `held` with a reason.
+    pub fn hold(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Seen, OrderState::Held],
+            OrderState::Held,
+            &[("reason", text(reason))],
+            Some(reason),
+        )
+    }
+
+    /// `seen`/`held` → `submitting`: the write-ahead intent, committed before the center is called.
+    pub fn intend(&self, order_id: &str, key: &str, payload: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Seen, OrderState::Held],
+            OrderState::Submitting,
+            &[
+                ("idempotency_key", text(key)),
+                ("payload", text(payload)),
+                ("reason", Value::Null),
+            ],
+            Some(key),
+        )
+    }
+
+    /// `submitting`/`failed` → `submitted` with the center's reference.
+    pub fn submitted(&self, order_id: &str, reference: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Submitting, OrderState::Failed],
+            OrderState::Submitted,
+            &[("reference", text(reference))],
+            Some(reference),
+        )
+    }
+
+    /// `submitting`/`failed` → `failed`, counting the attempt and scheduling the next one.
+    pub fn failed(&self, order_id: &str, error: &str, retry_at: i64) -> Result<bool, LedgerError> {
+        let now = now_ms();
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(|e| self.sql(e))?;
+        let current: Option<String> = tx
+            .query_row(
+                "SELECT state FROM orders WHERE order_id = ?1 AND state IN ('submitting', 'failed')",
+                params![order_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        let Some(current) = current else {
+            return Ok(false);
+        };
+        tx.execute(
+            "UPDATE orders SET state = 'failed', last_error = ?2, attempts = attempts + 1,
+                 retry_at = ?3, updated_at = ?4 WHERE order_id = ?1",
+            params![order_id, error, retry_at, now],
+        )
+        .map_err(|e| self.sql(e))?;
+        tx.execute(
+            "INSERT INTO events (order_id, at, from_state, to_state, detail) VALUES (?1, ?2, ?3, 'failed', ?4)",
+            params![order_id, now, current, error],
+        )
+        .map_err(|e| self.sql(e))?;
+        tx.commit().map_err(|e| self.sql(e))?;
+        Ok(true)
+    }
+
+    /// `submitting`/`failed` → `held`: the center refused the order and stored nothing, so the
+    /// payload is dropped and rebuilt on the next pass (after the merchant fixes the product).
+    pub fn rejected(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Submitting, OrderState::Failed],
+            OrderState::Held,
+            &[("reason", text(reason)), ("payload", Value::Null)],
+            Some(reason),
+        )
+    }
+
+    /// `submitted` → `shipped`.
+    pub fn shipped(
+        &self,
+        order_id: &str,
+        carrier: Option<&str>,
+        tracking_number: Option<&str>,
+    ) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Submitted],
+            OrderState::Shipped,
+            &[
+                ("carrier", opt_text(carrier)),
+                ("tracking_number", opt_text(tracking_number)),
+            ],
+            tracking_number,
+        )
+    }
+
+    /// `submitted` → `cancelled`.
+    pub fn cancelled(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Submitted],
+            OrderState::Cancelled,
+            &[("reason", text(reason))],
+            Some(reason),
+        )
+    }
+
+    /// `shipped` → `marking`: committed before Big Cartel is patched.
+    pub fn marking(&self, order_id: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Shipped],
+            OrderState::Marking,
+            &[],
+            None,
+        )
+    }
+
+    /// `marking` → `done`.
+    pub fn done(&self, order_id: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Marking],
+            OrderState::Done,
+            &[],
+            None,
+        )
+    }
+
+    /// `seen`/`held`/`marking` → `skipped` with a reason (the order is no longer unshipped, or no
+    /// longer exists, in Big Cartel).
+    pub fn skip(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Seen, OrderState::Held, OrderState::Marking],
+            OrderState::Skipped,
+            &[("reason", text(reason))],
+            Some(reason),
+        )
+    }
+
+    /// Keeps the state, records the step's error, counts the attempt and schedules a retry.
+    pub fn note_error(
+        &self,
+        order_id: &str,
+        error: &str,
+        retry_at: i64,
+    ) -> Result<(), LedgerError> {
+        self.conn()
+            .execute(
+                "UPDATE orders SET last_error = ?2, attempts = attempts + 1, retry_at = ?3, updated_at = ?4
+                 WHERE order_id = ?1",
+                params![order_id, error, retry_at, now_ms()],
+            )
+            .map(|_| ())
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Counts by state, held orders and failing steps.
+    pub fn status(&self) -> Result<LedgerStatus, LedgerError> {
+        let mut counts: BTreeMap<OrderState, u64> =
+            OrderState::ALL.iter().map(|s| (*s, 0)).collect();
+        {
+            let conn = self.conn();
+            let mut stmt = conn
+                .prepare("SELECT state, COUNT(*) FROM orders GROUP BY state")
+                .map_err(|e| self.sql(e))?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+                .map_err(|e| self.sql(e))?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| self.sql(e))?;
+            for (state, n) in rows {
+                let state = OrderState::from_name(&state).ok_or_else(|| LedgerError::Corrupt {
+                    path: self.path.clone(),
+                    message: format!("unknown state {state:?}"),
+                })?;
+                counts.insert(state, n as u64);
+            }
+        }
+        let attention = |e: &LedgerEntry, reason: &str| Attention {
+            order_id: e.order_id.clone(),
+            state: e.state,
+            reason: reason.to_string(),
+            attempts: e.attempts,
+            retry_at: e.retry_at,
+        };
+        let held = self
+            .in_states(&[OrderState::Held])?
+            .iter()
+            .map(|e| attention(e, e.reason.as_deref().unwrap_or("")))
+            .collect();
+        let errors = self
+            .select("last_error IS NOT NULL", &[])?
+            .iter()
+            .map(|e| attention(e, e.last_error.as_deref().unwrap_or("")))
+            .collect();
+        Ok(LedgerStatus {
+            counts,
+            held,
+            errors,
+        })
+    }
+}
