@@ -1593,6 +1593,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<OrderLineItemAttributes>,
         pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub relationships: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, Relationship>,
+        >,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -1656,6 +1660,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<OrderTransactionAttributes>,
         pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub relationships: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, Relationship>,
+        >,
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -7913,6 +7921,15 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            relationships: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        super::Relationship,
+                    >,
+                >,
+                ::std::string::String,
+            >,
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for OrderLineItem {
@@ -7920,6 +7937,7 @@ pub mod types {
                 Self {
                     attributes: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
+                    relationships: Ok(Default::default()),
                     type_: Err("no value supplied for type_".to_string()),
                 }
             }
@@ -7949,6 +7967,25 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            pub fn relationships<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            super::Relationship,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.relationships = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for relationships: {e}")
+                    });
+                self
+            }
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7970,6 +8007,7 @@ pub mod types {
                 Ok(Self {
                     attributes: value.attributes?,
                     id: value.id?,
+                    relationships: value.relationships?,
                     type_: value.type_?,
                 })
             }
@@ -7979,6 +8017,7 @@ pub mod types {
                 Self {
                     attributes: Ok(value.attributes),
                     id: Ok(value.id),
+                    relationships: Ok(value.relationships),
                     type_: Ok(value.type_),
                 }
             }
@@ -8278,6 +8317,15 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            relationships: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        super::Relationship,
+                    >,
+                >,
+                ::std::string::String,
+            >,
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for OrderTransaction {
@@ -8285,6 +8333,7 @@ pub mod types {
                 Self {
                     attributes: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
+                    relationships: Ok(Default::default()),
                     type_: Err("no value supplied for type_".to_string()),
                 }
             }
@@ -8314,6 +8363,25 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            pub fn relationships<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            super::Relationship,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.relationships = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for relationships: {e}")
+                    });
+                self
+            }
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8335,6 +8403,7 @@ pub mod types {
                 Ok(Self {
                     attributes: value.attributes?,
                     id: value.id?,
+                    relationships: value.relationships?,
                     type_: value.type_?,
                 })
             }
@@ -8344,6 +8413,7 @@ pub mod types {
                 Self {
                     attributes: Ok(value.attributes),
                     id: Ok(value.id),
+                    relationships: Ok(value.relationships),
                     type_: Ok(value.type_),
                 }
             }
