@@ -5,9 +5,8 @@ use crate::generated_raw::Client as RawClient;
 use crate::retry::{self, RetryPolicy};
 use crate::secret::Secret;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 pub(crate) const JSON_API: &str = "application/vnd.api+json";
 
@@ -56,14 +55,7 @@ mod base64_engine {
     }
 }
 
-/// Counters a caller can read to see what the transport did.
-#[derive(Debug, Default)]
-pub struct TransportStats {
-    /// Requests sent, including retries.
-    pub attempts: AtomicU64,
-    /// Retries performed.
-    pub retries: AtomicU64,
-}
+pub use crate::retry::TransportStats;
 
 /// The raw client's state: credentials, identification and retry policy.
 #[derive(Debug, Clone)]
@@ -105,68 +97,13 @@ impl ClientHooks<Transport> for RawClient {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let state = self.inner();
-        let policy = &state.retry;
-        let idempotent = retry::is_idempotent(request.method().as_str());
-        let mut waited = std::time::Duration::ZERO;
-        let mut attempt = 0u32;
-        let mut current = request;
-        loop {
-            let spare = current.try_clone();
-            state.stats.attempts.fetch_add(1, Ordering::Relaxed);
-            let result = self.client().execute(current).await;
-            let delay = match &result {
-                Ok(resp) if idempotent && retry::is_retryable_status(resp.status().as_u16()) => {
-                    let after = resp
-                        .headers()
-                        .get(RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(retry::parse_retry_after);
-                    match after {
-                        // A server asking for a longer pause than we allow: give up and report it.
-                        Some(d) if d > policy.max_delay => None,
-                        Some(d) => Some(d),
-                        None => Some(policy.backoff(attempt)),
-                    }
-                }
-                Ok(_) => None,
-                Err(e) if is_connect(e) => Some(policy.backoff(attempt)),
-                Err(e) if idempotent && !e.is_builder() && !e.is_redirect() => {
-                    Some(policy.backoff(attempt))
-                }
-                Err(_) => None,
-            };
-            let (Some(delay), Some(next)) = (delay, spare) else {
-                return result;
-            };
-            if attempt >= policy.max_retries || waited + delay > policy.budget {
-                return result;
-            }
-            tracing::debug!(
-                operation = info.operation_id,
-                attempt,
-                delay_ms = delay.as_millis() as u64,
-                "retrying"
-            );
-            // Free the failed response's connection before waiting.
-            drop(result);
-            retry::sleep(delay).await;
-            waited += delay;
-            attempt += 1;
-            state.stats.retries.fetch_add(1, Ordering::Relaxed);
-            current = next;
-        }
-    }
-}
-
-/// A connection that could not be made: nothing was sent, so even a POST may be retried.
-fn is_connect(e: &reqwest::Error) -> bool {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        e.is_connect()
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        let _ = e;
-        false
+        retry::execute_with_retry(
+            self.client(),
+            request,
+            &state.retry,
+            &state.stats,
+            info.operation_id,
+        )
+        .await
     }
 }
