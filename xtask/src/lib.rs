@@ -4,4 +4,5 @@ pub mod codegen;
 pub mod gen_uniffi;
 pub mod gen_wasm;
 pub mod lint;
+pub mod normalise;
 pub mod tasks;

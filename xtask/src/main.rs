@@ -58,9 +58,13 @@ fn dispatch(cli: Cli) -> Result<()> {
             for s in specs {
                 let text = std::fs::read_to_string(&s)
                     .with_context(|| format!("reading {}", s.display()))?;
-                let findings = lint::lint(&codegen::parse_spec(&text)?);
+                let spec = codegen::parse_spec(&text)?;
+                let findings = lint::lint(&spec);
                 for f in &findings {
                     println!("{}: {f}", s.display());
+                }
+                for n in xtask::normalise::normalise(&spec).notes {
+                    println!("{}: note: {n}", s.display());
                 }
                 bad += findings.len();
             }
