@@ -12,7 +12,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// What to generate for one spec.
 #[derive(Debug, Clone)]
@@ -25,16 +25,30 @@ pub struct Target {
     pub jsonapi: bool,
     /// Whether the npm package and uniffi bindings wrap this client.
     pub facades: bool,
+    /// The raw client's state type (progenitor's inner type), for crates that implement
+    /// `ClientHooks` for the generated client themselves (auth, headers, retries). `None`: no
+    /// state and progenitor's default hooks.
+    pub inner_type: Option<&'static str>,
 }
 
 /// The known targets: one generator, several specs.
 pub fn targets() -> Vec<Target> {
-    vec![Target {
-        spec_path: "spec/bigcartel.v1.yaml",
-        out_dir: "crates/bigcartel/src",
-        jsonapi: true,
-        facades: true,
-    }]
+    vec![
+        Target {
+            spec_path: "spec/bigcartel.v1.yaml",
+            out_dir: "crates/bigcartel/src",
+            jsonapi: true,
+            facades: true,
+            inner_type: Some("crate::transport::Transport"),
+        },
+        Target {
+            spec_path: "spec/bigcommerce-carts.v3.yaml",
+            out_dir: "crates/bigcommerce-carts/src",
+            jsonapi: false,
+            facades: false,
+            inner_type: Some("crate::transport::Transport"),
+        },
+    ]
 }
 
 /// Lint failures, reported as a list rather than a panic.
@@ -71,9 +85,19 @@ pub fn generate(target: &Target, text: &str) -> Result<Vec<(String, String)>> {
         target.spec_path
     );
     let core = |name: &str| format!("{}/{name}", target.out_dir);
+    let normalised = crate::normalise::normalise(&spec);
+    let mut raw_header = header.clone();
+    if !normalised.notes.is_empty() {
+        // What the generator rewrote to read the spec, where the raw client's users can see it.
+        raw_header.push_str("// Normalised before generation (see xtask/src/normalise.rs):\n");
+        for n in &normalised.notes {
+            raw_header.push_str(&format!("// - {n}\n"));
+        }
+        raw_header.push('\n');
+    }
     let mut files = vec![(
         core("generated_raw.rs"),
-        format!("{header}{}", raw_client(&spec)?),
+        format!("{raw_header}{}", raw_client(target, normalised.spec)?),
     )];
     if target.jsonapi {
         let api = api::describe(&spec)?;
@@ -103,43 +127,31 @@ pub fn format_tokens(tokens: TokenStream) -> Result<String> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// Rewrites what progenitor cannot read: `+json` request media types become `application/json`
-/// (the JSON:API headers are put back at run time by the client's hooks).
+/// The spec progenitor reads: see [`crate::normalise`] for the rewrites (and their notes).
 pub fn normalise(spec: &Value) -> Value {
-    let mut spec = spec.clone();
-    if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
-        for item in paths.values_mut() {
-            for op in item
-                .as_object_mut()
-                .into_iter()
-                .flat_map(|m| m.values_mut())
-            {
-                if let Some(content) = op
-                    .pointer_mut("/requestBody/content")
-                    .and_then(Value::as_object_mut)
-                {
-                    let renamed: Map<String, Value> = std::mem::take(content)
-                        .into_iter()
-                        .map(|(k, v)| (lint::normalise_media(&k), v))
-                        .collect();
-                    *content = renamed;
-                }
-            }
-        }
-    }
-    spec
+    crate::normalise::normalise(spec).spec
 }
 
-fn raw_client(spec: &Value) -> Result<String> {
-    let normalised = normalise(spec);
-    let api: openapiv3::OpenAPI = serde_json::from_value(normalised)
-        .context("the spec does not match the OpenAPI 3.0 schema")?;
+fn raw_client(target: &Target, normalised: Value) -> Result<String> {
+    let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(normalised).map_err(|e| {
+        anyhow!(
+            "the spec does not match the OpenAPI 3.0 schema at `{}`: {}",
+            e.path(),
+            e.inner()
+        )
+    })?;
     let mut settings = progenitor::GenerationSettings::default();
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
-        .with_tag(progenitor::TagStyle::Merged)
-        .with_hooks(progenitor::HooksMode::Expected)
-        .with_inner_type(quote!(crate::transport::Transport));
+        .with_tag(progenitor::TagStyle::Merged);
+    if let Some(inner) = target.inner_type {
+        let inner: TokenStream = inner
+            .parse()
+            .map_err(|e| anyhow!("inner type `{inner}` is not a Rust path: {e}"))?;
+        settings
+            .with_hooks(progenitor::HooksMode::Expected)
+            .with_inner_type(inner);
+    }
     // progenitor reports some unsupported constructs with assert!/todo!; turn those into errors.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));

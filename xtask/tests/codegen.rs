@@ -7,6 +7,7 @@ const MINI: Target = Target {
     out_dir: "out",
     jsonapi: true,
     facades: false,
+    inner_type: Some("crate::transport::Transport"),
 };
 
 fn fixture(name: &str) -> String {
@@ -61,4 +62,13 @@ fn generation_is_deterministic() {
 fn not_yaml_is_an_error() {
     let err = codegen::generate(&MINI, "paths: [unclosed").unwrap_err();
     assert!(err.to_string().contains("not valid YAML"), "{err}");
+}
+
+#[test]
+fn normalisation_notes_what_it_rewrites() {
+    // Mixed response kinds are not lint errors any more: they are rewritten, and noted.
+    let spec = codegen::parse_spec(&fixture("bad.yaml")).unwrap();
+    let notes = xtask::normalise::normalise(&spec).notes;
+    let text: Vec<String> = notes.iter().map(ToString::to_string).collect();
+    insta::assert_snapshot!("normalise_bad", text.join("\n"));
 }

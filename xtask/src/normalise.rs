@@ -1,0 +1,611 @@
+//! Normalisation: rewrites, in an in-memory copy of a spec, the constructs progenitor cannot read
+//! (or reads wrongly) into equivalents it can. Every rewrite that changes what the generated client
+//! does is reported as a note: `cargo xtask lint` prints them and the generated file lists them in
+//! its header, so nothing changes silently. The spec file itself is never touched.
+//!
+//! The rewrites, each general (none knows about a particular API):
+//! - `+json` request media types (`application/vnd.api+json`) become `application/json`; the
+//!   client's hooks put the real header back at run time (not noted: the bytes sent are the same).
+//! - `Accept`, `Content-Type` and `Authorization` header parameters are dropped: OpenAPI 3.0.3
+//!   (Parameter Object, `in: header`) says such definitions SHALL be ignored; the client sets them.
+//! - Array query parameters that are not exploded (`explode: false`, `spaceDelimited`,
+//!   `pipeDelimited`) become one string parameter: progenitor always explodes arrays
+//!   (`a=1&a=2`), which would put the wrong thing on the wire. The caller joins the values.
+//! - Path parameters not marked `required` are marked so (path parameters always are; progenitor
+//!   asserts it).
+//! - A JSON response without a schema gets the empty schema (any JSON value) instead of reaching
+//!   progenitor's `todo!`.
+//! - Inline response schemas of one operation get their own component names: typify names them all
+//!   `<Operation>Response` and would silently decode an error body with the success type.
+//! - One kind of success body and one kind of error body per operation (progenitor asserts it;
+//!   `default` counts for both): bodiless responses beside a body are left undeclared (they arrive as
+//!   `Error::UnexpectedResponse`, whose status the hand-written layer checks), and responses whose
+//!   bodies have different schemas are all handed over as raw bytes (`ByteStream`).
+
+use crate::lint::Finding;
+use heck::ToUpperCamelCase;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeSet;
+
+/// A normalised spec and what was changed to get it.
+#[derive(Debug, Clone)]
+pub struct Normalised {
+    /// The spec progenitor reads.
+    pub spec: Value,
+    /// One note per rewrite that changes the generated client's behaviour.
+    pub notes: Vec<Finding>,
+}
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The media type raw (byte stream) responses are given: anything but `application/json`.
+const RAW_MEDIA: &str = "application/octet-stream";
+
+/// Normalises a spec (see the module documentation for the rewrites).
+pub fn normalise(spec: &Value) -> Normalised {
+    let mut spec = spec.clone();
+    let mut notes = Vec::new();
+    let mut note = |location: String, message: String| notes.push(Finding { location, message });
+
+    // Shared parameters first, so that every operation using them sees the rewritten form.
+    let shared: Vec<String> = spec
+        .pointer("/components/parameters")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    for name in shared {
+        let loc = format!("components.parameters.{name}");
+        if let Some(p) = spec.pointer_mut(&format!("/components/parameters/{}", escape(&name))) {
+            rewrite_parameter(p, &loc, &mut note);
+        }
+    }
+
+    let paths: Vec<String> = spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut hoisted = Map::new();
+    for path in paths {
+        let item_ptr = format!("/paths/{}", escape(&path));
+        // Path-item parameters.
+        let resolved = resolved_params(&spec, &format!("{item_ptr}/parameters"));
+        if let Some(params) = spec
+            .pointer_mut(&format!("{item_ptr}/parameters"))
+            .and_then(Value::as_array_mut)
+        {
+            fix_params(params, &resolved, &format!("paths.{path}"), &mut note);
+        }
+        let methods: Vec<String> = spec
+            .pointer(&item_ptr)
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.keys()
+                    .filter(|k| METHODS.contains(&k.as_str()))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        for method in methods {
+            let loc = format!("paths.{path}.{method}");
+            let op_ptr = format!("{item_ptr}/{method}");
+            let resolved = resolved_params(&spec, &format!("{op_ptr}/parameters"));
+            let responses = resolved_responses(&spec, &format!("{op_ptr}/responses"));
+            let schemas = spec
+                .pointer("/components/schemas")
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect::<BTreeSet<_>>())
+                .unwrap_or_default();
+            let Some(op) = spec.pointer_mut(&op_ptr) else {
+                continue;
+            };
+            if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+                fix_params(params, &resolved, &loc, &mut note);
+            }
+            if let Some(content) = op
+                .pointer_mut("/requestBody/content")
+                .and_then(Value::as_object_mut)
+            {
+                let renamed: Map<String, Value> = std::mem::take(content)
+                    .into_iter()
+                    .map(|(k, v)| (crate::lint::normalise_media(&k), v))
+                    .collect();
+                *content = renamed;
+            }
+            let op_id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or("operation")
+                .to_string();
+            if let Some(resps) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                // Work on inlined copies of shared responses: only this operation changes.
+                for (code, resolved) in responses {
+                    resps.insert(code, resolved);
+                }
+                fix_responses(resps, &op_id, &loc, &schemas, &mut hoisted, &mut note);
+            }
+        }
+    }
+    let titles = strip_nested_titles(&mut spec);
+    if titles > 0 {
+        note(
+            "components".into(),
+            format!(
+                "{titles} `title`(s) of nested schemas dropped: typify names a type after its title, \
+                 and equal titles (or a title equal to a component's name) make duplicate types"
+            ),
+        );
+    }
+    if !hoisted.is_empty() {
+        let schemas = spec
+            .as_object_mut()
+            .expect("a spec is an object")
+            .entry("components")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .and_then(|c| {
+                c.entry("schemas")
+                    .or_insert_with(|| json!({}))
+                    .as_object_mut()
+            });
+        if let Some(schemas) = schemas {
+            schemas.extend(hoisted);
+        }
+    }
+    notes.sort();
+    Normalised { spec, notes }
+}
+
+/// Removes `title` from every schema that is not itself a named component schema (those are named
+/// by their key). Returns how many were removed.
+fn strip_nested_titles(spec: &mut Value) -> usize {
+    let mut count = 0;
+    if let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for schema in schemas.values_mut() {
+            strip_schema_children(schema, &mut count);
+        }
+    }
+    // Schemas under paths, shared responses, request bodies and parameters: every `schema` key.
+    for section in [
+        "/paths",
+        "/components/responses",
+        "/components/requestBodies",
+        "/components/parameters",
+    ] {
+        if let Some(v) = spec.pointer_mut(section) {
+            strip_under_schema_keys(v, &mut count);
+        }
+    }
+    count
+}
+
+/// Finds `schema` keys (media types, parameters) outside components.schemas and strips those schemas.
+fn strip_under_schema_keys(v: &mut Value, count: &mut usize) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m.iter_mut() {
+                if k == "schema" {
+                    strip_schema(child, count);
+                } else if k != "example" && k != "examples" {
+                    strip_under_schema_keys(child, count);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|c| strip_under_schema_keys(c, count)),
+        _ => {}
+    }
+}
+
+/// Strips `title` from a schema and everything nested in it.
+fn strip_schema(schema: &mut Value, count: &mut usize) {
+    if let Some(m) = schema.as_object_mut()
+        && m.remove("title").is_some()
+    {
+        *count += 1;
+    }
+    strip_schema_children(schema, count);
+}
+
+/// Strips `title` from the schemas nested in `schema` (not from `schema` itself).
+fn strip_schema_children(schema: &mut Value, count: &mut usize) {
+    let Some(m) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(props) = m.get_mut("properties").and_then(Value::as_object_mut) {
+        for p in props.values_mut() {
+            strip_schema(p, count);
+        }
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(child) = m.get_mut(key).filter(|c| c.is_object()) {
+            strip_schema(child, count);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(list) = m.get_mut(key).and_then(Value::as_array_mut) {
+            for child in list {
+                strip_schema(child, count);
+            }
+        }
+    }
+}
+
+/// JSON-pointer escaping of one key.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
+    match v
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+    {
+        Some(ptr) => spec.pointer(ptr).unwrap_or(v),
+        None => v,
+    }
+}
+
+fn resolved_params(spec: &Value, ptr: &str) -> Vec<Value> {
+    spec.pointer(ptr)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(|p| resolve(spec, p).clone()).collect())
+        .unwrap_or_default()
+}
+
+fn resolved_responses(spec: &Value, ptr: &str) -> Vec<(String, Value)> {
+    spec.pointer(ptr)
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, r)| (k.clone(), resolve(spec, r).clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Drops the header parameters the client owns and rewrites the rest in place. `resolved` holds
+/// the parameters with `$ref`s followed, index for index.
+fn fix_params(
+    params: &mut Vec<Value>,
+    resolved: &[Value],
+    loc: &str,
+    note: &mut impl FnMut(String, String),
+) {
+    let mut keep = Vec::with_capacity(params.len());
+    for (p, r) in std::mem::take(params).into_iter().zip(resolved) {
+        let name = r.get("name").and_then(Value::as_str).unwrap_or("?");
+        let is_header = r.get("in").and_then(Value::as_str) == Some("header");
+        if is_header
+            && ["accept", "content-type", "authorization"].contains(&name.to_lowercase().as_str())
+        {
+            note(
+                format!("{loc}.parameters.{name}"),
+                format!(
+                    "header parameter `{name}` dropped (OpenAPI 3.0.3 says it SHALL be ignored); \
+                     the client sets it"
+                ),
+            );
+            continue;
+        }
+        let mut p = p;
+        if p.get("$ref").is_none() {
+            rewrite_parameter(&mut p, &format!("{loc}.parameters.{name}"), note);
+        }
+        keep.push(p);
+    }
+    *params = keep;
+}
+
+/// Rewrites one (inline) parameter object: delimited arrays become strings, path parameters required.
+fn rewrite_parameter(p: &mut Value, loc: &str, note: &mut impl FnMut(String, String)) {
+    let Some(obj) = p.as_object_mut() else {
+        return;
+    };
+    let location = obj
+        .get("in")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if location == "path" && obj.get("required") != Some(&Value::Bool(true)) {
+        obj.insert("required".into(), Value::Bool(true));
+        note(
+            loc.to_string(),
+            "path parameter marked required (path parameters always are)".into(),
+        );
+    }
+    if location != "query" {
+        return;
+    }
+    let is_array = obj
+        .get("schema")
+        .and_then(|s| s.get("type"))
+        .and_then(Value::as_str)
+        == Some("array");
+    let style = obj.get("style").and_then(Value::as_str).unwrap_or("form");
+    let delimiter = match style {
+        "form" if obj.get("explode") == Some(&Value::Bool(false)) => ",",
+        "spaceDelimited" => " ",
+        "pipeDelimited" => "|",
+        _ => return,
+    };
+    if !is_array {
+        return;
+    }
+    let values: Vec<String> = obj
+        .get("schema")
+        .and_then(|s| s.pointer("/items/enum"))
+        .and_then(Value::as_array)
+        .map(|e| {
+            e.iter()
+                .filter_map(|v| v.as_str().map(|s| format!("`{s}`")))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut description = obj
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if !description.is_empty() {
+        description.push_str("\n\n");
+    }
+    description.push_str(&format!("A `{delimiter}`-separated list"));
+    if !values.is_empty() {
+        description.push_str(&format!(" of {}", values.join(", ")));
+    }
+    description.push('.');
+    obj.insert("description".into(), Value::String(description));
+    obj.insert("schema".into(), json!({ "type": "string" }));
+    obj.remove("style");
+    obj.remove("explode");
+    note(
+        loc.to_string(),
+        format!(
+            "array sent as one `{delimiter}`-separated string (progenitor would explode it into \
+             repeated parameters); the parameter is a string"
+        ),
+    );
+}
+
+/// How progenitor sees a response: no body, a typed JSON body (named by its schema), or raw bytes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    None,
+    Json(String),
+    Raw,
+}
+
+fn json_media(content: &Map<String, Value>) -> Option<&String> {
+    content
+        .keys()
+        .find(|k| *k == "application/json" || k.starts_with("application/json;"))
+}
+
+fn kind(resp: &Value) -> Kind {
+    let Some(content) = resp.get("content").and_then(Value::as_object) else {
+        return Kind::None;
+    };
+    if content.is_empty() {
+        return Kind::None;
+    }
+    match json_media(content) {
+        Some(m) => Kind::Json(
+            match content[m].pointer("/schema/$ref").and_then(Value::as_str) {
+                Some(r) => r.to_string(),
+                None => format!(
+                    "inline {}",
+                    content[m].get("schema").unwrap_or(&Value::Null)
+                ),
+            },
+        ),
+        None => Kind::Raw,
+    }
+}
+
+fn describe(kinds: &BTreeSet<Kind>) -> String {
+    kinds
+        .iter()
+        .map(|k| match k {
+            Kind::None => "no body".to_string(),
+            Kind::Raw => "bytes".to_string(),
+            Kind::Json(s) if s.starts_with("inline") => "json (inline schema)".to_string(),
+            Kind::Json(s) => format!("json {}", s.trim_start_matches("#/components/schemas/")),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn is_success(code: &str) -> bool {
+    code == "default" || code.starts_with('2')
+}
+
+fn is_error(code: &str) -> bool {
+    code == "default" || code.starts_with('4') || code.starts_with('5')
+}
+
+fn fix_responses(
+    resps: &mut Map<String, Value>,
+    op_id: &str,
+    loc: &str,
+    existing: &BTreeSet<String>,
+    hoisted: &mut Map<String, Value>,
+    note: &mut impl FnMut(String, String),
+) {
+    // JSON media without a schema: any JSON value.
+    for (code, resp) in resps.iter_mut() {
+        if let Some(content) = resp.get_mut("content").and_then(Value::as_object_mut)
+            && let Some(m) = json_media(content).cloned()
+            && content[&m].get("schema").is_none()
+        {
+            content[&m]
+                .as_object_mut()
+                .map(|o| o.insert("schema".into(), json!({})));
+            note(
+                format!("{loc}.responses.{code}"),
+                "JSON response without a schema: typed as any JSON value".into(),
+            );
+        }
+    }
+
+    // Distinct inline schemas: one component each, so typify cannot merge them under one name.
+    let inline: Vec<(String, Value)> = resps
+        .iter()
+        .filter_map(|(code, resp)| {
+            let content = resp.get("content")?.as_object()?;
+            let schema = content.get(json_media(content)?)?.get("schema")?;
+            schema
+                .get("$ref")
+                .is_none()
+                .then(|| (code.clone(), schema.clone()))
+        })
+        .collect();
+    let distinct: BTreeSet<String> = inline.iter().map(|(_, s)| s.to_string()).collect();
+    if distinct.len() > 1 {
+        for (code, schema) in inline {
+            let base = format!("{}-response-{code}", op_id).to_upper_camel_case();
+            let mut name = base.clone();
+            let mut n = 2;
+            while existing.contains(&name) || hoisted.contains_key(&name) {
+                name = format!("{base}{n}");
+                n += 1;
+            }
+            let resp = resps.get_mut(&code).expect("collected above");
+            let content = resp["content"].as_object_mut().expect("collected above");
+            let m = json_media(content).cloned().expect("collected above");
+            content[&m]["schema"] = json!({ "$ref": format!("#/components/schemas/{name}") });
+            hoisted.insert(name, schema);
+        }
+    }
+
+    // One kind of success body and one kind of error body. `default` is in both sets, so repeat
+    // until nothing changes (each pass only removes responses or turns them raw).
+    for _ in 0..3 {
+        let mut changed = false;
+        for (label, side) in [
+            ("success", is_success as fn(&str) -> bool),
+            ("error", is_error),
+        ] {
+            let codes: Vec<String> = resps.keys().filter(|c| side(c)).cloned().collect();
+            let kinds: BTreeSet<Kind> = codes.iter().map(|c| kind(&resps[c])).collect();
+            if kinds.len() <= 1 {
+                continue;
+            }
+            changed = true;
+            let bodies: BTreeSet<&Kind> = kinds.iter().filter(|k| **k != Kind::None).collect();
+            let bodiless: Vec<&String> = codes
+                .iter()
+                .filter(|c| kind(&resps[*c]) == Kind::None)
+                .collect();
+            let mut message = format!("mixed {label} response kinds ({})", describe(&kinds));
+            if !bodiless.is_empty() {
+                message.push_str(&format!(
+                    "; bodiless {} left undeclared: the raw client returns {} as \
+                     Error::UnexpectedResponse (check its status)",
+                    bodiless
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if bodiless.len() == 1 { "it" } else { "them" }
+                ));
+            }
+            let bodiless: Vec<String> = bodiless.into_iter().cloned().collect();
+            for c in &bodiless {
+                resps.remove(c);
+            }
+            if bodies.len() > 1 {
+                message.push_str("; the bodies are handed over as raw bytes (ByteStream)");
+                for c in codes.iter().filter(|c| !bodiless.contains(c)) {
+                    let resp = resps.get_mut(c).expect("still declared");
+                    resp["content"] = json!({ RAW_MEDIA: { "schema": { "type": "string", "format": "binary" } } });
+                }
+            }
+            note(format!("{loc}.responses"), message);
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimited_arrays_become_strings_and_owned_headers_go() {
+        let spec = json!({
+            "openapi": "3.0.3",
+            "paths": { "/x/{id}": {
+                "parameters": [ { "name": "Accept", "in": "header", "required": true, "schema": { "type": "string" } } ],
+                "get": {
+                    "operationId": "getX",
+                    "parameters": [
+                        { "name": "id", "in": "path", "schema": { "type": "string" } },
+                        { "name": "include", "in": "query", "explode": false,
+                          "schema": { "type": "array", "items": { "type": "string", "enum": ["a", "b"] } } },
+                        { "name": "tags", "in": "query", "schema": { "type": "array", "items": { "type": "string" } } }
+                    ],
+                    "responses": { "200": { "description": "ok" } }
+                }
+            } }
+        });
+        let n = normalise(&spec);
+        let op = &n.spec["paths"]["/x/{id}"];
+        assert_eq!(op["parameters"], json!([]));
+        let params = op["get"]["parameters"].as_array().unwrap();
+        assert_eq!(params[0]["required"], json!(true));
+        assert_eq!(params[1]["schema"], json!({ "type": "string" }));
+        assert!(
+            params[1]["description"]
+                .as_str()
+                .unwrap()
+                .contains("`a`, `b`")
+        );
+        // An exploded array stays an array.
+        assert_eq!(params[2]["schema"]["type"], json!("array"));
+        assert_eq!(n.notes.len(), 3, "{:#?}", n.notes);
+    }
+
+    #[test]
+    fn mixed_response_kinds_become_one() {
+        let spec = json!({
+            "openapi": "3.0.3",
+            "paths": { "/x": { "delete": {
+                "operationId": "deleteX",
+                "responses": {
+                    "200": { "description": "ok", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/X" } } } },
+                    "204": { "description": "gone" },
+                    "400": { "description": "bad", "content": { "application/json": { "schema": { "type": "object" } } } },
+                    "409": { "$ref": "#/components/responses/Conflict" }
+                }
+            } } },
+            "components": {
+                "schemas": { "X": { "type": "object" }, "E": { "type": "object" } },
+                "responses": { "Conflict": { "description": "c", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/E" } } } } }
+            }
+        });
+        let n = normalise(&spec);
+        let r = &n.spec["paths"]["/x"]["delete"]["responses"];
+        assert!(r.get("204").is_none());
+        assert_eq!(
+            r["200"]["content"]["application/json"]["schema"]["$ref"],
+            json!("#/components/schemas/X")
+        );
+        assert!(r["400"]["content"].get(RAW_MEDIA).is_some());
+        assert!(r["409"]["content"].get(RAW_MEDIA).is_some());
+        // The shared response itself is untouched.
+        assert!(
+            n.spec["components"]["responses"]["Conflict"]["content"]
+                .get("application/json")
+                .is_some()
+        );
+        assert_eq!(n.notes.len(), 2, "{:#?}", n.notes);
+    }
+}
