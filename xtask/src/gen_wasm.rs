@@ -1,10 +1,424 @@
-//! Per-operation wrappers for the npm package (bindings/wasm), generated from the same [`Api`] as the core.
+//! The npm package's spec-dependent half (bindings/wasm/src/generated.rs), generated from the same
+//! [`Api`] as the core: the TypeScript types of every model, input and query-parameter struct,
+//! and one `Client` method per operation (plus a `...Stream` async iterator per paged list).
+//!
+//! Values cross the boundary as JSON, so each TypeScript property is named exactly as the core's
+//! serde shape names it: models and query parameters by their Rust field, inputs by their wire name.
 
-use crate::api::Api;
-use anyhow::Result;
+use crate::api::{Api, Body, Field, Operation, Returns, Scalar};
+use crate::codegen::{docs, field_ident, format_tokens};
+use anyhow::{Result, anyhow};
+use heck::{ToLowerCamelCase, ToSnakeCase};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use std::fmt::Write;
+
+/// Where the generated file goes, relative to the workspace root.
+pub const OUTPUT: &str = "bindings/wasm/src/generated.rs";
 
 /// Files to write, as `(path relative to the workspace root, contents)`.
 pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
-    let _ = api;
-    Ok(Vec::new())
+    let ts = typescript(api);
+    if ts.contains("\"##") {
+        return Err(anyhow!(
+            "a spec description contains `\"##`, which the generated TypeScript section cannot carry"
+        ));
+    }
+    // A raw string keeps the TypeScript readable in the generated file.
+    let ts_literal: Literal = format!("r##\"{ts}\"##")
+        .parse()
+        .map_err(|e| anyhow!("TypeScript section: {e}"))?;
+    let methods: Vec<TokenStream> = api.operations.iter().map(method_tokens).collect();
+    let arg_types = arg_types(api);
+    let tokens = quote! {
+        //! Per-operation methods and TypeScript types of the npm package, generated from the spec.
+
+        use crate::client::Client;
+        use crate::convert;
+        use wasm_bindgen::prelude::*;
+
+        #[wasm_bindgen(typescript_custom_section)]
+        const TYPES: &str = #ts_literal;
+
+        #arg_types
+
+        #[wasm_bindgen]
+        impl Client {
+            #(#methods)*
+        }
+    };
+    Ok(vec![(OUTPUT.to_string(), format_tokens(tokens)?)])
+}
+
+// ------------------------------------------------------------------------------------------------
+// TypeScript
+
+fn ts_scalar(s: Scalar) -> &'static str {
+    match s {
+        Scalar::String | Scalar::Decimal => "string",
+        Scalar::Int => "number",
+        Scalar::Bool => "boolean",
+        Scalar::StringList => "string[]",
+    }
+}
+
+/// A property name, quoted when it is not an identifier.
+fn ts_prop(name: &str) -> String {
+    let ident = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if ident {
+        name.to_string()
+    } else {
+        format!("{name:?}")
+    }
+}
+
+/// A JSDoc comment (empty text gives nothing).
+fn jsdoc(out: &mut String, indent: &str, text: &str) {
+    let text = text.trim().replace("*/", "*\\/");
+    if text.is_empty() {
+        return;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() == 1 {
+        let _ = writeln!(out, "{indent}/** {} */", lines[0]);
+        return;
+    }
+    let _ = writeln!(out, "{indent}/**");
+    for line in lines {
+        let _ = writeln!(
+            out,
+            "{indent} *{}{line}",
+            if line.is_empty() { "" } else { " " }
+        );
+    }
+    let _ = writeln!(out, "{indent} */");
+}
+
+fn field_doc(f: &Field) -> String {
+    let base = if f.doc.is_empty() {
+        format!("`{}`", f.name)
+    } else {
+        f.doc.clone()
+    };
+    if f.scalar == Scalar::Decimal {
+        format!(
+            "{base}\n\nAn exact decimal string (\"20.0\"): never parse it into a float for arithmetic."
+        )
+    } else {
+        base
+    }
+}
+
+fn typescript(api: &Api) -> String {
+    let mut out = String::from("\n");
+    for m in &api.models {
+        let doc = if m.doc.is_empty() {
+            format!("A `{}` resource.", m.wire_type)
+        } else {
+            m.doc.clone()
+        };
+        jsdoc(
+            &mut out,
+            "",
+            &format!(
+                "{doc}\n\nJSON:API type `{}`; relationships are resolved.",
+                m.wire_type
+            ),
+        );
+        let _ = writeln!(out, "export interface {} {{", m.name);
+        jsdoc(&mut out, "  ", "The resource's unique identifier.");
+        out.push_str("  id: string;\n");
+        for f in &m.fields {
+            jsdoc(&mut out, "  ", &field_doc(f));
+            let _ = writeln!(
+                out,
+                "  {}: {} | null;",
+                ts_prop(&f.name.to_snake_case()),
+                ts_scalar(f.scalar)
+            );
+        }
+        for r in &m.rels {
+            let prop = ts_prop(&r.name.to_snake_case());
+            if r.many {
+                jsdoc(
+                    &mut out,
+                    "  ",
+                    &format!("`{}`: the related {} resources.", r.name, r.model),
+                );
+                let _ = writeln!(out, "  {prop}: {}[];", r.model);
+            } else {
+                jsdoc(
+                    &mut out,
+                    "  ",
+                    &format!("`{}`: the related {} (null when empty).", r.name, r.model),
+                );
+                let _ = writeln!(out, "  {prop}: {} | null;", r.model);
+            }
+        }
+        out.push_str("}\n\n");
+    }
+    for input in &api.inputs {
+        jsdoc(&mut out, "", &input.doc);
+        let _ = writeln!(out, "export interface {} {{", input.name);
+        for f in &input.fields {
+            jsdoc(&mut out, "  ", &field_doc(f));
+            if f.required {
+                let _ = writeln!(out, "  {}: {};", ts_prop(&f.name), ts_scalar(f.scalar));
+            } else {
+                let _ = writeln!(
+                    out,
+                    "  {}?: {} | null;",
+                    ts_prop(&f.name),
+                    ts_scalar(f.scalar)
+                );
+            }
+        }
+        out.push_str("}\n\n");
+    }
+    for rel in &api.relationship_inputs {
+        jsdoc(&mut out, "", &rel.doc);
+        let _ = writeln!(out, "export interface {} {{", rel.name);
+        for (name, wire_type) in &rel.rels {
+            jsdoc(
+                &mut out,
+                "  ",
+                &format!("Ids of the related `{wire_type}` (`relationships.{name}`)."),
+            );
+            let _ = writeln!(
+                out,
+                "  {}?: string[] | null;",
+                ts_prop(&name.to_snake_case())
+            );
+        }
+        out.push_str("}\n\n");
+    }
+    for op in &api.operations {
+        let Some(params) = op.params_type() else {
+            continue;
+        };
+        jsdoc(
+            &mut out,
+            "",
+            &format!("Query parameters of `Client.{}`.", op.id),
+        );
+        let _ = writeln!(out, "export interface {params} {{");
+        for q in &op.query {
+            jsdoc(&mut out, "  ", &format!("`{}`: {}", q.wire_name, q.doc));
+            let _ = writeln!(
+                out,
+                "  {}?: {} | null;",
+                ts_prop(&q.field),
+                ts_scalar(q.scalar)
+            );
+        }
+        out.push_str("}\n\n");
+    }
+    out
+}
+
+// ------------------------------------------------------------------------------------------------
+// Methods
+
+/// A `#[wasm_bindgen(...)]` parameter: Rust name, JavaScript name and TypeScript type. An optional
+/// one is an `Option` of the extern type [`arg_type`] declares, so TypeScript shows `name?: T`.
+fn param(rust: &str, js: &str, ts: &str, optional: bool) -> TokenStream {
+    let ident = field_ident(rust);
+    let js = format_ident!("{}", js);
+    if optional {
+        let ty = arg_type(ts);
+        quote! { #[wasm_bindgen(js_name = #js)] #ident: Option<#ty> }
+    } else {
+        quote! { #[wasm_bindgen(js_name = #js, unchecked_param_type = #ts)] #ident: JsValue }
+    }
+}
+
+/// The Rust name of the extern type standing for a TypeScript type (`ListProductsParamsArg`).
+fn arg_type(ts: &str) -> proc_macro2::Ident {
+    format_ident!("{}Arg", ts)
+}
+
+/// The TypeScript types optional arguments take: query parameters and relationships.
+fn arg_types(api: &Api) -> TokenStream {
+    let names = api
+        .operations
+        .iter()
+        .filter_map(Operation::params_type)
+        .chain(api.relationship_inputs.iter().map(|r| r.name.clone()));
+    let decls = names.map(|ts| {
+        let ty = arg_type(&ts);
+        let d = docs(&format!("A `{ts}` passed from JavaScript."));
+        quote! {
+            #d
+            #[wasm_bindgen(typescript_type = #ts)]
+            pub type #ty;
+        }
+    });
+    quote! {
+        #[wasm_bindgen]
+        extern "C" {
+            #(#decls)*
+        }
+    }
+}
+
+fn method_tokens(op: &Operation) -> TokenStream {
+    let (op_id, method, path) = (&op.id, &op.method, &op.path);
+    let fn_name = format_ident!("{}", op.fn_name());
+    let js_name = format_ident!("{}", op.id.to_lower_camel_case());
+    let operation = quote! {
+        const OP: bigcartel::Operation = bigcartel::Operation { id: #op_id, method: #method, path: #path };
+    };
+
+    // JavaScript order: ids in the path, then the body, then what is optional.
+    let mut params = Vec::new();
+    let mut converts = Vec::new();
+    // The core method's arguments, in its order: query parameters, path ids, body.
+    let mut core_args = Vec::new();
+    let mut path_idents = Vec::new();
+    for p in &op.path_params {
+        let ident = field_ident(p);
+        let js = p.to_lower_camel_case();
+        params.push(param(p, &js, "string", false));
+        converts.push(quote! { let #ident = convert::id(&OP, #js, #ident)?; });
+        path_idents.push(ident);
+    }
+    let mut trailing = Vec::new();
+    let mut query_convert = None;
+    if let Some(params_ty) = op.params_type() {
+        let ty = format_ident!("{}", params_ty);
+        trailing.push(param("params", "params", &params_ty, true));
+        query_convert = Some(
+            quote! { let params: bigcartel::#ty = convert::optional(&OP, "params", params.map(JsValue::from))?; },
+        );
+        core_args.push(quote! { &params });
+    }
+    core_args.extend(path_idents.iter().map(|i| quote! { &#i }));
+    match &op.body {
+        Body::None => {}
+        Body::Identifiers { .. } => {
+            params.push(param("ids", "ids", "string[]", false));
+            converts.push(quote! { let ids: Vec<String> = convert::required(&OP, "ids", ids)?; });
+            core_args.push(quote! { &ids });
+        }
+        Body::Resource {
+            input,
+            relationships,
+            ..
+        } => {
+            let input_ty = format_ident!("{}", input);
+            params.push(param("input", "input", input, false));
+            converts.push(
+                quote! { let input: bigcartel::#input_ty = convert::required(&OP, "input", input)?; },
+            );
+            core_args.push(quote! { &input });
+            if let Some(rel) = relationships {
+                let rel_ty = format_ident!("{}", rel);
+                // Relationships come before the query parameters, both optional.
+                trailing.insert(0, param("relationships", "relationships", rel, true));
+                converts.push(quote! {
+                    let relationships: bigcartel::#rel_ty = convert::optional(&OP, "relationships", relationships.map(JsValue::from))?;
+                });
+                core_args.push(quote! { &relationships });
+            }
+        }
+    }
+    converts.extend(query_convert.clone());
+    params.extend(trailing.iter().cloned());
+
+    let (ts_ret, finish) = match &op.returns {
+        Returns::One(m) => (format!("Promise<{m}>"), quote! { convert::output(&result) }),
+        Returns::Many(m) => (
+            format!("Promise<Page<{m}>>"),
+            quote! { convert::output(&result) },
+        ),
+        Returns::Nothing => (
+            "Promise<void>".to_string(),
+            quote! { let () = result; Ok(JsValue::UNDEFINED) },
+        ),
+    };
+    let method_docs = docs(&format!(
+        "{}\n\n{}\n\n`{method} {path}` (operationId `{op_id}`).",
+        op.summary, op.description
+    ));
+    // Only methods with arguments to check need the operation (for InvalidInputError).
+    let op_const = if converts.is_empty() {
+        quote!()
+    } else {
+        operation.clone()
+    };
+    let mut out = quote! {
+        #method_docs
+        #[wasm_bindgen(js_name = #js_name, unchecked_return_type = #ts_ret)]
+        pub fn #fn_name(&self, #(#params),*) -> js_sys::Promise {
+            #op_const
+            let client = self.core();
+            convert::promise(async move {
+                #(#converts)*
+                let result = client.#fn_name(#(#core_args),*).await.map_err(convert::error)?;
+                #finish
+            })
+        }
+    };
+
+    if op.paged {
+        let Returns::Many(model) = &op.returns else {
+            unreachable!("checked by api::describe")
+        };
+        let params_ty = op
+            .params_type()
+            .expect("paged operations have query parameters");
+        let params_ty_ident = format_ident!("{}", params_ty);
+        let stream_fn = format_ident!("{}_stream", op.fn_name());
+        let stream_js = format_ident!("{}Stream", op.id.to_lower_camel_case());
+        let ts_ret = format!("AsyncIterableIterator<{model}>");
+        let mut stream_params: Vec<TokenStream> = op
+            .path_params
+            .iter()
+            .map(|p| param(p, &p.to_lower_camel_case(), "string", false))
+            .collect();
+        stream_params.push(param("params", "params", &params_ty, true));
+        stream_params.push(quote! { #[wasm_bindgen(js_name = options)] options: Option<convert::PageOptionsArg> });
+        let id_converts = op.path_params.iter().map(|p| {
+            let ident = field_ident(p);
+            let js = p.to_lower_camel_case();
+            quote! { let #ident = convert::id(&OP, #js, #ident)?; }
+        });
+        let d = docs(&format!(
+            "Every item of `{}`, following the API's paging: `for await (const item of client.{}Stream(...))`.\n\nThe list is fetched one page (`options.pageSize`, default 100) at a time, `options.concurrency` pages at once; `break` stops fetching.",
+            op.id.to_lower_camel_case(),
+            op.id.to_lower_camel_case()
+        ));
+        let fn_name_inner = format_ident!("{}", op.fn_name());
+        let path_refs: Vec<TokenStream> = path_idents.iter().map(|i| quote! { &#i }).collect();
+        out.extend(quote! {
+            #d
+            #[wasm_bindgen(js_name = #stream_js, unchecked_return_type = #ts_ret)]
+            pub fn #stream_fn(&self, #(#stream_params),*) -> Result<JsValue, JsValue> {
+                #operation
+                #(#id_converts)*
+                let params: bigcartel::#params_ty_ident = convert::optional(&OP, "params", params.map(JsValue::from))?;
+                let options = convert::page_options(&OP, options.map(JsValue::from))?;
+                let client = self.core();
+                // The core's paging, with a fetch that owns its client (JavaScript holds the iterator).
+                Ok(convert::stream(bigcartel::pagination::paginate(
+                    move |offset, limit| {
+                        let client = client.clone();
+                        #(let #path_idents = #path_idents.clone();)*
+                        let mut params = params.clone();
+                        params.page_offset = Some(offset);
+                        params.page_limit = Some(limit);
+                        async move { client.#fn_name_inner(&params, #(#path_refs),*).await }
+                    },
+                    options,
+                )))
+            }
+        });
+    }
+    out
 }

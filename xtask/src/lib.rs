@@ -6,3 +6,4 @@ pub mod gen_wasm;
 pub mod lint;
 pub mod normalise;
 pub mod tasks;
+pub mod wasm;

@@ -28,6 +28,8 @@ enum Task {
     Test,
     /// The spec-change drill alone (see `cargo xtask test`).
     Drill,
+    /// Build the npm package (build/npm) and print its size report.
+    Wasm,
 }
 
 fn root() -> PathBuf {
@@ -45,6 +47,7 @@ fn dispatch(cli: Cli) -> Result<()> {
     match cli.task {
         Task::Codegen { check } => run_codegen(check),
         Task::Drill => tasks::drill(&root()),
+        Task::Wasm => xtask::wasm::build(&root()).map(drop),
         Task::Test => tasks::run_steps(&root(), test_steps()),
         Task::Lint { spec } => {
             let specs: Vec<PathBuf> = match spec {

@@ -186,39 +186,7 @@ async fn collect(
 }
 
 pub(crate) fn transport(op: &Operation, e: &reqwest::Error) -> Error {
-    #[cfg(not(target_arch = "wasm32"))]
-    let kind = if e.is_connect() {
-        TransportKind::Connect
-    } else if e.is_timeout() {
-        TransportKind::Timeout
-    } else if e.is_body() || e.is_decode() {
-        TransportKind::Body
-    } else {
-        TransportKind::Other
-    };
-    #[cfg(target_arch = "wasm32")]
-    let kind = if e.is_timeout() {
-        TransportKind::Timeout
-    } else {
-        TransportKind::Other
-    };
-    // The URL is dropped from the message: it is known from the operation, and never needed.
-    let mut message = String::new();
-    let mut source: Option<&dyn std::error::Error> = Some(e);
-    while let Some(s) = source {
-        let text = s.to_string();
-        let text = match text.find(" for url (") {
-            Some(i) => text[..i].to_string(),
-            None => text,
-        };
-        if !message.contains(&text) {
-            if !message.is_empty() {
-                message.push_str(": ");
-            }
-            message.push_str(&text);
-        }
-        source = s.source();
-    }
+    let (kind, message) = TransportKind::describe(e);
     Error::Transport {
         operation: *op,
         kind,
@@ -405,8 +373,16 @@ pub(crate) fn http_client(
         .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))
 }
 
-/// Accepts `https://` anywhere and `http://` only on loopback.
-pub(crate) fn check_base_url(base: &str) -> Result<(), Error> {
+/// Accepts `https://` anywhere and `http://` only on loopback (a local mock server), so that
+/// credentials never cross a network unencrypted; rejects credentials in the URL. Every client of
+/// the workspace checks its base URL with it.
+///
+/// ```
+/// assert!(bigcartel::check_base_url("https://api.bigcartel.com").is_ok());
+/// assert!(bigcartel::check_base_url("http://127.0.0.1:4010").is_ok());
+/// assert!(bigcartel::check_base_url("http://example.com").is_err());
+/// ```
+pub fn check_base_url(base: &str) -> Result<(), Error> {
     let url = url::Url::parse(base)
         .map_err(|e| Error::Config(format!("invalid base URL {base:?}: {e}")))?;
     if !url.username().is_empty() || url.password().is_some() {

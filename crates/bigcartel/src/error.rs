@@ -114,6 +114,48 @@ pub enum TransportKind {
     Other,
 }
 
+#[cfg(feature = "client")]
+impl TransportKind {
+    /// What kind of failure an HTTP client error is, and its message (every cause, once each)
+    /// without the request URL: it is known from the operation, and a URL may carry secrets.
+    /// Shared by every client of the workspace.
+    pub fn describe(e: &reqwest::Error) -> (TransportKind, String) {
+        #[cfg(not(target_arch = "wasm32"))]
+        let kind = if e.is_connect() {
+            TransportKind::Connect
+        } else if e.is_timeout() {
+            TransportKind::Timeout
+        } else if e.is_body() || e.is_decode() {
+            TransportKind::Body
+        } else {
+            TransportKind::Other
+        };
+        #[cfg(target_arch = "wasm32")]
+        let kind = if e.is_timeout() {
+            TransportKind::Timeout
+        } else {
+            TransportKind::Other
+        };
+        let mut message = String::new();
+        let mut source: Option<&dyn std::error::Error> = Some(e);
+        while let Some(s) = source {
+            let text = s.to_string();
+            let text = match text.find(" for url (") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            };
+            if !message.contains(&text) {
+                if !message.is_empty() {
+                    message.push_str(": ");
+                }
+                message.push_str(&text);
+            }
+            source = s.source();
+        }
+        (kind, message)
+    }
+}
+
 /// Every way a client call can fail.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -69,7 +69,7 @@ pub mod pagination;
 mod transport;
 
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, check_base_url};
 #[cfg(feature = "client")]
 pub use generated_operations::*;
 #[cfg(feature = "client")]

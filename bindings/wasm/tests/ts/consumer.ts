@@ -1,0 +1,63 @@
+// Type-checked with `tsc --noEmit` against the installed package: the public API is typed (no
+// `any`), so each `@ts-expect-error` below must find a real type error.
+import {
+  ApiError,
+  Client,
+  OAuthApp,
+  verifyAndParseWebhook,
+  type ListProductsParams,
+  type Order,
+  type Page,
+  type Product,
+  type WebhookEvent,
+} from "bigcartel-sdk";
+import { verifyWebhook, WebhookSignatureError } from "bigcartel-sdk/webhooks";
+
+export async function usage(baseUrl: string): Promise<string[]> {
+  const client = new Client({ userAgent: "Types (dev@example.com)", token: "t", baseUrl });
+  const params: ListProductsParams = { filter_status: "active", page_limit: 10 };
+  const page: Page<Product> = await client.listProducts(params);
+  const names: string[] = page.items.map((p) => p.name ?? "");
+  const price: string | null = page.items[0].price;
+  // @ts-expect-error money is an exact decimal string, not a number
+  const wrong: number = page.items[0].price;
+  // @ts-expect-error listProducts takes ListProductsParams
+  await client.listProducts({ page_limit: "ten" });
+  // @ts-expect-error getProduct needs an id
+  await client.getProduct();
+  const order: Order = await client.getOrder("1");
+  const total: number | null = (await client.listOrders()).total;
+  for await (const o of client.listOrdersStream({ filter_shipping_status: "unshipped" }, { concurrency: 2 })) {
+    const id: string = o.id;
+    names.push(id);
+  }
+  const artist = await client.createArtist({ name: "New" });
+  const removed: void = await client.deleteArtist(artist.id);
+  try {
+    await client.getProduct("x");
+  } catch (e) {
+    if (e instanceof ApiError) {
+      const status: number = e.status;
+      const op: string = e.operation.id;
+      const detail: string | null = e.errors[0]?.detail ?? null;
+      names.push(`${status} ${op} ${detail}`);
+    }
+  }
+  const event: WebhookEvent = verifyAndParseWebhook("secret", "{}", null);
+  if (event.type === "order.created") {
+    const items: number = event.order.items.length;
+    names.push(String(items));
+  } else if (event.type === "unknown") {
+    const payload: unknown = event.payload;
+    names.push(String(payload));
+  }
+  try {
+    verifyWebhook("secret", new Uint8Array(), "abc");
+  } catch (e) {
+    if (e instanceof WebhookSignatureError) names.push(e.reason);
+  }
+  const app = new OAuthApp({ clientId: "id", clientSecret: "secret", userAgent: "Types" });
+  names.push(app.authorizeUrl(OAuthApp.newState()));
+  void [wrong, price, order, total, removed];
+  return names;
+}
