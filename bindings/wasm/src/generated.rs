@@ -612,6 +612,21 @@ export interface ListProductsParams {
 
 "##;
 #[wasm_bindgen]
+extern "C" {
+    /// A `ListDiscountsParams` passed from JavaScript.
+    #[wasm_bindgen(typescript_type = "ListDiscountsParams")]
+    pub type ListDiscountsParamsArg;
+    /// A `ListOrdersParams` passed from JavaScript.
+    #[wasm_bindgen(typescript_type = "ListOrdersParams")]
+    pub type ListOrdersParamsArg;
+    /// A `ListProductsParams` passed from JavaScript.
+    #[wasm_bindgen(typescript_type = "ListProductsParams")]
+    pub type ListProductsParamsArg;
+    /// A `DiscountRelationshipsInput` passed from JavaScript.
+    #[wasm_bindgen(typescript_type = "DiscountRelationshipsInput")]
+    pub type DiscountRelationshipsInputArg;
+}
+#[wasm_bindgen]
 impl Client {
     /// Get the accounts the credentials can access
     ///
@@ -903,8 +918,8 @@ impl Client {
     )]
     pub fn list_discounts(
         &self,
-        #[wasm_bindgen(js_name = params, unchecked_param_type = "ListDiscountsParams")]
-        params: Option<JsValue>,
+        #[wasm_bindgen(js_name = params)]
+        params: Option<ListDiscountsParamsArg>,
     ) -> js_sys::Promise {
         const OP: bigcartel::Operation = bigcartel::Operation {
             id: "listDiscounts",
@@ -916,7 +931,7 @@ impl Client {
             let params: bigcartel::ListDiscountsParams = convert::optional(
                 &OP,
                 "params",
-                params,
+                params.map(JsValue::from),
             )?;
             let result = client.list_discounts(&params).await.map_err(convert::error)?;
             convert::output(&result)
@@ -931,10 +946,10 @@ impl Client {
     )]
     pub fn list_discounts_stream(
         &self,
-        #[wasm_bindgen(js_name = params, unchecked_param_type = "ListDiscountsParams")]
-        params: Option<JsValue>,
-        #[wasm_bindgen(js_name = options, unchecked_param_type = "PageOptions")]
-        options: Option<JsValue>,
+        #[wasm_bindgen(js_name = params)]
+        params: Option<ListDiscountsParamsArg>,
+        #[wasm_bindgen(js_name = options)]
+        options: Option<convert::PageOptionsArg>,
     ) -> Result<JsValue, JsValue> {
         const OP: bigcartel::Operation = bigcartel::Operation {
             id: "listDiscounts",
@@ -944,9 +959,9 @@ impl Client {
         let params: bigcartel::ListDiscountsParams = convert::optional(
             &OP,
             "params",
-            params,
+            params.map(JsValue::from),
         )?;
-        let options = convert::page_options(&OP, options)?;
+        let options = convert::page_options(&OP, options.map(JsValue::from))?;
         let client = self.core();
         Ok(
             convert::stream(
@@ -976,11 +991,8 @@ impl Client {
         &self,
         #[wasm_bindgen(js_name = input, unchecked_param_type = "DiscountInput")]
         input: JsValue,
-        #[wasm_bindgen(
-            js_name = relationships,
-            unchecked_param_type = "DiscountRelationshipsInput"
-        )]
-        relationships: Option<JsValue>,
+        #[wasm_bindgen(js_name = relationships)]
+        relationships: Option<DiscountRelationshipsInputArg>,
     ) -> js_sys::Promise {
         const OP: bigcartel::Operation = bigcartel::Operation {
             id: "createDiscount",
@@ -997,7 +1009,7 @@ impl Client {
             let relationships: bigcartel::DiscountRelationshipsInput = convert::optional(
                 &OP,
                 "relationships",
-                relationships,
+                relationships.map(JsValue::from),
             )?;
             let result = client
                 .create_discount(&input, &relationships)
@@ -1074,11 +1086,8 @@ impl Client {
         discount_id: JsValue,
         #[wasm_bindgen(js_name = input, unchecked_param_type = "DiscountInput")]
         input: JsValue,
-        #[wasm_bindgen(
-            js_name = relationships,
-            unchecked_param_type = "DiscountRelationshipsInput"
-        )]
-        relationships: Option<JsValue>,
+        #[wasm_bindgen(js_name = relationships)]
+        relationships: Option<DiscountRelationshipsInputArg>,
     ) -> js_sys::Promise {
         const OP: bigcartel::Operation = bigcartel::Operation {
             id: "updateDiscount",
@@ -1096,7 +1105,7 @@ impl Client {
             let relationships: bigcartel::DiscountRelationshipsInput = convert::optional(
                 &OP,
                 "relationships",
-                relationships,
+                relationships.map(JsValue::from),
             )?;
             let result = client
                 .update_discount(&discount_id, &input, &relationships)
@@ -1113,8 +1122,8 @@ impl Client {
     #[wasm_bindgen(js_name = listOrders, unchecked_return_type = "Promise<Page<Order>>")]
     pub fn list_orders(
         &self,
-        #[wasm_bindgen(js_name = params, unchecked_param_type = "ListOrdersParams")]
-        params: Option<JsValue>,
+        #[wasm_bindgen(js_name = params)]
+        params: Option<ListOrdersParamsArg>,
     ) -> js_sys::Promise {
         const OP: bigcartel::Operation = bigcartel::Operation {
             id: "listOrders",
@@ -1126,7 +1135,7 @@ impl Client {
             let params: bigcartel::ListOrdersParams = convert::optional(
                 &OP,
                 "params",
-                params,
+                params.map(JsValue::from),
             )?;
             let result = client.list_orders(&params).await.map_err(convert::error)?;
             convert::output(&result)
@@ -1141,10 +1150,10 @@ impl Client {
     )]
     pub fn list_orders_stream(
         &self,
-        #[wasm_bindgen(js_name = params, unchecked_param_type = "ListOrdersParams")]
-        params: Option<JsValue>,
-        #[wasm_bindgen(js_name = options, unchecked_param_type = "PageOptions")]
-        options: Option<JsValue>,
+        #[wasm_bindgen(js_name = params)]
+        params: Option<ListOrdersParamsArg>,
+        #[wasm_bindgen(js_name = options)]
+        options: Option<convert::PageOptionsArg>,
     ) -> Result<JsValue, JsValue> {
         const OP: bigcartel::Operation = bigcartel::Operation {
             id: "listOrders",
@@ -1154,9 +1163,9 @@ impl Client {
         let params: bigcartel::ListOrdersParams = convert::optional(
             &OP,
             "params",
-            params,
+            params.map(JsValue::from),
         )?;
-        let options = convert::page_options(&OP, options)?;
+        let options = convert::page_options(&OP, options.map(JsValue::from))?;
         let client = self.core();
         Ok(
             convert::stream(
@@ -1236,8 +1245,8 @@ impl Client {
     )]
     pub fn list_products(
         &self,
-        #[wasm_bindgen(js_name = params, unchecked_param_type = "ListProductsParams")]
-        params: Option<JsValue>,
+        #[wasm_bindgen(js_name = params)]
+        params: Option<ListProductsParamsArg>,
     ) -> js_sys::Promise {
         const OP: bigcartel::Operation = bigcartel::Operation {
             id: "listProducts",
@@ -1249,7 +1258,7 @@ impl Client {
             let params: bigcartel::ListProductsParams = convert::optional(
                 &OP,
                 "params",
-                params,
+                params.map(JsValue::from),
             )?;
             let result = client.list_products(&params).await.map_err(convert::error)?;
             convert::output(&result)
@@ -1264,10 +1273,10 @@ impl Client {
     )]
     pub fn list_products_stream(
         &self,
-        #[wasm_bindgen(js_name = params, unchecked_param_type = "ListProductsParams")]
-        params: Option<JsValue>,
-        #[wasm_bindgen(js_name = options, unchecked_param_type = "PageOptions")]
-        options: Option<JsValue>,
+        #[wasm_bindgen(js_name = params)]
+        params: Option<ListProductsParamsArg>,
+        #[wasm_bindgen(js_name = options)]
+        options: Option<convert::PageOptionsArg>,
     ) -> Result<JsValue, JsValue> {
         const OP: bigcartel::Operation = bigcartel::Operation {
             id: "listProducts",
@@ -1277,9 +1286,9 @@ impl Client {
         let params: bigcartel::ListProductsParams = convert::optional(
             &OP,
             "params",
-            params,
+            params.map(JsValue::from),
         )?;
-        let options = convert::page_options(&OP, options)?;
+        let options = convert::page_options(&OP, options.map(JsValue::from))?;
         let client = self.core();
         Ok(
             convert::stream(

@@ -28,6 +28,13 @@ pub enum SkuError {
         /// The text that follows the marker (trimmed).
         text: String,
     },
+    /// The option name contains a line break or another control character, which would make
+    /// the joined SKU something the fulfillment center cannot match (found by fuzzing).
+    #[error("the option name {option:?} contains control characters")]
+    BadOptionName {
+        /// The option name as Big Cartel sent it.
+        option: String,
+    },
 }
 
 /// How SKUs are put together, from the `[sku]` table of the configuration.
@@ -96,6 +103,11 @@ pub fn derive_sku(
     let option = option_name
         .map(str::trim)
         .filter(|o| !o.is_empty() && !rules.ignore_option_names.iter().any(|i| i == o));
+    if let Some(o) = option.filter(|o| o.chars().any(char::is_control)) {
+        return Err(SkuError::BadOptionName {
+            option: o.to_string(),
+        });
+    }
     Ok(match option {
         Some(o) => format!("{prefix}{o}"),
         None => prefix.to_string(),
