@@ -46,7 +46,9 @@ pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
         let doc = docs(&rel.doc);
         let fields = rel.rels.iter().map(|(r, wire)| {
             let f = field_ident(r);
-            let d = docs(&format!("Ids of the related `{wire}` (`relationships.{r}`)."));
+            let d = docs(&format!(
+                "Ids of the related `{wire}` (`relationships.{r}`)."
+            ));
             quote! { #d #[uniffi(default)] pub #f: Option<Vec<String>>, }
         });
         let moves = rel.rels.iter().map(|(r, _)| {
@@ -201,7 +203,7 @@ fn page_record(model: &str) -> TokenStream {
             /// The resolved items, in the order the API sent them.
             pub items: Vec<#item>,
             /// `meta.count`: how many items match in total, when the API says.
-            pub total: Option<u64>,
+            pub total: Option<i64>,
             /// `links.next`: the next page's URL, absent on the last page.
             pub next: Option<String>,
             /// Whether the document had a `links` object at all (some lists are not paginated).
@@ -211,7 +213,7 @@ fn page_record(model: &str) -> TokenStream {
             fn from(p: bigcartel::Page<bigcartel::models::#item>) -> Self {
                 #name {
                     items: p.items.into_iter().map(Into::into).collect(),
-                    total: p.total,
+                    total: p.total.map(crate::saturating_i64),
                     next: p.next,
                     has_links: p.has_links,
                 }
@@ -378,7 +380,11 @@ mod tests {
         .unwrap();
         let mut api = crate::api::describe(&spec).unwrap();
         assert!(generate(&api).is_ok());
-        let currency = api.models.iter().position(|m| m.name == "Currency").unwrap();
+        let currency = api
+            .models
+            .iter()
+            .position(|m| m.name == "Currency")
+            .unwrap();
         api.models[currency].rels.push(crate::api::Rel {
             name: "account".into(),
             model: "Account".into(),

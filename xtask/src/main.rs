@@ -28,6 +28,12 @@ enum Task {
     Test,
     /// The spec-change drill alone (see `cargo xtask test`).
     Drill,
+    /// Generate Python, Kotlin and Swift sources from the uniffi library (Swift: the checked-in snapshot).
+    Bindings {
+        /// Fail with a diff if the checked-in Swift sources differ instead of rewriting them.
+        #[arg(long)]
+        check: bool,
+    },
     /// Build the npm package (build/npm) and print its size report.
     Wasm,
 }
@@ -47,6 +53,7 @@ fn dispatch(cli: Cli) -> Result<()> {
     match cli.task {
         Task::Codegen { check } => run_codegen(check),
         Task::Drill => tasks::drill(&root()),
+        Task::Bindings { check } => xtask::bindings::generate(&root(), check),
         Task::Wasm => xtask::wasm::build(&root()).map(drop),
         Task::Test => tasks::run_steps(&root(), test_steps()),
         Task::Lint { spec } => {
@@ -225,6 +232,10 @@ fn test_steps() -> Vec<Step> {
             },
         ),
         step("spec-change drill", tasks::drill),
+        step(
+            "uniffi bindings: Python wheel + pytest + mypy, Kotlin on the JVM, Swift snapshot + syntax",
+            xtask::bindings::test,
+        ),
         step("fuzz smoke (bounded)", |root| {
             run(root, "bash", &["scripts/fuzz-smoke.sh", "20"], &[])
         }),

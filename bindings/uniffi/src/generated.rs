@@ -655,7 +655,7 @@ pub struct AccountPage {
     /// The resolved items, in the order the API sent them.
     pub items: Vec<Account>,
     /// `meta.count`: how many items match in total, when the API says.
-    pub total: Option<u64>,
+    pub total: Option<i64>,
     /// `links.next`: the next page's URL, absent on the last page.
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
@@ -665,7 +665,7 @@ impl From<bigcartel::Page<bigcartel::models::Account>> for AccountPage {
     fn from(p: bigcartel::Page<bigcartel::models::Account>) -> Self {
         AccountPage {
             items: p.items.into_iter().map(Into::into).collect(),
-            total: p.total,
+            total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
         }
@@ -677,7 +677,7 @@ pub struct ArtistPage {
     /// The resolved items, in the order the API sent them.
     pub items: Vec<Artist>,
     /// `meta.count`: how many items match in total, when the API says.
-    pub total: Option<u64>,
+    pub total: Option<i64>,
     /// `links.next`: the next page's URL, absent on the last page.
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
@@ -687,7 +687,7 @@ impl From<bigcartel::Page<bigcartel::models::Artist>> for ArtistPage {
     fn from(p: bigcartel::Page<bigcartel::models::Artist>) -> Self {
         ArtistPage {
             items: p.items.into_iter().map(Into::into).collect(),
-            total: p.total,
+            total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
         }
@@ -699,7 +699,7 @@ pub struct CategoryPage {
     /// The resolved items, in the order the API sent them.
     pub items: Vec<Category>,
     /// `meta.count`: how many items match in total, when the API says.
-    pub total: Option<u64>,
+    pub total: Option<i64>,
     /// `links.next`: the next page's URL, absent on the last page.
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
@@ -709,7 +709,7 @@ impl From<bigcartel::Page<bigcartel::models::Category>> for CategoryPage {
     fn from(p: bigcartel::Page<bigcartel::models::Category>) -> Self {
         CategoryPage {
             items: p.items.into_iter().map(Into::into).collect(),
-            total: p.total,
+            total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
         }
@@ -721,7 +721,7 @@ pub struct CountryPage {
     /// The resolved items, in the order the API sent them.
     pub items: Vec<Country>,
     /// `meta.count`: how many items match in total, when the API says.
-    pub total: Option<u64>,
+    pub total: Option<i64>,
     /// `links.next`: the next page's URL, absent on the last page.
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
@@ -731,7 +731,7 @@ impl From<bigcartel::Page<bigcartel::models::Country>> for CountryPage {
     fn from(p: bigcartel::Page<bigcartel::models::Country>) -> Self {
         CountryPage {
             items: p.items.into_iter().map(Into::into).collect(),
-            total: p.total,
+            total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
         }
@@ -743,7 +743,7 @@ pub struct DiscountPage {
     /// The resolved items, in the order the API sent them.
     pub items: Vec<Discount>,
     /// `meta.count`: how many items match in total, when the API says.
-    pub total: Option<u64>,
+    pub total: Option<i64>,
     /// `links.next`: the next page's URL, absent on the last page.
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
@@ -753,7 +753,7 @@ impl From<bigcartel::Page<bigcartel::models::Discount>> for DiscountPage {
     fn from(p: bigcartel::Page<bigcartel::models::Discount>) -> Self {
         DiscountPage {
             items: p.items.into_iter().map(Into::into).collect(),
-            total: p.total,
+            total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
         }
@@ -765,7 +765,7 @@ pub struct OrderPage {
     /// The resolved items, in the order the API sent them.
     pub items: Vec<Order>,
     /// `meta.count`: how many items match in total, when the API says.
-    pub total: Option<u64>,
+    pub total: Option<i64>,
     /// `links.next`: the next page's URL, absent on the last page.
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
@@ -775,7 +775,7 @@ impl From<bigcartel::Page<bigcartel::models::Order>> for OrderPage {
     fn from(p: bigcartel::Page<bigcartel::models::Order>) -> Self {
         OrderPage {
             items: p.items.into_iter().map(Into::into).collect(),
-            total: p.total,
+            total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
         }
@@ -787,7 +787,7 @@ pub struct ProductPage {
     /// The resolved items, in the order the API sent them.
     pub items: Vec<Product>,
     /// `meta.count`: how many items match in total, when the API says.
-    pub total: Option<u64>,
+    pub total: Option<i64>,
     /// `links.next`: the next page's URL, absent on the last page.
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
@@ -797,7 +797,7 @@ impl From<bigcartel::Page<bigcartel::models::Product>> for ProductPage {
     fn from(p: bigcartel::Page<bigcartel::models::Product>) -> Self {
         ProductPage {
             items: p.items.into_iter().map(Into::into).collect(),
-            total: p.total,
+            total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
         }

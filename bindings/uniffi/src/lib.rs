@@ -135,6 +135,12 @@ impl From<PageOptions> for bigcartel::PageOptions {
     }
 }
 
+/// Counts cross the boundary as signed 64-bit integers: `Long` in Kotlin, `Int64` in Swift, the
+/// types those languages use for sizes (their unsigned types are awkward to use).
+pub(crate) fn saturating_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 /// What kind of HTTP error status the API answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum ApiErrorKind {
@@ -222,7 +228,7 @@ pub enum BigCartelError {
         /// The message.
         reason: String,
         /// The HTTP status code.
-        status: u16,
+        status: i32,
         /// What the status means.
         kind: ApiErrorKind,
         /// The spec's operationId (`getOrder`).
@@ -232,7 +238,7 @@ pub enum BigCartelError {
         /// The start of the body when it was not an error document (an HTML 502 page, say).
         body_excerpt: Option<String>,
         /// `Retry-After`, in seconds, when the API sent one.
-        retry_after_secs: Option<u64>,
+        retry_after_secs: Option<i64>,
     },
     /// A success status with a body that is not the expected document.
     #[error("{reason}")]
@@ -240,7 +246,7 @@ pub enum BigCartelError {
         /// The message, with the start of the body.
         reason: String,
         /// The HTTP status code.
-        status: u16,
+        status: i32,
         /// The spec's operationId.
         operation_id: String,
     },
@@ -277,7 +283,7 @@ impl From<bigcartel::Error> for BigCartelError {
         match e {
             bigcartel::Error::Api(api) => BigCartelError::Api {
                 reason,
-                status: api.status,
+                status: api.status.into(),
                 kind: api.kind.into(),
                 operation_id,
                 errors: api
@@ -292,11 +298,11 @@ impl From<bigcartel::Error> for BigCartelError {
                     })
                     .collect(),
                 body_excerpt: api.body_excerpt,
-                retry_after_secs: api.retry_after,
+                retry_after_secs: api.retry_after.map(saturating_i64),
             },
             bigcartel::Error::Decode { status, .. } => BigCartelError::Decode {
                 reason,
-                status,
+                status: status.into(),
                 operation_id,
             },
             bigcartel::Error::Transport { kind, .. } => BigCartelError::Transport {
@@ -330,13 +336,13 @@ pub enum WebhookError {
     #[error("X-Webhook-Signature header must be 64 hex characters, got {len} bytes")]
     WrongLength {
         /// Length of the received header value, in bytes.
-        len: u64,
+        len: i64,
     },
     /// The header contained a non-hex character at byte `index`.
     #[error("X-Webhook-Signature header has a non-hex character at byte {index}")]
     NonHex {
         /// Byte offset of the first non-hex character.
-        index: u64,
+        index: i64,
     },
     /// The secret was empty: refused as a configuration error.
     #[error("webhook secret is empty (check your client secret configuration)")]
@@ -353,9 +359,11 @@ impl From<bigcartel::webhook::VerifyError> for WebhookError {
             V::MissingHeader => Self::MissingHeader,
             V::Empty => Self::Empty,
             V::WhitespacePadded => Self::WhitespacePadded,
-            V::WrongLength { len } => Self::WrongLength { len: len as u64 },
+            V::WrongLength { len } => Self::WrongLength {
+                len: saturating_i64(len as u64),
+            },
             V::NonHex { index } => Self::NonHex {
-                index: index as u64,
+                index: saturating_i64(index as u64),
             },
             V::EmptySecret => Self::EmptySecret,
             _ => Self::Mismatch,

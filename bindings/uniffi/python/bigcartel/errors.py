@@ -1,0 +1,133 @@
+"""Typed names for the error variants.
+
+uniffi builds each variant class (``BigCartelError.Api``, ...) at import time, which type checkers
+cannot see. These aliases are the same classes at run time, and declare the variants' fields for
+type checkers; a test checks the declarations against the generated classes so they cannot drift.
+
+    try:
+        order = await client.get_order("1")
+    except bigcartel.ApiError as e:      # same class as BigCartelError.Api
+        if e.kind == bigcartel.ApiErrorKind.NOT_FOUND: ...
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, List, Optional
+
+from ._native import ApiErrorKind, BigCartelError, ErrorDetail, TransportKind, WebhookError
+
+
+class _ApiFields:
+    reason: str
+    status: int
+    kind: ApiErrorKind
+    operation_id: str
+    errors: List[ErrorDetail]
+    body_excerpt: Optional[str]
+    retry_after_secs: Optional[int]
+
+
+class _DecodeFields:
+    reason: str
+    status: int
+    operation_id: str
+
+
+class _TransportFields:
+    reason: str
+    kind: TransportKind
+    operation_id: str
+
+
+class _InvalidInputFields:
+    reason: str
+    operation_id: str
+
+
+class _ConfigFields:
+    reason: str
+
+
+class _WrongLengthFields:
+    len: int
+
+
+class _NonHexFields:
+    index: int
+
+
+class _NoFields:
+    pass
+
+
+if TYPE_CHECKING:
+
+    class ApiError(BigCartelError, _ApiFields): ...
+
+    class DecodeError(BigCartelError, _DecodeFields): ...
+
+    class TransportError(BigCartelError, _TransportFields): ...
+
+    class InvalidInputError(BigCartelError, _InvalidInputFields): ...
+
+    class ConfigError(BigCartelError, _ConfigFields): ...
+
+    class WebhookMissingHeader(WebhookError, _NoFields): ...
+
+    class WebhookEmpty(WebhookError, _NoFields): ...
+
+    class WebhookWhitespacePadded(WebhookError, _NoFields): ...
+
+    class WebhookWrongLength(WebhookError, _WrongLengthFields): ...
+
+    class WebhookNonHex(WebhookError, _NonHexFields): ...
+
+    class WebhookEmptySecret(WebhookError, _NoFields): ...
+
+    class WebhookMismatch(WebhookError, _NoFields): ...
+
+else:
+    ApiError = BigCartelError.Api
+    DecodeError = BigCartelError.Decode
+    TransportError = BigCartelError.Transport
+    InvalidInputError = BigCartelError.InvalidInput
+    ConfigError = BigCartelError.Config
+    WebhookMissingHeader = WebhookError.MissingHeader
+    WebhookEmpty = WebhookError.Empty
+    WebhookWhitespacePadded = WebhookError.WhitespacePadded
+    WebhookWrongLength = WebhookError.WrongLength
+    WebhookNonHex = WebhookError.NonHex
+    WebhookEmptySecret = WebhookError.EmptySecret
+    WebhookMismatch = WebhookError.Mismatch
+
+# (alias, the fields it declares): what the drift test compares with the generated classes.
+DECLARED = {
+    "ApiError": _ApiFields,
+    "DecodeError": _DecodeFields,
+    "TransportError": _TransportFields,
+    "InvalidInputError": _InvalidInputFields,
+    "ConfigError": _ConfigFields,
+    "WebhookMissingHeader": _NoFields,
+    "WebhookEmpty": _NoFields,
+    "WebhookWhitespacePadded": _NoFields,
+    "WebhookWrongLength": _WrongLengthFields,
+    "WebhookNonHex": _NonHexFields,
+    "WebhookEmptySecret": _NoFields,
+    "WebhookMismatch": _NoFields,
+}
+
+__all__ = [
+    "ApiError",
+    "DecodeError",
+    "TransportError",
+    "InvalidInputError",
+    "ConfigError",
+    "WebhookMissingHeader",
+    "WebhookEmpty",
+    "WebhookWhitespacePadded",
+    "WebhookWrongLength",
+    "WebhookNonHex",
+    "WebhookEmptySecret",
+    "WebhookMismatch",
+]
+assert set(__all__) == set(DECLARED)

@@ -1,0 +1,310 @@
+//! `cargo xtask bindings` and the uniffi test step: Python, Kotlin and Swift sources generated
+//! from the built `bigcartel-uniffi` library, then tested in each language.
+//!
+//! Sources are generated in library mode from an unstripped dev build (stripping removes the
+//! metadata uniffi reads). Python and Kotlin are generated into `build/uniffi/gen/`; the Swift
+//! sources are checked in under `bindings/uniffi/swift/generated/` as a snapshot, since no Swift
+//! compiler runs here: a change to them shows in review, and `--check` fails on drift.
+//! Everything downloaded (pip packages, Maven artifacts) is cached under `build/`.
+
+use crate::tasks::run;
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The bindings crate, relative to the workspace root.
+const CRATE_DIR: &str = "bindings/uniffi";
+/// The checked-in Swift snapshot, relative to the workspace root.
+const SWIFT_DIR: &str = "bindings/uniffi/swift/generated";
+/// Tools for building and checking, pinned (PyPI).
+const TOOLS: &[&str] = &[
+    "maturin==1.16.0",
+    "tree-sitter==0.26.1",
+    "tree-sitter-swift==0.7.4",
+];
+/// What the Python tests need besides the wheel (PyPI).
+const TEST_PACKAGES: &[&str] = &["pytest==9.2.0", "mypy==2.4.1"];
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| if p.is_absolute() { p } else { root.join(p) })
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// The built cdylib (dev profile: unstripped, so its uniffi metadata is intact).
+fn library(root: &Path) -> PathBuf {
+    let name = if cfg!(target_os = "macos") {
+        "libbigcartel_uniffi.dylib"
+    } else if cfg!(windows) {
+        "bigcartel_uniffi.dll"
+    } else {
+        "libbigcartel_uniffi.so"
+    };
+    target_dir(root).join("debug").join(name)
+}
+
+fn gen_dir(root: &Path) -> PathBuf {
+    root.join("build/uniffi/gen")
+}
+
+fn path_str(p: &Path) -> Result<&str> {
+    p.to_str()
+        .with_context(|| format!("non-UTF-8 path {}", p.display()))
+}
+
+/// Builds the library and the pinned `uniffi-bindgen`, then generates Python, Kotlin and Swift
+/// sources from the library. With `check`, the Swift snapshot must match; otherwise it is
+/// rewritten.
+pub fn generate(root: &Path, check: bool) -> Result<()> {
+    run(
+        root,
+        "cargo",
+        &["build", "-p", "bigcartel-uniffi", "-p", "uniffi-bindgen"],
+        &[],
+    )?;
+    let lib = library(root);
+    let bindgen = target_dir(root).join("debug/uniffi-bindgen");
+    let out = gen_dir(root);
+    if out.exists() {
+        std::fs::remove_dir_all(&out)?;
+    }
+    for lang in ["python", "kotlin", "swift"] {
+        let dir = out.join(lang);
+        run(
+            root,
+            path_str(&bindgen)?,
+            &[
+                "generate",
+                "--no-format",
+                "--language",
+                lang,
+                "--out-dir",
+                path_str(&dir)?,
+                path_str(&lib)?,
+            ],
+            &[],
+        )?;
+    }
+    let snapshot = root.join(SWIFT_DIR);
+    let mut drift = Vec::new();
+    let mut names: Vec<_> = std::fs::read_dir(out.join("swift"))?
+        .map(|e| e.map(|e| e.file_name()))
+        .collect::<std::io::Result<_>>()?;
+    names.sort();
+    for name in &names {
+        let fresh = std::fs::read_to_string(out.join("swift").join(name))?;
+        let current = std::fs::read_to_string(snapshot.join(name)).unwrap_or_default();
+        if fresh != current {
+            if check {
+                let diff = similar::TextDiff::from_lines(&current, &fresh);
+                eprintln!(
+                    "{}",
+                    diff.unified_diff().context_radius(2).header(
+                        &format!("{SWIFT_DIR}/{} (checked in)", name.to_string_lossy()),
+                        "generated"
+                    )
+                );
+                drift.push(name.to_string_lossy().into_owned());
+            } else {
+                std::fs::create_dir_all(&snapshot)?;
+                std::fs::write(snapshot.join(name), fresh)?;
+                println!("wrote {SWIFT_DIR}/{}", name.to_string_lossy());
+            }
+        }
+    }
+    // A file uniffi no longer generates must not linger in the snapshot.
+    if snapshot.exists() {
+        for entry in std::fs::read_dir(&snapshot)? {
+            let name = entry?.file_name();
+            if !names.contains(&name) {
+                if check {
+                    drift.push(format!("{} (no longer generated)", name.to_string_lossy()));
+                } else {
+                    std::fs::remove_file(snapshot.join(&name))?;
+                }
+            }
+        }
+    }
+    if !drift.is_empty() {
+        bail!(
+            "the Swift snapshot is out of date ({}); run `cargo xtask bindings`",
+            drift.join(", ")
+        );
+    }
+    println!(
+        "bindings: Python and Kotlin in build/uniffi/gen, Swift in {SWIFT_DIR} ({})",
+        if check { "matches" } else { "up to date" }
+    );
+    Ok(())
+}
+
+fn python_bin(venv: &Path, name: &str) -> PathBuf {
+    if cfg!(windows) {
+        venv.join("Scripts").join(format!("{name}.exe"))
+    } else {
+        venv.join("bin").join(name)
+    }
+}
+
+/// A virtualenv with `packages` installed (pip's cache under `build/`).
+fn venv(root: &Path, dir: &Path, fresh: bool, packages: &[&str]) -> Result<PathBuf> {
+    if fresh && dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
+    if !python_bin(dir, "python").exists() {
+        run(root, "python3", &["-m", "venv", path_str(dir)?], &[])?;
+    }
+    let cache = root.join("build/pip-cache");
+    let mut args = vec![
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ];
+    args.extend_from_slice(packages);
+    run(
+        root,
+        path_str(&python_bin(dir, "python"))?,
+        &args,
+        &[("PIP_CACHE_DIR", path_str(&cache)?)],
+    )?;
+    Ok(dir.to_path_buf())
+}
+
+/// The test step: generate (Swift snapshot checked), then Swift syntax, the Python wheel with
+/// pytest and mypy in a fresh virtualenv, and the Kotlin tests on the JVM, all against the mock.
+pub fn test(root: &Path) -> Result<()> {
+    run(root, "cargo", &["build", "-p", "bigcartel-mock"], &[])?;
+    generate(root, true)?;
+    let mock = target_dir(root).join("debug/bigcartel-mock");
+    let tools = venv(root, &root.join("build/uniffi/tools"), false, TOOLS)?;
+
+    println!("\n--- Swift: snapshot matches; tree-sitter-swift parse; C header compiles");
+    swift(root, &tools)?;
+
+    println!("\n--- Python: wheel (maturin), fresh virtualenv, pytest, mypy --strict");
+    python(root, &tools, &mock)?;
+
+    println!(
+        "\n--- Kotlin: compile the generated sources and tests (kotlinc via Maven), run on the JVM"
+    );
+    kotlin(root, &mock)?;
+    Ok(())
+}
+
+fn swift(root: &Path, tools: &Path) -> Result<()> {
+    let py = python_bin(tools, "python");
+    let checker = root.join("bindings/uniffi/swift/check_syntax.py");
+    let swift_file = root.join(SWIFT_DIR).join("BigCartel.swift");
+    run(
+        root,
+        path_str(&py)?,
+        &[path_str(&checker)?, path_str(&swift_file)?],
+        &[],
+    )?;
+    // The checker must reject a broken file, or its passing means nothing.
+    let broken = gen_dir(root).join("swift-broken.swift");
+    let text = std::fs::read_to_string(&swift_file)?;
+    std::fs::write(&broken, text.replacen("func ", "func (", 1))?;
+    let status = Command::new(&py)
+        .args([&checker, &broken])
+        .current_dir(root)
+        .stdout(std::process::Stdio::null())
+        .status()?;
+    if status.success() {
+        bail!("the Swift syntax check accepted a deliberately broken file");
+    }
+    println!("the Swift syntax check rejects a deliberately broken copy, as it should");
+    // The C header Swift imports through the modulemap, compiled for real.
+    let header = root.join(SWIFT_DIR).join("BigCartelFFI.h");
+    run(
+        root,
+        "cc",
+        &[
+            "-fsyntax-only",
+            "-Wall",
+            "-Werror",
+            "-x",
+            "c",
+            path_str(&header)?,
+        ],
+        &[],
+    )?;
+    println!("BigCartelFFI.h compiles (cc -fsyntax-only -Wall -Werror)");
+    Ok(())
+}
+
+fn python(root: &Path, tools: &Path, mock: &Path) -> Result<()> {
+    let wheels = root.join("build/uniffi/wheels");
+    if wheels.exists() {
+        std::fs::remove_dir_all(&wheels)?;
+    }
+    // A dev build: the same unstripped library the other languages are generated from.
+    run(
+        &root.join(CRATE_DIR),
+        path_str(&python_bin(tools, "maturin"))?,
+        &["build", "--out", path_str(&wheels)?],
+        &[],
+    )?;
+    let wheel = std::fs::read_dir(&wheels)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "whl"))
+        .context("maturin built no wheel")?;
+    println!(
+        "wheel: {} ({:.1} MiB, dev profile)",
+        wheel.file_name().unwrap_or_default().to_string_lossy(),
+        std::fs::metadata(&wheel)?.len() as f64 / (1024.0 * 1024.0)
+    );
+    let mut packages = vec![path_str(&wheel)?];
+    packages.extend_from_slice(TEST_PACKAGES);
+    let env_dir = venv(root, &root.join("build/uniffi/test-venv"), true, &packages)?;
+    let tests = root.join(CRATE_DIR).join("python/tests");
+    let vectors = root.join("tests/vectors/webhooks.json");
+    let envs = [
+        ("BIGCARTEL_MOCK_BIN", path_str(mock)?),
+        ("BIGCARTEL_WEBHOOK_VECTORS", path_str(&vectors)?),
+        ("PYTHONDONTWRITEBYTECODE", "1"),
+    ];
+    // Run from the tests directory so `import bigcartel` can only find the installed wheel.
+    run(
+        &tests,
+        path_str(&python_bin(&env_dir, "pytest"))?,
+        &["-p", "no:cacheprovider", "-q"],
+        &envs,
+    )?;
+    let cache = root.join("build/uniffi/mypy-cache");
+    run(
+        &tests,
+        path_str(&python_bin(&env_dir, "mypy"))?,
+        &[
+            "--strict",
+            "--cache-dir",
+            path_str(&cache)?,
+            "typed_consumer.py",
+        ],
+        &[],
+    )
+}
+
+fn kotlin(root: &Path, mock: &Path) -> Result<()> {
+    let pom = root.join(CRATE_DIR).join("kotlin/pom.xml");
+    let repo = root.join("build/m2");
+    let lib_dir = target_dir(root).join("debug");
+    let vectors = root.join("tests/vectors/webhooks.json");
+    let props = [
+        format!("-Dmaven.repo.local={}", path_str(&repo)?),
+        format!(
+            "-Duniffi.kotlin.dir={}",
+            path_str(&gen_dir(root).join("kotlin"))?
+        ),
+        format!("-Djna.library.path={}", path_str(&lib_dir)?),
+        format!("-Dmock.bin={}", path_str(mock)?),
+        format!("-Dwebhook.vectors={}", path_str(&vectors)?),
+    ];
+    let mut args = vec!["-B", "--no-transfer-progress", "-f", path_str(&pom)?];
+    args.extend(props.iter().map(String::as_str));
+    args.push("test");
+    run(root, "mvn", &args, &[])
+}
