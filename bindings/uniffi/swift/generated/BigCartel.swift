@@ -1693,67 +1693,67 @@ public struct Account: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * Whether or not artist categories is enabled.
      */
-    public var artistsEnabled: Bool?
+    public let artistsEnabled: Bool?
     /**
      * The email address the shop can be contacted at.
      */
-    public var contactEmail: String?
+    public let contactEmail: String?
     /**
      * When the account was created.
      */
-    public var createdAt: String?
+    public let createdAt: String?
     /**
      * A brief description of their shop.
      */
-    public var description: String?
+    public let description: String?
     /**
      * Whether or not inventory tracking is enabled.
      */
-    public var inventoryEnabled: Bool?
+    public let inventoryEnabled: Bool?
     /**
      * The name of the shop.
      */
-    public var storeName: String?
+    public let storeName: String?
     /**
      * The unique subdomain for the account on .bigcartel.com.
      */
-    public var subdomain: String?
+    public let subdomain: String?
     /**
      * Whether or not the account is in maintenance mode.
      */
-    public var underMaintenance: Bool?
+    public let underMaintenance: Bool?
     /**
      * When the account was last updated.
      */
-    public var updatedAt: String?
+    public let updatedAt: String?
     /**
      * The URL of the online store
      */
-    public var url: String?
+    public let url: String?
     /**
      * The URL of a external website the account may have
      */
-    public var website: String?
+    public let website: String?
     /**
      * `account_image`: the related AccountImage, resolved (absent when the relationship is empty).
      */
-    public var accountImage: AccountImage?
+    public let accountImage: AccountImage?
     /**
      * `country`: the related Country, resolved (absent when the relationship is empty).
      */
-    public var country: Country?
+    public let country: Country?
     /**
      * `currency`: the related Currency, resolved (absent when the relationship is empty).
      */
-    public var currency: Currency?
+    public let currency: Currency?
     /**
      * `plan`: the related Plan, resolved (absent when the relationship is empty).
      */
-    public var plan: Plan?
+    public let plan: Plan?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1904,11 +1904,11 @@ public struct AccountImage: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * The customizable URL of the account's image.
      */
-    public var url: String?
+    public let url: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1973,19 +1973,19 @@ public struct AccountPage: Equatable, Hashable {
     /**
      * The resolved items, in the order the API sent them.
      */
-    public var items: [Account]
+    public let items: [Account]
     /**
      * `meta.count`: how many items match in total, when the API says.
      */
-    public var total: Int64?
+    public let total: Int64?
     /**
      * `links.next`: the next page's URL, absent on the last page.
      */
-    public var next: String?
+    public let next: String?
     /**
      * Whether the document had a `links` object at all (some lists are not paginated).
      */
-    public var hasLinks: Bool
+    public let hasLinks: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2064,19 +2064,19 @@ public struct Artist: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * The name of the artist.
      */
-    public var name: String?
+    public let name: String?
     /**
      * The unique permalink for the artist.
      */
-    public var permalink: String?
+    public let permalink: String?
     /**
      * The position in which the artist is arranged.
      */
-    public var position: Int64?
+    public let position: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2153,7 +2153,7 @@ public struct ArtistInput: Equatable, Hashable {
     /**
      * The name of the artist.
      */
-    public var name: String
+    public let name: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2212,19 +2212,19 @@ public struct ArtistPage: Equatable, Hashable {
     /**
      * The resolved items, in the order the API sent them.
      */
-    public var items: [Artist]
+    public let items: [Artist]
     /**
      * `meta.count`: how many items match in total, when the API says.
      */
-    public var total: Int64?
+    public let total: Int64?
     /**
      * `links.next`: the next page's URL, absent on the last page.
      */
-    public var next: String?
+    public let next: String?
     /**
      * Whether the document had a `links` object at all (some lists are not paginated).
      */
-    public var hasLinks: Bool
+    public let hasLinks: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2303,19 +2303,19 @@ public struct Category: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * The name of the category.
      */
-    public var name: String?
+    public let name: String?
     /**
      * The unique permalink for the category.
      */
-    public var permalink: String?
+    public let permalink: String?
     /**
      * The position in which the category is arranged.
      */
-    public var position: Int64?
+    public let position: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2392,7 +2392,7 @@ public struct CategoryInput: Equatable, Hashable {
     /**
      * The name of the category.
      */
-    public var name: String
+    public let name: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2451,19 +2451,19 @@ public struct CategoryPage: Equatable, Hashable {
     /**
      * The resolved items, in the order the API sent them.
      */
-    public var items: [Category]
+    public let items: [Category]
     /**
      * `meta.count`: how many items match in total, when the API says.
      */
-    public var total: Int64?
+    public let total: Int64?
     /**
      * `links.next`: the next page's URL, absent on the last page.
      */
-    public var next: String?
+    public let next: String?
     /**
      * Whether the document had a `links` object at all (some lists are not paginated).
      */
-    public var hasLinks: Bool
+    public let hasLinks: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2540,23 +2540,23 @@ public struct ClientOptions: Equatable, Hashable {
     /**
      * Names your application and a contact URL or email; the API answers 400 without it.
      */
-    public var userAgent: String
+    public let userAgent: String
     /**
      * The API's base URL (`https://api.bigcartel.com` by default).
      */
-    public var baseUrl: String?
+    public let baseUrl: String?
     /**
      * The account id; without it the first account the credentials can access is looked up once.
      */
-    public var accountId: String?
+    public let accountId: String?
     /**
      * The timeout of one request, in milliseconds.
      */
-    public var timeoutMs: UInt64?
+    public let timeoutMs: UInt64?
     /**
      * Retries after the first attempt of a failed idempotent request (0 disables retrying).
      */
-    public var maxRetries: UInt32?
+    public let maxRetries: UInt32?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2641,11 +2641,11 @@ public struct Country: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * The full name of the country.
      */
-    public var name: String?
+    public let name: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2710,19 +2710,19 @@ public struct CountryPage: Equatable, Hashable {
     /**
      * The resolved items, in the order the API sent them.
      */
-    public var items: [Country]
+    public let items: [Country]
     /**
      * `meta.count`: how many items match in total, when the API says.
      */
-    public var total: Int64?
+    public let total: Int64?
     /**
      * `links.next`: the next page's URL, absent on the last page.
      */
-    public var next: String?
+    public let next: String?
     /**
      * Whether the document had a `links` object at all (some lists are not paginated).
      */
-    public var hasLinks: Bool
+    public let hasLinks: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2801,19 +2801,19 @@ public struct Currency: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * The locale associated with the currency.
      */
-    public var locale: String?
+    public let locale: String?
     /**
      * The name of the currency.
      */
-    public var name: String?
+    public let name: String?
     /**
      * The symbol used for the currency.
      */
-    public var sign: String?
+    public let sign: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2892,79 +2892,79 @@ public struct Discount: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * The date the discount is active.
      */
-    public var activeAt: String?
+    public let activeAt: String?
     /**
      * Possible values are all, category, or product.
      */
-    public var applicationType: String?
+    public let applicationType: String?
     /**
      * The code customers enter to use the discount.
      */
-    public var code: String?
+    public let code: String?
     /**
      * Possible values are never, on_date, or on_limit.
      */
-    public var expirationType: String?
+    public let expirationType: String?
     /**
      * The date the discount expires.
      */
-    public var expiresAt: String?
+    public let expiresAt: String?
     /**
      * The flat rate discount amount.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var flatRateDiscount: String?
+    public let flatRateDiscount: String?
     /**
      * The minimum amount of items in the cart required to use the discount.
      */
-    public var minimumCartQuantity: Int64?
+    public let minimumCartQuantity: Int64?
     /**
      * The minimum cart total required to use the discount.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var minimumCartTotal: String?
+    public let minimumCartTotal: String?
     /**
      * The name of the discount.
      */
-    public var name: String?
+    public let name: String?
     /**
      * The percentage discount amount.
      */
-    public var percentDiscount: Int64?
+    public let percentDiscount: Int64?
     /**
      * Possible values are any_order, minimum_cart_total, or minimum_cart_quantity.
      */
-    public var requirementType: String?
+    public let requirementType: String?
     /**
      * Possible values are percent_discount, flat_rate_discount, or free_shipping.
      */
-    public var rewardType: String?
+    public let rewardType: String?
     /**
      * The discount's status: active or expired.
      */
-    public var status: String?
+    public let status: String?
     /**
      * The number of times the discount has been used.
      */
-    public var useCount: Int64?
+    public let useCount: Int64?
     /**
      * The limit for how many times the discount can be used.
      */
-    public var useLimit: Int64?
+    public let useLimit: Int64?
     /**
      * `categories`: the related Category records, resolved.
      */
-    public var categories: [Category]
+    public let categories: [Category]
     /**
      * `products`: the related Product records, resolved.
      */
-    public var products: [Product]
+    public let products: [Product]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3129,59 +3129,59 @@ public struct DiscountInput: Equatable, Hashable {
     /**
      * The date the discount is active (RFC 3339).
      */
-    public var activeAt: String
+    public let activeAt: String
     /**
      * all, category, or product.
      */
-    public var applicationType: String
+    public let applicationType: String
     /**
      * The code customers enter to use the discount.
      */
-    public var code: String
+    public let code: String
     /**
      * never, on_date, or on_limit.
      */
-    public var expirationType: String
+    public let expirationType: String
     /**
      * The name of the discount.
      */
-    public var name: String
+    public let name: String
     /**
      * any_order, minimum_cart_total, or minimum_cart_quantity.
      */
-    public var requirementType: String
+    public let requirementType: String
     /**
      * percent_discount, flat_rate_discount, or free_shipping.
      */
-    public var rewardType: String
+    public let rewardType: String
     /**
      * The date the discount expires (RFC 3339), in the future. Required when expiration_type is on_date.
      */
-    public var expiresAt: String?
+    public let expiresAt: String?
     /**
      * The flat rate discount amount. Required when reward_type is flat_rate_discount.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var flatRateDiscount: String?
+    public let flatRateDiscount: String?
     /**
      * The minimum number of items. Required when requirement_type is minimum_cart_quantity.
      */
-    public var minimumCartQuantity: Int64?
+    public let minimumCartQuantity: Int64?
     /**
      * The minimum cart total. Required when requirement_type is minimum_cart_total.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var minimumCartTotal: String?
+    public let minimumCartTotal: String?
     /**
      * The percentage discount amount
      */
-    public var percentDiscount: Int64?
+    public let percentDiscount: Int64?
     /**
      * How many times the discount can be used. Required when expiration_type is on_limit.
      */
-    public var useLimit: Int64?
+    public let useLimit: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3316,19 +3316,19 @@ public struct DiscountPage: Equatable, Hashable {
     /**
      * The resolved items, in the order the API sent them.
      */
-    public var items: [Discount]
+    public let items: [Discount]
     /**
      * `meta.count`: how many items match in total, when the API says.
      */
-    public var total: Int64?
+    public let total: Int64?
     /**
      * `links.next`: the next page's URL, absent on the last page.
      */
-    public var next: String?
+    public let next: String?
     /**
      * Whether the document had a `links` object at all (some lists are not paginated).
      */
-    public var hasLinks: Bool
+    public let hasLinks: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3405,11 +3405,11 @@ public struct DiscountRelationshipsInput: Equatable, Hashable {
     /**
      * Ids of the related `categories` (`relationships.categories`).
      */
-    public var categories: [String]?
+    public let categories: [String]?
     /**
      * Ids of the related `products` (`relationships.products`).
      */
-    public var products: [String]?
+    public let products: [String]?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3474,23 +3474,23 @@ public struct ErrorDetail: Equatable, Hashable {
     /**
      * The HTTP status, as a string.
      */
-    public var status: String?
+    public let status: String?
     /**
      * An application-specific code.
      */
-    public var code: String?
+    public let code: String?
     /**
      * A short summary.
      */
-    public var title: String?
+    public let title: String?
     /**
      * What went wrong in this case.
      */
-    public var detail: String?
+    public let detail: String?
     /**
      * `source.pointer` or `source.parameter`: what in the request caused it.
      */
-    public var source: String?
+    public let source: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3573,15 +3573,15 @@ public struct ListDiscountsParams: Equatable, Hashable {
     /**
      * `filter[status]`: Filter discounts by status, `active` or `expired`.
      */
-    public var filterStatus: String?
+    public let filterStatus: String?
     /**
      * `page[limit]`: The number of items per page (20 by default).
      */
-    public var pageLimit: Int64?
+    public let pageLimit: Int64?
     /**
      * `page[offset]`: The number of items to skip.
      */
-    public var pageOffset: Int64?
+    public let pageOffset: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3652,23 +3652,23 @@ public struct ListOrdersParams: Equatable, Hashable {
     /**
      * `search`: Search orders that match the customer name (customer_first_name + customer_last_name), customer_email, and id attributes.
      */
-    public var search: String?
+    public let search: String?
     /**
      * `filter[shipping_status]`: Filter orders by shipping status, `shipped` or `unshipped`.
      */
-    public var filterShippingStatus: String?
+    public let filterShippingStatus: String?
     /**
      * `sort`: Sort orders by `completed_at`, `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
      */
-    public var sort: String?
+    public let sort: String?
     /**
      * `page[limit]`: The number of items per page (20 by default).
      */
-    public var pageLimit: Int64?
+    public let pageLimit: Int64?
     /**
      * `page[offset]`: The number of items to skip.
      */
-    public var pageOffset: Int64?
+    public let pageOffset: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3751,27 +3751,27 @@ public struct ListProductsParams: Equatable, Hashable {
     /**
      * `filter[status]`: Filter products by status: a comma separated list of `active`, `hidden`, `sold_out`, `coming_soon`.
      */
-    public var filterStatus: String?
+    public let filterStatus: String?
     /**
      * `filter[category_id]`: Filter products by category: a comma separated list of category ids.
      */
-    public var filterCategoryId: String?
+    public let filterCategoryId: String?
     /**
      * `filter[artist_id]`: Filter products by artist: a comma separated list of artist ids.
      */
-    public var filterArtistId: String?
+    public let filterArtistId: String?
     /**
      * `sort`: Sort products by `position` (default), `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
      */
-    public var sort: String?
+    public let sort: String?
     /**
      * `page[limit]`: The number of items per page (20 by default).
      */
-    public var pageLimit: Int64?
+    public let pageLimit: Int64?
     /**
      * `page[offset]`: The number of items to skip.
      */
-    public var pageOffset: Int64?
+    public let pageOffset: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3862,137 +3862,137 @@ public struct Order: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * When the order was placed and paid for.
      */
-    public var completedAt: String?
+    public let completedAt: String?
     /**
      * When the order was created.
      */
-    public var createdAt: String?
+    public let createdAt: String?
     /**
      * The email address of the buyer.
      */
-    public var customerEmail: String?
+    public let customerEmail: String?
     /**
      * The first name of the buyer.
      */
-    public var customerFirstName: String?
+    public let customerFirstName: String?
     /**
      * The last name of the buyer.
      */
-    public var customerLastName: String?
+    public let customerLastName: String?
     /**
      * An optional note from the buyer.
      */
-    public var customerNote: String?
+    public let customerNote: String?
     /**
      * Whether or not the buyer opted-in to marketing at checkout. Marketing apps must honor this.
      */
-    public var customerOptedInToMarketing: Bool?
+    public let customerOptedInToMarketing: Bool?
     /**
      * The total price of all discounts.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var discountTotal: String?
+    public let discountTotal: String?
     /**
      * The number of items in the order.
      */
-    public var itemCount: Int64?
+    public let itemCount: Int64?
     /**
      * The total price of all items.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var itemTotal: String?
+    public let itemTotal: String?
     /**
      * The status of payment: unpaid, pending, completed, failed, or invalid.
      */
-    public var paymentStatus: String?
+    public let paymentStatus: String?
     /**
      * The street address for shipping.
      */
-    public var shippingAddress1: String?
+    public let shippingAddress1: String?
     /**
      * An optional addition to the street address for shipping.
      */
-    public var shippingAddress2: String?
+    public let shippingAddress2: String?
     /**
      * The city of the shipping address.
      */
-    public var shippingCity: String?
+    public let shippingCity: String?
     /**
      * The latitude of the shipping address.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var shippingLatitude: String?
+    public let shippingLatitude: String?
     /**
      * The longitude of the shipping address.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var shippingLongitude: String?
+    public let shippingLongitude: String?
     /**
      * The state or province of the shipping address.
      */
-    public var shippingState: String?
+    public let shippingState: String?
     /**
      * The status of shipping the order: shipped or unshipped.
      */
-    public var shippingStatus: String?
+    public let shippingStatus: String?
     /**
      * The total price of all shipping costs.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var shippingTotal: String?
+    public let shippingTotal: String?
     /**
      * The zip or postal code of the shipping address.
      */
-    public var shippingZip: String?
+    public let shippingZip: String?
     /**
      * The total price of all taxes.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var taxTotal: String?
+    public let taxTotal: String?
     /**
      * The total price of everything.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var total: String?
+    public let total: String?
     /**
      * When the order was last updated.
      */
-    public var updatedAt: String?
+    public let updatedAt: String?
     /**
      * `adjustments`: the related OrderAdjustment records, resolved.
      */
-    public var adjustments: [OrderAdjustment]
+    public let adjustments: [OrderAdjustment]
     /**
      * `currency`: the related Currency, resolved (absent when the relationship is empty).
      */
-    public var currency: Currency?
+    public let currency: Currency?
     /**
      * `events`: the related OrderEvent records, resolved.
      */
-    public var events: [OrderEvent]
+    public let events: [OrderEvent]
     /**
      * `items`: the related OrderLineItem records, resolved.
      */
-    public var items: [OrderLineItem]
+    public let items: [OrderLineItem]
     /**
      * `shipping_country`: the related Country, resolved (absent when the relationship is empty).
      */
-    public var shippingCountry: Country?
+    public let shippingCountry: Country?
     /**
      * `transactions`: the related OrderTransaction records, resolved.
      */
-    public var transactions: [OrderTransaction]
+    public let transactions: [OrderTransaction]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4241,17 +4241,17 @@ public struct OrderAdjustment: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * The price of the adjustment.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var amount: String?
+    public let amount: String?
     /**
      * A message describing the adjustment.
      */
-    public var label: String?
+    public let label: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4326,15 +4326,15 @@ public struct OrderEvent: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * When the order event was created.
      */
-    public var createdAt: String?
+    public let createdAt: String?
     /**
      * A message describing the order event.
      */
-    public var message: String?
+    public let message: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4405,43 +4405,43 @@ public struct OrderInput: Equatable, Hashable {
     /**
      * The email address of the buyer.
      */
-    public var customerEmail: String?
+    public let customerEmail: String?
     /**
      * The first name of the buyer.
      */
-    public var customerFirstName: String?
+    public let customerFirstName: String?
     /**
      * The last name of the buyer.
      */
-    public var customerLastName: String?
+    public let customerLastName: String?
     /**
      * The street address for shipping.
      */
-    public var shippingAddress1: String?
+    public let shippingAddress1: String?
     /**
      * An optional addition to the street address for shipping.
      */
-    public var shippingAddress2: String?
+    public let shippingAddress2: String?
     /**
      * The city of the shipping address.
      */
-    public var shippingCity: String?
+    public let shippingCity: String?
     /**
      * The unique 2-letter code for the order's country.
      */
-    public var shippingCountryId: String?
+    public let shippingCountryId: String?
     /**
      * The state or province of the shipping address.
      */
-    public var shippingState: String?
+    public let shippingState: String?
     /**
      * The status of shipping the order: shipped or unshipped.
      */
-    public var shippingStatus: String?
+    public let shippingStatus: String?
     /**
      * The zip or postal code of the shipping address.
      */
-    public var shippingZip: String?
+    public let shippingZip: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4556,51 +4556,51 @@ public struct OrderLineItem: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * The customizable URL of the product image.
      */
-    public var imageUrl: String?
+    public let imageUrl: String?
     /**
      * The price of the item.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var price: String?
+    public let price: String?
     /**
      * The name of the item's product.
      */
-    public var productName: String?
+    public let productName: String?
     /**
      * The name of the item's product option.
      */
-    public var productOptionName: String?
+    public let productOptionName: String?
     /**
      * The quantity of the item.
      */
-    public var quantity: Int64?
+    public let quantity: Int64?
     /**
      * How many of the item have shipped (not always present).
      */
-    public var quantityShipped: Int64?
+    public let quantityShipped: Int64?
     /**
      * How many of the item have not shipped (not always present).
      */
-    public var quantityUnshipped: Int64?
+    public let quantityUnshipped: Int64?
     /**
      * The total price of the item
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var total: String?
+    public let total: String?
     /**
      * `product`: the related Product, resolved (absent when the relationship is empty).
      */
-    public var product: Product?
+    public let product: Product?
     /**
      * `product_option`: the related ProductOption, resolved (absent when the relationship is empty).
      */
-    public var productOption: ProductOption?
+    public let productOption: ProductOption?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4723,19 +4723,19 @@ public struct OrderPage: Equatable, Hashable {
     /**
      * The resolved items, in the order the API sent them.
      */
-    public var items: [Order]
+    public let items: [Order]
     /**
      * `meta.count`: how many items match in total, when the API says.
      */
-    public var total: Int64?
+    public let total: Int64?
     /**
      * `links.next`: the next page's URL, absent on the last page.
      */
-    public var next: String?
+    public let next: String?
     /**
      * Whether the document had a `links` object at all (some lists are not paginated).
      */
-    public var hasLinks: Bool
+    public let hasLinks: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4814,33 +4814,33 @@ public struct OrderTransaction: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * The total price of the transaction.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var amount: String?
+    public let amount: String?
     /**
      * A message describing the transaction.
      */
-    public var label: String?
+    public let label: String?
     /**
      * The payment processor: cash, paypal_standard, paypal_express, or stripe.
      */
-    public var processor: String?
+    public let processor: String?
     /**
      * The payment processor's transaction ID.
      */
-    public var processorId: String?
+    public let processorId: String?
     /**
      * The URL to view the transaction on the processor's website.
      */
-    public var processorUrl: String?
+    public let processorUrl: String?
     /**
      * `currency`: the related Currency, resolved (absent when the relationship is empty).
      */
-    public var currency: Currency?
+    public let currency: Currency?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4938,15 +4938,15 @@ public struct PageOptions: Equatable, Hashable {
     /**
      * Items per request (`page[limit]`).
      */
-    public var pageSize: Int64?
+    public let pageSize: Int64?
     /**
      * Pages fetched at once once the total is known.
      */
-    public var concurrency: UInt32?
+    public let concurrency: UInt32?
     /**
      * Where to start (`page[offset]`).
      */
-    public var startOffset: Int64?
+    public let startOffset: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5019,25 +5019,25 @@ public struct Plan: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * The maximum number of images per product the account can have on their plan.
      */
-    public var maxImagesPerProduct: Int64?
+    public let maxImagesPerProduct: Int64?
     /**
      * The maximum number of products the account can have on their plan.
      */
-    public var maxProducts: Int64?
+    public let maxProducts: Int64?
     /**
      * The rate the account is billed each month.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var monthlyRate: String?
+    public let monthlyRate: String?
     /**
      * The name of the plan.
      */
-    public var name: String?
+    public let name: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5124,73 +5124,73 @@ public struct Product: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * When the product was created.
      */
-    public var createdAt: String?
+    public let createdAt: String?
     /**
      * The default price of the product.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var defaultPrice: String?
+    public let defaultPrice: String?
     /**
      * The description of the product.
      */
-    public var description: String?
+    public let description: String?
     /**
      * The name of the product.
      */
-    public var name: String?
+    public let name: String?
     /**
      * Whether or not the product is on sale.
      */
-    public var onSale: Bool?
+    public let onSale: Bool?
     /**
      * The unique permalink for the product.
      */
-    public var permalink: String?
+    public let permalink: String?
     /**
      * The position in which the product is arranged.
      */
-    public var position: Int64?
+    public let position: Int64?
     /**
      * The primary image URL of the product.
      */
-    public var primaryImageUrl: String?
+    public let primaryImageUrl: String?
     /**
      * The status of the product: active, hidden, sold_out, or coming_soon.
      */
-    public var status: String?
+    public let status: String?
     /**
      * When the product was last updated.
      */
-    public var updatedAt: String?
+    public let updatedAt: String?
     /**
      * The full URL to access the product.
      */
-    public var url: String?
+    public let url: String?
     /**
      * `artists`: the related Artist records, resolved.
      */
-    public var artists: [Artist]
+    public let artists: [Artist]
     /**
      * `categories`: the related Category records, resolved.
      */
-    public var categories: [Category]
+    public let categories: [Category]
     /**
      * `images`: the related ProductImage records, resolved.
      */
-    public var images: [ProductImage]
+    public let images: [ProductImage]
     /**
      * `options`: the related ProductOption records, resolved.
      */
-    public var options: [ProductOption]
+    public let options: [ProductOption]
     /**
      * `shipping_options`: the related ShippingOption records, resolved.
      */
-    public var shippingOptions: [ShippingOption]
+    public let shippingOptions: [ShippingOption]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5349,11 +5349,11 @@ public struct ProductImage: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * The customizable URL of the product image.
      */
-    public var url: String?
+    public let url: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5420,25 +5420,25 @@ public struct ProductOption: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * The name of the product option.
      */
-    public var name: String?
+    public let name: String?
     /**
      * The price of the product option.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var price: String?
+    public let price: String?
     /**
      * The quantity in stock of the product option.
      */
-    public var quantity: Int64?
+    public let quantity: Int64?
     /**
      * The number of times the product option has been sold.
      */
-    public var sold: Int64?
+    public let sold: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5523,19 +5523,19 @@ public struct ProductPage: Equatable, Hashable {
     /**
      * The resolved items, in the order the API sent them.
      */
-    public var items: [Product]
+    public let items: [Product]
     /**
      * `meta.count`: how many items match in total, when the API says.
      */
-    public var total: Int64?
+    public let total: Int64?
     /**
      * `links.next`: the next page's URL, absent on the last page.
      */
-    public var next: String?
+    public let next: String?
     /**
      * Whether the document had a `links` object at all (some lists are not paginated).
      */
-    public var hasLinks: Bool
+    public let hasLinks: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5614,23 +5614,23 @@ public struct ShippingOption: Equatable, Hashable {
     /**
      * The resource's unique identifier.
      */
-    public var id: String
+    public let id: String
     /**
      * The shipped alone amount for the shipping area.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var priceAlone: String?
+    public let priceAlone: String?
     /**
      * The shipped with others amount for the shipping area.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
-    public var priceWithOthers: String?
+    public let priceWithOthers: String?
     /**
      * `country`: the related Country, resolved (absent when the relationship is empty).
      */
-    public var country: Country?
+    public let country: Country?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
