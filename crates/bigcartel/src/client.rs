@@ -359,10 +359,6 @@ pub(crate) fn http_client(
     timeout: Duration,
     connect_timeout: Duration,
 ) -> Result<reqwest::Client, Error> {
-    // reqwest is built without a default crypto provider; install ring's unless the application
-    // already installed one (then this is a no-op).
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = rustls::crypto::ring::default_provider().install_default();
     #[cfg(not(target_arch = "wasm32"))]
     let builder = reqwest::Client::builder()
         .timeout(timeout)
