@@ -32,34 +32,40 @@ pub struct Step {
     pub run: StepFn,
 }
 
-/// Runs steps in order, printing a header and the time each took, and a summary at the end.
+/// Runs every step in order, printing a header and the time each took, then a summary. A failed
+/// step does not stop the others (one formatting slip should not hide a test result); the run
+/// fails if any step failed.
 pub fn run_steps(root: &Path, steps: Vec<Step>) -> Result<()> {
     let started = Instant::now();
-    let mut timings = Vec::new();
+    let mut lines = Vec::new();
+    let mut failed = Vec::new();
     for step in steps {
         println!("\n==> {}", step.name);
         let t = Instant::now();
         let result = (step.run)(root);
         let secs = t.elapsed().as_secs_f64();
         match result {
-            Ok(()) => timings.push(format!("  ok    {:>7.1}s  {}", secs, step.name)),
+            Ok(()) => lines.push(format!("  ok    {:>7.1}s  {}", secs, step.name)),
             Err(e) => {
-                for line in &timings {
-                    println!("{line}");
-                }
-                println!("  FAIL  {:>7.1}s  {}", secs, step.name);
-                return Err(e.context(format!("step failed: {}", step.name)));
+                println!("step failed: {}: {e:#}", step.name);
+                lines.push(format!("  FAIL  {:>7.1}s  {}", secs, step.name));
+                failed.push(step.name);
             }
         }
     }
     println!("\nsummary:");
-    for line in &timings {
+    for line in &lines {
         println!("{line}");
     }
     println!(
-        "all steps passed in {:.1}s",
+        "{} step(s) in {:.1}s",
+        lines.len(),
         started.elapsed().as_secs_f64()
     );
+    if !failed.is_empty() {
+        bail!("{} step(s) failed: {}", failed.len(), failed.join("; "));
+    }
+    println!("all steps passed");
     Ok(())
 }
 

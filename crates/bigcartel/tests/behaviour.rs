@@ -524,8 +524,21 @@ async fn no_secret_in_debug_or_errors() {
 #[tokio::test]
 async fn https_is_supported_natively() {
     // A closed port: with TLS compiled in this is a plain connection failure, not "scheme not supported".
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let c = client(&format!("https://127.0.0.1:{port}"), RetryPolicy::none());
     let err = c.get_artist("1").await.unwrap_err();
-    assert!(matches!(err, Error::Transport { kind: TransportKind::Connect, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Connect,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
