@@ -35,7 +35,11 @@ enum Task {
         check: bool,
     },
     /// Build the npm package (build/npm) and print its size report.
-    Wasm,
+    Wasm {
+        /// Then test it in Node, Deno, Bun, workerd and Chromium (the `cargo xtask test` step).
+        #[arg(long)]
+        test: bool,
+    },
 }
 
 fn root() -> PathBuf {
@@ -54,7 +58,8 @@ fn dispatch(cli: Cli) -> Result<()> {
         Task::Codegen { check } => run_codegen(check),
         Task::Drill => tasks::drill(&root()),
         Task::Bindings { check } => xtask::bindings::generate(&root(), check),
-        Task::Wasm => xtask::wasm::build(&root()).map(drop),
+        Task::Wasm { test: false } => xtask::wasm::build(&root()).map(drop),
+        Task::Wasm { test: true } => xtask::wasm::test(&root()),
         Task::Test => tasks::run_steps(&root(), test_steps()),
         Task::Lint { spec } => {
             let specs: Vec<PathBuf> = match spec {
@@ -236,6 +241,7 @@ fn test_steps() -> Vec<Step> {
             "uniffi bindings: Python wheel + pytest + mypy, Kotlin on the JVM, Swift snapshot + syntax",
             xtask::bindings::test,
         ),
+        step("npm package: build, size report, Node/TypeScript/Deno/Bun/workerd/Chromium against the mock", xtask::wasm::test),
         step("fuzz smoke (bounded)", |root| {
             run(root, "bash", &["scripts/fuzz-smoke.sh", "20"], &[])
         }),

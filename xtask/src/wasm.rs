@@ -192,41 +192,21 @@ fn share_error_classes(build_dir: &Path, package: &Path) -> Result<()> {
     Ok(())
 }
 
+/// `bindings/wasm/js/package.json` with the crate's version (the exports map's order matters: the
+/// first condition a runtime knows wins).
 fn package_json(root: &Path) -> Result<String> {
     let version = locked_version(root, CRATE)?;
-    let entry = |base: &str| {
-        serde_json::json!({
-            "types": format!("./{base}.d.ts"),
-            "workerd": format!("./{base}.workerd.js"),
-            "worker": format!("./{base}.workerd.js"),
-            "deno": format!("./{base}.deno.js"),
-            "bun": format!("./{base}.node.js"),
-            "node": format!("./{base}.node.js"),
-            "browser": format!("./{base}.browser.js"),
-            "default": format!("./{base}.browser.js"),
-        })
-    };
-    let pkg = serde_json::json!({
-        "name": PACKAGE,
-        "version": version,
-        "description": "The Big Cartel API client for Node, Deno, Bun, Cloudflare Workers and browsers: resolved models, exact money, pagination, retries, OAuth and webhook verification (Rust core through WebAssembly).",
-        "license": "MIT OR Apache-2.0",
-        "repository": { "type": "git", "url": "https://github.com/bigcartel-sdk/bigcartel-sdk" },
-        "type": "module",
-        "main": "./index.node.js",
-        "module": "./index.browser.js",
-        "types": "./index.d.ts",
-        "exports": {
-            ".": entry("index"),
-            "./webhooks": entry("webhooks"),
-            "./package.json": "./package.json",
-        },
-        "files": ["*.js", "*.d.ts", "full/", "webhooks/", "README.md"],
-        "engines": { "node": ">=18" },
-        "sideEffects": ["./index.*.js", "./webhooks.*.js"],
-        "keywords": ["bigcartel", "big cartel", "api", "webhooks", "wasm"],
-    });
-    Ok(serde_json::to_string_pretty(&pkg)? + "\n")
+    let template = std::fs::read_to_string(root.join("bindings/wasm/js/package.json"))?;
+    if !template.contains("\"version\": \"0.0.0\"") {
+        bail!(
+            "bindings/wasm/js/package.json must carry \"version\": \"0.0.0\" (filled in at build)"
+        );
+    }
+    Ok(template.replacen(
+        "\"version\": \"0.0.0\"",
+        &format!("\"version\": \"{version}\""),
+        1,
+    ))
 }
 
 /// What `build` produced, for the report.
@@ -422,6 +402,381 @@ fn check_no_any(package: &Path) -> Result<()> {
             "the package's TypeScript declarations use `any`:\n  {}",
             bad.join("\n  ")
         );
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------------------------------------
+// The test step
+
+/// A bigcartel-mock process on a free port, stopped on drop.
+struct Mock {
+    child: Child,
+    url: String,
+}
+
+impl Mock {
+    fn start(bin: &Path) -> Result<Mock> {
+        let mut child = Command::new(bin)
+            .args(["--port", "0", "--quiet"])
+            .args(["--products", &MOCK_PRODUCTS.to_string()])
+            .args(["--orders", &MOCK_ORDERS.to_string()])
+            .stdout(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("could not start {}", bin.display()))?;
+        let stdout = child.stdout.take().context("mock stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines.next().context("the mock printed nothing")??;
+        // "bigcartel-mock listening on http://127.0.0.1:PORT (account ...".
+        let url = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .with_context(|| format!("no URL in the mock's first line: {first}"))?
+            .to_string();
+        // Keep draining its output so it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Ok(Mock { child, url })
+    }
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+fn wait_for_port(port: u16, child: &mut Child, timeout: Duration) -> Result<()> {
+    let started = Instant::now();
+    while started.elapsed() < timeout {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        if let Some(status) = child.try_wait()? {
+            bail!("exited before listening ({status})");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bail!("nothing listened on 127.0.0.1:{port} after {timeout:?}")
+}
+
+fn chromium() -> Result<()> {
+    if Path::new("/usr/bin/chromium").exists() {
+        return Ok(());
+    }
+    println!("installing Debian's chromium (apt-get)");
+    let root = Path::new("/");
+    run(root, "apt-get", &["update", "-qq"], &[])?;
+    run(
+        root,
+        "apt-get",
+        &["install", "-y", "-qq", "chromium"],
+        &[("DEBIAN_FRONTEND", "noninteractive")],
+    )
+}
+
+/// The consumer project: the packed tarball installed into a fresh folder with the test files.
+fn consumer(root: &Path) -> Result<PathBuf> {
+    let work = root.join("build/wasm-test");
+    std::fs::create_dir_all(&work)?;
+    for entry in std::fs::read_dir(&work)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "tgz") {
+            std::fs::remove_file(path)?;
+        }
+    }
+    let packed = Command::new("npm")
+        .args(["pack", "--silent", "--pack-destination"])
+        .arg(&work)
+        .current_dir(root.join("build/npm"))
+        .output()
+        .context("could not run npm pack")?;
+    if !packed.status.success() {
+        bail!(
+            "npm pack failed: {}",
+            String::from_utf8_lossy(&packed.stderr)
+        );
+    }
+    let tarball = String::from_utf8_lossy(&packed.stdout)
+        .lines()
+        .last()
+        .context("npm pack printed no file name")?
+        .trim()
+        .to_string();
+    println!("packed build/wasm-test/{tarball}");
+    let project = work.join("consumer");
+    if project.exists() {
+        std::fs::remove_dir_all(&project)?;
+    }
+    let tests = root.join("bindings/wasm/tests");
+    for dir in ["shared", "node", "ts", "workerd", "browser"] {
+        let mut files = Vec::new();
+        files_under(&tests.join(dir), &mut files)?;
+        for f in files {
+            copy_file(&f, &project.join(f.strip_prefix(&tests)?))?;
+        }
+    }
+    let manifest = serde_json::json!({
+        "name": "bigcartel-sdk-consumer",
+        "private": true,
+        "type": "module",
+        "dependencies": { PACKAGE: format!("file:../{tarball}") },
+    });
+    std::fs::write(
+        project.join("package.json"),
+        serde_json::to_string_pretty(&manifest)?,
+    )?;
+    let cache = root.join("build/npm-cache");
+    run(
+        &project,
+        "npm",
+        &[
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--no-package-lock",
+            "--offline",
+            "--cache",
+            cache.to_str().context("non-UTF-8 path")?,
+        ],
+        &[],
+    )?;
+    Ok(project)
+}
+
+/// The workerd config: the worker, the shared checks, the vectors, and every file of the installed
+/// package as a module, with the package's bare specifiers resolved through its `workerd`
+/// conditions (what wrangler's bundler would do).
+fn workerd_config(project: &Path, vectors: &Path, port: u16) -> Result<String> {
+    // workerd embeds files relative to its config only.
+    std::fs::copy(vectors, project.join("webhooks.json"))?;
+    let pkg_dir = project.join("node_modules").join(PACKAGE);
+    let pkg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(pkg_dir.join("package.json"))?)?;
+    let mut modules = vec![
+        r#"(name = "worker.mjs", esModule = embed "workerd/worker.mjs")"#.to_string(),
+        r#"(name = "vectors.json", json = embed "webhooks.json")"#.to_string(),
+    ];
+    for f in ["check", "scenario", "vectors", "package"] {
+        modules.push(format!(
+            "(name = \"shared/{f}.mjs\", esModule = embed \"shared/{f}.mjs\")"
+        ));
+    }
+    let mut files = Vec::new();
+    files_under(&pkg_dir, &mut files)?;
+    files.sort();
+    for f in files {
+        let rel = f
+            .strip_prefix(project)?
+            .to_string_lossy()
+            .replace('\\', "/");
+        let kind = match f.extension().and_then(|e| e.to_str()) {
+            Some("js") => "esModule",
+            Some("wasm") => "wasm",
+            _ => continue,
+        };
+        modules.push(format!("(name = \"{rel}\", {kind} = embed \"{rel}\")"));
+    }
+    for (specifier, key) in [
+        (PACKAGE.to_string(), "."),
+        (format!("{PACKAGE}/webhooks"), "./webhooks"),
+    ] {
+        let target = pkg["exports"][key]["workerd"]
+            .as_str()
+            .with_context(|| format!("package.json has no workerd condition for {key}"))?;
+        let target = format!("node_modules/{PACKAGE}/{}", target.trim_start_matches("./"));
+        let up = "../".repeat(specifier.matches('/').count());
+        modules.push(format!(
+            "(name = \"{specifier}\", esModule = \"export * from \\\"./{up}{target}\\\";\")"
+        ));
+    }
+    Ok(format!(
+        r#"using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    # Outbound fetches may reach loopback only: the mock, never the internet.
+    (name = "loopback", network = (allow = ["local"])),
+  ],
+  sockets = [(name = "http", address = "127.0.0.1:{port}", http = (), service = "main")],
+);
+
+const worker :Workerd.Worker = (
+  modules = [
+    {}
+  ],
+  compatibilityDate = "2025-09-01",
+  globalOutbound = "loopback",
+);
+"#,
+        modules.join(",\n    ")
+    ))
+}
+
+/// One runtime's run: a fresh mock, then the command; returns whether it passed.
+fn run_runtime(
+    name: &str,
+    mock_bin: &Path,
+    project: &Path,
+    vectors: &Path,
+    f: impl FnOnce(&[(&str, &str)]) -> Result<()>,
+) -> Result<()> {
+    println!("\n--- {name}");
+    let mock = Mock::start(mock_bin)?;
+    let products = MOCK_PRODUCTS.to_string();
+    let orders = MOCK_ORDERS.to_string();
+    let vectors = vectors.to_str().context("non-UTF-8 path")?;
+    let envs = [
+        ("BIGCARTEL_MOCK_URL", mock.url.as_str()),
+        ("BIGCARTEL_MOCK_PRODUCTS", products.as_str()),
+        ("BIGCARTEL_MOCK_ORDERS", orders.as_str()),
+        ("WEBHOOK_VECTORS", vectors),
+    ];
+    let _ = project;
+    f(&envs)
+}
+
+/// `cargo xtask test`'s npm step: build, pack, install, and run in every runtime.
+pub fn test(root: &Path) -> Result<()> {
+    run(
+        root,
+        "rustup",
+        &["target", "add", "wasm32-unknown-unknown"],
+        &[],
+    )?;
+    chromium()?;
+    build(root)?;
+    let tools = npm_tools(root)?;
+    let bin = |name: &str| tools.join("node_modules/.bin").join(name);
+    let project = consumer(root)?;
+    run(root, "cargo", &["build", "-q", "-p", "bigcartel-mock"], &[])?;
+    let mock_bin = target_dir(root).join("debug/bigcartel-mock");
+    let vectors = root.join("tests/vectors/webhooks.json");
+    let tools_str = tools.to_str().context("non-UTF-8 path")?.to_string();
+    let deno_dir = root.join("build/deno-dir");
+    let deno_dir = deno_dir.to_str().context("non-UTF-8 path")?.to_string();
+
+    type Runner<'a> = Box<dyn FnOnce(&[(&str, &str)]) -> Result<()> + 'a>;
+    let project_ref = &project;
+    let runtimes: Vec<(&str, &str, Runner)> = vec![
+        (
+            "node",
+            "node --test over the installed tarball (ESM): API against the mock, vectors, both entries",
+            Box::new(move |envs: &[(&str, &str)]| {
+                run(
+                    project_ref,
+                    "node",
+                    &["--test", "--test-reporter=spec", "node/package.test.mjs"],
+                    envs,
+                )
+            }),
+        ),
+        (
+            "typescript",
+            "tsc --noEmit (strict) over a consumer using the typed API, with @ts-expect-error probes",
+            Box::new(|_: &[(&str, &str)]| {
+                run(
+                    project_ref,
+                    bin("tsc").to_str().unwrap_or("tsc"),
+                    &["-p", "ts/tsconfig.json"],
+                    &[],
+                )
+            }),
+        ),
+        (
+            "deno",
+            "deno run: the deno entries, API against the mock, vectors",
+            Box::new(|envs: &[(&str, &str)]| {
+                let mut envs = envs.to_vec();
+                envs.push(("DENO_DIR", deno_dir.as_str()));
+                envs.push(("DENO_NO_UPDATE_CHECK", "1"));
+                run(
+                    project_ref,
+                    bin("deno").to_str().unwrap_or("deno"),
+                    &[
+                        "run",
+                        "--allow-read",
+                        "--allow-env",
+                        "--allow-net=127.0.0.1",
+                        "shared/run.mjs",
+                    ],
+                    &envs,
+                )
+            }),
+        ),
+        (
+            "bun",
+            "bun: the node entries under the bun condition, API against the mock, vectors",
+            Box::new(|envs: &[(&str, &str)]| {
+                run(
+                    project_ref,
+                    bin("bun").to_str().unwrap_or("bun"),
+                    &["shared/run.mjs"],
+                    envs,
+                )
+            }),
+        ),
+        (
+            "workerd",
+            "workerd serve: a Worker importing the workerd entries (.wasm as a module); API against the mock, vectors, a webhook the mock signs and delivers",
+            Box::new(|envs: &[(&str, &str)]| {
+                let port = free_port()?;
+                let config = workerd_config(project_ref, &vectors, port)?;
+                std::fs::write(project_ref.join("workerd.capnp"), config)?;
+                let mut child = Command::new(bin("workerd"))
+                    .args(["serve", "workerd.capnp", "--verbose"])
+                    .current_dir(project_ref)
+                    .spawn()
+                    .context("could not start workerd")?;
+                let result = wait_for_port(port, &mut child, Duration::from_secs(60))
+                    .context("workerd did not start")
+                    .and_then(|()| {
+                        let url = format!("http://127.0.0.1:{port}");
+                        let mut envs = envs.to_vec();
+                        envs.push(("WORKERD_URL", url.as_str()));
+                        run(project_ref, "node", &["workerd/drive.mjs"], &envs)
+                    });
+                let _ = child.kill();
+                let _ = child.wait();
+                result
+            }),
+        ),
+        (
+            "chromium",
+            "headless Chromium (playwright-core): a localhost page importing the browser entries; API against the mock through CORS, vectors",
+            Box::new(|envs: &[(&str, &str)]| {
+                let mut envs = envs.to_vec();
+                envs.push(("WASM_TOOLS_DIR", tools_str.as_str()));
+                run(project_ref, "node", &["browser/drive.mjs"], &envs)
+            }),
+        ),
+    ];
+    let mut report = Vec::new();
+    let mut failed = Vec::new();
+    for (name, what, f) in runtimes {
+        let result = run_runtime(name, &mock_bin, &project, &vectors, f);
+        match result {
+            Ok(()) => report.push(format!("  ok    {name:<11} {what}")),
+            Err(e) => {
+                println!("\n!!! {name} FAILED: {e:#}\n");
+                report.push(format!("  FAIL  {name:<11} {what}: {e:#}"));
+                failed.push(name);
+            }
+        }
+    }
+    println!("\nnpm package in every runtime:");
+    for line in &report {
+        println!("{line}");
+    }
+    if !failed.is_empty() {
+        bail!("the npm package failed in: {}", failed.join(", "));
     }
     Ok(())
 }

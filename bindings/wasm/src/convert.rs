@@ -6,6 +6,7 @@
 
 use crate::errors::from_core;
 use bigcartel::{Error, Operation, PageOptions};
+use futures::future::LocalBoxFuture;
 use futures::stream::{LocalBoxStream, Stream, StreamExt};
 use js_sys::{Promise, Reflect};
 use serde::Serialize;
@@ -78,8 +79,10 @@ pub(crate) fn output<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text)
 }
 
-/// A future as a `Promise`.
+/// A future as a `Promise`. Boxed first, so the promise machinery is compiled once rather than
+/// once per operation (a large part of the module's size otherwise).
 pub(crate) fn promise(fut: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
+    let fut: LocalBoxFuture<'static, Result<JsValue, JsValue>> = Box::pin(fut);
     wasm_bindgen_futures::future_to_promise(fut)
 }
 

@@ -1,5 +1,5 @@
-// Node and Bun: the .wasm beside this file, located from import.meta.url (which bundlers
-// understand, unlike __dirname), read once and instantiated before the first call.
+// Node and Bun: the .wasm beside this file, located from import.meta.url (a pattern bundlers
+// understand, unlike paths built from the module directory), read once and instantiated.
 import { readFile } from "node:fs/promises";
 import init from "./full/bigcartel.js";
 

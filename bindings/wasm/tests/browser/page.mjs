@@ -12,6 +12,7 @@ const mock = {
   mockUrl: params.get("mock"),
   products: Number(params.get("products")),
   orders: Number(params.get("orders")),
+  adminUrl: location.origin,
 };
 const log = document.getElementById("log");
 try {

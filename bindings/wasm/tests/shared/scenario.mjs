@@ -6,8 +6,8 @@ import { assert, eq, rejects } from "./check.mjs";
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const USER_AGENT = "bigcartel-sdk JS tests (dev@example.com)";
 
-async function admin(mockUrl, method, path, body) {
-  const res = await fetch(`${mockUrl}/__mock${path}`, {
+async function admin(baseUrl, method, path, body) {
+  const res = await fetch(`${baseUrl}/__mock${path}`, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -16,14 +16,18 @@ async function admin(mockUrl, method, path, body) {
   return res.status === 204 ? null : res.json();
 }
 
-export function apiChecks(sdk, { mockUrl, products, orders }) {
+/**
+ * `adminUrl` is where the mock's admin API is reached (the page's own origin in the browser, whose
+ * server forwards it: the admin API's PUT is not allowed cross-origin).
+ */
+export function apiChecks(sdk, { mockUrl, products, orders, adminUrl = mockUrl }) {
   const { Client, BigCartelError, ApiError, ConfigError, InvalidInputError } = sdk;
   const client = (extra = {}) =>
     new Client({ userAgent: USER_AGENT, token: "mock-token", baseUrl: mockUrl, retry: { maxRetries: 0 }, ...extra });
 
   return [
     ["accountId() is discovered with GET /v1/accounts", async () => {
-      const info = await admin(mockUrl, "GET", "");
+      const info = await admin(adminUrl, "GET", "");
       eq(await client().accountId(), info.account_id, "account id");
     }],
 
@@ -33,7 +37,7 @@ export function apiChecks(sdk, { mockUrl, products, orders }) {
       eq(page.total, products, "total");
       for (const p of page.items) {
         eq(typeof p.id, "string", "id type");
-        assert(typeof p.price === "string" && DECIMAL.test(p.price), `price ${p.price} is a decimal string`);
+        assert(typeof p.default_price === "string" && DECIMAL.test(p.default_price), `default_price ${p.default_price} is a decimal string`);
         assert(Array.isArray(p.options) && p.options.length > 0, "options are resolved");
         for (const o of p.options) assert(o.price === null || DECIMAL.test(o.price), `option price ${o.price}`);
         assert(Array.isArray(p.images), "images is a list");
@@ -46,7 +50,7 @@ export function apiChecks(sdk, { mockUrl, products, orders }) {
       const p = await c.getProduct(first.id);
       eq(p.id, first.id, "id");
       eq(p.name, first.name, "name");
-      eq(p.price, first.price, "price");
+      eq(p.default_price, first.default_price, "default_price");
     }],
 
     ["listProductsStream yields every product, 7 a page, 2 pages at once", async () => {
@@ -61,13 +65,13 @@ export function apiChecks(sdk, { mockUrl, products, orders }) {
     }],
 
     ["breaking out of a stream stops fetching pages", async () => {
-      await admin(mockUrl, "DELETE", "/counters");
+      await admin(adminUrl, "DELETE", "/counters");
       let n = 0;
       for await (const o of client().listOrdersStream({}, { pageSize: 5 })) {
         assert(typeof o.id === "string", "order id");
         if (++n === 3) break;
       }
-      const counters = await admin(mockUrl, "GET", "/counters");
+      const counters = await admin(adminUrl, "GET", "/counters");
       eq(n, 3, "items taken");
       assert(orders > 5, "the mock has more than one page of orders");
       // One page was requested: nothing after the break.
@@ -151,20 +155,20 @@ export function apiChecks(sdk, { mockUrl, products, orders }) {
         basic: { username: "mockshop", password: "mock-password" },
         baseUrl: mockUrl,
       });
-      eq((await c.getAccount()).id, (await admin(mockUrl, "GET", "")).account_id, "account");
+      eq((await c.getAccount()).id, (await admin(adminUrl, "GET", "")).account_id, "account");
     }],
 
     ["a 503 is retried by the core's policy (timers work in this runtime)", async () => {
-      await admin(mockUrl, "PUT", "/faults", { error_503_rate: 1.0, max_faults: 1, operations: ["listCategories"] });
+      await admin(adminUrl, "PUT", "/faults", { error_503_rate: 1.0, max_faults: 1, operations: ["listCategories"] });
       try {
         const c = client({ retry: { maxRetries: 2, baseDelayMs: 20, maxDelayMs: 50 } });
         const page = await c.listCategories();
         assert(Array.isArray(page.items), "categories");
         eq(c.stats().retries, 1, "retries");
-        const counters = await admin(mockUrl, "GET", "/counters");
+        const counters = await admin(adminUrl, "GET", "/counters");
         eq(counters.faults_by_operation.listCategories, 1, "faults injected");
       } finally {
-        await admin(mockUrl, "DELETE", "/faults");
+        await admin(adminUrl, "DELETE", "/faults");
       }
     }],
   ];

@@ -18,9 +18,9 @@ export async function usage(baseUrl: string): Promise<string[]> {
   const params: ListProductsParams = { filter_status: "active", page_limit: 10 };
   const page: Page<Product> = await client.listProducts(params);
   const names: string[] = page.items.map((p) => p.name ?? "");
-  const price: string | null = page.items[0].price;
+  const price: string | null = page.items[0].default_price;
   // @ts-expect-error money is an exact decimal string, not a number
-  const wrong: number = page.items[0].price;
+  const wrong: number = page.items[0].default_price;
   // @ts-expect-error listProducts takes ListProductsParams
   await client.listProducts({ page_limit: "ten" });
   // @ts-expect-error getProduct needs an id
