@@ -1,5 +1,6 @@
 //! The project's build tasks, as a library so tests can drive the generator directly.
 pub mod api;
+pub mod bench;
 pub mod bindings;
 pub mod codegen;
 pub mod gen_uniffi;

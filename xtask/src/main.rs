@@ -28,11 +28,21 @@ enum Task {
     Test,
     /// The spec-change drill alone (see `cargo xtask test`).
     Drill,
+    /// Every benchmark row, ours and the peers side by side; writes
+    /// crates/bigcartel-bench/results/latest.{md,json}.
+    Bench {
+        /// Each row once on tiny inputs (debug build): checks the harness, measures nothing.
+        #[arg(long)]
+        smoke: bool,
+    },
     /// Generate Python, Kotlin and Swift sources from the uniffi library (Swift: the checked-in snapshot).
     Bindings {
         /// Fail with a diff if the checked-in Swift sources differ instead of rewriting them.
         #[arg(long)]
         check: bool,
+        /// Run the bindings' test step alone (as `cargo xtask test` does).
+        #[arg(long)]
+        test: bool,
     },
     /// Build the npm package (build/npm) and print its size report.
     Wasm {
@@ -57,7 +67,9 @@ fn dispatch(cli: Cli) -> Result<()> {
     match cli.task {
         Task::Codegen { check } => run_codegen(check),
         Task::Drill => tasks::drill(&root()),
-        Task::Bindings { check } => xtask::bindings::generate(&root(), check),
+        Task::Bench { smoke } => xtask::bench::bench(&root(), smoke),
+        Task::Bindings { test: true, .. } => xtask::bindings::test(&root()),
+        Task::Bindings { check, .. } => xtask::bindings::generate(&root(), check),
         Task::Wasm { test: false } => xtask::wasm::build(&root()).map(drop),
         Task::Wasm { test: true } => xtask::wasm::test(&root()),
         Task::Test => tasks::run_steps(&root(), test_steps()),
@@ -119,6 +131,9 @@ fn run_codegen(check: bool) -> Result<()> {
                         .to_string(),
                 );
             } else {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
                 std::fs::write(&path, contents)
                     .with_context(|| format!("writing {}", path.display()))?;
                 println!(
@@ -237,11 +252,17 @@ fn test_steps() -> Vec<Step> {
             },
         ),
         step("spec-change drill", tasks::drill),
+        step("benchmark harness (smoke mode)", |root| {
+            xtask::bench::bench(root, true)
+        }),
         step(
             "uniffi bindings: Python wheel + pytest + mypy, Kotlin on the JVM, Swift snapshot + syntax",
             xtask::bindings::test,
         ),
-        step("npm package: build, size report, Node/TypeScript/Deno/Bun/workerd/Chromium against the mock", xtask::wasm::test),
+        step(
+            "npm package: build, size report, Node/TypeScript/Deno/Bun/workerd/Chromium against the mock",
+            xtask::wasm::test,
+        ),
         step("fuzz smoke (bounded)", |root| {
             run(root, "bash", &["scripts/fuzz-smoke.sh", "20"], &[])
         }),
