@@ -228,11 +228,13 @@ pub fn bench(root: &Path, smoke: bool) -> Result<()> {
     let (orders, latency) = if smoke { (300, 2) } else { (10_000, 20) };
     {
         let (_mock, url) = start_mock(&bin, orders, 20, latency)?;
-        rows.push(json_of(
+        let mut fetch = json_of(
             Command::new(&bench_bin)
                 .args(["fetch", "--url", &url])
                 .args(smoke_flag),
-        )?);
+        )?;
+        fetch["latency_ms"] = json!(latency);
+        rows.push(fetch);
     }
     let mut rss = Vec::new();
     for n in if smoke { [100, 300] } else { [1_000, 10_000] } {
@@ -388,8 +390,8 @@ pub fn markdown(r: &Value) -> String {
     md.push_str("\n(— : not built in this run.)\n\n");
     if let Some(f) = row(r, "fetch_all") {
         md.push_str(&format!(
-            "## 4. Fetch every order ({} orders, 20 ms latency per request)\n\n| ours (stream, concurrency {}) | links.next one page at a time | speedup |\n|---|---|---|\n| {} s | {} s | {}x |\n\n",
-            f["orders"], f["concurrency"], num(&f["ours_s"]), num(&f["peer_s"]), num(&f["speedup"])
+            "## 4. Fetch every order ({} orders, {} ms latency per request)\n\n| ours (stream, concurrency {}) | links.next one page at a time | speedup |\n|---|---|---|\n| {} s | {} s | {}x |\n\n",
+            f["orders"], f["latency_ms"], f["concurrency"], num(&f["ours_s"]), num(&f["peer_s"]), num(&f["speedup"])
         ));
     }
     if let Some(x) = row(r, "rss") {
