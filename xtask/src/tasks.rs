@@ -97,6 +97,9 @@ pub fn drill(root: &Path) -> Result<()> {
         ".cargo",
         "crates/bigcartel/src",
         "crates/bigcartel/Cargo.toml",
+        "bindings/wasm/Cargo.toml",
+        "bindings/wasm/src",
+        "bindings/wasm/js",
     ] {
         let from = root.join(item);
         let to = scratch.join(item);
@@ -108,15 +111,17 @@ pub fn drill(root: &Path) -> Result<()> {
         }
     }
     // Only the crates the drill needs are members of the scratch workspace.
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?
-        .replace(
-            r#"members = ["crates/*", "xtask"]"#,
-            r#"members = ["crates/bigcartel", "xtask"]"#,
-        )
-        .replace(
-            r#"default-members = ["crates/*"]"#,
-            r#"default-members = ["crates/bigcartel"]"#,
-        );
+    let mut manifest = String::new();
+    for line in std::fs::read_to_string(root.join("Cargo.toml"))?.lines() {
+        manifest.push_str(if line.starts_with("members = ") {
+            r#"members = ["crates/bigcartel", "xtask", "bindings/wasm"]"#
+        } else if line.starts_with("default-members = ") {
+            r#"default-members = ["crates/bigcartel"]"#
+        } else {
+            line
+        });
+        manifest.push('\n');
+    }
     std::fs::write(scratch.join("Cargo.toml"), manifest)?;
     std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))?;
     // The bench and examples of the real crate are not part of the drill.
@@ -180,9 +185,29 @@ fn the_new_attribute_and_parameter_arrived() {
         &["test", "--quiet", "-p", "bigcartel", "--test", "drill"],
         &envs,
     )?;
+    // The npm package: its TypeScript types carry the new names, and the facade still compiles.
+    let generated = std::fs::read_to_string(scratch.join(crate::gen_wasm::OUTPUT))?;
+    for needle in ["  sku: string | null;", "  filter_sku?: string | null;"] {
+        if !generated.contains(needle) {
+            bail!("the npm package's generated types lack `{}`", needle.trim());
+        }
+    }
+    run(
+        &scratch,
+        "cargo",
+        &[
+            "check",
+            "--quiet",
+            "-p",
+            "bigcartel-wasm",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
+        &envs,
+    )?;
     std::fs::remove_dir_all(&scratch).ok();
     println!(
-        "drill: a spec edit reached the raw client, the models and the operations with no hand edit"
+        "drill: a spec edit reached the raw client, the models, the operations and the npm package's types with no hand edit"
     );
     Ok(())
 }
