@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use bigcartel::models::Order;
 use bigcartel::{ApiErrorKind, ListOrdersParams, OrderInput, PageOptions};
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 use tokio::sync::OnceCell;
 
 use crate::center::{CenterError, FulfillmentCenter, FulfillmentOrder, ShipmentStatus};
@@ -163,6 +163,26 @@ impl ProductCache {
         .await
         .cloned()
     }
+}
+
+/// How far [`Engine::advance`] takes an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Limit {
+    /// Stop once submitted (while listing: no marks, so the list does not shift).
+    UpToSubmission,
+    /// As far as it goes.
+    Everything,
+}
+
+/// What one pass shares between its orders.
+#[derive(Default)]
+struct Pass {
+    report: Report,
+    cache: ProductCache,
+    /// Orders listed in this pass, by id.
+    listed: Mutex<HashMap<String, Order>>,
+    /// Orders whose shipment was polled in this pass (once per pass is enough).
+    polled: Mutex<HashSet<String>>,
 }
 
 /// Removes the order from the in-flight set when its task is done, however it ends.
@@ -326,89 +346,150 @@ impl<C: FulfillmentCenter> Engine<C> {
         now_ms() + wait.as_millis() as i64
     }
 
-    async fn list_unshipped(&self) -> Result<Vec<Order>, bigcartel::Error> {
+    /// One pass, in three phases, each moving orders as far as they go with `concurrency`
+    /// orders at a time:
+    ///
+    /// 1. steps that need no listing: interrupted submissions, shipments to poll, marks to make
+    ///    (so a process restarted again and again still makes progress);
+    /// 2. the unshipped orders, page by page: each page is recorded, then its new orders are
+    ///    prepared and submitted while the next page loads (nothing is marked shipped while
+    ///    listing, so the list does not shift under its own offsets);
+    /// 3. the orders submitted in phase 2: first poll, and marks.
+    ///
+    /// Then orders seen or held earlier that the complete listing no longer shows are skipped.
+    pub async fn sync(&self) -> Result<PassReport, EngineError> {
+        let number = self
+            .passes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        self.emit(ProgressEvent::PassStarted { pass: number });
+        let started = now_ms();
+        let pass = Pass::default();
+
+        let pending: Vec<LedgerEntry> = self
+            .db(|l| l.actionable(now_ms()))
+            .await?
+            .into_iter()
+            .filter(|e| !matches!(e.state, OrderState::Seen | OrderState::Held))
+            .collect();
+        self.advance_all(pending, &pass, Limit::Everything).await?;
+
+        let listed = self.list_and_submit(&pass).await?;
+
+        let rest = self.db(|l| l.actionable(now_ms())).await?;
+        self.advance_all(rest, &pass, Limit::Everything).await?;
+        if listed {
+            self.skip_missing(&pass, started).await?;
+        }
+        let report = pass.report.into_inner().unwrap_or_else(|p| p.into_inner());
+        self.emit(ProgressEvent::PassFinished(report.clone()));
+        Ok(report)
+    }
+
+    /// Phase 2 of [`Engine::sync`]. Returns whether the listing completed.
+    async fn list_and_submit(&self, pass: &Pass) -> Result<bool, EngineError> {
         let params = ListOrdersParams {
             filter_shipping_status: Some("unshipped".into()),
             // Oldest first: orders placed during the listing land after the current offset.
             sort: Some("created_at".into()),
             ..Default::default()
         };
+        let page_size = self.settings.page_size.max(1);
         let options = PageOptions {
-            page_size: self.settings.page_size,
+            page_size,
             ..Default::default()
         };
-        self.client
-            .list_orders_stream(params, options)
-            .try_collect()
-            .await
-    }
-
-    /// One pass: list unshipped orders, then move every order of the ledger that has work as far
-    /// as it goes (prepare, submit, poll, mark), `concurrency` orders at a time.
-    pub async fn sync(&self) -> Result<PassReport, EngineError> {
-        let pass = self
-            .passes
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            + 1;
-        self.emit(ProgressEvent::PassStarted { pass });
-        let started = now_ms();
-        let report = Report::default();
-        let listing = match self.list_unshipped().await {
-            Ok(orders) => Some(orders),
-            Err(e) => {
-                let error = e.to_string();
-                bump(&report, |r| r.listing_error = Some(error.clone()));
-                self.emit(ProgressEvent::ListingFailed { error });
-                None
+        let mut pages = std::pin::pin!(
+            self.client
+                .list_orders_stream(params, options)
+                .chunks(page_size as usize)
+        );
+        let (mut listed, mut new_total) = (0usize, 0usize);
+        let mut complete = true;
+        while let Some(page) = pages.next().await {
+            let mut orders = Vec::with_capacity(page.len());
+            let mut error = None;
+            for item in page {
+                match item {
+                    Ok(o) => orders.push(o),
+                    Err(e) => error = Some(e),
+                }
             }
-        };
-        let mut by_id: HashMap<String, Order> = HashMap::new();
-        if let Some(orders) = listing.as_ref() {
             let ids: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
             let new = self.db(move |l| l.observe(&ids)).await?;
-            bump(&report, |r| {
-                r.listed = orders.len() as u64;
-                r.new = new as u64;
-            });
-            self.emit(ProgressEvent::Listed {
-                unshipped: orders.len(),
-                new,
-            });
-            by_id = orders.iter().map(|o| (o.id.clone(), o.clone())).collect();
+            listed += orders.len();
+            new_total += new;
+            let work: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
+            {
+                let mut map = pass.listed.lock().unwrap_or_else(|p| p.into_inner());
+                for o in orders {
+                    map.insert(o.id.clone(), o);
+                }
+            }
+            let ids = work.clone();
+            let entries = self
+                .db(move |l| {
+                    let mut out = Vec::new();
+                    for id in &ids {
+                        out.extend(l.entry(id)?);
+                    }
+                    Ok(out)
+                })
+                .await?;
+            let entries = entries
+                .into_iter()
+                .filter(|e| matches!(e.state, OrderState::Seen | OrderState::Held))
+                .collect();
+            self.advance_all(entries, pass, Limit::UpToSubmission)
+                .await?;
+            if let Some(e) = error {
+                let error = e.to_string();
+                bump(&pass.report, |r| r.listing_error = Some(error.clone()));
+                self.emit(ProgressEvent::ListingFailed { error });
+                complete = false;
+                break;
+            }
         }
-        let work = self.db(|l| l.actionable(now_ms())).await?;
-        let cache = ProductCache::default();
-        let results: Vec<Result<(), EngineError>> = futures::stream::iter(work)
-            .map(|entry| {
-                let order = by_id.get(&entry.order_id);
-                self.advance(entry, order, &cache, &report)
-            })
+        bump(&pass.report, |r| {
+            r.listed = listed as u64;
+            r.new = new_total as u64;
+        });
+        self.emit(ProgressEvent::Listed {
+            unshipped: listed,
+            new: new_total,
+        });
+        Ok(complete)
+    }
+
+    async fn advance_all(
+        &self,
+        entries: Vec<LedgerEntry>,
+        pass: &Pass,
+        limit: Limit,
+    ) -> Result<(), EngineError> {
+        let results: Vec<Result<(), EngineError>> = futures::stream::iter(entries)
+            .map(|entry| self.advance(entry, pass, limit))
             .buffer_unordered(self.settings.concurrency.max(1))
             .collect()
             .await;
-        results.into_iter().collect::<Result<Vec<()>, _>>()?;
-        if listing.is_some() {
-            self.skip_missing(&by_id, started, &report).await?;
-        }
-        let report = report.into_inner().unwrap_or_else(|p| p.into_inner());
-        self.emit(ProgressEvent::PassFinished(report.clone()));
-        Ok(report)
+        results.into_iter().collect()
     }
 
     /// Orders seen or held that a complete listing no longer shows as unshipped were shipped or
     /// deleted by someone else: skip them (a later listing that shows them again revives them).
-    async fn skip_missing(
-        &self,
-        listed: &HashMap<String, Order>,
-        pass_started: i64,
-        report: &Report,
-    ) -> Result<(), EngineError> {
+    async fn skip_missing(&self, pass: &Pass, pass_started: i64) -> Result<(), EngineError> {
+        let report = &pass.report;
         let candidates = self
             .db(|l| l.in_states(&[OrderState::Seen, OrderState::Held]))
             .await?;
         for entry in candidates {
             // Orders recorded during this pass (by webhook) may postdate the listing.
-            if listed.contains_key(&entry.order_id) || entry.first_seen_at >= pass_started {
+            let listed = pass
+                .listed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains_key(&entry.order_id);
+            if listed || entry.first_seen_at >= pass_started {
                 continue;
             }
             let reason = "no longer unshipped in Big Cartel (shipped by hand or deleted)";
@@ -452,16 +533,19 @@ impl<C: FulfillmentCenter> Engine<C> {
         if order.shipping_status.as_deref() != Some("unshipped") {
             return Ok(PassReport::default());
         }
-        let report = Report::default();
+        let pass = Pass::default();
         let ids = vec![order.id.clone()];
         let new = self.db(move |l| l.observe(&ids)).await?;
-        bump(&report, |r| r.new = new as u64);
+        bump(&pass.report, |r| r.new = new as u64);
         let id = order.id.clone();
+        pass.listed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(order.id.clone(), order);
         if let Some(entry) = self.db(move |l| l.entry(&id)).await? {
-            let cache = ProductCache::default();
-            self.advance(entry, Some(&order), &cache, &report).await?;
+            self.advance(entry, &pass, Limit::Everything).await?;
         }
-        Ok(report.into_inner().unwrap_or_else(|p| p.into_inner()))
+        Ok(pass.report.into_inner().unwrap_or_else(|p| p.into_inner()))
     }
 
     fn claim(&self, id: &str) -> Option<Claim<'_>> {
@@ -563,10 +647,11 @@ impl<C: FulfillmentCenter> Engine<C> {
     async fn advance(
         &self,
         first: LedgerEntry,
-        listed: Option<&Order>,
-        cache: &ProductCache,
-        report: &Report,
+        pass: &Pass,
+        limit: Limit,
     ) -> Result<(), EngineError> {
+        let report = &pass.report;
+        let cache = &pass.cache;
         let Some(_claim) = self.claim(&first.order_id) else {
             return Ok(());
         };
@@ -588,10 +673,16 @@ impl<C: FulfillmentCenter> Engine<C> {
         for _ in 0..12 {
             match entry.state {
                 OrderState::Seen | OrderState::Held => {
-                    let Some(order) = listed else {
+                    let order = pass
+                        .listed
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .get(&id)
+                        .cloned();
+                    let Some(order) = order else {
                         return Ok(());
                     };
-                    match self.prepare(order, cache).await {
+                    match self.prepare(&order, cache).await {
                         Err(e) => return self.note_error(&entry, e.to_string(), report).await,
                         Ok(Err(reason)) => {
                             let reason = reason.to_string();
@@ -696,6 +787,17 @@ impl<C: FulfillmentCenter> Engine<C> {
                     }
                 }
                 OrderState::Submitted => {
+                    if limit == Limit::UpToSubmission {
+                        return Ok(());
+                    }
+                    let first_poll_this_pass = pass
+                        .polled
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(id.clone());
+                    if !first_poll_this_pass {
+                        return Ok(());
+                    }
                     let Some(reference) = entry.reference.clone() else {
                         return Err(LedgerError::Corrupt {
                             path: self.ledger.path().to_path_buf(),

@@ -9,19 +9,21 @@ use bigcartel_fulfillment::prepare::{
 use bigcartel_fulfillment::shipping::{ShippingCode, ShippingError, ShippingRules, shipping_code};
 use bigcartel_fulfillment::sku::{SkuError, SkuRules, derive_sku, sku_prefix};
 
+/// (description, option, rules, expected)
+type SkuCase<'a> = (
+    Option<&'a str>,
+    Option<&'a str>,
+    &'a SkuRules,
+    Result<&'a str, SkuError>,
+);
+
 #[test]
 fn sku_derivation_table() {
     let rules = SkuRules::default();
     let no_ignore = SkuRules {
         ignore_option_names: vec![],
     };
-    // (description, option, rules, expected)
-    let cases: Vec<(
-        Option<&str>,
-        Option<&str>,
-        &SkuRules,
-        Result<&str, SkuError>,
-    )> = vec![
+    let cases: Vec<SkuCase> = vec![
         // The integration doc's example: `SKU:SHIRT-` with options SMALL and X-LARGE.
         (
             Some("Our best shirt.\nSKU:SHIRT-"),
