@@ -1,0 +1,1219 @@
+//! Carts and everything done to them: validation (422 with per-field messages), conflicts (409),
+//! pricing in integer cents, and rendering in the API's JSON.
+
+use crate::catalog::{self, CART_PROMOTION, Coupon, OptionKind, Product};
+use crate::error::ApiError;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+/// Field path (`line_items.0.quantity`) to message.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// A chosen option value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Choice {
+    /// A listed value, by id.
+    Value(i64),
+    /// Free text.
+    Text(String),
+}
+
+/// A catalog product in a cart.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// The line item's id.
+    pub id: String,
+    /// The product.
+    pub product_id: i64,
+    /// The variant.
+    pub variant_id: i64,
+    /// How many.
+    pub quantity: i64,
+    /// A price override, in cents.
+    pub list_override: Option<i64>,
+    /// The chosen modifiers and variant options, by option id (sorted: it identifies the line).
+    pub choices: BTreeMap<i64, Choice>,
+}
+
+/// A person on a gift certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    /// The name.
+    pub name: String,
+    /// The email.
+    pub email: String,
+}
+
+/// A gift certificate in a cart.
+#[derive(Debug, Clone)]
+pub struct GiftCertificate {
+    /// The line's id.
+    pub id: String,
+    /// The line's name.
+    pub name: String,
+    /// The theme.
+    pub theme: String,
+    /// The value of one, in cents.
+    pub amount_cents: i64,
+    /// How many.
+    pub quantity: i64,
+    /// Who gives it.
+    pub sender: Contact,
+    /// Who gets it.
+    pub recipient: Contact,
+    /// The message.
+    pub message: Option<String>,
+}
+
+/// A cart.
+#[derive(Debug, Clone)]
+pub struct Cart {
+    /// The cart's id.
+    pub id: String,
+    /// The customer (0 for a guest).
+    pub customer_id: i64,
+    /// The channel.
+    pub channel_id: i64,
+    /// The currency code.
+    pub currency: String,
+    /// The locale.
+    pub locale: String,
+    /// Catalog products.
+    pub items: Vec<Item>,
+    /// Gift certificates.
+    pub gift_certificates: Vec<GiftCertificate>,
+    /// Applied coupons.
+    pub coupons: Vec<Coupon>,
+    /// Increases with every change.
+    pub version: i64,
+    /// When it was created.
+    pub created: SystemTime,
+    /// When it last changed.
+    pub updated: SystemTime,
+}
+
+/// The amounts of a line item, in cents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemAmounts {
+    /// The product's default (or variant) price.
+    pub original: i64,
+    /// The unit price before discounts.
+    pub list: i64,
+    /// `list * quantity`.
+    pub extended_list: i64,
+    /// The product promotion's amount on this line.
+    pub discount: i64,
+    /// `extended_list - discount`.
+    pub extended_sale: i64,
+    /// `extended_sale / quantity`, rounded.
+    pub sale: i64,
+}
+
+/// The amounts of a cart, in cents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CartAmounts {
+    /// Every line's extended list price plus the gift certificates.
+    pub base: i64,
+    /// The cart-level (order-based) promotion.
+    pub cart_discount: i64,
+    /// Each applied coupon's amount, in order.
+    pub coupons: Vec<i64>,
+    /// What the shopper pays: base minus every discount and coupon.
+    pub cart_amount: i64,
+    /// Each line's amounts, in item order.
+    pub items: Vec<ItemAmounts>,
+}
+
+/// What a request asked to include.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Includes {
+    /// `redirect_urls`.
+    pub redirect_urls: bool,
+    /// `line_items.physical_items.options`.
+    pub physical_options: bool,
+    /// `line_items.digital_items.options`.
+    pub digital_options: bool,
+}
+
+impl Includes {
+    /// Parses the comma list; unknown values are a 400, as the API does.
+    pub fn parse(list: Option<&str>) -> Result<Includes, ApiError> {
+        let mut out = Includes::default();
+        for part in list.unwrap_or("").split(',').map(str::trim) {
+            match part {
+                "" => {}
+                "redirect_urls" => out.redirect_urls = true,
+                "line_items.physical_items.options" => out.physical_options = true,
+                "line_items.digital_items.options" => out.digital_options = true,
+                other => {
+                    return Err(ApiError::new(
+                        400,
+                        format!("The include value `{other}` is not supported."),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Rounds `value * percent / 100` half up, in integers.
+fn percent_of(value: i64, percent: i64) -> i64 {
+    (value * percent + 50) / 100
+}
+
+/// Renders cents as a JSON number with no more digits than needed (`25`, `12.5`, `27.95`).
+pub fn money(cents: i64) -> Value {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let text = match abs % 100 {
+        0 => format!("{sign}{}", abs / 100),
+        f if f % 10 == 0 => format!("{sign}{}.{}", abs / 100, f / 10),
+        f => format!("{sign}{}.{f:02}", abs / 100),
+    };
+    Value::Number(text.parse().expect("a decimal is a JSON number"))
+}
+
+/// Parses a JSON number as exact cents; at most two decimals.
+pub fn cents(v: &Value) -> Option<i64> {
+    let n = v.as_number()?;
+    let text = n.to_string();
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(t) => (true, t),
+        None => (false, text.as_str()),
+    };
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let frac = frac.trim_end_matches('0');
+    if frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = int.parse().ok()?;
+    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
+    let value = whole.checked_mul(100)?.checked_add(frac)?;
+    Some(if negative { -value } else { value })
+}
+
+/// An integer (a JSON number without fraction).
+fn integer(v: &Value) -> Option<i64> {
+    v.as_i64().or_else(|| {
+        let f = v.as_f64()?;
+        (f.fract() == 0.0 && f.abs() < 9e15).then_some(f as i64)
+    })
+}
+
+/// The state of the mock store.
+#[derive(Debug)]
+pub struct Store {
+    /// The catalog.
+    pub products: Vec<Product>,
+    /// The carts, by id.
+    pub carts: BTreeMap<String, Cart>,
+    rng: fastrand::Rng,
+}
+
+/// What a new item or gift certificate request said, validated.
+enum NewLine {
+    Item(Item),
+    Gift(GiftCertificate),
+}
+
+impl Store {
+    /// A store with the catalog and no carts; ids come from `seed`.
+    pub fn new(seed: u64) -> Store {
+        Store {
+            products: catalog::products(),
+            carts: BTreeMap::new(),
+            rng: fastrand::Rng::with_seed(seed),
+        }
+    }
+
+    /// A fresh UUID-shaped id (version 4 layout).
+    pub fn uuid(&mut self) -> String {
+        let a = self.rng.u64(..);
+        let b = self.rng.u64(..);
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:x}{:03x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            8 + (b >> 62),
+            (b >> 48) & 0xfff,
+            b & 0xffff_ffff_ffff
+        )
+    }
+
+    /// A random hex token.
+    pub fn token(&mut self) -> String {
+        format!("{:016x}{:016x}", self.rng.u64(..), self.rng.u64(..))
+    }
+
+    fn product(&self, id: i64) -> Option<&Product> {
+        self.products.iter().find(|p| p.id == id)
+    }
+
+    /// The cart, or 404.
+    pub fn cart(&self, id: &str) -> Result<&Cart, ApiError> {
+        self.carts.get(id).ok_or_else(cart_not_found)
+    }
+
+    /// The cart, or 404.
+    pub fn cart_mut(&mut self, id: &str) -> Result<&mut Cart, ApiError> {
+        self.carts.get_mut(id).ok_or_else(cart_not_found)
+    }
+
+    /// `createCart`.
+    pub fn create(&mut self, body: &Value) -> Result<String, ApiError> {
+        let body = object(body)?;
+        let mut errors = FieldErrors::new();
+        let customer_id = optional_id(body, "customer_id", &mut errors).unwrap_or(0);
+        let channel_id = optional_id(body, "channel_id", &mut errors).unwrap_or(1);
+        let currency = match body.get("currency") {
+            None | Some(Value::Null) => "USD".to_string(),
+            Some(c) => match c.get("code").and_then(Value::as_str) {
+                Some(code) if catalog::CURRENCIES.contains(&code.to_uppercase().as_str()) => {
+                    code.to_uppercase()
+                }
+                Some(code) => {
+                    errors.insert(
+                        "currency.code".into(),
+                        format!("`{code}` is not a transactional currency of this store"),
+                    );
+                    String::new()
+                }
+                None => {
+                    errors.insert("currency.code".into(), "must be a currency code".into());
+                    String::new()
+                }
+            },
+        };
+        let locale = match body.get("locale") {
+            None | Some(Value::Null) => "en".to_string(),
+            Some(Value::String(l)) if valid_locale(l) => l.clone(),
+            Some(_) => {
+                errors.insert("locale".into(), "must look like `xx` or `xx-YY`".into());
+                String::new()
+            }
+        };
+        let lines = self.new_lines(body, &mut errors);
+        if errors.is_empty() && lines.is_empty() {
+            errors.insert(
+                "line_items".into(),
+                "a cart needs at least one line item or gift certificate".into(),
+            );
+        }
+        let now = SystemTime::now();
+        let mut cart = Cart {
+            id: self.uuid(),
+            customer_id,
+            channel_id,
+            currency,
+            locale,
+            items: Vec::new(),
+            gift_certificates: Vec::new(),
+            coupons: Vec::new(),
+            version: 1,
+            created: now,
+            updated: now,
+        };
+        self.merge(&mut cart, lines, &mut errors);
+        if !errors.is_empty() {
+            return Err(ApiError::invalid(errors));
+        }
+        let id = cart.id.clone();
+        self.carts.insert(id.clone(), cart);
+        Ok(id)
+    }
+
+    /// `addCartLineItems`.
+    pub fn add(&mut self, cart_id: &str, body: &Value) -> Result<(), ApiError> {
+        self.cart(cart_id)?;
+        let body = object(body)?;
+        check_version(self.cart(cart_id)?, body)?;
+        let mut errors = FieldErrors::new();
+        let lines = self.new_lines(body, &mut errors);
+        if errors.is_empty() && lines.is_empty() {
+            errors.insert(
+                "line_items".into(),
+                "nothing to add: give line_items or gift_certificates".into(),
+            );
+        }
+        let mut cart = self.cart(cart_id)?.clone();
+        self.merge(&mut cart, lines, &mut errors);
+        if !errors.is_empty() {
+            return Err(ApiError::invalid(errors));
+        }
+        touch(&mut cart);
+        self.carts.insert(cart_id.to_string(), cart);
+        Ok(())
+    }
+
+    /// `updateCart`: the customer.
+    pub fn update_customer(&mut self, cart_id: &str, body: &Value) -> Result<(), ApiError> {
+        let body = object(body)?;
+        check_version(self.cart(cart_id)?, body)?;
+        let mut errors = FieldErrors::new();
+        let customer = match body.get("customer_id") {
+            None | Some(Value::Null) => {
+                errors.insert("customer_id".into(), "is required".into());
+                None
+            }
+            Some(_) => optional_id(body, "customer_id", &mut errors),
+        };
+        let Some(customer) = customer.filter(|_| errors.is_empty()) else {
+            return Err(ApiError::invalid(errors));
+        };
+        let cart = self.cart_mut(cart_id)?;
+        cart.customer_id = customer;
+        touch(cart);
+        Ok(())
+    }
+
+    /// `updateCartLineItem`.
+    pub fn update_item(
+        &mut self,
+        cart_id: &str,
+        item_id: &str,
+        body: &Value,
+    ) -> Result<(), ApiError> {
+        let cart = self.cart(cart_id)?;
+        let body = object(body)?;
+        check_version(cart, body)?;
+        let mut errors = FieldErrors::new();
+        if let Some(index) = cart.items.iter().position(|i| i.id == item_id) {
+            let item = cart.items[index].clone();
+            let Some(line) = body.get("line_item").filter(|v| !v.is_null()) else {
+                errors.insert(
+                    "line_item".into(),
+                    "is required to update a product line".into(),
+                );
+                return Err(ApiError::invalid(errors));
+            };
+            let Some(line) = line.as_object() else {
+                errors.insert("line_item".into(), "must be an object".into());
+                return Err(ApiError::invalid(errors));
+            };
+            let product_id = required_id(line, "product_id", "line_item.product_id", &mut errors);
+            let quantity = quantity(line, "line_item.quantity", &mut errors);
+            let variant_id = match line.get("variant_id") {
+                None | Some(Value::Null) => None,
+                Some(v) => {
+                    let id = integer(v);
+                    if id.is_none() {
+                        errors.insert("line_item.variant_id".into(), "must be an integer".into());
+                    }
+                    id
+                }
+            };
+            let list_override = list_price(line, "line_item.list_price", &mut errors);
+            if !errors.is_empty() {
+                return Err(ApiError::invalid(errors));
+            }
+            // The product and variant of a line are fixed: another one is a different line.
+            if product_id != Some(item.product_id)
+                || variant_id.is_some_and(|v| v != item.variant_id)
+            {
+                return Err(ApiError::new(
+                    409,
+                    format!(
+                        "Line item {item_id} is product {} variant {}; its product or variant cannot \
+                         change. Remove it and add the other product or variant instead.",
+                        item.product_id, item.variant_id
+                    ),
+                ));
+            }
+            let quantity = quantity.expect("validated");
+            let product = self
+                .product(item.product_id)
+                .cloned()
+                .expect("catalog products stay");
+            let others: i64 = cart
+                .items
+                .iter()
+                .filter(|i| i.product_id == item.product_id && i.id != item.id)
+                .map(|i| i.quantity)
+                .sum();
+            check_stock(
+                &product,
+                others + quantity,
+                "line_item.quantity",
+                &mut errors,
+            );
+            if !errors.is_empty() {
+                return Err(ApiError::invalid(errors));
+            }
+            let cart = self.cart_mut(cart_id)?;
+            cart.items[index].quantity = quantity;
+            if list_override.is_some() {
+                cart.items[index].list_override = list_override;
+            }
+            touch(cart);
+            return Ok(());
+        }
+        if let Some(index) = cart.gift_certificates.iter().position(|g| g.id == item_id) {
+            let Some(gift) = body.get("gift_certificate").filter(|v| !v.is_null()) else {
+                errors.insert(
+                    "gift_certificate".into(),
+                    "is required to update a gift certificate".into(),
+                );
+                return Err(ApiError::invalid(errors));
+            };
+            let Some(mut new) =
+                gift_certificate(gift, "gift_certificate", String::new(), &mut errors)
+            else {
+                return Err(ApiError::invalid(errors));
+            };
+            let cart = self.cart_mut(cart_id)?;
+            new.id = cart.gift_certificates[index].id.clone();
+            cart.gift_certificates[index] = new;
+            touch(cart);
+            return Ok(());
+        }
+        Err(item_not_found(item_id))
+    }
+
+    /// `deleteCartLineItem`: `Ok(true)` when the cart became empty and was deleted.
+    pub fn delete_item(&mut self, cart_id: &str, item_id: &str) -> Result<bool, ApiError> {
+        let cart = self.cart_mut(cart_id)?;
+        let before = cart.items.len() + cart.gift_certificates.len();
+        cart.items.retain(|i| i.id != item_id);
+        cart.gift_certificates.retain(|g| g.id != item_id);
+        if cart.items.len() + cart.gift_certificates.len() == before {
+            return Err(item_not_found(item_id));
+        }
+        if cart.items.is_empty() && cart.gift_certificates.is_empty() {
+            self.carts.remove(cart_id);
+            return Ok(true);
+        }
+        touch(cart);
+        Ok(false)
+    }
+
+    /// Applies a coupon by code (what a checkout does; the admin API exposes it).
+    pub fn apply_coupon(&mut self, cart_id: &str, code: &str) -> Result<(), ApiError> {
+        let coupon = catalog::COUPONS
+            .iter()
+            .find(|c| c.code.eq_ignore_ascii_case(code))
+            .copied();
+        let cart = self.cart_mut(cart_id)?;
+        let Some(coupon) = coupon else {
+            let mut errors = FieldErrors::new();
+            errors.insert(
+                "coupon_code".into(),
+                format!("`{code}` is not a valid coupon"),
+            );
+            return Err(ApiError::invalid(errors));
+        };
+        if !cart.coupons.iter().any(|c| c.id == coupon.id) {
+            cart.coupons.push(coupon);
+            touch(cart);
+        }
+        Ok(())
+    }
+
+    /// Validates the `line_items` and `gift_certificates` of a request.
+    fn new_lines(&mut self, body: &Map<String, Value>, errors: &mut FieldErrors) -> Vec<NewLine> {
+        let mut out = Vec::new();
+        match body.get("line_items") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(items)) => {
+                for (i, v) in items.iter().enumerate() {
+                    if let Some(item) = self.line_item(v, &format!("line_items.{i}"), errors) {
+                        out.push(NewLine::Item(item));
+                    }
+                }
+            }
+            Some(_) => {
+                errors.insert("line_items".into(), "must be an array".into());
+            }
+        }
+        match body.get("gift_certificates") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(gifts)) => {
+                for (i, v) in gifts.iter().enumerate() {
+                    let id = self.uuid();
+                    if let Some(g) =
+                        gift_certificate(v, &format!("gift_certificates.{i}"), id, errors)
+                    {
+                        out.push(NewLine::Gift(g));
+                    }
+                }
+            }
+            Some(_) => {
+                errors.insert("gift_certificates".into(), "must be an array".into());
+            }
+        }
+        out
+    }
+
+    /// Validates one line item against the catalog.
+    fn line_item(&mut self, v: &Value, path: &str, errors: &mut FieldErrors) -> Option<Item> {
+        let Some(line) = v.as_object() else {
+            errors.insert(path.into(), "must be an object".into());
+            return None;
+        };
+        let before = errors.len();
+        let product_id = required_id(line, "product_id", &format!("{path}.product_id"), errors);
+        let quantity = quantity(line, &format!("{path}.quantity"), errors);
+        let list_override = list_price(line, &format!("{path}.list_price"), errors);
+        let product = match product_id {
+            Some(id) => match self.product(id) {
+                Some(p) => Some(p.clone()),
+                None => {
+                    errors.insert(
+                        format!("{path}.product_id"),
+                        format!("product {id} does not exist"),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        let product = product?;
+        let mut choices = BTreeMap::new();
+        match line.get("option_selections") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(selections)) => {
+                for (j, s) in selections.iter().enumerate() {
+                    let at = format!("{path}.option_selections.{j}");
+                    let option_id = s.get("option_id").and_then(integer);
+                    let Some(option) =
+                        option_id.and_then(|id| product.options.iter().find(|o| o.id == id))
+                    else {
+                        errors.insert(
+                            format!("{at}.option_id"),
+                            format!("not an option of product {}", product.id),
+                        );
+                        continue;
+                    };
+                    let value = s.get("option_value");
+                    let choice = match option.kind {
+                        OptionKind::Text => match value {
+                            Some(Value::String(t)) if !t.trim().is_empty() => {
+                                Some(Choice::Text(t.clone()))
+                            }
+                            _ => None,
+                        },
+                        OptionKind::Variant | OptionKind::List => value
+                            .and_then(|v| match v {
+                                Value::String(s) => s.trim().parse::<i64>().ok(),
+                                other => integer(other),
+                            })
+                            .filter(|id| option.values.iter().any(|ov| ov.id == *id))
+                            .map(Choice::Value),
+                    };
+                    match choice {
+                        Some(c) => {
+                            choices.insert(option.id, c);
+                        }
+                        None => {
+                            errors.insert(
+                                format!("{at}.option_value"),
+                                format!("not a value of option `{}`", option.name),
+                            );
+                        }
+                    }
+                }
+            }
+            Some(_) => {
+                errors.insert(
+                    format!("{path}.option_selections"),
+                    "must be an array".into(),
+                );
+            }
+        }
+        // The variant: by id, by the variant option's value, or the only one.
+        let by_option = product
+            .options
+            .iter()
+            .find(|o| o.kind == OptionKind::Variant)
+            .and_then(|o| match choices.get(&o.id) {
+                Some(Choice::Value(v)) => {
+                    product.variants.iter().find(|x| x.option_value == Some(*v))
+                }
+                _ => None,
+            });
+        let variant = match line.get("variant_id") {
+            None | Some(Value::Null) => match (by_option, product.has_variant_choice()) {
+                (Some(v), _) => Some(v.clone()),
+                (None, false) => product.variants.first().cloned(),
+                (None, true) => {
+                    errors.insert(
+                        format!("{path}.variant_id"),
+                        format!(
+                            "product {} has variants: give variant_id or select its `Size`",
+                            product.id
+                        ),
+                    );
+                    None
+                }
+            },
+            Some(v) => match integer(v).and_then(|id| product.variants.iter().find(|x| x.id == id))
+            {
+                Some(found) => {
+                    if by_option.is_some_and(|b| b.id != found.id) {
+                        errors.insert(
+                            format!("{path}.option_selections"),
+                            format!("the selected size is not variant {}", found.id),
+                        );
+                    }
+                    Some(found.clone())
+                }
+                None => {
+                    errors.insert(
+                        format!("{path}.variant_id"),
+                        format!("not a variant of product {}", product.id),
+                    );
+                    None
+                }
+            },
+        };
+        if errors.len() > before {
+            return None;
+        }
+        let variant = variant?;
+        // The variant option is implied by the variant: record it so the line shows it.
+        if let Some(o) = product
+            .options
+            .iter()
+            .find(|o| o.kind == OptionKind::Variant)
+            && let Some(v) = variant.option_value
+        {
+            choices.insert(o.id, Choice::Value(v));
+        }
+        Some(Item {
+            id: self.uuid(),
+            product_id: product.id,
+            variant_id: variant.id,
+            quantity: quantity?,
+            list_override,
+            choices,
+        })
+    }
+
+    /// Adds new lines to a cart: the same product, variant, options and price grow the existing
+    /// line. Checks stock over the whole cart.
+    fn merge(&self, cart: &mut Cart, lines: Vec<NewLine>, errors: &mut FieldErrors) {
+        for line in lines {
+            match line {
+                NewLine::Gift(g) => cart.gift_certificates.push(g),
+                NewLine::Item(item) => {
+                    match cart.items.iter_mut().find(|i| {
+                        i.product_id == item.product_id
+                            && i.variant_id == item.variant_id
+                            && i.choices == item.choices
+                            && i.list_override == item.list_override
+                    }) {
+                        Some(existing) => existing.quantity += item.quantity,
+                        None => cart.items.push(item),
+                    }
+                }
+            }
+        }
+        for (i, item) in cart.items.iter().enumerate() {
+            let product = self.product(item.product_id).expect("validated");
+            let total: i64 = cart
+                .items
+                .iter()
+                .filter(|x| x.product_id == item.product_id)
+                .map(|x| x.quantity)
+                .sum();
+            check_stock(product, total, &format!("line_items.{i}.quantity"), errors);
+        }
+    }
+
+    /// The cart's amounts.
+    pub fn amounts(&self, cart: &Cart) -> CartAmounts {
+        let mut items = Vec::new();
+        for item in &cart.items {
+            let product = self
+                .product(item.product_id)
+                .expect("catalog products stay");
+            let variant = product
+                .variants
+                .iter()
+                .find(|v| v.id == item.variant_id)
+                .expect("validated");
+            let original = variant.price_cents.unwrap_or(product.price_cents);
+            let modifiers: i64 = item
+                .choices
+                .iter()
+                .filter_map(|(option_id, choice)| {
+                    let option = product.options.iter().find(|o| o.id == *option_id)?;
+                    match choice {
+                        Choice::Value(v) => option
+                            .values
+                            .iter()
+                            .find(|ov| ov.id == *v)
+                            .map(|ov| ov.adjust_cents),
+                        Choice::Text(_) => None,
+                    }
+                })
+                .sum();
+            let catalog_price = if variant.price_cents.is_some() {
+                original
+            } else {
+                product.sale_price_cents.unwrap_or(original)
+            };
+            let list = item.list_override.unwrap_or(catalog_price + modifiers);
+            let extended_list = list * item.quantity;
+            // An overridden price makes the line ineligible for product promotions.
+            let discount = match (product.promotion, item.list_override) {
+                (Some((_, percent)), None) => percent_of(extended_list, percent),
+                _ => 0,
+            };
+            let extended_sale = extended_list - discount;
+            let sale = (extended_sale + item.quantity / 2) / item.quantity;
+            items.push(ItemAmounts {
+                original,
+                list,
+                extended_list,
+                discount,
+                extended_sale,
+                sale,
+            });
+        }
+        let gifts: i64 = cart
+            .gift_certificates
+            .iter()
+            .map(|g| g.amount_cents * g.quantity)
+            .sum();
+        let base = items.iter().map(|i| i.extended_list).sum::<i64>() + gifts;
+        let mut remaining = base - items.iter().map(|i| i.discount).sum::<i64>();
+        let cart_discount = if remaining >= CART_PROMOTION.threshold_cents {
+            percent_of(remaining, CART_PROMOTION.percent)
+        } else {
+            0
+        };
+        remaining -= cart_discount;
+        let mut coupons = Vec::new();
+        for c in &cart.coupons {
+            let amount = if c.percent > 0 {
+                percent_of(remaining, c.percent)
+            } else {
+                c.amount_cents.min(remaining)
+            };
+            remaining -= amount;
+            coupons.push(amount);
+        }
+        CartAmounts {
+            base,
+            cart_discount,
+            coupons,
+            cart_amount: remaining.max(0),
+            items,
+        }
+    }
+
+    /// The cart as the API renders it (the inner object of the envelope).
+    pub fn render(&self, cart: &Cart, include: Includes, storefront: &str) -> Value {
+        let amounts = self.amounts(cart);
+        let mut physical = Vec::new();
+        let mut digital = Vec::new();
+        let mut promoted: i64 = 0;
+        for (item, a) in cart.items.iter().zip(&amounts.items) {
+            let product = self
+                .product(item.product_id)
+                .expect("catalog products stay");
+            let variant = product
+                .variants
+                .iter()
+                .find(|v| v.id == item.variant_id)
+                .expect("validated");
+            let discounts: Vec<Value> = match product.promotion {
+                Some((id, _)) if a.discount > 0 => {
+                    promoted += a.discount;
+                    vec![json!({ "id": id, "discounted_amount": money(a.discount) })]
+                }
+                _ => vec![],
+            };
+            let mut v = json!({
+                "id": item.id,
+                "parent_id": null,
+                "variant_id": item.variant_id,
+                "product_id": item.product_id,
+                "sku": variant.sku,
+                "name": product.name,
+                "url": product.url(storefront),
+                "quantity": item.quantity,
+                "taxable": !product.digital,
+                "image_url": format!("{storefront}/images/{}.jpg", variant.sku.to_lowercase()),
+                "discounts": discounts,
+                "coupons": [],
+                "discount_amount": money(a.discount),
+                "coupon_amount": money(0),
+                "original_price": money(a.original),
+                "list_price": money(a.list),
+                "sale_price": money(a.sale),
+                "extended_list_price": money(a.extended_list),
+                "extended_sale_price": money(a.extended_sale),
+            });
+            let wants_options = if product.digital {
+                include.digital_options
+            } else {
+                include.physical_options
+            };
+            if wants_options {
+                let options: Vec<Value> = item
+                    .choices
+                    .iter()
+                    .filter_map(|(option_id, choice)| {
+                        let option = product.options.iter().find(|o| o.id == *option_id)?;
+                        Some(match choice {
+                            Choice::Value(id) => {
+                                let value = option.values.iter().find(|ov| ov.id == *id)?;
+                                json!({ "name": option.name, "nameId": option.id, "value": value.label, "valueId": value.id })
+                            }
+                            Choice::Text(t) => {
+                                json!({ "name": option.name, "nameId": option.id, "value": t })
+                            }
+                        })
+                    })
+                    .collect();
+                v["options"] = Value::Array(options);
+            }
+            if product.digital {
+                v["download_file_urls"] = json!([format!(
+                    "{storefront}/downloads/{}.pdf",
+                    variant.sku.to_lowercase()
+                )]);
+                v["download_page_url"] =
+                    json!(format!("{storefront}/account.php?action=download_item"));
+                v["download_size"] = json!("2.40 MB");
+                digital.push(v);
+            } else {
+                v["is_require_shipping"] = json!(true);
+                physical.push(v);
+            }
+        }
+        let gifts: Vec<Value> = cart
+            .gift_certificates
+            .iter()
+            .map(|g| {
+                let mut v = json!({
+                    "id": g.id,
+                    "name": g.name,
+                    "theme": g.theme,
+                    "amount": money(g.amount_cents),
+                    "quantity": g.quantity,
+                    "taxable": false,
+                    "sender": { "name": g.sender.name, "email": g.sender.email },
+                    "recipient": { "name": g.recipient.name, "email": g.recipient.email },
+                });
+                if let Some(m) = &g.message {
+                    v["message"] = json!(m);
+                }
+                v
+            })
+            .collect();
+        let mut discounts = Vec::new();
+        if promoted > 0 {
+            let id = self
+                .products
+                .iter()
+                .find_map(|p| p.promotion.map(|(id, _)| id))
+                .unwrap_or(2);
+            discounts.push(json!({ "id": id, "discounted_amount": money(promoted) }));
+        }
+        if amounts.cart_discount > 0 {
+            discounts.push(json!({ "id": CART_PROMOTION.id, "discounted_amount": money(amounts.cart_discount) }));
+        }
+        let coupon_total: i64 = amounts.coupons.iter().sum();
+        if !cart.coupons.is_empty() {
+            // BigCommerce lists coupons among the discounts under the id "coupon".
+            discounts.push(json!({ "id": "coupon", "discounted_amount": money(coupon_total) }));
+        }
+        let coupons: Vec<Value> = cart
+            .coupons
+            .iter()
+            .zip(&amounts.coupons)
+            .map(|(c, amount)| {
+                json!({
+                    "id": c.id.to_string(),
+                    "code": c.code,
+                    "name": c.name,
+                    "display_name": c.name,
+                    "coupon_type": c.coupon_type,
+                    "discounted_amount": money(*amount),
+                })
+            })
+            .collect();
+        let mut v = json!({
+            "id": cart.id,
+            "customer_id": cart.customer_id,
+            "channel_id": cart.channel_id,
+            "email": "",
+            "currency": { "code": cart.currency },
+            "tax_included": false,
+            "base_amount": money(amounts.base),
+            "discount_amount": money(amounts.cart_discount),
+            "cart_amount": money(amounts.cart_amount),
+            "coupons": coupons,
+            "discounts": discounts,
+            "line_items": {
+                "physical_items": physical,
+                "digital_items": digital,
+                "gift_certificates": gifts,
+                "custom_items": [],
+            },
+            "created_time": crate::time::rfc3339(cart.created),
+            "updated_time": crate::time::rfc3339(cart.updated),
+            "locale": cart.locale,
+            "version": cart.version,
+        });
+        if include.redirect_urls {
+            v["redirect_urls"] = redirect_urls(storefront, &cart.id, &format!("v{}", cart.version));
+        }
+        v
+    }
+}
+
+/// The redirect URLs object for a cart.
+pub fn redirect_urls(storefront: &str, cart_id: &str, token: &str) -> Value {
+    json!({
+        "cart_url": format!("{storefront}/cart.php?action=load&id={cart_id}&token={token}"),
+        "checkout_url": format!("{storefront}/cart.php?action=loadInCheckout&id={cart_id}&token={token}"),
+        "embedded_checkout_url": format!("{storefront}/cart.php?embedded=1&action=loadInCheckout&id={cart_id}&token={token}"),
+    })
+}
+
+fn touch(cart: &mut Cart) {
+    cart.version += 1;
+    cart.updated = SystemTime::now();
+}
+
+fn cart_not_found() -> ApiError {
+    ApiError::new(404, "Cart not found".into())
+}
+
+fn item_not_found(item_id: &str) -> ApiError {
+    ApiError::new(404, format!("Line item {item_id} not found in the cart"))
+}
+
+fn object(body: &Value) -> Result<&Map<String, Value>, ApiError> {
+    body.as_object()
+        .ok_or_else(|| ApiError::new(400, "The request body must be a JSON object.".into()))
+}
+
+/// With `version`, a change applies only to the cart at that version.
+fn check_version(cart: &Cart, body: &Map<String, Value>) -> Result<(), ApiError> {
+    match body.get("version") {
+        None | Some(Value::Null) => Ok(()),
+        Some(v) => match integer(v) {
+            Some(version) if version == cart.version => Ok(()),
+            Some(version) => Err(ApiError::new(
+                409,
+                format!(
+                    "The cart is at version {}, not {version}: it changed since it was read. \
+                     Read it again and retry.",
+                    cart.version
+                ),
+            )),
+            None => {
+                let mut errors = FieldErrors::new();
+                errors.insert("version".into(), "must be an integer".into());
+                Err(ApiError::invalid(errors))
+            }
+        },
+    }
+}
+
+fn check_stock(product: &Product, total: i64, path: &str, errors: &mut FieldErrors) {
+    if let Some(stock) = product.stock
+        && total > stock
+    {
+        errors.insert(
+            path.into(),
+            format!("only {stock} of {} are in stock", product.name),
+        );
+    }
+}
+
+fn optional_id(body: &Map<String, Value>, key: &str, errors: &mut FieldErrors) -> Option<i64> {
+    match body.get(key) {
+        None | Some(Value::Null) => None,
+        Some(v) => match integer(v) {
+            Some(id) if id >= 0 => Some(id),
+            _ => {
+                errors.insert(key.into(), "must be a non-negative integer".into());
+                None
+            }
+        },
+    }
+}
+
+fn required_id(
+    body: &Map<String, Value>,
+    key: &str,
+    path: &str,
+    errors: &mut FieldErrors,
+) -> Option<i64> {
+    match body.get(key).and_then(integer) {
+        Some(id) if id > 0 => Some(id),
+        Some(_) => {
+            errors.insert(path.into(), "must be a positive integer".into());
+            None
+        }
+        None => {
+            errors.insert(path.into(), "is required (an integer)".into());
+            None
+        }
+    }
+}
+
+fn quantity(body: &Map<String, Value>, path: &str, errors: &mut FieldErrors) -> Option<i64> {
+    match body.get("quantity").and_then(integer) {
+        Some(q) if (1..=10_000).contains(&q) => Some(q),
+        Some(_) => {
+            errors.insert(path.into(), "must be between 1 and 10000".into());
+            None
+        }
+        None => {
+            errors.insert(path.into(), "is required (an integer)".into());
+            None
+        }
+    }
+}
+
+fn list_price(body: &Map<String, Value>, path: &str, errors: &mut FieldErrors) -> Option<i64> {
+    match body.get("list_price") {
+        None | Some(Value::Null) => None,
+        Some(v) => match cents(v) {
+            Some(c) if c >= 0 => Some(c),
+            _ => {
+                errors.insert(
+                    path.into(),
+                    "must be a non-negative amount with at most two decimals".into(),
+                );
+                None
+            }
+        },
+    }
+}
+
+fn valid_locale(l: &str) -> bool {
+    let (lang, region) = l.split_once('-').unwrap_or((l, ""));
+    lang.len() == 2
+        && lang.bytes().all(|b| b.is_ascii_lowercase())
+        && (region.is_empty()
+            || (region.len() == 2 && region.bytes().all(|b| b.is_ascii_uppercase())))
+}
+
+fn contact(v: Option<&Value>, path: &str, errors: &mut FieldErrors) -> Option<Contact> {
+    let Some(obj) = v.and_then(Value::as_object) else {
+        errors.insert(
+            path.into(),
+            "is required (an object with name and email)".into(),
+        );
+        return None;
+    };
+    let name = obj.get("name").and_then(Value::as_str).unwrap_or("").trim();
+    let email = obj
+        .get("email")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim();
+    let before = errors.len();
+    if name.is_empty() {
+        errors.insert(format!("{path}.name"), "is required".into());
+    }
+    let valid_email = email.split_once('@').is_some_and(|(user, domain)| {
+        !user.is_empty() && domain.contains('.') && !email.contains(' ')
+    });
+    if !valid_email {
+        errors.insert(format!("{path}.email"), "must be an email address".into());
+    }
+    (errors.len() == before).then(|| Contact {
+        name: name.into(),
+        email: email.into(),
+    })
+}
+
+/// Validates one gift certificate.
+fn gift_certificate(
+    v: &Value,
+    path: &str,
+    id: String,
+    errors: &mut FieldErrors,
+) -> Option<GiftCertificate> {
+    let Some(obj) = v.as_object() else {
+        errors.insert(path.into(), "must be an object".into());
+        return None;
+    };
+    let before = errors.len();
+    let name = obj.get("name").and_then(Value::as_str).unwrap_or("").trim();
+    if name.is_empty() {
+        errors.insert(format!("{path}.name"), "is required".into());
+    }
+    let theme = obj.get("theme").and_then(Value::as_str).unwrap_or("");
+    if !catalog::THEMES.contains(&theme) {
+        errors.insert(
+            format!("{path}.theme"),
+            format!("must be one of {}", catalog::THEMES.join(", ")),
+        );
+    }
+    let amount = obj.get("amount").and_then(cents);
+    if !amount.is_some_and(|a| (1_00..=1000_00).contains(&a)) {
+        errors.insert(
+            format!("{path}.amount"),
+            "must be between 1 and 1000".into(),
+        );
+    }
+    let quantity = match obj.get("quantity").and_then(integer) {
+        Some(q) if q >= 1 => Some(q),
+        _ => {
+            errors.insert(format!("{path}.quantity"), "must be at least 1".into());
+            None
+        }
+    };
+    let sender = contact(obj.get("sender"), &format!("{path}.sender"), errors);
+    let recipient = contact(obj.get("recipient"), &format!("{path}.recipient"), errors);
+    let message = match obj.get("message") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(m)) if m.chars().count() <= 200 => Some(m.clone()),
+        Some(_) => {
+            errors.insert(
+                format!("{path}.message"),
+                "must be text of at most 200 characters".into(),
+            );
+            None
+        }
+    };
+    if errors.len() > before {
+        return None;
+    }
+    Some(GiftCertificate {
+        id,
+        name: name.into(),
+        theme: theme.into(),
+        amount_cents: amount?,
+        quantity: quantity?,
+        sender: sender?,
+        recipient: recipient?,
+        message,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_round_trips_through_json_numbers() {
+        for c in [0, 5, 50, 1250, 2795, 100_000, -130] {
+            assert_eq!(cents(&money(c)), Some(c), "{c}");
+        }
+        assert_eq!(money(2500).to_string(), "25");
+        assert_eq!(money(1250).to_string(), "12.5");
+        assert_eq!(cents(&json!(1.005)), None);
+    }
+
+    #[test]
+    fn percentages_round_half_up() {
+        assert_eq!(percent_of(1250, 10), 125);
+        assert_eq!(percent_of(1005, 10), 101);
+    }
+}
