@@ -383,7 +383,9 @@ fn method_tokens(op: &Operation) -> TokenStream {
             .map(|p| param(p, &p.to_lower_camel_case(), "string", false))
             .collect();
         stream_params.push(param("params", "params", &params_ty, true));
-        stream_params.push(quote! { #[wasm_bindgen(js_name = options)] options: Option<convert::PageOptionsArg> });
+        stream_params.push(
+            quote! { #[wasm_bindgen(js_name = options)] options: Option<convert::PageOptionsArg> },
+        );
         let id_converts = op.path_params.iter().map(|p| {
             let ident = field_ident(p);
             let js = p.to_lower_camel_case();

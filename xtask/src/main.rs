@@ -134,9 +134,6 @@ fn run_codegen(check: bool) -> Result<()> {
                 if let Some(dir) = path.parent() {
                     std::fs::create_dir_all(dir)?;
                 }
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir)?;
-                }
                 std::fs::write(&path, contents)
                     .with_context(|| format!("writing {}", path.display()))?;
                 println!(

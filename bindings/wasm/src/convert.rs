@@ -31,7 +31,11 @@ fn absent(value: &JsValue) -> bool {
     value.is_undefined() || value.is_null()
 }
 
-fn from_json<T: DeserializeOwned>(op: &Operation, name: &str, value: &JsValue) -> Result<T, JsValue> {
+fn from_json<T: DeserializeOwned>(
+    op: &Operation,
+    name: &str,
+    value: &JsValue,
+) -> Result<T, JsValue> {
     let text = js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())

@@ -123,9 +123,7 @@ export type WebhookEvent =
         match event {
             WebhookEvent::AccountUpdated { account, .. }
             | WebhookEvent::AccountPlanDowngraded { account, .. }
-            | WebhookEvent::AccountPlanUpgraded { account, .. } => {
-                v["account"] = model(account)
-            }
+            | WebhookEvent::AccountPlanUpgraded { account, .. } => v["account"] = model(account),
             WebhookEvent::OrderCreated { order, .. } | WebhookEvent::OrderUpdated { order, .. } => {
                 v["order"] = model(order)
             }
