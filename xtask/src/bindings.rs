@@ -57,12 +57,11 @@ fn path_str(p: &Path) -> Result<&str> {
 /// sources from the library. With `check`, the Swift snapshot must match; otherwise it is
 /// rewritten.
 pub fn generate(root: &Path, check: bool) -> Result<()> {
-    run(
-        root,
-        "cargo",
-        &["build", "-p", "bigcartel-uniffi", "-p", "uniffi-bindgen"],
-        &[],
-    )?;
+    // Built one package at a time, as maturin does, so both share the same feature resolution
+    // and maturin's build reuses these artifacts.
+    for package in ["bigcartel-uniffi", "uniffi-bindgen"] {
+        run(root, "cargo", &["build", "-p", package], &[])?;
+    }
     let lib = library(root);
     let bindgen = target_dir(root).join("debug/uniffi-bindgen");
     let out = gen_dir(root);
@@ -217,8 +216,14 @@ fn swift(root: &Path, tools: &Path) -> Result<()> {
         bail!("the Swift syntax check accepted a deliberately broken file");
     }
     println!("the Swift syntax check rejects a deliberately broken copy, as it should");
-    // The C header Swift imports through the modulemap, compiled for real.
-    let header = root.join(SWIFT_DIR).join("BigCartelFFI.h");
+    // The C header Swift imports through the modulemap, compiled for real (by gcc here: clang's
+    // nullability qualifiers are defined away, they only annotate pointers for Swift).
+    let unit = gen_dir(root).join("ffi_header_check.c");
+    std::fs::write(
+        &unit,
+        "#include \"BigCartelFFI.h\"\nint main(void) { return 0; }\n",
+    )?;
+    let include = format!("-I{}", path_str(&root.join(SWIFT_DIR))?);
     run(
         root,
         "cc",
@@ -226,9 +231,11 @@ fn swift(root: &Path, tools: &Path) -> Result<()> {
             "-fsyntax-only",
             "-Wall",
             "-Werror",
-            "-x",
-            "c",
-            path_str(&header)?,
+            "-D_Nonnull=",
+            "-D_Nullable=",
+            "-D_Null_unspecified=",
+            &include,
+            path_str(&unit)?,
         ],
         &[],
     )?;
@@ -275,9 +282,10 @@ fn python(root: &Path, tools: &Path, mock: &Path) -> Result<()> {
         &envs,
     )?;
     let cache = root.join("build/uniffi/mypy-cache");
+    let mypy = python_bin(&env_dir, "mypy");
     run(
         &tests,
-        path_str(&python_bin(&env_dir, "mypy"))?,
+        path_str(&mypy)?,
         &[
             "--strict",
             "--cache-dir",
@@ -285,7 +293,33 @@ fn python(root: &Path, tools: &Path, mock: &Path) -> Result<()> {
             "typed_consumer.py",
         ],
         &[],
-    )
+    )?;
+    // The types must be real: misuse has to be caught, or a clean run means nothing.
+    let misuse = root.join("build/uniffi/typed_misuse.py");
+    std::fs::write(
+        &misuse,
+        "import bigcartel\n\n\nasync def f(client: bigcartel.Client) -> None:\n    \
+         page = await client.list_products()\n    total: str = page.total\n    \
+         await client.get_order(42)\n    bigcartel.OrderInput(shipping_status=1)\n",
+    )?;
+    let out = Command::new(&mypy)
+        .args([
+            "--strict",
+            "--cache-dir",
+            path_str(&cache)?,
+            path_str(&misuse)?,
+        ])
+        .current_dir(&tests)
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if out.status.success() || !text.contains("Found 3 errors") {
+        bail!(
+            "mypy should report the 3 type errors in {}; it said:\n{text}",
+            misuse.display()
+        );
+    }
+    println!("mypy --strict: typed_consumer.py clean; the 3 deliberate misuses are reported");
+    Ok(())
 }
 
 fn kotlin(root: &Path, mock: &Path) -> Result<()> {
