@@ -34,9 +34,6 @@ impl HttpCenter {
                 "the center URL {base_url:?} must start with http:// or https://"
             )));
         }
-        // reqwest comes without a TLS crypto provider here (as in the core client): install
-        // ring's unless the application already installed one (then this is a no-op).
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(20))
             .connect_timeout(Duration::from_secs(5))

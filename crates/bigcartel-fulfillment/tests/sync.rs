@@ -335,7 +335,6 @@ async fn order_created_webhooks_are_handled_between_passes() {
         .unwrap()
         .port();
     let hook_url = format!("http://127.0.0.1:{port}/hooks/bc");
-    common::tls_provider();
     let mock = bigcartel_mock::MockServer::start(bigcartel_mock::MockConfig {
         seed: 9,
         orders: 40,

@@ -13,7 +13,6 @@ pub const UA: &str = "bigcartel-fulfillment-tests (https://example.com/contact)"
 
 /// A mock shop of `orders` generated orders (about a quarter of them unshipped).
 pub async fn mock(orders: usize, seed: u64) -> MockServer {
-    tls_provider();
     MockServer::start(MockConfig {
         seed,
         orders,
@@ -21,12 +20,6 @@ pub async fn mock(orders: usize, seed: u64) -> MockServer {
     })
     .await
     .expect("mock starts")
-}
-
-/// The mock's own webhook client needs a TLS crypto provider in the process; the core client and
-/// [`bigcartel_fulfillment::HttpCenter`] install one when built.
-pub fn tls_provider() {
-    let _ = bigcartel_fulfillment::HttpCenter::new("http://127.0.0.1:1");
 }
 
 pub fn client(mock: &MockServer) -> bigcartel::Client {
