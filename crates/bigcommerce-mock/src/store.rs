@@ -695,12 +695,16 @@ impl Store {
     }
 
     /// Adds new lines to a cart: the same product, variant, options and price grow the existing
-    /// line. Checks stock over the whole cart.
+    /// line. Checks stock over the whole cart, naming the request's line that went over.
     fn merge(&self, cart: &mut Cart, lines: Vec<NewLine>, errors: &mut FieldErrors) {
+        let mut added = Vec::new();
+        let mut n = 0;
         for line in lines {
             match line {
                 NewLine::Gift(g) => cart.gift_certificates.push(g),
                 NewLine::Item(item) => {
+                    added.push((n, item.product_id));
+                    n += 1;
                     match cart.items.iter_mut().find(|i| {
                         i.product_id == item.product_id
                             && i.variant_id == item.variant_id
@@ -713,15 +717,15 @@ impl Store {
                 }
             }
         }
-        for (i, item) in cart.items.iter().enumerate() {
-            let product = self.product(item.product_id).expect("validated");
+        for (n, product_id) in added {
+            let product = self.product(product_id).expect("validated");
             let total: i64 = cart
                 .items
                 .iter()
-                .filter(|x| x.product_id == item.product_id)
+                .filter(|x| x.product_id == product_id)
                 .map(|x| x.quantity)
                 .sum();
-            check_stock(product, total, &format!("line_items.{i}.quantity"), errors);
+            check_stock(product, total, &format!("line_items.{n}.quantity"), errors);
         }
     }
 
@@ -965,7 +969,12 @@ impl Store {
             "version": cart.version,
         });
         if include.redirect_urls {
-            v["redirect_urls"] = redirect_urls(storefront, &cart.id, &format!("v{}", cart.version));
+            // Rendering does not change the store: the token is derived from the cart's state.
+            let token = format!(
+                "{:016x}",
+                fnv1a(format!("{}/{}", cart.id, cart.version).as_bytes())
+            );
+            v["redirect_urls"] = redirect_urls(storefront, &cart.id, &token);
         }
         v
     }
@@ -977,6 +986,13 @@ pub fn redirect_urls(storefront: &str, cart_id: &str, token: &str) -> Value {
         "cart_url": format!("{storefront}/cart.php?action=load&id={cart_id}&token={token}"),
         "checkout_url": format!("{storefront}/cart.php?action=loadInCheckout&id={cart_id}&token={token}"),
         "embedded_checkout_url": format!("{storefront}/cart.php?embedded=1&action=loadInCheckout&id={cart_id}&token={token}"),
+    })
+}
+
+/// FNV-1a, for tokens derived from state.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
 
