@@ -1,7 +1,9 @@
 //! `cargo xtask wasm`: the npm package under `build/npm/`, and its test step.
 //!
 //! Build: the `bigcartel-wasm` crate twice with the `wasm-release` profile (the full client, and
-//! without its `client` feature for the `<pkg>/webhooks` entry), `wasm-bindgen --target web` with a
+//! without its `client` feature for the `<pkg>/webhooks` entry), with nightly's `build-std` (the
+//! standard library rebuilt for size, panics that abort at once; stable is the loud fallback),
+//! then `wasm-bindgen --target web` with a
 //! wasm-bindgen-cli of exactly the `wasm-bindgen` crate's version (installed into `build/tools/`
 //! from crates.io when missing), `wasm-opt -Oz` (npm `binaryen`), then the package: one entry
 //! file per runtime (`bindings/wasm/js/entry/`), the shared error classes, `package.json` with its
@@ -209,6 +211,82 @@ fn package_json(root: &Path) -> Result<String> {
     ))
 }
 
+/// Which compiler builds the module.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Toolchain {
+    /// Nightly with the standard library rebuilt for size and panics that abort at once (no panic
+    /// messages or formatting machinery in the module): a third smaller.
+    Nightly,
+    /// Stable with the prebuilt standard library: the fallback when nightly is unavailable.
+    Stable,
+}
+
+/// Builds the crate for wasm32 with the `wasm-release` profile; returns the raw `.wasm`.
+fn cargo_build(root: &Path, extra: &[&str], toolchain: &mut Toolchain) -> Result<PathBuf> {
+    let mut args = vec![
+        "build",
+        "-p",
+        CRATE,
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ];
+    args.extend_from_slice(extra);
+    if *toolchain == Toolchain::Nightly {
+        // Its own target dir: other RUSTFLAGS would otherwise rebuild the stable artifacts.
+        let dir = target_dir(root).join("wasm-size");
+        let dir_str = dir.to_str().context("non-UTF-8 path")?;
+        let mut nightly = vec!["+nightly"];
+        nightly.extend_from_slice(&args);
+        nightly.extend_from_slice(&[
+            "-Z",
+            "build-std=std,core,alloc,panic_abort",
+            "-Z",
+            "build-std-features=optimize_for_size",
+        ]);
+        let result = run(
+            root,
+            "rustup",
+            &[
+                "toolchain",
+                "install",
+                "nightly",
+                "--profile",
+                "minimal",
+                "--component",
+                "rust-src",
+            ],
+            &[],
+        )
+        .and_then(|()| {
+            run(
+                root,
+                "cargo",
+                &nightly,
+                &[
+                    ("CARGO_TARGET_DIR", dir_str),
+                    ("RUSTFLAGS", "-Zunstable-options -Cpanic=immediate-abort"),
+                ],
+            )
+        });
+        match result {
+            Ok(()) => {
+                return Ok(dir.join("wasm32-unknown-unknown/wasm-release/bigcartel_wasm.wasm"));
+            }
+            Err(e) => {
+                println!(
+                    "\n!!! the size-optimised nightly build failed ({e:#});\n!!! building with stable instead: \
+                     the module works the same but is larger (see the size report)\n"
+                );
+                *toolchain = Toolchain::Stable;
+            }
+        }
+    }
+    run(root, "cargo", &args, &[])?;
+    Ok(target_dir(root).join("wasm32-unknown-unknown/wasm-release/bigcartel_wasm.wasm"))
+}
+
 /// What `build` produced, for the report.
 pub struct Sizes {
     /// `(entry, raw cargo output, after wasm-bindgen + wasm-opt, gzip -9 of that)`.
@@ -226,19 +304,9 @@ pub fn build(root: &Path) -> Result<Sizes> {
     }
     std::fs::create_dir_all(&package)?;
     let mut sizes = Sizes { rows: Vec::new() };
+    let mut toolchain = Toolchain::Nightly;
     for (name, extra) in BUILDS {
-        let mut args = vec![
-            "build",
-            "-p",
-            CRATE,
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm-release",
-        ];
-        args.extend_from_slice(extra);
-        run(root, "cargo", &args, &[])?;
-        let raw = target_dir(root).join("wasm32-unknown-unknown/wasm-release/bigcartel_wasm.wasm");
+        let raw = cargo_build(root, extra, &mut toolchain)?;
         let raw_size = std::fs::metadata(&raw)?.len();
         let out = package.join(name);
         run(
@@ -304,7 +372,13 @@ pub fn build(root: &Path) -> Result<Sizes> {
     std::fs::write(package.join("package.json"), package_json(root)?)?;
     check_no_any(&package)?;
 
-    println!("\nnpm package: build/npm ({PACKAGE})");
+    println!(
+        "\nnpm package: build/npm ({PACKAGE}), built with {}",
+        match toolchain {
+            Toolchain::Nightly => "nightly (std rebuilt for size, immediate-abort panics)",
+            Toolchain::Stable => "stable (FALLBACK: nightly was unavailable)",
+        }
+    );
     println!(
         "{:<10} {:>12} {:>22} {:>12}",
         "entry", "raw .wasm", "wasm-bindgen+wasm-opt", "gzip -9"
@@ -620,11 +694,10 @@ const worker :Workerd.Worker = (
     ))
 }
 
-/// One runtime's run: a fresh mock, then the command; returns whether it passed.
+/// One runtime's run: a fresh mock (so writes in one runtime never affect another), then `f`.
 fn run_runtime(
     name: &str,
     mock_bin: &Path,
-    project: &Path,
     vectors: &Path,
     f: impl FnOnce(&[(&str, &str)]) -> Result<()>,
 ) -> Result<()> {
@@ -639,7 +712,6 @@ fn run_runtime(
         ("BIGCARTEL_MOCK_ORDERS", orders.as_str()),
         ("WEBHOOK_VECTORS", vectors),
     ];
-    let _ = project;
     f(&envs)
 }
 
@@ -761,7 +833,7 @@ pub fn test(root: &Path) -> Result<()> {
     let mut report = Vec::new();
     let mut failed = Vec::new();
     for (name, what, f) in runtimes {
-        let result = run_runtime(name, &mock_bin, &project, &vectors, f);
+        let result = run_runtime(name, &mock_bin, &vectors, f);
         match result {
             Ok(()) => report.push(format!("  ok    {name:<11} {what}")),
             Err(e) => {
