@@ -509,6 +509,7 @@ fn demo_walks_the_whole_flow() {
         "is now shipped",
         "receiver: verified order.updated",
         "404",
+        "marked shipped in Big Cartel",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
