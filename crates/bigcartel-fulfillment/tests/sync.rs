@@ -428,3 +428,25 @@ async fn order_created_webhooks_are_handled_between_passes() {
     assert!(run.webhook_orders >= want.len() as u64, "{run:?}");
     assert!(mock.counters().webhooks_delivered >= want.len() as u64);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn demo_fulfils_the_mock_shop() {
+    let mock = mock(120, 42).await;
+    let expected = Expected::from_store(&mock.snapshot());
+    let dir = tempfile::tempdir().unwrap();
+    // Twice in the same folder: the second demo starts from a fresh ledger.
+    for _ in 0..2 {
+        let report = bigcartel_fulfillment::demo(client(&mock), dir.path(), None)
+            .await
+            .unwrap();
+        assert_eq!(
+            report.status.count(OrderState::Held) as usize,
+            expected.held.len()
+        );
+        assert_eq!(report.status.in_progress(), 0);
+        let text = report.to_string();
+        assert!(text.contains("held order"), "{text}");
+        assert!(report.ledger.ends_with(bigcartel_fulfillment::DEMO_LEDGER));
+    }
+    check_mock(&mock, &expected);
+}

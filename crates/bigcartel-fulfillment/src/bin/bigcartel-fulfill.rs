@@ -95,6 +95,19 @@ fn progress(verbose: bool, quiet: bool) -> Option<ProgressFn> {
     }))
 }
 
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.
+fn out(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
 fn load(config: &Option<PathBuf>) -> Result<Config> {
     let path = config
         .as_ref()
@@ -114,7 +127,7 @@ async fn engine(cli: &Cli) -> Result<(Config, Engine<bigcartel_fulfillment::Http
 async fn dispatch(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::ExampleConfig => {
-            print!("{}", bigcartel_fulfillment::config::EXAMPLE);
+            out(bigcartel_fulfillment::config::EXAMPLE)?;
         }
         Command::Center {
             port,
@@ -134,18 +147,18 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Status { json } => {
             let status = load(&cli.config)?.status()?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&status)?);
+                out(&format!("{}\n", serde_json::to_string_pretty(&status)?))?;
             } else {
-                print!("{status}");
+                out(&status.to_string())?;
             }
         }
         Command::Sync { json } => {
             let (_, engine) = engine(&cli).await?;
             let report = engine.sync().await?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                out(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
             } else {
-                println!("{report}");
+                out(&format!("{report}\n"))?;
             }
             if !report.is_clean() {
                 return Ok(ExitCode::from(3));
@@ -167,10 +180,10 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
                 let _ = tokio::signal::ctrl_c().await;
             };
             let run = engine.run(options, shutdown).await?;
-            println!(
-                "{} passes, {} webhook orders: {}",
+            out(&format!(
+                "{} passes, {} webhook orders: {}\n",
                 run.passes, run.webhook_orders, run.totals
-            );
+            ))?;
         }
     }
     Ok(ExitCode::SUCCESS)
