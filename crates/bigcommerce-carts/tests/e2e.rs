@@ -7,6 +7,9 @@
 //! 10% off as a product promotion, Wall Calendar $5.00 with 3 in stock; 5% off carts from $100
 //! (after product discounts); coupon SAVE5 takes $5 off.
 
+// Amounts in cents are grouped as dollars_cents (`112_50` is $112.50).
+#![allow(clippy::inconsistent_digit_grouping)]
+
 use bigcommerce_carts::models::*;
 use bigcommerce_carts::money::to_cents;
 use bigcommerce_carts::{ApiErrorKind, Client, Error, Include, RetryPolicy};
