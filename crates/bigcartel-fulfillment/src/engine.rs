@@ -102,7 +102,8 @@ impl From<bigcartel::Error> for EngineError {
 pub struct RunOptions {
     /// Time between passes.
     pub interval: Duration,
-    /// Stop once no order has work left (every order final or held).
+    /// Stop after a pass whose listing completed and after which no order has work left (every
+    /// order final or held).
     pub until_idle: bool,
     /// Stop after this many passes.
     pub max_passes: Option<u64>,
@@ -927,7 +928,12 @@ impl<C: FulfillmentCenter> Engine<C> {
             if options.max_passes.is_some_and(|m| run.passes >= m) {
                 break;
             }
-            if options.until_idle && self.status()?.in_progress() == 0 {
+            // Idle means a complete listing found nothing left to do: a failed listing may have
+            // missed orders the ledger does not know yet.
+            if options.until_idle
+                && report.listing_error.is_none()
+                && self.status()?.in_progress() == 0
+            {
                 break;
             }
             let sleep = tokio::time::sleep(options.interval);

@@ -450,3 +450,49 @@ async fn demo_fulfils_the_mock_shop() {
     }
     check_mock(&mock, &expected);
 }
+
+/// Big Cartel failing under the engine: 500s on reads and writes (listing included), and PATCHes
+/// that are applied but answered 500. Every order still ends marked shipped by exactly one
+/// applied PATCH: a mark that may have been applied is checked with getOrder before another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn big_cartel_faults_are_survived_with_one_applied_patch_per_order() {
+    let mock = mock(400, 13).await;
+    let expected = Expected::from_store(&mock.snapshot());
+    mock.set_faults(
+        bigcartel_mock::FaultConfig {
+            error_500_rate: 0.1,
+            fail_after_write_rate: 0.3,
+            ..Default::default()
+        }
+        .only(["listOrders", "getOrder", "getProduct", "updateOrder"]),
+    );
+    let center = ReferenceCenter::start(ReferenceConfig::default())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&mock, &center, &dir.path().join("ledger.db")).await;
+    let options = RunOptions {
+        interval: Duration::from_millis(10),
+        until_idle: true,
+        max_passes: Some(300),
+        webhook: None,
+    };
+    let run = engine.run(options, std::future::pending()).await.unwrap();
+    let counters = mock.counters();
+    assert!(counters.faults_of("fail_after_write") > 0, "{counters:?}");
+    assert!(counters.faults_of("error_500") > 0);
+    assert!(run.totals.step_failures > 0, "{:?}", run.totals);
+    mock.clear_faults();
+    check_center(&center.snapshot(), &expected);
+    check_mock(&mock, &expected);
+    assert_eq!(
+        mock.counters().writes_for("orders").updates as usize,
+        expected.fulfilled.len()
+    );
+    let status = engine.status().unwrap();
+    assert_eq!(
+        status.count(OrderState::Done) as usize,
+        expected.fulfilled.len()
+    );
+    assert_eq!(status.count(OrderState::Held) as usize, expected.held.len());
+}
