@@ -542,3 +542,49 @@ async fn https_is_supported_natively() {
         "{err:?}"
     );
 }
+
+#[test]
+fn no_secret_in_trace_logs() {
+    use std::sync::Mutex;
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Capture {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let (s, _) =
+                sequence(vec![ResponseTemplate::new(503), ResponseTemplate::new(401)]).await;
+            let bearer = client(&s.uri(), fast_retry());
+            let _ = bearer.get_artist("1").await;
+            let basic = Client::builder(UA)
+                .base_url(s.uri())
+                .basic("shop", "pa55word-xyz")
+                .retry(fast_retry())
+                .build()
+                .unwrap();
+            let _ = basic.get_artist("1").await;
+        });
+    });
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("retrying"), "the retry was logged: {logs}");
+    for secret in [TOKEN, "pa55word-xyz", "cGE1NXdvcmQteHl6"] {
+        assert!(!logs.contains(secret), "{secret} leaked into the logs");
+    }
+}
