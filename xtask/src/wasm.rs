@@ -579,7 +579,7 @@ fn consumer(root: &Path) -> Result<PathBuf> {
     }
     let tarball = String::from_utf8_lossy(&packed.stdout)
         .lines()
-        .last()
+        .next_back()
         .context("npm pack printed no file name")?
         .trim()
         .to_string();
