@@ -377,7 +377,13 @@ impl<C: FulfillmentCenter> Engine<C> {
 
         let listed = self.list_and_submit(&pass).await?;
 
-        let rest = self.db(|l| l.actionable(now_ms())).await?;
+        // Listed orders were prepared in phase 2; unlisted seen/held ones cannot be.
+        let rest: Vec<LedgerEntry> = self
+            .db(|l| l.actionable(now_ms()))
+            .await?
+            .into_iter()
+            .filter(|e| !matches!(e.state, OrderState::Seen | OrderState::Held))
+            .collect();
         self.advance_all(rest, &pass, Limit::Everything).await?;
         if listed {
             self.skip_missing(&pass, started).await?;
