@@ -961,7 +961,6 @@ impl Store {
                 "physical_items": physical,
                 "digital_items": digital,
                 "gift_certificates": gifts,
-                "custom_items": [],
             },
             "created_time": crate::time::rfc3339(cart.created),
             "updated_time": crate::time::rfc3339(cart.updated),
