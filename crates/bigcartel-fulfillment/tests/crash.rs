@@ -113,7 +113,12 @@ async fn sigkill_at_many_points_loses_and_duplicates_nothing() {
     let mut finished_early = false;
     while kills.len() < MAX_KILLS {
         let mut child = spawn(&config_path);
-        let delay = delays.next();
+        // The first kills land before anything reaches the ledger (start-up, first listing).
+        let delay = match kills.len() {
+            0 => Duration::from_millis(2),
+            1 => Duration::from_millis(20),
+            _ => delays.next(),
+        };
         tokio::time::sleep(delay).await;
         if let Some(status) = child.try_wait().unwrap() {
             // The run completed before this kill was due.
