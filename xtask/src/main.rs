@@ -251,6 +251,28 @@ fn test_steps() -> Vec<Step> {
                 )
             },
         ),
+        step(
+            "supply chain: cargo deny (licenses, bans, sources)",
+            |root| {
+                if std::process::Command::new("cargo")
+                    .args(["deny", "--version"])
+                    .output()
+                    .map(|o| !o.status.success())
+                    .unwrap_or(true)
+                {
+                    run(root, "cargo", &["install", "cargo-deny", "--locked"], &[])?;
+                }
+                println!(
+                    "(advisories are not checked: the RustSec database cannot be fetched from this network)"
+                );
+                run(
+                    root,
+                    "cargo",
+                    &["deny", "check", "licenses", "bans", "sources"],
+                    &[],
+                )
+            },
+        ),
         step("spec-change drill", tasks::drill),
         step("benchmark harness (smoke mode)", |root| {
             xtask::bench::bench(root, true)
