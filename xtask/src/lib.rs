@@ -2,6 +2,7 @@
 pub mod api;
 pub mod bench;
 pub mod bindings;
+pub mod carts_drill;
 pub mod codegen;
 pub mod gen_uniffi;
 pub mod gen_wasm;

@@ -26,7 +26,7 @@ enum Task {
     /// Run every test on a fresh machine: installs what it needs, then formatting, codegen drift,
     /// clippy, the workspace tests, docs, wasm builds, the spec-change drill and fuzz smoke runs.
     Test,
-    /// The spec-change drill alone (see `cargo xtask test`).
+    /// The spec-change drills alone, Big Cartel and BigCommerce (see `cargo xtask test`).
     Drill,
     /// Every benchmark row, ours and the peers side by side; writes
     /// crates/bigcartel-bench/results/latest.{md,json}.
@@ -66,7 +66,7 @@ fn main() {
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.task {
         Task::Codegen { check } => run_codegen(check),
-        Task::Drill => tasks::drill(&root()),
+        Task::Drill => tasks::drill(&root()).and_then(|()| xtask::carts_drill::drill(&root())),
         Task::Bench { smoke } => xtask::bench::bench(&root(), smoke),
         Task::Bindings { test: true, .. } => xtask::bindings::test(&root()),
         Task::Bindings { check, .. } => xtask::bindings::generate(&root(), check),
@@ -274,6 +274,10 @@ fn test_steps() -> Vec<Step> {
             },
         ),
         step("spec-change drill", tasks::drill),
+        step(
+            "BigCommerce carts spec-change drill",
+            xtask::carts_drill::drill,
+        ),
         step("benchmark harness (smoke mode)", |root| {
             xtask::bench::bench(root, true)
         }),
