@@ -190,7 +190,9 @@ pub fn test(root: &Path) -> Result<()> {
         "\n--- Kotlin: compile the generated sources and tests (kotlinc via Maven), run on the JVM"
     );
     kotlin(root, &mock)?;
-    Ok(())
+
+    println!("\n--- Drill: a spec edit reaches Python, Kotlin and Swift with no hand edit");
+    drill(root)
 }
 
 fn swift(root: &Path, tools: &Path) -> Result<()> {
@@ -341,4 +343,156 @@ fn kotlin(root: &Path, mock: &Path) -> Result<()> {
     args.extend(props.iter().map(String::as_str));
     args.push("test");
     run(root, "mvn", &args, &[])
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// The spec-change drill for the bindings: in a scratch workspace, add an attribute (`sku` on
+/// products) and a query parameter (`filter[sku]` on listProducts) to the spec, regenerate with the
+/// same generator `cargo xtask codegen` runs, build the library, generate the three languages from
+/// it, and find both in each: Python by using them, Kotlin and Swift by their declarations.
+pub fn drill(root: &Path) -> Result<()> {
+    let scratch =
+        std::env::temp_dir().join(format!("bigcartel-uniffi-drill-{}", std::process::id()));
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch)?;
+    }
+    for dir in ["crates/bigcartel/src", "bindings/uniffi/src"] {
+        copy_tree(&root.join(dir), &scratch.join(dir))?;
+    }
+    for file in ["bindings/uniffi/uniffi.toml", "Cargo.lock"] {
+        std::fs::copy(root.join(file), scratch.join(file))?;
+    }
+    // The core without its benches.
+    let core = std::fs::read_to_string(root.join("crates/bigcartel/Cargo.toml"))?;
+    let core = match core.find("[[bench]]") {
+        Some(i) => core[..i].to_string(),
+        None => core,
+    };
+    std::fs::write(scratch.join("crates/bigcartel/Cargo.toml"), core)?;
+    std::fs::copy(
+        root.join("bindings/uniffi/Cargo.toml"),
+        scratch.join("bindings/uniffi/Cargo.toml"),
+    )?;
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
+    let (_, rest) = manifest
+        .split_once("[workspace.package]")
+        .context("no [workspace.package] in Cargo.toml")?;
+    std::fs::write(
+        scratch.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [\"crates/bigcartel\", \"bindings/uniffi\"]\n\n\
+             [workspace.package]{rest}"
+        ),
+    )?;
+
+    let target = crate::codegen::targets()
+        .into_iter()
+        .find(|t| t.spec_path == "spec/bigcartel.v1.yaml")
+        .context("no codegen target for spec/bigcartel.v1.yaml")?;
+    let spec = std::fs::read_to_string(root.join(target.spec_path))?;
+    let spec = spec.replacen(
+        "    ProductAttributes:\n      type: object\n      properties:\n",
+        "    ProductAttributes:\n      type: object\n      properties:\n        sku: { type: string, nullable: true, description: The product's stock keeping unit. }\n",
+        1,
+    );
+    let spec = spec.replacen(
+        "        - name: filter[artist_id]\n",
+        "        - name: filter[sku]\n          in: query\n          description: Filter products by SKU.\n          schema: { type: string }\n        - name: filter[artist_id]\n",
+        1,
+    );
+    if !spec.contains("filter[sku]") || !spec.contains("sku: { type: string") {
+        bail!(
+            "the bindings drill could not find where to edit the spec; update xtask/src/bindings.rs"
+        );
+    }
+    let mut wrote = 0;
+    for (rel, contents) in crate::codegen::generate(&target, &spec)? {
+        // Only the crates of the scratch workspace; other facades are not part of this drill.
+        if rel.starts_with("crates/bigcartel/") || rel.starts_with("bindings/uniffi/") {
+            std::fs::write(scratch.join(&rel), contents)?;
+            wrote += 1;
+        }
+    }
+    println!("drill: regenerated {wrote} files from the edited spec");
+
+    // A target dir of its own: cargo names path crates' artifacts the same wherever the workspace
+    // is, so building the edited core into the shared one would replace the workspace's.
+    let drill_target = target_dir(root).join("uniffi-drill");
+    let envs = [("CARGO_TARGET_DIR", path_str(&drill_target)?)];
+    run(
+        &scratch,
+        "cargo",
+        &["build", "--quiet", "-p", "bigcartel-uniffi"],
+        &envs,
+    )?;
+    let lib = drill_target
+        .join("debug")
+        .join(library(root).file_name().unwrap_or_default());
+    let out = scratch.join("gen");
+    for lang in ["python", "kotlin", "swift"] {
+        run(
+            &scratch,
+            path_str(&target_dir(root).join("debug/uniffi-bindgen"))?,
+            &[
+                "generate",
+                "--no-format",
+                "--language",
+                lang,
+                "--out-dir",
+                path_str(&out.join(lang))?,
+                path_str(&lib)?,
+            ],
+            &[],
+        )?;
+    }
+    // Python: load the generated module with the drill's library and use the new names.
+    std::fs::copy(
+        &lib,
+        out.join("python").join(lib.file_name().unwrap_or_default()),
+    )?;
+    let script = "import bigcartel_uniffi as b, inspect\n\
+         p = b.ListProductsParams(filter_sku='TEE-1')\n\
+         assert p.filter_sku == 'TEE-1'\n\
+         assert 'sku' in inspect.signature(b.Product).parameters\n\
+         print('drill: Python has Product.sku and ListProductsParams.filter_sku')";
+    run(&out.join("python"), "python3", &["-c", script], &[])?;
+    let kotlin = std::fs::read_to_string(out.join("kotlin/com/bigcartel/sdk/bigcartel_uniffi.kt"))?;
+    let swift = std::fs::read_to_string(out.join("swift/BigCartel.swift"))?;
+    for (lang, text, needles) in [
+        (
+            "Kotlin",
+            &kotlin,
+            [
+                "val `sku`: kotlin.String?",
+                "val `filterSku`: kotlin.String?",
+            ],
+        ),
+        (
+            "Swift",
+            &swift,
+            ["let sku: String?", "let filterSku: String?"],
+        ),
+    ] {
+        for needle in needles {
+            if !text.contains(needle) {
+                bail!("drill: the {lang} bindings lack `{needle}` after the spec edit");
+            }
+        }
+        println!("drill: {lang} has {}", needles.join(" and "));
+    }
+    std::fs::remove_dir_all(&scratch).ok();
+    Ok(())
 }
