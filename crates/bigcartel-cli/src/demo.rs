@@ -275,18 +275,30 @@ pub async fn run() -> Outcome {
         Ok(_) => println!("   unexpected: product 999999 exists"),
     }
 
-    step(8, "Fulfillment: every unshipped order to a fulfillment center, exactly once");
-    println!("   SKUs come from `SKU:` at the end of each product description joined with the option name;");
-    println!("   DOMESTIC_DEFAULT or INTERNATIONAL_DEFAULT by destination; a SQLite ledger makes it crash-safe.");
+    step(
+        8,
+        "Fulfillment: every unshipped order to a fulfillment center, exactly once",
+    );
+    println!(
+        "   SKUs come from `SKU:` at the end of each product description joined with the option name;"
+    );
+    println!(
+        "   DOMESTIC_DEFAULT or INTERNATIONAL_DEFAULT by destination; a SQLite ledger makes it crash-safe."
+    );
     let dir = std::env::temp_dir().join(format!("bigcartel-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| Failure::Api(format!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::Api(format!("cannot create {}: {e}", dir.display())))?;
     let report = bigcartel_fulfillment::demo(client, &dir, None)
         .await
         .map_err(|e| Failure::Api(format!("fulfillment demo: {e}")))?;
     for line in report.to_string().lines() {
         println!("   {line}");
     }
-    let after = server.orders().iter().filter(|o| o.shipping_status == "unshipped").count();
+    let after = server
+        .orders()
+        .iter()
+        .filter(|o| o.shipping_status == "unshipped")
+        .count();
     println!("   unshipped orders left in the shop: {after}");
     let _ = std::fs::remove_dir_all(&dir);
 

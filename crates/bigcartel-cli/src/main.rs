@@ -62,6 +62,9 @@ enum Command {
     /// Webhooks: verify a signature.
     #[command(subcommand)]
     Webhook(cmd_webhook::WebhookCommand),
+    /// Fulfillment: unshipped orders to a fulfillment center, exactly once (configured by a TOML
+    /// file: see `bigcartel fulfill example-config`).
+    Fulfill(bigcartel_fulfillment::cli::FulfillArgs),
     /// Run the local mock Big Cartel API until Ctrl-C.
     Mock(demo::MockArgs),
     /// A guided tour of the API against an embedded mock server (no account needed).
@@ -136,6 +139,13 @@ async fn run(cli: Cli) -> Outcome {
         Command::Orders(c) => cmd_orders::run(g, c).await,
         Command::Oauth(c) => cmd_oauth::run(g, c).await,
         Command::Webhook(c) => cmd_webhook::run(c),
+        Command::Fulfill(a) => match bigcartel_fulfillment::cli::run(a, g.json).await {
+            Ok(code) if code == ExitCode::SUCCESS => Ok(()),
+            Ok(_) => Err(Failure::Api(
+                "the pass left orders failing; `bigcartel fulfill status` lists them".into(),
+            )),
+            Err(e) => Err(Failure::Api(format!("{e:#}"))),
+        },
         Command::Mock(a) => demo::mock(a).await,
         Command::Demo => demo::run().await,
         Command::Completions { shell } => {

@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod center;
+pub mod cli;
 pub mod config;
 mod demo;
 mod engine;
