@@ -1,14 +1,16 @@
 //! The npm package's spec-dependent half (bindings/wasm/src/generated.rs), generated from the same
 //! [`Api`] as the core: the TypeScript types of every model, input and query-parameter struct,
-//! and one `Client` method per operation (plus a `...Stream` async iterator per paged list).
+//! one `Client` method per operation (plus a `...Stream` async iterator per paged list), and two
+//! decoding functions per model: `decodeOrders(body)` (a list document's resolved items, named
+//! after the model's JSON:API type) and `decodeOrder(body)` (a one-resource document).
 //!
 //! Values cross the boundary as JSON, so each TypeScript property is named exactly as the core's
 //! serde shape names it: models and query parameters by their Rust field, inputs by their wire name.
 
-use crate::api::{Api, Body, Field, Operation, Returns, Scalar};
+use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
 use crate::codegen::{docs, field_ident, format_tokens};
 use anyhow::{Result, anyhow};
-use heck::{ToLowerCamelCase, ToSnakeCase};
+use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use std::fmt::Write;
@@ -30,6 +32,7 @@ pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
         .map_err(|e| anyhow!("TypeScript section: {e}"))?;
     let methods: Vec<TokenStream> = api.operations.iter().map(method_tokens).collect();
     let arg_types = arg_types(api);
+    let decoders = decoders(api)?;
     let tokens = quote! {
         //! Per-operation methods and TypeScript types of the npm package, generated from the spec.
 
@@ -46,6 +49,8 @@ pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
         impl Client {
             #(#methods)*
         }
+
+        #decoders
     };
     Ok(vec![(OUTPUT.to_string(), format_tokens(tokens)?)])
 }
@@ -220,6 +225,73 @@ fn typescript(api: &Api) -> String {
         out.push_str("}\n\n");
     }
     out
+}
+
+// ------------------------------------------------------------------------------------------------
+// Decoding functions
+
+/// The JavaScript names of a model's decoders: `(list, one)`, e.g. `("decodeOrders", "decodeOrder")`.
+pub fn decoder_names(model: &Model) -> (String, String) {
+    (
+        format!("decode{}", model.wire_type.to_upper_camel_case()),
+        format!("decode{}", model.name.to_upper_camel_case()),
+    )
+}
+
+/// `decodeOrders(body): Order[]` and `decodeOrder(body): Order` for every model: the core's
+/// `jsonapi::decode_list` / `decode_one`, for bodies fetched by other means (and the benchmark).
+fn decoders(api: &Api) -> Result<TokenStream> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = TokenStream::new();
+    for m in &api.models {
+        let (list_js, one_js) = decoder_names(m);
+        for name in [&list_js, &one_js] {
+            if !seen.insert(name.clone()) {
+                return Err(anyhow!(
+                    "model {} (type `{}`): the decoder name `{name}` is taken; the list decoder is named \
+                     after the JSON:API type and the one-resource decoder after the model, so they must differ",
+                    m.name,
+                    m.wire_type
+                ));
+            }
+        }
+        let model = format_ident!("{}", m.name);
+        let (wire, name) = (&m.wire_type, &m.name);
+        let body_param = quote! {
+            #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] body: JsValue
+        };
+        let list_fn = format_ident!("{}", list_js.to_snake_case());
+        let list_ident = format_ident!("{}", list_js);
+        let list_ts = format!("{name}[]");
+        let list_docs = docs(&format!(
+            "The resolved `{name}` items of a JSON:API list document (`{{\"data\": [{{\"type\": \"{wire}\", ...}}], \"included\": [...]}}`), \
+             given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, \
+             exactly as `Client` methods return them.\n\n\
+             Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it \
+             is not a string, `Uint8Array` or `ArrayBuffer`."
+        ));
+        let one_fn = format_ident!("{}", one_js.to_snake_case());
+        let one_ident = format_ident!("{}", one_js);
+        let one_docs = docs(&format!(
+            "The resolved `{name}` of a JSON:API document whose `data` is one `{wire}` resource, given as \
+             its text or its UTF-8 bytes.\n\nThrows a `DecodeError` (`reason`) when the body is not such a \
+             document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`."
+        ));
+        out.extend(quote! {
+            #list_docs
+            #[wasm_bindgen(js_name = #list_ident, unchecked_return_type = #list_ts)]
+            pub fn #list_fn(#body_param) -> Result<JsValue, JsValue> {
+                convert::decode_list::<bigcartel::models::#model>(#wire, &body)
+            }
+
+            #one_docs
+            #[wasm_bindgen(js_name = #one_ident, unchecked_return_type = #name)]
+            pub fn #one_fn(#body_param) -> Result<JsValue, JsValue> {
+                convert::decode_one::<bigcartel::models::#model>(#wire, &body)
+            }
+        });
+    }
+    Ok(out)
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -50,10 +50,29 @@ export class ApiError extends BigCartelError {
   readonly retryAfter: number | null;
 }
 
-/** The API answered with a success status but a body that is not the expected document. */
+/** Why a body could not be decoded. */
+export type DecodeErrorReason =
+  /** The body was empty. */
+  | "empty"
+  /** Not JSON: an HTML page, a truncated body, invalid UTF-8. */
+  | "not_json"
+  /** JSON, but not the expected document (no `data`, an object where a list belongs...). */
+  | "shape"
+  /** A resource's attribute has the wrong type (a boolean sent as `"yes"`, an integer too large). */
+  | "attribute"
+  | "other";
+
+/**
+ * A body that is not the expected JSON:API document: from an API call that answered a success
+ * status (with `status` and `operation`), or from a `decode...` function such as `decodeOrders`
+ * (no request: no `status` or `operation`).
+ */
 export class DecodeError extends BigCartelError {
-  readonly status: number;
-  readonly operation: OperationInfo;
+  readonly reason: DecodeErrorReason;
+  /** The HTTP status, when an API call received the body. */
+  readonly status?: number;
+  /** The operation, when an API call received the body. */
+  readonly operation?: OperationInfo;
 }
 
 /** The request failed below HTTP: connection, timeout, broken body. */

@@ -12,7 +12,7 @@ export class BigCartelError extends Error {
 
 /** The API answered with an error status. */
 export class ApiError extends BigCartelError {}
-/** The API answered with a success status but a body that is not the expected document. */
+/** A body that is not the expected JSON:API document (from an API call or a `decode...` function). */
 export class DecodeError extends BigCartelError {}
 /** The request failed below HTTP: connection, timeout, broken body. */
 export class TransportError extends BigCartelError {}

@@ -4,7 +4,8 @@
 //! TypeScript shape generated beside them, decimals stay strings, and a wrong argument type becomes
 //! an `InvalidInputError` naming the operation and the argument.
 
-use crate::errors::from_core;
+use crate::errors::{decode_reason, from_core, js_error};
+use bigcartel::jsonapi::{self, DecodeError, Model};
 use bigcartel::{Error, Operation, PageOptions};
 use futures::future::LocalBoxFuture;
 use futures::stream::{LocalBoxStream, Stream, StreamExt};
@@ -79,8 +80,38 @@ pub(crate) fn id(op: &Operation, name: &str, value: JsValue) -> Result<String, J
 /// A result as a plain JavaScript value.
 pub(crate) fn output<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(value)
-        .map_err(|e| crate::errors::js_error("BigCartelError", &e.to_string(), &[]))?;
+        .map_err(|e| js_error("BigCartelError", &e.to_string(), &[]))?;
     js_sys::JSON::parse(&text)
+}
+
+/// A `DecodeError` for a body given to a `decode...` function (no request, so no status or
+/// operation).
+fn decode_error(wire_type: &str, err: &DecodeError) -> JsValue {
+    js_error(
+        "DecodeError",
+        &format!("could not decode the `{wire_type}` document: {err}"),
+        &[("reason", decode_reason(err).into())],
+    )
+}
+
+/// `decodeOrders(body)` and the like: the core's [`jsonapi::decode_list`], the items out.
+pub(crate) fn decode_list<T: Model + Serialize>(
+    wire_type: &str,
+    body: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let bytes = crate::webhook::bytes_of(body, "body")?;
+    let page = jsonapi::decode_list::<T>(&bytes).map_err(|e| decode_error(wire_type, &e))?;
+    output(&page.items)
+}
+
+/// `decodeOrder(body)` and the like: the core's [`jsonapi::decode_one`].
+pub(crate) fn decode_one<T: Model + Serialize>(
+    wire_type: &str,
+    body: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let bytes = crate::webhook::bytes_of(body, "body")?;
+    let item = jsonapi::decode_one::<T>(&bytes).map_err(|e| decode_error(wire_type, &e))?;
+    output(&item)
 }
 
 /// A future as a `Promise`. Boxed first, so the promise machinery is compiled once rather than

@@ -35,6 +35,19 @@ pub(crate) fn opt_str(value: Option<&str>) -> JsValue {
     value.map_or(JsValue::NULL, JsValue::from_str)
 }
 
+/// What [`bigcartel::DecodeError`] says went wrong, as `DecodeError.reason`.
+#[cfg(feature = "client")]
+pub(crate) fn decode_reason(err: &bigcartel::DecodeError) -> &'static str {
+    use bigcartel::DecodeError;
+    match err {
+        DecodeError::Empty => "empty",
+        DecodeError::NotJson { .. } => "not_json",
+        DecodeError::Shape(_) => "shape",
+        DecodeError::Attribute { .. } => "attribute",
+        _ => "other",
+    }
+}
+
 /// Wraps a core error in the matching JavaScript class. The message is the core's `Display`,
 /// which never contains a credential.
 #[cfg(feature = "client")]
@@ -84,11 +97,15 @@ pub(crate) fn from_core(err: &bigcartel::Error) -> JsValue {
         Error::Decode {
             operation: op,
             status,
-            ..
+            source,
         } => js_error(
             "DecodeError",
             &message,
-            &[("status", (*status).into()), ("operation", operation(op))],
+            &[
+                ("status", (*status).into()),
+                ("operation", operation(op)),
+                ("reason", decode_reason(source).into()),
+            ],
         ),
         Error::Transport {
             operation: op,

@@ -1426,3 +1426,370 @@ impl Client {
         })
     }
 }
+/// The resolved `Account` items of a JSON:API list document (`{"data": [{"type": "accounts", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeAccounts, unchecked_return_type = "Account[]")]
+pub fn decode_accounts(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<bigcartel::models::Account>("accounts", &body)
+}
+/// The resolved `Account` of a JSON:API document whose `data` is one `accounts` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeAccount, unchecked_return_type = "Account")]
+pub fn decode_account(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::Account>("accounts", &body)
+}
+/// The resolved `AccountImage` items of a JSON:API list document (`{"data": [{"type": "account_images", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeAccountImages, unchecked_return_type = "AccountImage[]")]
+pub fn decode_account_images(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<bigcartel::models::AccountImage>("account_images", &body)
+}
+/// The resolved `AccountImage` of a JSON:API document whose `data` is one `account_images` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeAccountImage, unchecked_return_type = "AccountImage")]
+pub fn decode_account_image(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::AccountImage>("account_images", &body)
+}
+/// The resolved `Artist` items of a JSON:API list document (`{"data": [{"type": "artists", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeArtists, unchecked_return_type = "Artist[]")]
+pub fn decode_artists(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<bigcartel::models::Artist>("artists", &body)
+}
+/// The resolved `Artist` of a JSON:API document whose `data` is one `artists` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeArtist, unchecked_return_type = "Artist")]
+pub fn decode_artist(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::Artist>("artists", &body)
+}
+/// The resolved `Category` items of a JSON:API list document (`{"data": [{"type": "categories", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeCategories, unchecked_return_type = "Category[]")]
+pub fn decode_categories(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<bigcartel::models::Category>("categories", &body)
+}
+/// The resolved `Category` of a JSON:API document whose `data` is one `categories` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeCategory, unchecked_return_type = "Category")]
+pub fn decode_category(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::Category>("categories", &body)
+}
+/// The resolved `Country` items of a JSON:API list document (`{"data": [{"type": "countries", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeCountries, unchecked_return_type = "Country[]")]
+pub fn decode_countries(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<bigcartel::models::Country>("countries", &body)
+}
+/// The resolved `Country` of a JSON:API document whose `data` is one `countries` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeCountry, unchecked_return_type = "Country")]
+pub fn decode_country(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::Country>("countries", &body)
+}
+/// The resolved `Currency` items of a JSON:API list document (`{"data": [{"type": "currencies", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeCurrencies, unchecked_return_type = "Currency[]")]
+pub fn decode_currencies(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<bigcartel::models::Currency>("currencies", &body)
+}
+/// The resolved `Currency` of a JSON:API document whose `data` is one `currencies` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeCurrency, unchecked_return_type = "Currency")]
+pub fn decode_currency(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::Currency>("currencies", &body)
+}
+/// The resolved `Discount` items of a JSON:API list document (`{"data": [{"type": "discounts", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeDiscounts, unchecked_return_type = "Discount[]")]
+pub fn decode_discounts(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<bigcartel::models::Discount>("discounts", &body)
+}
+/// The resolved `Discount` of a JSON:API document whose `data` is one `discounts` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeDiscount, unchecked_return_type = "Discount")]
+pub fn decode_discount(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::Discount>("discounts", &body)
+}
+/// The resolved `Order` items of a JSON:API list document (`{"data": [{"type": "orders", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeOrders, unchecked_return_type = "Order[]")]
+pub fn decode_orders(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<bigcartel::models::Order>("orders", &body)
+}
+/// The resolved `Order` of a JSON:API document whose `data` is one `orders` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeOrder, unchecked_return_type = "Order")]
+pub fn decode_order(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::Order>("orders", &body)
+}
+/// The resolved `OrderAdjustment` items of a JSON:API list document (`{"data": [{"type": "order_adjustments", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(
+    js_name = decodeOrderAdjustments,
+    unchecked_return_type = "OrderAdjustment[]"
+)]
+pub fn decode_order_adjustments(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<
+        bigcartel::models::OrderAdjustment,
+    >("order_adjustments", &body)
+}
+/// The resolved `OrderAdjustment` of a JSON:API document whose `data` is one `order_adjustments` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(
+    js_name = decodeOrderAdjustment,
+    unchecked_return_type = "OrderAdjustment"
+)]
+pub fn decode_order_adjustment(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::OrderAdjustment>("order_adjustments", &body)
+}
+/// The resolved `OrderEvent` items of a JSON:API list document (`{"data": [{"type": "order_events", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeOrderEvents, unchecked_return_type = "OrderEvent[]")]
+pub fn decode_order_events(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<bigcartel::models::OrderEvent>("order_events", &body)
+}
+/// The resolved `OrderEvent` of a JSON:API document whose `data` is one `order_events` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeOrderEvent, unchecked_return_type = "OrderEvent")]
+pub fn decode_order_event(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::OrderEvent>("order_events", &body)
+}
+/// The resolved `OrderLineItem` items of a JSON:API list document (`{"data": [{"type": "order_line_items", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(
+    js_name = decodeOrderLineItems,
+    unchecked_return_type = "OrderLineItem[]"
+)]
+pub fn decode_order_line_items(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<bigcartel::models::OrderLineItem>("order_line_items", &body)
+}
+/// The resolved `OrderLineItem` of a JSON:API document whose `data` is one `order_line_items` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeOrderLineItem, unchecked_return_type = "OrderLineItem")]
+pub fn decode_order_line_item(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::OrderLineItem>("order_line_items", &body)
+}
+/// The resolved `OrderTransaction` items of a JSON:API list document (`{"data": [{"type": "order_transactions", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(
+    js_name = decodeOrderTransactions,
+    unchecked_return_type = "OrderTransaction[]"
+)]
+pub fn decode_order_transactions(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<
+        bigcartel::models::OrderTransaction,
+    >("order_transactions", &body)
+}
+/// The resolved `OrderTransaction` of a JSON:API document whose `data` is one `order_transactions` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(
+    js_name = decodeOrderTransaction,
+    unchecked_return_type = "OrderTransaction"
+)]
+pub fn decode_order_transaction(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<
+        bigcartel::models::OrderTransaction,
+    >("order_transactions", &body)
+}
+/// The resolved `Plan` items of a JSON:API list document (`{"data": [{"type": "plans", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodePlans, unchecked_return_type = "Plan[]")]
+pub fn decode_plans(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<bigcartel::models::Plan>("plans", &body)
+}
+/// The resolved `Plan` of a JSON:API document whose `data` is one `plans` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodePlan, unchecked_return_type = "Plan")]
+pub fn decode_plan(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::Plan>("plans", &body)
+}
+/// The resolved `Product` items of a JSON:API list document (`{"data": [{"type": "products", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeProducts, unchecked_return_type = "Product[]")]
+pub fn decode_products(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<bigcartel::models::Product>("products", &body)
+}
+/// The resolved `Product` of a JSON:API document whose `data` is one `products` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeProduct, unchecked_return_type = "Product")]
+pub fn decode_product(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::Product>("products", &body)
+}
+/// The resolved `ProductImage` items of a JSON:API list document (`{"data": [{"type": "product_images", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeProductImages, unchecked_return_type = "ProductImage[]")]
+pub fn decode_product_images(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<bigcartel::models::ProductImage>("product_images", &body)
+}
+/// The resolved `ProductImage` of a JSON:API document whose `data` is one `product_images` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeProductImage, unchecked_return_type = "ProductImage")]
+pub fn decode_product_image(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::ProductImage>("product_images", &body)
+}
+/// The resolved `ProductOption` items of a JSON:API list document (`{"data": [{"type": "product_options", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(
+    js_name = decodeProductOptions,
+    unchecked_return_type = "ProductOption[]"
+)]
+pub fn decode_product_options(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<bigcartel::models::ProductOption>("product_options", &body)
+}
+/// The resolved `ProductOption` of a JSON:API document whose `data` is one `product_options` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeProductOption, unchecked_return_type = "ProductOption")]
+pub fn decode_product_option(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::ProductOption>("product_options", &body)
+}
+/// The resolved `ShippingOption` items of a JSON:API list document (`{"data": [{"type": "shipping_options", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(
+    js_name = decodeShippingOptions,
+    unchecked_return_type = "ShippingOption[]"
+)]
+pub fn decode_shipping_options(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_list::<bigcartel::models::ShippingOption>("shipping_options", &body)
+}
+/// The resolved `ShippingOption` of a JSON:API document whose `data` is one `shipping_options` resource, given as its text or its UTF-8 bytes.
+///
+/// Throws a `DecodeError` (`reason`) when the body is not such a document, a `TypeError` when it is not a string, `Uint8Array` or `ArrayBuffer`.
+#[wasm_bindgen(js_name = decodeShippingOption, unchecked_return_type = "ShippingOption")]
+pub fn decode_shipping_option(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    convert::decode_one::<bigcartel::models::ShippingOption>("shipping_options", &body)
+}

@@ -7,7 +7,7 @@ use bigcartel::webhook::{self, VerifyError};
 use wasm_bindgen::prelude::*;
 
 /// The bytes of a `string` (as UTF-8), `Uint8Array` (Node's `Buffer` too) or `ArrayBuffer`.
-fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+pub(crate) fn bytes_of(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     if let Some(s) = value.as_string() {
         return Ok(s.into_bytes());
     }
