@@ -11,7 +11,8 @@
 //!
 //! Test: `npm pack`, a fresh consumer project that installs the tarball, and real runs against the
 //! mock server in Node (`node --test`, and `tsc --noEmit` over a typed consumer), Deno, Bun,
-//! workerd and headless Chromium, each with the shared webhook vectors.
+//! workerd and headless Chromium, each with the shared webhook vectors, the shared corpus of broken
+//! responses (`tests/vectors/bad-responses.json`), the `decode...` functions and the secrets checks.
 
 use crate::tasks::run;
 use anyhow::{Context, Result, bail};
@@ -627,17 +628,21 @@ fn consumer(root: &Path) -> Result<PathBuf> {
 /// The workerd config: the worker, the shared checks, the vectors, and every file of the installed
 /// package as a module, with the package's bare specifiers resolved through its `workerd`
 /// conditions (what wrangler's bundler would do).
-fn workerd_config(project: &Path, vectors: &Path, port: u16) -> Result<String> {
+fn workerd_config(project: &Path, vectors: &Path, bad: &Path, port: u16) -> Result<String> {
     // workerd embeds files relative to its config only.
     std::fs::copy(vectors, project.join("webhooks.json"))?;
+    std::fs::copy(bad, project.join("bad-responses.json"))?;
     let pkg_dir = project.join("node_modules").join(PACKAGE);
     let pkg: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(pkg_dir.join("package.json"))?)?;
     let mut modules = vec![
         r#"(name = "worker.mjs", esModule = embed "workerd/worker.mjs")"#.to_string(),
         r#"(name = "vectors.json", json = embed "webhooks.json")"#.to_string(),
+        r#"(name = "bad-responses.json", json = embed "bad-responses.json")"#.to_string(),
     ];
-    for f in ["check", "scenario", "vectors", "package"] {
+    for f in [
+        "check", "scenario", "vectors", "package", "decode", "bad", "secrets",
+    ] {
         modules.push(format!(
             "(name = \"shared/{f}.mjs\", esModule = embed \"shared/{f}.mjs\")"
         ));
@@ -699,6 +704,7 @@ fn run_runtime(
     name: &str,
     mock_bin: &Path,
     vectors: &Path,
+    bad: &Path,
     f: impl FnOnce(&[(&str, &str)]) -> Result<()>,
 ) -> Result<()> {
     println!("\n--- {name}");
@@ -706,11 +712,13 @@ fn run_runtime(
     let products = MOCK_PRODUCTS.to_string();
     let orders = MOCK_ORDERS.to_string();
     let vectors = vectors.to_str().context("non-UTF-8 path")?;
+    let bad = bad.to_str().context("non-UTF-8 path")?;
     let envs = [
         ("BIGCARTEL_MOCK_URL", mock.url.as_str()),
         ("BIGCARTEL_MOCK_PRODUCTS", products.as_str()),
         ("BIGCARTEL_MOCK_ORDERS", orders.as_str()),
         ("WEBHOOK_VECTORS", vectors),
+        ("BAD_RESPONSES", bad),
     ];
     f(&envs)
 }
@@ -731,6 +739,7 @@ pub fn test(root: &Path) -> Result<()> {
     run(root, "cargo", &["build", "-q", "-p", "bigcartel-mock"], &[])?;
     let mock_bin = target_dir(root).join("debug/bigcartel-mock");
     let vectors = root.join("tests/vectors/webhooks.json");
+    let bad = root.join("tests/vectors/bad-responses.json");
     let tools_str = tools.to_str().context("non-UTF-8 path")?.to_string();
     let deno_dir = root.join("build/deno-dir");
     let deno_dir = deno_dir.to_str().context("non-UTF-8 path")?.to_string();
@@ -800,7 +809,7 @@ pub fn test(root: &Path) -> Result<()> {
             "workerd serve: a Worker importing the workerd entries (.wasm as a module); API against the mock, vectors, a webhook the mock signs and delivers",
             Box::new(|envs: &[(&str, &str)]| {
                 let port = free_port()?;
-                let config = workerd_config(project_ref, &vectors, port)?;
+                let config = workerd_config(project_ref, &vectors, &bad, port)?;
                 std::fs::write(project_ref.join("workerd.capnp"), config)?;
                 let mut child = Command::new(bin("workerd"))
                     .args(["serve", "workerd.capnp", "--verbose"])
@@ -833,7 +842,7 @@ pub fn test(root: &Path) -> Result<()> {
     let mut report = Vec::new();
     let mut failed = Vec::new();
     for (name, what, f) in runtimes {
-        let result = run_runtime(name, &mock_bin, &vectors, f);
+        let result = run_runtime(name, &mock_bin, &vectors, &bad, f);
         match result {
             Ok(()) => report.push(format!("  ok    {name:<11} {what}")),
             Err(e) => {

@@ -42,8 +42,9 @@ const server = http.createServer(async (req, res) => {
     return;
   }
   try {
-    let file = url.pathname === "/vectors/webhooks.json" ? env("WEBHOOK_VECTORS") : path.join(root, path.normalize(url.pathname));
-    if (!file.startsWith(root) && file !== env("WEBHOOK_VECTORS")) throw new Error("outside the project");
+    const vectors = { "/vectors/webhooks.json": env("WEBHOOK_VECTORS"), "/vectors/bad-responses.json": env("BAD_RESPONSES") };
+    const file = vectors[url.pathname] ?? path.join(root, path.normalize(url.pathname));
+    if (!file.startsWith(root) && !(url.pathname in vectors)) throw new Error("outside the project");
     let body = await readFile(file);
     if (url.pathname === "/browser/index.html") body = body.toString().replace("__IMPORT_MAP__", JSON.stringify(importMap));
     res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" });

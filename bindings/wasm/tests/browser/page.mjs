@@ -6,6 +6,9 @@ import { runChecks } from "../shared/check.mjs";
 import { apiChecks } from "../shared/scenario.mjs";
 import { vectorChecks } from "../shared/vectors.mjs";
 import { packageChecks } from "../shared/package.mjs";
+import { decodeChecks } from "../shared/decode.mjs";
+import { badResponseChecks } from "../shared/bad.mjs";
+import { secretChecks } from "../shared/secrets.mjs";
 
 const params = new URLSearchParams(location.search);
 const mock = {
@@ -17,11 +20,15 @@ const mock = {
 const log = document.getElementById("log");
 try {
   const vectors = await (await fetch("/vectors/webhooks.json")).json();
+  const badResponses = await (await fetch("/vectors/bad-responses.json")).json();
   const readText = async (url) => (await fetch(url)).text();
   window.__result = await runChecks(
     [
       ...packageChecks(full, webhooks, { runtime: "chromium", entry: "browser", readText }),
       ...apiChecks(full, mock),
+      ...decodeChecks(full, mock),
+      ...badResponseChecks(full, badResponses, mock),
+      ...secretChecks(full, mock),
       ...vectorChecks(full, vectors, "main entry"),
       ...vectorChecks(webhooks, vectors, "webhooks entry"),
     ],

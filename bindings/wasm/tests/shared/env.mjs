@@ -14,3 +14,4 @@ export const mock = {
   orders: Number(required("BIGCARTEL_MOCK_ORDERS")),
 };
 export const vectors = JSON.parse(readFileSync(required("WEBHOOK_VECTORS"), "utf8"));
+export const badResponses = JSON.parse(readFileSync(required("BAD_RESPONSES"), "utf8"));

@@ -7,7 +7,10 @@ import { runChecks } from "./check.mjs";
 import { apiChecks } from "./scenario.mjs";
 import { vectorChecks } from "./vectors.mjs";
 import { packageChecks } from "./package.mjs";
-import { mock, vectors } from "./env.mjs";
+import { decodeChecks } from "./decode.mjs";
+import { badResponseChecks } from "./bad.mjs";
+import { secretChecks } from "./secrets.mjs";
+import { mock, vectors, badResponses } from "./env.mjs";
 
 const runtime = typeof Deno !== "undefined" ? "deno" : typeof Bun !== "undefined" ? "bun" : "node";
 // Deno picks the "deno" condition; Bun the "bun" one, which is the Node entry.
@@ -15,6 +18,9 @@ const entry = runtime === "deno" ? "deno" : "node";
 const result = await runChecks([
   ...packageChecks(full, webhooks, { runtime, entry, readText: (url) => readFile(url, "utf8") }),
   ...apiChecks(full, mock),
+  ...decodeChecks(full, mock),
+  ...badResponseChecks(full, badResponses, mock),
+  ...secretChecks(full, mock),
   ...vectorChecks(full, vectors, "main entry"),
   ...vectorChecks(webhooks, vectors, "webhooks entry"),
 ]);

@@ -4,9 +4,10 @@
 import { assert, eq, rejects } from "./check.mjs";
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
-const USER_AGENT = "bigcartel-sdk JS tests (dev@example.com)";
+export const USER_AGENT = "bigcartel-sdk JS tests (dev@example.com)";
 
-async function admin(baseUrl, method, path, body) {
+/** A call to the mock's admin API (`/__mock...`). */
+export async function admin(baseUrl, method, path, body) {
   const res = await fetch(`${baseUrl}/__mock${path}`, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },

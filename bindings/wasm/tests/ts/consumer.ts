@@ -3,6 +3,10 @@
 import {
   ApiError,
   Client,
+  DecodeError,
+  decodeOrder,
+  decodeOrders,
+  decodeProducts,
   OAuthApp,
   verifyAndParseWebhook,
   type ListProductsParams,
@@ -56,6 +60,24 @@ export async function usage(baseUrl: string): Promise<string[]> {
   } catch (e) {
     if (e instanceof WebhookSignatureError) names.push(e.reason);
   }
+  const decoded: Order[] = decodeOrders("{}");
+  const one: Order = decodeOrder(new Uint8Array());
+  const products: Product[] = decodeProducts(new ArrayBuffer(0));
+  // @ts-expect-error decodeProducts returns products, not orders
+  const mixed: Order[] = decodeProducts("{}");
+  // @ts-expect-error the body is text or bytes
+  decodeOrders(42);
+  try {
+    decodeOrders("");
+  } catch (e) {
+    if (e instanceof DecodeError) {
+      const reason: "empty" | "not_json" | "shape" | "attribute" | "other" = e.reason;
+      const status: number | undefined = e.status;
+      names.push(`${reason} ${status}`);
+    }
+  }
+  names.push(decoded[0]?.items[0]?.price ?? "", one.id, products[0]?.default_price ?? "");
+  void mixed;
   const app = new OAuthApp({ clientId: "id", clientSecret: "secret", userAgent: "Types" });
   names.push(app.authorizeUrl(OAuthApp.newState()));
   void [wrong, price, order, total, removed];

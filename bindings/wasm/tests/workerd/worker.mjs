@@ -4,10 +4,14 @@
 import * as full from "bigcartel-sdk";
 import * as webhooks from "bigcartel-sdk/webhooks";
 import vectors from "vectors.json";
+import badResponses from "bad-responses.json";
 import { runChecks } from "./shared/check.mjs";
 import { apiChecks } from "./shared/scenario.mjs";
 import { vectorChecks } from "./shared/vectors.mjs";
 import { packageChecks } from "./shared/package.mjs";
+import { decodeChecks } from "./shared/decode.mjs";
+import { badResponseChecks } from "./shared/bad.mjs";
+import { secretChecks } from "./shared/secrets.mjs";
 
 // The mock signs webhooks with its default OAuth client secret.
 const SECRET = "mock-client-secret";
@@ -27,6 +31,9 @@ export default {
           // No file system here: the package's files are checked by the other runtimes.
           ...packageChecks(full, webhooks, { runtime: "workerd", entry: "workerd" }).slice(1),
           ...apiChecks(full, mock),
+          ...decodeChecks(full, mock),
+          ...badResponseChecks(full, badResponses, mock),
+          ...secretChecks(full, mock),
           ...vectorChecks(full, vectors, "main entry"),
           ...vectorChecks(webhooks, vectors, "webhooks entry"),
         ],
