@@ -183,3 +183,68 @@ impl Drop for RemoveOnDrop {
         std::fs::remove_dir_all(&self.0).ok();
     }
 }
+
+/// Every node of the real file replaced, one at a time, by a value of the wrong shape: the lint
+/// and the normalisation never panic, and a sample goes through the whole generator.
+#[test]
+fn malformed_variants_never_panic() {
+    use serde_json::{Value, json};
+    fn pointers(v: &Value, at: String, depth: usize, out: &mut Vec<String>) {
+        if depth > 5 {
+            return;
+        }
+        let children: Vec<(String, &Value)> = match v {
+            Value::Object(m) => m
+                .iter()
+                .map(|(k, c)| (k.replace('~', "~0").replace('/', "~1"), c))
+                .collect(),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i.to_string(), c))
+                .collect(),
+            _ => return,
+        };
+        for (k, c) in children {
+            let p = format!("{at}/{k}");
+            out.push(p.clone());
+            pointers(c, p, depth + 1, out);
+        }
+    }
+    let mut spec = codegen::parse_spec(&input()).unwrap();
+    let mut all = Vec::new();
+    pointers(&spec, String::new(), 0, &mut all);
+    let wrong = [json!(null), json!("x"), json!({})];
+    let mut generated = 0;
+    for (n, pointer) in all.iter().enumerate() {
+        // One wrong value per node, rotating, keeps this to a few seconds.
+        let value = &wrong[n % wrong.len()];
+        // Mutate in place and restore: cloning the whole file per case would dominate.
+        let old = std::mem::replace(spec.pointer_mut(pointer).unwrap(), value.clone());
+        let outcome = std::panic::catch_unwind(|| {
+            xtask::lint::lint(&spec);
+            xtask::normalise::normalise(&spec);
+        });
+        assert!(
+            outcome.is_ok(),
+            "lint or normalise panicked with {pointer} = {value}"
+        );
+        // The whole generator on a spread-out sample (it takes a while per run).
+        if n % 600 == 0 {
+            let text = serde_json::to_string(&spec).unwrap();
+            let outcome = std::panic::catch_unwind(|| codegen::generate(&SCRATCH, &text));
+            assert!(
+                outcome.is_ok(),
+                "the generator panicked with {pointer} = {value}"
+            );
+            generated += 1;
+        }
+        *spec.pointer_mut(pointer).unwrap() = old;
+    }
+    println!("{} nodes, {generated} generated", all.len());
+    assert!(
+        all.len() > 1000 && generated >= 3,
+        "{} nodes, {generated} generated",
+        all.len()
+    );
+}
