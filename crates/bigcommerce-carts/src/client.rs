@@ -330,8 +330,8 @@ impl Client {
 
     /// Turns what a raw builder's `send()` returned into the success body or this crate's
     /// [`Error`]: error documents become [`Error::Api`] with BigCommerce's title and per-field
-    /// messages; a success status the spec does not declare for the operation becomes a decode
-    /// error naming it. Works for every operation of the raw client, so a new operation in the
+    /// messages; a success status the spec does not declare for the operation is decoded all the
+    /// same. Works for every operation of the raw client, so a new operation in the
     /// spec is usable with typed errors and retries before it gets a method here.
     ///
     /// ```no_run
@@ -342,7 +342,7 @@ impl Client {
     /// let cart = client.finish(&OP, response).await?.data;
     /// # Ok(()) }
     /// ```
-    pub async fn finish<T>(
+    pub async fn finish<T: serde::de::DeserializeOwned>(
         &self,
         operation: &Operation,
         result: Result<ResponseValue<T>, progenitor_client::Error<ErrorResponse>>,
@@ -361,13 +361,26 @@ impl Client {
                     &[],
                 ))))
             }
-            Err(E::UnexpectedResponse(r)) if r.status().is_success() => Err(Error::Decode {
-                operation: *operation,
-                message: format!(
-                    "the API answered {}, which the spec does not declare for this operation",
-                    r.status().as_u16()
-                ),
-            }),
+            // A success status the spec does not list for the operation (200 for a 201, say):
+            // decode the body anyway, as the Big Cartel client does; an empty body is `null`.
+            Err(E::UnexpectedResponse(r)) if r.status().is_success() => {
+                let status = r.status().as_u16();
+                let body = r.bytes().await.map_err(|e| {
+                    let (kind, message) = TransportKind::describe(&e);
+                    Error::Transport {
+                        operation: *operation,
+                        kind,
+                        message,
+                    }
+                })?;
+                let body: &[u8] = if body.is_empty() { b"null" } else { &body };
+                serde_json::from_slice(body).map_err(|e| Error::Decode {
+                    operation: *operation,
+                    message: format!(
+                        "the undeclared {status} answer is not the expected body: {e}"
+                    ),
+                })
+            }
             Err(E::UnexpectedResponse(r)) => {
                 let status = r.status().as_u16();
                 let retry_after = retry_after(r.headers());

@@ -453,6 +453,40 @@ async fn error_documents_become_typed_errors() {
 }
 
 #[tokio::test]
+async fn undeclared_success_statuses_are_decoded_all_the_same() {
+    // updateCart is declared 201; a 200 with the cart is as good.
+    let s = server_answering(200, Some(envelope(cart_json()))).await;
+    let cart = client(&s)
+        .update_cart(
+            CART,
+            &CartUpdateRequest {
+                customer_id: 11,
+                version: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(cart.id.as_deref(), Some(CART));
+    // deleteCart is declared 204; a 200 with no body is as good.
+    let s = server_answering(200, None).await;
+    client(&s).delete_cart(CART).await.unwrap();
+    // But a 202 with something else than a cart is not.
+    let s = server_answering(202, Some(json!([1, 2]))).await;
+    let err = client(&s)
+        .update_cart(
+            CART,
+            &CartUpdateRequest {
+                customer_id: 11,
+                version: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert!(err.to_string().contains("202"), "{err}");
+}
+
+#[tokio::test]
 async fn a_success_body_that_is_not_a_cart_is_a_decode_error() {
     let s = server_answering(200, Some(json!({ "data": "nope" }))).await;
     let err = client(&s).get_cart(CART, &[]).await.unwrap_err();
