@@ -1,5 +1,5 @@
 //! Fault soak: 10,000 client calls against the mock with 30% of requests failing (500, 503, 429
-//! with Retry-After, dropped connections) and latency jitter. Every idempotent call must succeed
+//! with Retry-After, dropped connections, bodies cut off mid-way) and latency jitter. Every idempotent call must succeed
 //! within the retry budget, and the mock's own counters must show no duplicated write.
 
 use bigcartel::{ArtistInput, Client, Error, ListOrdersParams, OrderInput, RetryPolicy};
@@ -36,11 +36,12 @@ async fn ten_thousand_calls_through_thirty_percent_faults() {
     let order_ids: Vec<String> = server.orders().iter().map(|o| o.id.to_string()).collect();
     server.set_faults(FaultConfig {
         jitter_ms: 2,
-        error_500_rate: 0.075,
-        error_503_rate: 0.075,
-        rate_limit_rate: 0.075,
+        error_500_rate: 0.06,
+        error_503_rate: 0.06,
+        rate_limit_rate: 0.06,
         retry_after_secs: 0,
-        drop_rate: 0.075,
+        drop_rate: 0.06,
+        truncate_rate: 0.06,
         ..FaultConfig::default()
     });
     // 30% faults per attempt: the chance that 12 attempts in a row fail is 0.3^12 ≈ 5e-7.

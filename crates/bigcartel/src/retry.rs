@@ -145,7 +145,14 @@ pub async fn execute_with_retry(
     loop {
         let spare = current.try_clone();
         stats.attempts.fetch_add(1, Ordering::Relaxed);
-        let result = client.execute(current).await;
+        let result = match client.execute(current).await {
+            // Read an idempotent response's body here, inside the loop, so that a body that
+            // breaks off mid-way is retried like any other dropped connection.
+            Ok(resp) if idempotent && !is_retryable_status(resp.status().as_u16()) => {
+                buffered(resp).await
+            }
+            other => other,
+        };
         let delay = match &result {
             Ok(resp) if idempotent && is_retryable_status(resp.status().as_u16()) => {
                 let after = resp
@@ -187,6 +194,23 @@ pub async fn execute_with_retry(
         stats.retries.fetch_add(1, Ordering::Relaxed);
         current = next;
     }
+}
+
+/// The same response with its whole body read into memory (the caller reads it all anyway).
+#[cfg(all(feature = "client", not(target_arch = "wasm32")))]
+async fn buffered(resp: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let (status, version, headers) = (resp.status(), resp.version(), resp.headers().clone());
+    let mut out = http::Response::new(resp.bytes().await?);
+    *out.status_mut() = status;
+    *out.version_mut() = version;
+    *out.headers_mut() = headers;
+    Ok(reqwest::Response::from(out))
+}
+
+/// On wasm the runtime's fetch reads the body; it is passed through as is.
+#[cfg(all(feature = "client", target_arch = "wasm32"))]
+async fn buffered(resp: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    Ok(resp)
 }
 
 /// A connection that could not be made: nothing was sent, so even a POST may be retried.
