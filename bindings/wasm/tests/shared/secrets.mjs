@@ -76,7 +76,8 @@ export function secretChecks(sdk, { mockUrl, adminUrl = mockUrl }) {
       const e = await rejects(() => app.exchangeCode("mock-code"), ApiError, "exchangeCode with a wrong secret");
       eq(e.status, 401, "status");
       assertHidden(e, clientSecret, "the exchangeCode error");
-      const d = await rejects(() => app.deauthorize(await accountId()), ApiError, "deauthorize with a wrong secret");
+      const account = await accountId();
+      const d = await rejects(() => app.deauthorize(account), ApiError, "deauthorize with a wrong secret");
       eq(d.status, 401, "status");
       assertHidden(d, clientSecret, "the deauthorize error");
       assertHidden(d, btoa(`mock-client-id:${clientSecret}`), "the deauthorize error (Basic header)");
