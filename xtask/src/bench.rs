@@ -75,8 +75,7 @@ fn json_of(cmd: &mut Command) -> Result<Value> {
     let text = String::from_utf8_lossy(&out.stdout);
     let last = text
         .lines()
-        .filter(|l| !l.trim().is_empty())
-        .last()
+        .rfind(|l| !l.trim().is_empty())
         .unwrap_or_default();
     serde_json::from_str(last).with_context(|| format!("{cmd:?} printed {last:?}"))
 }
@@ -130,16 +129,10 @@ fn npm_entry(root: &Path) -> Option<PathBuf> {
     Some(pkg.join(rel))
 }
 
-/// The Python interpreter of the uniffi bindings' test virtualenv, when it exists.
+/// The Python interpreter of the uniffi bindings' test virtualenv (the wheel installed), when
+/// `cargo xtask bindings --test` has made it.
 fn binding_python(root: &Path) -> Option<PathBuf> {
-    [
-        "build/uniffi/venv/bin/python",
-        "build/python/venv/bin/python",
-        "build/uniffi-venv/bin/python",
-    ]
-    .iter()
-    .map(|p| root.join(p))
-    .find(|p| p.exists())
+    Some(crate::bindings::test_python(root)).filter(|p| p.exists())
 }
 
 pub fn bench(root: &Path, smoke: bool) -> Result<()> {

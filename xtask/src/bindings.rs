@@ -146,6 +146,15 @@ fn python_bin(venv: &Path, name: &str) -> PathBuf {
     }
 }
 
+/// The virtualenv the Python tests run in, with the wheel installed (kept after the step; the
+/// benchmark runs the Python rows with it).
+const TEST_VENV: &str = "build/uniffi/test-venv";
+
+/// The Python interpreter of [`TEST_VENV`].
+pub fn test_python(root: &Path) -> PathBuf {
+    python_bin(&root.join(TEST_VENV), "python")
+}
+
 /// A virtualenv with `packages` installed (pip's cache under `build/`).
 fn venv(root: &Path, dir: &Path, fresh: bool, packages: &[&str]) -> Result<PathBuf> {
     if fresh && dir.exists() {
@@ -268,7 +277,7 @@ fn python(root: &Path, tools: &Path, mock: &Path) -> Result<()> {
     );
     let mut packages = vec![path_str(&wheel)?];
     packages.extend_from_slice(TEST_PACKAGES);
-    let env_dir = venv(root, &root.join("build/uniffi/test-venv"), true, &packages)?;
+    let env_dir = venv(root, &root.join(TEST_VENV), true, &packages)?;
     let tests = root.join(CRATE_DIR).join("python/tests");
     let vectors = root.join("tests/vectors/webhooks.json");
     let envs = [

@@ -4,11 +4,14 @@
 //! every list a `<Model>Page` record (uniffi has no generics); for every input and query-parameter
 //! struct a record with a conversion into the core's; and one `Client` method per operation that
 //! calls the core's method of the same name and converts. Paged lists also get `<op>_all`, which
-//! collects the core's `<op>_stream`. No behaviour lives here: only types and conversions.
+//! collects the core's `<op>_stream`. Every model also gets `decode_<type>(body)` and
+//! `decode_<model>(body)`, the core's JSON:API decoding of a body fetched by other means. No
+//! behaviour lives here: only types and conversions.
 
 use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
 use crate::codegen::{docs, field_ident, format_tokens, rust_type};
 use anyhow::{Result, bail};
+use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,7 +24,7 @@ pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
     check_acyclic(api)?;
     let mut out = TokenStream::new();
     out.extend(quote! {
-        use crate::{BigCartelError, Client, PageOptions};
+        use crate::{BigCartelError, Client, DocumentError, PageOptions};
     });
     for model in &api.models {
         out.extend(model_record(model));
@@ -80,6 +83,7 @@ pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
             out.extend(input_record(&params, &doc, &fields));
         }
     }
+    out.extend(decoders(api)?);
     let methods = api.operations.iter().map(method);
     out.extend(quote! {
         #[uniffi::export(async_runtime = "tokio")]
@@ -179,6 +183,66 @@ fn model_record(model: &Model) -> TokenStream {
             fn from(m: #core) -> Self { #name { #(#moves)* } }
         }
     }
+}
+
+/// The names of a model's decoding functions: `(list, one)`, e.g. `("decode_orders", "decode_order")`:
+/// the list decoder is named after the JSON:API type, the one-resource decoder after the model.
+pub fn decoder_names(model: &Model) -> (String, String) {
+    (
+        format!("decode_{}", model.wire_type.to_snake_case()),
+        format!("decode_{}", model.name.to_snake_case()),
+    )
+}
+
+/// `decode_orders(body) -> Vec<Order>` and `decode_order(body) -> Order` for every model: the core's
+/// `jsonapi::decode_list` / `decode_one` on bytes fetched by other means (a cache, a queue, the
+/// benchmark), converted to the same records the `Client` methods return.
+fn decoders(api: &Api) -> Result<TokenStream> {
+    let mut seen = BTreeSet::new();
+    let mut out = TokenStream::new();
+    for m in &api.models {
+        let (list, one) = decoder_names(m);
+        for name in [&list, &one] {
+            if !seen.insert(name.clone()) {
+                bail!(
+                    "model {} (type `{}`): the decoder name `{name}` is taken; the list decoder is \
+                     named after the JSON:API type and the one-resource decoder after the model, so \
+                     they must differ",
+                    m.name,
+                    m.wire_type
+                );
+            }
+        }
+        let model = format_ident!("{}", m.name);
+        let (list, one) = (format_ident!("{}", list), format_ident!("{}", one));
+        let (name, wire) = (&m.name, &m.wire_type);
+        let list_doc = docs(&format!(
+            "The resolved `{name}` items of a JSON:API list document \
+             (`{{\"data\": [{{\"type\": \"{wire}\", ...}}], \"included\": [...]}}`) given as its UTF-8 \
+             bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` \
+             methods return them (the core's `jsonapi::decode_list`).\n\n\
+             Fails with a `DocumentError` when the body is not such a document."
+        ));
+        let one_doc = docs(&format!(
+            "The resolved `{name}` of a JSON:API document whose `data` is one `{wire}` resource, given \
+             as its UTF-8 bytes (the core's `jsonapi::decode_one`).\n\n\
+             Fails with a `DocumentError` when the body is not such a document."
+        ));
+        out.extend(quote! {
+            #list_doc
+            #[uniffi::export]
+            pub fn #list(body: Vec<u8>) -> Result<Vec<#model>, DocumentError> {
+                let page = bigcartel::jsonapi::decode_list::<bigcartel::models::#model>(&body)?;
+                Ok(page.items.into_iter().map(Into::into).collect())
+            }
+            #one_doc
+            #[uniffi::export]
+            pub fn #one(body: Vec<u8>) -> Result<#model, DocumentError> {
+                Ok(bigcartel::jsonapi::decode_one::<bigcartel::models::#model>(&body)?.into())
+            }
+        });
+    }
+    Ok(out)
 }
 
 fn field_doc(f: &Field) -> String {

@@ -2,8 +2,9 @@
 //!
 //! The [`bigcartel`] client for Python, Kotlin and Swift, through [uniffi](https://mozilla.github.io/uniffi-rs/)
 //! proc-macros. This crate is thin: a [`Client`] object over the core's client, records for the
-//! resolved models, inputs and pages (generated from the spec into `generated.rs` by
-//! `cargo xtask codegen`), one error enum per surface, and the core's webhook verification.
+//! resolved models, inputs and pages and `decode_*` functions (generated from the spec into
+//! `generated.rs` by `cargo xtask codegen`), one error enum per surface, and the core's webhook
+//! verification.
 //! Every behaviour (JSON:API resolution, paging, retries, signatures) is the core's.
 //!
 //! Async methods run on one process-wide tokio runtime: `async_runtime = "tokio"` wraps each
@@ -315,6 +316,62 @@ impl From<bigcartel::Error> for BigCartelError {
                 operation_id,
             },
             _ => BigCartelError::Config { reason },
+        }
+    }
+}
+
+/// Why a body given to a `decode_*` function is not the JSON:API document it should be (the core's
+/// `jsonapi::DecodeError`). `reason` is the core's message; `NotJson` quotes the body's start.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum DocumentError {
+    /// The body was empty.
+    #[error("{reason}")]
+    Empty {
+        /// The message.
+        reason: String,
+    },
+    /// The body is not JSON (an HTML page, a truncated body, invalid UTF-8...).
+    #[error("{reason}")]
+    NotJson {
+        /// The message, with the parser's line and column.
+        reason: String,
+        /// The first bytes of the body, lossily decoded.
+        excerpt: String,
+    },
+    /// Valid JSON, but not a document of the expected shape (`data` missing, one resource where a
+    /// list was expected...).
+    #[error("{reason}")]
+    Shape {
+        /// The message.
+        reason: String,
+    },
+    /// One resource's attributes have the wrong types.
+    #[error("{reason}")]
+    Attribute {
+        /// The message.
+        reason: String,
+        /// The resource's JSON:API `type`.
+        resource_type: String,
+        /// The resource's `id`.
+        id: String,
+    },
+}
+
+impl From<bigcartel::jsonapi::DecodeError> for DocumentError {
+    fn from(e: bigcartel::jsonapi::DecodeError) -> Self {
+        use bigcartel::jsonapi::DecodeError as D;
+        let reason = e.to_string();
+        match e {
+            D::Empty => Self::Empty { reason },
+            D::NotJson { excerpt, .. } => Self::NotJson { reason, excerpt },
+            D::Attribute {
+                resource_type, id, ..
+            } => Self::Attribute {
+                reason,
+                resource_type,
+                id,
+            },
+            _ => Self::Shape { reason },
         }
     }
 }

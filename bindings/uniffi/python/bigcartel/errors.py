@@ -8,13 +8,25 @@ type checkers; a test checks the declarations against the generated classes so t
         order = await client.get_order("1")
     except bigcartel.ApiError as e:      # same class as BigCartelError.Api
         if e.kind == bigcartel.ApiErrorKind.NOT_FOUND: ...
+
+    try:
+        orders = bigcartel.decode_orders(body)
+    except bigcartel.DocumentNotJson as e:   # same class as DocumentError.NotJson
+        log(e.excerpt)
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, List, Optional
 
-from ._native import ApiErrorKind, BigCartelError, ErrorDetail, TransportKind, WebhookError
+from ._native import (
+    ApiErrorKind,
+    BigCartelError,
+    DocumentError,
+    ErrorDetail,
+    TransportKind,
+    WebhookError,
+)
 
 
 class _ApiFields:
@@ -60,6 +72,21 @@ class _NoFields:
     pass
 
 
+class _ReasonFields:
+    reason: str
+
+
+class _NotJsonFields:
+    reason: str
+    excerpt: str
+
+
+class _AttributeFields:
+    reason: str
+    resource_type: str
+    id: str
+
+
 if TYPE_CHECKING:
 
     class ApiError(BigCartelError, _ApiFields): ...
@@ -86,6 +113,14 @@ if TYPE_CHECKING:
 
     class WebhookMismatch(WebhookError, _NoFields): ...
 
+    class DocumentEmpty(DocumentError, _ReasonFields): ...
+
+    class DocumentNotJson(DocumentError, _NotJsonFields): ...
+
+    class DocumentShape(DocumentError, _ReasonFields): ...
+
+    class DocumentAttribute(DocumentError, _AttributeFields): ...
+
 else:
     ApiError = BigCartelError.Api
     DecodeError = BigCartelError.Decode
@@ -99,6 +134,10 @@ else:
     WebhookNonHex = WebhookError.NonHex
     WebhookEmptySecret = WebhookError.EmptySecret
     WebhookMismatch = WebhookError.Mismatch
+    DocumentEmpty = DocumentError.Empty
+    DocumentNotJson = DocumentError.NotJson
+    DocumentShape = DocumentError.Shape
+    DocumentAttribute = DocumentError.Attribute
 
 # (alias, the fields it declares): what the drift test compares with the generated classes.
 DECLARED = {
@@ -114,6 +153,10 @@ DECLARED = {
     "WebhookNonHex": _NonHexFields,
     "WebhookEmptySecret": _NoFields,
     "WebhookMismatch": _NoFields,
+    "DocumentEmpty": _ReasonFields,
+    "DocumentNotJson": _NotJsonFields,
+    "DocumentShape": _ReasonFields,
+    "DocumentAttribute": _AttributeFields,
 }
 
 __all__ = [
@@ -129,5 +172,9 @@ __all__ = [
     "WebhookNonHex",
     "WebhookEmptySecret",
     "WebhookMismatch",
+    "DocumentEmpty",
+    "DocumentNotJson",
+    "DocumentShape",
+    "DocumentAttribute",
 ]
 assert set(__all__) == set(DECLARED)

@@ -43,14 +43,19 @@ class Mock:
             raw = resp.read()
         return json.loads(raw) if raw else None
 
-    def raw_get(self, path: str) -> Any:
-        """A JSON:API document straight from the server, read without the SDK."""
+    def raw_bytes(self, path: str) -> bytes:
+        """A response body straight from the server, read without the SDK."""
         req = urllib.request.Request(f"{self.url}{path}")
         req.add_header("Authorization", f"Bearer {TOKEN}")
         req.add_header("Accept", "application/vnd.api+json")
         req.add_header("User-Agent", USER_AGENT)
         with urllib.request.urlopen(req, timeout=10) as resp:
-            return json.loads(resp.read())
+            body: bytes = resp.read()
+            return body
+
+    def raw_get(self, path: str) -> Any:
+        """A JSON:API document straight from the server, parsed by json.loads."""
+        return json.loads(self.raw_bytes(path))
 
     def client(self, token: str = TOKEN, **options: Any) -> bigcartel.Client:
         return bigcartel.Client.bearer(

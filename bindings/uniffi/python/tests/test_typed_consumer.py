@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from decimal import Decimal
 
 import bigcartel
@@ -24,6 +25,16 @@ def test_the_typed_consumer_works_end_to_end(mock: Mock) -> None:
     assert typed_consumer.mark_shipped(client, unshipped[0]) == "shipped"
     assert unshipped[0] not in asyncio.run(typed_consumer.unshipped_order_ids(client))
     assert typed_consumer.first_product(client).id == page.items[0].id
+
+    raw = mock.raw_bytes(f"/v1/accounts/{mock.account_id}/orders?page[limit]=3")
+    assert [o.id for o in typed_consumer.decode_cached_orders(raw)] == [
+        r["id"] for r in json.loads(raw)["data"]
+    ]
+    try:
+        typed_consumer.decode_cached_orders(b"<html>")
+        raise AssertionError("an HTML body must not decode")
+    except ValueError as e:
+        assert "<html>" in str(e)
 
     body = b'{"type":"order.created"}'
     sig = bigcartel.sign_webhook(b"k", body)

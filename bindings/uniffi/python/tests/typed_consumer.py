@@ -66,3 +66,11 @@ def verify(secret: bytes, body: bytes, header: Optional[str]) -> bool:
     except bigcartel.WebhookError:
         raise
     return True
+
+
+def decode_cached_orders(body: bytes) -> List[Order]:
+    try:
+        return bigcartel.decode_orders(body)
+    except bigcartel.DocumentNotJson as e:
+        excerpt: str = e.excerpt
+        raise ValueError(f"not JSON: {excerpt}") from e

@@ -6044,6 +6044,155 @@ public func FfiConverterTypeBigCartelError_lower(_ value: BigCartelError) -> Rus
 
 
 /**
+ * Why a body given to a `decode_*` function is not the JSON:API document it should be (the core's
+ * `jsonapi::DecodeError`). `reason` is the core's message; `NotJson` quotes the body's start.
+ */
+public 
+enum DocumentError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * The body was empty.
+     */
+    case Empty(
+        /**
+         * The message.
+         */reason: String
+    )
+    /**
+     * The body is not JSON (an HTML page, a truncated body, invalid UTF-8...).
+     */
+    case NotJson(
+        /**
+         * The message, with the parser's line and column.
+         */reason: String, 
+        /**
+         * The first bytes of the body, lossily decoded.
+         */excerpt: String
+    )
+    /**
+     * Valid JSON, but not a document of the expected shape (`data` missing, one resource where a
+     * list was expected...).
+     */
+    case Shape(
+        /**
+         * The message.
+         */reason: String
+    )
+    /**
+     * One resource's attributes have the wrong types.
+     */
+    case Attribute(
+        /**
+         * The message.
+         */reason: String, 
+        /**
+         * The resource's JSON:API `type`.
+         */resourceType: String, 
+        /**
+         * The resource's `id`.
+         */id: String
+    )
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension DocumentError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDocumentError: FfiConverterRustBuffer {
+    typealias SwiftType = DocumentError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DocumentError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Empty(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 2: return .NotJson(
+            reason: try FfiConverterString.read(from: &buf), 
+            excerpt: try FfiConverterString.read(from: &buf)
+            )
+        case 3: return .Shape(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 4: return .Attribute(
+            reason: try FfiConverterString.read(from: &buf), 
+            resourceType: try FfiConverterString.read(from: &buf), 
+            id: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DocumentError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .Empty(reason):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .NotJson(reason,excerpt):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterString.write(excerpt, into: &buf)
+            
+        
+        case let .Shape(reason):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Attribute(reason,resourceType,id):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterString.write(resourceType, into: &buf)
+            FfiConverterString.write(id, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDocumentError_lift(_ buf: RustBuffer) throws -> DocumentError {
+    return try FfiConverterTypeDocumentError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDocumentError_lower(_ value: DocumentError) -> RustBuffer {
+    return FfiConverterTypeDocumentError.lower(value)
+}
+
+
+/**
  * What went wrong below HTTP.
  */
 
@@ -6744,6 +6893,31 @@ fileprivate struct FfiConverterSequenceTypeAccount: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeAccountImage: FfiConverterRustBuffer {
+    typealias SwiftType = [AccountImage]
+
+    public static func write(_ value: [AccountImage], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAccountImage.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AccountImage] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AccountImage]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAccountImage.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeArtist: FfiConverterRustBuffer {
     typealias SwiftType = [Artist]
 
@@ -6811,6 +6985,31 @@ fileprivate struct FfiConverterSequenceTypeCountry: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCountry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCurrency: FfiConverterRustBuffer {
+    typealias SwiftType = [Currency]
+
+    public static func write(_ value: [Currency], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCurrency.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Currency] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Currency]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCurrency.read(from: &buf))
         }
         return seq
     }
@@ -6986,6 +7185,31 @@ fileprivate struct FfiConverterSequenceTypeOrderTransaction: FfiConverterRustBuf
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeOrderTransaction.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePlan: FfiConverterRustBuffer {
+    typealias SwiftType = [Plan]
+
+    public static func write(_ value: [Plan], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePlan.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Plan] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Plan]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePlan.read(from: &buf))
         }
         return seq
     }
@@ -7172,6 +7396,448 @@ public func verifyWebhook(secret: Data, body: Data, signatureHeader: String?)thr
     )
 }
 }
+/**
+ * The resolved `Account` of a JSON:API document whose `data` is one `accounts` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeAccount(body: Data)throws  -> Account  {
+    return try  FfiConverterTypeAccount_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_account(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `AccountImage` of a JSON:API document whose `data` is one `account_images` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeAccountImage(body: Data)throws  -> AccountImage  {
+    return try  FfiConverterTypeAccountImage_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_account_image(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `AccountImage` items of a JSON:API list document (`{"data": [{"type": "account_images", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeAccountImages(body: Data)throws  -> [AccountImage]  {
+    return try  FfiConverterSequenceTypeAccountImage.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_account_images(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Account` items of a JSON:API list document (`{"data": [{"type": "accounts", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeAccounts(body: Data)throws  -> [Account]  {
+    return try  FfiConverterSequenceTypeAccount.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_accounts(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Artist` of a JSON:API document whose `data` is one `artists` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeArtist(body: Data)throws  -> Artist  {
+    return try  FfiConverterTypeArtist_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_artist(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Artist` items of a JSON:API list document (`{"data": [{"type": "artists", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeArtists(body: Data)throws  -> [Artist]  {
+    return try  FfiConverterSequenceTypeArtist.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_artists(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Category` items of a JSON:API list document (`{"data": [{"type": "categories", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeCategories(body: Data)throws  -> [Category]  {
+    return try  FfiConverterSequenceTypeCategory.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_categories(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Category` of a JSON:API document whose `data` is one `categories` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeCategory(body: Data)throws  -> Category  {
+    return try  FfiConverterTypeCategory_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_category(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Country` items of a JSON:API list document (`{"data": [{"type": "countries", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeCountries(body: Data)throws  -> [Country]  {
+    return try  FfiConverterSequenceTypeCountry.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_countries(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Country` of a JSON:API document whose `data` is one `countries` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeCountry(body: Data)throws  -> Country  {
+    return try  FfiConverterTypeCountry_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_country(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Currency` items of a JSON:API list document (`{"data": [{"type": "currencies", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeCurrencies(body: Data)throws  -> [Currency]  {
+    return try  FfiConverterSequenceTypeCurrency.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_currencies(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Currency` of a JSON:API document whose `data` is one `currencies` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeCurrency(body: Data)throws  -> Currency  {
+    return try  FfiConverterTypeCurrency_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_currency(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Discount` of a JSON:API document whose `data` is one `discounts` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeDiscount(body: Data)throws  -> Discount  {
+    return try  FfiConverterTypeDiscount_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_discount(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Discount` items of a JSON:API list document (`{"data": [{"type": "discounts", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeDiscounts(body: Data)throws  -> [Discount]  {
+    return try  FfiConverterSequenceTypeDiscount.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_discounts(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Order` of a JSON:API document whose `data` is one `orders` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeOrder(body: Data)throws  -> Order  {
+    return try  FfiConverterTypeOrder_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_order(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `OrderAdjustment` of a JSON:API document whose `data` is one `order_adjustments` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeOrderAdjustment(body: Data)throws  -> OrderAdjustment  {
+    return try  FfiConverterTypeOrderAdjustment_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_order_adjustment(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `OrderAdjustment` items of a JSON:API list document (`{"data": [{"type": "order_adjustments", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeOrderAdjustments(body: Data)throws  -> [OrderAdjustment]  {
+    return try  FfiConverterSequenceTypeOrderAdjustment.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_order_adjustments(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `OrderEvent` of a JSON:API document whose `data` is one `order_events` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeOrderEvent(body: Data)throws  -> OrderEvent  {
+    return try  FfiConverterTypeOrderEvent_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_order_event(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `OrderEvent` items of a JSON:API list document (`{"data": [{"type": "order_events", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeOrderEvents(body: Data)throws  -> [OrderEvent]  {
+    return try  FfiConverterSequenceTypeOrderEvent.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_order_events(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `OrderLineItem` of a JSON:API document whose `data` is one `order_line_items` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeOrderLineItem(body: Data)throws  -> OrderLineItem  {
+    return try  FfiConverterTypeOrderLineItem_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_order_line_item(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `OrderLineItem` items of a JSON:API list document (`{"data": [{"type": "order_line_items", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeOrderLineItems(body: Data)throws  -> [OrderLineItem]  {
+    return try  FfiConverterSequenceTypeOrderLineItem.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_order_line_items(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `OrderTransaction` of a JSON:API document whose `data` is one `order_transactions` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeOrderTransaction(body: Data)throws  -> OrderTransaction  {
+    return try  FfiConverterTypeOrderTransaction_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_order_transaction(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `OrderTransaction` items of a JSON:API list document (`{"data": [{"type": "order_transactions", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeOrderTransactions(body: Data)throws  -> [OrderTransaction]  {
+    return try  FfiConverterSequenceTypeOrderTransaction.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_order_transactions(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Order` items of a JSON:API list document (`{"data": [{"type": "orders", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeOrders(body: Data)throws  -> [Order]  {
+    return try  FfiConverterSequenceTypeOrder.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_orders(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Plan` of a JSON:API document whose `data` is one `plans` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodePlan(body: Data)throws  -> Plan  {
+    return try  FfiConverterTypePlan_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_plan(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Plan` items of a JSON:API list document (`{"data": [{"type": "plans", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodePlans(body: Data)throws  -> [Plan]  {
+    return try  FfiConverterSequenceTypePlan.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_plans(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Product` of a JSON:API document whose `data` is one `products` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeProduct(body: Data)throws  -> Product  {
+    return try  FfiConverterTypeProduct_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_product(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `ProductImage` of a JSON:API document whose `data` is one `product_images` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeProductImage(body: Data)throws  -> ProductImage  {
+    return try  FfiConverterTypeProductImage_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_product_image(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `ProductImage` items of a JSON:API list document (`{"data": [{"type": "product_images", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeProductImages(body: Data)throws  -> [ProductImage]  {
+    return try  FfiConverterSequenceTypeProductImage.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_product_images(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `ProductOption` of a JSON:API document whose `data` is one `product_options` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeProductOption(body: Data)throws  -> ProductOption  {
+    return try  FfiConverterTypeProductOption_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_product_option(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `ProductOption` items of a JSON:API list document (`{"data": [{"type": "product_options", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeProductOptions(body: Data)throws  -> [ProductOption]  {
+    return try  FfiConverterSequenceTypeProductOption.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_product_options(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `Product` items of a JSON:API list document (`{"data": [{"type": "products", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeProducts(body: Data)throws  -> [Product]  {
+    return try  FfiConverterSequenceTypeProduct.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_products(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `ShippingOption` of a JSON:API document whose `data` is one `shipping_options` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeShippingOption(body: Data)throws  -> ShippingOption  {
+    return try  FfiConverterTypeShippingOption_lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_shipping_option(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The resolved `ShippingOption` items of a JSON:API list document (`{"data": [{"type": "shipping_options", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).
+ *
+ * Fails with a `DocumentError` when the body is not such a document.
+ */
+public func decodeShippingOptions(body: Data)throws  -> [ShippingOption]  {
+    return try  FfiConverterSequenceTypeShippingOption.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_func_decode_shipping_options(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -7192,6 +7858,108 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_bigcartel_uniffi_checksum_func_verify_webhook() != 24672) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_account() != 10994) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_account_image() != 31706) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_account_images() != 59388) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_accounts() != 884) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_artist() != 45878) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_artists() != 19438) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_categories() != 39296) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_category() != 22812) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_countries() != 37765) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_country() != 7836) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_currencies() != 51179) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_currency() != 2367) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_discount() != 7064) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_discounts() != 45578) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_order() != 61536) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_order_adjustment() != 19713) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_order_adjustments() != 18774) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_order_event() != 2349) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_order_events() != 26520) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_order_line_item() != 24467) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_order_line_items() != 6056) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_order_transaction() != 54165) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_order_transactions() != 7923) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_orders() != 43341) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_plan() != 45601) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_plans() != 29584) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_product() != 6973) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_product_image() != 65049) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_product_images() != 37903) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_product_option() != 42467) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_product_options() != 32468) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_products() != 57980) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_shipping_option() != 11444) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_decode_shipping_options() != 44192) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_bigcartel_uniffi_checksum_method_client_account_id() != 49758) {

@@ -63,15 +63,18 @@ class ClientTest {
         return http.send(req, HttpResponse.BodyHandlers.ofString()).body()
     }
 
-    /** A JSON:API document read straight from the server, without the SDK. */
-    private fun rawGet(path: String): JSONObject {
+    /** A response body read straight from the server, without the SDK. */
+    private fun rawBytes(path: String): ByteArray {
         val req = HttpRequest.newBuilder(URI.create("$url$path"))
             .header("Authorization", "Bearer $token")
             .header("Accept", "application/vnd.api+json")
             .header("User-Agent", userAgent)
             .build()
-        return JSONObject(http.send(req, HttpResponse.BodyHandlers.ofString()).body())
+        return http.send(req, HttpResponse.BodyHandlers.ofByteArray()).body()
     }
+
+    /** A JSON:API document read straight from the server, without the SDK. */
+    private fun rawGet(path: String): JSONObject = JSONObject(String(rawBytes(path), Charsets.UTF_8))
 
     private fun client(token: String = this.token, maxRetries: UInt? = null): Client =
         Client.bearer(token, ClientOptions(userAgent = userAgent, baseUrl = url, accountId = accountId, maxRetries = maxRetries))
@@ -169,6 +172,34 @@ class ClientTest {
         val e = assertThrows<BigCartelException.Decode> { runBlocking { client(maxRetries = 0u).listProducts() } }
         assertEquals("listProducts", e.operationId)
         assertEquals(200, e.status)
+    }
+
+    @Test
+    fun `decodeProducts resolves a body fetched without the SDK, like the client`() = runBlocking {
+        val raw = rawBytes("/v1/accounts/$accountId/products?page[limit]=10")
+        val doc = JSONObject(String(raw, Charsets.UTF_8))
+        val products = decodeProducts(raw)
+        val data = doc.getJSONArray("data")
+        assertEquals((0 until data.length()).map { data.getJSONObject(it).getString("id") }, products.map { it.id })
+        for ((i, product) in products.withIndex()) {
+            val linked = data.getJSONObject(i).getJSONObject("relationships").getJSONObject("options").getJSONArray("data")
+            assertEquals((0 until linked.length()).map { linked.getJSONObject(it).getString("id") }, product.options.map { it.id })
+        }
+        assertEquals(client().listProducts(ListProductsParams(pageLimit = 10)).items, products)
+        val orderId = client().listOrders(ListOrdersParams(pageLimit = 1)).items[0].id
+        assertEquals(client().getOrder(orderId), decodeOrder(rawBytes("/v1/accounts/$accountId/orders/$orderId")))
+    }
+
+    @Test
+    fun `bodies that are not documents are typed DocumentExceptions`() {
+        val html = assertThrows<DocumentException.NotJson> { decodeOrders("<html>502</html>".toByteArray()) }
+        assertTrue(html.excerpt.startsWith("<html>"))
+        assertThrows<DocumentException.Empty> { decodeOrders(ByteArray(0)) }
+        assertThrows<DocumentException.Shape> { decodeOrders("""{"data":{"type":"orders","id":"1"}}""".toByteArray()) }
+        val attr = assertThrows<DocumentException.Attribute> {
+            decodeProducts("""{"data":[{"type":"products","id":"4","attributes":{"name":{"x":1}}}]}""".toByteArray())
+        }
+        assertEquals("4", attr.id)
     }
 
     @Test
