@@ -201,7 +201,11 @@ pub fn bench(root: &Path, smoke: bool) -> Result<()> {
         node.arg("--ours").arg(e);
     }
     rows.push(json_of(&mut node)?);
-    let python = binding_python(root).unwrap_or_else(|| PathBuf::from("python3"));
+    let python = if smoke {
+        binding_python(root).unwrap_or_else(|| PathBuf::from("python3"))
+    } else {
+        crate::bindings::bench_python(root)?
+    };
     rows.push(json_of(
         Command::new(&python)
             .arg(peers.join("decode.py"))

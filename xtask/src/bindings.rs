@@ -254,27 +254,57 @@ fn swift(root: &Path, tools: &Path) -> Result<()> {
     Ok(())
 }
 
-fn python(root: &Path, tools: &Path, mock: &Path) -> Result<()> {
-    let wheels = root.join("build/uniffi/wheels");
-    if wheels.exists() {
-        std::fs::remove_dir_all(&wheels)?;
+/// Builds the wheel with maturin into `out` (emptied first): dev profile, or release.
+fn build_wheel(root: &Path, tools: &Path, out: &Path, release: bool) -> Result<PathBuf> {
+    if out.exists() {
+        std::fs::remove_dir_all(out)?;
     }
-    // A dev build: the same unstripped library the other languages are generated from.
+    let mut args = vec!["build", "--out", path_str(out)?];
+    if release {
+        args.push("--release");
+    }
     run(
         &root.join(CRATE_DIR),
         path_str(&python_bin(tools, "maturin"))?,
-        &["build", "--out", path_str(&wheels)?],
+        &args,
         &[],
     )?;
-    let wheel = std::fs::read_dir(&wheels)?
+    let wheel = std::fs::read_dir(out)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.extension().is_some_and(|e| e == "whl"))
         .context("maturin built no wheel")?;
     println!(
-        "wheel: {} ({:.1} MiB, dev profile)",
+        "wheel: {} ({:.1} MiB, {} profile)",
         wheel.file_name().unwrap_or_default().to_string_lossy(),
-        std::fs::metadata(&wheel)?.len() as f64 / (1024.0 * 1024.0)
+        std::fs::metadata(&wheel)?.len() as f64 / (1024.0 * 1024.0),
+        if release { "release" } else { "dev" }
     );
+    Ok(wheel)
+}
+
+/// For the benchmark's measured run: a release wheel in a virtualenv of its own
+/// (`build/uniffi/bench-venv`); returns its Python interpreter. The test step's wheel is a dev
+/// build, whose figures would say nothing about what users install.
+pub fn bench_python(root: &Path) -> Result<PathBuf> {
+    let tools = venv(root, &root.join("build/uniffi/tools"), false, TOOLS)?;
+    let wheel = build_wheel(
+        root,
+        &tools,
+        &root.join("build/uniffi/wheels-release"),
+        true,
+    )?;
+    let dir = venv(
+        root,
+        &root.join("build/uniffi/bench-venv"),
+        true,
+        &[path_str(&wheel)?],
+    )?;
+    Ok(python_bin(&dir, "python"))
+}
+
+fn python(root: &Path, tools: &Path, mock: &Path) -> Result<()> {
+    // A dev build: the same unstripped library the other languages are generated from.
+    let wheel = build_wheel(root, tools, &root.join("build/uniffi/wheels"), false)?;
     let mut packages = vec![path_str(&wheel)?];
     packages.extend_from_slice(TEST_PACKAGES);
     let env_dir = venv(root, &root.join(TEST_VENV), true, &packages)?;
