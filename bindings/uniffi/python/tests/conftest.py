@@ -99,3 +99,13 @@ def webhook_vectors() -> Any:
     )
     with open(path, encoding="utf-8") as f:
         return json.load(f)
+
+
+def bad_responses() -> Any:
+    """The shared corpus of broken responses (tests/vectors/bad-responses.json); read at collection
+    time, so each case is a test of its own."""
+    path = os.environ.get("BIGCARTEL_BAD_RESPONSES") or str(
+        Path(__file__).resolve().parents[4] / "tests" / "vectors" / "bad-responses.json"
+    )
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
