@@ -251,14 +251,17 @@ fn parse_document(body: &[u8]) -> Result<RawDocument<'_>, DecodeError> {
         message: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
         excerpt: String::from_utf8_lossy(&body[..body.len().min(80)]).into_owned(),
     })?;
-    let value: &RawValue =
-        serde_json::from_str(text).map_err(|e| DecodeError::not_json(&e, body))?;
-    if !value.get().starts_with('{') {
+    // One pass: syntax errors (and a cut-off body) are "not JSON"; well-formed JSON of the wrong
+    // shape (an array, a string, `data` of the wrong type) is a shape error.
+    if !text.trim_start().starts_with('{') && serde_json::from_str::<&RawValue>(text).is_ok() {
         return Err(DecodeError::Shape(
             "the document is not a JSON object".into(),
         ));
     }
-    serde_json::from_str(value.get()).map_err(|e| DecodeError::Shape(e.to_string()))
+    serde_json::from_str(text).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => DecodeError::Shape(e.to_string()),
+        _ => DecodeError::not_json(&e, body),
+    })
 }
 
 fn included<'a>(doc: &RawDocument<'a>) -> Vec<RawResource<'a>> {
