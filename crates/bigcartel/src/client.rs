@@ -381,10 +381,13 @@ pub(crate) fn http_client(
 /// assert!(bigcartel::check_base_url("https://api.bigcartel.com").is_ok());
 /// assert!(bigcartel::check_base_url("http://127.0.0.1:4010").is_ok());
 /// assert!(bigcartel::check_base_url("http://example.com").is_err());
+/// // A URL that does not parse is not echoed: it may hold a password.
+/// let e = bigcartel::check_base_url("https://me:s3cret@exa mple.com").unwrap_err();
+/// assert!(!e.to_string().contains("s3cret"));
 /// ```
 pub fn check_base_url(base: &str) -> Result<(), Error> {
-    let url = url::Url::parse(base)
-        .map_err(|e| Error::Config(format!("invalid base URL {base:?}: {e}")))?;
+    // Not echoed: an unparsable URL may still carry `user:password@`.
+    let url = url::Url::parse(base).map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::Config(
             "put credentials in .bearer()/.basic(), not in the base URL".into(),
