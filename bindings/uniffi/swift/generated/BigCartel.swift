@@ -6046,6 +6046,14 @@ public func FfiConverterTypeBigCartelError_lower(_ value: BigCartelError) -> Rus
 /**
  * Why a body given to a `decode_*` function is not the JSON:API document it should be (the core's
  * `jsonapi::DecodeError`). `reason` is the core's message; `NotJson` quotes the body's start.
+ *
+ * ```
+ * use bigcartel_uniffi::{decode_products, DocumentError};
+ * let body = br#"{"data":[{"type":"products","id":"1","attributes":{"default_price":"20.0"}}]}"#;
+ * let products = decode_products(body.to_vec()).unwrap();
+ * assert_eq!(products[0].default_price.as_deref(), Some("20.0"));
+ * assert!(matches!(decode_products(b"<html>".to_vec()), Err(DocumentError::NotJson { .. })));
+ * ```
  */
 public 
 enum DocumentError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
