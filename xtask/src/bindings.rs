@@ -150,7 +150,7 @@ fn python_bin(venv: &Path, name: &str) -> PathBuf {
 /// benchmark runs the Python rows with it).
 const TEST_VENV: &str = "build/uniffi/test-venv";
 
-/// The Python interpreter of [`TEST_VENV`].
+/// The Python interpreter of the test virtualenv (`build/uniffi/test-venv`).
 pub fn test_python(root: &Path) -> PathBuf {
     python_bin(&root.join(TEST_VENV), "python")
 }
