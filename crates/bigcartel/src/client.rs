@@ -195,9 +195,9 @@ pub(crate) fn transport(op: &Operation, e: &reqwest::Error) -> Error {
 }
 
 pub(crate) async fn map_error(op: &Operation, e: progenitor_client::Error<ByteStream>) -> Error {
-    use progenitor_client::Error as E;
-    match e {
-        E::ErrorResponse(rv) => {
+    match other_error(op, e).await {
+        Ok(err) => err,
+        Err(rv) => {
             let status = rv.status().as_u16();
             let retry_after = retry_after(rv.headers());
             let body = collect(op, rv.into_inner_stream())
@@ -205,6 +205,18 @@ pub(crate) async fn map_error(op: &Operation, e: progenitor_client::Error<ByteSt
                 .unwrap_or_default();
             api_error(op, status, retry_after, &body)
         }
+    }
+}
+
+/// Maps every progenitor error but a documented error response, which is handed back for the
+/// caller to read (its body type differs per API surface).
+pub(crate) async fn other_error<E>(
+    op: &Operation,
+    e: progenitor_client::Error<E>,
+) -> Result<Error, ResponseValue<E>> {
+    use progenitor_client::Error as E;
+    Ok(match e {
+        E::ErrorResponse(rv) => return Err(rv),
         E::UnexpectedResponse(r) => {
             let status = r.status().as_u16();
             let retry_after = retry_after(r.headers());
@@ -228,7 +240,7 @@ pub(crate) async fn map_error(op: &Operation, e: progenitor_client::Error<ByteSt
             kind: TransportKind::Other,
             message: m,
         },
-    }
+    })
 }
 
 fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {

@@ -1,7 +1,7 @@
 //! OAuth 2.0 for apps: the authorize URL, `state` generation and checking, the code-for-token
 //! exchange, and deauthorization.
 
-use crate::client::{api_error, check_base_url, http_client, transport};
+use crate::client::{check_base_url, http_client, other_error};
 use crate::error::{ApiError, ApiErrorKind, Error, Operation};
 use crate::generated_raw::Client as RawClient;
 use crate::jsonapi::ErrorObject;
@@ -188,42 +188,24 @@ async fn oauth_error(
     op: &Operation,
     e: progenitor_client::Error<crate::generated_raw::types::OAuthError>,
 ) -> Error {
-    use progenitor_client::Error as E;
-    match e {
-        E::ErrorResponse(rv) => {
-            let status = rv.status().as_u16();
-            let err = rv.into_inner();
-            Error::Api(ApiError {
-                status,
-                kind: ApiErrorKind::from_status(status),
-                operation: *op,
-                errors: vec![ErrorObject {
-                    status: Some(status.to_string()),
-                    code: err.error.clone(),
-                    title: err.error,
-                    detail: err.error_description,
-                    source: None,
-                }],
-                body_excerpt: None,
-                retry_after: None,
-            })
-        }
-        E::UnexpectedResponse(r) => {
-            let status = r.status().as_u16();
-            let body = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            api_error(op, status, None, &body)
-        }
-        E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
-            transport(op, &e)
-        }
-        E::InvalidRequest(m) | E::Custom(m) => Error::InvalidInput {
-            operation: *op,
-            message: m,
-        },
-        E::InvalidResponsePayload(_, e) => Error::Decode {
-            operation: *op,
-            status: 200,
-            source: crate::jsonapi::DecodeError::Shape(e.to_string()),
-        },
-    }
+    let rv = match other_error(op, e).await {
+        Ok(err) => return err,
+        Err(rv) => rv,
+    };
+    let status = rv.status().as_u16();
+    let err = rv.into_inner();
+    Error::Api(ApiError {
+        status,
+        kind: ApiErrorKind::from_status(status),
+        operation: *op,
+        errors: vec![ErrorObject {
+            status: Some(status.to_string()),
+            code: err.error.clone(),
+            title: err.error,
+            detail: err.error_description,
+            source: None,
+        }],
+        body_excerpt: None,
+        retry_after: None,
+    })
 }
