@@ -2,65 +2,40 @@
 //! written as a Markdown table and JSON. `--smoke` runs each row once on tiny inputs so the harness
 //! cannot rot (the test command runs it); it measures nothing worth reporting.
 
-use crate::tasks::run;
+use crate::tasks::{MockProcess, run};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Instant;
 
-struct Mock(Child);
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
-}
-
-/// Starts the mock binary and waits until it accepts connections.
+/// Starts the mock binary and returns it with its URL.
 fn start_mock(
     bin: &Path,
     orders: usize,
     products: usize,
     latency_ms: u64,
-) -> Result<(Mock, String)> {
-    let port = free_port()?;
-    let child = Command::new(bin.join("bigcartel-mock"))
-        .args([
-            "--port",
-            &port.to_string(),
+) -> Result<(MockProcess, String)> {
+    let (orders, products, latency) = (
+        orders.to_string(),
+        products.to_string(),
+        latency_ms.to_string(),
+    );
+    let mock = MockProcess::start(
+        &bin.join("bigcartel-mock"),
+        &[
             "--orders",
-            &orders.to_string(),
+            &orders,
             "--products",
-            &products.to_string(),
-        ])
-        .args([
+            &products,
             "--seed",
             "1",
             "--latency-ms",
-            &latency_ms.to_string(),
-            "--quiet",
-        ])
-        .stdout(Stdio::null())
-        .spawn()
-        .context("starting bigcartel-mock")?;
-    let mock = Mock(child);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if Instant::now() > deadline {
-            bail!("the mock did not start listening on port {port}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Ok((mock, format!("http://127.0.0.1:{port}")))
+            &latency,
+        ],
+    )?;
+    let url = mock.url.clone();
+    Ok((mock, url))
 }
 
 /// Runs a command and parses the last line of its stdout as JSON.

@@ -14,9 +14,9 @@
 //! workerd and headless Chromium, each with the shared webhook vectors, the shared corpus of broken
 //! responses (`tests/vectors/bad-responses.json`), the `decode...` functions and the secrets checks.
 
-use crate::tasks::run;
+use crate::tasks::{MockProcess, run};
 use anyhow::{Context, Result, bail};
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -484,43 +484,6 @@ fn check_no_any(package: &Path) -> Result<()> {
 // ------------------------------------------------------------------------------------------------
 // The test step
 
-/// A bigcartel-mock process on a free port, stopped on drop.
-struct Mock {
-    child: Child,
-    url: String,
-}
-
-impl Mock {
-    fn start(bin: &Path) -> Result<Mock> {
-        let mut child = Command::new(bin)
-            .args(["--port", "0", "--quiet"])
-            .args(["--products", &MOCK_PRODUCTS.to_string()])
-            .args(["--orders", &MOCK_ORDERS.to_string()])
-            .stdout(Stdio::piped())
-            .spawn()
-            .with_context(|| format!("could not start {}", bin.display()))?;
-        let stdout = child.stdout.take().context("mock stdout")?;
-        let mut lines = BufReader::new(stdout).lines();
-        let first = lines.next().context("the mock printed nothing")??;
-        // "bigcartel-mock listening on http://127.0.0.1:PORT (account ...".
-        let url = first
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .with_context(|| format!("no URL in the mock's first line: {first}"))?
-            .to_string();
-        // Keep draining its output so it never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Ok(Mock { child, url })
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
@@ -708,7 +671,15 @@ fn run_runtime(
     f: impl FnOnce(&[(&str, &str)]) -> Result<()>,
 ) -> Result<()> {
     println!("\n--- {name}");
-    let mock = Mock::start(mock_bin)?;
+    let mock = MockProcess::start(
+        mock_bin,
+        &[
+            "--products",
+            &MOCK_PRODUCTS.to_string(),
+            "--orders",
+            &MOCK_ORDERS.to_string(),
+        ],
+    )?;
     let products = MOCK_PRODUCTS.to_string();
     let orders = MOCK_ORDERS.to_string();
     let vectors = vectors.to_str().context("non-UTF-8 path")?;
