@@ -5,6 +5,8 @@
 //! - `generated_raw.rs`: progenitor's client (wire-level request building, one method per operation).
 //! - `generated_models.rs`: resolved models (one struct per `x-model` resource) and their decoders.
 //! - `generated_operations.rs`: the high-level methods that call the raw client and resolve.
+//! - `generated_schema.rs`: the same models and operations as static tables, for the core's
+//!   `dynamic` module (JSON in, JSON out; the npm package's request path).
 
 use crate::api::{self, Api, Body, Input, Model, RelationshipsInput, Returns, Scalar};
 use crate::lint::{self, Finding};
@@ -108,6 +110,13 @@ pub fn generate(target: &Target, text: &str) -> Result<Vec<(String, String)>> {
         files.push((
             core("generated_operations.rs"),
             format!("{header}{}", format_tokens(operations_tokens(&api))?),
+        ));
+        files.push((
+            core(crate::gen_schema::FILE),
+            format!(
+                "{header}{}",
+                format_tokens(crate::gen_schema::tokens(&api)?)?
+            ),
         ));
         if target.facades {
             for (path, contents) in crate::gen_wasm::generate(&api)?

@@ -153,6 +153,62 @@ impl Client {
         }
     }
 
+    /// Sends a request built by [`crate::dynamic`] through the same headers, retries and error
+    /// mapping as the generated raw client's, and reads the successful body.
+    pub(crate) async fn send(
+        &self,
+        op: &crate::dynamic::OperationSchema,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<(u16, Vec<u8>), Error> {
+        use progenitor_client::ClientInfo;
+        let operation = &op.operation;
+        let method = reqwest::Method::from_bytes(operation.method.as_bytes())
+            .map_err(|e| Error::invalid_input(operation, e.to_string()))?;
+        let http = self.raw.client();
+        let mut builder = http
+            .request(method, format!("{}{path}", self.raw.baseurl()))
+            .header(reqwest::header::ACCEPT, "application/json");
+        if !query.is_empty() {
+            builder = builder.query(query);
+        }
+        if let Some(body) = body {
+            let bytes = serde_json::to_vec(body)
+                .map_err(|e| Error::invalid_input(operation, e.to_string()))?;
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+        }
+        let mut request = builder.build().map_err(|e| transport(operation, &e))?;
+        let state = self.raw.inner();
+        state.prepare(request.headers_mut(), op.json_api);
+        let response = crate::retry::execute_with_retry(
+            http,
+            request,
+            &state.retry,
+            &state.stats,
+            operation.id,
+        )
+        .await
+        .map_err(|e| transport(operation, &e))?;
+        let status = response.status().as_u16();
+        if !response.status().is_success() {
+            let retry_after = retry_after(response.headers());
+            let body = response
+                .bytes()
+                .await
+                .map(|b| b.to_vec())
+                .unwrap_or_default();
+            return Err(api_error(operation, status, retry_after, &body));
+        }
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| transport(operation, &e))?;
+        Ok((status, body.to_vec()))
+    }
+
     async fn success_body(
         &self,
         op: &Operation,

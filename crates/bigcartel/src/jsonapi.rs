@@ -84,7 +84,7 @@ pub struct RawResource<'a> {
     #[serde(deserialize_with = "lenient_id")]
     pub id: String,
     #[serde(borrow, default)]
-    attributes: Option<&'a RawValue>,
+    pub(crate) attributes: Option<&'a RawValue>,
     #[serde(borrow, default)]
     relationships: Option<HashMap<Cow<'a, str>, RawRelationship<'a>>>,
 }
@@ -139,7 +139,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn linkage(
+    pub(crate) fn linkage(
         &self,
         r: &RawResource<'_>,
         rel: &str,
@@ -174,14 +174,29 @@ impl<'a> Resolver<'a> {
     }
 
     fn resolve<T: Model>(&self, resource_type: &str, id: &str) -> Result<T, DecodeError> {
+        self.follow(resource_type, id, |found| match found {
+            Some(r) => T::from_resource(r, self),
+            None => Ok(T::stub(id)),
+        })
+    }
+
+    /// The one rule for following a link, typed or not: `f` gets the resource the document gives
+    /// for `(type, id)`, one level deeper, or `None` (a stub) when it is absent or the depth bound
+    /// is reached.
+    pub(crate) fn follow<R>(
+        &self,
+        resource_type: &str,
+        id: &str,
+        f: impl FnOnce(Option<&RawResource<'_>>) -> Result<R, DecodeError>,
+    ) -> Result<R, DecodeError> {
         match self.index.get(&(resource_type, id)) {
             Some(r) if self.depth.get() < MAX_DEPTH => {
                 self.depth.set(self.depth.get() + 1);
-                let out = T::from_resource(r, self);
+                let out = f(Some(r));
                 self.depth.set(self.depth.get() - 1);
                 out
             }
-            _ => Ok(T::stub(id)),
+            _ => f(None),
         }
     }
 
@@ -202,6 +217,30 @@ impl<'a> Resolver<'a> {
         match self.linkage(r, rel)?.first() {
             Some((t, id)) => self.resolve(t, id).map(Some),
             None => Ok(None),
+        }
+    }
+}
+
+impl<T> Page<T> {
+    /// The same page with each item mapped.
+    pub fn map_items<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            next: self.next,
+            has_links: self.has_links,
+        }
+    }
+}
+
+impl Page<()> {
+    /// The same paging facts around these items.
+    pub(crate) fn with_items<T>(self, items: Vec<T>) -> Page<T> {
+        Page {
+            items,
+            total: self.total,
+            next: self.next,
+            has_links: self.has_links,
         }
     }
 }
@@ -304,11 +343,36 @@ fn primary<'a>(
 /// assert_eq!((artist.id.as_str(), artist.name.as_deref(), artist.position), ("7", Some("Ada"), Some(2)));
 /// ```
 pub fn decode_one<T: Model>(body: &[u8]) -> Result<T, DecodeError> {
+    with_document(body, false, |data, resolver| {
+        T::from_resource(&data[0], resolver)
+    })
+    .map(|(item, _)| item)
+}
+
+/// Parses a document once and hands its primary resources (one, or a list) and a resolver over
+/// its `included` to `f`: what typed and dynamic decoding share. Also gives the paging facts.
+pub(crate) fn with_document<R>(
+    body: &[u8],
+    want_list: bool,
+    f: impl FnOnce(&[RawResource<'_>], &Resolver<'_>) -> Result<R, DecodeError>,
+) -> Result<(R, Page<()>), DecodeError> {
     let doc = parse_document(body)?;
-    let data = primary(&doc, false)?;
+    let data = primary(&doc, want_list)?;
     let included = included(&doc);
     let resolver = Resolver::new(&data, &included);
-    T::from_resource(&data[0], &resolver)
+    let out = f(&data, &resolver)?;
+    let total = doc
+        .meta
+        .as_ref()
+        .and_then(|m| m.count)
+        .and_then(|c| u64::try_from(c).ok());
+    let paging = Page {
+        items: Vec::new(),
+        total,
+        next: doc.links.as_ref().and_then(|l| l.next.clone()),
+        has_links: doc.links.is_some(),
+    };
+    Ok((out, paging))
 }
 
 /// Decodes a document whose `data` is a list, with its paging information.
@@ -326,25 +390,12 @@ pub fn decode_one<T: Model>(body: &[u8]) -> Result<T, DecodeError> {
 /// assert_eq!(page.items[0].default_price.as_deref(), Some("20.0"));
 /// ```
 pub fn decode_list<T: Model>(body: &[u8]) -> Result<Page<T>, DecodeError> {
-    let doc = parse_document(body)?;
-    let data = primary(&doc, true)?;
-    let included = included(&doc);
-    let resolver = Resolver::new(&data, &included);
-    let items = data
-        .iter()
-        .map(|r| T::from_resource(r, &resolver))
-        .collect::<Result<Vec<T>, _>>()?;
-    let total = doc
-        .meta
-        .as_ref()
-        .and_then(|m| m.count)
-        .and_then(|c| u64::try_from(c).ok());
-    Ok(Page {
-        items,
-        total,
-        next: doc.links.as_ref().and_then(|l| l.next.clone()),
-        has_links: doc.links.is_some(),
-    })
+    let (items, paging) = with_document(body, true, |data, resolver| {
+        data.iter()
+            .map(|r| T::from_resource(r, resolver))
+            .collect::<Result<Vec<T>, _>>()
+    })?;
+    Ok(paging.with_items(items))
 }
 
 /// Decodes a JSON:API document held as a `serde_json::Value` (a webhook payload, say).

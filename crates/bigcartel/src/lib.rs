@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod dynamic;
 pub mod error;
 pub mod image;
 pub mod jsonapi;
@@ -39,6 +40,10 @@ pub mod webhook;
 #[rustfmt::skip]
 #[allow(missing_docs, clippy::all, clippy::pedantic)]
 mod generated_models;
+
+#[rustfmt::skip]
+#[allow(clippy::all)]
+mod generated_schema;
 
 /// Resolved models, generated from the spec's resources.
 pub mod models {

@@ -66,28 +66,36 @@ pub struct Transport {
     pub(crate) stats: Arc<TransportStats>,
 }
 
-impl ClientHooks<Transport> for RawClient {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        let state = self.inner();
-        let headers = request.headers_mut();
+impl Transport {
+    /// The headers every request carries, whichever way it was built (the generated raw client
+    /// or [`crate::dynamic`]): User-Agent, credentials, and the JSON:API media type.
+    pub(crate) fn prepare(&self, headers: &mut reqwest::header::HeaderMap, json_api: bool) {
         // progenitor stamps the spec's info.version on every request; the API has no such header.
         headers.remove("api-version");
-        headers.insert(USER_AGENT, state.user_agent.clone());
-        if crate::generated_operations::JSON_API_OPERATIONS.contains(&info.operation_id) {
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        if json_api {
             headers.insert(ACCEPT, HeaderValue::from_static(JSON_API));
             if headers.contains_key(CONTENT_TYPE) {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_API));
             }
         }
         if !headers.contains_key(AUTHORIZATION)
-            && let Some(v) = state.auth.header()
+            && let Some(v) = self.auth.header()
         {
             headers.insert(AUTHORIZATION, v);
         }
+    }
+}
+
+impl ClientHooks<Transport> for RawClient {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let json_api =
+            crate::generated_operations::JSON_API_OPERATIONS.contains(&info.operation_id);
+        self.inner().prepare(request.headers_mut(), json_api);
         Ok(())
     }
 

@@ -1,0 +1,707 @@
+//! The spec as data: JSON in, JSON out.
+//!
+//! Every model and operation of the typed client is also described by a static table generated
+//! from the spec ([`MODELS`], [`OPERATIONS`]). With them, [`decode_one`] and [`decode_list`] resolve
+//! any document into the exact JSON the typed models serialize to, and `Client::call` (with the
+//! default `client` feature) sends any operation from JSON arguments through the same transport,
+//! authentication, retries and error mapping as the typed methods.
+//!
+//! Bindings for dynamic languages use this: the npm package calls one compiled function for every
+//! operation instead of one per operation, which keeps its WebAssembly small. Relationships are
+//! resolved by the same resolver as the typed models and attributes read by the same lenient rules
+//! ([`crate::lenient`]); tests check both paths give identical JSON and identical requests.
+//!
+//! ```
+//! use bigcartel::dynamic;
+//! let artists = dynamic::model("Artist").unwrap();
+//! let body = br#"{"data":{"type":"artists","id":"7","attributes":{"name":"Ada","position":"2"}}}"#;
+//! let json = dynamic::decode_one(artists, body).unwrap();
+//! assert_eq!(json, r#"{"id":"7","name":"Ada","permalink":null,"position":2}"#);
+//! ```
+
+use crate::jsonapi::{self, DecodeError, Page, RawResource, Resolver};
+use serde::de::{MapAccess, Visitor};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::fmt;
+
+pub use crate::generated_schema::{MODELS, OPERATIONS};
+
+/// An attribute's or parameter's type, as the typed models carry it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A string (numbers are accepted on responses and kept as their text).
+    String,
+    /// An exact decimal amount, carried as its text ("20.0").
+    Decimal,
+    /// A 64-bit integer.
+    Int,
+    /// A boolean.
+    Bool,
+    /// A list of strings.
+    StringList,
+}
+
+/// An attribute of a model, or a field of a request's attributes.
+#[derive(Debug)]
+pub struct Field {
+    /// The wire name.
+    pub name: &'static str,
+    /// The key the typed model serializes it under.
+    pub key: &'static str,
+    /// Its type.
+    pub kind: Kind,
+    /// Required (request fields only; model attributes are all optional).
+    pub required: bool,
+}
+
+/// A relationship of a model.
+#[derive(Debug)]
+pub struct Rel {
+    /// The relationship's name on the wire.
+    pub name: &'static str,
+    /// The key the typed model serializes it under.
+    pub key: &'static str,
+    /// The related model, an index into [`MODELS`].
+    pub model: usize,
+    /// To-many (a list) or to-one (an object or null).
+    pub many: bool,
+}
+
+/// A resolved model: its JSON:API type, attributes and relationships.
+#[derive(Debug)]
+pub struct ModelSchema {
+    /// The model's name (`Product`).
+    pub name: &'static str,
+    /// The JSON:API type (`products`).
+    pub wire_type: &'static str,
+    /// Its attributes, in the typed model's field order.
+    pub fields: &'static [Field],
+    /// Its relationships, in the typed model's field order.
+    pub rels: &'static [Rel],
+}
+
+/// A query parameter.
+#[derive(Debug)]
+pub struct QueryParam {
+    /// The argument's key (`filter_status`), as in the typed `...Params` struct.
+    pub field: &'static str,
+    /// The wire name (`filter[status]`).
+    pub wire_name: &'static str,
+    /// Its type.
+    pub kind: Kind,
+}
+
+/// What an operation's request body carries.
+#[derive(Debug)]
+pub enum BodySchema {
+    /// No body.
+    None,
+    /// `{"data": {"type", "id"?, "attributes", "relationships"?}}`.
+    Resource {
+        /// The JSON:API type.
+        wire_type: &'static str,
+        /// The attributes that may be sent.
+        input: &'static [Field],
+        /// Whether `data.id` is sent (the last path parameter).
+        with_id: bool,
+        /// The relationships that may be sent: `(name, JSON:API type of the ids)`.
+        relationships: Option<&'static [(&'static str, &'static str)]>,
+    },
+    /// `{"data": [{"type", "id"}, ...]}` (reposition).
+    Identifiers {
+        /// The JSON:API type of the ids.
+        wire_type: &'static str,
+    },
+}
+
+/// What an operation's successful response carries.
+#[derive(Debug)]
+pub enum Returns {
+    /// One resource of this model (an index into [`MODELS`]).
+    One(usize),
+    /// A list of this model.
+    Many(usize),
+    /// No body (204).
+    Nothing,
+}
+
+/// An operation of the high-level client.
+#[derive(Debug)]
+pub struct OperationSchema {
+    /// Its operationId, method and path template.
+    pub operation: crate::Operation,
+    /// Path parameters other than `account_id`, in path order.
+    pub path_params: &'static [&'static str],
+    /// Whether the path contains `{account_id}` (filled in by the client).
+    pub uses_account: bool,
+    /// Its query parameters.
+    pub query: &'static [QueryParam],
+    /// Its request body.
+    pub body: BodySchema,
+    /// Its response.
+    pub returns: Returns,
+    /// Whether it pages with `page[limit]` and `page[offset]`.
+    pub paged: bool,
+    /// Whether it carries the JSON:API media type.
+    pub json_api: bool,
+}
+
+/// A model by name (`Product`) or JSON:API type (`products`).
+pub fn model(name: &str) -> Option<&'static ModelSchema> {
+    MODELS
+        .iter()
+        .find(|m| m.name == name || m.wire_type == name)
+}
+
+/// An operation by operationId (`listProducts`).
+pub fn operation(id: &str) -> Option<&'static OperationSchema> {
+    OPERATIONS.iter().find(|o| o.operation.id == id)
+}
+
+// ------------------------------------------------------------------------------------------------
+// Decoding
+
+/// The resolved JSON of a document whose `data` is one resource of `model`: the same text
+/// `serde_json::to_string` gives for the typed model.
+pub fn decode_one(model: &ModelSchema, body: &[u8]) -> Result<String, DecodeError> {
+    let (out, _) = jsonapi::with_document(body, false, |data, resolver| {
+        let mut out = Vec::with_capacity(body.len());
+        write_resource(&mut out, model, &data[0], resolver)?;
+        Ok(out)
+    })?;
+    Ok(into_string(out))
+}
+
+/// The resolved JSON of each item of a list document of `model`, with the paging facts.
+pub fn decode_list(model: &ModelSchema, body: &[u8]) -> Result<Page<String>, DecodeError> {
+    let (items, paging) = jsonapi::with_document(body, true, |data, resolver| {
+        data.iter()
+            .map(|r| {
+                let mut out = Vec::new();
+                write_resource(&mut out, model, r, resolver)?;
+                Ok(into_string(out))
+            })
+            .collect::<Result<Vec<String>, DecodeError>>()
+    })?;
+    Ok(paging.with_items(items))
+}
+
+/// A page as JSON: `{"items": [...], "total", "next", "has_links"}`, as a typed [`Page`]
+/// serializes.
+pub fn page_json(page: &Page<String>) -> String {
+    let mut out = String::with_capacity(page.items.iter().map(|i| i.len() + 1).sum::<usize>() + 64);
+    out.push_str("{\"items\":[");
+    for (i, item) in page.items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(item);
+    }
+    out.push_str("],\"total\":");
+    match page.total {
+        Some(n) => out.push_str(&n.to_string()),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"next\":");
+    match &page.next {
+        Some(s) => out.push_str(&json_string(s)),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"has_links\":");
+    out.push_str(if page.has_links { "true" } else { "false" });
+    out.push('}');
+    out
+}
+
+fn into_string(out: Vec<u8>) -> String {
+    // Only JSON text from serde_json's writers and ASCII punctuation is ever written.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn json_string(s: &str) -> String {
+    let mut out = Vec::with_capacity(s.len() + 2);
+    push_str(&mut out, s);
+    into_string(out)
+}
+
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    // Writing a &str into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+fn push_key(out: &mut Vec<u8>, key: &str) {
+    out.push(b',');
+    push_str(out, key);
+    out.push(b':');
+}
+
+/// A resource's attributes as `(name, raw value)` pairs, in document order.
+struct Pairs<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+impl<'de> serde::Deserialize<'de> for Pairs<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Pairs<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an attributes object")
+            }
+            fn visit_unit<E>(self) -> Result<Pairs<'de>, E> {
+                Ok(Pairs(Vec::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs<'de>, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(16));
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    pairs.push((key, map.next_value::<&'de RawValue>()?));
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn attribute_error(r: &RawResource<'_>, message: String) -> DecodeError {
+    DecodeError::Attribute {
+        resource_type: r.resource_type.to_string(),
+        id: r.id.clone(),
+        message,
+    }
+}
+
+/// Writes one attribute value by the same lenient rules as the typed models.
+fn write_value(out: &mut Vec<u8>, kind: Kind, raw: &RawValue) -> Result<(), serde_json::Error> {
+    use crate::lenient;
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    match kind {
+        Kind::String => match lenient::string(&mut de)? {
+            Some(s) => push_str(out, &s),
+            None => out.extend_from_slice(b"null"),
+        },
+        Kind::Decimal => match lenient::decimal(&mut de)? {
+            Some(s) => push_str(out, &s),
+            None => out.extend_from_slice(b"null"),
+        },
+        Kind::Int => match lenient::int(&mut de)? {
+            Some(n) => out.extend_from_slice(n.to_string().as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        },
+        Kind::Bool => match lenient::boolean(&mut de)? {
+            Some(true) => out.extend_from_slice(b"true"),
+            Some(false) => out.extend_from_slice(b"false"),
+            None => out.extend_from_slice(b"null"),
+        },
+        Kind::StringList => match lenient::string_list(&mut de)? {
+            Some(list) => {
+                let _ = serde_json::to_writer(&mut *out, &list);
+            }
+            None => out.extend_from_slice(b"null"),
+        },
+    }
+    Ok(())
+}
+
+fn write_stub(out: &mut Vec<u8>, model: &ModelSchema, id: &str) {
+    out.extend_from_slice(b"{\"id\":");
+    push_str(out, id);
+    for f in model.fields {
+        push_key(out, f.key);
+        out.extend_from_slice(b"null");
+    }
+    for rel in model.rels {
+        push_key(out, rel.key);
+        out.extend_from_slice(if rel.many { b"[]" } else { b"null" });
+    }
+    out.push(b'}');
+}
+
+fn write_resource(
+    out: &mut Vec<u8>,
+    model: &ModelSchema,
+    r: &RawResource<'_>,
+    resolver: &Resolver<'_>,
+) -> Result<(), DecodeError> {
+    let pairs = match r.attributes {
+        None => Pairs(Vec::new()),
+        Some(raw) => serde_json::from_str::<Pairs<'_>>(raw.get())
+            .map_err(|e| attribute_error(r, e.to_string()))?,
+    };
+    out.extend_from_slice(b"{\"id\":");
+    push_str(out, &r.id);
+    for f in model.fields {
+        push_key(out, f.key);
+        let mut found = pairs.0.iter().filter(|(k, _)| k == f.name).map(|(_, v)| *v);
+        match (found.next(), found.next()) {
+            (Some(_), Some(_)) => {
+                return Err(attribute_error(r, format!("duplicate field `{}`", f.name)));
+            }
+            (Some(raw), None) => write_value(out, f.kind, raw)
+                .map_err(|e| attribute_error(r, format!("`{}`: {e}", f.name)))?,
+            (None, _) => out.extend_from_slice(b"null"),
+        }
+    }
+    for rel in model.rels {
+        push_key(out, rel.key);
+        let target = &MODELS[rel.model];
+        let links = resolver.linkage(r, rel.name)?;
+        let follow = |out: &mut Vec<u8>, t: &str, id: &str| {
+            resolver.follow(t, id, |found| match found {
+                Some(x) => write_resource(out, target, x, resolver),
+                None => {
+                    write_stub(out, target, id);
+                    Ok(())
+                }
+            })
+        };
+        if rel.many {
+            out.push(b'[');
+            for (i, (t, id)) in links.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                follow(out, t, id)?;
+            }
+            out.push(b']');
+        } else {
+            match links.first() {
+                Some((t, id)) => follow(out, t, id)?,
+                None => out.extend_from_slice(b"null"),
+            }
+        }
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+#[cfg(feature = "client")]
+pub use request::{Args, Output};
+
+#[cfg(feature = "client")]
+mod request {
+    use super::{BodySchema, Kind, MODELS, OperationSchema, Returns, decode_list, decode_one};
+    use crate::jsonapi::Page;
+    use crate::{Client, Error};
+    use serde_json::{Map, Value, json};
+
+    /// An operation's arguments as JSON, named as the typed methods name them.
+    #[derive(Debug, Clone, Default)]
+    pub struct Args {
+        /// The path parameters other than `account_id`, in path order (non-empty strings).
+        pub path: Vec<String>,
+        /// The query parameters: an object keyed like the typed `...Params` struct
+        /// (`{"filter_status": "active", "page_limit": 20}`); null or absent for none.
+        pub params: Option<Value>,
+        /// The attributes to send (create and update): an object keyed by wire name.
+        pub input: Option<Value>,
+        /// The relationships to send: an object of id lists (`{"categories": ["1", "2"]}`).
+        pub relationships: Option<Value>,
+        /// The ids to send (reposition), in the new order.
+        pub ids: Option<Value>,
+    }
+
+    /// What an operation answered, as JSON text.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Output {
+        /// One resolved resource.
+        One(String),
+        /// A page of resolved resources.
+        Page(Page<String>),
+        /// No content (204).
+        Nothing,
+    }
+
+    impl Output {
+        /// The whole answer as JSON text (`null` for no content; see [`super::page_json`]).
+        pub fn into_json(self) -> String {
+            match self {
+                Output::One(s) => s,
+                Output::Page(p) => super::page_json(&p),
+                Output::Nothing => "null".into(),
+            }
+        }
+    }
+
+    fn kind_name(kind: Kind) -> &'static str {
+        match kind {
+            Kind::String => "a string",
+            Kind::Decimal => "a decimal string such as \"20.00\"",
+            Kind::Int => "an integer",
+            Kind::Bool => "a boolean",
+            Kind::StringList => "a list of strings",
+        }
+    }
+
+    /// A value checked against its kind, as the text a query string or body carries.
+    fn checked(kind: Kind, v: &Value) -> Option<Value> {
+        match (kind, v) {
+            (Kind::String, Value::String(_)) | (Kind::Bool, Value::Bool(_)) => Some(v.clone()),
+            (Kind::Decimal, Value::String(s)) if crate::money::is_decimal(s) => Some(v.clone()),
+            (Kind::Int, Value::Number(n)) => n.as_i64().map(Value::from),
+            (Kind::StringList, Value::Array(items)) if items.iter().all(Value::is_string) => {
+                Some(v.clone())
+            }
+            _ => None,
+        }
+    }
+
+    fn object<'v>(
+        op: &OperationSchema,
+        name: &str,
+        v: &'v Value,
+    ) -> Result<&'v Map<String, Value>, Error> {
+        v.as_object().ok_or_else(|| {
+            Error::invalid_input(&op.operation, format!("`{name}` must be an object"))
+        })
+    }
+
+    fn unknown(op: &OperationSchema, name: &str, key: &str, known: &[&str]) -> Error {
+        Error::invalid_input(
+            &op.operation,
+            format!(
+                "`{name}.{key}` is not a parameter of this operation (expected one of: {})",
+                known.join(", ")
+            ),
+        )
+    }
+
+    fn present(v: Option<&Value>) -> Option<&Value> {
+        v.filter(|v| !v.is_null())
+    }
+
+    /// `params` as query pairs, in the spec's order.
+    fn query(
+        op: &OperationSchema,
+        params: Option<&Value>,
+    ) -> Result<Vec<(&'static str, String)>, Error> {
+        let Some(params) = present(params) else {
+            return Ok(Vec::new());
+        };
+        let map = object(op, "params", params)?;
+        let known: Vec<&str> = op.query.iter().map(|q| q.field).collect();
+        if let Some(k) = map.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(unknown(op, "params", k, &known));
+        }
+        let mut pairs = Vec::new();
+        for q in op.query {
+            let Some(v) = present(map.get(q.field)) else {
+                continue;
+            };
+            let v = checked(q.kind, v).ok_or_else(|| {
+                Error::invalid_input(
+                    &op.operation,
+                    format!("`params.{}` must be {}", q.field, kind_name(q.kind)),
+                )
+            })?;
+            let text = match v {
+                Value::String(s) => s,
+                Value::Array(items) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(","),
+                other => other.to_string(),
+            };
+            pairs.push((q.wire_name, text));
+        }
+        // The generated raw client sends them sorted by name: the same URL either way.
+        pairs.sort_by_key(|(name, _)| *name);
+        Ok(pairs)
+    }
+
+    fn id_list(op: &OperationSchema, name: &str, v: &Value) -> Result<Vec<String>, Error> {
+        let bad = || {
+            Error::invalid_input(
+                &op.operation,
+                format!("`{name}` must be a list of ids (strings)"),
+            )
+        };
+        v.as_array()
+            .ok_or_else(bad)?
+            .iter()
+            .map(|i| i.as_str().map(str::to_owned).ok_or_else(bad))
+            .collect()
+    }
+
+    fn identifiers(wire_type: &str, ids: &[String]) -> Value {
+        Value::Array(
+            ids.iter()
+                .map(|id| json!({ "type": wire_type, "id": id }))
+                .collect(),
+        )
+    }
+
+    /// The request body, if the operation has one.
+    fn body(op: &OperationSchema, args: &Args) -> Result<Option<Value>, Error> {
+        match &op.body {
+            BodySchema::None => Ok(None),
+            BodySchema::Identifiers { wire_type } => {
+                let ids = present(args.ids.as_ref()).ok_or_else(|| {
+                    Error::invalid_input(&op.operation, "`ids` is required".into())
+                })?;
+                let ids = id_list(op, "ids", ids)?;
+                if ids.is_empty() {
+                    return Err(Error::invalid_input(
+                        &op.operation,
+                        "at least one id is required".into(),
+                    ));
+                }
+                Ok(Some(json!({ "data": identifiers(wire_type, &ids) })))
+            }
+            BodySchema::Resource {
+                wire_type,
+                input,
+                with_id,
+                relationships,
+            } => {
+                let given = present(args.input.as_ref()).ok_or_else(|| {
+                    Error::invalid_input(&op.operation, "`input` is required".into())
+                })?;
+                let given = object(op, "input", given)?;
+                let known: Vec<&str> = input.iter().map(|f| f.name).collect();
+                if let Some(k) = given.keys().find(|k| !known.contains(&k.as_str())) {
+                    return Err(unknown(op, "input", k, &known));
+                }
+                let mut attributes = Map::new();
+                for f in *input {
+                    match present(given.get(f.name)) {
+                        None if f.required => {
+                            return Err(Error::invalid_input(
+                                &op.operation,
+                                format!("`input.{}` is required", f.name),
+                            ));
+                        }
+                        None => {}
+                        Some(v) => {
+                            let v = checked(f.kind, v).ok_or_else(|| {
+                                Error::invalid_input(
+                                    &op.operation,
+                                    format!("`input.{}` must be {}", f.name, kind_name(f.kind)),
+                                )
+                            })?;
+                            attributes.insert(f.name.to_owned(), v);
+                        }
+                    }
+                }
+                let mut data = json!({ "type": wire_type, "attributes": attributes });
+                if *with_id {
+                    let id = args.path.last().cloned().unwrap_or_default();
+                    data["id"] = Value::String(id);
+                }
+                let rels = relationships.unwrap_or(&[]);
+                if let Some(given) = present(args.relationships.as_ref()) {
+                    let given = object(op, "relationships", given)?;
+                    let known: Vec<&str> = rels.iter().map(|(n, _)| *n).collect();
+                    if let Some(k) = given.keys().find(|k| !known.contains(&k.as_str())) {
+                        return Err(unknown(op, "relationships", k, &known));
+                    }
+                    let mut out = Map::new();
+                    for (name, wire_type) in rels {
+                        if let Some(v) = present(given.get(*name)) {
+                            let ids = id_list(op, &format!("relationships.{name}"), v)?;
+                            out.insert(
+                                (*name).to_owned(),
+                                json!({ "data": identifiers(wire_type, &ids) }),
+                            );
+                        }
+                    }
+                    if !out.is_empty() {
+                        data["relationships"] = Value::Object(out);
+                    }
+                }
+                Ok(Some(json!({ "data": data })))
+            }
+        }
+    }
+
+    impl Client {
+        /// Sends any operation of [`super::OPERATIONS`] from JSON arguments and answers JSON: the
+        /// same request, retries and errors as the typed method, the same JSON as its result
+        /// serializes to. Arguments are checked against the spec first; a wrong one is an
+        /// [`Error::InvalidInput`] naming it, and nothing is sent.
+        ///
+        /// ```no_run
+        /// # async fn run() -> Result<(), bigcartel::Error> {
+        /// use bigcartel::dynamic::{self, Args};
+        /// let client = bigcartel::Client::builder("MyApp (me@example.com)").bearer("TOKEN").build()?;
+        /// let op = dynamic::operation("listProducts").expect("in the spec");
+        /// let args = Args { params: Some(serde_json::json!({ "filter_status": "active" })), ..Default::default() };
+        /// println!("{}", client.call(op, &args).await?.into_json());
+        /// # Ok(()) }
+        /// ```
+        pub async fn call(&self, op: &OperationSchema, args: &Args) -> Result<Output, Error> {
+            let operation = &op.operation;
+            if args.path.len() != op.path_params.len() {
+                return Err(Error::invalid_input(
+                    operation,
+                    format!("expected {} path parameter(s)", op.path_params.len()),
+                ));
+            }
+            if let Some(i) = args.path.iter().position(String::is_empty) {
+                return Err(Error::invalid_input(
+                    operation,
+                    format!("`{}` is empty", op.path_params[i]),
+                ));
+            }
+            let query = query(op, args.params.as_ref())?;
+            let body = body(op, args)?;
+            let account = if op.uses_account {
+                Some(self.account_id().await?)
+            } else {
+                None
+            };
+            let mut path = String::from(operation.path);
+            if let Some(account) = &account {
+                path = path.replace("{account_id}", &progenitor_client::encode_path(account));
+            }
+            for (name, value) in op.path_params.iter().zip(&args.path) {
+                path = path.replace(
+                    &format!("{{{name}}}"),
+                    &progenitor_client::encode_path(value),
+                );
+            }
+            let (status, bytes) = self.send(op, &path, &query, body.as_ref()).await?;
+            let decoded = match op.returns {
+                Returns::Nothing => return Ok(Output::Nothing),
+                Returns::One(m) => decode_one(&MODELS[m], &bytes).map(Output::One),
+                Returns::Many(m) => decode_list(&MODELS[m], &bytes).map(Output::Page),
+            };
+            decoded.map_err(|source| Error::Decode {
+                operation: *operation,
+                status,
+                source,
+            })
+        }
+
+        /// One page of a paged operation at `(offset, limit)`: what the `_stream` methods fetch.
+        pub async fn call_page(
+            &self,
+            op: &OperationSchema,
+            args: &Args,
+            offset: i64,
+            limit: i64,
+        ) -> Result<Page<String>, Error> {
+            let mut args = args.clone();
+            let mut params = match args.params.take() {
+                Some(Value::Object(m)) => m,
+                Some(Value::Null) | None => Map::new(),
+                Some(_) => {
+                    return Err(Error::invalid_input(
+                        &op.operation,
+                        "`params` must be an object".into(),
+                    ));
+                }
+            };
+            params.insert("page_offset".into(), offset.into());
+            params.insert("page_limit".into(), limit.into());
+            args.params = Some(Value::Object(params));
+            match self.call(op, &args).await? {
+                Output::Page(p) => Ok(p),
+                _ => Err(Error::invalid_input(
+                    &op.operation,
+                    "this operation does not return a list".into(),
+                )),
+            }
+        }
+    }
+}

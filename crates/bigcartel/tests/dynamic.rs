@@ -1,0 +1,329 @@
+//! `Client::call` (the spec as data, JSON in and out) against the typed methods, for every
+//! operation of the spec: the same request on the wire (method, path, query, headers, body), the
+//! same JSON out, and the same refusals of bad arguments.
+
+use bigcartel::dynamic::{self, Args, BodySchema, Kind, OPERATIONS, OperationSchema, Output};
+use bigcartel::{Client, Error};
+use serde_json::{Map, Value, json};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const UA: &str = "DynamicTest (dyn@example.com)";
+
+fn sample(kind: Kind, name: &str) -> Value {
+    match kind {
+        Kind::String => json!(format!("{name}-text")),
+        Kind::Decimal => json!("12.50"),
+        Kind::Int => json!(7),
+        Kind::Bool => json!(true),
+        Kind::StringList => json!(["a", "b"]),
+    }
+}
+
+/// Every argument the operation takes, filled in from its table row.
+fn full_args(op: &OperationSchema) -> Args {
+    let mut args = Args {
+        path: op.path_params.iter().map(|p| format!("{p}/1 ?")).collect(),
+        ..Args::default()
+    };
+    if !op.query.is_empty() {
+        let params: Map<String, Value> = op
+            .query
+            .iter()
+            .map(|q| (q.field.to_string(), sample(q.kind, q.field)))
+            .collect();
+        args.params = Some(Value::Object(params));
+    }
+    match &op.body {
+        BodySchema::None => {}
+        BodySchema::Identifiers { .. } => args.ids = Some(json!(["3", "4"])),
+        BodySchema::Resource {
+            input,
+            relationships,
+            ..
+        } => {
+            let fields: Map<String, Value> = input
+                .iter()
+                .map(|f| (f.name.to_string(), sample(f.kind, f.name)))
+                .collect();
+            args.input = Some(Value::Object(fields));
+            if let Some(rels) = relationships {
+                let r: Map<String, Value> = rels
+                    .iter()
+                    .map(|(n, _)| (n.to_string(), json!(["1", "2"])))
+                    .collect();
+                args.relationships = Some(Value::Object(r));
+            }
+        }
+    }
+    args
+}
+
+/// A document the operation could answer, with attributes of every kind and a relationship.
+fn answer(op: &OperationSchema) -> Option<Value> {
+    let resource = |m: &dynamic::ModelSchema, id: &str| {
+        let attributes: Map<String, Value> = m
+            .fields
+            .iter()
+            .map(|f| {
+                // Numbers sent as strings and decimals as numbers: the lenient rules apply.
+                let v = match f.kind {
+                    Kind::Int => json!("42"),
+                    Kind::Decimal => serde_json::from_str("19.90").unwrap(),
+                    k => sample(k, f.name),
+                };
+                (f.name.to_string(), v)
+            })
+            .collect();
+        let relationships: Map<String, Value> = m
+            .rels
+            .iter()
+            .map(|r| {
+                let target = dynamic::MODELS[r.model].wire_type;
+                let data = if r.many {
+                    json!([{ "type": target, "id": "r1" }, { "type": target, "id": "missing" }])
+                } else {
+                    json!({ "type": target, "id": "r1" })
+                };
+                (r.name.to_string(), json!({ "data": data }))
+            })
+            .collect();
+        json!({ "type": m.wire_type, "id": id, "attributes": attributes, "relationships": relationships })
+    };
+    let included = |m: &dynamic::ModelSchema| -> Vec<Value> {
+        m.rels
+            .iter()
+            .map(|r| resource(&dynamic::MODELS[r.model], "r1"))
+            .collect()
+    };
+    match op.returns {
+        dynamic::Returns::Nothing => None,
+        dynamic::Returns::One(i) => {
+            let m = &dynamic::MODELS[i];
+            Some(json!({ "data": resource(m, "9"), "included": included(m) }))
+        }
+        dynamic::Returns::Many(i) => {
+            let m = &dynamic::MODELS[i];
+            Some(json!({
+                "data": [resource(m, "9"), resource(m, "10")],
+                "included": included(m),
+                "meta": { "count": 2 },
+                "links": { "next": "https://api.bigcartel.com/next?page%5Boffset%5D=2" }
+            }))
+        }
+    }
+}
+
+async fn server(op: &OperationSchema) -> MockServer {
+    let server = MockServer::start().await;
+    let t = match answer(op) {
+        Some(body) => ResponseTemplate::new(200).set_body_raw(
+            serde_json::to_vec(&body).unwrap(),
+            "application/vnd.api+json",
+        ),
+        None => ResponseTemplate::new(204),
+    };
+    Mock::given(any()).respond_with(t).mount(&server).await;
+    server
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::builder(UA)
+        .base_url(server.uri())
+        .bearer("tok-dyn")
+        .account_id("77")
+        .build()
+        .unwrap()
+}
+
+async fn the_request(server: &MockServer) -> Request {
+    let mut reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 1, "expected exactly one request");
+    reqs.remove(0)
+}
+
+/// What must match: method, URL with its query, the headers the API reads, the body as JSON.
+fn shape(r: &Request) -> (String, String, Vec<Option<String>>, Option<Value>) {
+    let headers = [
+        "accept",
+        "content-type",
+        "authorization",
+        "user-agent",
+        "api-version",
+    ]
+    .iter()
+    .map(|h| {
+        r.headers
+            .get(*h)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    })
+    .collect();
+    let body = (!r.body.is_empty()).then(|| serde_json::from_slice(&r.body).unwrap());
+    (
+        r.method.to_string(),
+        r.url[url::Position::BeforePath..].to_string(),
+        headers,
+        body,
+    )
+}
+
+#[tokio::test]
+async fn every_operation_sends_the_typed_request_and_answers_the_typed_json() {
+    assert!(OPERATIONS.len() >= 26, "the table lists every operation");
+    for op in OPERATIONS {
+        let args = full_args(op);
+        let typed_server = server(op).await;
+        let typed = client(&typed_server).call_typed(op, &args).await;
+        let dynamic_server = server(op).await;
+        let dynamic = client(&dynamic_server).call(op, &args).await;
+        let (typed, dynamic) = match (typed, dynamic) {
+            (Ok(t), Ok(d)) => (t, d),
+            (t, d) => panic!("{}: typed {t:?}, dynamic {d:?}", op.operation.id),
+        };
+        assert_eq!(typed, dynamic, "{}: different results", op.operation.id);
+        if let Output::Page(p) = &dynamic {
+            assert_eq!(p.items.len(), 2, "{}", op.operation.id);
+            assert_eq!(p.total, Some(2));
+        }
+        let (t, d) = (
+            shape(&the_request(&typed_server).await),
+            shape(&the_request(&dynamic_server).await),
+        );
+        assert_eq!(t, d, "{}: different requests", op.operation.id);
+        assert!(
+            d.1.contains("%2F1%20%3F") || op.path_params.is_empty(),
+            "{}: path parameters are percent-encoded: {}",
+            op.operation.id,
+            d.1
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_serialize_like_typed_pages() {
+    let op = dynamic::operation("listOrders").unwrap();
+    let s = server(op).await;
+    let c = client(&s);
+    let typed = c.list_orders(&Default::default()).await.unwrap();
+    let dynamic = c.call(op, &Args::default()).await.unwrap().into_json();
+    assert_eq!(serde_json::to_string(&typed).unwrap(), dynamic);
+    let paged = c.call_page(op, &Args::default(), 40, 20).await.unwrap();
+    assert_eq!(paged.items.len(), 2);
+    let last = s.received_requests().await.unwrap().pop().unwrap();
+    assert_eq!(
+        last.url.query(),
+        Some("page%5Blimit%5D=20&page%5Boffset%5D=40")
+    );
+}
+
+fn invalid(r: Result<Output, Error>) -> String {
+    match r {
+        Err(Error::InvalidInput { message, .. }) => message,
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn bad_arguments_are_refused_before_anything_is_sent() {
+    let create = dynamic::operation("createDiscount").unwrap();
+    let list = dynamic::operation("listProducts").unwrap();
+    let get = dynamic::operation("getProduct").unwrap();
+    let reposition = dynamic::operation("repositionProducts").unwrap();
+    let s = server(create).await;
+    let c = client(&s);
+
+    let mut missing = full_args(create);
+    missing.input.as_mut().unwrap()["name"] = Value::Null;
+    let m = invalid(c.call(create, &missing).await);
+    assert!(m.contains("`input.name` is required"), "{m}");
+    // The typed path refuses it too.
+    assert!(c.call_typed(create, &missing).await.is_err());
+
+    let mut wrong = full_args(create);
+    wrong.input.as_mut().unwrap()["use_limit"] = json!("ten");
+    let m = invalid(c.call(create, &wrong).await);
+    assert!(m.contains("`input.use_limit` must be an integer"), "{m}");
+    assert!(c.call_typed(create, &wrong).await.is_err());
+
+    let mut money = full_args(create);
+    money.input.as_mut().unwrap()["flat_rate_discount"] = json!("ten dollars");
+    let m = invalid(c.call(create, &money).await);
+    assert!(m.contains("decimal"), "{m}");
+
+    let mut typo = full_args(create);
+    typo.input.as_mut().unwrap()["nmae"] = json!("x");
+    let m = invalid(c.call(create, &typo).await);
+    assert!(m.contains("`input.nmae` is not a parameter"), "{m}");
+
+    let mut rel = full_args(create);
+    rel.relationships = Some(json!({ "products": "1" }));
+    let m = invalid(c.call(create, &rel).await);
+    assert!(m.contains("`relationships.products` must be a list"), "{m}");
+
+    let params = Args {
+        params: Some(json!({ "filter_stauts": "active" })),
+        ..Args::default()
+    };
+    let m = invalid(c.call(list, &params).await);
+    assert!(
+        m.contains("filter_status"),
+        "the message lists the known ones: {m}"
+    );
+    let params = Args {
+        params: Some(json!({ "page_limit": 2.5 })),
+        ..Args::default()
+    };
+    assert!(invalid(c.call(list, &params).await).contains("must be an integer"));
+    let params = Args {
+        params: Some(json!(["active"])),
+        ..Args::default()
+    };
+    assert!(invalid(c.call(list, &params).await).contains("must be an object"));
+
+    let empty_id = Args {
+        path: vec![String::new()],
+        ..Args::default()
+    };
+    assert!(invalid(c.call(get, &empty_id).await).contains("`product_id` is empty"));
+    assert!(invalid(c.call(get, &Args::default()).await).contains("path parameter"));
+
+    let no_ids = Args {
+        ids: Some(json!([])),
+        ..Args::default()
+    };
+    assert!(invalid(c.call(reposition, &no_ids).await).contains("at least one id"));
+    let bad_ids = Args {
+        ids: Some(json!([1, 2])),
+        ..Args::default()
+    };
+    assert!(invalid(c.call(reposition, &bad_ids).await).contains("list of ids"));
+
+    assert!(
+        s.received_requests().await.unwrap().is_empty(),
+        "nothing was sent"
+    );
+}
+
+#[tokio::test]
+async fn api_errors_map_like_the_typed_path() {
+    let op = dynamic::operation("getProduct").unwrap();
+    let server = MockServer::start().await;
+    let doc = json!({ "errors": [{ "status": "404", "title": "Not Found", "detail": "no such product" }] });
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(404).set_body_raw(
+            serde_json::to_vec(&doc).unwrap(),
+            "application/vnd.api+json",
+        ))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let args = Args {
+        path: vec!["5".into()],
+        ..Args::default()
+    };
+    let typed = c.call_typed(op, &args).await.unwrap_err().to_string();
+    let dynamic = c.call(op, &args).await.unwrap_err().to_string();
+    assert_eq!(typed, dynamic);
+    assert!(dynamic.contains("no such product"), "{dynamic}");
+}
