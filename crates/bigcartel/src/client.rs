@@ -106,11 +106,28 @@ impl Client {
         if let Some(id) = self.account_id.get() {
             return Ok(id.clone());
         }
-        let page = self.list_accounts().await?;
-        let account = page.items.into_iter().next().ok_or_else(|| {
+        // Only the first id is needed: read it without resolving the accounts.
+        const OPERATION: Operation = Operation {
+            id: "listAccounts",
+            method: "GET",
+            path: "/v1/accounts",
+        };
+        let (status, body) = self
+            .success_body(&OPERATION, self.raw.list_accounts().send().await)
+            .await?;
+        let first = jsonapi::with_document(&body, true, |data, _| {
+            Ok(data.first().map(|r| r.id.clone()))
+        })
+        .map_err(|source| Error::Decode {
+            operation: OPERATION,
+            status,
+            source,
+        })?
+        .0;
+        let id = first.ok_or_else(|| {
             Error::Config("these credentials give access to no account; pass an account id".into())
         })?;
-        Ok(self.account_id.get_or_init(|| account.id).clone())
+        Ok(self.account_id.get_or_init(|| id).clone())
     }
 
     pub(crate) async fn finish_one<T: Model>(

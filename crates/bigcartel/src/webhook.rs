@@ -508,24 +508,153 @@ fn payload_id(payload: &serde_json::Value) -> Result<String, PayloadError> {
     }
 }
 
-/// Decodes a model from a payload in any of the shapes Big Cartel may use:
-/// a JSON:API document (`{"data": {..}, "included": [..]}`), a bare JSON:API
-/// resource (`{"type": .., "id": .., "attributes": {..}}`) or a flat object.
-fn payload_model<T: Model>(payload: &serde_json::Value) -> Result<Box<T>, PayloadError> {
+/// A payload in any of the shapes Big Cartel may use, as the JSON:API document of one resource of
+/// `wire_type`: a document (`{"data": {..}, "included": [..]}`), a bare JSON:API resource
+/// (`{"type": .., "id": .., "attributes": {..}}`) or a flat object (its members are the
+/// attributes). Typed and JSON parsing both decode what this gives.
+fn payload_document(payload: &serde_json::Value, wire_type: &str) -> Result<Vec<u8>, PayloadError> {
     let map = payload.as_object().ok_or(PayloadError::NotAnObject)?;
-    let model = if map.contains_key("data") {
-        jsonapi::decode_single(payload)?
+    let document = if map.contains_key("data") {
+        serde_json::to_vec(payload)
     } else if map
         .get("attributes")
         .is_some_and(serde_json::Value::is_object)
         && map.contains_key("type")
     {
-        let document = serde_json::json!({ "data": payload });
-        jsonapi::decode_single(&document)?
+        serde_json::to_vec(&serde_json::json!({ "data": payload }))
     } else {
-        jsonapi::from_flat(payload)?
+        let id = map
+            .get("id")
+            .ok_or(DecodeError::Shape("the object has no `id`".into()))?;
+        serde_json::to_vec(
+            &serde_json::json!({ "data": { "type": wire_type, "id": id, "attributes": payload } }),
+        )
     };
-    Ok(Box::new(model))
+    document.map_err(|e| PayloadError::Decode(DecodeError::Shape(e.to_string())))
+}
+
+fn payload_model<T: Model>(payload: &serde_json::Value) -> Result<Box<T>, PayloadError> {
+    let document = payload_document(payload, T::TYPE)?;
+    Ok(Box::new(jsonapi::decode_one(&document)?))
+}
+
+/// The envelope's `account_id`, `type` and `payload`.
+fn envelope(body: &[u8]) -> Result<(String, String, serde_json::Value), ParseError> {
+    let envelope: serde_json::Value =
+        serde_json::from_slice(body).map_err(ParseError::InvalidJson)?;
+    let serde_json::Value::Object(mut envelope) = envelope else {
+        return Err(ParseError::InvalidEnvelope("the body is not a JSON object"));
+    };
+    let account_id = match envelope.get("account_id") {
+        None | Some(serde_json::Value::Null) => {
+            return Err(ParseError::InvalidEnvelope("`account_id` is missing"));
+        }
+        Some(v) => id_text(v).ok_or(ParseError::InvalidEnvelope(
+            "`account_id` is neither a string nor a non-negative integer",
+        ))?,
+    };
+    let event_type = match envelope.remove("type") {
+        Some(serde_json::Value::String(s)) => s,
+        None | Some(serde_json::Value::Null) => {
+            return Err(ParseError::InvalidEnvelope("`type` is missing"));
+        }
+        Some(_) => return Err(ParseError::InvalidEnvelope("`type` is not a string")),
+    };
+    let payload = envelope
+        .remove("payload")
+        .unwrap_or(serde_json::Value::Null);
+    Ok((account_id, event_type, payload))
+}
+
+/// What a known event carries: `(canonical type, member name, model)`, the model `None` for
+/// id-only events. [`parse`] builds the same events as typed variants; a test holds them equal.
+const EVENTS: &[(&str, &str, &str, Option<&str>)] = &[
+    (
+        "account.updated",
+        "account.updated",
+        "account",
+        Some("Account"),
+    ),
+    (
+        "account.plan.downgraded",
+        "account.plan.downgraded",
+        "account",
+        Some("Account"),
+    ),
+    (
+        "account.plan.upgraded",
+        "account.plan.upgraded",
+        "account",
+        Some("Account"),
+    ),
+    ("account.deauthorized", "account.deauthorized", "id", None),
+    ("account.closed", "account.deauthorized", "id", None),
+    ("order.created", "order.created", "order", Some("Order")),
+    ("order.updated", "order.updated", "order", Some("Order")),
+    (
+        "product.created",
+        "product.created",
+        "product",
+        Some("Product"),
+    ),
+    (
+        "product.updated",
+        "product.updated",
+        "product",
+        Some("Product"),
+    ),
+    ("product.deleted", "product.deleted", "id", None),
+];
+
+/// Parses a webhook body into the event as JSON, **without** checking its signature: what
+/// bindings hand to dynamic languages. The members are `type` (the canonical event type, or
+/// `"unknown"`), `event_type`, `account_id`, `resource_id`, and one of `account`/`order`/`product`
+/// (the resolved model, as [`crate::dynamic`] writes it), `id`, or `payload` (unknown events).
+///
+/// ```
+/// let body = br#"{"account_id":42,"type":"product.deleted","payload":{"id":7}}"#;
+/// let event: serde_json::Value =
+///     serde_json::from_str(&bigcartel::webhook::parse_json(body).unwrap()).unwrap();
+/// assert_eq!(event["type"], "product.deleted");
+/// assert_eq!(event["id"], "7");
+/// assert_eq!(event["account_id"], "42");
+/// ```
+pub fn parse_json(body: &[u8]) -> Result<String, ParseError> {
+    let (account_id, event_type, payload) = envelope(body)?;
+    let invalid = |source: PayloadError| ParseError::InvalidPayload {
+        event_type: event_type.clone(),
+        source,
+    };
+    let mut out = serde_json::Map::new();
+    let Some(&(_, canonical, member, model)) = EVENTS.iter().find(|e| e.0 == event_type) else {
+        out.insert("type".into(), "unknown".into());
+        out.insert("event_type".into(), event_type.as_str().into());
+        out.insert("account_id".into(), account_id.into());
+        out.insert("resource_id".into(), serde_json::Value::Null);
+        out.insert("payload".into(), payload);
+        return Ok(serde_json::Value::Object(out).to_string());
+    };
+    let (resource_id, value) = match model.and_then(crate::dynamic::model) {
+        Some(schema) => {
+            let document = payload_document(&payload, schema.wire_type).map_err(invalid)?;
+            let json = crate::dynamic::decode_one(schema, &document)
+                .map_err(|e| invalid(PayloadError::Decode(e)))?;
+            let value: serde_json::Value = serde_json::from_str(&json)
+                .map_err(|e| invalid(PayloadError::Decode(DecodeError::Shape(e.to_string()))))?;
+            let id = value["id"].as_str().unwrap_or_default().to_owned();
+            (id, value)
+        }
+        None => {
+            let id = payload_id(&payload).map_err(invalid)?;
+            (id.clone(), serde_json::Value::String(id))
+        }
+    };
+    out.insert("type".into(), canonical.into());
+    out.insert("event_type".into(), canonical.into());
+    out.insert("account_id".into(), account_id.into());
+    out.insert("resource_id".into(), resource_id.into());
+    out.insert(member.into(), value);
+    Ok(serde_json::Value::Object(out).to_string())
 }
 
 /// Parses a webhook body into a [`WebhookEvent`], **without** checking its
@@ -551,30 +680,7 @@ fn payload_model<T: Model>(payload: &serde_json::Value) -> Result<Box<T>, Payloa
 /// assert_eq!(event.event_type(), "shipment.created");
 /// ```
 pub fn parse(body: &[u8]) -> Result<WebhookEvent, ParseError> {
-    let envelope: serde_json::Value =
-        serde_json::from_slice(body).map_err(ParseError::InvalidJson)?;
-    let serde_json::Value::Object(mut envelope) = envelope else {
-        return Err(ParseError::InvalidEnvelope("the body is not a JSON object"));
-    };
-    let account_id = match envelope.get("account_id") {
-        None | Some(serde_json::Value::Null) => {
-            return Err(ParseError::InvalidEnvelope("`account_id` is missing"));
-        }
-        Some(v) => id_text(v).ok_or(ParseError::InvalidEnvelope(
-            "`account_id` is neither a string nor a non-negative integer",
-        ))?,
-    };
-    let event_type = match envelope.remove("type") {
-        Some(serde_json::Value::String(s)) => s,
-        None | Some(serde_json::Value::Null) => {
-            return Err(ParseError::InvalidEnvelope("`type` is missing"));
-        }
-        Some(_) => return Err(ParseError::InvalidEnvelope("`type` is not a string")),
-    };
-    let payload = envelope
-        .remove("payload")
-        .unwrap_or(serde_json::Value::Null);
-
+    let (account_id, event_type, payload) = envelope(body)?;
     let invalid = |source: PayloadError| ParseError::InvalidPayload {
         event_type: event_type.clone(),
         source,

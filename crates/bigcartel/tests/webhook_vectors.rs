@@ -293,3 +293,91 @@ fn parse_vectors() {
         ));
     }
 }
+
+/// The typed event as JSON: the members `parse_json` promises, from the typed accessors and the
+/// typed models' own serialization.
+fn typed_event_json(event: &webhook::WebhookEvent) -> Value {
+    use webhook::WebhookEvent as E;
+    let mut v = serde_json::json!({
+        "type": event.event_type(),
+        "event_type": event.event_type(),
+        "account_id": event.account_id(),
+        "resource_id": event.resource_id(),
+    });
+    match event {
+        E::AccountUpdated { account, .. }
+        | E::AccountPlanDowngraded { account, .. }
+        | E::AccountPlanUpgraded { account, .. } => {
+            v["account"] = serde_json::to_value(account).unwrap()
+        }
+        E::OrderCreated { order, .. } | E::OrderUpdated { order, .. } => {
+            v["order"] = serde_json::to_value(order).unwrap()
+        }
+        E::ProductCreated { product, .. } | E::ProductUpdated { product, .. } => {
+            v["product"] = serde_json::to_value(product).unwrap()
+        }
+        E::AccountDeauthorized { id, .. } | E::ProductDeleted { id, .. } => {
+            v["id"] = id.as_str().into()
+        }
+        E::Unknown { payload, .. } => {
+            v["type"] = "unknown".into();
+            v["payload"] = payload.clone();
+        }
+        other => panic!("an event this test does not know: {other:?}"),
+    }
+    v
+}
+
+#[test]
+fn parse_json_is_the_typed_event_as_json() {
+    let v = vectors();
+    let mut bodies: Vec<(String, Vec<u8>)> = v["parse_cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_owned(),
+                spec_bytes(&c["body"]),
+            )
+        })
+        .collect();
+    // Every known event type, in each payload shape.
+    for t in [
+        "account.updated",
+        "account.plan.downgraded",
+        "account.plan.upgraded",
+        "account.deauthorized",
+        "account.closed",
+        "order.created",
+        "order.updated",
+        "product.created",
+        "product.updated",
+        "product.deleted",
+    ] {
+        for payload in [
+            r#"{"id":5,"name":"Flat","price":"1.50","position":"2"}"#,
+            r#"{"type":"x","id":"5","attributes":{"name":"Bare","total":12.5}}"#,
+            r#"{"data":{"type":"orders","id":"5","attributes":{"total":"3.0"},"relationships":{"items":{"data":[{"type":"order_line_items","id":"1"}]}}},"included":[{"type":"order_line_items","id":"1","attributes":{"quantity":"2"}}]}"#,
+        ] {
+            bodies.push((
+                t.to_owned(),
+                format!(r#"{{"account_id":"9","type":"{t}","payload":{payload}}}"#).into_bytes(),
+            ));
+        }
+    }
+    for (name, body) in bodies {
+        match (webhook::parse(&body), webhook::parse_json(&body)) {
+            (Ok(typed), Ok(json)) => {
+                let json: Value = serde_json::from_str(&json).unwrap();
+                assert_eq!(json, typed_event_json(&typed), "{name}");
+            }
+            (Err(a), Err(b)) => assert_eq!(
+                std::mem::discriminant(&a),
+                std::mem::discriminant(&b),
+                "{name}: {a} / {b}"
+            ),
+            (a, b) => panic!("{name}: typed {a:?}, json {b:?}"),
+        }
+    }
+}
