@@ -30,7 +30,12 @@ pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
     let ts_literal: Literal = format!("r##\"{ts}\"##")
         .parse()
         .map_err(|e| anyhow!("TypeScript section: {e}"))?;
-    let methods: Vec<TokenStream> = api.operations.iter().map(method_tokens).collect();
+    let methods: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .enumerate()
+        .map(|(i, op)| method_tokens(i, op))
+        .collect();
     let arg_types = arg_types(api);
     let decoders = decoders(api)?;
     let tokens = quote! {
@@ -239,11 +244,11 @@ pub fn decoder_names(model: &Model) -> (String, String) {
 }
 
 /// `decodeOrders(body): Order[]` and `decodeOrder(body): Order` for every model: the core's
-/// `jsonapi::decode_list` / `decode_one`, for bodies fetched by other means (and the benchmark).
+/// `dynamic::decode_list` / `decode_one`, for bodies fetched by other means (and the benchmark).
 fn decoders(api: &Api) -> Result<TokenStream> {
     let mut seen = std::collections::BTreeSet::new();
     let mut out = TokenStream::new();
-    for m in &api.models {
+    for (index, m) in api.models.iter().enumerate() {
         let (list_js, one_js) = decoder_names(m);
         for name in [&list_js, &one_js] {
             if !seen.insert(name.clone()) {
@@ -255,7 +260,6 @@ fn decoders(api: &Api) -> Result<TokenStream> {
                 ));
             }
         }
-        let model = format_ident!("{}", m.name);
         let (wire, name) = (&m.wire_type, &m.name);
         let body_param = quote! {
             #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] body: JsValue
@@ -281,13 +285,13 @@ fn decoders(api: &Api) -> Result<TokenStream> {
             #list_docs
             #[wasm_bindgen(js_name = #list_ident, unchecked_return_type = #list_ts)]
             pub fn #list_fn(#body_param) -> Result<JsValue, JsValue> {
-                convert::decode_list::<bigcartel::models::#model>(#wire, &body)
+                convert::decode_list(#index, &body)
             }
 
             #one_docs
             #[wasm_bindgen(js_name = #one_ident, unchecked_return_type = #name)]
             pub fn #one_fn(#body_param) -> Result<JsValue, JsValue> {
-                convert::decode_one::<bigcartel::models::#model>(#wire, &body)
+                convert::decode_one(#index, &body)
             }
         });
     }
@@ -339,102 +343,63 @@ fn arg_types(api: &Api) -> TokenStream {
     }
 }
 
-fn method_tokens(op: &Operation) -> TokenStream {
+/// One method: its JavaScript signature and TypeScript types, and a call of the core's
+/// `dynamic` table row `index` (the core's JSON-in/JSON-out `Client::call`): a few bytes of
+/// WebAssembly per operation instead of a compiled copy of the request and decoding code.
+fn method_tokens(index: usize, op: &Operation) -> TokenStream {
     let (op_id, method, path) = (&op.id, &op.method, &op.path);
     let fn_name = format_ident!("{}", op.fn_name());
     let js_name = format_ident!("{}", op.id.to_lower_camel_case());
-    let operation = quote! {
-        const OP: bigcartel::Operation = bigcartel::Operation { id: #op_id, method: #method, path: #path };
-    };
 
     // JavaScript order: ids in the path, then the body, then what is optional.
     let mut params = Vec::new();
-    let mut converts = Vec::new();
-    // The core method's arguments, in its order: query parameters, path ids, body.
-    let mut core_args = Vec::new();
     let mut path_idents = Vec::new();
     for p in &op.path_params {
         let ident = field_ident(p);
-        let js = p.to_lower_camel_case();
-        params.push(param(p, &js, "string", false));
-        converts.push(quote! { let #ident = convert::id(&OP, #js, #ident)?; });
+        params.push(param(p, &p.to_lower_camel_case(), "string", false));
         path_idents.push(ident);
     }
     let mut trailing = Vec::new();
-    let mut query_convert = None;
+    let mut fields = vec![quote! { path: vec![#(#path_idents),*] }];
     if let Some(params_ty) = op.params_type() {
-        let ty = format_ident!("{}", params_ty);
         trailing.push(param("params", "params", &params_ty, true));
-        query_convert = Some(
-            quote! { let params: bigcartel::#ty = convert::optional(&OP, "params", params.map(JsValue::from))?; },
-        );
-        core_args.push(quote! { &params });
+        fields.push(quote! { params: params.map(JsValue::from) });
     }
-    core_args.extend(path_idents.iter().map(|i| quote! { &#i }));
     match &op.body {
         Body::None => {}
         Body::Identifiers { .. } => {
             params.push(param("ids", "ids", "string[]", false));
-            converts.push(quote! { let ids: Vec<String> = convert::required(&OP, "ids", ids)?; });
-            core_args.push(quote! { &ids });
+            fields.push(quote! { ids: Some(ids) });
         }
         Body::Resource {
             input,
             relationships,
             ..
         } => {
-            let input_ty = format_ident!("{}", input);
             params.push(param("input", "input", input, false));
-            converts.push(
-                quote! { let input: bigcartel::#input_ty = convert::required(&OP, "input", input)?; },
-            );
-            core_args.push(quote! { &input });
+            fields.push(quote! { input: Some(input) });
             if let Some(rel) = relationships {
-                let rel_ty = format_ident!("{}", rel);
                 // Relationships come before the query parameters, both optional.
                 trailing.insert(0, param("relationships", "relationships", rel, true));
-                converts.push(quote! {
-                    let relationships: bigcartel::#rel_ty = convert::optional(&OP, "relationships", relationships.map(JsValue::from))?;
-                });
-                core_args.push(quote! { &relationships });
+                fields.push(quote! { relationships: relationships.map(JsValue::from) });
             }
         }
     }
-    converts.extend(query_convert.clone());
     params.extend(trailing.iter().cloned());
-
-    let (ts_ret, finish) = match &op.returns {
-        Returns::One(m) => (format!("Promise<{m}>"), quote! { convert::output(&result) }),
-        Returns::Many(m) => (
-            format!("Promise<Page<{m}>>"),
-            quote! { convert::output(&result) },
-        ),
-        Returns::Nothing => (
-            "Promise<void>".to_string(),
-            quote! { let () = result; Ok(JsValue::UNDEFINED) },
-        ),
+    let ts_ret = match &op.returns {
+        Returns::One(m) => format!("Promise<{m}>"),
+        Returns::Many(m) => format!("Promise<Page<{m}>>"),
+        Returns::Nothing => "Promise<void>".to_string(),
     };
     let method_docs = docs(&format!(
         "{}\n\n{}\n\n`{method} {path}` (operationId `{op_id}`).",
         op.summary, op.description
     ));
-    // Only methods with arguments to check need the operation (for InvalidInputError).
-    let op_const = if converts.is_empty() {
-        quote!()
-    } else {
-        operation.clone()
-    };
     let mut out = quote! {
         #method_docs
         #[wasm_bindgen(js_name = #js_name, unchecked_return_type = #ts_ret)]
         pub fn #fn_name(&self, #(#params),*) -> js_sys::Promise {
-            #op_const
-            let client = self.core();
-            convert::promise(async move {
-                #(#converts)*
-                let result = client.#fn_name(#(#core_args),*).await.map_err(convert::error)?;
-                #finish
-            })
+            convert::call(self.core(), #index, convert::JsArgs { #(#fields,)* ..Default::default() })
         }
     };
 
@@ -445,7 +410,6 @@ fn method_tokens(op: &Operation) -> TokenStream {
         let params_ty = op
             .params_type()
             .expect("paged operations have query parameters");
-        let params_ty_ident = format_ident!("{}", params_ty);
         let stream_fn = format_ident!("{}_stream", op.fn_name());
         let stream_js = format_ident!("{}Stream", op.id.to_lower_camel_case());
         let ts_ret = format!("AsyncIterableIterator<{model}>");
@@ -458,39 +422,21 @@ fn method_tokens(op: &Operation) -> TokenStream {
         stream_params.push(
             quote! { #[wasm_bindgen(js_name = options)] options: Option<convert::PageOptionsArg> },
         );
-        let id_converts = op.path_params.iter().map(|p| {
-            let ident = field_ident(p);
-            let js = p.to_lower_camel_case();
-            quote! { let #ident = convert::id(&OP, #js, #ident)?; }
-        });
         let d = docs(&format!(
             "Every item of `{}`, following the API's paging: `for await (const item of client.{}Stream(...))`.\n\nThe list is fetched one page (`options.pageSize`, default 100) at a time, `options.concurrency` pages at once; `break` stops fetching.",
             op.id.to_lower_camel_case(),
             op.id.to_lower_camel_case()
         ));
-        let fn_name_inner = format_ident!("{}", op.fn_name());
-        let path_refs: Vec<TokenStream> = path_idents.iter().map(|i| quote! { &#i }).collect();
         out.extend(quote! {
             #d
             #[wasm_bindgen(js_name = #stream_js, unchecked_return_type = #ts_ret)]
             pub fn #stream_fn(&self, #(#stream_params),*) -> Result<JsValue, JsValue> {
-                #operation
-                #(#id_converts)*
-                let params: bigcartel::#params_ty_ident = convert::optional(&OP, "params", params.map(JsValue::from))?;
-                let options = convert::page_options(&OP, options.map(JsValue::from))?;
-                let client = self.core();
-                // The core's paging, with a fetch that owns its client (JavaScript holds the iterator).
-                Ok(convert::stream(bigcartel::pagination::paginate(
-                    move |offset, limit| {
-                        let client = client.clone();
-                        #(let #path_idents = #path_idents.clone();)*
-                        let mut params = params.clone();
-                        params.page_offset = Some(offset);
-                        params.page_limit = Some(limit);
-                        async move { client.#fn_name_inner(&params, #(#path_refs),*).await }
-                    },
-                    options,
-                )))
+                convert::stream(
+                    self.core(),
+                    #index,
+                    convert::JsArgs { path: vec![#(#path_idents),*], params: params.map(JsValue::from), ..Default::default() },
+                    options.map(JsValue::from),
+                )
             }
         });
     }

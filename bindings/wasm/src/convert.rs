@@ -1,17 +1,18 @@
 //! Arguments in, results out: what the generated per-operation methods call.
 //!
-//! Values cross as JSON (`JSON.stringify` in, `JSON.parse` out): the models' serde shape is the
-//! TypeScript shape generated beside them, decimals stay strings, and a wrong argument type becomes
-//! an `InvalidInputError` naming the operation and the argument.
+//! Every method is one row of the core's operation table ([`bigcartel::dynamic`]): arguments cross
+//! as JSON (`JSON.stringify` in), the core checks them against the spec, sends the request and
+//! resolves the answer into the JSON the TypeScript types describe (`JSON.parse` out). Decimals
+//! stay strings; a wrong argument becomes an `InvalidInputError` naming the operation and the
+//! argument.
 
 use crate::errors::{decode_reason, from_core, js_error};
-use bigcartel::jsonapi::{self, DecodeError, Model};
+use bigcartel::dynamic::{self, Args, MODELS, OPERATIONS, OperationSchema, Output};
+use bigcartel::jsonapi::DecodeError;
 use bigcartel::{Error, Operation, PageOptions};
 use futures::future::LocalBoxFuture;
-use futures::stream::{LocalBoxStream, Stream, StreamExt};
+use futures::stream::{LocalBoxStream, StreamExt};
 use js_sys::{Promise, Reflect};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -32,56 +33,69 @@ fn absent(value: &JsValue) -> bool {
     value.is_undefined() || value.is_null()
 }
 
-fn from_json<T: DeserializeOwned>(
-    op: &Operation,
-    name: &str,
-    value: &JsValue,
-) -> Result<T, JsValue> {
-    let text = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| invalid(op, format!("`{name}` cannot be converted to JSON")))?;
-    serde_json::from_str(&text).map_err(|e| invalid(op, format!("`{name}`: {e}")))
-}
-
-/// An optional argument (query parameters, relationships): absent means the default.
-pub(crate) fn optional<T: DeserializeOwned + Default>(
+/// An argument as JSON (`None` when absent).
+fn to_json(
     op: &Operation,
     name: &str,
     value: Option<JsValue>,
-) -> Result<T, JsValue> {
-    match value {
-        Some(v) if !absent(&v) => from_json(op, name, &v),
-        _ => Ok(T::default()),
+) -> Result<Option<serde_json::Value>, JsValue> {
+    let Some(value) = value.filter(|v| !absent(v)) else {
+        return Ok(None);
+    };
+    let text = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| invalid(op, format!("`{name}` cannot be converted to JSON")))?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| invalid(op, format!("`{name}`: {e}")))
+}
+
+/// A method's arguments as JavaScript gave them.
+#[derive(Default)]
+pub(crate) struct JsArgs {
+    pub path: Vec<JsValue>,
+    pub params: Option<JsValue>,
+    pub input: Option<JsValue>,
+    pub relationships: Option<JsValue>,
+    pub ids: Option<JsValue>,
+}
+
+impl JsArgs {
+    fn into_core(self, op: &OperationSchema) -> Result<Args, JsValue> {
+        let operation = &op.operation;
+        let mut path = Vec::with_capacity(self.path.len());
+        for (value, name) in self.path.into_iter().zip(op.path_params) {
+            match value.as_string() {
+                Some(s) => path.push(s),
+                None => return Err(invalid(operation, format!("`{name}` must be a string"))),
+            }
+        }
+        Ok(Args {
+            path,
+            params: to_json(operation, "params", self.params)?,
+            input: to_json(operation, "input", self.input)?,
+            relationships: to_json(operation, "relationships", self.relationships)?,
+            ids: to_json(operation, "ids", self.ids)?,
+        })
     }
 }
 
-/// A required argument (a create or update body, a list of ids).
-pub(crate) fn required<T: DeserializeOwned>(
-    op: &Operation,
-    name: &str,
-    value: JsValue,
-) -> Result<T, JsValue> {
-    if absent(&value) {
-        return Err(invalid(op, format!("`{name}` is required")));
-    }
-    from_json(op, name, &value)
+/// JSON text from the core as a JavaScript value.
+fn parse(text: &str) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(text)
 }
 
-/// A resource id: a non-empty string.
-pub(crate) fn id(op: &Operation, name: &str, value: JsValue) -> Result<String, JsValue> {
-    match value.as_string() {
-        Some(s) if !s.is_empty() => Ok(s),
-        Some(_) => Err(invalid(op, format!("`{name}` is empty"))),
-        None => Err(invalid(op, format!("`{name}` must be a string"))),
-    }
-}
-
-/// A result as a plain JavaScript value.
-pub(crate) fn output<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| js_error("BigCartelError", &e.to_string(), &[]))?;
-    js_sys::JSON::parse(&text)
+/// Operation `index` of the core's table, called with these arguments.
+pub(crate) fn call(client: Rc<bigcartel::Client>, index: usize, args: JsArgs) -> Promise {
+    promise(async move {
+        let op = &OPERATIONS[index];
+        let args = args.into_core(op)?;
+        match client.call(op, &args).await.map_err(error)? {
+            Output::Nothing => Ok(JsValue::UNDEFINED),
+            out => parse(&out.into_json()),
+        }
+    })
 }
 
 /// A `DecodeError` for a body given to a `decode...` function (no request, so no status or
@@ -94,28 +108,24 @@ fn decode_error(wire_type: &str, err: &DecodeError) -> JsValue {
     )
 }
 
-/// `decodeOrders(body)` and the like: the core's [`jsonapi::decode_list`], the items out.
-pub(crate) fn decode_list<T: Model + Serialize>(
-    wire_type: &str,
-    body: &JsValue,
-) -> Result<JsValue, JsValue> {
+/// `decodeOrders(body)` and the like: the resolved items of a list document of model `index`.
+pub(crate) fn decode_list(index: usize, body: &JsValue) -> Result<JsValue, JsValue> {
+    let model = &MODELS[index];
     let bytes = crate::webhook::bytes_of(body, "body")?;
-    let page = jsonapi::decode_list::<T>(&bytes).map_err(|e| decode_error(wire_type, &e))?;
-    output(&page.items)
+    let page =
+        dynamic::decode_list(model, &bytes).map_err(|e| decode_error(model.wire_type, &e))?;
+    parse(&format!("[{}]", page.items.join(",")))
 }
 
-/// `decodeOrder(body)` and the like: the core's [`jsonapi::decode_one`].
-pub(crate) fn decode_one<T: Model + Serialize>(
-    wire_type: &str,
-    body: &JsValue,
-) -> Result<JsValue, JsValue> {
+/// `decodeOrder(body)` and the like: the resolved resource of a document of model `index`.
+pub(crate) fn decode_one(index: usize, body: &JsValue) -> Result<JsValue, JsValue> {
+    let model = &MODELS[index];
     let bytes = crate::webhook::bytes_of(body, "body")?;
-    let item = jsonapi::decode_one::<T>(&bytes).map_err(|e| decode_error(wire_type, &e))?;
-    output(&item)
+    let item = dynamic::decode_one(model, &bytes).map_err(|e| decode_error(model.wire_type, &e))?;
+    parse(&item)
 }
 
-/// A future as a `Promise`. Boxed first, so the promise machinery is compiled once rather than
-/// once per operation (a large part of the module's size otherwise).
+/// A future as a `Promise`. Boxed first, so the promise machinery is compiled once.
 pub(crate) fn promise(fut: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
     let fut: LocalBoxFuture<'static, Result<JsValue, JsValue>> = Box::pin(fut);
     wasm_bindgen_futures::future_to_promise(fut)
@@ -209,14 +219,29 @@ impl ItemStream {
     }
 }
 
-/// A core item stream as a JavaScript async iterator.
-pub(crate) fn stream<T: Serialize + 'static>(
-    items: impl Stream<Item = Result<T, Error>> + 'static,
-) -> JsValue {
-    let items: Items = items
-        .map(|r| r.map_err(error).and_then(|v| output(&v)))
-        .boxed_local();
-    async_iterable(ItemStream {
+/// The items of paged operation `index` as a JavaScript async iterator: the core's paging over
+/// its `Client::call_page`. Arguments are checked before the first page is asked for.
+pub(crate) fn stream(
+    client: Rc<bigcartel::Client>,
+    index: usize,
+    args: JsArgs,
+    options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let op = &OPERATIONS[index];
+    let args = args.into_core(op)?;
+    dynamic::check(op, &args).map_err(error)?;
+    let args = Rc::new(args);
+    let options = page_options(&op.operation, options)?;
+    let items: Items = bigcartel::pagination::paginate(
+        move |offset, limit| {
+            let (client, args) = (client.clone(), args.clone());
+            async move { client.call_page(op, &args, offset, limit).await }
+        },
+        options,
+    )
+    .map(|r| r.map_err(error).and_then(|item| parse(&item)))
+    .boxed_local();
+    Ok(async_iterable(ItemStream {
         items: Rc::new(futures::lock::Mutex::new(Some(items))),
-    })
+    }))
 }

@@ -638,11 +638,14 @@ impl Client {
         unchecked_return_type = "Promise<Page<Account>>"
     )]
     pub fn list_accounts(&self) -> js_sys::Promise {
-        let client = self.core();
-        convert::promise(async move {
-            let result = client.list_accounts().await.map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            0usize,
+            convert::JsArgs {
+                path: vec![],
+                ..Default::default()
+            },
+        )
     }
     /// Get an account
     ///
@@ -651,11 +654,14 @@ impl Client {
     /// `GET /v1/accounts/{account_id}` (operationId `getAccount`).
     #[wasm_bindgen(js_name = getAccount, unchecked_return_type = "Promise<Account>")]
     pub fn get_account(&self) -> js_sys::Promise {
-        let client = self.core();
-        convert::promise(async move {
-            let result = client.get_account().await.map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            1usize,
+            convert::JsArgs {
+                path: vec![],
+                ..Default::default()
+            },
+        )
     }
     /// Get all artists
     ///
@@ -667,11 +673,14 @@ impl Client {
         unchecked_return_type = "Promise<Page<Artist>>"
     )]
     pub fn list_artists(&self) -> js_sys::Promise {
-        let client = self.core();
-        convert::promise(async move {
-            let result = client.list_artists().await.map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            2usize,
+            convert::JsArgs {
+                path: vec![],
+                ..Default::default()
+            },
+        )
     }
     /// Create an artist
     ///
@@ -684,17 +693,15 @@ impl Client {
         #[wasm_bindgen(js_name = input, unchecked_param_type = "ArtistInput")]
         input: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "createArtist",
-            method: "POST",
-            path: "/v1/accounts/{account_id}/artists",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let input: bigcartel::ArtistInput = convert::required(&OP, "input", input)?;
-            let result = client.create_artist(&input).await.map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            3usize,
+            convert::JsArgs {
+                path: vec![],
+                input: Some(input),
+                ..Default::default()
+            },
+        )
     }
     /// Delete an artist
     ///
@@ -707,18 +714,14 @@ impl Client {
         #[wasm_bindgen(js_name = artistId, unchecked_param_type = "string")]
         artist_id: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "deleteArtist",
-            method: "DELETE",
-            path: "/v1/accounts/{account_id}/artists/{artist_id}",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let artist_id = convert::id(&OP, "artistId", artist_id)?;
-            let result = client.delete_artist(&artist_id).await.map_err(convert::error)?;
-            let () = result;
-            Ok(JsValue::UNDEFINED)
-        })
+        convert::call(
+            self.core(),
+            4usize,
+            convert::JsArgs {
+                path: vec![artist_id],
+                ..Default::default()
+            },
+        )
     }
     /// Get an artist
     ///
@@ -731,17 +734,14 @@ impl Client {
         #[wasm_bindgen(js_name = artistId, unchecked_param_type = "string")]
         artist_id: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "getArtist",
-            method: "GET",
-            path: "/v1/accounts/{account_id}/artists/{artist_id}",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let artist_id = convert::id(&OP, "artistId", artist_id)?;
-            let result = client.get_artist(&artist_id).await.map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            5usize,
+            convert::JsArgs {
+                path: vec![artist_id],
+                ..Default::default()
+            },
+        )
     }
     /// Update an artist
     ///
@@ -756,21 +756,15 @@ impl Client {
         #[wasm_bindgen(js_name = input, unchecked_param_type = "ArtistInput")]
         input: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "updateArtist",
-            method: "PATCH",
-            path: "/v1/accounts/{account_id}/artists/{artist_id}",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let artist_id = convert::id(&OP, "artistId", artist_id)?;
-            let input: bigcartel::ArtistInput = convert::required(&OP, "input", input)?;
-            let result = client
-                .update_artist(&artist_id, &input)
-                .await
-                .map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            6usize,
+            convert::JsArgs {
+                path: vec![artist_id],
+                input: Some(input),
+                ..Default::default()
+            },
+        )
     }
     /// Get all categories
     ///
@@ -782,11 +776,14 @@ impl Client {
         unchecked_return_type = "Promise<Page<Category>>"
     )]
     pub fn list_categories(&self) -> js_sys::Promise {
-        let client = self.core();
-        convert::promise(async move {
-            let result = client.list_categories().await.map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            7usize,
+            convert::JsArgs {
+                path: vec![],
+                ..Default::default()
+            },
+        )
     }
     /// Create a category
     ///
@@ -802,21 +799,15 @@ impl Client {
         #[wasm_bindgen(js_name = input, unchecked_param_type = "CategoryInput")]
         input: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "createCategory",
-            method: "POST",
-            path: "/v1/accounts/{account_id}/categories",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let input: bigcartel::CategoryInput = convert::required(
-                &OP,
-                "input",
-                input,
-            )?;
-            let result = client.create_category(&input).await.map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            8usize,
+            convert::JsArgs {
+                path: vec![],
+                input: Some(input),
+                ..Default::default()
+            },
+        )
     }
     /// Delete a category
     ///
@@ -829,21 +820,14 @@ impl Client {
         #[wasm_bindgen(js_name = categoryId, unchecked_param_type = "string")]
         category_id: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "deleteCategory",
-            method: "DELETE",
-            path: "/v1/accounts/{account_id}/categories/{category_id}",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let category_id = convert::id(&OP, "categoryId", category_id)?;
-            let result = client
-                .delete_category(&category_id)
-                .await
-                .map_err(convert::error)?;
-            let () = result;
-            Ok(JsValue::UNDEFINED)
-        })
+        convert::call(
+            self.core(),
+            9usize,
+            convert::JsArgs {
+                path: vec![category_id],
+                ..Default::default()
+            },
+        )
     }
     /// Get a category
     ///
@@ -856,20 +840,14 @@ impl Client {
         #[wasm_bindgen(js_name = categoryId, unchecked_param_type = "string")]
         category_id: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "getCategory",
-            method: "GET",
-            path: "/v1/accounts/{account_id}/categories/{category_id}",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let category_id = convert::id(&OP, "categoryId", category_id)?;
-            let result = client
-                .get_category(&category_id)
-                .await
-                .map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            10usize,
+            convert::JsArgs {
+                path: vec![category_id],
+                ..Default::default()
+            },
+        )
     }
     /// Update a category
     ///
@@ -887,25 +865,15 @@ impl Client {
         #[wasm_bindgen(js_name = input, unchecked_param_type = "CategoryInput")]
         input: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "updateCategory",
-            method: "PATCH",
-            path: "/v1/accounts/{account_id}/categories/{category_id}",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let category_id = convert::id(&OP, "categoryId", category_id)?;
-            let input: bigcartel::CategoryInput = convert::required(
-                &OP,
-                "input",
-                input,
-            )?;
-            let result = client
-                .update_category(&category_id, &input)
-                .await
-                .map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            11usize,
+            convert::JsArgs {
+                path: vec![category_id],
+                input: Some(input),
+                ..Default::default()
+            },
+        )
     }
     /// Get all discounts
     ///
@@ -921,21 +889,15 @@ impl Client {
         #[wasm_bindgen(js_name = params)]
         params: Option<ListDiscountsParamsArg>,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "listDiscounts",
-            method: "GET",
-            path: "/v1/accounts/{account_id}/discounts",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let params: bigcartel::ListDiscountsParams = convert::optional(
-                &OP,
-                "params",
-                params.map(JsValue::from),
-            )?;
-            let result = client.list_discounts(&params).await.map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            12usize,
+            convert::JsArgs {
+                path: vec![],
+                params: params.map(JsValue::from),
+                ..Default::default()
+            },
+        )
     }
     /// Every item of `listDiscounts`, following the API's paging: `for await (const item of client.listDiscountsStream(...))`.
     ///
@@ -951,31 +913,15 @@ impl Client {
         #[wasm_bindgen(js_name = options)]
         options: Option<convert::PageOptionsArg>,
     ) -> Result<JsValue, JsValue> {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "listDiscounts",
-            method: "GET",
-            path: "/v1/accounts/{account_id}/discounts",
-        };
-        let params: bigcartel::ListDiscountsParams = convert::optional(
-            &OP,
-            "params",
-            params.map(JsValue::from),
-        )?;
-        let options = convert::page_options(&OP, options.map(JsValue::from))?;
-        let client = self.core();
-        Ok(
-            convert::stream(
-                bigcartel::pagination::paginate(
-                    move |offset, limit| {
-                        let client = client.clone();
-                        let mut params = params.clone();
-                        params.page_offset = Some(offset);
-                        params.page_limit = Some(limit);
-                        async move { client.list_discounts(&params).await }
-                    },
-                    options,
-                ),
-            ),
+        convert::stream(
+            self.core(),
+            12usize,
+            convert::JsArgs {
+                path: vec![],
+                params: params.map(JsValue::from),
+                ..Default::default()
+            },
+            options.map(JsValue::from),
         )
     }
     /// Create a discount
@@ -994,29 +940,16 @@ impl Client {
         #[wasm_bindgen(js_name = relationships)]
         relationships: Option<DiscountRelationshipsInputArg>,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "createDiscount",
-            method: "POST",
-            path: "/v1/accounts/{account_id}/discounts",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let input: bigcartel::DiscountInput = convert::required(
-                &OP,
-                "input",
-                input,
-            )?;
-            let relationships: bigcartel::DiscountRelationshipsInput = convert::optional(
-                &OP,
-                "relationships",
-                relationships.map(JsValue::from),
-            )?;
-            let result = client
-                .create_discount(&input, &relationships)
-                .await
-                .map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            13usize,
+            convert::JsArgs {
+                path: vec![],
+                input: Some(input),
+                relationships: relationships.map(JsValue::from),
+                ..Default::default()
+            },
+        )
     }
     /// Delete a discount
     ///
@@ -1029,21 +962,14 @@ impl Client {
         #[wasm_bindgen(js_name = discountId, unchecked_param_type = "string")]
         discount_id: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "deleteDiscount",
-            method: "DELETE",
-            path: "/v1/accounts/{account_id}/discounts/{discount_id}",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let discount_id = convert::id(&OP, "discountId", discount_id)?;
-            let result = client
-                .delete_discount(&discount_id)
-                .await
-                .map_err(convert::error)?;
-            let () = result;
-            Ok(JsValue::UNDEFINED)
-        })
+        convert::call(
+            self.core(),
+            14usize,
+            convert::JsArgs {
+                path: vec![discount_id],
+                ..Default::default()
+            },
+        )
     }
     /// Get a discount
     ///
@@ -1056,20 +982,14 @@ impl Client {
         #[wasm_bindgen(js_name = discountId, unchecked_param_type = "string")]
         discount_id: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "getDiscount",
-            method: "GET",
-            path: "/v1/accounts/{account_id}/discounts/{discount_id}",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let discount_id = convert::id(&OP, "discountId", discount_id)?;
-            let result = client
-                .get_discount(&discount_id)
-                .await
-                .map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            15usize,
+            convert::JsArgs {
+                path: vec![discount_id],
+                ..Default::default()
+            },
+        )
     }
     /// Update a discount
     ///
@@ -1089,30 +1009,16 @@ impl Client {
         #[wasm_bindgen(js_name = relationships)]
         relationships: Option<DiscountRelationshipsInputArg>,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "updateDiscount",
-            method: "PATCH",
-            path: "/v1/accounts/{account_id}/discounts/{discount_id}",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let discount_id = convert::id(&OP, "discountId", discount_id)?;
-            let input: bigcartel::DiscountInput = convert::required(
-                &OP,
-                "input",
-                input,
-            )?;
-            let relationships: bigcartel::DiscountRelationshipsInput = convert::optional(
-                &OP,
-                "relationships",
-                relationships.map(JsValue::from),
-            )?;
-            let result = client
-                .update_discount(&discount_id, &input, &relationships)
-                .await
-                .map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            16usize,
+            convert::JsArgs {
+                path: vec![discount_id],
+                input: Some(input),
+                relationships: relationships.map(JsValue::from),
+                ..Default::default()
+            },
+        )
     }
     /// Get all orders
     ///
@@ -1125,21 +1031,15 @@ impl Client {
         #[wasm_bindgen(js_name = params)]
         params: Option<ListOrdersParamsArg>,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "listOrders",
-            method: "GET",
-            path: "/v1/accounts/{account_id}/orders",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let params: bigcartel::ListOrdersParams = convert::optional(
-                &OP,
-                "params",
-                params.map(JsValue::from),
-            )?;
-            let result = client.list_orders(&params).await.map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            17usize,
+            convert::JsArgs {
+                path: vec![],
+                params: params.map(JsValue::from),
+                ..Default::default()
+            },
+        )
     }
     /// Every item of `listOrders`, following the API's paging: `for await (const item of client.listOrdersStream(...))`.
     ///
@@ -1155,31 +1055,15 @@ impl Client {
         #[wasm_bindgen(js_name = options)]
         options: Option<convert::PageOptionsArg>,
     ) -> Result<JsValue, JsValue> {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "listOrders",
-            method: "GET",
-            path: "/v1/accounts/{account_id}/orders",
-        };
-        let params: bigcartel::ListOrdersParams = convert::optional(
-            &OP,
-            "params",
-            params.map(JsValue::from),
-        )?;
-        let options = convert::page_options(&OP, options.map(JsValue::from))?;
-        let client = self.core();
-        Ok(
-            convert::stream(
-                bigcartel::pagination::paginate(
-                    move |offset, limit| {
-                        let client = client.clone();
-                        let mut params = params.clone();
-                        params.page_offset = Some(offset);
-                        params.page_limit = Some(limit);
-                        async move { client.list_orders(&params).await }
-                    },
-                    options,
-                ),
-            ),
+        convert::stream(
+            self.core(),
+            17usize,
+            convert::JsArgs {
+                path: vec![],
+                params: params.map(JsValue::from),
+                ..Default::default()
+            },
+            options.map(JsValue::from),
         )
     }
     /// Get an order
@@ -1193,17 +1077,14 @@ impl Client {
         #[wasm_bindgen(js_name = orderId, unchecked_param_type = "string")]
         order_id: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "getOrder",
-            method: "GET",
-            path: "/v1/accounts/{account_id}/orders/{order_id}",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let order_id = convert::id(&OP, "orderId", order_id)?;
-            let result = client.get_order(&order_id).await.map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            18usize,
+            convert::JsArgs {
+                path: vec![order_id],
+                ..Default::default()
+            },
+        )
     }
     /// Update an order
     ///
@@ -1218,21 +1099,15 @@ impl Client {
         #[wasm_bindgen(js_name = input, unchecked_param_type = "OrderInput")]
         input: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "updateOrder",
-            method: "PATCH",
-            path: "/v1/accounts/{account_id}/orders/{order_id}",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let order_id = convert::id(&OP, "orderId", order_id)?;
-            let input: bigcartel::OrderInput = convert::required(&OP, "input", input)?;
-            let result = client
-                .update_order(&order_id, &input)
-                .await
-                .map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            19usize,
+            convert::JsArgs {
+                path: vec![order_id],
+                input: Some(input),
+                ..Default::default()
+            },
+        )
     }
     /// Get all products
     ///
@@ -1248,21 +1123,15 @@ impl Client {
         #[wasm_bindgen(js_name = params)]
         params: Option<ListProductsParamsArg>,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "listProducts",
-            method: "GET",
-            path: "/v1/accounts/{account_id}/products",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let params: bigcartel::ListProductsParams = convert::optional(
-                &OP,
-                "params",
-                params.map(JsValue::from),
-            )?;
-            let result = client.list_products(&params).await.map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            20usize,
+            convert::JsArgs {
+                path: vec![],
+                params: params.map(JsValue::from),
+                ..Default::default()
+            },
+        )
     }
     /// Every item of `listProducts`, following the API's paging: `for await (const item of client.listProductsStream(...))`.
     ///
@@ -1278,31 +1147,15 @@ impl Client {
         #[wasm_bindgen(js_name = options)]
         options: Option<convert::PageOptionsArg>,
     ) -> Result<JsValue, JsValue> {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "listProducts",
-            method: "GET",
-            path: "/v1/accounts/{account_id}/products",
-        };
-        let params: bigcartel::ListProductsParams = convert::optional(
-            &OP,
-            "params",
-            params.map(JsValue::from),
-        )?;
-        let options = convert::page_options(&OP, options.map(JsValue::from))?;
-        let client = self.core();
-        Ok(
-            convert::stream(
-                bigcartel::pagination::paginate(
-                    move |offset, limit| {
-                        let client = client.clone();
-                        let mut params = params.clone();
-                        params.page_offset = Some(offset);
-                        params.page_limit = Some(limit);
-                        async move { client.list_products(&params).await }
-                    },
-                    options,
-                ),
-            ),
+        convert::stream(
+            self.core(),
+            20usize,
+            convert::JsArgs {
+                path: vec![],
+                params: params.map(JsValue::from),
+                ..Default::default()
+            },
+            options.map(JsValue::from),
         )
     }
     /// Get a product
@@ -1316,17 +1169,14 @@ impl Client {
         #[wasm_bindgen(js_name = productId, unchecked_param_type = "string")]
         product_id: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "getProduct",
-            method: "GET",
-            path: "/v1/accounts/{account_id}/products/{product_id}",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let product_id = convert::id(&OP, "productId", product_id)?;
-            let result = client.get_product(&product_id).await.map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            21usize,
+            convert::JsArgs {
+                path: vec![product_id],
+                ..Default::default()
+            },
+        )
     }
     /// Reposition artists
     ///
@@ -1339,18 +1189,15 @@ impl Client {
         #[wasm_bindgen(js_name = ids, unchecked_param_type = "string[]")]
         ids: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "repositionArtists",
-            method: "PATCH",
-            path: "/v1/accounts/{account_id}/relationships/artists",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let ids: Vec<String> = convert::required(&OP, "ids", ids)?;
-            let result = client.reposition_artists(&ids).await.map_err(convert::error)?;
-            let () = result;
-            Ok(JsValue::UNDEFINED)
-        })
+        convert::call(
+            self.core(),
+            22usize,
+            convert::JsArgs {
+                path: vec![],
+                ids: Some(ids),
+                ..Default::default()
+            },
+        )
     }
     /// Reposition categories
     ///
@@ -1366,21 +1213,15 @@ impl Client {
         #[wasm_bindgen(js_name = ids, unchecked_param_type = "string[]")]
         ids: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "repositionCategories",
-            method: "PATCH",
-            path: "/v1/accounts/{account_id}/relationships/categories",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let ids: Vec<String> = convert::required(&OP, "ids", ids)?;
-            let result = client
-                .reposition_categories(&ids)
-                .await
-                .map_err(convert::error)?;
-            let () = result;
-            Ok(JsValue::UNDEFINED)
-        })
+        convert::call(
+            self.core(),
+            23usize,
+            convert::JsArgs {
+                path: vec![],
+                ids: Some(ids),
+                ..Default::default()
+            },
+        )
     }
     /// Reposition products
     ///
@@ -1396,18 +1237,15 @@ impl Client {
         #[wasm_bindgen(js_name = ids, unchecked_param_type = "string[]")]
         ids: JsValue,
     ) -> js_sys::Promise {
-        const OP: bigcartel::Operation = bigcartel::Operation {
-            id: "repositionProducts",
-            method: "PATCH",
-            path: "/v1/accounts/{account_id}/relationships/products",
-        };
-        let client = self.core();
-        convert::promise(async move {
-            let ids: Vec<String> = convert::required(&OP, "ids", ids)?;
-            let result = client.reposition_products(&ids).await.map_err(convert::error)?;
-            let () = result;
-            Ok(JsValue::UNDEFINED)
-        })
+        convert::call(
+            self.core(),
+            24usize,
+            convert::JsArgs {
+                path: vec![],
+                ids: Some(ids),
+                ..Default::default()
+            },
+        )
     }
     /// Get all countries
     ///
@@ -1419,11 +1257,14 @@ impl Client {
         unchecked_return_type = "Promise<Page<Country>>"
     )]
     pub fn list_countries(&self) -> js_sys::Promise {
-        let client = self.core();
-        convert::promise(async move {
-            let result = client.list_countries().await.map_err(convert::error)?;
-            convert::output(&result)
-        })
+        convert::call(
+            self.core(),
+            25usize,
+            convert::JsArgs {
+                path: vec![],
+                ..Default::default()
+            },
+        )
     }
 }
 /// The resolved `Account` items of a JSON:API list document (`{"data": [{"type": "accounts", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
@@ -1434,7 +1275,7 @@ pub fn decode_accounts(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<bigcartel::models::Account>("accounts", &body)
+    convert::decode_list(0usize, &body)
 }
 /// The resolved `Account` of a JSON:API document whose `data` is one `accounts` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1444,7 +1285,7 @@ pub fn decode_account(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::Account>("accounts", &body)
+    convert::decode_one(0usize, &body)
 }
 /// The resolved `AccountImage` items of a JSON:API list document (`{"data": [{"type": "account_images", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1454,7 +1295,7 @@ pub fn decode_account_images(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<bigcartel::models::AccountImage>("account_images", &body)
+    convert::decode_list(1usize, &body)
 }
 /// The resolved `AccountImage` of a JSON:API document whose `data` is one `account_images` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1464,7 +1305,7 @@ pub fn decode_account_image(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::AccountImage>("account_images", &body)
+    convert::decode_one(1usize, &body)
 }
 /// The resolved `Artist` items of a JSON:API list document (`{"data": [{"type": "artists", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1474,7 +1315,7 @@ pub fn decode_artists(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<bigcartel::models::Artist>("artists", &body)
+    convert::decode_list(2usize, &body)
 }
 /// The resolved `Artist` of a JSON:API document whose `data` is one `artists` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1484,7 +1325,7 @@ pub fn decode_artist(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::Artist>("artists", &body)
+    convert::decode_one(2usize, &body)
 }
 /// The resolved `Category` items of a JSON:API list document (`{"data": [{"type": "categories", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1494,7 +1335,7 @@ pub fn decode_categories(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<bigcartel::models::Category>("categories", &body)
+    convert::decode_list(3usize, &body)
 }
 /// The resolved `Category` of a JSON:API document whose `data` is one `categories` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1504,7 +1345,7 @@ pub fn decode_category(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::Category>("categories", &body)
+    convert::decode_one(3usize, &body)
 }
 /// The resolved `Country` items of a JSON:API list document (`{"data": [{"type": "countries", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1514,7 +1355,7 @@ pub fn decode_countries(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<bigcartel::models::Country>("countries", &body)
+    convert::decode_list(4usize, &body)
 }
 /// The resolved `Country` of a JSON:API document whose `data` is one `countries` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1524,7 +1365,7 @@ pub fn decode_country(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::Country>("countries", &body)
+    convert::decode_one(4usize, &body)
 }
 /// The resolved `Currency` items of a JSON:API list document (`{"data": [{"type": "currencies", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1534,7 +1375,7 @@ pub fn decode_currencies(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<bigcartel::models::Currency>("currencies", &body)
+    convert::decode_list(5usize, &body)
 }
 /// The resolved `Currency` of a JSON:API document whose `data` is one `currencies` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1544,7 +1385,7 @@ pub fn decode_currency(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::Currency>("currencies", &body)
+    convert::decode_one(5usize, &body)
 }
 /// The resolved `Discount` items of a JSON:API list document (`{"data": [{"type": "discounts", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1554,7 +1395,7 @@ pub fn decode_discounts(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<bigcartel::models::Discount>("discounts", &body)
+    convert::decode_list(6usize, &body)
 }
 /// The resolved `Discount` of a JSON:API document whose `data` is one `discounts` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1564,7 +1405,7 @@ pub fn decode_discount(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::Discount>("discounts", &body)
+    convert::decode_one(6usize, &body)
 }
 /// The resolved `Order` items of a JSON:API list document (`{"data": [{"type": "orders", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1574,7 +1415,7 @@ pub fn decode_orders(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<bigcartel::models::Order>("orders", &body)
+    convert::decode_list(7usize, &body)
 }
 /// The resolved `Order` of a JSON:API document whose `data` is one `orders` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1584,7 +1425,7 @@ pub fn decode_order(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::Order>("orders", &body)
+    convert::decode_one(7usize, &body)
 }
 /// The resolved `OrderAdjustment` items of a JSON:API list document (`{"data": [{"type": "order_adjustments", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1597,9 +1438,7 @@ pub fn decode_order_adjustments(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<
-        bigcartel::models::OrderAdjustment,
-    >("order_adjustments", &body)
+    convert::decode_list(8usize, &body)
 }
 /// The resolved `OrderAdjustment` of a JSON:API document whose `data` is one `order_adjustments` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1612,7 +1451,7 @@ pub fn decode_order_adjustment(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::OrderAdjustment>("order_adjustments", &body)
+    convert::decode_one(8usize, &body)
 }
 /// The resolved `OrderEvent` items of a JSON:API list document (`{"data": [{"type": "order_events", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1622,7 +1461,7 @@ pub fn decode_order_events(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<bigcartel::models::OrderEvent>("order_events", &body)
+    convert::decode_list(9usize, &body)
 }
 /// The resolved `OrderEvent` of a JSON:API document whose `data` is one `order_events` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1632,7 +1471,7 @@ pub fn decode_order_event(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::OrderEvent>("order_events", &body)
+    convert::decode_one(9usize, &body)
 }
 /// The resolved `OrderLineItem` items of a JSON:API list document (`{"data": [{"type": "order_line_items", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1645,7 +1484,7 @@ pub fn decode_order_line_items(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<bigcartel::models::OrderLineItem>("order_line_items", &body)
+    convert::decode_list(10usize, &body)
 }
 /// The resolved `OrderLineItem` of a JSON:API document whose `data` is one `order_line_items` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1655,7 +1494,7 @@ pub fn decode_order_line_item(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::OrderLineItem>("order_line_items", &body)
+    convert::decode_one(10usize, &body)
 }
 /// The resolved `OrderTransaction` items of a JSON:API list document (`{"data": [{"type": "order_transactions", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1668,9 +1507,7 @@ pub fn decode_order_transactions(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<
-        bigcartel::models::OrderTransaction,
-    >("order_transactions", &body)
+    convert::decode_list(11usize, &body)
 }
 /// The resolved `OrderTransaction` of a JSON:API document whose `data` is one `order_transactions` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1683,9 +1520,7 @@ pub fn decode_order_transaction(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<
-        bigcartel::models::OrderTransaction,
-    >("order_transactions", &body)
+    convert::decode_one(11usize, &body)
 }
 /// The resolved `Plan` items of a JSON:API list document (`{"data": [{"type": "plans", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1695,7 +1530,7 @@ pub fn decode_plans(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<bigcartel::models::Plan>("plans", &body)
+    convert::decode_list(12usize, &body)
 }
 /// The resolved `Plan` of a JSON:API document whose `data` is one `plans` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1705,7 +1540,7 @@ pub fn decode_plan(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::Plan>("plans", &body)
+    convert::decode_one(12usize, &body)
 }
 /// The resolved `Product` items of a JSON:API list document (`{"data": [{"type": "products", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1715,7 +1550,7 @@ pub fn decode_products(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<bigcartel::models::Product>("products", &body)
+    convert::decode_list(13usize, &body)
 }
 /// The resolved `Product` of a JSON:API document whose `data` is one `products` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1725,7 +1560,7 @@ pub fn decode_product(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::Product>("products", &body)
+    convert::decode_one(13usize, &body)
 }
 /// The resolved `ProductImage` items of a JSON:API list document (`{"data": [{"type": "product_images", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1735,7 +1570,7 @@ pub fn decode_product_images(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<bigcartel::models::ProductImage>("product_images", &body)
+    convert::decode_list(14usize, &body)
 }
 /// The resolved `ProductImage` of a JSON:API document whose `data` is one `product_images` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1745,7 +1580,7 @@ pub fn decode_product_image(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::ProductImage>("product_images", &body)
+    convert::decode_one(14usize, &body)
 }
 /// The resolved `ProductOption` items of a JSON:API list document (`{"data": [{"type": "product_options", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1758,7 +1593,7 @@ pub fn decode_product_options(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<bigcartel::models::ProductOption>("product_options", &body)
+    convert::decode_list(15usize, &body)
 }
 /// The resolved `ProductOption` of a JSON:API document whose `data` is one `product_options` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1768,7 +1603,7 @@ pub fn decode_product_option(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::ProductOption>("product_options", &body)
+    convert::decode_one(15usize, &body)
 }
 /// The resolved `ShippingOption` items of a JSON:API list document (`{"data": [{"type": "shipping_options", ...}], "included": [...]}`), given as its text or its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as `Client` methods return them.
 ///
@@ -1781,7 +1616,7 @@ pub fn decode_shipping_options(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_list::<bigcartel::models::ShippingOption>("shipping_options", &body)
+    convert::decode_list(16usize, &body)
 }
 /// The resolved `ShippingOption` of a JSON:API document whose `data` is one `shipping_options` resource, given as its text or its UTF-8 bytes.
 ///
@@ -1791,5 +1626,5 @@ pub fn decode_shipping_option(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")]
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
-    convert::decode_one::<bigcartel::models::ShippingOption>("shipping_options", &body)
+    convert::decode_one(16usize, &body)
 }

@@ -88,8 +88,7 @@ pub fn sign_webhook(
 #[cfg(feature = "client")]
 mod events {
     use super::*;
-    use bigcartel::webhook::{ParseError, WebhookError, WebhookEvent};
-    use serde_json::{Value, json};
+    use bigcartel::webhook::ParseError;
 
     #[wasm_bindgen(typescript_custom_section)]
     const WEBHOOK_EVENT: &str = r#"
@@ -113,38 +112,6 @@ export type WebhookEvent =
   | (WebhookEventBase & { type: "unknown"; payload: unknown });
 "#;
 
-    fn event_js(event: &WebhookEvent) -> Result<JsValue, JsValue> {
-        let mut v = json!({
-            "type": event.event_type(),
-            "event_type": event.event_type(),
-            "account_id": event.account_id(),
-            "resource_id": event.resource_id(),
-        });
-        match event {
-            WebhookEvent::AccountUpdated { account, .. }
-            | WebhookEvent::AccountPlanDowngraded { account, .. }
-            | WebhookEvent::AccountPlanUpgraded { account, .. } => v["account"] = model(account),
-            WebhookEvent::OrderCreated { order, .. } | WebhookEvent::OrderUpdated { order, .. } => {
-                v["order"] = model(order)
-            }
-            WebhookEvent::ProductCreated { product, .. }
-            | WebhookEvent::ProductUpdated { product, .. } => v["product"] = model(product),
-            WebhookEvent::AccountDeauthorized { id, .. }
-            | WebhookEvent::ProductDeleted { id, .. } => v["id"] = Value::from(id.as_str()),
-            WebhookEvent::Unknown { payload, .. } => {
-                v["type"] = "unknown".into();
-                v["payload"] = payload.clone();
-            }
-            // An event type a newer core knows but this binding does not map yet.
-            _ => v["type"] = "unknown".into(),
-        }
-        js_sys::JSON::parse(&v.to_string())
-    }
-
-    fn model<T: serde::Serialize>(m: &T) -> Value {
-        serde_json::to_value(m).unwrap_or_default()
-    }
-
     fn parse_error(err: &ParseError) -> JsValue {
         let reason = match err {
             ParseError::InvalidJson(_) => "invalid_json",
@@ -167,8 +134,8 @@ export type WebhookEvent =
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] body: JsValue,
     ) -> Result<JsValue, JsValue> {
         let body = bytes_of(&body, "body")?;
-        let event = webhook::parse(&body).map_err(|e| parse_error(&e))?;
-        event_js(&event)
+        let event = webhook::parse_json(&body).map_err(|e| parse_error(&e))?;
+        js_sys::JSON::parse(&event)
     }
 
     /// Verifies the signature, then parses the body: the one call a webhook receiver needs. The
@@ -185,13 +152,10 @@ export type WebhookEvent =
         let secret = bytes_of(&secret, "secret")?;
         let body = bytes_of(&body, "body")?;
         let header = header_of(&signature)?;
-        let event =
-            webhook::verify_and_parse(&secret, &body, header.as_deref()).map_err(|e| match e {
-                WebhookError::Signature(s) => signature_error(s),
-                WebhookError::Parse(p) => parse_error(&p),
-                other => js_error("BigCartelError", &other.to_string(), &[]),
-            })?;
-        event_js(&event)
+        // Never parsed before the signature checks out.
+        webhook::verify(&secret, &body, header.as_deref()).map_err(signature_error)?;
+        let event = webhook::parse_json(&body).map_err(|e| parse_error(&e))?;
+        js_sys::JSON::parse(&event)
     }
 }
 

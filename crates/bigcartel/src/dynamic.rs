@@ -375,7 +375,7 @@ fn write_resource(
 }
 
 #[cfg(feature = "client")]
-pub use request::{Args, Output};
+pub use request::{Args, Output, check};
 
 #[cfg(feature = "client")]
 mod request {
@@ -614,6 +614,39 @@ mod request {
         }
     }
 
+    fn checked_request(
+        op: &OperationSchema,
+        args: &Args,
+    ) -> Result<(Vec<(&'static str, String)>, Option<Value>), Error> {
+        let operation = &op.operation;
+        if args.path.len() != op.path_params.len() {
+            return Err(Error::invalid_input(
+                operation,
+                format!("expected {} path parameter(s)", op.path_params.len()),
+            ));
+        }
+        if let Some(i) = args.path.iter().position(String::is_empty) {
+            return Err(Error::invalid_input(
+                operation,
+                format!("`{}` is empty", op.path_params[i]),
+            ));
+        }
+        Ok((query(op, args.params.as_ref())?, body(op, args)?))
+    }
+
+    /// Checks arguments against the spec as [`Client::call`] does, without sending anything (a
+    /// stream checks them before its first page is asked for).
+    ///
+    /// ```
+    /// use bigcartel::dynamic::{self, Args};
+    /// let op = dynamic::operation("listOrders").unwrap();
+    /// let args = Args { params: Some(serde_json::json!({ "sort": 5 })), ..Default::default() };
+    /// assert!(dynamic::check(op, &args).unwrap_err().to_string().contains("`params.sort` must be a string"));
+    /// ```
+    pub fn check(op: &OperationSchema, args: &Args) -> Result<(), Error> {
+        checked_request(op, args).map(|_| ())
+    }
+
     impl Client {
         /// Sends any operation of [`super::OPERATIONS`] from JSON arguments and answers JSON: the
         /// same request, retries and errors as the typed method, the same JSON as its result
@@ -631,20 +664,7 @@ mod request {
         /// ```
         pub async fn call(&self, op: &OperationSchema, args: &Args) -> Result<Output, Error> {
             let operation = &op.operation;
-            if args.path.len() != op.path_params.len() {
-                return Err(Error::invalid_input(
-                    operation,
-                    format!("expected {} path parameter(s)", op.path_params.len()),
-                ));
-            }
-            if let Some(i) = args.path.iter().position(String::is_empty) {
-                return Err(Error::invalid_input(
-                    operation,
-                    format!("`{}` is empty", op.path_params[i]),
-                ));
-            }
-            let query = query(op, args.params.as_ref())?;
-            let body = body(op, args)?;
+            let (query, body) = checked_request(op, args)?;
             let account = if op.uses_account {
                 Some(self.account_id().await?)
             } else {
