@@ -137,49 +137,109 @@ pub async fn execute_with_retry(
     stats: &TransportStats,
     operation: &str,
 ) -> reqwest::Result<reqwest::Response> {
-    use std::sync::atomic::Ordering;
     let idempotent = is_idempotent(request.method().as_str());
-    let mut waited = Duration::ZERO;
-    let mut attempt = 0u32;
-    let mut current = request;
-    loop {
-        let spare = current.try_clone();
-        stats.attempts.fetch_add(1, Ordering::Relaxed);
-        let result = match client.execute(current).await {
+    let attempt = move |request: reqwest::Request| async move {
+        match client.execute(request).await {
             // Read an idempotent response's body here, inside the loop, so that a body that
             // breaks off mid-way is retried like any other dropped connection.
             Ok(resp) if idempotent && !is_retryable_status(resp.status().as_u16()) => {
                 buffered(resp).await
             }
             other => other,
-        };
-        let delay = match &result {
-            Ok(resp) if idempotent && is_retryable_status(resp.status().as_u16()) => {
-                let after = resp
+        }
+    };
+    let mut spare = request.try_clone();
+    retry_loop(
+        policy,
+        stats,
+        operation,
+        idempotent,
+        attempt(request),
+        || {
+            let next = spare.take()?;
+            spare = next.try_clone();
+            Some(attempt(next))
+        },
+        |result| match result {
+            Ok(resp) => Outcome::Status {
+                status: resp.status().as_u16(),
+                retry_after: resp
                     .headers()
                     .get(reqwest::header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
-                    .and_then(parse_retry_after);
-                match after {
-                    // A server asking for a longer pause than we allow: give up and report it.
-                    Some(d) if d > policy.max_delay => None,
-                    Some(d) => Some(d),
-                    None => Some(policy.backoff(attempt)),
-                }
-            }
-            Ok(_) => None,
-            Err(e) if is_connect(e) => Some(policy.backoff(attempt)),
-            Err(e) if idempotent && !e.is_builder() && !e.is_redirect() => {
-                Some(policy.backoff(attempt))
-            }
-            Err(_) => None,
+                    .and_then(parse_retry_after),
+            },
+            Err(e) if is_connect(e) => Outcome::NotConnected,
+            Err(e) if !e.is_builder() && !e.is_redirect() => Outcome::Broken,
+            Err(_) => Outcome::Final,
+        },
+    )
+    .await
+}
+
+/// What one attempt gave, as far as retrying is concerned.
+#[cfg(feature = "client")]
+pub(crate) enum Outcome {
+    /// An answer with this status (and `Retry-After`, if any).
+    Status {
+        status: u16,
+        retry_after: Option<Duration>,
+    },
+    /// The connection could not be made: nothing was sent.
+    NotConnected,
+    /// The exchange broke off (timeout, reset, a body cut short): it may have been applied.
+    Broken,
+    /// A failure that another attempt cannot mend.
+    Final,
+}
+
+/// The one retry loop, whatever sends the requests (reqwest natively, `fetch` on wasm): `first` is
+/// the first attempt, `again` gives the next one (`None` when the request cannot be repeated),
+/// `outcome` classifies each.
+#[cfg(feature = "client")]
+pub(crate) async fn retry_loop<T, F>(
+    policy: &RetryPolicy,
+    stats: &TransportStats,
+    operation: &str,
+    idempotent: bool,
+    first: F,
+    mut again: impl FnMut() -> Option<F>,
+    outcome: impl Fn(&T) -> Outcome,
+) -> T
+where
+    F: std::future::Future<Output = T>,
+{
+    use std::sync::atomic::Ordering;
+    let mut waited = Duration::ZERO;
+    let mut attempt = 0u32;
+    let mut current = first;
+    loop {
+        stats.attempts.fetch_add(1, Ordering::Relaxed);
+        let result = current.await;
+        let delay = match outcome(&result) {
+            Outcome::Status {
+                status,
+                retry_after,
+            } if idempotent && is_retryable_status(status) => match retry_after {
+                // A server asking for a longer pause than we allow: give up and report it.
+                Some(d) if d > policy.max_delay => None,
+                Some(d) => Some(d),
+                None => Some(policy.backoff(attempt)),
+            },
+            Outcome::Status { .. } | Outcome::Final => None,
+            Outcome::NotConnected => Some(policy.backoff(attempt)),
+            Outcome::Broken if idempotent => Some(policy.backoff(attempt)),
+            Outcome::Broken => None,
         };
-        let (Some(delay), Some(next)) = (delay, spare) else {
+        let Some(delay) = delay else {
             return result;
         };
         if attempt >= policy.max_retries || waited + delay > policy.budget {
             return result;
         }
+        let Some(next) = again() else {
+            return result;
+        };
         tracing::debug!(
             operation,
             attempt,
