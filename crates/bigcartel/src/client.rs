@@ -107,19 +107,15 @@ impl Client {
             return Ok(id.clone());
         }
         // Only the first id is needed: read it without resolving the accounts.
-        const OPERATION: Operation = Operation {
-            id: "listAccounts",
-            method: "GET",
-            path: "/v1/accounts",
-        };
-        let (status, body) = self
-            .success_body(&OPERATION, self.raw.list_accounts().send().await)
-            .await?;
+        let op = crate::dynamic::operation("listAccounts").ok_or_else(|| {
+            Error::Config("the spec has no listAccounts operation to find the account".into())
+        })?;
+        let (status, body) = self.send(op, op.operation.path, &[], None).await?;
         let first = jsonapi::with_document(&body, true, |data, _| {
             Ok(data.first().map(|r| r.id.clone()))
         })
         .map_err(|source| Error::Decode {
-            operation: OPERATION,
+            operation: op.operation,
             status,
             source,
         })?
@@ -170,8 +166,8 @@ impl Client {
         }
     }
 
-    /// Sends a request built by [`crate::dynamic`] through the same headers, retries and error
-    /// mapping as the generated raw client's, and reads the successful body.
+    /// Sends a request built by [`crate::dynamic`] (see [`crate::exchange`]) and reads the
+    /// successful body.
     pub(crate) async fn send(
         &self,
         op: &crate::dynamic::OperationSchema,
@@ -181,49 +177,33 @@ impl Client {
     ) -> Result<(u16, Vec<u8>), Error> {
         use progenitor_client::ClientInfo;
         let operation = &op.operation;
-        let method = reqwest::Method::from_bytes(operation.method.as_bytes())
-            .map_err(|e| Error::invalid_input(operation, e.to_string()))?;
-        let http = self.raw.client();
-        let mut builder = http
-            .request(method, format!("{}{path}", self.raw.baseurl()))
-            .header(reqwest::header::ACCEPT, "application/json");
+        let mut url = format!("{}{path}", self.raw.baseurl());
         if !query.is_empty() {
-            builder = builder.query(query);
+            url.push('?');
+            url.push_str(
+                &url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(query)
+                    .finish(),
+            );
         }
-        if let Some(body) = body {
-            let bytes = serde_json::to_vec(body)
-                .map_err(|e| Error::invalid_input(operation, e.to_string()))?;
-            builder = builder
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(bytes);
-        }
-        let mut request = builder.build().map_err(|e| transport(operation, &e))?;
-        let state = self.raw.inner();
-        state.prepare(request.headers_mut(), op.json_api);
-        let response = crate::retry::execute_with_retry(
-            http,
-            request,
-            &state.retry,
-            &state.stats,
-            operation.id,
-        )
-        .await
-        .map_err(|e| transport(operation, &e))?;
-        let status = response.status().as_u16();
-        if !response.status().is_success() {
-            let retry_after = retry_after(response.headers());
-            let body = response
-                .bytes()
-                .await
-                .map(|b| b.to_vec())
-                .unwrap_or_default();
-            return Err(api_error(operation, status, retry_after, &body));
-        }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport(operation, &e))?;
-        Ok((status, body.to_vec()))
+        let body = match body {
+            Some(b) => Some((
+                serde_json::to_vec(b)
+                    .map_err(|e| Error::invalid_input(operation, e.to_string()))?,
+                "application/json",
+            )),
+            None => None,
+        };
+        let request = crate::exchange::Request {
+            op: operation,
+            url,
+            json_api: op.json_api,
+            body,
+        };
+        let response = crate::exchange::send(self.raw.client(), self.raw.inner(), request)
+            .await?
+            .success(operation)?;
+        Ok((response.status, response.body))
     }
 
     async fn success_body(

@@ -59,6 +59,8 @@ pub use webhook::{WebhookError, WebhookEvent, verify_and_parse};
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
+mod exchange;
+#[cfg(feature = "client")]
 #[rustfmt::skip]
 #[allow(clippy::all)]
 mod generated_operations;

@@ -1,9 +1,10 @@
 //! OAuth 2.0 for apps: the authorize URL, `state` generation and checking, the code-for-token
 //! exchange, and deauthorization.
 
-use crate::client::{check_base_url, http_client, other_error};
+use crate::client::{check_base_url, http_client};
 use crate::error::{ApiError, ApiErrorKind, Error, Operation};
-use crate::generated_raw::Client as RawClient;
+use crate::exchange::Request;
+use crate::generated_raw::types::{OAuthError, TokenResponse};
 use crate::jsonapi::ErrorObject;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
@@ -125,7 +126,14 @@ impl OAuthApp {
         url.into()
     }
 
-    fn raw(&self, auth: Auth) -> Result<RawClient, Error> {
+    /// Sends one of the two OAuth calls: both are POSTs, so only failed connections are retried.
+    async fn post(
+        &self,
+        op: &Operation,
+        path: &str,
+        auth: Auth,
+        form: Option<String>,
+    ) -> Result<Vec<u8>, Error> {
         check_base_url(&self.base_url)?;
         let user_agent = reqwest::header::HeaderValue::from_str(self.user_agent.trim())
             .ok()
@@ -134,78 +142,77 @@ impl OAuthApp {
         let transport = Transport {
             auth,
             user_agent,
-            // Both calls are POSTs: only connection failures are retried.
             retry: RetryPolicy::default(),
             stats: Arc::new(TransportStats::default()),
         };
         let http = http_client(Duration::from_secs(30), Duration::from_secs(10))?;
-        Ok(RawClient::new_with_client(
-            self.base_url.trim_end_matches('/'),
-            http,
-            transport,
-        ))
+        let request = Request {
+            op,
+            url: format!("{}{path}", self.base_url.trim_end_matches('/')),
+            json_api: false,
+            body: form.map(|f| (f.into_bytes(), "application/x-www-form-urlencoded")),
+        };
+        let response = crate::exchange::send(&http, &transport, request).await?;
+        // The documented OAuth error body: `{"error": .., "error_description": ..}`.
+        if let Ok(OAuthError {
+            error: Some(code),
+            error_description,
+        }) = serde_json::from_slice::<OAuthError>(&response.body)
+            && !(200..300).contains(&response.status)
+        {
+            return Err(Error::Api(ApiError {
+                status: response.status,
+                kind: ApiErrorKind::from_status(response.status),
+                operation: *op,
+                errors: vec![ErrorObject {
+                    status: Some(response.status.to_string()),
+                    code: Some(code.clone()),
+                    title: Some(code),
+                    detail: error_description,
+                    source: None,
+                }],
+                body_excerpt: None,
+                retry_after: None,
+            }));
+        }
+        Ok(response.success(op)?.body)
     }
 
     /// Trades the `code` from the redirect for an access token.
     pub async fn exchange_code(&self, code: &str) -> Result<Token, Error> {
-        let body = crate::generated_raw::types::TokenRequest {
-            client_id: self.client_id.clone(),
-            client_secret: self.client_secret.expose().to_string(),
-            code: code.to_string(),
-            redirect_uri: self.redirect_uri.clone(),
-        };
-        let raw = self.raw(Auth::None)?;
-        match raw.create_token().body(body).send().await {
-            Ok(rv) => {
-                let t = rv.into_inner();
-                Ok(Token {
-                    access_token: Secret::new(t.access_token),
-                    token_type: t.token_type,
-                    account_id: t.account_id.map(|a| a.to_string()),
-                })
-            }
-            Err(e) => Err(oauth_error(&TOKEN, e).await),
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        form.append_pair("client_id", &self.client_id)
+            .append_pair("client_secret", self.client_secret.expose())
+            .append_pair("code", code);
+        if let Some(uri) = &self.redirect_uri {
+            form.append_pair("redirect_uri", uri);
         }
+        let body = self
+            .post(&TOKEN, TOKEN.path, Auth::None, Some(form.finish()))
+            .await?;
+        let t: TokenResponse = serde_json::from_slice(&body).map_err(|e| Error::Decode {
+            operation: TOKEN,
+            status: 200,
+            source: crate::jsonapi::DecodeError::Shape(format!("not a token response: {e}")),
+        })?;
+        Ok(Token {
+            access_token: Secret::new(t.access_token),
+            token_type: t.token_type,
+            account_id: t.account_id.map(|a| a.to_string()),
+        })
     }
 
     /// Revokes the app's access to an account (HTTP Basic with the client id and secret).
     pub async fn deauthorize(&self, account_id: &str) -> Result<(), Error> {
-        let raw = self.raw(Auth::Basic {
+        let auth = Auth::Basic {
             username: self.client_id.clone(),
             password: self.client_secret.clone(),
-        })?;
-        match raw.deauthorize().account_id(account_id).send().await {
-            Ok(_) => Ok(()),
-            Err(progenitor_client::Error::UnexpectedResponse(r)) if r.status().is_success() => {
-                Ok(())
-            }
-            Err(e) => Err(oauth_error(&DEAUTHORIZE, e).await),
-        }
+        };
+        let path = format!(
+            "/oauth/deauthorize/{}",
+            progenitor_client::encode_path(account_id)
+        );
+        self.post(&DEAUTHORIZE, &path, auth, None).await?;
+        Ok(())
     }
-}
-
-async fn oauth_error(
-    op: &Operation,
-    e: progenitor_client::Error<crate::generated_raw::types::OAuthError>,
-) -> Error {
-    let rv = match other_error(op, e).await {
-        Ok(err) => return err,
-        Err(rv) => rv,
-    };
-    let status = rv.status().as_u16();
-    let err = rv.into_inner();
-    Error::Api(ApiError {
-        status,
-        kind: ApiErrorKind::from_status(status),
-        operation: *op,
-        errors: vec![ErrorObject {
-            status: Some(status.to_string()),
-            code: err.error.clone(),
-            title: err.error,
-            detail: err.error_description,
-            source: None,
-        }],
-        body_excerpt: None,
-        retry_after: None,
-    })
 }

@@ -68,10 +68,8 @@ pub struct Transport {
 
 impl Transport {
     /// The headers every request carries, whichever way it was built (the generated raw client
-    /// or [`crate::dynamic`]): User-Agent, credentials, and the JSON:API media type.
+    /// or [`crate::exchange`]): User-Agent, credentials, and the JSON:API media type.
     pub(crate) fn prepare(&self, headers: &mut reqwest::header::HeaderMap, json_api: bool) {
-        // progenitor stamps the spec's info.version on every request; the API has no such header.
-        headers.remove("api-version");
         headers.insert(USER_AGENT, self.user_agent.clone());
         if json_api {
             headers.insert(ACCEPT, HeaderValue::from_static(JSON_API));
@@ -95,6 +93,8 @@ impl ClientHooks<Transport> for RawClient {
     ) -> Result<(), progenitor_client::Error<E>> {
         let json_api =
             crate::generated_operations::JSON_API_OPERATIONS.contains(&info.operation_id);
+        // progenitor stamps the spec's info.version on every request; the API has no such header.
+        request.headers_mut().remove("api-version");
         self.inner().prepare(request.headers_mut(), json_api);
         Ok(())
     }
