@@ -451,21 +451,23 @@ pub(crate) fn http_client(
 /// assert!(!e.to_string().contains("s3cret"));
 /// ```
 pub fn check_base_url(base: &str) -> Result<(), Error> {
+    use crate::weburl::Host;
     // Not echoed: an unparsable URL may still carry `user:password@`.
-    let url = url::Url::parse(base).map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
-    if !url.username().is_empty() || url.password().is_some() {
+    let url =
+        crate::weburl::parts(base).map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
+    if url.credentials {
         return Err(Error::Config(
             "put credentials in .bearer()/.basic(), not in the base URL".into(),
         ));
     }
-    match url.scheme() {
+    match url.scheme.as_str() {
         "https" => Ok(()),
         "http" => {
-            let loopback = match url.host() {
-                Some(url::Host::Domain(d)) => d == "localhost",
-                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-                None => false,
+            let loopback = match url.host {
+                Host::Domain(d) => d == "localhost",
+                Host::Ipv4(ip) => ip.is_loopback(),
+                Host::Ipv6(ip) => ip.is_loopback(),
+                Host::None => false,
             };
             if loopback {
                 Ok(())

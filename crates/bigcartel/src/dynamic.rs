@@ -614,10 +614,10 @@ mod request {
         }
     }
 
-    fn checked_request(
-        op: &OperationSchema,
-        args: &Args,
-    ) -> Result<(Vec<(&'static str, String)>, Option<Value>), Error> {
+    /// A checked request: its query pairs and its body.
+    type Checked = (Vec<(&'static str, String)>, Option<Value>);
+
+    fn checked_request(op: &OperationSchema, args: &Args) -> Result<Checked, Error> {
         let operation = &op.operation;
         if args.path.len() != op.path_params.len() {
             return Err(Error::invalid_input(

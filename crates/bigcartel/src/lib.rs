@@ -61,6 +61,8 @@ mod client;
 #[cfg(feature = "client")]
 mod exchange;
 #[cfg(feature = "client")]
+mod weburl;
+#[cfg(feature = "client")]
 #[rustfmt::skip]
 #[allow(clippy::all)]
 mod generated_operations;

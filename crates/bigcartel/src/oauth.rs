@@ -112,18 +112,17 @@ impl OAuthApp {
 
     /// The URL to send a user to: `client_id`, `response_type=code`, `state` and `redirect_uri`.
     pub fn authorize_url(&self, state: &str) -> String {
-        let mut url = url::Url::parse(&self.authorize_url)
-            .unwrap_or_else(|_| url::Url::parse(AUTHORIZE_URL).expect("constant URL parses"));
-        {
-            let mut q = url.query_pairs_mut();
-            q.append_pair("client_id", &self.client_id)
-                .append_pair("response_type", "code")
-                .append_pair("state", state);
-            if let Some(r) = &self.redirect_uri {
-                q.append_pair("redirect_uri", r);
-            }
+        let mut pairs = vec![
+            ("client_id", self.client_id.as_str()),
+            ("response_type", "code"),
+            ("state", state),
+        ];
+        if let Some(r) = &self.redirect_uri {
+            pairs.push(("redirect_uri", r));
         }
-        url.into()
+        crate::weburl::with_query(&self.authorize_url, &pairs)
+            .or_else(|_| crate::weburl::with_query(AUTHORIZE_URL, &pairs))
+            .unwrap_or_default()
     }
 
     /// Sends one of the two OAuth calls: both are POSTs, so only failed connections are retried.

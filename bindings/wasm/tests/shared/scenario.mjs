@@ -22,7 +22,7 @@ export async function admin(baseUrl, method, path, body) {
  * server forwards it: the admin API's PUT is not allowed cross-origin).
  */
 export function apiChecks(sdk, { mockUrl, products, orders, adminUrl = mockUrl }) {
-  const { Client, BigCartelError, ApiError, ConfigError, InvalidInputError } = sdk;
+  const { Client, OAuthApp, BigCartelError, ApiError, ConfigError, InvalidInputError } = sdk;
   const client = (extra = {}) =>
     new Client({ userAgent: USER_AGENT, token: "mock-token", baseUrl: mockUrl, retry: { maxRetries: 0 }, ...extra });
 
@@ -148,6 +148,39 @@ export function apiChecks(sdk, { mockUrl, products, orders, adminUrl = mockUrl }
       assert(!e.message.includes("tok-12345"), "token in message");
       const typed = await rejects(() => new Client({ userAgent: USER_AGENT, token: 987654321 }), ConfigError, "numeric token");
       assert(!typed.message.includes("987654321"), "the bad value is not echoed");
+      // Base URLs are read by the runtime's own URL parser: the same rules as the Rust core.
+      const creds = await rejects(
+        () => new Client({ userAgent: USER_AGENT, token: "t", baseUrl: "https://me:s3cret-pw@api.example.com" }),
+        ConfigError,
+        "credentials in the base URL",
+      );
+      assert(!creds.message.includes("s3cret-pw"), "the URL's password is not echoed");
+      const bad = await rejects(
+        () => new Client({ userAgent: USER_AGENT, token: "t", baseUrl: "https://me:s3cret-pw@exa mple.com" }),
+        ConfigError,
+        "an unparsable base URL",
+      );
+      assert(!bad.message.includes("s3cret-pw"), "an unparsable URL is not echoed");
+      await rejects(() => new Client({ userAgent: USER_AGENT, token: "t", baseUrl: "ftp://api.example.com" }), ConfigError, "ftp");
+      await rejects(() => new Client({ userAgent: USER_AGENT, token: "t", baseUrl: "http://127.0.0.1.example.com" }), ConfigError, "a domain that looks like loopback");
+      for (const loopback of ["http://localhost:4010", "http://127.0.0.1:4010", "http://[::1]:4010", "https://api.bigcartel.com"]) {
+        new Client({ userAgent: USER_AGENT, token: "t", baseUrl: loopback });
+      }
+    }],
+
+    ["the authorize URL carries the app's parameters, form-encoded", async () => {
+      const app = new OAuthApp({
+        clientId: "my id", clientSecret: "s", userAgent: USER_AGENT,
+        redirectUri: "https://myapp.example/cb?x=1&y=2", authorizeEndpoint: "https://my.bigcartel.com/oauth/authorize?lang=en",
+      });
+      const url = new URL(app.authorizeUrl("st4te"));
+      eq(url.origin + url.pathname, "https://my.bigcartel.com/oauth/authorize", "endpoint");
+      eq(url.searchParams.get("lang"), "en", "the endpoint's own query is kept");
+      eq(url.searchParams.get("client_id"), "my id", "client_id");
+      eq(url.searchParams.get("response_type"), "code", "response_type");
+      eq(url.searchParams.get("state"), "st4te", "state");
+      eq(url.searchParams.get("redirect_uri"), "https://myapp.example/cb?x=1&y=2", "redirect_uri");
+      assert(!url.href.includes("my id"), "spaces are encoded");
     }],
 
     ["HTTP Basic authentication works", async () => {
