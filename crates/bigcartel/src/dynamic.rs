@@ -322,9 +322,9 @@ fn write_resource(
     r: &RawResource<'_>,
     resolver: &Resolver<'_>,
 ) -> Result<(), DecodeError> {
-    let pairs = match r.attributes {
+    let pairs = match jsonapi::attributes_text(r)? {
         None => Pairs(Vec::new()),
-        Some(raw) => serde_json::from_str::<Pairs<'_>>(raw.get())
+        Some(text) => serde_json::from_str::<Pairs<'_>>(text)
             .map_err(|e| attribute_error(r, e.to_string()))?,
     };
     out.extend_from_slice(b"{\"id\":");

@@ -103,6 +103,21 @@ struct Identifier<'a> {
     id: String,
 }
 
+/// A resource's `attributes` as JSON text: `None` when absent or null, an error when it is not
+/// an object (serde would otherwise read an array positionally). Typed and table-driven decoding
+/// both read attributes through it.
+pub(crate) fn attributes_text<'a>(r: &RawResource<'a>) -> Result<Option<&'a str>, DecodeError> {
+    match r.attributes.map(RawValue::get) {
+        None | Some("null") => Ok(None),
+        Some(text) if text.starts_with('{') => Ok(Some(text)),
+        Some(_) => Err(DecodeError::Attribute {
+            resource_type: r.resource_type.to_string(),
+            id: r.id.clone(),
+            message: "`attributes` is not an object".into(),
+        }),
+    }
+}
+
 /// Resolves relationships against a document's resources.
 pub struct Resolver<'a> {
     index: HashMap<(&'a str, &'a str), &'a RawResource<'a>>,
@@ -128,10 +143,9 @@ impl<'a> Resolver<'a> {
         &self,
         r: &RawResource<'_>,
     ) -> Result<T, DecodeError> {
-        match r.attributes {
+        match attributes_text(r)? {
             None => Ok(T::default()),
-            Some(raw) if raw.get() == "null" => Ok(T::default()),
-            Some(raw) => serde_json::from_str(raw.get()).map_err(|e| DecodeError::Attribute {
+            Some(text) => serde_json::from_str(text).map_err(|e| DecodeError::Attribute {
                 resource_type: r.resource_type.to_string(),
                 id: r.id.clone(),
                 message: e.to_string(),

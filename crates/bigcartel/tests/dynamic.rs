@@ -327,3 +327,67 @@ async fn api_errors_map_like_the_typed_path() {
     assert_eq!(typed, dynamic);
     assert!(dynamic.contains("no such product"), "{dynamic}");
 }
+
+/// Typed and table-driven decoding agree (same JSON, or errors of the same kind) on documents
+/// that bend the rules.
+#[test]
+fn typed_and_dynamic_decoding_agree_on_odd_documents() {
+    use bigcartel::jsonapi::{DecodeError, decode_list, decode_one};
+    use bigcartel::models::{Order, Product};
+    let docs = [
+        r#"{"data":{"type":"products","id":"1","attributes":[]}}"#,
+        r#"{"data":{"type":"products","id":"1","attributes":["Tee", 1]}}"#,
+        r#"{"data":{"type":"products","id":"1","attributes":"Tee"}}"#,
+        r#"{"data":{"type":"products","id":"1","attributes":null}}"#,
+        r#"{"data":{"type":"products","id":"1","attributes":{"name":"a","name":"b"}}}"#,
+        r#"{"data":{"type":"products","id":"1","attributes":{"na\u006de":"escaped key"}}}"#,
+        r#"{"data":{"type":"products","id":1,"attributes":{"default_price":20.50,"position":"3"}}}"#,
+        r#"{"data":{"type":"products","id":"1","attributes":{"default_price":"twenty"}}}"#,
+        r#"{"data":{"type":"products","id":"1","attributes":{"on_sale":"yes"}}}"#,
+        r#"{"data":{"type":"products","id":"1","attributes":{"position":1e3}}}"#,
+        r#"{"data":{"type":"products","id":"1","relationships":{"options":{"data":{"type":"product_options","id":"2"}}}}}"#,
+        r#"{"data":{"type":"products","id":"1","relationships":{"options":{"data":"2"}}}}"#,
+        r#"{"data":{"type":"products","id":"1","relationships":{"options":{"data":[{"type":"product_options"}]}}}}"#,
+        r#"{"data":{"type":"products","id":"1","relationships":{"categories":{"data":[{"type":"categories","id":"1"}]}}},"included":[{"type":"categories","id":"1","attributes":{"name":7}},{"type":"categories","id":"1","attributes":{"name":"second copy"}}]}"#,
+        r#"{"data":{"type":"products","id":"1","relationships":{"options":{"data":[{"type":"product_options","id":"2"}]}}},"included":[{"type":"product_options","id":"2","attributes":{"price":"x"}}]}"#,
+        r#"{"data":[{"type":"orders","id":"1"}],"included":[{"broken":true}],"meta":{"count":"-1"},"links":{"next":5}}"#,
+        r#"{"data":{"type":"orders","id":"1","relationships":{"items":{"data":[{"type":"order_line_items","id":"1"}]}}},"included":[{"type":"order_line_items","id":"1","relationships":{"product":{"data":{"type":"products","id":"9"}}}},{"type":"products","id":"9","relationships":{"options":{"data":[]}}}]}"#,
+    ];
+    fn same_error(doc: &str, a: &DecodeError, b: &DecodeError) {
+        assert_eq!(
+            std::mem::discriminant(a),
+            std::mem::discriminant(b),
+            "{doc}: typed {a} / dynamic {b}"
+        );
+    }
+    let products = dynamic::model("Product").unwrap();
+    let orders = dynamic::model("orders").unwrap();
+    for doc in docs {
+        let body = doc.as_bytes();
+        match (
+            decode_one::<Product>(body),
+            dynamic::decode_one(products, body),
+        ) {
+            (Ok(t), Ok(d)) => assert_eq!(serde_json::to_string(&t).unwrap(), d, "{doc}"),
+            (Err(a), Err(b)) => same_error(doc, &a, &b),
+            (t, d) => panic!("{doc}: typed {t:?}, dynamic {d:?}"),
+        }
+        match (decode_one::<Order>(body), dynamic::decode_one(orders, body)) {
+            (Ok(t), Ok(d)) => assert_eq!(serde_json::to_string(&t).unwrap(), d, "{doc}"),
+            (Err(a), Err(b)) => same_error(doc, &a, &b),
+            (t, d) => panic!("{doc}: typed {t:?}, dynamic {d:?}"),
+        }
+        match (
+            decode_list::<Order>(body),
+            dynamic::decode_list(orders, body),
+        ) {
+            (Ok(t), Ok(d)) => assert_eq!(
+                t.map_items(|i| serde_json::to_string(&i).unwrap()),
+                d,
+                "{doc}"
+            ),
+            (Err(a), Err(b)) => same_error(doc, &a, &b),
+            (t, d) => panic!("{doc}: typed {t:?}, dynamic {d:?}"),
+        }
+    }
+}
