@@ -43,7 +43,8 @@ fn generated_models_and_operations() {
         [
             "out/generated_raw.rs",
             "out/generated_models.rs",
-            "out/generated_operations.rs"
+            "out/generated_operations.rs",
+            "out/generated_schema.rs"
         ]
     );
     for (name, contents) in &files {
