@@ -176,6 +176,17 @@ fn the_new_attribute_and_parameter_arrived() {
     // The raw client gained the query parameter too.
     let client = bigcartel::Client::builder("drill").bearer("t").account_id("1").build().unwrap();
     let _ = client.raw().list_products().filter_sku("TEE-1");
+    // And the spec tables the npm package calls through.
+    let products = bigcartel::dynamic::model("Product").unwrap();
+    let json = bigcartel::dynamic::decode_one(products, body).unwrap();
+    assert!(json.contains(r#""sku":"TEE-1""#), "{json}");
+    let op = bigcartel::dynamic::operation("listProducts").unwrap();
+    assert!(op.query.iter().any(|q| q.wire_name == "filter[sku]"));
+    let args = bigcartel::dynamic::Args {
+        params: Some(serde_json::json!({ "filter_sku": "TEE-1" })),
+        ..Default::default()
+    };
+    bigcartel::dynamic::check(op, &args).unwrap();
 }
 "##;
     std::fs::create_dir_all(scratch.join("crates/bigcartel/tests"))?;
@@ -208,7 +219,7 @@ fn the_new_attribute_and_parameter_arrived() {
     )?;
     std::fs::remove_dir_all(&scratch).ok();
     println!(
-        "drill: a spec edit reached the raw client, the models, the operations and the npm package's types with no hand edit"
+        "drill: a spec edit reached the raw client, the models, the operations, the spec tables and the npm package's types with no hand edit"
     );
     Ok(())
 }
