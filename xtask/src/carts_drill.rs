@@ -113,12 +113,7 @@ pub fn drill(root: &Path) -> Result<()> {
     let target_dir = root.join("target");
     let target = target_dir.to_str().context("non-UTF-8 target dir")?;
     let envs = [("CARGO_TARGET_DIR", target)];
-    run(
-        &scratch,
-        "cargo",
-        &["run", "--quiet", "-p", "xtask", "--", "codegen"],
-        &envs,
-    )?;
+    crate::tasks::codegen_in(&scratch)?;
 
     let test = r##"
 #[test]

@@ -157,12 +157,7 @@ pub fn drill(root: &Path) -> Result<()> {
     let target_dir = root.join("target");
     let target = target_dir.to_str().context("non-UTF-8 target dir")?;
     let envs = [("CARGO_TARGET_DIR", target)];
-    run(
-        &scratch,
-        "cargo",
-        &["run", "--quiet", "-p", "xtask", "--", "codegen"],
-        &envs,
-    )?;
+    codegen_in(&scratch)?;
 
     let test = r##"
 use bigcartel::models::Product;
@@ -226,10 +221,27 @@ fn the_new_attribute_and_parameter_arrived() {
 
 /// The workspace root.
 pub fn root() -> PathBuf {
+    // A drill points this binary at its scratch copy of the workspace (see `codegen_in`).
+    if let Some(dir) = std::env::var_os(ROOT_ENV) {
+        return PathBuf::from(dir);
+    }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives in the workspace")
         .to_path_buf()
+}
+
+/// The variable that points xtask at another copy of the workspace.
+const ROOT_ENV: &str = "BIGCARTEL_XTASK_ROOT";
+
+/// `cargo xtask codegen` for a drill's scratch copy of the workspace: this very binary, pointed
+/// at the copy. Building xtask inside the copy with the shared target dir would replace
+/// `target/debug/xtask` with a binary whose workspace is the (soon deleted) copy.
+pub fn codegen_in(scratch: &Path) -> Result<()> {
+    let exe = std::env::current_exe().context("locating the xtask binary")?;
+    let exe = exe.to_str().context("non-UTF-8 path")?;
+    let dir = scratch.to_str().context("non-UTF-8 path")?;
+    run(scratch, exe, &["codegen"], &[(ROOT_ENV, dir)])
 }
 
 /// A `bigcartel-mock` process on a free port (`--port 0`; the URL is read from its first line),
