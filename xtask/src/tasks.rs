@@ -234,14 +234,22 @@ pub fn root() -> PathBuf {
 /// The variable that points xtask at another copy of the workspace.
 const ROOT_ENV: &str = "BIGCARTEL_XTASK_ROOT";
 
-/// `cargo xtask codegen` for a drill's scratch copy of the workspace: this very binary, pointed
-/// at the copy. Building xtask inside the copy with the shared target dir would replace
-/// `target/debug/xtask` with a binary whose workspace is the (soon deleted) copy.
+/// `cargo xtask codegen` for a drill's scratch copy of the workspace: xtask built from this
+/// workspace (same sources as the copy) and pointed at the copy. Building xtask inside the copy
+/// with the shared target dir would replace `target/debug/xtask` with a binary whose workspace is
+/// the (soon deleted) copy; running this process's own binary fails once an earlier step has
+/// rebuilt it.
 pub fn codegen_in(scratch: &Path) -> Result<()> {
-    let exe = std::env::current_exe().context("locating the xtask binary")?;
-    let exe = exe.to_str().context("non-UTF-8 path")?;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace");
     let dir = scratch.to_str().context("non-UTF-8 path")?;
-    run(scratch, exe, &["codegen"], &[(ROOT_ENV, dir)])
+    run(
+        root,
+        "cargo",
+        &["run", "--quiet", "-p", "xtask", "--", "codegen"],
+        &[(ROOT_ENV, dir)],
+    )
 }
 
 /// A `bigcartel-mock` process on a free port (`--port 0`; the URL is read from its first line),
