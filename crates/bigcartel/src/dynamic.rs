@@ -247,9 +247,6 @@ impl<'de> serde::Deserialize<'de> for Pairs<'de> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an attributes object")
             }
-            fn visit_unit<E>(self) -> Result<Pairs<'de>, E> {
-                Ok(Pairs(Vec::new()))
-            }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs<'de>, A::Error> {
                 let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(16));
                 while let Some(key) = map.next_key::<Cow<'de, str>>()? {
