@@ -377,7 +377,7 @@ pub use request::{Args, Output, check};
 #[cfg(feature = "client")]
 mod request {
     use super::{BodySchema, Kind, MODELS, OperationSchema, Returns, decode_list, decode_one};
-    use crate::jsonapi::Page;
+    use crate::jsonapi::{Page, identifier_list, identifiers_document, resource_document};
     use crate::{Client, Error};
     use serde_json::{Map, Value, json};
 
@@ -520,14 +520,6 @@ mod request {
             .collect()
     }
 
-    fn identifiers(wire_type: &str, ids: &[String]) -> Value {
-        Value::Array(
-            ids.iter()
-                .map(|id| json!({ "type": wire_type, "id": id }))
-                .collect(),
-        )
-    }
-
     /// The request body, if the operation has one.
     fn body(op: &OperationSchema, args: &Args) -> Result<Option<Value>, Error> {
         match &op.body {
@@ -537,13 +529,7 @@ mod request {
                     Error::invalid_input(&op.operation, "`ids` is required".into())
                 })?;
                 let ids = id_list(op, "ids", ids)?;
-                if ids.is_empty() {
-                    return Err(Error::invalid_input(
-                        &op.operation,
-                        "at least one id is required".into(),
-                    ));
-                }
-                Ok(Some(json!({ "data": identifiers(wire_type, &ids) })))
+                identifiers_document(&op.operation, wire_type, &ids).map(Some)
             }
             BodySchema::Resource {
                 wire_type,
@@ -580,33 +566,31 @@ mod request {
                         }
                     }
                 }
-                let mut data = json!({ "type": wire_type, "attributes": attributes });
-                if *with_id {
-                    let id = args.path.last().cloned().unwrap_or_default();
-                    data["id"] = Value::String(id);
-                }
+                let id = with_id.then(|| args.path.last().map(String::as_str).unwrap_or_default());
                 let rels = relationships.unwrap_or(&[]);
+                let mut out = Map::new();
                 if let Some(given) = present(args.relationships.as_ref()) {
                     let given = object(op, "relationships", given)?;
                     let known: Vec<&str> = rels.iter().map(|(n, _)| *n).collect();
                     if let Some(k) = given.keys().find(|k| !known.contains(&k.as_str())) {
                         return Err(unknown(op, "relationships", k, &known));
                     }
-                    let mut out = Map::new();
                     for (name, wire_type) in rels {
                         if let Some(v) = present(given.get(*name)) {
                             let ids = id_list(op, &format!("relationships.{name}"), v)?;
                             out.insert(
                                 (*name).to_owned(),
-                                json!({ "data": identifiers(wire_type, &ids) }),
+                                json!({ "data": identifier_list(wire_type, &ids) }),
                             );
                         }
                     }
-                    if !out.is_empty() {
-                        data["relationships"] = Value::Object(out);
-                    }
                 }
-                Ok(Some(json!({ "data": data })))
+                Ok(Some(resource_document(
+                    wire_type,
+                    id,
+                    Value::Object(attributes),
+                    Some(Value::Object(out)),
+                )))
             }
         }
     }

@@ -486,6 +486,23 @@ pub fn resource_body<B: DeserializeOwned, I: serde::Serialize>(
 ) -> Result<B, crate::Error> {
     let attributes = serde_json::to_value(attributes)
         .map_err(|e| crate::Error::invalid_input(op, e.to_string()))?;
+    serde_json::from_value(resource_document(
+        resource_type,
+        id,
+        attributes,
+        relationships,
+    ))
+    .map_err(|e| crate::Error::invalid_input(op, e.to_string()))
+}
+
+/// The document [`resource_body`] sends, as JSON: what typed and table-driven requests share
+/// (empty relationships are left out).
+pub(crate) fn resource_document(
+    resource_type: &str,
+    id: Option<&str>,
+    attributes: serde_json::Value,
+    relationships: Option<serde_json::Value>,
+) -> serde_json::Value {
     let mut data = serde_json::json!({ "type": resource_type, "attributes": attributes });
     if let Some(id) = id {
         data["id"] = id.into();
@@ -493,8 +510,7 @@ pub fn resource_body<B: DeserializeOwned, I: serde::Serialize>(
     if let Some(rel) = relationships.filter(|r| r.as_object().is_some_and(|m| !m.is_empty())) {
         data["relationships"] = rel;
     }
-    serde_json::from_value(serde_json::json!({ "data": data }))
-        .map_err(|e| crate::Error::invalid_input(op, e.to_string()))
+    serde_json::json!({ "data": data })
 }
 
 /// Builds `{"data": [{"type", "id"}, ...]}` as the raw client's body type.
@@ -503,16 +519,30 @@ pub fn identifiers_body<B: DeserializeOwned>(
     resource_type: &str,
     ids: &[String],
 ) -> Result<B, crate::Error> {
+    serde_json::from_value(identifiers_document(op, resource_type, ids)?)
+        .map_err(|e| crate::Error::invalid_input(op, e.to_string()))
+}
+
+/// The document [`identifiers_body`] sends, as JSON (at least one id).
+pub(crate) fn identifiers_document(
+    op: &crate::Operation,
+    resource_type: &str,
+    ids: &[String],
+) -> Result<serde_json::Value, crate::Error> {
     if ids.is_empty() {
         return Err(crate::Error::invalid_input(
             op,
             "at least one id is required".into(),
         ));
     }
-    let data: Vec<serde_json::Value> = ids
-        .iter()
-        .map(|id| serde_json::json!({ "type": resource_type, "id": id }))
-        .collect();
-    serde_json::from_value(serde_json::json!({ "data": data }))
-        .map_err(|e| crate::Error::invalid_input(op, e.to_string()))
+    Ok(serde_json::json!({ "data": identifier_list(resource_type, ids) }))
+}
+
+/// `[{"type", "id"}, ...]`: resource linkage for these ids.
+pub(crate) fn identifier_list(resource_type: &str, ids: &[String]) -> serde_json::Value {
+    serde_json::Value::Array(
+        ids.iter()
+            .map(|id| serde_json::json!({ "type": resource_type, "id": id }))
+            .collect(),
+    )
 }
