@@ -421,6 +421,14 @@ pub fn decode_single<T: Model>(value: &serde_json::Value) -> Result<T, DecodeErr
 /// Decodes a flat object (`{"id": .., "name": .., ...}`) as a resource of type `T`: the object's
 /// members are its attributes. Webhook payloads may arrive in this shape.
 pub fn from_flat<T: Model>(value: &serde_json::Value) -> Result<T, DecodeError> {
+    decode_single(&flat_document(value, T::TYPE)?)
+}
+
+/// The one-resource document a flat object stands for (see [`from_flat`]).
+pub(crate) fn flat_document(
+    value: &serde_json::Value,
+    resource_type: &str,
+) -> Result<serde_json::Value, DecodeError> {
     let obj = value
         .as_object()
         .ok_or_else(|| DecodeError::Shape("expected an object".into()))?;
@@ -428,8 +436,7 @@ pub fn from_flat<T: Model>(value: &serde_json::Value) -> Result<T, DecodeError> 
         .get("id")
         .cloned()
         .ok_or_else(|| DecodeError::Shape("the object has no `id`".into()))?;
-    let doc = serde_json::json!({ "data": { "type": T::TYPE, "id": id, "attributes": value } });
-    decode_single(&doc)
+    Ok(serde_json::json!({ "data": { "type": resource_type, "id": id, "attributes": value } }))
 }
 
 /// One JSON:API error object, as the API sends it in `errors`.

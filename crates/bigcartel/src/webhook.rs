@@ -523,12 +523,7 @@ fn payload_document(payload: &serde_json::Value, wire_type: &str) -> Result<Vec<
     {
         serde_json::to_vec(&serde_json::json!({ "data": payload }))
     } else {
-        let id = map
-            .get("id")
-            .ok_or(DecodeError::Shape("the object has no `id`".into()))?;
-        serde_json::to_vec(
-            &serde_json::json!({ "data": { "type": wire_type, "id": id, "attributes": payload } }),
-        )
+        serde_json::to_vec(&jsonapi::flat_document(payload, wire_type)?)
     };
     document.map_err(|e| PayloadError::Decode(DecodeError::Shape(e.to_string())))
 }
