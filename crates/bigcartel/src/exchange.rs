@@ -27,10 +27,15 @@ pub(crate) struct Response {
     pub body: Vec<u8>,
 }
 
+/// Whether a status is a success (2xx).
+pub(crate) fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
 impl Response {
     /// The answer if it is a success; otherwise the API error the typed client reports for it.
     pub fn success(self, op: &Operation) -> Result<Response, Error> {
-        if (200..300).contains(&self.status) {
+        if is_success(self.status) {
             return Ok(self);
         }
         let retry_after = self
@@ -86,7 +91,7 @@ pub(crate) async fn send(
     let body = match response.bytes().await {
         Ok(b) => b.to_vec(),
         // An error's body is only read for its details.
-        Err(_) if !(200..300).contains(&status) => Vec::new(),
+        Err(_) if !is_success(status) => Vec::new(),
         Err(e) => return Err(crate::client::transport(op, &e)),
     };
     Ok(Response {

@@ -153,11 +153,11 @@ impl OAuthApp {
         };
         let response = crate::exchange::send(&http, &transport, request).await?;
         // The documented OAuth error body: `{"error": .., "error_description": ..}`.
-        if let Ok(OAuthError {
-            error: Some(code),
-            error_description,
-        }) = serde_json::from_slice::<OAuthError>(&response.body)
-            && !(200..300).contains(&response.status)
+        if !crate::exchange::is_success(response.status)
+            && let Ok(OAuthError {
+                error: Some(code),
+                error_description,
+            }) = serde_json::from_slice::<OAuthError>(&response.body)
         {
             return Err(Error::Api(ApiError {
                 status: response.status,
