@@ -442,31 +442,34 @@ mod request {
         }
     }
 
-    fn object<'v>(
+    /// `name` as an object whose keys are all `known`: a misspelt key is refused, never dropped.
+    fn known_object<'v>(
         op: &OperationSchema,
         name: &str,
         v: &'v Value,
+        known: impl Iterator<Item = &'static str>,
     ) -> Result<&'v Map<String, Value>, Error> {
-        v.as_object().ok_or_else(|| {
+        let map = v.as_object().ok_or_else(|| {
             Error::invalid_input(&op.operation, format!("`{name}` must be an object"))
-        })
-    }
-
-    fn unknown(op: &OperationSchema, name: &str, key: &str, known: &[&str]) -> Error {
-        Error::invalid_input(
-            &op.operation,
-            format!(
-                "`{name}.{key}` is not a parameter of this operation (expected one of: {})",
-                known.join(", ")
-            ),
-        )
+        })?;
+        let known: Vec<&str> = known.collect();
+        match map.keys().find(|k| !known.contains(&k.as_str())) {
+            None => Ok(map),
+            Some(key) => Err(Error::invalid_input(
+                &op.operation,
+                format!(
+                    "`{name}.{key}` is not a parameter of this operation (expected one of: {})",
+                    known.join(", ")
+                ),
+            )),
+        }
     }
 
     fn present(v: Option<&Value>) -> Option<&Value> {
         v.filter(|v| !v.is_null())
     }
 
-    /// `params` as query pairs, in the spec's order.
+    /// `params` as query pairs, sorted by name.
     fn query(
         op: &OperationSchema,
         params: Option<&Value>,
@@ -474,11 +477,7 @@ mod request {
         let Some(params) = present(params) else {
             return Ok(Vec::new());
         };
-        let map = object(op, "params", params)?;
-        let known: Vec<&str> = op.query.iter().map(|q| q.field).collect();
-        if let Some(k) = map.keys().find(|k| !known.contains(&k.as_str())) {
-            return Err(unknown(op, "params", k, &known));
-        }
+        let map = known_object(op, "params", params, op.query.iter().map(|q| q.field))?;
         let mut pairs = Vec::new();
         for q in op.query {
             let Some(v) = present(map.get(q.field)) else {
@@ -540,11 +539,7 @@ mod request {
                 let given = present(args.input.as_ref()).ok_or_else(|| {
                     Error::invalid_input(&op.operation, "`input` is required".into())
                 })?;
-                let given = object(op, "input", given)?;
-                let known: Vec<&str> = input.iter().map(|f| f.name).collect();
-                if let Some(k) = given.keys().find(|k| !known.contains(&k.as_str())) {
-                    return Err(unknown(op, "input", k, &known));
-                }
+                let given = known_object(op, "input", given, input.iter().map(|f| f.name))?;
                 let mut attributes = Map::new();
                 for f in *input {
                     match present(given.get(f.name)) {
@@ -570,11 +565,8 @@ mod request {
                 let rels = relationships.unwrap_or(&[]);
                 let mut out = Map::new();
                 if let Some(given) = present(args.relationships.as_ref()) {
-                    let given = object(op, "relationships", given)?;
-                    let known: Vec<&str> = rels.iter().map(|(n, _)| *n).collect();
-                    if let Some(k) = given.keys().find(|k| !known.contains(&k.as_str())) {
-                        return Err(unknown(op, "relationships", k, &known));
-                    }
+                    let given =
+                        known_object(op, "relationships", given, rels.iter().map(|(n, _)| *n))?;
                     for (name, wire_type) in rels {
                         if let Some(v) = present(given.get(*name)) {
                             let ids = id_list(op, &format!("relationships.{name}"), v)?;
