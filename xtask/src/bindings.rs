@@ -535,5 +535,7 @@ pub fn drill(root: &Path) -> Result<()> {
         println!("drill: {lang} has {}", needles.join(" and "));
     }
     std::fs::remove_dir_all(&scratch).ok();
+    // A second full build of the core's dependency tree: not worth keeping on disk.
+    std::fs::remove_dir_all(&drill_target).ok();
     Ok(())
 }

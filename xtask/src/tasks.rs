@@ -41,14 +41,15 @@ pub fn run_steps(root: &Path, steps: Vec<Step>) -> Result<()> {
     let mut lines = Vec::new();
     let mut failed = Vec::new();
     for step in steps {
-        println!("\n==> {}", step.name);
+        println!("\n==> {}{}", step.name, disk_free(root));
         let t = Instant::now();
         let result = (step.run)(root);
         let secs = t.elapsed().as_secs_f64();
         match result {
             Ok(()) => lines.push(format!("  ok    {:>7.1}s  {}", secs, step.name)),
             Err(e) => {
-                println!("step failed: {}: {e:#}", step.name);
+                // A full disk makes unrelated steps fail at once; say so beside the failure.
+                println!("step failed: {}: {e:#}{}", step.name, disk_free(root));
                 lines.push(format!("  FAIL  {:>7.1}s  {}", secs, step.name));
                 failed.push(step.name);
             }
@@ -68,6 +69,25 @@ pub fn run_steps(root: &Path, steps: Vec<Step>) -> Result<()> {
     }
     println!("all steps passed");
     Ok(())
+}
+
+/// `" (disk: N GB free)"` for the file system holding `root`, from POSIX `df -Pk`; empty where
+/// `df` is missing or answers something else.
+fn disk_free(root: &Path) -> String {
+    let Ok(out) = Command::new("df").arg("-Pk").arg(root).output() else {
+        return String::new();
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Second line, fourth column: available 1024-byte blocks.
+    let kb = text
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|v| v.parse::<u64>().ok());
+    match kb {
+        Some(kb) => format!(" (disk: {:.1} GB free)", kb as f64 / 1_048_576.0),
+        None => String::new(),
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
