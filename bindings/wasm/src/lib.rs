@@ -18,6 +18,13 @@
 //! without it for the `<pkg>/webhooks` entry (verification only, no HTTP stack).
 #![warn(missing_docs)]
 
+// Dependencies kept only for the features they select in the shared build (see Cargo.toml):
+// named here so cargo's unused-dependency check knows they are wanted.
+#[cfg(target_arch = "wasm32")]
+use idna_adapter as _;
+#[cfg(target_arch = "wasm32")]
+use tracing as _;
+
 mod errors;
 pub mod webhook;
 
