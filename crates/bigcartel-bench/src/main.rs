@@ -187,8 +187,21 @@ fn decode(bodies: &std::path::Path, smoke: bool) -> Result<Value> {
     }
     let mut results = Vec::new();
     for (name, body) in [("orders", &orders), ("products", &products)] {
+        // The table-driven decoder (JSON text out), the one the npm package runs, interleaved
+        // with the typed one round by round.
+        let model = bigcartel::dynamic::model(name).context("no spec-table model")?;
         let mut samples = Vec::new();
+        let mut json_samples = Vec::new();
         for _ in 0..rounds {
+            let t = Instant::now();
+            for _ in 0..iters {
+                black_box(
+                    bigcartel::dynamic::decode_list(model, black_box(body))
+                        .map(|p| p.items.len())
+                        .unwrap_or(0),
+                );
+            }
+            json_samples.push(iters as f64 / t.elapsed().as_secs_f64());
             let t = Instant::now();
             for _ in 0..iters {
                 if name == "orders" {
@@ -207,7 +220,11 @@ fn decode(bodies: &std::path::Path, smoke: bool) -> Result<Value> {
             }
             samples.push(iters as f64 / t.elapsed().as_secs_f64());
         }
-        results.push(json!({ "page": name, "ours_pages_s": median(samples) }));
+        results.push(json!({
+            "page": name,
+            "ours_pages_s": median(samples),
+            "ours_json_pages_s": median(json_samples),
+        }));
     }
     Ok(json!({ "row": "decode_rust", "results": results }))
 }
