@@ -342,6 +342,11 @@ fn typed_and_dynamic_decoding_agree_on_odd_documents() {
         r#"{"data":{"type":"products","id":"1","attributes":{"name":"a","name":"b"}}}"#,
         r#"{"data":{"type":"products","id":"1","attributes":{"na\u006de":"escaped key"}}}"#,
         r#"{"data":{"type":"products","id":1,"attributes":{"default_price":20.50,"position":"3"}}}"#,
+        // Strings copied as they stand (no escape) and strings rewritten (escapes), side by side.
+        r#"{"data":{"type":"products","id":"1","attributes":{"name":"Tee ✓ </b>","description":"a\/b \u00e9 \"q\" \t\u0001 \ud83d\ude00","default_price":"20.50","permalink":""}}}"#,
+        r#"{"data":{"type":"products","id":"1","attributes":{"default_price":"2\u0030.5"}}}"#,
+        r#"{"data":{"type":"products","id":"1","attributes":{"default_price":"20.5x"}}}"#,
+        r#"{"data":{"type":"products","id":"1","attributes":{"name":12,"default_price":" 20"}}}"#,
         r#"{"data":{"type":"products","id":"1","attributes":{"default_price":"twenty"}}}"#,
         r#"{"data":{"type":"products","id":"1","attributes":{"on_sale":"yes"}}}"#,
         r#"{"data":{"type":"products","id":"1","attributes":{"position":1e3}}}"#,
