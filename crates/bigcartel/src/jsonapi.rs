@@ -126,6 +126,7 @@ pub struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
+    #[cfg_attr(bigcartel_speed, optimize(speed))]
     fn new(primary: &'a [RawResource<'a>], included: &'a [RawResource<'a>]) -> Self {
         let mut index =
             HashMap::with_capacity_and_hasher(primary.len() + included.len(), Default::default());
@@ -155,6 +156,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    #[cfg_attr(bigcartel_speed, optimize(speed))]
     pub(crate) fn linkage(
         &self,
         r: &RawResource<'_>,
@@ -199,6 +201,7 @@ impl<'a> Resolver<'a> {
     /// The one rule for following a link, typed or not: `f` gets the resource the document gives
     /// for `(type, id)`, one level deeper, or `None` (a stub) when it is absent or the depth bound
     /// is reached.
+    #[cfg_attr(bigcartel_speed, optimize(speed))]
     pub(crate) fn follow<R>(
         &self,
         resource_type: &str,
@@ -298,6 +301,7 @@ struct RawLinks {
     next: Option<String>,
 }
 
+#[cfg_attr(bigcartel_speed, optimize(speed))]
 fn parse_document(body: &[u8]) -> Result<RawDocument<'_>, DecodeError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(DecodeError::Empty);
@@ -367,6 +371,7 @@ pub fn decode_one<T: Model>(body: &[u8]) -> Result<T, DecodeError> {
 
 /// Parses a document once and hands its primary resources (one, or a list) and a resolver over
 /// its `included` to `f`: what typed and dynamic decoding share. Also gives the paging facts.
+#[cfg_attr(bigcartel_speed, optimize(speed))]
 pub(crate) fn with_document<R>(
     body: &[u8],
     want_list: bool,
