@@ -410,7 +410,11 @@ pub fn drill(root: &Path) -> Result<()> {
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch)?;
     }
-    for dir in ["crates/bigcartel/src", "bindings/uniffi/src"] {
+    for dir in [
+        "crates/bigcartel/src",
+        "crates/bigcartel-jsonapi",
+        "bindings/uniffi/src",
+    ] {
         copy_tree(&root.join(dir), &scratch.join(dir))?;
     }
     for file in ["bindings/uniffi/uniffi.toml", "Cargo.lock"] {
@@ -434,7 +438,7 @@ pub fn drill(root: &Path) -> Result<()> {
     std::fs::write(
         scratch.join("Cargo.toml"),
         format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [\"crates/bigcartel\", \"bindings/uniffi\"]\n\n\
+            "[workspace]\nresolver = \"3\"\nmembers = [\"crates/bigcartel\", \"crates/bigcartel-jsonapi\", \"bindings/uniffi\"]\n\n\
              [workspace.package]{rest}"
         ),
     )?;

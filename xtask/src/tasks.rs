@@ -118,6 +118,7 @@ pub fn drill(root: &Path) -> Result<()> {
         ".cargo",
         "crates/bigcartel/src",
         "crates/bigcartel/Cargo.toml",
+        "crates/bigcartel-jsonapi",
         "bindings/wasm/Cargo.toml",
         "bindings/wasm/src",
         "bindings/wasm/js",
@@ -135,7 +136,7 @@ pub fn drill(root: &Path) -> Result<()> {
     let mut manifest = String::new();
     for line in std::fs::read_to_string(root.join("Cargo.toml"))?.lines() {
         manifest.push_str(if line.starts_with("members = ") {
-            r#"members = ["crates/bigcartel", "xtask", "bindings/wasm"]"#
+            r#"members = ["crates/bigcartel", "crates/bigcartel-jsonapi", "xtask", "bindings/wasm"]"#
         } else if line.starts_with("default-members = ") {
             r#"default-members = ["crates/bigcartel"]"#
         } else {

@@ -267,10 +267,7 @@ fn cargo_build(root: &Path, extra: &[&str], toolchain: &mut Toolchain) -> Result
                 &nightly,
                 &[
                     ("CARGO_TARGET_DIR", dir_str),
-                    (
-                        "RUSTFLAGS",
-                        "-Zunstable-options -Cpanic=immediate-abort --cfg bigcartel_speed",
-                    ),
+                    ("RUSTFLAGS", "-Zunstable-options -Cpanic=immediate-abort"),
                 ],
             )
         });

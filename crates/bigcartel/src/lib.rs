@@ -24,16 +24,13 @@
 //! Without the default `client` feature the crate is only models, JSON:API decoding and webhook
 //! verification: no HTTP stack, small enough for edge runtimes.
 #![forbid(unsafe_code)]
-// The npm build (nightly, optimised for size) marks the decoding hot path to be optimised for
-// speed instead; see `cargo xtask wasm`.
-#![cfg_attr(bigcartel_speed, feature(optimize_attribute))]
 #![warn(missing_docs)]
 
 pub mod dynamic;
 pub mod error;
 pub mod image;
 pub mod jsonapi;
-pub mod lenient;
+pub use bigcartel_jsonapi::lenient;
 pub mod money;
 pub mod retry;
 mod secret;

@@ -1,23 +1,7 @@
 //! Exact money. The API sends amounts as decimal strings ("20.0"); models keep that text, and
 //! this module does exact arithmetic on it in integer minor units, never binary floating point.
 
-/// Whether `s` is a plain decimal amount: optional sign, digits, optional fraction.
-///
-/// ```
-/// assert!(bigcartel::money::is_decimal("20.0"));
-/// assert!(bigcartel::money::is_decimal("-0.5"));
-/// assert!(!bigcartel::money::is_decimal("1e3"));
-/// ```
-pub fn is_decimal(s: &str) -> bool {
-    let s = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (s, None),
-    };
-    !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
-}
+pub use bigcartel_jsonapi::lenient::is_decimal;
 
 /// Error from [`to_minor_units`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

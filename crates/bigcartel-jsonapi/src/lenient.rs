@@ -74,7 +74,7 @@ pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Erro
 pub fn decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     match d.deserialize_any(Any)? {
         Scalar::Null => Ok(None),
-        Scalar::Text(s) if crate::money::is_decimal(&s) => Ok(Some(s)),
+        Scalar::Text(s) if is_decimal(&s) => Ok(Some(s)),
         Scalar::Text(s) => Err(de::Error::invalid_value(
             de::Unexpected::Str(&s),
             &"a decimal amount",
@@ -119,4 +119,22 @@ pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error
 /// A list of strings (null becomes None).
 pub fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
     <Option<Vec<String>> as serde::Deserialize>::deserialize(d)
+}
+
+/// Whether `s` is a plain decimal amount: optional sign, digits, optional fraction.
+///
+/// ```
+/// assert!(bigcartel_jsonapi::lenient::is_decimal("20.0"));
+/// assert!(bigcartel_jsonapi::lenient::is_decimal("-0.5"));
+/// assert!(!bigcartel_jsonapi::lenient::is_decimal("1e3"));
+/// ```
+pub fn is_decimal(s: &str) -> bool {
+    let s = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }

@@ -1,0 +1,474 @@
+//! JSON:API decoding: bytes in, resolved models out.
+//!
+//! A document is parsed once, borrowing from the input: each resource's `attributes` stays raw
+//! until a model asks for it, and `included` is indexed by `(type, id)` as the document states
+//! them. Relationships resolve through that index, so an included resource of a type this crate
+//! does not know, or a malformed one, never breaks the decoding of the others.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::cell::Cell;
+// Per-process seeded and several times faster than SipHash on short keys such as ids.
+use foldhash::HashMap;
+
+/// How deep relationships are followed; deeper links become stubs that carry only the id. Real
+/// documents are two levels deep; the bound stops a cyclic or hostile document.
+const MAX_DEPTH: u32 = 6;
+
+/// Why a response body could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The body was empty where a document was expected.
+    #[error("the response body is empty; expected a JSON:API document")]
+    Empty,
+    /// The body is not JSON (an HTML error page, a truncated body, invalid UTF-8...).
+    #[error("the response body is not valid JSON ({message}); it starts with {excerpt:?}")]
+    NotJson {
+        /// The parser's message, with line and column.
+        message: String,
+        /// The first bytes of the body, lossily decoded, for diagnosis.
+        excerpt: String,
+    },
+    /// Valid JSON, but not the document shape the operation returns.
+    #[error("unexpected document shape: {0}")]
+    Shape(String),
+    /// One resource's attributes have the wrong types.
+    #[error("resource {resource_type}/{id} has an invalid attribute: {message}")]
+    Attribute {
+        /// The resource's `type`.
+        resource_type: String,
+        /// The resource's `id`.
+        id: String,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+impl DecodeError {
+    fn not_json(err: &serde_json::Error, body: &[u8]) -> DecodeError {
+        let mut excerpt: String = String::from_utf8_lossy(&body[..body.len().min(80)]).into_owned();
+        excerpt.retain(|c| !c.is_control());
+        DecodeError::NotJson {
+            message: err.to_string(),
+            excerpt,
+        }
+    }
+}
+
+/// A resolved model generated from the spec (`Product`, `Order`, ...).
+pub trait Model: Sized {
+    /// The JSON:API `type` the spec gives this resource.
+    const TYPE: &'static str;
+    /// A model carrying only its id, for a relationship whose target is not in `included`.
+    fn stub(id: &str) -> Self;
+    /// Decodes one resource, resolving its relationships through `resolver`.
+    fn from_resource(
+        resource: &RawResource<'_>,
+        resolver: &Resolver<'_>,
+    ) -> Result<Self, DecodeError>;
+}
+
+fn lenient_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    crate::lenient::string(d)?.ok_or_else(|| serde::de::Error::custom("`id` is null"))
+}
+
+/// One resource as it appears on the wire, with its attributes not yet decoded.
+#[derive(Debug, Deserialize)]
+pub struct RawResource<'a> {
+    /// The resource's `type`.
+    #[serde(rename = "type", borrow)]
+    pub resource_type: Cow<'a, str>,
+    /// The resource's `id` (numbers are accepted and kept as text).
+    #[serde(deserialize_with = "lenient_id")]
+    pub id: String,
+    #[serde(borrow, default)]
+    #[doc(hidden)]
+    pub attributes: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    relationships: Option<HashMap<Cow<'a, str>, RawRelationship<'a>>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawRelationship<'a> {
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Identifier<'a> {
+    #[serde(rename = "type", borrow)]
+    resource_type: Cow<'a, str>,
+    #[serde(deserialize_with = "lenient_id")]
+    id: String,
+}
+
+/// A resource's `attributes` as JSON text: `None` when absent or null, an error when it is not
+/// an object (serde would otherwise read an array positionally). Typed and table-driven decoding
+/// both read attributes through it.
+#[doc(hidden)]
+pub fn attributes_text<'a>(r: &RawResource<'a>) -> Result<Option<&'a str>, DecodeError> {
+    match r.attributes.map(RawValue::get) {
+        None | Some("null") => Ok(None),
+        Some(text) if text.starts_with('{') => Ok(Some(text)),
+        Some(_) => Err(DecodeError::Attribute {
+            resource_type: r.resource_type.to_string(),
+            id: r.id.clone(),
+            message: "`attributes` is not an object".into(),
+        }),
+    }
+}
+
+/// Resolves relationships against a document's resources.
+pub struct Resolver<'a> {
+    index: HashMap<(&'a str, &'a str), &'a RawResource<'a>>,
+    depth: Cell<u32>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(primary: &'a [RawResource<'a>], included: &'a [RawResource<'a>]) -> Self {
+        let mut index =
+            HashMap::with_capacity_and_hasher(primary.len() + included.len(), Default::default());
+        for r in included.iter().chain(primary) {
+            index
+                .entry((r.resource_type.as_ref(), r.id.as_str()))
+                .or_insert(r);
+        }
+        Resolver {
+            index,
+            depth: Cell::new(0),
+        }
+    }
+
+    /// Decodes a resource's attributes (absent or null attributes give the default).
+    pub fn attributes<T: DeserializeOwned + Default>(
+        &self,
+        r: &RawResource<'_>,
+    ) -> Result<T, DecodeError> {
+        match attributes_text(r)? {
+            None => Ok(T::default()),
+            Some(text) => serde_json::from_str(text).map_err(|e| DecodeError::Attribute {
+                resource_type: r.resource_type.to_string(),
+                id: r.id.clone(),
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    #[doc(hidden)]
+    pub fn linkage(
+        &self,
+        r: &RawResource<'_>,
+        rel: &str,
+    ) -> Result<Vec<(String, String)>, DecodeError> {
+        let Some(data) = r
+            .relationships
+            .as_ref()
+            .and_then(|m| m.get(rel))
+            .and_then(|l| l.data)
+        else {
+            return Ok(Vec::new());
+        };
+        let text = data.get();
+        let bad = |e: serde_json::Error| {
+            DecodeError::Shape(format!(
+                "relationship `{rel}` of {}/{} is not resource linkage: {e}",
+                r.resource_type, r.id
+            ))
+        };
+        match text.as_bytes().first() {
+            Some(b'[') => Ok(serde_json::from_str::<Vec<Identifier<'_>>>(text)
+                .map_err(bad)?
+                .into_iter()
+                .map(|i| (i.resource_type.into_owned(), i.id))
+                .collect()),
+            Some(b'{') => {
+                let i: Identifier<'_> = serde_json::from_str(text).map_err(bad)?;
+                Ok(vec![(i.resource_type.into_owned(), i.id)])
+            }
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    fn resolve<T: Model>(&self, resource_type: &str, id: &str) -> Result<T, DecodeError> {
+        self.follow(resource_type, id, |found| match found {
+            Some(r) => T::from_resource(r, self),
+            None => Ok(T::stub(id)),
+        })
+    }
+
+    /// The one rule for following a link, typed or not: `f` gets the resource the document gives
+    /// for `(type, id)`, one level deeper, or `None` (a stub) when it is absent or the depth bound
+    /// is reached.
+    #[doc(hidden)]
+    pub fn follow<R>(
+        &self,
+        resource_type: &str,
+        id: &str,
+        f: impl FnOnce(Option<&RawResource<'_>>) -> Result<R, DecodeError>,
+    ) -> Result<R, DecodeError> {
+        match self.index.get(&(resource_type, id)) {
+            Some(r) if self.depth.get() < MAX_DEPTH => {
+                self.depth.set(self.depth.get() + 1);
+                let out = f(Some(r));
+                self.depth.set(self.depth.get() - 1);
+                out
+            }
+            _ => f(None),
+        }
+    }
+
+    /// Resolves a to-many relationship, in the order the document lists it.
+    pub fn to_many<T: Model>(&self, r: &RawResource<'_>, rel: &str) -> Result<Vec<T>, DecodeError> {
+        self.linkage(r, rel)?
+            .iter()
+            .map(|(t, id)| self.resolve(t, id))
+            .collect()
+    }
+
+    /// Resolves a to-one relationship.
+    pub fn to_one<T: Model>(
+        &self,
+        r: &RawResource<'_>,
+        rel: &str,
+    ) -> Result<Option<T>, DecodeError> {
+        match self.linkage(r, rel)?.first() {
+            Some((t, id)) => self.resolve(t, id).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+impl<T> Page<T> {
+    /// The same page with each item mapped.
+    pub fn map_items<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            next: self.next,
+            has_links: self.has_links,
+        }
+    }
+}
+
+impl Page<()> {
+    /// The same paging facts around these items.
+    #[doc(hidden)]
+    pub fn with_items<T>(self, items: Vec<T>) -> Page<T> {
+        Page {
+            items,
+            total: self.total,
+            next: self.next,
+            has_links: self.has_links,
+        }
+    }
+}
+
+/// A page of a list, with what is needed to fetch the next one.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Page<T> {
+    /// The resolved items, in the order the API sent them.
+    pub items: Vec<T>,
+    /// `meta.count`: how many items match in total, when the API says.
+    pub total: Option<u64>,
+    /// `links.next`: the next page's URL, absent on the last page.
+    pub next: Option<String>,
+    /// Whether the document had a `links` object at all (some lists are not paginated).
+    pub has_links: bool,
+}
+
+#[derive(Deserialize)]
+struct RawDocument<'a> {
+    #[serde(borrow, default)]
+    data: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    included: Option<Vec<&'a RawValue>>,
+    #[serde(default)]
+    meta: Option<RawMeta>,
+    #[serde(default)]
+    links: Option<RawLinks>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawMeta {
+    #[serde(default, deserialize_with = "crate::lenient::int")]
+    count: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawLinks {
+    #[serde(default, deserialize_with = "crate::lenient::string")]
+    next: Option<String>,
+}
+
+fn parse_document(body: &[u8]) -> Result<RawDocument<'_>, DecodeError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(DecodeError::Empty);
+    }
+    let text = std::str::from_utf8(body).map_err(|e| DecodeError::NotJson {
+        message: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+        excerpt: String::from_utf8_lossy(&body[..body.len().min(80)]).into_owned(),
+    })?;
+    // One pass: syntax errors (and a cut-off body) are "not JSON"; well-formed JSON of the wrong
+    // shape (an array, a string, `data` of the wrong type) is a shape error.
+    if !text.trim_start().starts_with('{') && serde_json::from_str::<&RawValue>(text).is_ok() {
+        return Err(DecodeError::Shape(
+            "the document is not a JSON object".into(),
+        ));
+    }
+    serde_json::from_str(text).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => DecodeError::Shape(e.to_string()),
+        _ => DecodeError::not_json(&e, body),
+    })
+}
+
+fn included<'a>(doc: &RawDocument<'a>) -> Vec<RawResource<'a>> {
+    // A malformed included entry cannot be referenced by (type, id) anyway: skip it.
+    doc.included
+        .iter()
+        .flatten()
+        .filter_map(|raw| serde_json::from_str(raw.get()).ok())
+        .collect()
+}
+
+fn primary<'a>(
+    doc: &RawDocument<'a>,
+    want_list: bool,
+) -> Result<Vec<RawResource<'a>>, DecodeError> {
+    let Some(data) = doc.data else {
+        return Err(DecodeError::Shape("the document has no `data`".into()));
+    };
+    let text = data.get();
+    let first = text.as_bytes().first().copied();
+    let shape = |e: serde_json::Error| DecodeError::Shape(format!("`data` is not a resource: {e}"));
+    match (want_list, first) {
+        (true, Some(b'[')) => serde_json::from_str(text).map_err(shape),
+        (false, Some(b'{')) => Ok(vec![serde_json::from_str(text).map_err(shape)?]),
+        (true, _) => Err(DecodeError::Shape(
+            "expected a list in `data`, found something else".into(),
+        )),
+        (false, _) => Err(DecodeError::Shape(
+            "expected one resource in `data`, found something else".into(),
+        )),
+    }
+}
+
+/// Decodes a document whose `data` is one resource (see `bigcartel::jsonapi` for an example).
+pub fn decode_one<T: Model>(body: &[u8]) -> Result<T, DecodeError> {
+    with_document(body, false, |data, resolver| {
+        T::from_resource(&data[0], resolver)
+    })
+    .map(|(item, _)| item)
+}
+
+/// Parses a document once and hands its primary resources (one, or a list) and a resolver over
+/// its `included` to `f`: what typed and dynamic decoding share. Also gives the paging facts.
+#[doc(hidden)]
+pub fn with_document<R>(
+    body: &[u8],
+    want_list: bool,
+    f: impl FnOnce(&[RawResource<'_>], &Resolver<'_>) -> Result<R, DecodeError>,
+) -> Result<(R, Page<()>), DecodeError> {
+    let doc = parse_document(body)?;
+    let data = primary(&doc, want_list)?;
+    let included = included(&doc);
+    let resolver = Resolver::new(&data, &included);
+    let out = f(&data, &resolver)?;
+    let total = doc
+        .meta
+        .as_ref()
+        .and_then(|m| m.count)
+        .and_then(|c| u64::try_from(c).ok());
+    let paging = Page {
+        items: Vec::new(),
+        total,
+        next: doc.links.as_ref().and_then(|l| l.next.clone()),
+        has_links: doc.links.is_some(),
+    };
+    Ok((out, paging))
+}
+
+/// Decodes a document whose `data` is a list, with its paging information (see
+/// `bigcartel::jsonapi` for an example).
+pub fn decode_list<T: Model>(body: &[u8]) -> Result<Page<T>, DecodeError> {
+    let (items, paging) = with_document(body, true, |data, resolver| {
+        data.iter()
+            .map(|r| T::from_resource(r, resolver))
+            .collect::<Result<Vec<T>, _>>()
+    })?;
+    Ok(paging.with_items(items))
+}
+
+/// Decodes a JSON:API document held as a `serde_json::Value` (a webhook payload, say).
+pub fn decode_single<T: Model>(value: &serde_json::Value) -> Result<T, DecodeError> {
+    let text = serde_json::to_vec(value).map_err(|e| DecodeError::Shape(e.to_string()))?;
+    decode_one(&text)
+}
+
+/// Decodes a flat object (`{"id": .., "name": .., ...}`) as a resource of type `T`: the object's
+/// members are its attributes. Webhook payloads may arrive in this shape.
+pub fn from_flat<T: Model>(value: &serde_json::Value) -> Result<T, DecodeError> {
+    decode_single(&flat_document(value, T::TYPE)?)
+}
+
+/// The one-resource document a flat object stands for (see [`from_flat`]).
+#[doc(hidden)]
+pub fn flat_document(
+    value: &serde_json::Value,
+    resource_type: &str,
+) -> Result<serde_json::Value, DecodeError> {
+    let obj = value
+        .as_object()
+        .ok_or_else(|| DecodeError::Shape("expected an object".into()))?;
+    let id = obj
+        .get("id")
+        .cloned()
+        .ok_or_else(|| DecodeError::Shape("the object has no `id`".into()))?;
+    Ok(serde_json::json!({ "data": { "type": resource_type, "id": id, "attributes": value } }))
+}
+
+/// One JSON:API error object, as the API sends it in `errors`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct ErrorObject {
+    /// The HTTP status, as a string.
+    #[serde(default, deserialize_with = "crate::lenient::string")]
+    pub status: Option<String>,
+    /// An application-specific code.
+    #[serde(default, deserialize_with = "crate::lenient::string")]
+    pub code: Option<String>,
+    /// A short summary.
+    #[serde(default, deserialize_with = "crate::lenient::string")]
+    pub title: Option<String>,
+    /// What went wrong in this case.
+    #[serde(default, deserialize_with = "crate::lenient::string")]
+    pub detail: Option<String>,
+    /// `source.pointer` or `source.parameter`: what in the request caused it.
+    #[serde(default, deserialize_with = "source")]
+    pub source: Option<String>,
+}
+
+fn source<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    struct Source {
+        pointer: Option<String>,
+        parameter: Option<String>,
+    }
+    Ok(Option::<Source>::deserialize(d)
+        .ok()
+        .flatten()
+        .and_then(|s| s.pointer.or(s.parameter)))
+}
+
+/// Reads the `errors` of an error document; anything else gives an empty list.
+pub fn decode_errors(body: &[u8]) -> Vec<ErrorObject> {
+    #[derive(Deserialize)]
+    struct Doc {
+        #[serde(default)]
+        errors: Vec<ErrorObject>,
+    }
+    serde_json::from_slice::<Doc>(body)
+        .map(|d| d.errors)
+        .unwrap_or_default()
+}

@@ -1,0 +1,313 @@
+//! The spec as data, for decoding: a model's attributes and relationships as a static table,
+//! and a decoder that resolves any document of that model into the JSON text its typed model
+//! serializes to. `bigcartel` generates the tables from the spec (`bigcartel::dynamic::MODELS`)
+//! and wraps these functions; use it from there.
+
+use crate::jsonapi::{self, DecodeError, Page, RawResource, Resolver};
+use serde::de::{MapAccess, Visitor};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::fmt;
+
+/// An attribute's or parameter's type, as the typed models carry it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A string (numbers are accepted on responses and kept as their text).
+    String,
+    /// An exact decimal amount, carried as its text ("20.0").
+    Decimal,
+    /// A 64-bit integer.
+    Int,
+    /// A boolean.
+    Bool,
+    /// A list of strings.
+    StringList,
+}
+
+/// An attribute of a model, or a field of a request's attributes.
+#[derive(Debug)]
+pub struct Field {
+    /// The wire name.
+    pub name: &'static str,
+    /// The key the typed model serializes it under.
+    pub key: &'static str,
+    /// Its type.
+    pub kind: Kind,
+    /// Required (request fields only; model attributes are all optional).
+    pub required: bool,
+}
+
+/// A relationship of a model.
+#[derive(Debug)]
+pub struct Rel {
+    /// The relationship's name on the wire.
+    pub name: &'static str,
+    /// The key the typed model serializes it under.
+    pub key: &'static str,
+    /// The related model, an index into the models table it belongs to.
+    pub model: usize,
+    /// To-many (a list) or to-one (an object or null).
+    pub many: bool,
+}
+
+/// A resolved model: its JSON:API type, attributes and relationships.
+#[derive(Debug)]
+pub struct ModelSchema {
+    /// The model's name (`Product`).
+    pub name: &'static str,
+    /// The JSON:API type (`products`).
+    pub wire_type: &'static str,
+    /// Its attributes, in the typed model's field order.
+    pub fields: &'static [Field],
+    /// Its relationships, in the typed model's field order.
+    pub rels: &'static [Rel],
+}
+
+// ------------------------------------------------------------------------------------------------
+// Decoding
+
+/// The resolved JSON of a document whose `data` is one resource of `model`: the same text
+/// `serde_json::to_string` gives for the typed model.
+pub fn decode_one(
+    models: &[ModelSchema],
+    model: &ModelSchema,
+    body: &[u8],
+) -> Result<String, DecodeError> {
+    let (out, _) = jsonapi::with_document(body, false, |data, resolver| {
+        let mut out = Vec::with_capacity(body.len());
+        write_resource(&mut out, models, model, &data[0], resolver)?;
+        Ok(out)
+    })?;
+    Ok(into_string(out))
+}
+
+/// The resolved JSON of each item of a list document of `model`, with the paging facts.
+pub fn decode_list(
+    models: &[ModelSchema],
+    model: &ModelSchema,
+    body: &[u8],
+) -> Result<Page<String>, DecodeError> {
+    let (items, paging) = jsonapi::with_document(body, true, |data, resolver| {
+        // Resolved items are about as long as the document's share of them.
+        let hint = body.len() / data.len().max(1);
+        data.iter()
+            .map(|r| {
+                let mut out = Vec::with_capacity(hint);
+                write_resource(&mut out, models, model, r, resolver)?;
+                Ok(into_string(out))
+            })
+            .collect::<Result<Vec<String>, DecodeError>>()
+    })?;
+    Ok(paging.with_items(items))
+}
+
+/// A page as JSON: `{"items": [...], "total", "next", "has_links"}`, as a typed [`Page`]
+/// serializes.
+pub fn page_json(page: &Page<String>) -> String {
+    let mut out = String::with_capacity(page.items.iter().map(|i| i.len() + 1).sum::<usize>() + 64);
+    out.push_str("{\"items\":[");
+    for (i, item) in page.items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(item);
+    }
+    out.push_str("],\"total\":");
+    match page.total {
+        Some(n) => out.push_str(&n.to_string()),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"next\":");
+    match &page.next {
+        Some(s) => out.push_str(&json_string(s)),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"has_links\":");
+    out.push_str(if page.has_links { "true" } else { "false" });
+    out.push('}');
+    out
+}
+
+fn into_string(out: Vec<u8>) -> String {
+    // Only JSON text from serde_json's writers and ASCII punctuation is ever written.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn json_string(s: &str) -> String {
+    let mut out = Vec::with_capacity(s.len() + 2);
+    push_str(&mut out, s);
+    into_string(out)
+}
+
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    // Writing a &str into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+fn push_key(out: &mut Vec<u8>, key: &str) {
+    out.push(b',');
+    push_str(out, key);
+    out.push(b':');
+}
+
+/// A resource's attributes as `(name, raw value)` pairs, in document order.
+struct Pairs<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+impl<'de> serde::Deserialize<'de> for Pairs<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Pairs<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an attributes object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs<'de>, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(16));
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    pairs.push((key, map.next_value::<&'de RawValue>()?));
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn attribute_error(r: &RawResource<'_>, message: String) -> DecodeError {
+    DecodeError::Attribute {
+        resource_type: r.resource_type.to_string(),
+        id: r.id.clone(),
+        message,
+    }
+}
+
+/// Writes one attribute value by the same lenient rules as the typed models.
+fn write_value(out: &mut Vec<u8>, kind: Kind, raw: &RawValue) -> Result<(), serde_json::Error> {
+    use crate::lenient;
+    // Most attributes are plain string literals. One with no escape in it is already exactly
+    // what serde_json writes for its value (the parser refused raw control characters, and only
+    // `"`, `\` and those are ever escaped), so it is copied as it stands.
+    let text = raw.get();
+    if let Some(inner) = plain_string(text) {
+        match kind {
+            Kind::String => {
+                out.extend_from_slice(text.as_bytes());
+                return Ok(());
+            }
+            Kind::Decimal if crate::lenient::is_decimal(inner) => {
+                out.extend_from_slice(text.as_bytes());
+                return Ok(());
+            }
+            _ => {}
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    match kind {
+        Kind::String => match lenient::string(&mut de)? {
+            Some(s) => push_str(out, &s),
+            None => out.extend_from_slice(b"null"),
+        },
+        Kind::Decimal => match lenient::decimal(&mut de)? {
+            Some(s) => push_str(out, &s),
+            None => out.extend_from_slice(b"null"),
+        },
+        Kind::Int => match lenient::int(&mut de)? {
+            Some(n) => out.extend_from_slice(n.to_string().as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        },
+        Kind::Bool => match lenient::boolean(&mut de)? {
+            Some(true) => out.extend_from_slice(b"true"),
+            Some(false) => out.extend_from_slice(b"false"),
+            None => out.extend_from_slice(b"null"),
+        },
+        Kind::StringList => match lenient::string_list(&mut de)? {
+            Some(list) => {
+                let _ = serde_json::to_writer(&mut *out, &list);
+            }
+            None => out.extend_from_slice(b"null"),
+        },
+    }
+    Ok(())
+}
+
+/// The contents of a JSON string literal that has no escape sequence in it.
+fn plain_string(text: &str) -> Option<&str> {
+    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains('\\')).then_some(inner)
+}
+
+fn write_stub(out: &mut Vec<u8>, model: &ModelSchema, id: &str) {
+    out.extend_from_slice(b"{\"id\":");
+    push_str(out, id);
+    for f in model.fields {
+        push_key(out, f.key);
+        out.extend_from_slice(b"null");
+    }
+    for rel in model.rels {
+        push_key(out, rel.key);
+        out.extend_from_slice(if rel.many { b"[]" } else { b"null" });
+    }
+    out.push(b'}');
+}
+
+fn write_resource(
+    out: &mut Vec<u8>,
+    models: &[ModelSchema],
+    model: &ModelSchema,
+    r: &RawResource<'_>,
+    resolver: &Resolver<'_>,
+) -> Result<(), DecodeError> {
+    let pairs = match jsonapi::attributes_text(r)? {
+        None => Pairs(Vec::new()),
+        Some(text) => serde_json::from_str::<Pairs<'_>>(text)
+            .map_err(|e| attribute_error(r, e.to_string()))?,
+    };
+    out.extend_from_slice(b"{\"id\":");
+    push_str(out, &r.id);
+    for f in model.fields {
+        push_key(out, f.key);
+        let mut found = pairs.0.iter().filter(|(k, _)| k == f.name).map(|(_, v)| *v);
+        match (found.next(), found.next()) {
+            (Some(_), Some(_)) => {
+                return Err(attribute_error(r, format!("duplicate field `{}`", f.name)));
+            }
+            (Some(raw), None) => write_value(out, f.kind, raw)
+                .map_err(|e| attribute_error(r, format!("`{}`: {e}", f.name)))?,
+            (None, _) => out.extend_from_slice(b"null"),
+        }
+    }
+    for rel in model.rels {
+        push_key(out, rel.key);
+        // A table whose index points outside it is a generator bug; refuse it as a shape error.
+        let target = models.get(rel.model).ok_or_else(|| {
+            DecodeError::Shape(format!("relationship `{}` names no model", rel.name))
+        })?;
+        let links = resolver.linkage(r, rel.name)?;
+        let follow = |out: &mut Vec<u8>, t: &str, id: &str| {
+            resolver.follow(t, id, |found| match found {
+                Some(x) => write_resource(out, models, target, x, resolver),
+                None => {
+                    write_stub(out, target, id);
+                    Ok(())
+                }
+            })
+        };
+        if rel.many {
+            out.push(b'[');
+            for (i, (t, id)) in links.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                follow(out, t, id)?;
+            }
+            out.push(b']');
+        } else {
+            match links.first() {
+                Some((t, id)) => follow(out, t, id)?,
+                None => out.extend_from_slice(b"null"),
+            }
+        }
+    }
+    out.push(b'}');
+    Ok(())
+}
