@@ -386,20 +386,6 @@ fn kotlin(root: &Path, mock: &Path) -> Result<()> {
     run(root, "mvn", &args, &[])
 }
 
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
-}
-
 /// The spec-change drill for the bindings: in a scratch workspace, add an attribute (`sku` on
 /// products) and a query parameter (`filter[sku]` on listProducts) to the spec, regenerate with the
 /// same generator `cargo xtask codegen` runs, build the library, generate the three languages from
@@ -415,7 +401,7 @@ pub fn drill(root: &Path) -> Result<()> {
         "crates/bigcartel-jsonapi",
         "bindings/uniffi/src",
     ] {
-        copy_tree(&root.join(dir), &scratch.join(dir))?;
+        crate::tasks::copy_dir(&root.join(dir), &scratch.join(dir))?;
     }
     for file in ["bindings/uniffi/uniffi.toml", "Cargo.lock"] {
         std::fs::copy(root.join(file), scratch.join(file))?;

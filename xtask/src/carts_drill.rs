@@ -3,36 +3,9 @@
 //! `spec/bigcommerce-carts.v3.yaml`, run `cargo xtask codegen`, and compile and run a test of
 //! `bigcommerce-carts` that uses both, with no other edit.
 
-use crate::tasks::run;
+use crate::tasks::{copy_into, run};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
-
-fn copy(root: &Path, scratch: &Path, item: &str) -> Result<()> {
-    let from = root.join(item);
-    let to = scratch.join(item);
-    if from.is_dir() {
-        copy_dir(&from, &to)
-    } else {
-        std::fs::create_dir_all(to.parent().expect("a relative path"))?;
-        std::fs::copy(&from, &to)
-            .with_context(|| format!("copying {}", from.display()))
-            .map(drop)
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
-}
 
 /// A crate manifest without what the drill does not build (benches, dev-dependencies that are
 /// other workspace crates), and without doctests.
@@ -63,7 +36,7 @@ pub fn drill(root: &Path) -> Result<()> {
         "crates/bigcommerce-carts/src",
         "crates/bigcommerce-carts/Cargo.toml",
     ] {
-        copy(root, &scratch, item)?;
+        copy_into(root, &scratch, item)?;
     }
     let mut manifest = String::new();
     for line in std::fs::read_to_string(root.join("Cargo.toml"))?.lines() {

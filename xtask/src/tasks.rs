@@ -90,7 +90,23 @@ fn disk_free(root: &Path) -> String {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+/// Copies `item` (a file or a directory, relative) from `root` to the same place under `scratch`:
+/// how the drills build their scratch workspaces.
+pub fn copy_into(root: &Path, scratch: &Path, item: &str) -> Result<()> {
+    let from = root.join(item);
+    let to = scratch.join(item);
+    if from.is_dir() {
+        copy_dir(&from, &to)
+    } else {
+        std::fs::create_dir_all(to.parent().context("a relative path")?)?;
+        std::fs::copy(&from, &to)
+            .with_context(|| format!("copying {}", from.display()))
+            .map(drop)
+    }
+}
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
@@ -123,14 +139,7 @@ pub fn drill(root: &Path) -> Result<()> {
         "bindings/wasm/src",
         "bindings/wasm/js",
     ] {
-        let from = root.join(item);
-        let to = scratch.join(item);
-        if from.is_dir() {
-            copy_dir(&from, &to)?;
-        } else {
-            std::fs::create_dir_all(to.parent().unwrap())?;
-            std::fs::copy(&from, &to)?;
-        }
+        copy_into(root, scratch.as_path(), item)?;
     }
     // Only the crates the drill needs are members of the scratch workspace.
     let mut manifest = String::new();
