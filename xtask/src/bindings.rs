@@ -396,15 +396,14 @@ pub fn drill(root: &Path) -> Result<()> {
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch)?;
     }
-    for dir in [
+    for item in [
         "crates/bigcartel/src",
         "crates/bigcartel-jsonapi",
         "bindings/uniffi/src",
+        "bindings/uniffi/uniffi.toml",
+        "Cargo.lock",
     ] {
-        crate::tasks::copy_dir(&root.join(dir), &scratch.join(dir))?;
-    }
-    for file in ["bindings/uniffi/uniffi.toml", "Cargo.lock"] {
-        std::fs::copy(root.join(file), scratch.join(file))?;
+        crate::tasks::copy_into(root, &scratch, item)?;
     }
     // The core without its benches.
     let core = std::fs::read_to_string(root.join("crates/bigcartel/Cargo.toml"))?;
