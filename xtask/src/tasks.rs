@@ -71,7 +71,7 @@ pub fn run_steps(root: &Path, steps: Vec<Step>) -> Result<()> {
     Ok(())
 }
 
-/// `" (disk: N GB free)"` for the file system holding `root`, from POSIX `df -Pk`; empty where
+/// `" (disk: N GiB free)"` for the file system holding `root`, from POSIX `df -Pk`; empty where
 /// `df` is missing or answers something else.
 fn disk_free(root: &Path) -> String {
     let Ok(out) = Command::new("df").arg("-Pk").arg(root).output() else {
@@ -85,7 +85,7 @@ fn disk_free(root: &Path) -> String {
         .and_then(|l| l.split_whitespace().nth(3))
         .and_then(|v| v.parse::<u64>().ok());
     match kb {
-        Some(kb) => format!(" (disk: {:.1} GB free)", kb as f64 / 1_048_576.0),
+        Some(kb) => format!(" (disk: {:.1} GiB free)", kb as f64 / 1_048_576.0),
         None => String::new(),
     }
 }
