@@ -512,43 +512,54 @@ impl<C: FulfillmentCenter> Engine<C> {
         Ok(())
     }
 
-    /// Handles one order outside a pass (an `order.created` webhook): records it and moves it as
-    /// far as it goes.
+    /// Handles one order outside a pass (an `order.created` or `order.updated` webhook).
+    ///
+    /// The webhook is only a hint to look: Big Cartel's signatures carry no timestamp and
+    /// deliveries are retried, so an old, validly signed payload may describe an order that has
+    /// since shipped, been paid differently or changed address. Only `order.id` is used; the
+    /// order is fetched from the API as it is now, and a row the ledger already holds in a final
+    /// state (done, cancelled, skipped) is left alone: a webhook never revives it (a complete
+    /// listing that shows the order unshipped again does, see [`Engine::sync`]).
     pub async fn process_order(&self, order: Order) -> Result<PassReport, EngineError> {
+        let id = order.id;
         self.emit(ProgressEvent::Webhook {
-            order_id: order.id.clone(),
+            order_id: id.clone(),
         });
-        let order = if order.items.is_empty() {
-            // A flat payload without line items: fetch the whole order.
-            match self.client.get_order(&order.id).await {
-                Ok(o) => o,
-                Err(e) => {
-                    // The next pass lists it anyway.
-                    self.emit(ProgressEvent::StepFailed {
-                        order_id: order.id,
-                        error: e.to_string(),
-                    });
-                    return Ok(PassReport {
-                        step_failures: 1,
-                        ..Default::default()
-                    });
-                }
+        if let Some(entry) = self.entry(&id).await?
+            && entry.state.is_final()
+        {
+            return Ok(PassReport::default());
+        }
+        let order = match self.client.get_order(&id).await {
+            Ok(o) => o,
+            Err(e) if is_not_found(&e) => return Ok(PassReport::default()),
+            Err(e) => {
+                // The next pass lists it anyway.
+                self.emit(ProgressEvent::StepFailed {
+                    order_id: id,
+                    error: e.to_string(),
+                });
+                return Ok(PassReport {
+                    step_failures: 1,
+                    ..Default::default()
+                });
             }
-        } else {
-            order
         };
+        if order.id != id {
+            tracing::warn!(asked = %id, got = %order.id, "getOrder answered another order; webhook ignored");
+            return Ok(PassReport::default());
+        }
         if order.shipping_status.as_deref() != Some("unshipped") {
             return Ok(PassReport::default());
         }
         let pass = Pass::default();
-        let ids = vec![order.id.clone()];
-        let new = self.db(move |l| l.observe(&ids)).await?;
+        let ids = vec![id.clone()];
+        let new = self.db(move |l| l.record_new(&ids)).await?;
         bump(&pass.report, |r| r.new = new as u64);
-        let id = order.id.clone();
         pass.listed
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(order.id.clone(), order);
+            .insert(id.clone(), order);
         if let Some(entry) = self.db(move |l| l.entry(&id)).await? {
             self.advance(entry, &pass, Limit::Everything).await?;
         }

@@ -7,7 +7,7 @@
 //!                  │   ▲        │        │
 //!                  ▼   │        │        └──► cancelled (the center will not ship it)
 //!                 failed ───────┘
-//!  seen/held ──► skipped (no longer unshipped in Big Cartel; revived if it shows up again)
+//!  seen/held ──► skipped (no longer unshipped in Big Cartel; revived if a listing shows it again)
 //! ```
 //!
 //! Crash safety comes from the order of writes, each its own committed transaction:
@@ -508,8 +508,40 @@ impl Ledger {
         }
     }
 
-    /// Records orders listed as unshipped: new ones as `seen`, `skipped` ones back to `seen`.
-    /// Returns how many rows changed.
+    /// Records orders not yet in the ledger as `seen`, leaving every existing row as it is (a
+    /// `skipped` one included): what a webhook may do, since it only proves the order existed
+    /// once. Returns how many rows were added.
+    pub fn record_new(&self, order_ids: &[String]) -> Result<usize, LedgerError> {
+        let now = now_ms();
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(|e| self.sql(e))?;
+        let mut added = 0;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO orders (order_id, state, first_seen_at, updated_at)
+                     VALUES (?1, 'seen', ?2, ?2)",
+                )
+                .map_err(|e| self.sql(e))?;
+            let mut event = tx
+                .prepare_cached(
+                    "INSERT INTO events (order_id, at, from_state, to_state) VALUES (?1, ?2, NULL, 'seen')",
+                )
+                .map_err(|e| self.sql(e))?;
+            for id in order_ids {
+                if insert.execute(params![id, now]).map_err(|e| self.sql(e))? > 0 {
+                    event.execute(params![id, now]).map_err(|e| self.sql(e))?;
+                    added += 1;
+                }
+            }
+        }
+        tx.commit().map_err(|e| self.sql(e))?;
+        Ok(added)
+    }
+
+    /// Records orders a complete listing shows as unshipped: new ones as `seen`, `skipped` ones
+    /// back to `seen` (the API says, now, that they are unshipped). Only listings call this;
+    /// webhooks use [`Ledger::record_new`]. Returns how many rows changed.
     pub fn observe(&self, order_ids: &[String]) -> Result<usize, LedgerError> {
         let now = now_ms();
         let mut conn = self.conn();
