@@ -133,13 +133,26 @@ pub enum LedgerError {
         /// The cause.
         source: rusqlite::Error,
     },
-    /// The lock file could not be created.
-    #[error("ledger lock {path}: {source}")]
+    /// A ledger file (the database, its WAL, the lock file) or its directory could not be
+    /// created or read.
+    #[error("ledger {path}: {source}")]
     Io {
         /// The lock file.
         path: PathBuf,
         /// The cause.
         source: std::io::Error,
+    },
+    /// A ledger file others than its owner can write: it could have been altered (an order
+    /// marked done, a payload swapped), so it is not used.
+    #[error(
+        "the ledger file {path} has mode {mode:o}: others than its owner can write it; \
+         check its contents, then `chmod 600` it"
+    )]
+    Insecure {
+        /// The file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
     },
     /// Another engine holds the ledger.
     #[error("another engine is running on the ledger {0} (its lock file is held)")]
@@ -307,6 +320,87 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// `path` with `suffix` appended to its file name (`ledger.db` → `ledger.db-wal`).
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// The ledger's files are its owner's alone: they hold buyers' names, emails and addresses.
+#[cfg(unix)]
+mod private {
+    use std::io::ErrorKind;
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    use std::path::Path;
+
+    use super::LedgerError;
+
+    /// Creates missing directories `0700`; existing ones are left as they are.
+    pub(super) fn create_dir_all(dir: &Path) -> std::io::Result<()> {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+
+    /// Creates `path` with mode `0600` when `create` and it is missing. An existing file others
+    /// can write is refused ([`LedgerError::Insecure`]); one others can only read is made
+    /// private.
+    pub(super) fn secure_file(path: &Path, create: bool) -> Result<(), LedgerError> {
+        let io = |source| LedgerError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        if create {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+            {
+                Ok(_) => {}
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(io(e)),
+            }
+        }
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == ErrorKind::NotFound && !create => return Ok(()),
+            Err(e) => return Err(io(e)),
+        };
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o022 != 0 {
+            return Err(LedgerError::Insecure {
+                path: path.to_path_buf(),
+                mode,
+            });
+        }
+        if mode & 0o044 != 0 {
+            tracing::warn!(path = %path.display(), mode = format_args!("{mode:o}"), "ledger file was readable by others; made private");
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700))
+                .map_err(io)?;
+        }
+        Ok(())
+    }
+}
+
+/// Other platforms: the operating system's defaults (access control lists on Windows).
+#[cfg(not(unix))]
+mod private {
+    use std::path::Path;
+
+    use super::LedgerError;
+
+    pub(super) fn create_dir_all(dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)
+    }
+
+    pub(super) fn secure_file(_path: &Path, _create: bool) -> Result<(), LedgerError> {
+        Ok(())
+    }
+}
+
 /// Held by the one engine working on a ledger; released when dropped or when the process dies.
 #[derive(Debug)]
 pub struct LedgerLock {
@@ -384,10 +478,16 @@ impl Ledger {
     /// Opens (creating if needed) the ledger at `path`.
     pub fn open(path: &Path, durability: Durability) -> Result<Ledger, LedgerError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| LedgerError::Io {
+            private::create_dir_all(dir).map_err(|source| LedgerError::Io {
                 path: dir.to_path_buf(),
                 source,
             })?;
+        }
+        // Created private before SQLite opens it: SQLite gives its WAL and shared-memory files
+        // the database file's mode, whatever the umask.
+        private::secure_file(path, true)?;
+        for suffix in ["-wal", "-shm", "-journal"] {
+            private::secure_file(&with_suffix(path, suffix), false)?;
         }
         let sql = |source| LedgerError::Sqlite {
             path: path.to_path_buf(),
@@ -448,18 +548,16 @@ impl Ledger {
     /// Takes the ledger's lock file (`<ledger>.lock`) so that one engine at a time works on it.
     /// The operating system releases it when the process dies, however it dies.
     pub fn lock(&self) -> Result<LedgerLock, LedgerError> {
-        let mut name = self.path.as_os_str().to_owned();
-        name.push(".lock");
-        let lock_path = PathBuf::from(name);
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|source| LedgerError::Io {
-                path: lock_path.clone(),
-                source,
-            })?;
+        let lock_path = with_suffix(&self.path, ".lock");
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&lock_path).map_err(|source| LedgerError::Io {
+            path: lock_path.clone(),
+            source,
+        })?;
+        private::secure_file(&lock_path, false)?;
         match file.try_lock() {
             Ok(()) => Ok(LedgerLock { _file: file }),
             Err(std::fs::TryLockError::WouldBlock) => Err(LedgerError::Locked(self.path.clone())),
