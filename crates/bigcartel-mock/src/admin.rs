@@ -1,6 +1,15 @@
 //! The admin API under `/__mock`, for tests written in any language.
 //!
-//! No authentication (the server only listens on 127.0.0.1); JSON in and out.
+//! No authentication (the server only listens on 127.0.0.1); JSON in and out. Because any web
+//! page can make a browser send requests to 127.0.0.1, the admin API also:
+//!
+//! * sends no CORS headers (a cross-origin page cannot read answers or pass a preflight);
+//! * answers 415 to a `POST` or `PUT` without `Content-Type: application/json` (what a page can
+//!   send cross-origin without a preflight: forms, `text/plain`);
+//! * answers 403 unless the `Host` is `localhost`, a loopback IP literal or `[::1]`, with any
+//!   port (DNS rebinding: a page whose name resolves to 127.0.0.1 still sends its own `Host`);
+//! * delivers webhooks only to http(s) URLs on a loopback address (see
+//!   [`crate::webhooks::check_target`]), without following redirects.
 //!
 //! | request | effect |
 //! | --- | --- |
@@ -15,7 +24,7 @@
 //! | `DELETE /__mock/overrides/{operationId}` / `DELETE /__mock/overrides` | remove one / all (204) |
 //! | `POST /__mock/orders` | place a random new order; `{"id":"1041"}` (201) |
 //! | `GET /__mock/webhooks` | every webhook delivery attempted |
-//! | `POST /__mock/webhooks` | `{"type","payload","url"?}`: send one signed webhook now; `{"status":200}` |
+//! | `POST /__mock/webhooks` | `{"type","payload","url"?}`: send one signed webhook now (to a loopback `url` only; 400 otherwise); `{"status":200}` |
 //! | `POST /__mock/reset` | re-seed the shop, clear counters, overrides and log (204) |
 
 use std::sync::Arc;
@@ -51,8 +60,42 @@ fn to_json<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
+/// The host part of `Host` (and of an absolute-form request target): all present must be
+/// loopback, and one must be present.
+fn addressed_to_loopback(parts: &axum::http::request::Parts) -> bool {
+    let header = parts.headers.get(header::HOST).map(|v| v.to_str().ok());
+    let target = parts.uri.authority().map(|a| Some(a.as_str()));
+    let hosts: Vec<Option<&str>> = header.into_iter().chain(target).collect();
+    !hosts.is_empty()
+        && hosts.iter().all(|h| {
+            h.and_then(|h| h.parse::<axum::http::uri::Authority>().ok())
+                .is_some_and(|a| crate::webhooks::is_loopback_host(a.host()))
+        })
+}
+
+fn is_json(parts: &axum::http::request::Parts) -> bool {
+    parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| ct.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+}
+
 pub(crate) async fn handle(app: &Arc<App>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
+    if !addressed_to_loopback(&parts) {
+        return error_response(ApiError::new(
+            403,
+            "The admin API only answers requests addressed to localhost, 127.0.0.1 or [::1].",
+        ));
+    }
+    if matches!(parts.method, Method::POST | Method::PUT) && !is_json(&parts) {
+        return error_response(ApiError::new(
+            415,
+            "Admin API writes need Content-Type: application/json.",
+        ));
+    }
     let path = parts.uri.path().trim_end_matches('/').to_string();
     let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(b) => b,
@@ -179,6 +222,11 @@ pub(crate) async fn handle(app: &Arc<App>, req: Request) -> Response {
                     "Give `url` or start the mock with a webhook_url.",
                 ));
             };
+            if let Err(e) = crate::webhooks::check_target(&url) {
+                return error_response(ApiError::bad_request(format!(
+                    "Webhook target refused: {e}; only http(s) URLs on a loopback address are delivered to."
+                )));
+            }
             let payload = v.get("payload").cloned().unwrap_or(json!({}));
             let d = crate::webhooks::deliver(
                 &app.http,

@@ -47,6 +47,10 @@ pub enum MockError {
     /// No `webhook_url` configured.
     #[error("no webhook_url configured")]
     NoWebhookUrl,
+    /// A webhook target that is not an http(s) URL on a loopback address: the mock signs with
+    /// the configured secret, so it only delivers to this machine.
+    #[error("webhook target refused: {0}")]
+    WebhookTarget(String),
 }
 
 /// Lock a mutex, recovering the data if a previous holder panicked.
@@ -67,7 +71,7 @@ pub(crate) struct App {
     pub deliveries: Mutex<Vec<WebhookDelivery>>,
     pub order_rng: Mutex<fastrand::Rng>,
     pub webhook_tx: mpsc::UnboundedSender<(String, Value)>,
-    pub http: reqwest::Client,
+    pub http: webhooks::Deliverer,
 }
 
 impl App {
@@ -158,7 +162,13 @@ impl std::fmt::Debug for MockServer {
 impl MockServer {
     /// Seeds the shop, binds `127.0.0.1:{config.port}` and starts serving
     /// on the current tokio runtime.
+    ///
+    /// A `webhook_url` that is not http(s) on a loopback address is refused
+    /// ([`MockError::WebhookTarget`]).
     pub async fn start(config: MockConfig) -> Result<MockServer, MockError> {
+        if let Some(url) = &config.webhook_url {
+            webhooks::check_target(url).map_err(MockError::WebhookTarget)?;
+        }
         let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
         let url = format!("http://{addr}");
@@ -177,7 +187,7 @@ impl MockServer {
             deliveries: Mutex::new(Vec::new()),
             order_rng: Mutex::new(order_rng(config.seed)),
             webhook_tx,
-            http: webhooks::client(),
+            http: webhooks::Deliverer::new(),
             base,
             url,
             cfg: config,
@@ -362,13 +372,17 @@ impl MockServer {
     }
 
     /// POSTs a signed webhook `{"account_id","type","payload"}` to `url`
-    /// now and returns the receiver's HTTP status.
+    /// now and returns the receiver's HTTP status (redirects are not followed).
+    ///
+    /// `url` must be http(s) on a loopback address (`localhost`, `127.0.0.0/8`, `[::1]`);
+    /// anything else is refused with [`MockError::WebhookTarget`] before any connection.
     pub async fn send_webhook(
         &self,
         url: &str,
         event_type: &str,
         payload: Value,
     ) -> Result<u16, MockError> {
+        webhooks::check_target(url).map_err(MockError::WebhookTarget)?;
         let d = webhooks::deliver(
             &self.app.http,
             url,
@@ -476,10 +490,12 @@ async fn accept_loop(listener: TcpListener, router: Router, mut shutdown: watch:
 // ---------------------------------------------------------------- pipeline
 
 async fn entry(State(app): State<Arc<App>>, req: Request) -> Response {
+    // The admin API gets no CORS at all (not even for preflights): a web page must not drive it.
+    if req.uri().path() == "/__mock" || req.uri().path().starts_with("/__mock/") {
+        return crate::admin::handle(&app, req).await;
+    }
     let mut resp = if req.method() == Method::OPTIONS {
         preflight()
-    } else if req.uri().path() == "/__mock" || req.uri().path().starts_with("/__mock/") {
-        crate::admin::handle(&app, req).await
     } else {
         api(&app, req).await
     };

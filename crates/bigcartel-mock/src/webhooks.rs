@@ -53,17 +53,100 @@ pub fn envelope(account_id: u64, event_type: &str, payload: &Value) -> Vec<u8> {
     out
 }
 
-pub(crate) fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .user_agent("bigcartel-mock webhooks")
-        .build()
-        .unwrap_or_default()
+/// Whether `host` (no port; IPv6 may be in brackets) names this machine's loopback: `localhost`
+/// or a loopback IP literal. Nothing is resolved.
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    bare.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Checks a webhook target before anything is sent: the mock signs bodies with the configured
+/// client secret, so it only delivers to `http`/`https` URLs on a loopback IP literal or
+/// `localhost`. A URL is never resolved here, so a name cannot rebind to another address.
+///
+/// ```
+/// use bigcartel_mock::webhooks::check_target;
+/// assert!(check_target("http://127.0.0.1:8080/hook").is_ok());
+/// assert!(check_target("http://localhost:8080/hook").is_ok());
+/// assert!(check_target("http://[::1]:8080/hook").is_ok());
+/// assert!(check_target("https://hooks.example.com/hook").is_err());
+/// assert!(check_target("http://192.0.2.1:9/").is_err());
+/// ```
+pub fn check_target(url: &str) -> Result<url::Url, String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("not a URL ({e})"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!(
+            "scheme `{}` (only http and https to a loopback address)",
+            parsed.scheme()
+        ));
+    }
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if !loopback {
+        return Err(
+            "the host is not loopback (the mock only delivers to localhost, 127.0.0.0/8 or [::1])"
+                .to_string(),
+        );
+    }
+    Ok(parsed)
+}
+
+/// The delivery HTTP clients. Their sockets are bound to a loopback source address, so the kernel
+/// refuses any destination off this machine even if [`check_target`] were bypassed; redirects
+/// are not followed (a loopback receiver cannot bounce a signed body elsewhere) and proxies are
+/// not used (a proxy would be off-machine).
+pub(crate) struct Deliverer {
+    v4: reqwest::Client,
+    v6: reqwest::Client,
+}
+
+impl Deliverer {
+    pub(crate) fn new() -> Deliverer {
+        let build = |local: std::net::IpAddr| {
+            reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .connect_timeout(Duration::from_secs(2))
+                .redirect(reqwest::redirect::Policy::none())
+                .no_proxy()
+                .local_address(local)
+                // `localhost` never goes to a resolver: it is 127.0.0.1.
+                .resolve(
+                    "localhost",
+                    std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0)),
+                )
+                .user_agent("bigcartel-mock webhooks")
+                .build()
+                .unwrap_or_default()
+        };
+        Deliverer {
+            v4: build(std::net::Ipv4Addr::LOCALHOST.into()),
+            v6: build(std::net::Ipv6Addr::LOCALHOST.into()),
+        }
+    }
+
+    fn for_url(&self, url: &url::Url) -> &reqwest::Client {
+        match url.host() {
+            Some(url::Host::Ipv6(_)) => &self.v6,
+            _ => &self.v4,
+        }
+    }
 }
 
 /// POSTs one signed webhook and reports what happened.
+///
+/// Call [`check_target`] first: a refused target is reported here as a failed delivery.
 pub(crate) async fn deliver(
-    client: &reqwest::Client,
+    deliverer: &Deliverer,
     url: &str,
     secret: &str,
     account_id: u64,
@@ -72,8 +155,22 @@ pub(crate) async fn deliver(
 ) -> WebhookDelivery {
     let body = envelope(account_id, event_type, payload);
     let signature = bigcartel::webhook::sign(secret.as_bytes(), &body);
-    let result = client
-        .post(url)
+    let target = match check_target(url) {
+        Ok(t) => t,
+        Err(e) => {
+            return WebhookDelivery {
+                event_type: event_type.to_string(),
+                url: url.to_string(),
+                body: String::from_utf8_lossy(&body).into_owned(),
+                signature,
+                status: None,
+                error: Some(format!("refused: {e}")),
+            };
+        }
+    };
+    let result = deliverer
+        .for_url(&target)
+        .post(target)
         .header("Content-Type", "application/json")
         .header(bigcartel::webhook::SIGNATURE_HEADER, &signature)
         .body(body.clone())
@@ -90,5 +187,69 @@ pub(crate) async fn deliver(
         signature,
         status,
         error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_http_targets_pass() {
+        for ok in [
+            "http://127.0.0.1:8080/hook",
+            "https://127.0.0.1/hook",
+            "http://127.9.8.7:1/",
+            "http://localhost:3000/x?y=1",
+            "http://LOCALHOST/",
+            "http://[::1]:9/",
+            "http://0x7f000001:9/",
+        ] {
+            assert!(check_target(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://192.0.2.1:9/",
+            "http://198.51.100.7/",
+            "http://[2001:db8::1]/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://0.0.0.0:9/",
+            "http://[::]:9/",
+            "http://localhost.evil.example/",
+            "http://127.0.0.1.nip.io/",
+            "http://evil.example/",
+            "http://user:pw@evil.example/",
+            "ftp://127.0.0.1/",
+            "file:///etc/passwd",
+            "unix:/var/run/docker.sock",
+            "//127.0.0.1/",
+            "",
+        ] {
+            assert!(check_target(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn loopback_host_names() {
+        for ok in [
+            "localhost",
+            "LocalHost",
+            "127.0.0.1",
+            "127.1.2.3",
+            "[::1]",
+            "::1",
+        ] {
+            assert!(is_loopback_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "10.0.0.1",
+            "0.0.0.0",
+            "[::]",
+            "",
+        ] {
+            assert!(!is_loopback_host(bad), "{bad}");
+        }
     }
 }

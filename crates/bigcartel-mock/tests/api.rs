@@ -1541,7 +1541,12 @@ async fn canned_responses_by_override_and_prefix() {
 async fn admin_api_drives_the_mock_from_any_language() {
     let server = start().await;
     let api = Api::new(&server);
-    let admin = |m: Method, p: &str| api.http.request(m, format!("{}/__mock{p}", api.url));
+    // Admin writes are JSON (a page cannot send that cross-origin without a preflight).
+    let admin = |m: Method, p: &str| {
+        api.http
+            .request(m, format!("{}/__mock{p}", api.url))
+            .header("Content-Type", "application/json")
+    };
 
     let r = send(admin(Method::GET, "")).await;
     assert_eq!(r.json["account_id"], "12345");
