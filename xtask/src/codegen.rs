@@ -488,7 +488,9 @@ fn operations_tokens(api: &Api) -> TokenStream {
                     params: #params_ty,
                     options: crate::PageOptions,
                 ) -> impl futures::Stream<Item = Result<#m, crate::Error>> + 'a {
+                    const OPERATION: crate::Operation = crate::Operation { id: #op_id, method: #method, path: #path };
                     crate::pagination::paginate(
+                        OPERATION,
                         move |offset, limit| {
                             let mut params = params.clone();
                             params.page_offset = Some(offset);

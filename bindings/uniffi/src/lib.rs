@@ -60,6 +60,10 @@ pub struct ClientOptions {
     /// Retries after the first attempt of a failed idempotent request (0 disables retrying).
     #[uniffi(default)]
     pub max_retries: Option<u32>,
+    /// The largest response body read, in bytes (32 MiB by default); a longer one fails with a
+    /// transport error of kind `TooLarge`.
+    #[uniffi(default)]
+    pub max_response_bytes: Option<u64>,
 }
 
 impl ClientOptions {
@@ -70,6 +74,9 @@ impl ClientOptions {
         }
         if let Some(id) = self.account_id {
             b = b.account_id(id);
+        }
+        if let Some(n) = self.max_response_bytes {
+            b = b.max_response_bytes(usize::try_from(n).unwrap_or(usize::MAX));
         }
         if let Some(ms) = self.timeout_ms {
             b = b.timeout(Duration::from_millis(ms));
@@ -123,6 +130,12 @@ pub struct PageOptions {
     /// Where to start (`page[offset]`).
     #[uniffi(default)]
     pub start_offset: Option<i64>,
+    /// At most this many requests (20,000 by default); past it the list fails with a paging error.
+    #[uniffi(default)]
+    pub max_pages: Option<u64>,
+    /// At most this many items (1,000,000 by default); past it the list fails with a paging error.
+    #[uniffi(default)]
+    pub max_items: Option<u64>,
 }
 
 impl From<PageOptions> for bigcartel::PageOptions {
@@ -132,6 +145,8 @@ impl From<PageOptions> for bigcartel::PageOptions {
             page_size: o.page_size.unwrap_or(d.page_size),
             concurrency: o.concurrency.map_or(d.concurrency, |c| c as usize),
             start_offset: o.start_offset.unwrap_or(d.start_offset),
+            max_pages: o.max_pages.unwrap_or(d.max_pages),
+            max_items: o.max_items.unwrap_or(d.max_items),
         }
     }
 }
@@ -145,6 +160,8 @@ pub(crate) fn saturating_i64(n: u64) -> i64 {
 /// What kind of HTTP error status the API answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum ApiErrorKind {
+    /// 3xx: a redirect, never followed (it could carry the request's credentials elsewhere).
+    Redirect,
     /// 400: missing or invalid parameters.
     BadRequest,
     /// 401: invalid credentials.
@@ -167,6 +184,7 @@ impl From<bigcartel::ApiErrorKind> for ApiErrorKind {
     fn from(k: bigcartel::ApiErrorKind) -> Self {
         use bigcartel::ApiErrorKind as K;
         match k {
+            K::Redirect => Self::Redirect,
             K::BadRequest => Self::BadRequest,
             K::Unauthorized => Self::Unauthorized,
             K::RequestFailed => Self::RequestFailed,
@@ -188,6 +206,8 @@ pub enum TransportKind {
     Timeout,
     /// The response body broke off or could not be read.
     Body,
+    /// The response body was over the client's cap (`max_response_bytes`).
+    TooLarge,
     /// Anything else.
     Other,
 }
@@ -199,6 +219,7 @@ impl From<bigcartel::TransportKind> for TransportKind {
             K::Connect => Self::Connect,
             K::Timeout => Self::Timeout,
             K::Body => Self::Body,
+            K::TooLarge => Self::TooLarge,
             _ => Self::Other,
         }
     }
@@ -261,6 +282,15 @@ pub enum BigCartelError {
         /// The spec's operationId.
         operation_id: String,
     },
+    /// Paging stopped: the list went past `max_pages`/`max_items`, or the server sent the same
+    /// page again instead of the next one.
+    #[error("{reason}")]
+    Paging {
+        /// Why paging stopped.
+        reason: String,
+        /// The spec's operationId.
+        operation_id: String,
+    },
     /// An argument could not be sent (an empty id list, an invalid value...).
     #[error("{reason}")]
     InvalidInput {
@@ -309,6 +339,10 @@ impl From<bigcartel::Error> for BigCartelError {
             bigcartel::Error::Transport { kind, .. } => BigCartelError::Transport {
                 reason,
                 kind: kind.into(),
+                operation_id,
+            },
+            bigcartel::Error::Paging { .. } => BigCartelError::Paging {
+                reason,
                 operation_id,
             },
             bigcartel::Error::InvalidInput { .. } => BigCartelError::InvalidInput {

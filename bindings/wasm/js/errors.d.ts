@@ -20,6 +20,8 @@ export interface ErrorObject {
 
 /** What an error status means. */
 export type ApiErrorKind =
+  /** A 3xx: redirects are never followed (one could carry the request's credentials elsewhere). */
+  | "redirect"
   | "bad_request"
   | "unauthorized"
   | "request_failed"
@@ -75,9 +77,17 @@ export class DecodeError extends BigCartelError {
   readonly operation?: OperationInfo;
 }
 
-/** The request failed below HTTP: connection, timeout, broken body. */
+/** The request failed below HTTP: connection, timeout, broken body, a body over the size cap. */
 export class TransportError extends BigCartelError {
-  readonly kind: "connect" | "timeout" | "body" | "other";
+  readonly kind: "connect" | "timeout" | "body" | "too_large" | "other";
+  readonly operation: OperationInfo;
+}
+
+/**
+ * Paging stopped: a `...Stream` went past its `maxPages` or `maxItems`, or the server sent the
+ * same page again instead of the next one (following it would never end).
+ */
+export class PagingError extends BigCartelError {
   readonly operation: OperationInfo;
 }
 

@@ -16,6 +16,8 @@ export class ApiError extends BigCartelError {}
 export class DecodeError extends BigCartelError {}
 /** The request failed below HTTP: connection, timeout, broken body. */
 export class TransportError extends BigCartelError {}
+/** Paging stopped: the list went past `maxPages`/`maxItems`, or the server sent a page again. */
+export class PagingError extends BigCartelError {}
 /** An argument could not be sent (wrong type, empty id list, ...). */
 export class InvalidInputError extends BigCartelError {}
 /** The client was configured wrongly (bad base URL, bad User-Agent, no credentials). */
@@ -29,6 +31,7 @@ const classes = {
   ApiError,
   DecodeError,
   TransportError,
+  PagingError,
   InvalidInputError,
   ConfigError,
   WebhookSignatureError,

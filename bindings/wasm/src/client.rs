@@ -26,6 +26,9 @@ export interface ClientOptions {
   accountId?: string;
   /** How failed requests are retried. */
   retry?: RetryOptions;
+  /** The largest response body read, in bytes (default 33554432, 32 MiB); a longer one fails with
+   * a `TransportError` of kind `"too_large"`. */
+  maxResponseBytes?: number;
 }
 
 /** How failed requests are retried: idempotent requests on connection errors and 429/502/503/504,
@@ -49,6 +52,10 @@ export interface PageOptions {
   concurrency?: number;
   /** Where to start (`page[offset]`, default 0). */
   startOffset?: number;
+  /** At most this many requests (default 20000); past it the stream throws a `PagingError`. */
+  maxPages?: number;
+  /** At most this many items (default 1000000); past it the stream throws a `PagingError`. */
+  maxItems?: number;
 }
 
 /** A page of a list. */
@@ -183,6 +190,19 @@ impl Client {
         if !retry.is_undefined() && !retry.is_null() {
             require_object(&retry, "`options.retry`")?;
             builder = builder.retry(retry_policy(&retry)?);
+        }
+        let cap = Reflect::get(&options, &JsValue::from_str("maxResponseBytes"))?;
+        if !cap.is_undefined() && !cap.is_null() {
+            match cap.as_f64() {
+                Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 => {
+                    builder = builder.max_response_bytes(n as usize);
+                }
+                _ => {
+                    return Err(config(
+                        "`options.maxResponseBytes` must be a non-negative integer".into(),
+                    ));
+                }
+            }
         }
         let inner = builder.build().map_err(error)?;
         Ok(Client {

@@ -138,7 +138,7 @@ extern "C" {
     pub type PageOptionsArg;
 }
 
-/// `{ pageSize?, concurrency?, startOffset? }` as the core's [`PageOptions`].
+/// `{ pageSize?, concurrency?, startOffset?, maxPages?, maxItems? }` as the core's [`PageOptions`].
 pub(crate) fn page_options(op: &Operation, value: Option<JsValue>) -> Result<PageOptions, JsValue> {
     let mut options = PageOptions::default();
     let Some(value) = value.filter(|v| !absent(v)) else {
@@ -165,6 +165,12 @@ pub(crate) fn page_options(op: &Operation, value: Option<JsValue>) -> Result<Pag
     }
     if let Some(n) = number("startOffset")? {
         options.start_offset = n as i64;
+    }
+    if let Some(n) = number("maxPages")? {
+        options.max_pages = n as u64;
+    }
+    if let Some(n) = number("maxItems")? {
+        options.max_items = n as u64;
     }
     Ok(options)
 }
@@ -233,6 +239,7 @@ pub(crate) fn stream(
     let args = Rc::new(args);
     let options = page_options(&op.operation, options)?;
     let items: Items = bigcartel::pagination::paginate(
+        op.operation,
         move |offset, limit| {
             let (client, args) = (client.clone(), args.clone());
             async move { client.call_page(op, &args, offset, limit).await }

@@ -65,6 +65,7 @@ pub(crate) fn from_core(err: &bigcartel::Error) -> JsValue {
     match err {
         Error::Api(e) => {
             let kind = match e.kind {
+                ApiErrorKind::Redirect => "redirect",
                 ApiErrorKind::BadRequest => "bad_request",
                 ApiErrorKind::Unauthorized => "unauthorized",
                 ApiErrorKind::RequestFailed => "request_failed",
@@ -116,6 +117,7 @@ pub(crate) fn from_core(err: &bigcartel::Error) -> JsValue {
                 TransportKind::Connect => "connect",
                 TransportKind::Timeout => "timeout",
                 TransportKind::Body => "body",
+                TransportKind::TooLarge => "too_large",
                 _ => "other",
             };
             js_error(
@@ -123,6 +125,9 @@ pub(crate) fn from_core(err: &bigcartel::Error) -> JsValue {
                 &message,
                 &[("kind", kind.into()), ("operation", operation(op))],
             )
+        }
+        Error::Paging { operation: op, .. } => {
+            js_error("PagingError", &message, &[("operation", operation(op))])
         }
         Error::InvalidInput { operation: op, .. } => js_error(
             "InvalidInputError",

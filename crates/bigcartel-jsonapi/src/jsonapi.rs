@@ -249,6 +249,7 @@ impl<T> Page<T> {
             total: self.total,
             next: self.next,
             has_links: self.has_links,
+            fingerprint: self.fingerprint,
         }
     }
 }
@@ -262,6 +263,7 @@ impl Page<()> {
             total: self.total,
             next: self.next,
             has_links: self.has_links,
+            fingerprint: self.fingerprint,
         }
     }
 }
@@ -277,6 +279,11 @@ pub struct Page<T> {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
+    /// A digest of the page's primary resources (each `type` and `id`, in order): two pages with
+    /// the same digest list the same resources. Paging uses it to notice a server that sends the
+    /// same page again instead of the next one. Not serialized.
+    #[serde(skip)]
+    pub fingerprint: u64,
 }
 
 #[derive(Deserialize)]
@@ -355,6 +362,20 @@ fn primary<'a>(
     }
 }
 
+/// The digest of [`Page::fingerprint`]: fixed-seeded, so equal inputs give equal digests.
+fn fingerprint(data: &[RawResource<'_>]) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = foldhash::fast::FixedState::with_seed(0x6a09_e667_f3bc_c908).build_hasher();
+    for r in data {
+        h.write(r.resource_type.as_bytes());
+        h.write_u8(0xff);
+        h.write(r.id.as_bytes());
+        h.write_u8(0xff);
+    }
+    h.write_usize(data.len());
+    h.finish()
+}
+
 /// Decodes a document whose `data` is one resource (see `bigcartel::jsonapi` for an example).
 pub fn decode_one<T: Model>(body: &[u8]) -> Result<T, DecodeError> {
     with_document(body, false, |data, resolver| {
@@ -386,6 +407,7 @@ pub fn with_document<R>(
         total,
         next: doc.links.as_ref().and_then(|l| l.next.clone()),
         has_links: doc.links.is_some(),
+        fingerprint: fingerprint(&data),
     };
     Ok((out, paging))
 }

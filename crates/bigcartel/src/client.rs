@@ -70,6 +70,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    max_response_bytes: usize,
 }
 
 impl Client {
@@ -83,6 +84,7 @@ impl Client {
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
+            max_response_bytes: crate::DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -310,6 +312,11 @@ pub(crate) fn api_error(
     retry_after: Option<u64>,
     body: &[u8],
 ) -> Error {
+    if (300..400).contains(&status) {
+        // Not followed (see `http_client`): worth a trail, since it may be someone's attempt to
+        // collect the credentials the request carries.
+        tracing::warn!(operation = op.id, status, "redirect refused");
+    }
     let errors = jsonapi::decode_errors(body);
     let body_excerpt = if errors.is_empty() && !body.is_empty() {
         let mut s: String = String::from_utf8_lossy(&body[..body.len().min(120)]).into_owned();
@@ -381,6 +388,23 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body the client reads, in bytes (default
+    /// [`crate::DEFAULT_MAX_RESPONSE_BYTES`], 32 MiB). A longer answer fails with
+    /// [`TransportKind::TooLarge`] as soon as the cap is passed (at once when its declared length is
+    /// over it), so a misbehaving server cannot make the client hold an unbounded body in memory.
+    ///
+    /// ```
+    /// let client = bigcartel::Client::builder("MyApp (me@example.com)")
+    ///     .bearer("ACCESS-TOKEN")
+    ///     .max_response_bytes(8 << 20)
+    ///     .build();
+    /// assert!(client.is_ok());
+    /// ```
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
     /// Builds the client, checking the configuration.
     pub fn build(self) -> Result<Client, Error> {
         check_base_url(&self.base_url)?;
@@ -406,6 +430,7 @@ impl ClientBuilder {
             user_agent,
             retry: self.retry,
             stats: stats.clone(),
+            max_body: self.max_response_bytes,
         };
         let raw = RawClient::new_with_client(self.base_url.trim_end_matches('/'), http, transport);
         let account_id = OnceLock::new();
@@ -424,8 +449,12 @@ pub(crate) fn http_client(
     timeout: Duration,
     connect_timeout: Duration,
 ) -> Result<reqwest::Client, Error> {
+    // Redirects are never followed: reqwest's default policy re-sends a 307's body (an OAuth
+    // client secret, say) to wherever the `Location` points, and would take a request from https to
+    // plain http. A 3xx reaches the caller as an `ApiErrorKind::Redirect` error instead.
     #[cfg(not(target_arch = "wasm32"))]
     let builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .connect_timeout(connect_timeout);
     #[cfg(target_arch = "wasm32")]

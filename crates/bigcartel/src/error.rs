@@ -19,6 +19,9 @@ pub struct Operation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub enum ApiErrorKind {
+    /// 3xx: the API answered with a redirect. Redirects are never followed: one could carry the
+    /// request's credentials to another host, or from https to plain http.
+    Redirect,
     /// 400: missing or invalid parameters (also: no User-Agent).
     BadRequest,
     /// 401: invalid credentials.
@@ -41,6 +44,7 @@ impl ApiErrorKind {
     /// The kind of a status code.
     pub fn from_status(status: u16) -> Self {
         match status {
+            300..=399 => Self::Redirect,
             400 => Self::BadRequest,
             401 => Self::Unauthorized,
             402 => Self::RequestFailed,
@@ -78,13 +82,19 @@ impl fmt::Display for ApiError {
             "{} {} ({}) failed with {}",
             op.method, op.path, op.id, self.status
         )?;
+        if self.kind == ApiErrorKind::Redirect {
+            write!(f, " (a redirect, not followed)")?;
+        }
+        // The server's words are printed without control characters: a message ends up on
+        // terminals and in logs, where an escape sequence could rewrite what the reader sees.
+        // The error objects keep them as sent.
         match self.errors.first() {
             Some(e) => {
                 if let Some(t) = &e.title {
-                    write!(f, " {t}")?;
+                    write!(f, " {}", Printable(t))?;
                 }
                 if let Some(d) = &e.detail {
-                    write!(f, ": {d}")?;
+                    write!(f, ": {}", Printable(d))?;
                 }
                 if self.errors.len() > 1 {
                     write!(f, " (and {} more)", self.errors.len() - 1)?;
@@ -94,6 +104,28 @@ impl fmt::Display for ApiError {
                 if let Some(b) = &self.body_excerpt {
                     write!(f, "; body starts {b:?}")?;
                 }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Text from the network as it may be shown: each run of control characters (C0, DEL, C1:
+/// escape sequences, bells, line breaks) becomes one space.
+struct Printable<'a>(&'a str);
+
+impl fmt::Display for Printable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut in_control = false;
+        for c in self.0.chars() {
+            if c.is_control() {
+                if !in_control {
+                    f.write_str(" ")?;
+                }
+                in_control = true;
+            } else {
+                in_control = false;
+                fmt::Write::write_char(f, c)?;
             }
         }
         Ok(())
@@ -110,6 +142,9 @@ pub enum TransportKind {
     Timeout,
     /// The response body broke off or could not be read.
     Body,
+    /// The response body was larger than the client's cap (see
+    /// `ClientBuilder::max_response_bytes`); reading stopped there.
+    TooLarge,
     /// Anything else.
     Other,
 }
@@ -121,7 +156,9 @@ impl TransportKind {
     /// Shared by every client of the workspace.
     pub fn describe(e: &reqwest::Error) -> (TransportKind, String) {
         #[cfg(not(target_arch = "wasm32"))]
-        let kind = if e.is_connect() {
+        let kind = if crate::body::is_too_large(e) {
+            TransportKind::TooLarge
+        } else if e.is_connect() {
             TransportKind::Connect
         } else if e.is_timeout() {
             TransportKind::Timeout
@@ -131,7 +168,9 @@ impl TransportKind {
             TransportKind::Other
         };
         #[cfg(target_arch = "wasm32")]
-        let kind = if e.is_timeout() {
+        let kind = if crate::body::is_too_large(e) {
+            TransportKind::TooLarge
+        } else if e.is_timeout() {
             TransportKind::Timeout
         } else {
             TransportKind::Other
@@ -183,6 +222,16 @@ pub enum Error {
         /// The underlying message (URLs and credentials removed).
         message: String,
     },
+    /// Paging was stopped: the server kept sending pages past the stream's cap
+    /// ([`crate::PageOptions`]'s `max_pages`/`max_items`), or sent a page that repeats the one
+    /// before it, so following it would never end.
+    #[error("{} {} ({}): paging stopped: {message}", .operation.method, .operation.path, .operation.id)]
+    Paging {
+        /// The operation.
+        operation: Operation,
+        /// Why paging stopped.
+        message: String,
+    },
     /// An argument could not be sent (empty id list, an invalid value...).
     #[error("{} ({}): invalid input: {message}", .operation.method, .operation.id)]
     InvalidInput {
@@ -219,6 +268,7 @@ impl Error {
             Error::Api(e) => Some(&e.operation),
             Error::Decode { operation, .. }
             | Error::Transport { operation, .. }
+            | Error::Paging { operation, .. }
             | Error::InvalidInput { operation, .. } => Some(operation),
             Error::Config(_) => None,
         }

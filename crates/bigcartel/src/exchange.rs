@@ -78,10 +78,16 @@ pub(crate) async fn send(
     let built = builder
         .build()
         .map_err(|e| crate::client::transport(op, &e))?;
-    let response =
-        crate::retry::execute_with_retry(http, built, &transport.retry, &transport.stats, op.id)
-            .await
-            .map_err(|e| crate::client::transport(op, &e))?;
+    let response = crate::retry::execute_with_retry(
+        http,
+        built,
+        &transport.retry,
+        &transport.stats,
+        op.id,
+        transport.max_body,
+    )
+    .await
+    .map_err(|e| crate::client::transport(op, &e))?;
     let status = response.status().as_u16();
     let retry_after = response
         .headers()
@@ -111,7 +117,15 @@ pub(crate) async fn send(
     use crate::retry::{Outcome, is_idempotent, parse_retry_after, retry_loop};
     let op = request.op;
     let headers = request.headers(transport);
-    let attempt = || fetch::once(op.method, &request.url, &headers, request.body.as_ref());
+    let attempt = || {
+        fetch::once(
+            op.method,
+            &request.url,
+            &headers,
+            request.body.as_ref(),
+            transport.max_body,
+        )
+    };
     let result = retry_loop(
         &transport.retry,
         &transport.stats,
@@ -124,15 +138,23 @@ pub(crate) async fn send(
                 status: a.status,
                 retry_after: a.retry_after.as_deref().and_then(parse_retry_after),
             },
+            Err(fetch::Failure::TooLarge(_)) => Outcome::Final,
             // fetch does not say whether the request left: a write is never repeated.
-            Err(_) => Outcome::Broken,
+            Err(fetch::Failure::Fetch(_)) => Outcome::Broken,
         },
     )
     .await;
-    let answer = result.map_err(|message| Error::Transport {
-        operation: *op,
-        kind: crate::error::TransportKind::Other,
-        message,
+    let answer = result.map_err(|failure| match failure {
+        fetch::Failure::TooLarge(limit) => Error::Transport {
+            operation: *op,
+            kind: crate::error::TransportKind::TooLarge,
+            message: crate::body::TooLarge { limit }.to_string(),
+        },
+        fetch::Failure::Fetch(message) => Error::Transport {
+            operation: *op,
+            kind: crate::error::TransportKind::Other,
+            message,
+        },
     })?;
     Ok(Response {
         status: answer.status,
@@ -152,6 +174,20 @@ mod fetch {
         // The global `fetch` of every JavaScript runtime.
         #[wasm_bindgen(js_name = fetch)]
         fn fetch_request(request: &web_sys::Request) -> js_sys::Promise;
+    }
+
+    /// Why an attempt failed.
+    pub(super) enum Failure {
+        /// The runtime's fetch failed (its message).
+        Fetch(String),
+        /// The body was over the cap (the cap).
+        TooLarge(usize),
+    }
+
+    impl From<String> for Failure {
+        fn from(message: String) -> Self {
+            Failure::Fetch(message)
+        }
     }
 
     /// One attempt's answer, body read.
@@ -176,9 +212,13 @@ mod fetch {
         url: &str,
         headers: &HeaderMap,
         body: Option<&(Vec<u8>, &'static str)>,
-    ) -> Result<Answer, String> {
+        max_body: usize,
+    ) -> Result<Answer, Failure> {
         let init = web_sys::RequestInit::new();
         init.set_method(method);
+        // Never followed (see `client::http_client`): a redirect comes back as its 3xx (Node,
+        // Deno, Bun, Workers) or as an opaque redirect with status 0 (browsers).
+        init.set_redirect(web_sys::RequestRedirect::Manual);
         let js_headers = web_sys::Headers::new().map_err(message)?;
         for (name, value) in headers {
             let value = value.to_str().map_err(|e| e.to_string())?;
@@ -195,13 +235,34 @@ mod fetch {
             .dyn_into()
             .map_err(message)?;
         let retry_after = response.headers().get("retry-after").ok().flatten();
+        let status = if response.type_() == web_sys::ResponseType::Opaqueredirect {
+            // The browser hides the redirect's status; any 3xx is reported as one.
+            302
+        } else {
+            response.status()
+        };
+        let declared = response
+            .headers()
+            .get("content-length")
+            .ok()
+            .flatten()
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|n| n > max_body as u64) {
+            return Err(Failure::TooLarge(max_body));
+        }
         let buffer = JsFuture::from(response.array_buffer().map_err(message)?)
             .await
             .map_err(message)?;
+        let body = js_sys::Uint8Array::new(&buffer);
+        // fetch reads the whole body before this point can look at it; an undeclared length is
+        // checked here.
+        if body.length() as usize > max_body {
+            return Err(Failure::TooLarge(max_body));
+        }
         Ok(Answer {
-            status: response.status(),
+            status,
             retry_after,
-            body: js_sys::Uint8Array::new(&buffer).to_vec(),
+            body: body.to_vec(),
         })
     }
 }

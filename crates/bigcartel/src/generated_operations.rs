@@ -527,7 +527,13 @@ impl Client {
         params: ListDiscountsParams,
         options: crate::PageOptions,
     ) -> impl futures::Stream<Item = Result<Discount, crate::Error>> + 'a {
+        const OPERATION: crate::Operation = crate::Operation {
+            id: "listDiscounts",
+            method: "GET",
+            path: "/v1/accounts/{account_id}/discounts",
+        };
         crate::pagination::paginate(
+            OPERATION,
             move |offset, limit| {
                 let mut params = params.clone();
                 params.page_offset = Some(offset);
@@ -683,7 +689,13 @@ impl Client {
         params: ListOrdersParams,
         options: crate::PageOptions,
     ) -> impl futures::Stream<Item = Result<Order, crate::Error>> + 'a {
+        const OPERATION: crate::Operation = crate::Operation {
+            id: "listOrders",
+            method: "GET",
+            path: "/v1/accounts/{account_id}/orders",
+        };
         crate::pagination::paginate(
+            OPERATION,
             move |offset, limit| {
                 let mut params = params.clone();
                 params.page_offset = Some(offset);
@@ -785,7 +797,13 @@ impl Client {
         params: ListProductsParams,
         options: crate::PageOptions,
     ) -> impl futures::Stream<Item = Result<Product, crate::Error>> + 'a {
+        const OPERATION: crate::Operation = crate::Operation {
+            id: "listProducts",
+            method: "GET",
+            path: "/v1/accounts/{account_id}/products",
+        };
         crate::pagination::paginate(
+            OPERATION,
             move |offset, limit| {
                 let mut params = params.clone();
                 params.page_offset = Some(offset);

@@ -57,6 +57,8 @@ pub use secret::Secret;
 pub use webhook::{WebhookError, WebhookEvent, verify_and_parse};
 
 #[cfg(feature = "client")]
+mod body;
+#[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
 mod exchange;
@@ -77,6 +79,8 @@ pub mod pagination;
 #[cfg(feature = "client")]
 mod transport;
 
+#[cfg(feature = "client")]
+pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, check_base_url};
 #[cfg(feature = "client")]

@@ -143,6 +143,7 @@ impl OAuthApp {
             user_agent,
             retry: RetryPolicy::default(),
             stats: Arc::new(TransportStats::default()),
+            max_body: crate::DEFAULT_MAX_RESPONSE_BYTES,
         };
         let http = http_client(Duration::from_secs(30), Duration::from_secs(10))?;
         let request = Request {

@@ -21,6 +21,13 @@ pub struct PageOptions {
     pub concurrency: usize,
     /// Where to start (`page[offset]`).
     pub start_offset: i64,
+    /// At most this many requests (20,000 by default); a list that goes on past it ends with
+    /// [`Error::Paging`]. A server that keeps answering `links.next` would otherwise be followed
+    /// forever.
+    pub max_pages: u64,
+    /// At most this many items (1,000,000 by default); a list that goes on past it ends with
+    /// [`Error::Paging`] after yielding them.
+    pub max_items: u64,
 }
 
 impl Default for PageOptions {
@@ -29,6 +36,8 @@ impl Default for PageOptions {
             page_size: 100,
             concurrency: 1,
             start_offset: 0,
+            max_pages: 20_000,
+            max_items: 1_000_000,
         }
     }
 }
@@ -40,14 +49,23 @@ struct State<F> {
     concurrency: usize,
     total: Option<u64>,
     done: bool,
+    pages: u64,
+    items: u64,
+    max_pages: u64,
+    max_items: u64,
+    /// The previous page's [`Page::fingerprint`], to notice a page sent again.
+    last: Option<u64>,
 }
 
 /// Streams every item of a list, given a function that fetches one page at `(offset, limit)`.
 ///
 /// Items come out in the API's order. A failed page ends the stream with its error. When the API
 /// returns fewer items than asked for before the end (a server-side cap), the stream continues
-/// from where that page ended, so nothing is skipped.
+/// from where that page ended, so nothing is skipped. `op` names the list in a
+/// [`Error::Paging`], which ends the stream when the server sends a page that repeats the previous
+/// one, or when the list goes past `max_pages` or `max_items`.
 pub fn paginate<'a, T, F, Fut>(
+    op: crate::Operation,
     fetch: F,
     options: PageOptions,
 ) -> impl Stream<Item = Result<T, Error>> + 'a
@@ -63,8 +81,19 @@ where
         concurrency: options.concurrency.max(1),
         total: None,
         done: false,
+        pages: 0,
+        items: 0,
+        max_pages: options.max_pages,
+        max_items: options.max_items,
+        last: None,
     };
-    stream::unfold(state, |mut st| async move {
+    let stop = move |message: String| {
+        Err(Error::Paging {
+            operation: op,
+            message,
+        })
+    };
+    stream::unfold(state, move |mut st| async move {
         if st.done {
             return None;
         }
@@ -76,6 +105,20 @@ where
                 .collect(),
             _ => vec![st.offset],
         };
+        // Never more requests than the cap allows; the cap itself is reported once reached.
+        let room = st.max_pages.saturating_sub(st.pages);
+        if room == 0 {
+            st.done = true;
+            let max = st.max_pages;
+            return Some((
+                stream::iter(vec![stop(format!(
+                    "the list goes on past {max} pages (raise PageOptions::max_pages if it is real)"
+                ))]),
+                st,
+            ));
+        }
+        let offsets: Vec<i64> = offsets.into_iter().take(room as usize).collect();
+        st.pages += offsets.len() as u64;
         let results =
             futures::future::join_all(offsets.iter().map(|&o| (st.fetch)(o, st.limit))).await;
         let mut out = Vec::new();
@@ -91,6 +134,25 @@ where
             if st.total.is_none() {
                 st.total = page.total;
             }
+            if !page.items.is_empty() && st.last == Some(page.fingerprint) {
+                out.push(stop(format!(
+                    "the page at offset {offset} repeats the previous page"
+                )));
+                st.done = true;
+                break;
+            }
+            st.last = Some(page.fingerprint);
+            let room = st.max_items.saturating_sub(st.items);
+            if page.items.len() as u64 > room {
+                let max = st.max_items;
+                out.extend(page.items.into_iter().take(room as usize).map(Ok));
+                out.push(stop(format!(
+                    "the list goes on past {max} items (raise PageOptions::max_items if it is real)"
+                )));
+                st.done = true;
+                break;
+            }
+            st.items += page.items.len() as u64;
             let n = page.items.len() as i64;
             let within_total = st.total.is_some_and(|t| ((offset + n) as u64) < t);
             let more = n > 0

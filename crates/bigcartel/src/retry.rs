@@ -116,8 +116,10 @@ pub struct TransportStats {
 
 /// Sends `request` with `client`, retrying as `policy` says (see [`RetryPolicy`] for which
 /// failures are retried), and counts attempts and retries in `stats`. `operation` names the call in
-/// the debug log of each retry. Every client of this workspace runs its requests through this one
-/// loop from its progenitor `ClientHooks::exec`.
+/// the debug log of each retry. The response's body is limited to `max_body` bytes (reading past
+/// it fails; see `bigcartel::DEFAULT_MAX_RESPONSE_BYTES`), and a body over it is never retried.
+/// Every client of this workspace runs its requests through this one loop from its progenitor
+/// `ClientHooks::exec`.
 ///
 /// ```no_run
 /// # async fn run() -> reqwest::Result<()> {
@@ -125,7 +127,8 @@ pub struct TransportStats {
 /// let client = reqwest::Client::new();
 /// let request = client.get("https://example.com/").build()?;
 /// let stats = TransportStats::default();
-/// let response = execute_with_retry(&client, request, &RetryPolicy::default(), &stats, "example").await?;
+/// let cap = bigcartel::DEFAULT_MAX_RESPONSE_BYTES;
+/// let response = execute_with_retry(&client, request, &RetryPolicy::default(), &stats, "example", cap).await?;
 /// println!("{} after {:?} attempt(s)", response.status(), stats.attempts);
 /// # Ok(()) }
 /// ```
@@ -136,10 +139,15 @@ pub async fn execute_with_retry(
     policy: &RetryPolicy,
     stats: &TransportStats,
     operation: &str,
+    max_body: usize,
 ) -> reqwest::Result<reqwest::Response> {
     let idempotent = is_idempotent(request.method().as_str());
     let attempt = move |request: reqwest::Request| async move {
-        match client.execute(request).await {
+        let response = client
+            .execute(request)
+            .await
+            .map(|r| crate::body::capped(r, max_body));
+        match response {
             // Read an idempotent response's body here, inside the loop, so that a body that
             // breaks off mid-way is retried like any other dropped connection.
             Ok(resp) if idempotent && !is_retryable_status(resp.status().as_u16()) => {
@@ -169,6 +177,8 @@ pub async fn execute_with_retry(
                     .and_then(|v| v.to_str().ok())
                     .and_then(parse_retry_after),
             },
+            // Sending it again would only read as much again.
+            Err(e) if crate::body::is_too_large(e) => Outcome::Final,
             Err(e) if is_connect(e) => Outcome::NotConnected,
             Err(e) if !e.is_builder() && !e.is_redirect() => Outcome::Broken,
             Err(_) => Outcome::Final,

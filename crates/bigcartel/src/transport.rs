@@ -64,6 +64,8 @@ pub struct Transport {
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
     pub(crate) stats: Arc<TransportStats>,
+    /// The cap on a response body, in bytes.
+    pub(crate) max_body: usize,
 }
 
 impl Transport {
@@ -111,6 +113,7 @@ impl ClientHooks<Transport> for RawClient {
             &state.retry,
             &state.stats,
             info.operation_id,
+            state.max_body,
         )
         .await
     }

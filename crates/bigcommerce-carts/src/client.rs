@@ -498,8 +498,10 @@ impl ClientBuilder {
         let user_agent = HeaderValue::from_str(self.user_agent.trim()).map_err(|_| {
             Error::Config("the User-Agent contains characters not allowed in a header".into())
         })?;
+        // Redirects are not followed: one would carry the store's token to wherever it points.
         #[cfg(not(target_arch = "wasm32"))]
         let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout);
         #[cfg(target_arch = "wasm32")]

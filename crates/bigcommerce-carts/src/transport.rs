@@ -71,6 +71,7 @@ impl ClientHooks<Transport> for RawClient {
             &state.retry,
             &state.stats,
             info.operation_id,
+            bigcartel::DEFAULT_MAX_RESPONSE_BYTES,
         )
         .await
     }

@@ -51,6 +51,11 @@ class _TransportFields:
     operation_id: str
 
 
+class _PagingFields:
+    reason: str
+    operation_id: str
+
+
 class _InvalidInputFields:
     reason: str
     operation_id: str
@@ -95,6 +100,8 @@ if TYPE_CHECKING:
 
     class TransportError(BigCartelError, _TransportFields): ...
 
+    class PagingError(BigCartelError, _PagingFields): ...
+
     class InvalidInputError(BigCartelError, _InvalidInputFields): ...
 
     class ConfigError(BigCartelError, _ConfigFields): ...
@@ -125,6 +132,7 @@ else:
     ApiError = BigCartelError.Api
     DecodeError = BigCartelError.Decode
     TransportError = BigCartelError.Transport
+    PagingError = BigCartelError.Paging
     InvalidInputError = BigCartelError.InvalidInput
     ConfigError = BigCartelError.Config
     WebhookMissingHeader = WebhookError.MissingHeader
@@ -144,6 +152,7 @@ DECLARED = {
     "ApiError": _ApiFields,
     "DecodeError": _DecodeFields,
     "TransportError": _TransportFields,
+    "PagingError": _PagingFields,
     "InvalidInputError": _InvalidInputFields,
     "ConfigError": _ConfigFields,
     "WebhookMissingHeader": _NoFields,
@@ -163,6 +172,7 @@ __all__ = [
     "ApiError",
     "DecodeError",
     "TransportError",
+    "PagingError",
     "InvalidInputError",
     "ConfigError",
     "WebhookMissingHeader",
