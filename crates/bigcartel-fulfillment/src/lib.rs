@@ -51,6 +51,7 @@ impl Config {
                 listen: w.listen,
                 path: w.path.clone(),
                 secret: Config::secret(&w.secret_env)?,
+                limits: webhook::ListenerLimits::default(),
             }),
             None => None,
         };

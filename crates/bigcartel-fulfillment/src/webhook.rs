@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -24,6 +25,36 @@ pub struct WebhookOptions {
     pub path: String,
     /// The OAuth client secret (the signing key).
     pub secret: Secret,
+    /// Connection cap, timeouts and body size limit.
+    pub limits: ListenerLimits,
+}
+
+/// What one client may hold of the receiver. The receiver faces the internet: without these, a
+/// few hundred clients that send half a request and then nothing hold every socket and file
+/// descriptor, real webhooks go unanswered and the engine's own requests fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListenerLimits {
+    /// Connections served at once. Further connections wait in the kernel's accept queue (they
+    /// use no file descriptor of this process until accepted), so the engine always has
+    /// descriptors left for its own requests.
+    pub max_connections: usize,
+    /// Time a client has to send a request's headers, from the moment it connects.
+    pub header_read_timeout: std::time::Duration,
+    /// Time a client has, once its headers are in, to send the body and get the answer.
+    pub request_timeout: std::time::Duration,
+    /// Largest body accepted (Big Cartel's order payloads are a few kilobytes).
+    pub max_body_bytes: usize,
+}
+
+impl Default for ListenerLimits {
+    fn default() -> Self {
+        ListenerLimits {
+            max_connections: 64,
+            header_read_timeout: std::time::Duration::from_secs(10),
+            request_timeout: std::time::Duration::from_secs(20),
+            max_body_bytes: 1024 * 1024,
+        }
+    }
 }
 
 struct Receiver {
@@ -108,12 +139,76 @@ pub(crate) async fn serve(
         })?;
     let app = router(&options.path, options.secret, account_id, orders);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
-    });
+    tokio::spawn(serve_bounded(listener, app, options.limits, async {
+        let _ = stopped.await;
+    }));
     Ok(Serving { stop: Some(stop) })
+}
+
+/// Serves `app` on `listener` within `limits` until `shutdown` resolves: at most
+/// `max_connections` connections at once (the next one is accepted when one closes), headers
+/// within `header_read_timeout`, body and answer within `request_timeout`, bodies up to
+/// `max_body_bytes`, one request per connection.
+///
+/// Use it to mount [`router`] in a server of your own with the same protections.
+pub async fn serve_bounded(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    limits: ListenerLimits,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use tower::ServiceExt;
+
+    let app = app
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            limits.request_timeout,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            limits.max_body_bytes,
+        ));
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    // Whatever a connection does, it is gone after this: headers, body and answer.
+    let lifetime = limits.header_read_timeout + limits.request_timeout + Duration::from_secs(1);
+    tokio::pin!(shutdown);
+    loop {
+        // A slot first, then accept: waiting connections stay in the kernel's queue.
+        let slot = tokio::select! {
+            _ = &mut shutdown => return,
+            s = slots.clone().acquire_owned() => match s {
+                Ok(s) => s,
+                Err(_) => return,
+            },
+        };
+        let stream = tokio::select! {
+            _ = &mut shutdown => return,
+            a = listener.accept() => match a {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors or similar: back off instead of spinning.
+                    tracing::warn!(error = %e, "webhook receiver: accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            let _slot = slot;
+            let service =
+                hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                    app.clone().oneshot(req.map(axum::body::Body::new))
+                });
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(limits.header_read_timeout)
+                .keep_alive(false);
+            let conn = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            if tokio::time::timeout(lifetime, conn).await.is_err() {
+                tracing::debug!("webhook receiver: connection over its time; closed");
+            }
+        });
+    }
 }

@@ -102,6 +102,7 @@ fn secrets_come_from_the_environment_and_never_show() {
         listen: ([127, 0, 0, 1], 0).into(),
         path: "/h".into(),
         secret: bigcartel::Secret::new("whsec-super-secret"),
+        limits: Default::default(),
     };
     assert!(!format!("{options:?}").contains("super-secret"));
 }

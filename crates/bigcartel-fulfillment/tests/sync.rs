@@ -364,6 +364,7 @@ async fn order_created_webhooks_are_handled_between_passes() {
             listen: ([127, 0, 0, 1], port).into(),
             path: "/hooks/bc".into(),
             secret: bigcartel::Secret::new("mock-client-secret"),
+            limits: Default::default(),
         }),
     };
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();

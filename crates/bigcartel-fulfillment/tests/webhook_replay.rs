@@ -13,7 +13,7 @@ use bigcartel_fulfillment::prepare::idempotency_key;
 use bigcartel_fulfillment::reference::{ReferenceCenter, ReferenceConfig};
 use bigcartel_fulfillment::{Engine, FulfillmentOrder, HttpCenter, Ledger, OrderState};
 use bigcartel_mock::MockServer;
-use common::{Expected, client, mock, settings};
+use common::{Expected, client, mock, order_doc, settings};
 use tokio::sync::mpsc;
 
 /// Every event type Big Cartel sends (and the older alias of `account.deauthorized`).
@@ -47,25 +47,6 @@ async fn receiver(
         let _ = axum::serve(listener, app).await;
     });
     (url, rx, task)
-}
-
-/// The order's `getOrder` document as the API returns it now (also the `order.*` payload).
-async fn order_doc(mock: &MockServer, id: &str) -> serde_json::Value {
-    let url = format!(
-        "{}/v1/accounts/{}/orders/{id}",
-        mock.url(),
-        mock.account_id()
-    );
-    let resp = reqwest::Client::new()
-        .get(url)
-        .bearer_auth("mock-token")
-        .header("User-Agent", common::UA)
-        .header("Accept", "application/vnd.api+json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    resp.json().await.unwrap()
 }
 
 /// Delivers one signed webhook through the receiver and hands whatever it accepted to the

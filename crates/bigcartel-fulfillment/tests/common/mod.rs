@@ -178,3 +178,22 @@ pub fn counts(status: &bigcartel_fulfillment::LedgerStatus) -> BTreeMap<&'static
         .filter(|(_, n)| *n > 0)
         .collect()
 }
+
+/// The order's `getOrder` document as the API returns it now (also the `order.*` payload).
+pub async fn order_doc(mock: &MockServer, id: &str) -> serde_json::Value {
+    let url = format!(
+        "{}/v1/accounts/{}/orders/{id}",
+        mock.url(),
+        mock.account_id()
+    );
+    let resp = reqwest::Client::new()
+        .get(url)
+        .bearer_auth("mock-token")
+        .header("User-Agent", UA)
+        .header("Accept", "application/vnd.api+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    resp.json().await.unwrap()
+}
