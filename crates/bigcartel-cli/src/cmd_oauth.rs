@@ -76,10 +76,18 @@ pub async fn run(g: &Global, cmd: OAuthCommand) -> Outcome {
                 .authorize_endpoint(authorize_endpoint)
                 .authorize_url(&state);
             if g.json {
-                println!("{}", serde_json::json!({ "url": url, "state": state }));
+                println!(
+                    "{}",
+                    crate::print::json_text(
+                        &serde_json::json!({ "url": url, "state": state }),
+                        false
+                    )
+                );
             } else {
-                println!("{url}");
-                eprintln!("state: {state} (check it matches the `state` on the redirect)");
+                crate::print::line(&url);
+                crate::print::eline(&format!(
+                    "state: {state} (check it matches the `state` on the redirect)"
+                ));
             }
         }
         OAuthCommand::Token {
@@ -93,18 +101,21 @@ pub async fn run(g: &Global, cmd: OAuthCommand) -> Outcome {
             // The token is this command's result, but it is a credential: it goes to stdout only
             // when stdout is redirected (a file, a secret store) or when asked for explicitly.
             if !show && std::io::stdout().is_terminal() {
-                eprintln!(
+                crate::print::eline(&format!(
                     "obtained a token for account {account}; pipe stdout or pass --show to print it"
-                );
+                ));
                 return Ok(());
             }
             if g.json {
                 println!(
                     "{}",
-                    serde_json::json!({ "access_token": token.access_token.expose(), "token_type": token.token_type, "account_id": account })
+                    crate::print::json_text(
+                        &serde_json::json!({ "access_token": token.access_token.expose(), "token_type": token.token_type, "account_id": account }),
+                        false
+                    )
                 );
             } else {
-                println!("{}", token.access_token.expose());
+                crate::print::line(token.access_token.expose());
             }
         }
         OAuthCommand::Deauthorize {

@@ -114,6 +114,7 @@ pub async fn run(g: &Global, cmd: OrderCommand) -> Outcome {
                     page_size: limit.unwrap_or(100),
                     concurrency: concurrency.max(1),
                     start_offset: offset.unwrap_or(0),
+                    ..Default::default()
                 };
                 let items: Vec<_> = c
                     .list_orders_stream(params, opts)
@@ -158,11 +159,11 @@ pub async fn run(g: &Global, cmd: OrderCommand) -> Outcome {
             if g.json {
                 print::detail(true, &order);
             } else {
-                println!(
+                print::line(&format!(
                     "order {} is {}",
                     order.id,
                     order.shipping_status.as_deref().unwrap_or("?")
-                );
+                ));
             }
         }
     }

@@ -35,16 +35,18 @@ pub fn run(cmd: WebhookCommand) -> Outcome {
     read.map_err(|e| Failure::Usage(format!("cannot read {file}: {e}")))?;
     match bigcartel::webhook::verify_and_parse(secret.as_bytes(), &body, Some(&signature)) {
         Ok(event) => {
-            println!(
+            crate::print::line(&format!(
                 "valid: {} for account {}",
                 event.event_type(),
                 event.account_id()
-            );
+            ));
             Ok(())
         }
         // A valid signature on a body we cannot parse is still authentic.
         Err(bigcartel::WebhookError::Parse(e)) => {
-            println!("valid signature; the body is not a webhook envelope we understand: {e}");
+            crate::print::line(&format!(
+                "valid signature; the body is not a webhook envelope we understand: {e}"
+            ));
             Ok(())
         }
         Err(e) => Err(Failure::Api(format!("invalid: {e}"))),

@@ -116,12 +116,14 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // Error messages quote servers (a JSON:API error's title and detail): cleaned like all
+        // text for people.
         Err(Failure::Usage(m)) => {
-            eprintln!("error: {m}");
+            print::eline(&format!("error: {m}"));
             ExitCode::from(2)
         }
         Err(Failure::Api(m)) => {
-            eprintln!("error: {}", m.lines().next().unwrap_or_default());
+            print::eline(&format!("error: {}", m.lines().next().unwrap_or_default()));
             ExitCode::from(1)
         }
     }

@@ -1,5 +1,9 @@
 //! All output: JSON for machines, aligned tables and key/value details for people, and progress
 //! bars only when a person is watching.
+//!
+//! Text for people goes through [`line`], which strips control characters: names, addresses and
+//! error messages come from the network (a customer can type `ESC ] 0 ; ... BEL` into their name)
+//! and must not drive the terminal. JSON output needs no cleaning: serde_json escapes them.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -30,6 +34,115 @@ macro_rules! col {
     };
 }
 
+/// `s` without terminal control characters: C0 and C1 controls (ESC, BEL, the 8-bit CSI...),
+/// DEL, and the bidirectional overrides and isolates that reorder what is shown. Tabs and line
+/// breaks become spaces so one value stays on one line.
+pub fn clean(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(' '),
+            c if c.is_control() => None,
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// Prints one line for people on stdout, cleaned of control characters (see [`clean`]).
+pub fn line(s: &str) {
+    println!("{}", clean(s));
+}
+
+/// Prints one line for people on stderr, cleaned of control characters (see [`clean`]).
+pub fn eline(s: &str) {
+    eprintln!("{}", clean(s));
+}
+
+/// A serde_json formatter that also escapes what serde_json leaves raw but a terminal may still
+/// act on: C1 controls (U+0080..U+009F, among them the 8-bit CSI) and the bidirectional controls.
+/// The JSON means the same; only the spelling of those characters changes.
+struct TerminalSafe<F>(F);
+
+fn needs_escape(c: char) -> bool {
+    ('\u{80}'..='\u{9f}').contains(&c)
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+        || c == '\u{200e}'
+        || c == '\u{200f}'
+}
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for TerminalSafe<F> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if needs_escape(c) {
+                writer.write_all(fragment[start..i].as_bytes())?;
+                write!(writer, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(fragment[start..].as_bytes())
+    }
+
+    // Pretty-printing is the inner formatter's job: forward its layout hooks.
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// `v` as JSON (pretty or compact) with every control character escaped (see [`TerminalSafe`]).
+pub fn json_text<T: Serialize + ?Sized>(v: &T, pretty: bool) -> String {
+    let mut out = Vec::new();
+    let result = if pretty {
+        let f = TerminalSafe(serde_json::ser::PrettyFormatter::new());
+        v.serialize(&mut serde_json::Serializer::with_formatter(&mut out, f))
+    } else {
+        let f = TerminalSafe(serde_json::ser::CompactFormatter);
+        v.serialize(&mut serde_json::Serializer::with_formatter(&mut out, f))
+    };
+    match result {
+        // Only ASCII escapes were added to serde_json's UTF-8.
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
 /// A value as table text: strings bare, null empty.
 pub fn text(v: &Value) -> String {
     match v {
@@ -58,10 +171,7 @@ fn to_value<T: Serialize>(v: &T) -> Value {
 /// Prints a list: JSON (an array) or a table.
 pub fn list<T: Serialize>(json: bool, items: &[T], columns: &[Column]) {
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&to_value(&items)).unwrap_or_default()
-        );
+        println!("{}", json_text(&to_value(&items), true));
         return;
     }
     let rows: Vec<Vec<String>> = items
@@ -75,7 +185,7 @@ pub fn list<T: Serialize>(json: bool, items: &[T], columns: &[Column]) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: Vec<String>| {
+    let row_line = |cells: Vec<String>| {
         let mut out = String::new();
         for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
             if i + 1 == cells.len() {
@@ -84,19 +194,20 @@ pub fn list<T: Serialize>(json: bool, items: &[T], columns: &[Column]) {
                 out.push_str(&format!("{cell:<w$}  "));
             }
         }
-        println!("{}", out.trim_end());
+        line(out.trim_end());
     };
-    line(columns.iter().map(|c| c.header.to_string()).collect());
+    row_line(columns.iter().map(|c| c.header.to_string()).collect());
     for row in rows {
-        line(row);
+        row_line(row);
     }
     if items.is_empty() {
-        println!("(none)");
+        line("(none)");
     }
 }
 
 fn one_line(s: String) -> String {
-    let s = s.replace(['\n', '\r', '\t'], " ");
+    // Cleaned before measuring, so the widths are those of what is shown.
+    let s = clean(&s);
     if s.chars().count() > 60 {
         format!("{}…", s.chars().take(59).collect::<String>())
     } else {
@@ -109,7 +220,7 @@ fn one_line(s: String) -> String {
 pub fn detail<T: Serialize>(json: bool, item: &T) {
     let v = to_value(item);
     if json {
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        println!("{}", json_text(&v, true));
         return;
     }
     let Value::Object(map) = &v else { return };
@@ -121,7 +232,7 @@ pub fn detail<T: Serialize>(json: bool, item: &T) {
             Value::Object(_) => summary(val),
             other => text(other),
         };
-        println!("{k:<width$}  {shown}");
+        line(&format!("{k:<width$}  {shown}"));
     }
 }
 
@@ -162,8 +273,14 @@ pub fn progress(what: &'static str) -> indicatif::ProgressBar {
 /// A confirmation line for people (nothing in JSON mode, where the exit code says it).
 pub fn done(json: bool, message: &str) {
     if json {
-        println!("{}", serde_json::json!({ "ok": true, "message": message }));
+        println!(
+            "{}",
+            json_text(
+                &serde_json::json!({ "ok": true, "message": message }),
+                false
+            )
+        );
     } else {
-        println!("{message}");
+        line(message);
     }
 }

@@ -604,3 +604,98 @@ async fn fulfill_sync_and_status() {
     );
     assert!(status.to_string().contains("held"), "{status}");
 }
+
+/// Terminal control sequences a hostile shop, customer or server could put in a string: set the
+/// window title (OSC ... BEL), clear the screen (CSI), the 8-bit CSI, and a bidi override.
+const HOSTILE: &str = "Eve\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{202e}evil";
+
+fn assert_no_controls(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|c| (c.is_control() && *c != '\n') || ('\u{202a}'..='\u{202e}').contains(c))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{what}: control characters {bad:?} in {text:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn network_strings_reach_the_terminal_without_control_characters() {
+    let s = mock().await;
+    let id = s
+        .orders()
+        .iter()
+        .find(|o| o.shipping_status == "unshipped")
+        .unwrap()
+        .id
+        .to_string();
+    // Customer-typed fields, stored on the server as typed.
+    let set = run(
+        &s,
+        &[
+            "orders",
+            "update",
+            &id,
+            "--customer-first-name",
+            HOSTILE,
+            "--customer-last-name",
+            HOSTILE,
+            "--shipping-city",
+            HOSTILE,
+        ],
+    );
+    assert_no_controls("orders update (detail)", &set.stdout);
+    ok(&set);
+    assert!(
+        s.order(id.parse().unwrap())
+            .unwrap()
+            .customer_first_name
+            .contains('\u{1b}'),
+        "the mock stored the escape"
+    );
+    for args in [
+        vec!["orders", "list", "--search", "Eve"],
+        vec!["orders", "get", &id],
+        vec!["orders", "ship", &id],
+    ] {
+        let out = run(&s, &args);
+        let text = ok(&out);
+        assert!(
+            text.contains("Eve") || args[1] == "ship",
+            "{args:?}: {text}"
+        );
+        assert_no_controls(&format!("{args:?} stdout"), &out.stdout);
+        assert_no_controls(&format!("{args:?} stderr"), &out.stderr);
+    }
+    let created = run(&s, &["artists", "create", "--name", HOSTILE]);
+    assert_no_controls("artists create", &created.stdout);
+    let out = run(&s, &["artists", "list"]);
+    assert!(ok(&out).contains("Eve"));
+    assert_no_controls("artists list", &out.stdout);
+    // `--json` escapes them (JSON strings cannot hold raw control characters).
+    let out = run(&s, &["orders", "get", &id, "--json"]);
+    assert_no_controls("orders get --json", &out.stdout);
+    assert_eq!(json(&out)["customer_first_name"], HOSTILE);
+
+    // A server's error title and detail.
+    let body =
+        serde_json::json!({"errors": [{"status": "422", "title": HOSTILE, "detail": HOSTILE}]})
+            .to_string();
+    s.set_override(
+        "getAccount",
+        bigcartel_mock::CannedResponse::Custom {
+            status: 422,
+            content_type: "application/vnd.api+json".into(),
+            body,
+        },
+    )
+    .unwrap();
+    let out = run(&s, &["account"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("422") && err.contains("Eve"), "{err}");
+    assert_no_controls("error line", &out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
