@@ -102,7 +102,21 @@ impl From<anyhow::Error> for Failure {
 /// The result of a command.
 pub type Outcome = Result<(), Failure>;
 
+/// Rust ignores SIGPIPE, so a write to a closed pipe (`bigcartel orders list | head -1`) is an
+/// error, and `println!` panics on it (exit 101). A command-line tool should die quietly of the
+/// signal instead, like `cat` or `grep`; sockets are unaffected (the standard library sends with
+/// `MSG_NOSIGNAL` / `SO_NOSIGPIPE`).
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any other thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -699,3 +699,56 @@ async fn network_strings_reach_the_terminal_without_control_characters() {
     assert_no_controls("error line", &out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// `bigcartel ... | head -1`: the reader goes away after one line; the CLI must end quietly as
+/// Unix tools do (killed by SIGPIPE, or exit 0), not panic with exit 101.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_stdout_pipe_ends_the_cli_quietly() {
+    use std::io::{BufRead, BufReader, Read};
+    let s = MockServer::start(MockConfig {
+        products: 5,
+        orders: 1200,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    // Both print far more than a pipe buffer (64 KiB), so writes fail once the reader is gone.
+    for args in [
+        &["orders", "list", "--all"][..],
+        &["orders", "list", "--all", "--json"][..],
+    ] {
+        let mut child = bin()
+            .args(args)
+            .env_clear()
+            .env("BIGCARTEL_API_URL", s.url())
+            .env("BIGCARTEL_TOKEN", TOKEN)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(!first.is_empty(), "{args:?}: one line read");
+        // The reader (and the pipe's read end) is dropped here, like `head -1` exiting.
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(status.code(), Some(101), "{args:?}: {status:?} {stderr}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt;
+            assert!(
+                status.code() == Some(0) || status.signal() == Some(13),
+                "{args:?}: {status:?} {stderr}"
+            );
+        }
+    }
+}
