@@ -118,6 +118,20 @@ pub enum CenterError {
     /// The center could not be reached or failed; the outcome of a submit is unknown.
     #[error("the fulfillment center is unavailable: {0}")]
     Unavailable(String),
+    /// The center answered with a redirect. Redirects are not followed (they could send the
+    /// order and the credentials elsewhere); the outcome of a submit is unknown, so it is
+    /// retried like [`CenterError::Unavailable`].
+    #[error(
+        "the fulfillment center answered {status} (a redirect, not followed): check the center's URL"
+    )]
+    Redirect {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The center's client settings are unusable (a plain `http://` URL to a host other than
+    /// this machine, an unparsable URL, incomplete credentials).
+    #[error("the fulfillment center's settings: {0}")]
+    Config(String),
 }
 
 /// A fulfillment center.

@@ -29,6 +29,9 @@ token_env = "BIGCARTEL_TOKEN"
 # account_id = "12345"          # found from the token when left out
 
 [center]
+# https://, or http:// to this machine only. Credentials, if the center wants them, come from
+# the environment: FULFILLMENT_CENTER_TOKEN (bearer), or FULFILLMENT_CENTER_USER and
+# FULFILLMENT_CENTER_PASSWORD (Basic).
 url = "http://127.0.0.1:8088"
 
 [ledger]
@@ -109,7 +112,9 @@ fn default_token_env() -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CenterConfig {
-    /// Its base URL (the reference protocol, see [`crate::reference`]).
+    /// Its base URL (the reference protocol, see [`crate::reference`]): `https://`, or
+    /// `http://` to this machine. Credentials come from the environment
+    /// ([`crate::CenterAuth::from_env`]).
     pub url: String,
 }
 

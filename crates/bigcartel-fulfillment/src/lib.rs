@@ -20,16 +20,19 @@ pub use center::{CenterError, FulfillmentCenter, FulfillmentOrder, ShipmentStatu
 pub use config::Config;
 pub use demo::{DEMO_LEDGER, DemoReport, demo};
 pub use engine::{Engine, EngineError, RunOptions, RunReport, Settings};
-pub use http_center::HttpCenter;
+pub use http_center::{
+    CENTER_PASSWORD_ENV, CENTER_TOKEN_ENV, CENTER_USER_ENV, CenterAuth, HttpCenter,
+};
 pub use ledger::{Ledger, LedgerStatus, OrderState};
 pub use progress::{PassReport, ProgressEvent, ProgressFn};
 
 impl Engine<HttpCenter> {
     /// An engine from a configuration file's contents: the Big Cartel client (token from the
-    /// environment), the HTTP center and the ledger.
+    /// environment), the HTTP center (credentials from the environment, see
+    /// [`CenterAuth::from_env`]) and the ledger.
     pub async fn from_config(config: &Config) -> Result<Self, EngineError> {
         let client = config.client()?;
-        let center = HttpCenter::new(&config.center.url)?;
+        let center = HttpCenter::from_env(&config.center.url)?;
         let ledger = Ledger::open(&config.ledger.path, config.ledger.durability)?;
         Engine::new(client, center, ledger, config.settings()?).await
     }
