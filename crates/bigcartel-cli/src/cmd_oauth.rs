@@ -33,9 +33,8 @@ pub enum OAuthCommand {
     Token {
         #[command(flatten)]
         app: App,
-        /// Your app's client secret.
-        #[arg(long, env = "BIGCARTEL_CLIENT_SECRET", hide_env_values = true)]
-        client_secret: String,
+        #[command(flatten)]
+        secret: ClientSecret,
         /// The `code` from the redirect.
         #[arg(long)]
         code: String,
@@ -47,12 +46,39 @@ pub enum OAuthCommand {
     Deauthorize {
         #[command(flatten)]
         app: App,
-        /// Your app's client secret.
-        #[arg(long, env = "BIGCARTEL_CLIENT_SECRET", hide_env_values = true)]
-        client_secret: String,
+        #[command(flatten)]
+        secret: ClientSecret,
         /// The account to disconnect.
         account_id: String,
     },
+}
+
+/// The app's client secret, from the environment or a file.
+#[derive(clap::Args)]
+pub struct ClientSecret {
+    /// Your app's client secret. Set BIGCARTEL_CLIENT_SECRET or use --client-secret-file: a
+    /// value given here is visible to other local users in the process list.
+    #[arg(long, env = "BIGCARTEL_CLIENT_SECRET", hide_env_values = true)]
+    client_secret: Option<String>,
+    /// Read the client secret from this file (- for stdin).
+    #[arg(long, value_name = "PATH")]
+    client_secret_file: Option<String>,
+}
+
+impl ClientSecret {
+    fn get(&self) -> Result<String, Failure> {
+        crate::secrets::pick(
+            self.client_secret.as_deref(),
+            self.client_secret_file.as_deref(),
+            "client secret",
+        )?
+        .ok_or_else(|| {
+            Failure::Usage(
+                "no client secret: set BIGCARTEL_CLIENT_SECRET or use --client-secret-file PATH"
+                    .into(),
+            )
+        })
+    }
 }
 
 fn app(g: &Global, a: &App, secret: &str) -> OAuthApp {
@@ -92,11 +118,11 @@ pub async fn run(g: &Global, cmd: OAuthCommand) -> Outcome {
         }
         OAuthCommand::Token {
             app: a,
-            client_secret,
+            secret,
             code,
             show,
         } => {
-            let token = app(g, &a, &client_secret).exchange_code(&code).await?;
+            let token = app(g, &a, &secret.get()?).exchange_code(&code).await?;
             let account = token.account_id.clone().unwrap_or_default();
             // The token is this command's result, but it is a credential: it goes to stdout only
             // when stdout is redirected (a file, a secret store) or when asked for explicitly.
@@ -120,9 +146,10 @@ pub async fn run(g: &Global, cmd: OAuthCommand) -> Outcome {
         }
         OAuthCommand::Deauthorize {
             app: a,
-            client_secret,
+            secret,
             account_id,
         } => {
+            let client_secret = secret.get()?;
             if account_id.trim().is_empty() {
                 return Err(Failure::Usage("the account id is empty".into()));
             }

@@ -8,9 +8,13 @@ use std::io::Read;
 pub enum WebhookCommand {
     /// Verify a webhook body against its X-Webhook-Signature; exit 0 when valid, 1 when not.
     Verify {
-        /// Your app's client secret.
+        /// Your app's client secret. Set BIGCARTEL_CLIENT_SECRET or use --secret-file: a value
+        /// given here is visible to other local users in the process list.
         #[arg(long, env = "BIGCARTEL_CLIENT_SECRET", hide_env_values = true)]
-        secret: String,
+        secret: Option<String>,
+        /// Read the client secret from this file (- for stdin, with the body in a file).
+        #[arg(long, value_name = "PATH")]
+        secret_file: Option<String>,
         /// The X-Webhook-Signature header (hex).
         #[arg(long)]
         signature: String,
@@ -23,9 +27,21 @@ pub enum WebhookCommand {
 pub fn run(cmd: WebhookCommand) -> Outcome {
     let WebhookCommand::Verify {
         secret,
+        secret_file,
         signature,
         file,
     } = cmd;
+    if secret_file.as_deref() == Some("-") && file == "-" {
+        return Err(Failure::Usage(
+            "the secret and the body cannot both come from stdin: give the body as a file".into(),
+        ));
+    }
+    let secret = crate::secrets::pick(secret.as_deref(), secret_file.as_deref(), "client secret")?
+        .ok_or_else(|| {
+            Failure::Usage(
+                "no client secret: set BIGCARTEL_CLIENT_SECRET or use --secret-file PATH".into(),
+            )
+        })?;
     let mut body = Vec::new();
     let read = if file == "-" {
         std::io::stdin().read_to_end(&mut body).map(|_| ())

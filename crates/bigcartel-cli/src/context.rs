@@ -16,10 +16,15 @@ pub struct Global {
     /// The API's base URL.
     #[arg(long, global = true, env = "BIGCARTEL_API_URL", default_value = bigcartel::DEFAULT_BASE_URL)]
     pub base_url: String,
-    /// An OAuth access token.
+    /// An OAuth access token. Set BIGCARTEL_TOKEN or use --token-file: a value given here is
+    /// visible to other local users in the process list.
     #[arg(long, global = true, env = "BIGCARTEL_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
-    /// HTTP Basic credentials for your own shop: SUBDOMAIN:PASSWORD.
+    /// Read the OAuth access token from this file (- for stdin).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub token_file: Option<String>,
+    /// HTTP Basic credentials for your own shop: SUBDOMAIN:PASSWORD. Set BIGCARTEL_BASIC_AUTH
+    /// or use --basic-file: a value given here is visible in the process list.
     #[arg(
         long,
         global = true,
@@ -28,6 +33,9 @@ pub struct Global {
         value_name = "USER:PASSWORD"
     )]
     pub basic: Option<String>,
+    /// Read SUBDOMAIN:PASSWORD from this file (- for stdin).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub basic_file: Option<String>,
     /// The account id (looked up with GET /v1/accounts when absent).
     #[arg(
         long = "account",
@@ -48,10 +56,17 @@ impl Global {
     /// A client for these options.
     pub fn client(&self) -> Result<Client, Failure> {
         let mut b = Client::builder(self.user_agent.clone()).base_url(self.base_url.clone());
-        b = match (&self.token, &self.basic) {
+        let token =
+            crate::secrets::pick(self.token.as_deref(), self.token_file.as_deref(), "token")?;
+        let basic = crate::secrets::pick(
+            self.basic.as_deref(),
+            self.basic_file.as_deref(),
+            "Basic credentials",
+        )?;
+        b = match (&token, &basic) {
             (Some(_), Some(_)) => {
                 return Err(Failure::Usage(
-                    "give either --token or --basic, not both".into(),
+                    "give either a token or Basic credentials, not both".into(),
                 ));
             }
             (Some(t), None) => b.bearer(t.as_str()),
@@ -63,7 +78,7 @@ impl Global {
             }
             (None, None) => {
                 return Err(Failure::Usage(
-                    "no credentials: pass --token (BIGCARTEL_TOKEN) or --basic USER:PASSWORD (BIGCARTEL_BASIC_AUTH)".into(),
+                    "no credentials: set BIGCARTEL_TOKEN (or --token-file PATH) or BIGCARTEL_BASIC_AUTH=USER:PASSWORD (or --basic-file PATH)".into(),
                 ));
             }
         };

@@ -10,23 +10,25 @@ mod cmd_webhook;
 mod context;
 mod demo;
 mod print;
+mod secrets;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use context::Global;
 use std::process::ExitCode;
 
 /// The Big Cartel API from your terminal.
 ///
-/// Credentials come from flags or the environment: an OAuth token (--token, BIGCARTEL_TOKEN) or,
-/// for your own shop, HTTP Basic with your subdomain and password (--basic, BIGCARTEL_BASIC_AUTH).
-/// Point --base-url at a local `bigcartel mock` to try everything without an account.
+/// Credentials come from the environment or a file, never the command line (where other local
+/// users can read them): an OAuth token (BIGCARTEL_TOKEN or --token-file) or, for your own shop,
+/// HTTP Basic with your subdomain and password (BIGCARTEL_BASIC_AUTH or --basic-file). Point
+/// --base-url at a local `bigcartel mock` to try everything without an account.
 #[derive(Parser)]
 #[command(
     name = "bigcartel",
     version,
     after_help = "Examples:\n  bigcartel demo\n  bigcartel mock --port 4010 &\n  \
     BIGCARTEL_API_URL=http://127.0.0.1:4010 BIGCARTEL_TOKEN=mock-token bigcartel orders list --shipping-status unshipped --all\n  \
-    bigcartel products get 12 --json\n  bigcartel webhook verify --secret \"$SECRET\" --signature \"$SIG\" body.json"
+    bigcartel products get 12 --json\n  bigcartel webhook verify --secret-file secret.txt --signature \"$SIG\" body.json"
 )]
 struct Cli {
     #[command(flatten)]
@@ -117,7 +119,9 @@ fn restore_sigpipe() {
 
 fn main() -> ExitCode {
     restore_sigpipe();
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    secrets::warn_command_line(&matches);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
