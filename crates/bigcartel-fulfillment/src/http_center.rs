@@ -148,6 +148,16 @@ impl HttpCenter {
     }
 }
 
+/// A redirect could be someone steering orders and credentials elsewhere: refused, and logged
+/// (without its `Location`, which is the redirector's to choose).
+fn redirect(status: u16) -> CenterError {
+    tracing::warn!(
+        status,
+        "the fulfillment center answered a redirect; not followed"
+    );
+    CenterError::Redirect { status }
+}
+
 fn unavailable(e: reqwest::Error) -> CenterError {
     CenterError::Unavailable(e.without_url().to_string())
 }
@@ -171,7 +181,7 @@ impl FulfillmentCenter for HttpCenter {
             .map_err(unavailable)?;
         let status = resp.status().as_u16();
         match status {
-            300..=399 => Err(CenterError::Redirect { status }),
+            300..=399 => Err(redirect(status)),
             200 | 201 => resp.json::<Submission>().await.map_err(unavailable),
             409 => Err(CenterError::Conflict(error_text(resp).await)),
             400..=499 if status != 408 && status != 429 => {
@@ -188,7 +198,7 @@ impl FulfillmentCenter for HttpCenter {
             .await
             .map_err(unavailable)?;
         match resp.status().as_u16() {
-            status @ 300..=399 => Err(CenterError::Redirect { status }),
+            status @ 300..=399 => Err(redirect(status)),
             200 => resp
                 .json::<Submission>()
                 .await
@@ -206,7 +216,7 @@ impl FulfillmentCenter for HttpCenter {
             .await
             .map_err(unavailable)?;
         match resp.status().as_u16() {
-            status @ 300..=399 => Err(CenterError::Redirect { status }),
+            status @ 300..=399 => Err(redirect(status)),
             200 => resp.json::<ShipmentStatus>().await.map_err(unavailable),
             404 => Err(CenterError::Rejected(error_text(resp).await)),
             _ => Err(CenterError::Unavailable(error_text(resp).await)),
