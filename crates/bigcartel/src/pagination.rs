@@ -88,6 +88,7 @@ where
         last: None,
     };
     let stop = move |message: String| {
+        tracing::warn!(operation = op.id, %message, "paging stopped");
         Err(Error::Paging {
             operation: op,
             message,

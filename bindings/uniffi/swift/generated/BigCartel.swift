@@ -2557,6 +2557,11 @@ public struct ClientOptions: Equatable, Hashable {
      * Retries after the first attempt of a failed idempotent request (0 disables retrying).
      */
     public let maxRetries: UInt32?
+    /**
+     * The largest response body read, in bytes (32 MiB by default); a longer one fails with a
+     * transport error of kind `TooLarge`.
+     */
+    public let maxResponseBytes: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2575,12 +2580,17 @@ public struct ClientOptions: Equatable, Hashable {
          */timeoutMs: UInt64? = nil, 
         /**
          * Retries after the first attempt of a failed idempotent request (0 disables retrying).
-         */maxRetries: UInt32? = nil) {
+         */maxRetries: UInt32? = nil, 
+        /**
+         * The largest response body read, in bytes (32 MiB by default); a longer one fails with a
+         * transport error of kind `TooLarge`.
+         */maxResponseBytes: UInt64? = nil) {
         self.userAgent = userAgent
         self.baseUrl = baseUrl
         self.accountId = accountId
         self.timeoutMs = timeoutMs
         self.maxRetries = maxRetries
+        self.maxResponseBytes = maxResponseBytes
     }
 
     
@@ -2603,7 +2613,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 baseUrl: FfiConverterOptionString.read(from: &buf), 
                 accountId: FfiConverterOptionString.read(from: &buf), 
                 timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
-                maxRetries: FfiConverterOptionUInt32.read(from: &buf)
+                maxRetries: FfiConverterOptionUInt32.read(from: &buf), 
+                maxResponseBytes: FfiConverterOptionUInt64.read(from: &buf)
         )
     }
 
@@ -2613,6 +2624,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.accountId, into: &buf)
         FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
         FfiConverterOptionUInt32.write(value.maxRetries, into: &buf)
+        FfiConverterOptionUInt64.write(value.maxResponseBytes, into: &buf)
     }
 }
 
@@ -4947,6 +4959,14 @@ public struct PageOptions: Equatable, Hashable {
      * Where to start (`page[offset]`).
      */
     public let startOffset: Int64?
+    /**
+     * At most this many requests (20,000 by default); past it the list fails with a paging error.
+     */
+    public let maxPages: UInt64?
+    /**
+     * At most this many items (1,000,000 by default); past it the list fails with a paging error.
+     */
+    public let maxItems: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4959,10 +4979,18 @@ public struct PageOptions: Equatable, Hashable {
          */concurrency: UInt32? = nil, 
         /**
          * Where to start (`page[offset]`).
-         */startOffset: Int64? = nil) {
+         */startOffset: Int64? = nil, 
+        /**
+         * At most this many requests (20,000 by default); past it the list fails with a paging error.
+         */maxPages: UInt64? = nil, 
+        /**
+         * At most this many items (1,000,000 by default); past it the list fails with a paging error.
+         */maxItems: UInt64? = nil) {
         self.pageSize = pageSize
         self.concurrency = concurrency
         self.startOffset = startOffset
+        self.maxPages = maxPages
+        self.maxItems = maxItems
     }
 
     
@@ -4983,7 +5011,9 @@ public struct FfiConverterTypePageOptions: FfiConverterRustBuffer {
             try PageOptions(
                 pageSize: FfiConverterOptionInt64.read(from: &buf), 
                 concurrency: FfiConverterOptionUInt32.read(from: &buf), 
-                startOffset: FfiConverterOptionInt64.read(from: &buf)
+                startOffset: FfiConverterOptionInt64.read(from: &buf), 
+                maxPages: FfiConverterOptionUInt64.read(from: &buf), 
+                maxItems: FfiConverterOptionUInt64.read(from: &buf)
         )
     }
 
@@ -4991,6 +5021,8 @@ public struct FfiConverterTypePageOptions: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.pageSize, into: &buf)
         FfiConverterOptionUInt32.write(value.concurrency, into: &buf)
         FfiConverterOptionInt64.write(value.startOffset, into: &buf)
+        FfiConverterOptionUInt64.write(value.maxPages, into: &buf)
+        FfiConverterOptionUInt64.write(value.maxItems, into: &buf)
     }
 }
 
@@ -5711,6 +5743,10 @@ public func FfiConverterTypeShippingOption_lower(_ value: ShippingOption) -> Rus
 public enum ApiErrorKind: Equatable, Hashable {
     
     /**
+     * 3xx: a redirect, never followed (it could carry the request's credentials elsewhere).
+     */
+    case redirect
+    /**
      * 400: missing or invalid parameters.
      */
     case badRequest
@@ -5763,21 +5799,23 @@ public struct FfiConverterTypeApiErrorKind: FfiConverterRustBuffer {
         let variant: Int32 = try readInt(&buf)
         switch variant {
         
-        case 1: return .badRequest
+        case 1: return .redirect
         
-        case 2: return .unauthorized
+        case 2: return .badRequest
         
-        case 3: return .requestFailed
+        case 3: return .unauthorized
         
-        case 4: return .notFound
+        case 4: return .requestFailed
         
-        case 5: return .notAcceptable
+        case 5: return .notFound
         
-        case 6: return .rateLimited
+        case 6: return .notAcceptable
         
-        case 7: return .server
+        case 7: return .rateLimited
         
-        case 8: return .other
+        case 8: return .server
+        
+        case 9: return .other
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -5787,36 +5825,40 @@ public struct FfiConverterTypeApiErrorKind: FfiConverterRustBuffer {
         switch value {
         
         
-        case .badRequest:
+        case .redirect:
             writeInt(&buf, Int32(1))
         
         
-        case .unauthorized:
+        case .badRequest:
             writeInt(&buf, Int32(2))
         
         
-        case .requestFailed:
+        case .unauthorized:
             writeInt(&buf, Int32(3))
         
         
-        case .notFound:
+        case .requestFailed:
             writeInt(&buf, Int32(4))
         
         
-        case .notAcceptable:
+        case .notFound:
             writeInt(&buf, Int32(5))
         
         
-        case .rateLimited:
+        case .notAcceptable:
             writeInt(&buf, Int32(6))
         
         
-        case .server:
+        case .rateLimited:
             writeInt(&buf, Int32(7))
         
         
-        case .other:
+        case .server:
             writeInt(&buf, Int32(8))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(9))
         
         }
     }
@@ -5903,6 +5945,18 @@ enum BigCartelError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError
          */operationId: String
     )
     /**
+     * Paging stopped: the list went past `max_pages`/`max_items`, or the server sent the same
+     * page again instead of the next one.
+     */
+    case Paging(
+        /**
+         * Why paging stopped.
+         */reason: String, 
+        /**
+         * The spec's operationId.
+         */operationId: String
+    )
+    /**
      * An argument could not be sent (an empty id list, an invalid value...).
      */
     case InvalidInput(
@@ -5969,11 +6023,15 @@ public struct FfiConverterTypeBigCartelError: FfiConverterRustBuffer {
             kind: try FfiConverterTypeTransportKind.read(from: &buf), 
             operationId: try FfiConverterString.read(from: &buf)
             )
-        case 4: return .InvalidInput(
+        case 4: return .Paging(
             reason: try FfiConverterString.read(from: &buf), 
             operationId: try FfiConverterString.read(from: &buf)
             )
-        case 5: return .Config(
+        case 5: return .InvalidInput(
+            reason: try FfiConverterString.read(from: &buf), 
+            operationId: try FfiConverterString.read(from: &buf)
+            )
+        case 6: return .Config(
             reason: try FfiConverterString.read(from: &buf)
             )
 
@@ -6013,14 +6071,20 @@ public struct FfiConverterTypeBigCartelError: FfiConverterRustBuffer {
             FfiConverterString.write(operationId, into: &buf)
             
         
-        case let .InvalidInput(reason,operationId):
+        case let .Paging(reason,operationId):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterString.write(operationId, into: &buf)
             
         
-        case let .Config(reason):
+        case let .InvalidInput(reason,operationId):
             writeInt(&buf, Int32(5))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterString.write(operationId, into: &buf)
+            
+        
+        case let .Config(reason):
+            writeInt(&buf, Int32(6))
             FfiConverterString.write(reason, into: &buf)
             
         }
@@ -6219,6 +6283,10 @@ public enum TransportKind: Equatable, Hashable {
      */
     case body
     /**
+     * The response body was over the client's cap (`max_response_bytes`).
+     */
+    case tooLarge
+    /**
      * Anything else.
      */
     case other
@@ -6249,7 +6317,9 @@ public struct FfiConverterTypeTransportKind: FfiConverterRustBuffer {
         
         case 3: return .body
         
-        case 4: return .other
+        case 4: return .tooLarge
+        
+        case 5: return .other
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -6271,8 +6341,12 @@ public struct FfiConverterTypeTransportKind: FfiConverterRustBuffer {
             writeInt(&buf, Int32(3))
         
         
-        case .other:
+        case .tooLarge:
             writeInt(&buf, Int32(4))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(5))
         
         }
     }
