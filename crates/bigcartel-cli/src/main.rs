@@ -117,8 +117,23 @@ fn restore_sigpipe() {
     }
 }
 
+/// Logs (`tracing`) go to stderr, filtered by `RUST_LOG` (default: warnings and errors), with
+/// colours only on a terminal.
+fn init_logging() {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::builder()
+        .with_default_directive(tracing_subscriber::filter::LevelFilter::WARN.into())
+        .from_env_lossy();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}
+
 fn main() -> ExitCode {
     restore_sigpipe();
+    init_logging();
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     secrets::warn_command_line(&matches);

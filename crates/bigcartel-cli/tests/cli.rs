@@ -990,3 +990,52 @@ fn help_recommends_no_secret_on_the_command_line() {
         .unwrap());
     assert!(help.contains("--secret-file"), "{help}");
 }
+
+/// `RUST_LOG` works (a subscriber is installed, writing to stderr) and even at `trace` the
+/// credentials never reach the log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trace_logging_never_shows_the_token() {
+    let s = mock().await;
+    let out = run_with(&s, &["account", "--json"], &[("RUST_LOG", "trace")]);
+    let id = json(&out)["id"].clone();
+    assert_eq!(id, s.account_id().to_string());
+    let err = stderr(&out);
+    assert!(
+        err.contains("TRACE") || err.contains("DEBUG"),
+        "RUST_LOG=trace logs something: {err:?}"
+    );
+    assert!(!err.contains(TOKEN), "the token is in the log:\n{err}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(TOKEN));
+    // A refused token, and Basic credentials, at trace level too.
+    let out = run_with(
+        &s,
+        &["orders", "list"],
+        &[
+            ("RUST_LOG", "trace"),
+            ("BIGCARTEL_TOKEN", "wrong-token-456"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !stderr(&out).contains("wrong-token-456"),
+        "{}",
+        stderr(&out)
+    );
+    let cfg = s.config();
+    let basic = format!("{}:{}", cfg.basic_user, cfg.basic_password);
+    let out = bin()
+        .args(["account", "--json"])
+        .env_clear()
+        .env("BIGCARTEL_API_URL", s.url())
+        .env("BIGCARTEL_BASIC_AUTH", &basic)
+        .env("RUST_LOG", "trace")
+        .output()
+        .unwrap();
+    ok(&out);
+    let err = stderr(&out);
+    assert!(!err.contains(&cfg.basic_password), "{err}");
+    // Without RUST_LOG: warnings and errors only, so a clean run prints nothing on stderr.
+    let out = run(&s, &["account", "--json"]);
+    ok(&out);
+    assert_eq!(stderr(&out), "");
+}

@@ -28,8 +28,23 @@ struct Args {
     quiet: bool,
 }
 
+/// Logs (`tracing`) go to stderr, filtered by `RUST_LOG` (default: warnings and errors), with
+/// colours only on a terminal.
+fn init_logging() {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::builder()
+        .with_default_directive(tracing_subscriber::filter::LevelFilter::WARN.into())
+        .from_env_lossy();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    init_logging();
     let a = Args::parse();
     let mut config = MockConfig {
         port: a.port,
