@@ -1,7 +1,8 @@
 //! `bigcartel-mock`: run the stateful mock Big Cartel API on 127.0.0.1.
 
 use bigcartel_mock::{FaultConfig, MockConfig, MockServer};
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser};
 
 /// A stateful local Big Cartel API for tests and demos.
 ///
@@ -26,15 +27,23 @@ struct Args {
     /// Account id.
     #[arg(long, default_value_t = 12345)]
     account_id: u64,
-    /// Bearer token to accept.
+    /// Bearer token to accept. Set BIGCARTEL_MOCK_TOKEN or use --token-file: a value given here
+    /// is visible to other local users in the process list.
     #[arg(long, env = "BIGCARTEL_MOCK_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Read the bearer token to accept from this file (- for stdin).
+    #[arg(long, value_name = "PATH")]
+    token_file: Option<String>,
     /// OAuth client id.
     #[arg(long, env = "BIGCARTEL_MOCK_CLIENT_ID")]
     client_id: Option<String>,
-    /// OAuth client secret (also signs webhooks).
+    /// OAuth client secret (also signs webhooks). Set BIGCARTEL_MOCK_CLIENT_SECRET or use
+    /// --client-secret-file: a value given here is visible in the process list.
     #[arg(long, env = "BIGCARTEL_MOCK_CLIENT_SECRET", hide_env_values = true)]
     client_secret: Option<String>,
+    /// Read the OAuth client secret from this file (- for stdin).
+    #[arg(long, value_name = "PATH")]
+    client_secret_file: Option<String>,
     /// POST signed webhooks for state changes to this URL.
     #[arg(long)]
     webhook_url: Option<String>,
@@ -82,6 +91,27 @@ struct Args {
     quiet: bool,
 }
 
+/// The secret from `file` (`-` for stdin, trailing line break dropped) when given, else `value`.
+fn secret(value: Option<String>, file: Option<&str>, what: &str) -> anyhow::Result<Option<String>> {
+    use anyhow::Context;
+    use std::io::Read;
+    let Some(path) = file else {
+        return Ok(value);
+    };
+    let mut text = String::new();
+    if path == "-" {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .with_context(|| format!("cannot read the {what} from stdin"))?;
+    } else {
+        text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the {what} from {path}"))?;
+    }
+    let s = text.trim_end_matches(['\n', '\r']);
+    anyhow::ensure!(!s.is_empty(), "the {what} in {path} is empty");
+    Ok(Some(s.to_string()))
+}
+
 /// Logs (`tracing`) go to stderr, filtered by `RUST_LOG` (default: warnings and errors), with
 /// colours only on a terminal.
 fn init_logging() {
@@ -99,7 +129,26 @@ fn init_logging() {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     init_logging();
-    let a = Args::parse();
+    let matches = Args::command().get_matches();
+    let a = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    for (id, flag, instead) in [
+        (
+            "token",
+            "--token",
+            "set BIGCARTEL_MOCK_TOKEN or use --token-file",
+        ),
+        (
+            "client_secret",
+            "--client-secret",
+            "set BIGCARTEL_MOCK_CLIENT_SECRET or use --client-secret-file",
+        ),
+    ] {
+        if matches.value_source(id) == Some(ValueSource::CommandLine) {
+            eprintln!(
+                "warning: {flag} on the command line is visible to other local users (ps, /proc/PID/cmdline); {instead} instead"
+            );
+        }
+    }
     let mut cfg = MockConfig {
         seed: a.seed,
         products: a.products,
@@ -130,13 +179,17 @@ async fn main() -> anyhow::Result<()> {
             anyhow::bail!("unknown operation id in --fault-ops: {op}");
         }
     }
-    if let Some(t) = a.token {
+    if let Some(t) = secret(a.token, a.token_file.as_deref(), "token")? {
         cfg.token = t;
     }
     if let Some(c) = a.client_id {
         cfg.client_id = c;
     }
-    if let Some(c) = a.client_secret {
+    if let Some(c) = secret(
+        a.client_secret,
+        a.client_secret_file.as_deref(),
+        "client secret",
+    )? {
         cfg.client_secret = c;
     }
     let server = MockServer::start(cfg).await?;

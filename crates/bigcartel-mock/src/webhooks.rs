@@ -158,6 +158,7 @@ pub(crate) async fn deliver(
     let target = match check_target(url) {
         Ok(t) => t,
         Err(e) => {
+            tracing::warn!(event_type, "webhook not sent: {e}");
             return WebhookDelivery {
                 event_type: event_type.to_string(),
                 url: url.to_string(),
@@ -180,6 +181,10 @@ pub(crate) async fn deliver(
         Ok(resp) => (Some(resp.status().as_u16()), None),
         Err(e) => (None, Some(e.without_url().to_string())),
     };
+    match (&status, &error) {
+        (Some(s), _) => tracing::debug!(event_type, status = s, "webhook delivered"),
+        (None, e) => tracing::warn!(event_type, error = e.as_deref(), "webhook delivery failed"),
+    }
     WebhookDelivery {
         event_type: event_type.to_string(),
         url: url.to_string(),
