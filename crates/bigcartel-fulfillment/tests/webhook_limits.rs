@@ -206,3 +206,45 @@ async fn slow_clients_starve_neither_webhooks_nor_passes() {
     let _ = stop_tx.send(());
     runner.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_before_verification() {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+    let app = bigcartel_fulfillment::webhook::router(
+        "/hooks",
+        bigcartel::Secret::new("k"),
+        "12345".into(),
+        tx,
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = ListenerLimits {
+        max_body_bytes: 64 * 1024,
+        ..ListenerLimits::default()
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(bigcartel_fulfillment::webhook::serve_bounded(
+        listener,
+        app,
+        limits,
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let body = vec![b'x'; 64 * 1024 + 1];
+    let signature = bigcartel::webhook::sign(b"k", &body);
+    let resp = reqwest::Client::new()
+        .post(format!("http://{addr}/hooks"))
+        .header(bigcartel::webhook::SIGNATURE_HEADER, signature)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+    assert!(rx.try_recv().is_err());
+    let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .expect("the receiver stops when told")
+        .unwrap();
+}
