@@ -228,11 +228,21 @@ fn load(path: &PathBuf) -> Result<(BTreeMap<String, CenterRecord>, std::fs::File
             }
         }
     }
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(io)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    // Buyers' names and addresses: the owner's alone (a file made earlier is tightened too).
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let log = options.open(path).map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = log.metadata().map_err(io)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            log.set_permissions(std::fs::Permissions::from_mode(mode & 0o700))
+                .map_err(io)?;
+        }
+    }
     // Drop a torn tail so the next record starts on a line of its own.
     let good = text.rfind('\n').map_or(0, |i| i + 1);
     if good < text.len() {

@@ -155,3 +155,27 @@ async fn state_file_survives_restarts_and_a_torn_last_line() {
     let center = ReferenceCenter::start(config).await.unwrap();
     assert_eq!(center.snapshot().records.len(), 3);
 }
+
+/// The reference center's state file holds buyers' names and addresses: its owner's alone.
+#[cfg(unix)]
+#[tokio::test]
+async fn state_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("center.jsonl");
+    let center = ReferenceCenter::start(ReferenceConfig {
+        state_file: Some(file.clone()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    HttpCenter::new(center.url())
+        .unwrap()
+        .submit("k1", &order("1", "A"))
+        .await
+        .unwrap();
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    println!("state file mode: {mode:o}");
+    assert_eq!(mode & 0o077, 0, "state file mode {mode:o}");
+    center.shutdown().await;
+}
