@@ -156,3 +156,14 @@ async fn rust_log_sets_the_level() {
     let out = run_and_refuse(Some("error")).await;
     assert!(!out.contains("webhook refused"), "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn even_trace_logs_hold_no_secrets() {
+    // `run_and_refuse` checks the token, the signing key and the signature are absent.
+    let out = run_and_refuse(Some("trace")).await;
+    let lines = out.lines().count();
+    println!("{lines} lines at trace");
+    assert!(out.contains("webhook refused"), "{out}");
+    // Trace reaches the HTTP stack (where a header could leak), not just this crate.
+    assert!(out.contains("TRACE") && lines > 20, "{out}");
+}
