@@ -11,6 +11,7 @@ use bigcartel_fulfillment::reference::{ReferenceCenter, ReferenceConfig};
 const BIN: &str = env!("CARGO_BIN_EXE_bigcartel-fulfill");
 const TOKEN: &str = "tok-log-secret-123";
 const SIGNING_KEY: &str = "whsec-log-secret-456";
+const CENTER_TOKEN: &str = "center-tok-789";
 
 /// Kills the child however the test ends.
 struct Child(std::process::Child);
@@ -59,6 +60,7 @@ async fn run_and_refuse(rust_log: Option<&str>) -> String {
         .args(["run", "--interval", "1h"])
         .env("FULFILL_LOG_TEST_TOKEN", TOKEN)
         .env("FULFILL_LOG_TEST_SECRET", SIGNING_KEY)
+        .env(bigcartel_fulfillment::CENTER_TOKEN_ENV, CENTER_TOKEN)
         .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -107,6 +109,14 @@ async fn run_and_refuse(rust_log: Option<&str>) -> String {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
+    // The first pass submits an order, with the center's token.
+    while center.snapshot().stats.created == 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no order reached the center"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     // Let the log lines reach the pipe, then stop the process.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let _ = child.0.kill();
@@ -127,7 +137,7 @@ async fn run_and_refuse(rust_log: Option<&str>) -> String {
         .unwrap()
         .read_to_string(&mut stdout)
         .unwrap();
-    for secret in [TOKEN, SIGNING_KEY, bad_signature.as_str()] {
+    for secret in [TOKEN, SIGNING_KEY, CENTER_TOKEN, bad_signature.as_str()] {
         assert!(
             !out.contains(secret) && !stdout.contains(secret),
             "{secret} in the output:\n{out}\n{stdout}"
