@@ -284,3 +284,36 @@ pub fn done(json: bool, message: &str) {
         line(message);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_drops_what_drives_a_terminal() {
+        assert_eq!(
+            clean("Eve\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{202e}x\u{7f}\ty\r\nz"),
+            "Eve]0;pwned[2J31mx y  z"
+        );
+        assert_eq!(clean("Zoë 東京 ✓"), "Zoë 東京 ✓");
+    }
+
+    #[test]
+    fn json_text_escapes_c1_and_bidi_and_round_trips() {
+        let v = serde_json::json!({"name": "a\u{1b}b\u{9b}c\u{202e}d\u{85}é", "n": [1, 2]});
+        for pretty in [false, true] {
+            let text = json_text(&v, pretty);
+            assert!(
+                text.chars().all(|c| c == '\n' || !c.is_control()),
+                "{text:?}"
+            );
+            assert!(!text.contains('\u{202e}'), "{text:?}");
+            assert!(text.contains("\\u009b") && text.contains("é"), "{text:?}");
+            assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v);
+        }
+        assert_eq!(
+            json_text(&serde_json::json!({"a": [1]}), true),
+            serde_json::to_string_pretty(&serde_json::json!({"a": [1]})).unwrap()
+        );
+    }
+}

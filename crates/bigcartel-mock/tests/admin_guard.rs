@@ -139,6 +139,16 @@ async fn admin_api_refuses_a_foreign_host_header() {
         .await;
         assert_eq!(status_of(&raw), 200, "{host}: {raw}");
     }
+    // An absolute-form target names the host too: both must be loopback.
+    let raw = raw_http(
+        server.addr(),
+        "GET http://evil.example/__mock/counters HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status_of(&raw), 403, "{raw}");
+    // No Host at all (HTTP/1.0): refused.
+    let raw = raw_http(server.addr(), "GET /__mock/counters HTTP/1.0\r\n\r\n").await;
+    assert_eq!(status_of(&raw), 403, "{raw}");
     // The public API is not affected (a reverse proxy may front it).
     let raw = raw_http(
         server.addr(),
