@@ -166,6 +166,10 @@ pub fn lint(spec: &Value) -> Vec<Finding> {
         }
     }
 
+    find_schemas(spec, "", &mut |loc, schema| {
+        lint_schema(schema, &loc, &mut push)
+    });
+
     let schemas = spec
         .pointer("/components/schemas")
         .and_then(Value::as_object);
@@ -300,6 +304,127 @@ fn lint_responses(spec: &Value, loc: &str, op: &Value, push: &mut impl FnMut(Str
     }
 }
 
+/// The keys an OpenAPI 3.0 Schema Object may have (besides `x-` extensions). A Reference Object
+/// (`$ref`) is allowed too; its siblings are ignored by every reader, so they are not checked.
+const SCHEMA_KEYS: &[&str] = &[
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "type",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "items",
+    "properties",
+    "additionalProperties",
+    "description",
+    "format",
+    "default",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "example",
+    "deprecated",
+];
+
+/// Calls `f` on every schema of the document that is not nested in another schema: component
+/// schemas and the `schema` of parameters, headers and media types. Examples are data, not
+/// schemas, so they are skipped.
+fn find_schemas(v: &Value, loc: &str, f: &mut impl FnMut(String, &Value)) {
+    let Value::Object(m) = v else {
+        if let Value::Array(a) = v {
+            for (i, c) in a.iter().enumerate() {
+                find_schemas(c, &join(loc, &i.to_string()), f);
+            }
+        }
+        return;
+    };
+    for (k, child) in m {
+        let here = join(loc, k);
+        if k == "schema" {
+            f(here, child);
+        } else if loc == "components" && k == "schemas" {
+            for (name, schema) in child.as_object().into_iter().flatten() {
+                f(join(&here, name), schema);
+            }
+        } else if k != "example" && k != "examples" && !k.starts_with("x-") {
+            find_schemas(child, &here, f);
+        }
+    }
+}
+
+/// A schema (and the schemas inside it) has only the keys OpenAPI 3.0 defines. The usual way to
+/// get another key is a plain YAML flow-style description with a comma in it
+/// (`{ description: A, b }`): YAML reads `b` as a key, and the text after the comma is lost.
+fn lint_schema(schema: &Value, loc: &str, push: &mut impl FnMut(String, String)) {
+    let Value::Object(m) = schema else {
+        push(loc.to_string(), "a schema must be an object".into());
+        return;
+    };
+    if m.contains_key("$ref") {
+        return;
+    }
+    for (k, v) in m {
+        if SCHEMA_KEYS.contains(&k.as_str()) || k.starts_with("x-") {
+            continue;
+        }
+        let hint = if v.is_null() {
+            " (a flow-style `{ description: ... }` with a comma? quote the description)"
+        } else {
+            ""
+        };
+        push(
+            loc.to_string(),
+            format!("`{k}` is not a schema keyword of OpenAPI 3.0{hint}"),
+        );
+    }
+    for key in ["not", "items"] {
+        if let Some(s) = m.get(key) {
+            lint_schema(s, &join(loc, key), push);
+        }
+    }
+    if let Some(s) = m.get("additionalProperties").filter(|s| s.is_object()) {
+        lint_schema(s, &join(loc, "additionalProperties"), push);
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        match m.get(key) {
+            None => {}
+            Some(Value::Array(a)) => {
+                for (i, s) in a.iter().enumerate() {
+                    lint_schema(s, &join(&join(loc, key), &i.to_string()), push);
+                }
+            }
+            Some(_) => push(join(loc, key), format!("`{key}` must be a list of schemas")),
+        }
+    }
+    match m.get("properties") {
+        None => {}
+        Some(Value::Object(props)) => {
+            for (name, s) in props {
+                lint_schema(s, &join(&join(loc, "properties"), name), push);
+            }
+        }
+        Some(_) => push(join(loc, "properties"), "`properties` must be a map".into()),
+    }
+}
+
 fn has_encoding(media: &Value) -> bool {
     media
         .get("encoding")
@@ -372,5 +497,61 @@ fn join(loc: &str, k: &str) -> String {
         k.to_string()
     } else {
         format!("{loc}.{k}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn findings(yaml: &str) -> Vec<String> {
+        let spec: Value = serde_yaml::from_str(yaml).unwrap();
+        lint(&spec).iter().map(ToString::to_string).collect()
+    }
+
+    const HEAD: &str = "openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths: {}\n";
+
+    #[test]
+    fn a_comma_in_a_flow_style_description_is_caught() {
+        let out = findings(&format!(
+            "{HEAD}components:\n  schemas:\n    A:\n      type: object\n      properties:\n        \
+             url: {{ type: string, description: The URL of the store, either custom or default. }}\n"
+        ));
+        assert_eq!(
+            out,
+            [
+                "components.schemas.A.properties.url: `either custom or default.` is not a schema \
+              keyword of OpenAPI 3.0 (a flow-style `{ description: ... }` with a comma? quote the \
+              description)"
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_descriptions_extensions_and_nested_schemas_pass() {
+        let out = findings(&format!(
+            "{HEAD}components:\n  schemas:\n    A:\n      type: object\n      x-note: A\n      \
+             properties:\n        url: {{ type: string, description: \"The URL, quoted.\" }}\n        \
+             list: {{ type: array, items: {{ $ref: '#/components/schemas/A' }} }}\n      \
+             example: {{ anything: goes }}\n"
+        ));
+        assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn unknown_keys_are_found_in_parameter_and_nested_schemas() {
+        let out = findings(
+            "openapi: 3.0.3\ninfo: { title: t, version: '1' }\npaths:\n  /x:\n    get:\n      \
+             operationId: x\n      parameters:\n        - { name: q, in: query, schema: { type: string, maxlength: 3 } }\n      \
+             responses:\n        '200':\n          description: ok\n          content:\n            \
+             application/json:\n              schema:\n                allOf:\n                  - { type: object, propertys: {} }\n",
+        );
+        assert_eq!(
+            out,
+            [
+                "paths./x.get.parameters.0.schema: `maxlength` is not a schema keyword of OpenAPI 3.0",
+                "paths./x.get.responses.200.content.application/json.schema.allOf.0: `propertys` is not a schema keyword of OpenAPI 3.0",
+            ]
+        );
     }
 }

@@ -26,9 +26,9 @@ pub struct Account {
     pub under_maintenance: Option<bool>,
     /// When the account was last updated.
     pub updated_at: Option<String>,
-    /// The URL of the online store
+    /// The URL of the online store, either using a custom domain or the default .bigcartel.com one.
     pub url: Option<String>,
-    /// The URL of a external website the account may have
+    /// The URL of a external website the account may have, separate from Big Cartel.
     pub website: Option<String>,
     /// `account_image`: the related AccountImage, resolved (absent when the relationship is empty).
     pub account_image: Option<AccountImage>,
@@ -419,7 +419,7 @@ pub struct OrderLineItem {
     pub quantity_shipped: Option<i64>,
     /// How many of the item have not shipped (not always present).
     pub quantity_unshipped: Option<i64>,
-    /// The total price of the item
+    /// The total price of the item, quantity multiplied by price.
     ///
     /// An exact decimal amount as text ("20.0"), never a float.
     pub total: Option<String>,
@@ -862,7 +862,7 @@ pub struct DiscountInput {
     /// An exact decimal amount as text ("20.0"), never a float.
     #[uniffi(default)]
     pub minimum_cart_total: Option<String>,
-    /// The percentage discount amount
+    /// The percentage discount amount, less than 100. Required when reward_type is percent_discount.
     #[uniffi(default)]
     pub percent_discount: Option<i64>,
     /// How many times the discount can be used. Required when expiration_type is on_limit.

@@ -32,9 +32,9 @@ export interface Account {
   under_maintenance: boolean | null;
   /** When the account was last updated. */
   updated_at: string | null;
-  /** The URL of the online store */
+  /** The URL of the online store, either using a custom domain or the default .bigcartel.com one. */
   url: string | null;
-  /** The URL of a external website the account may have */
+  /** The URL of a external website the account may have, separate from Big Cartel. */
   website: string | null;
   /** `account_image`: the related AccountImage (null when empty). */
   account_image: AccountImage | null;
@@ -325,7 +325,7 @@ export interface OrderLineItem {
   /** How many of the item have not shipped (not always present). */
   quantity_unshipped: number | null;
   /**
-   * The total price of the item
+   * The total price of the item, quantity multiplied by price.
    *
    * An exact decimal string ("20.0"): never parse it into a float for arithmetic.
    */
@@ -528,7 +528,7 @@ export interface DiscountInput {
   minimum_cart_total?: string | null;
   /** The name of the discount. */
   name: string;
-  /** The percentage discount amount */
+  /** The percentage discount amount, less than 100. Required when reward_type is percent_discount. */
   percent_discount?: number | null;
   /** any_order, minimum_cart_total, or minimum_cart_quantity. */
   requirement_type: string;

@@ -25,9 +25,9 @@ pub struct Account {
     pub under_maintenance: Option<bool>,
     /// When the account was last updated.
     pub updated_at: Option<String>,
-    /// The URL of the online store
+    /// The URL of the online store, either using a custom domain or the default .bigcartel.com one.
     pub url: Option<String>,
-    /// The URL of a external website the account may have
+    /// The URL of a external website the account may have, separate from Big Cartel.
     pub website: Option<String>,
     /// `account_image`: the related AccountImage, resolved (None when the relationship is empty).
     pub account_image: Option<Box<AccountImage>>,
@@ -925,7 +925,7 @@ pub struct OrderLineItem {
     pub quantity_shipped: Option<i64>,
     /// How many of the item have not shipped (not always present).
     pub quantity_unshipped: Option<i64>,
-    /// The total price of the item
+    /// The total price of the item, quantity multiplied by price.
     pub total: Option<String>,
     /// `product`: the related Product, resolved (None when the relationship is empty).
     pub product: Option<Box<Product>>,

@@ -87,7 +87,7 @@ pub struct DiscountInput {
     /// The name of the discount.
     #[serde(rename = "name")]
     pub name: String,
-    /// The percentage discount amount
+    /// The percentage discount amount, less than 100. Required when reward_type is percent_discount.
     #[serde(
         rename = "percent_discount",
         skip_serializing_if = "Option::is_none",

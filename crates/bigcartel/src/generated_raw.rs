@@ -59,10 +59,10 @@ pub mod types {
         ///When the account was last updated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///The URL of the online store
+        ///The URL of the online store, either using a custom domain or the default .bigcartel.com one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
-        ///The URL of a external website the account may have
+        ///The URL of a external website the account may have, separate from Big Cartel.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub website: ::std::option::Option<::std::string::String>,
     }
@@ -992,7 +992,7 @@ pub mod types {
         pub minimum_cart_total: ::std::option::Option<::std::string::String>,
         ///The name of the discount.
         pub name: ::std::string::String,
-        ///The percentage discount amount
+        ///The percentage discount amount, less than 100. Required when reward_type is percent_discount.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub percent_discount: ::std::option::Option<i64>,
         ///any_order, minimum_cart_total, or minimum_cart_quantity.
@@ -1629,7 +1629,7 @@ pub mod types {
         ///How many of the item have not shipped (not always present).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity_unshipped: ::std::option::Option<i64>,
-        ///The total price of the item
+        ///The total price of the item, quantity multiplied by price.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<::std::string::String>,
     }

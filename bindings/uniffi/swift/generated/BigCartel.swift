@@ -1731,11 +1731,11 @@ public struct Account: Equatable, Hashable {
      */
     public let updatedAt: String?
     /**
-     * The URL of the online store
+     * The URL of the online store, either using a custom domain or the default .bigcartel.com one.
      */
     public let url: String?
     /**
-     * The URL of a external website the account may have
+     * The URL of a external website the account may have, separate from Big Cartel.
      */
     public let website: String?
     /**
@@ -1789,10 +1789,10 @@ public struct Account: Equatable, Hashable {
          * When the account was last updated.
          */updatedAt: String?, 
         /**
-         * The URL of the online store
+         * The URL of the online store, either using a custom domain or the default .bigcartel.com one.
          */url: String?, 
         /**
-         * The URL of a external website the account may have
+         * The URL of a external website the account may have, separate from Big Cartel.
          */website: String?, 
         /**
          * `account_image`: the related AccountImage, resolved (absent when the relationship is empty).
@@ -3187,7 +3187,7 @@ public struct DiscountInput: Equatable, Hashable {
      */
     public let minimumCartTotal: String?
     /**
-     * The percentage discount amount
+     * The percentage discount amount, less than 100. Required when reward_type is percent_discount.
      */
     public let percentDiscount: Int64?
     /**
@@ -3236,7 +3236,7 @@ public struct DiscountInput: Equatable, Hashable {
          * An exact decimal amount as text ("20.0"), never a float.
          */minimumCartTotal: String? = nil, 
         /**
-         * The percentage discount amount
+         * The percentage discount amount, less than 100. Required when reward_type is percent_discount.
          */percentDiscount: Int64? = nil, 
         /**
          * How many times the discount can be used. Required when expiration_type is on_limit.
@@ -4600,7 +4600,7 @@ public struct OrderLineItem: Equatable, Hashable {
      */
     public let quantityUnshipped: Int64?
     /**
-     * The total price of the item
+     * The total price of the item, quantity multiplied by price.
      *
      * An exact decimal amount as text ("20.0"), never a float.
      */
@@ -4644,7 +4644,7 @@ public struct OrderLineItem: Equatable, Hashable {
          * How many of the item have not shipped (not always present).
          */quantityUnshipped: Int64?, 
         /**
-         * The total price of the item
+         * The total price of the item, quantity multiplied by price.
          *
          * An exact decimal amount as text ("20.0"), never a float.
          */total: String?, 
