@@ -720,12 +720,17 @@ pub fn test(root: &Path) -> Result<()> {
     let runtimes: Vec<(&str, &str, Runner)> = vec![
         (
             "node",
-            "node --test over the installed tarball (ESM): API against the mock, vectors, both entries",
+            "node --test over the installed tarball (ESM): API against the mock, vectors, both entries, a hostile server",
             Box::new(move |envs: &[(&str, &str)]| {
                 run(
                     project_ref,
                     "node",
-                    &["--test", "--test-reporter=spec", "node/package.test.mjs"],
+                    &[
+                        "--test",
+                        "--test-reporter=spec",
+                        "node/package.test.mjs",
+                        "node/hostile.test.mjs",
+                    ],
                     envs,
                 )
             }),
