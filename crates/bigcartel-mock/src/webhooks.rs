@@ -101,10 +101,12 @@ pub fn check_target(url: &str) -> Result<url::Url, String> {
     Ok(parsed)
 }
 
-/// The delivery HTTP clients. Their sockets are bound to a loopback source address, so the kernel
-/// refuses any destination off this machine even if [`check_target`] were bypassed; redirects
-/// are not followed (a loopback receiver cannot bounce a signed body elsewhere) and proxies are
-/// not used (a proxy would be off-machine).
+/// The delivery HTTP clients, which cannot reach past loopback even if [`check_target`] were
+/// bypassed: IPv4 sockets are bound to 127.0.0.1, from which the kernel refuses to connect
+/// anywhere off this machine (EINVAL); `localhost` is pinned to 127.0.0.1 (no resolver); and the
+/// IPv6 client is only ever handed `[::1]` (a `::1` source address is not enough for IPv6: the
+/// kernel routes it out). Redirects are not followed (a receiver cannot bounce a signed body
+/// elsewhere) and proxies are not used (a proxy is off-machine).
 pub(crate) struct Deliverer {
     v4: reqwest::Client,
     v6: reqwest::Client,
@@ -134,10 +136,12 @@ impl Deliverer {
         }
     }
 
-    fn for_url(&self, url: &url::Url) -> &reqwest::Client {
-        match url.host() {
-            Some(url::Host::Ipv6(_)) => &self.v6,
-            _ => &self.v4,
+    fn for_url(&self, url: &url::Url) -> Option<&reqwest::Client> {
+        match url.host()? {
+            url::Host::Ipv4(_) => Some(&self.v4),
+            url::Host::Domain(d) if d.eq_ignore_ascii_case("localhost") => Some(&self.v4),
+            url::Host::Ipv6(ip) if ip.is_loopback() => Some(&self.v6),
+            _ => None,
         }
     }
 }
@@ -155,8 +159,12 @@ pub(crate) async fn deliver(
 ) -> WebhookDelivery {
     let body = envelope(account_id, event_type, payload);
     let signature = bigcartel::webhook::sign(secret.as_bytes(), &body);
-    let target = match check_target(url) {
-        Ok(t) => t,
+    let checked = check_target(url).and_then(|t| match deliverer.for_url(&t) {
+        Some(client) => Ok((t, client)),
+        None => Err("not a loopback address".to_string()),
+    });
+    let (target, client) = match checked {
+        Ok(tc) => tc,
         Err(e) => {
             tracing::warn!(event_type, "webhook not sent: {e}");
             return WebhookDelivery {
@@ -169,8 +177,7 @@ pub(crate) async fn deliver(
             };
         }
     };
-    let result = deliverer
-        .for_url(&target)
+    let result = client
         .post(target)
         .header("Content-Type", "application/json")
         .header(bigcartel::webhook::SIGNATURE_HEADER, &signature)
@@ -231,6 +238,44 @@ mod tests {
         ] {
             assert!(check_target(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_delivery_path_only_hands_out_loopback_clients() {
+        let d = Deliverer::new();
+        let client = |u: &str| d.for_url(&url::Url::parse(u).unwrap()).is_some();
+        for ok in [
+            "http://127.0.0.1:9/",
+            "http://localhost:9/",
+            "http://[::1]:9/",
+        ] {
+            assert!(client(ok), "{ok}");
+        }
+        for bad in [
+            "http://[2001:db8::1]:9/",
+            "http://[::ffff:198.51.100.7]:9/",
+            "http://[::]:9/",
+            "http://evil.example/",
+        ] {
+            assert!(!client(bad), "{bad}");
+        }
+    }
+
+    /// The IPv4 client's sockets are bound to 127.0.0.1, so even a target that skipped
+    /// [`check_target`] fails in the kernel (EINVAL) before any packet is sent.
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn the_ipv4_client_cannot_leave_the_machine() {
+        let d = Deliverer::new();
+        let started = std::time::Instant::now();
+        let r = d.v4.post("http://198.51.100.7:9/").send().await;
+        assert!(r.is_err(), "{r:?}");
+        // Far below the 2 s connect timeout: refused locally, not timed out.
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]
