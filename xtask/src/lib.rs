@@ -10,4 +10,5 @@ pub mod gen_wasm;
 pub mod lint;
 pub mod normalise;
 pub mod tasks;
+pub mod validators;
 pub mod wasm;

@@ -44,6 +44,9 @@ enum Task {
         #[arg(long)]
         test: bool,
     },
+    /// The outside validators alone (see `cargo xtask test`): openapi-spec-validator on every
+    /// spec, Schemathesis against the mock.
+    Validators,
     /// Build the npm package (build/npm) and print its size report.
     Wasm {
         /// Then test it in Node, Deno, Bun, workerd and Chromium (the `cargo xtask test` step).
@@ -70,6 +73,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Task::Bench { smoke } => xtask::bench::bench(&root(), smoke),
         Task::Bindings { test: true, .. } => xtask::bindings::test(&root()),
         Task::Bindings { check, .. } => xtask::bindings::generate(&root(), check),
+        Task::Validators => xtask::validators::run(&root()),
         Task::Wasm { test: false } => xtask::wasm::build(&root()).map(drop),
         Task::Wasm { test: true } => xtask::wasm::test(&root()),
         Task::Test => {
@@ -200,6 +204,10 @@ fn test_steps() -> Vec<Step> {
             run_lint_all()?;
             run_codegen(true)
         }),
+        step(
+            "outside validators: openapi-spec-validator, schemathesis against the mock",
+            xtask::validators::run,
+        ),
         step("cargo clippy -D warnings", |root| {
             run(
                 root,
