@@ -142,7 +142,7 @@ fn webhook(smoke: bool) -> Value {
 
 async fn dump(url: &str, out: &std::path::Path) -> Result<Value> {
     std::fs::create_dir_all(out)?;
-    let http = reqwest::Client::new();
+    let http = bigcartel::http_client_builder().build().unwrap();
     let mut sizes = serde_json::Map::new();
     for (name, path) in [
         ("orders", "/v1/accounts/12345/orders?page%5Blimit%5D=100"),
@@ -283,7 +283,7 @@ async fn stream_count(client: &Client, concurrency: usize) -> Result<usize> {
 
 async fn fetch(url: &str, concurrency: usize, smoke: bool) -> Result<Value> {
     let c = client(url)?;
-    let http = reqwest::Client::new();
+    let http = bigcartel::http_client_builder().build().unwrap();
     let rounds = if smoke { 1 } else { 5 };
     let (mut ours, mut peer) = (Vec::new(), Vec::new());
     let mut counts = (0, 0);

@@ -100,10 +100,10 @@ impl HttpCenter {
     pub fn new(base_url: &str) -> Result<Self, CenterError> {
         bigcartel::check_base_url(base_url).map_err(|e| CenterError::Config(e.to_string()))?;
         let base = base_url.trim_end_matches('/').to_string();
-        let http = reqwest::Client::builder()
+        // No redirects (bigcartel's shared builder refuses them), rustls with ring.
+        let http = bigcartel::http_client_builder()
             .timeout(Duration::from_secs(20))
             .connect_timeout(Duration::from_secs(5))
-            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("bigcartel-fulfillment/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| CenterError::Unavailable(e.to_string()))?;
@@ -159,7 +159,24 @@ fn redirect(status: u16) -> CenterError {
 }
 
 fn unavailable(e: reqwest::Error) -> CenterError {
+    if bigcartel::body::is_too_large(&e) {
+        tracing::warn!("the fulfillment center's answer is over the size cap; not read");
+        return CenterError::Unavailable(format!(
+            "the center's answer is larger than the {}-byte cap",
+            bigcartel::DEFAULT_MAX_RESPONSE_BYTES
+        ));
+    }
     CenterError::Unavailable(e.without_url().to_string())
+}
+
+/// Sends `request`, its answer's body capped: a center (or something posing as one) cannot make
+/// the engine hold an unbounded answer in memory.
+async fn send(request: reqwest::RequestBuilder) -> Result<reqwest::Response, CenterError> {
+    let response = request.send().await.map_err(unavailable)?;
+    Ok(bigcartel::body::capped(
+        response,
+        bigcartel::DEFAULT_MAX_RESPONSE_BYTES,
+    ))
 }
 
 async fn error_text(resp: reqwest::Response) -> String {
@@ -173,12 +190,11 @@ async fn error_text(resp: reqwest::Response) -> String {
 
 impl FulfillmentCenter for HttpCenter {
     async fn submit(&self, key: &str, order: &FulfillmentOrder) -> Result<Submission, CenterError> {
-        let resp = self
-            .request(reqwest::Method::PUT, "submissions", key)
-            .json(order)
-            .send()
-            .await
-            .map_err(unavailable)?;
+        let resp = send(
+            self.request(reqwest::Method::PUT, "submissions", key)
+                .json(order),
+        )
+        .await?;
         let status = resp.status().as_u16();
         match status {
             300..=399 => Err(redirect(status)),
@@ -192,11 +208,7 @@ impl FulfillmentCenter for HttpCenter {
     }
 
     async fn find(&self, key: &str) -> Result<Option<Submission>, CenterError> {
-        let resp = self
-            .request(reqwest::Method::GET, "submissions", key)
-            .send()
-            .await
-            .map_err(unavailable)?;
+        let resp = send(self.request(reqwest::Method::GET, "submissions", key)).await?;
         match resp.status().as_u16() {
             status @ 300..=399 => Err(redirect(status)),
             200 => resp
@@ -210,11 +222,7 @@ impl FulfillmentCenter for HttpCenter {
     }
 
     async fn shipment(&self, reference: &str) -> Result<ShipmentStatus, CenterError> {
-        let resp = self
-            .request(reqwest::Method::GET, "shipments", reference)
-            .send()
-            .await
-            .map_err(unavailable)?;
+        let resp = send(self.request(reqwest::Method::GET, "shipments", reference)).await?;
         match resp.status().as_u16() {
             status @ 300..=399 => Err(redirect(status)),
             200 => resp.json::<ShipmentStatus>().await.map_err(unavailable),

@@ -12,6 +12,7 @@ use bigcartel_fulfillment::{
     CENTER_PASSWORD_ENV, CENTER_TOKEN_ENV, CENTER_USER_ENV, CenterAuth, CenterError,
     FulfillmentCenter, FulfillmentOrder, HttpCenter,
 };
+use futures::StreamExt as _;
 
 fn order() -> FulfillmentOrder {
     FulfillmentOrder {
@@ -183,4 +184,41 @@ fn credentials_come_from_the_environment() {
         assert!(matches!(err, CenterError::Config(_)), "{err:?}");
         assert!(!err.to_string().contains("pw-"), "{err}");
     }
+}
+
+/// A center answering a success with a body far over the cap: reading stops at the cap, with an
+/// error, instead of holding whatever the server sends.
+#[tokio::test]
+async fn a_huge_answer_is_cut_off_at_the_cap() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let produced = Arc::new(AtomicU64::new(0));
+    let counter = produced.clone();
+    let (url, _) = server(move || {
+        let counter = counter.clone();
+        // 1 GiB on offer, made as it is read.
+        let chunks = futures::stream::iter(0..16_384).map(move |_| {
+            counter.fetch_add(65_536, Ordering::SeqCst);
+            Ok::<_, std::io::Error>(vec![b' '; 65_536])
+        });
+        (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            axum::body::Body::from_stream(chunks),
+        )
+            .into_response()
+    })
+    .await;
+    let center = HttpCenter::new(&url).unwrap();
+    let started = std::time::Instant::now();
+    let e = center.find("key-1").await.unwrap_err();
+    assert!(
+        matches!(&e, CenterError::Unavailable(m) if m.contains("cap")),
+        "{e:?}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let produced = produced.load(Ordering::SeqCst);
+    assert!(
+        produced < 2 * bigcartel::DEFAULT_MAX_RESPONSE_BYTES as u64,
+        "{produced} bytes produced"
+    );
 }

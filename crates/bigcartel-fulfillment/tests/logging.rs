@@ -70,7 +70,7 @@ async fn run_and_refuse(rust_log: Option<&str>) -> String {
     let mut child = Child(cmd.spawn().unwrap());
 
     let url = format!("http://127.0.0.1:{port}/hooks");
-    let http = reqwest::Client::builder()
+    let http = bigcartel::http_client_builder()
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();

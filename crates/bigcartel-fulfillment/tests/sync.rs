@@ -383,7 +383,9 @@ async fn order_created_webhooks_are_handled_between_passes() {
     let before = center.snapshot().records.len();
 
     // A forged webhook is refused.
-    let forged = reqwest::Client::new()
+    let forged = bigcartel::http_client_builder()
+        .build()
+        .unwrap()
         .post(&hook_url)
         .header("X-Webhook-Signature", "00".repeat(32))
         .body(r#"{"account_id":"12345","type":"order.created","payload":{"id":"1"}}"#)

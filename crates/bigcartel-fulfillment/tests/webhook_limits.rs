@@ -119,7 +119,7 @@ async fn slow_clients_starve_neither_webhooks_nor_passes() {
     // Real webhooks, signed as Big Cartel signs them, wait at most for the slow clients ahead
     // of them to time out.
     let mut wanted = Vec::new();
-    let http = reqwest::Client::builder()
+    let http = bigcartel::http_client_builder()
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap();
@@ -233,7 +233,9 @@ async fn oversized_bodies_are_refused_before_verification() {
     ));
     let body = vec![b'x'; 64 * 1024 + 1];
     let signature = bigcartel::webhook::sign(b"k", &body);
-    let resp = reqwest::Client::new()
+    let resp = bigcartel::http_client_builder()
+        .build()
+        .unwrap()
         .post(format!("http://{addr}/hooks"))
         .header(bigcartel::webhook::SIGNATURE_HEADER, signature)
         .body(body)

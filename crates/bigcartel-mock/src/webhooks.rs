@@ -115,7 +115,7 @@ pub(crate) struct Deliverer {
 impl Deliverer {
     pub(crate) fn new() -> Deliverer {
         let build = |local: std::net::IpAddr| {
-            reqwest::Client::builder()
+            bigcartel::http_client_builder()
                 .timeout(Duration::from_secs(10))
                 .connect_timeout(Duration::from_secs(2))
                 .redirect(reqwest::redirect::Policy::none())

@@ -20,7 +20,7 @@ fn admin_url(server: &bigcartel_mock::MockServer, path: &str) -> String {
 #[tokio::test]
 async fn admin_api_sends_no_cors_headers() {
     let server = start().await;
-    let http = reqwest::Client::new();
+    let http = bigcartel::http_client_builder().build().unwrap();
     let r = send(
         http.get(admin_url(&server, ""))
             .header("Origin", "https://evil.example"),
@@ -54,7 +54,7 @@ async fn admin_api_sends_no_cors_headers() {
 #[tokio::test]
 async fn admin_posts_need_a_json_content_type() {
     let server = start().await;
-    let http = reqwest::Client::new();
+    let http = bigcartel::http_client_builder().build().unwrap();
     let before = server.orders().len();
     // What an HTML form or a `no-cors` fetch can send cross-origin without a preflight.
     for ct in [
@@ -175,7 +175,7 @@ const FOREIGN_TARGETS: &[&str] = &[
 #[tokio::test]
 async fn webhook_targets_outside_loopback_are_refused_before_connecting() {
     let server = start().await;
-    let http = reqwest::Client::new();
+    let http = bigcartel::http_client_builder().build().unwrap();
     for target in FOREIGN_TARGETS {
         let started = Instant::now();
         let r = send(
@@ -253,7 +253,9 @@ async fn webhook_delivery_does_not_follow_redirects() {
         .unwrap();
     assert_eq!(status, 307);
     let r = send(
-        reqwest::Client::new()
+        bigcartel::http_client_builder()
+            .build()
+            .unwrap()
             .post(admin_url(&server, "/webhooks"))
             .json(&json!({"type": "order.created", "url": url})),
     )

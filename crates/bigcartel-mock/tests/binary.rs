@@ -68,7 +68,9 @@ async fn signed_by(url: &str) -> (String, Vec<u8>) {
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    let r = reqwest::Client::new()
+    let r = bigcartel::http_client_builder()
+        .build()
+        .unwrap()
         .post(format!("{url}/__mock/webhooks"))
         .json(&serde_json::json!({"type": "order.created", "payload": {}, "url": hook}))
         .send()
@@ -114,7 +116,9 @@ async fn the_client_secret_comes_from_a_file_and_the_flag_warns() {
     let token = dir.path().join("token");
     std::fs::write(&token, "file-token\n").unwrap();
     let (child, url) = spawn(&["--token-file", token.to_str().unwrap()], &[]);
-    let status = reqwest::Client::new()
+    let status = bigcartel::http_client_builder()
+        .build()
+        .unwrap()
         .get(format!("{url}/v1/accounts"))
         .header("User-Agent", "t")
         .header("Accept", "application/vnd.api+json")

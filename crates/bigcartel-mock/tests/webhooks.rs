@@ -302,7 +302,9 @@ async fn manual_webhooks_report_the_receiver_status() {
     // Through the admin API, as other languages would.
     rx.status.store(200, Ordering::SeqCst);
     let r = send(
-        reqwest::Client::new()
+        bigcartel::http_client_builder()
+            .build()
+            .unwrap()
             .post(format!("{}/__mock/webhooks", server.url()))
             .json(&json!({"type": "product.deleted", "payload": {"id": "9"}, "url": rx.url})),
     )
@@ -310,7 +312,13 @@ async fn manual_webhooks_report_the_receiver_status() {
     assert_eq!(r.json["status"], 200);
     let (_, body) = rx.next().await;
     assert!(body.ends_with(br#""payload":{"id":"9"}}"#));
-    let log = send(reqwest::Client::new().get(format!("{}/__mock/webhooks", server.url()))).await;
+    let log = send(
+        bigcartel::http_client_builder()
+            .build()
+            .unwrap()
+            .get(format!("{}/__mock/webhooks", server.url())),
+    )
+    .await;
     assert_eq!(log.json.as_array().unwrap().len(), 4);
 }
 

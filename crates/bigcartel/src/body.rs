@@ -5,15 +5,19 @@
 //! length is over the cap fails at once without being read; any other fails as soon as the bytes
 //! read pass the cap. The failure is a reqwest body error whose source is [`TooLarge`], which
 //! [`crate::TransportKind::describe`] reports as [`crate::TransportKind::TooLarge`].
+//!
+//! Other HTTP clients of the workspace (the fulfillment center link) cap their responses with
+//! the same [`capped`].
 
 use std::fmt;
 
 /// The default cap on a response body: 32 MiB, far above any page the API sends.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 << 20;
 
-/// A response body was larger than the cap.
+/// A response body was larger than the cap: the source of the reqwest error reading it.
 #[derive(Debug)]
-pub(crate) struct TooLarge {
+pub struct TooLarge {
+    /// The cap, in bytes.
     pub limit: usize,
 }
 
@@ -30,7 +34,7 @@ impl fmt::Display for TooLarge {
 impl std::error::Error for TooLarge {}
 
 /// Whether an HTTP client error is (or was caused by) a body over the cap.
-pub(crate) fn is_too_large(e: &reqwest::Error) -> bool {
+pub fn is_too_large(e: &reqwest::Error) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(s) = source {
         if s.is::<TooLarge>() {
@@ -41,9 +45,24 @@ pub(crate) fn is_too_large(e: &reqwest::Error) -> bool {
     false
 }
 
-/// The same response with its body limited to `limit` bytes.
+/// The same response with its body limited to `limit` bytes: reading it (`bytes()`, `json()`,
+/// `text()`, `chunk()`) fails with a [`TooLarge`]-caused error once the cap is passed, or at once
+/// when the declared length is over it.
+///
+/// ```no_run
+/// # async fn run() -> reqwest::Result<()> {
+/// let http = bigcartel::http_client_builder().build()?;
+/// let response = http.get("https://example.com/").send().await?;
+/// let response = bigcartel::body::capped(response, 1 << 20);
+/// match response.bytes().await {
+///     Ok(body) => println!("{} bytes", body.len()),
+///     Err(e) if bigcartel::body::is_too_large(&e) => println!("over 1 MiB: not read"),
+///     Err(e) => return Err(e),
+/// }
+/// # Ok(()) }
+/// ```
 #[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn capped(response: reqwest::Response, limit: usize) -> reqwest::Response {
+pub fn capped(response: reqwest::Response, limit: usize) -> reqwest::Response {
     use futures::StreamExt;
     type BoxError = Box<dyn std::error::Error + Send + Sync>;
     let (status, version, headers) = (
@@ -87,6 +106,6 @@ pub(crate) fn capped(response: reqwest::Response, limit: usize) -> reqwest::Resp
 
 /// On wasm the runtime's fetch reads bodies (see `exchange`), which checks the cap itself.
 #[cfg(target_arch = "wasm32")]
-pub(crate) fn capped(response: reqwest::Response, _limit: usize) -> reqwest::Response {
+pub fn capped(response: reqwest::Response, _limit: usize) -> reqwest::Response {
     response
 }

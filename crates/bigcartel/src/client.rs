@@ -449,22 +449,45 @@ pub(crate) fn http_client(
     timeout: Duration,
     connect_timeout: Duration,
 ) -> Result<reqwest::Client, Error> {
-    // Redirects are never followed: reqwest's default policy re-sends a 307's body (an OAuth
-    // client secret, say) to wherever the `Location` points, and would take a request from https to
-    // plain http. A 3xx reaches the caller as an `ApiErrorKind::Redirect` error instead.
     #[cfg(not(target_arch = "wasm32"))]
-    let builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
+    let builder = http_client_builder()
         .timeout(timeout)
         .connect_timeout(connect_timeout);
     #[cfg(target_arch = "wasm32")]
     let builder = {
         let _ = (timeout, connect_timeout);
-        reqwest::Client::builder()
+        http_client_builder()
     };
     builder
         .build()
         .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))
+}
+
+/// The HTTP client setup every client of the workspace starts from (the API client, OAuth, the
+/// BigCommerce client, the fulfillment center link, the mock's webhook delivery):
+///
+/// - **Redirects are never followed.** reqwest's default policy re-sends a 307's body (an OAuth
+///   client secret, say) to wherever `Location` points, and would take a request from https to
+///   plain http. A 3xx reaches the caller as its status instead (`ApiErrorKind::Redirect`).
+/// - **TLS is rustls with the `ring` crypto provider** (natively; wasm uses the runtime's fetch).
+///   It is installed as rustls's process-wide default unless the application installed a
+///   provider first, which is then used. See `deny.toml` for why ring rather than aws-lc-rs.
+///
+/// ```
+/// let http = bigcartel::http_client_builder().build().unwrap();
+/// # let _ = http;
+/// ```
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        // An `Err` means a provider is already installed: the application's choice stands.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none())
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        reqwest::Client::builder()
+    }
 }
 
 /// Accepts `https://` anywhere and `http://` only on loopback (a local mock server), so that

@@ -57,7 +57,7 @@ pub use secret::Secret;
 pub use webhook::{WebhookError, WebhookEvent, verify_and_parse};
 
 #[cfg(feature = "client")]
-mod body;
+pub mod body;
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
@@ -82,7 +82,7 @@ mod transport;
 #[cfg(feature = "client")]
 pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, check_base_url};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, check_base_url, http_client_builder};
 #[cfg(feature = "client")]
 pub use generated_operations::*;
 #[cfg(feature = "client")]

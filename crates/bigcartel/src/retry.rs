@@ -124,7 +124,7 @@ pub struct TransportStats {
 /// ```no_run
 /// # async fn run() -> reqwest::Result<()> {
 /// use bigcartel::retry::{RetryPolicy, TransportStats, execute_with_retry};
-/// let client = reqwest::Client::new();
+/// let client = bigcartel::http_client_builder().build()?;
 /// let request = client.get("https://example.com/").build()?;
 /// let stats = TransportStats::default();
 /// let cap = bigcartel::DEFAULT_MAX_RESPONSE_BYTES;

@@ -498,14 +498,14 @@ impl ClientBuilder {
         let user_agent = HeaderValue::from_str(self.user_agent.trim()).map_err(|_| {
             Error::Config("the User-Agent contains characters not allowed in a header".into())
         })?;
-        // Redirects are not followed: one would carry the store's token to wherever it points.
+        // bigcartel's shared setup: no redirects (one would carry the store's token to wherever it
+        // points), rustls with ring.
         #[cfg(not(target_arch = "wasm32"))]
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
+        let http = bigcartel::http_client_builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout);
         #[cfg(target_arch = "wasm32")]
-        let http = reqwest::Client::builder();
+        let http = bigcartel::http_client_builder();
         let http = http
             .build()
             .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?;

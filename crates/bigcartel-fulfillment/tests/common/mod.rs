@@ -186,7 +186,9 @@ pub async fn order_doc(mock: &MockServer, id: &str) -> serde_json::Value {
         mock.url(),
         mock.account_id()
     );
-    let resp = reqwest::Client::new()
+    let resp = bigcartel::http_client_builder()
+        .build()
+        .unwrap()
         .get(url)
         .bearer_auth("mock-token")
         .header("User-Agent", UA)

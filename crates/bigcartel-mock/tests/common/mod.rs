@@ -47,7 +47,7 @@ pub struct Api {
 impl Api {
     pub fn new(server: &MockServer) -> Api {
         Api {
-            http: reqwest::Client::builder()
+            http: bigcartel::http_client_builder()
                 .pool_max_idle_per_host(0)
                 .build()
                 .expect("client"),
