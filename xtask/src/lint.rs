@@ -105,11 +105,16 @@ pub fn lint(spec: &Value) -> Vec<Finding> {
                         "cookie parameters are not supported by progenitor".into(),
                     );
                 }
-                if p.pointer("/schema/minimum").is_some() {
+                // progenitor types an integer whose lower bound is above zero as NonZero*, which
+                // does not cross FFI and which the operations layer cannot pass its i64 into;
+                // `minimum: 0` (plain integer) and `maximum` are fine.
+                let min = p.pointer("/schema/minimum").and_then(Value::as_f64);
+                let exclusive = p.pointer("/schema/exclusiveMinimum") == Some(&Value::Bool(true));
+                if min.is_some_and(|m| m > 0.0 || (exclusive && m >= 0.0)) {
                     push(
                         format!("{loc}.parameters.{name}"),
-                        "`minimum` on an integer parameter becomes NonZero*, which does not cross FFI; \
-                         drop it and validate in the client"
+                        "a lower bound above zero on an integer parameter becomes NonZero*, which \
+                         does not cross FFI; the generator must map it to a plain integer first"
                             .into(),
                     );
                 }
@@ -536,6 +541,29 @@ mod tests {
              example: {{ anything: goes }}\n"
         ));
         assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn only_a_lower_bound_above_zero_on_an_integer_parameter_is_refused() {
+        let spec = |schema: &str| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{ title: t, version: '1' }}\npaths:\n  /x:\n    get:\n      \
+                 operationId: x\n      parameters:\n        - {{ name: q, in: query, schema: {schema} }}\n      \
+                 responses: {{ '200': {{ description: ok }} }}\n"
+            )
+        };
+        for ok in [
+            "{ type: integer, minimum: 0 }",
+            "{ type: integer, minimum: 0, maximum: 100 }",
+        ] {
+            assert!(findings(&spec(ok)).is_empty(), "{ok}");
+        }
+        for bad in [
+            "{ type: integer, minimum: 1 }",
+            "{ type: integer, minimum: 0, exclusiveMinimum: true }",
+        ] {
+            assert_eq!(findings(&spec(bad)).len(), 1, "{bad}");
+        }
     }
 
     #[test]

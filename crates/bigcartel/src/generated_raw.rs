@@ -175,6 +175,7 @@ pub mod types {
     }
     ///`ArtistCreateRequestData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct ArtistCreateRequestData {
         pub attributes: ArtistInput,
         #[serde(rename = "type")]
@@ -252,13 +253,71 @@ pub mod types {
     }
     ///`ArtistInput`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct ArtistInput {
         ///The name of the artist.
-        pub name: ::std::string::String,
+        pub name: ArtistInputName,
     }
     impl ArtistInput {
         pub fn builder() -> builder::ArtistInput {
             Default::default()
+        }
+    }
+    ///The name of the artist.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ArtistInputName(::std::string::String);
+    impl ::std::ops::Deref for ArtistInputName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ArtistInputName> for ::std::string::String {
+        fn from(value: ArtistInputName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ArtistInputName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ArtistInputName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ArtistInputName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ArtistInputName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///`ArtistListDocument`
@@ -364,6 +423,7 @@ pub mod types {
     }
     ///`ArtistUpdateRequestData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct ArtistUpdateRequestData {
         pub attributes: ArtistInput,
         pub id: ::std::string::String,
@@ -474,6 +534,7 @@ pub mod types {
     }
     ///`CategoryCreateRequestData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct CategoryCreateRequestData {
         pub attributes: CategoryInput,
         #[serde(rename = "type")]
@@ -552,13 +613,71 @@ pub mod types {
     }
     ///`CategoryInput`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct CategoryInput {
         ///The name of the category.
-        pub name: ::std::string::String,
+        pub name: CategoryInputName,
     }
     impl CategoryInput {
         pub fn builder() -> builder::CategoryInput {
             Default::default()
+        }
+    }
+    ///The name of the category.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CategoryInputName(::std::string::String);
+    impl ::std::ops::Deref for CategoryInputName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CategoryInputName> for ::std::string::String {
+        fn from(value: CategoryInputName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CategoryInputName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CategoryInputName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CategoryInputName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CategoryInputName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///`CategoryListDocument`
@@ -664,6 +783,7 @@ pub mod types {
     }
     ///`CategoryUpdateRequestData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct CategoryUpdateRequestData {
         pub attributes: CategoryInput,
         pub id: ::std::string::String,
@@ -889,6 +1009,7 @@ pub mod types {
     }
     ///`DiscountCreateRequestData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct DiscountCreateRequestData {
         pub attributes: DiscountInput,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -969,6 +1090,7 @@ pub mod types {
     }
     ///`DiscountInput`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct DiscountInput {
         ///The date the discount is active (RFC 3339).
         pub active_at: ::std::string::String,
@@ -1201,6 +1323,7 @@ pub mod types {
     }
     ///`DiscountUpdateRequestData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct DiscountUpdateRequestData {
         pub attributes: DiscountInput,
         pub id: ::std::string::String,
@@ -1550,6 +1673,7 @@ pub mod types {
     }
     ///`OrderInput`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
     pub struct OrderInput {
         ///The email address of the buyer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1708,6 +1832,7 @@ pub mod types {
     }
     ///`OrderUpdateRequestData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct OrderUpdateRequestData {
         pub attributes: OrderInput,
         pub id: ::std::string::String,
@@ -3231,7 +3356,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ArtistInput {
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<super::ArtistInputName, ::std::string::String>,
         }
         impl ::std::default::Default for ArtistInput {
             fn default() -> Self {
@@ -3243,7 +3368,7 @@ pub mod types {
         impl ArtistInput {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::ArtistInputName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -3970,7 +4095,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CategoryInput {
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<super::CategoryInputName, ::std::string::String>,
         }
         impl ::std::default::Default for CategoryInput {
             fn default() -> Self {
@@ -3982,7 +4107,7 @@ pub mod types {
         impl CategoryInput {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::CategoryInputName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -11285,6 +11410,13 @@ pub mod builder {
                         ),
                     )
                 }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11549,6 +11681,7 @@ pub mod builder {
                 402u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 406u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                415u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11817,6 +11950,8 @@ pub mod builder {
                 402u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 406u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                409u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                415u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -11980,6 +12115,7 @@ pub mod builder {
                 402u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 406u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                415u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12250,6 +12386,8 @@ pub mod builder {
                 402u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 406u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                409u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                415u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12464,6 +12602,7 @@ pub mod builder {
                 402u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 406u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                415u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -12734,6 +12873,8 @@ pub mod builder {
                 402u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 406u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                409u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                415u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13084,6 +13225,8 @@ pub mod builder {
                 402u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 406u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                409u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                415u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13445,6 +13588,7 @@ pub mod builder {
                 401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 406u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                415u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13547,6 +13691,7 @@ pub mod builder {
                 401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 406u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                415u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -13648,6 +13793,7 @@ pub mod builder {
                 401u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 406u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                415u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
