@@ -323,11 +323,15 @@ fn data_object<'v>(doc: &'v Value, kind: &str, id: Option<u64>) -> R<&'v Map<Str
     }
     match (id, data.get("id")) {
         (Some(want), Some(Value::String(got))) if got.parse::<u64>().ok() == Some(want) => {}
+        // JSON:API: a PATCH whose resource does not match the endpoint is a 409 Conflict.
         (Some(want), Some(Value::String(got))) => {
-            return Err(ApiError::invalid(
-                "/data/id",
-                format!("`id` \"{got}\" does not match the URL ({want})."),
-            ));
+            return Err(ApiError {
+                status: 409,
+                ..ApiError::invalid(
+                    "/data/id",
+                    format!("`id` \"{got}\" does not match the URL ({want})."),
+                )
+            });
         }
         (Some(_), Some(_)) => return Err(ApiError::invalid("/data/id", "`id` must be a string.")),
         (Some(_), None) => return Err(ApiError::invalid("/data/id", "`id` is required.")),

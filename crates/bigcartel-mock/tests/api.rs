@@ -457,14 +457,16 @@ async fn artist_and_category_crud_round_trips() {
         };
         assert_eq!(stored.unwrap().name, "Day Market");
 
-        // id mismatch, wrong type, unknown id.
+        // id mismatch (409 Conflict, as JSON:API requires and the spec declares), wrong type,
+        // unknown id.
         let r = api
             .patch(
                 &api.acct(&format!("/{kind}/{id}")),
                 &json!({"data": {"id": "1", "type": kind, "attributes": {"name": "X"}}}),
             )
             .await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.json);
+        assert_eq!(r.error()["status"], "409");
         assert_eq!(r.error()["source"]["pointer"], "/data/id");
         let r = api
             .patch(
