@@ -12,9 +12,10 @@ use std::process::ExitCode;
 
 /// The BigCommerce v3 Carts API.
 ///
-/// Credentials: --store-hash (or BIGCOMMERCE_STORE_HASH) and --token (or BIGCOMMERCE_TOKEN, the
-/// API account's access token). Try it against the local mock: `cargo run -p bigcommerce-mock`,
-/// then `--base-url http://127.0.0.1:4020 --store-hash mockstore --token mock-token`.
+/// Credentials: --store-hash (or BIGCOMMERCE_STORE_HASH) and the API account's access token in
+/// BIGCOMMERCE_TOKEN or a file (--token-file PATH, - for stdin). Try it against the local mock:
+/// `cargo run -p bigcommerce-mock`, then `BIGCOMMERCE_TOKEN=mock-token bigcommerce-carts
+/// --base-url http://127.0.0.1:4020 --store-hash mockstore carts get ID`.
 #[derive(Parser, Debug)]
 #[command(name = "bigcommerce-carts", version)]
 struct Cli {
@@ -24,9 +25,14 @@ struct Cli {
     /// The store's hash (from its API path /stores/{store_hash}/v3).
     #[arg(long, global = true, env = "BIGCOMMERCE_STORE_HASH")]
     store_hash: Option<String>,
-    /// The API account's access token (sent as X-Auth-Token; never printed).
+    /// The API account's access token (sent as X-Auth-Token; never printed). Set
+    /// BIGCOMMERCE_TOKEN or use --token-file: a value given here is visible to other local users
+    /// in the process list.
     #[arg(long, global = true, env = "BIGCOMMERCE_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Read the access token from this file (- for stdin).
+    #[arg(long, global = true, value_name = "PATH", conflicts_with = "token")]
+    token_file: Option<String>,
     /// Print the API's objects as JSON instead of a summary.
     #[arg(long, global = true)]
     json: bool,
@@ -178,7 +184,18 @@ fn init_logging() {
 
 fn main() -> ExitCode {
     init_logging();
-    let cli = Cli::parse();
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    // A token typed on the command line sits in /proc/PID/cmdline for every local user to read.
+    let token_typed = matches.value_source("token") == Some(clap::parser::ValueSource::CommandLine);
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    if token_typed {
+        eprintln!(
+            "warning: --token on the command line is visible to other local users; set BIGCOMMERCE_TOKEN or use --token-file"
+        );
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -202,9 +219,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let store_hash = cli
         .store_hash
         .ok_or_else(|| usage("no store hash: pass --store-hash or set BIGCOMMERCE_STORE_HASH"))?;
-    let token = cli
-        .token
-        .ok_or_else(|| usage("no access token: pass --token or set BIGCOMMERCE_TOKEN"))?;
+    let token = match (&cli.token_file, cli.token) {
+        (Some(path), _) => read_secret(path)?,
+        (None, Some(token)) => token,
+        (None, None) => {
+            return Err(usage(
+                "no access token: set BIGCOMMERCE_TOKEN or pass --token-file",
+            ));
+        }
+    };
     let client = Client::builder(store_hash, token)
         .base_url(cli.base_url)
         .build()?;
@@ -548,4 +571,22 @@ fn print_cart(cart: &Cart, json: bool) {
     {
         println!("  checkout {url}");
     }
+}
+
+/// A secret from a file, or from stdin for `-`, without its trailing line break. The message of
+/// a failure names the file, never what it holds.
+fn read_secret(path: &str) -> Result<String, Failure> {
+    use std::io::Read;
+    let mut text = String::new();
+    let read = if path == "-" {
+        std::io::stdin().read_to_string(&mut text).map(drop)
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text).map(drop))
+    };
+    read.map_err(|e| usage(format!("could not read the token from {path}: {e}")))?;
+    let token = text.trim_end_matches(['\r', '\n']).to_string();
+    if token.is_empty() {
+        return Err(usage(format!("the token file {path} is empty")));
+    }
+    Ok(token)
 }

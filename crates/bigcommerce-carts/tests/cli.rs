@@ -253,3 +253,76 @@ async fn usage_errors_exit_2_and_api_errors_exit_1() {
     assert!(stderr(&out).contains("401"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("other-secret"));
 }
+
+/// The token comes from the environment or a file (`-` for stdin), never needing the command line
+/// (where other local users see it in the process list); `--token` still works but warns.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_comes_from_a_file_or_stdin_and_the_flag_warns() {
+    let server = mock().await;
+    let (url, hash) = (server.url().to_string(), server.store_hash().to_string());
+    let run = move |args: Vec<String>, stdin: Option<&'static str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bigcommerce-carts"));
+        cmd.args(&args)
+            .env("BIGCOMMERCE_BASE_URL", &url)
+            .env("BIGCOMMERCE_STORE_HASH", &hash)
+            .env_remove("BIGCOMMERCE_TOKEN")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        {
+            use std::io::Write;
+            let mut input = child.stdin.take().unwrap();
+            if let Some(text) = stdin {
+                input.write_all(text.as_bytes()).unwrap();
+            }
+        }
+        child.wait_with_output().unwrap()
+    };
+    let dir = std::env::temp_dir().join(format!("bc-token-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("token");
+    std::fs::write(&file, format!("{TOKEN}\n")).unwrap();
+    let get = |extra: &[&str]| {
+        let mut v: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        v.extend(["carts", "get", "missing-cart"].map(String::from));
+        v
+    };
+    // Authenticated either way: the mock answers 404 for the cart, not 401.
+    for (args, stdin) in [
+        (get(&["--token-file", file.to_str().unwrap()]), None),
+        (get(&["--token-file", "-"]), Some(TOKEN)),
+    ] {
+        let out = tokio::task::spawn_blocking({
+            let args = args.clone();
+            let run = run.clone();
+            move || run(args, stdin)
+        })
+        .await
+        .unwrap();
+        let err = stderr(&out);
+        assert!(
+            !err.contains("401") && !err.to_lowercase().contains("unauthorized"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            err.contains("404") || err.to_lowercase().contains("not found"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("warning"), "{args:?}: {err}");
+        assert!(!err.contains(TOKEN) && !stdout(&out).contains(TOKEN));
+    }
+    let out = tokio::task::spawn_blocking({
+        let run = run.clone();
+        move || run(get(&["--token", TOKEN]), None)
+    })
+    .await
+    .unwrap();
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning") && err.contains("BIGCOMMERCE_TOKEN"),
+        "{err}"
+    );
+    assert!(!err.contains(TOKEN), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
