@@ -714,8 +714,9 @@ struct Page {
 fn page(call: &Call) -> R<Page> {
     let limit = match call.q("page[limit]") {
         None => DEFAULT_PAGE_LIMIT,
-        Some(s) => match s.trim().parse::<u64>() {
-            Ok(n) if n >= 1 => (n.min(MAX_PAGE_LIMIT as u64)) as usize,
+        // An int64 like the spec says; a large one is clamped, one past int64 is invalid.
+        Some(s) => match s.trim().parse::<i64>() {
+            Ok(n) if n >= 1 => (n.min(MAX_PAGE_LIMIT as i64)) as usize,
             _ => {
                 return Err(ApiError::bad_param(
                     "page[limit]",
@@ -726,9 +727,10 @@ fn page(call: &Call) -> R<Page> {
     };
     let offset = match call.q("page[offset]") {
         None => 0,
-        Some(s) => match s.trim().parse::<u64>() {
-            Ok(n) => usize::try_from(n).unwrap_or(usize::MAX),
-            Err(_) => {
+        // The spec's page[offset] is an int64: anything past it is invalid, not "very far".
+        Some(s) => match s.trim().parse::<i64>() {
+            Ok(n) if n >= 0 => usize::try_from(n).unwrap_or(usize::MAX),
+            _ => {
                 return Err(ApiError::bad_param(
                     "page[offset]",
                     "`page[offset]` must be a non-negative integer.",
@@ -1311,10 +1313,11 @@ fn validate_discount(store: &Store, d: &Discount, expires_changed: bool) -> R<()
         .values()
         .any(|other| other.id != d.id && other.code.eq_ignore_ascii_case(&d.code))
     {
-        return Err(ApiError::invalid(
-            &ptr("code"),
-            "`code` has already been taken.",
-        ));
+        // A conflict with the stored state, not a malformed request.
+        return Err(ApiError {
+            status: 409,
+            ..ApiError::invalid(&ptr("code"), "`code` has already been taken.")
+        });
     }
     Ok(())
 }

@@ -309,6 +309,9 @@ async fn malformed_bodies_and_queries_get_error_documents() {
         "page%5Blimit%5D=0",
         "page%5Blimit%5D=-3",
         "page%5Boffset%5D=99999999999999999999999",
+        // One past the spec's int64.
+        "page%5Boffset%5D=9223372036854775808",
+        "page%5Blimit%5D=9223372036854775808",
         "page%5Boffset%5D=-1",
         "sort=price",
         "sort=--created_at",
@@ -1117,9 +1120,9 @@ async fn discounts_crud_filters_and_rules() {
         (Some(550), vec![2])
     );
 
-    // Same code again: rejected, nothing created.
+    // Same code again: a conflict with the stored discounts (409), nothing created.
     let r = api.post(&api.acct("/discounts"), &create).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.json);
     assert_eq!(r.error()["source"]["pointer"], "/data/attributes/code");
 
     let base = create["data"]["attributes"].clone();
