@@ -54,7 +54,7 @@ pub struct DiscountInput {
     /// all, category, or product.
     #[serde(rename = "application_type")]
     pub application_type: String,
-    /// The code customers enter to use the discount.
+    /// The code customers enter to use the discount (no spaces, unique in the account).
     #[serde(rename = "code")]
     pub code: String,
     /// never, on_date, or on_limit.

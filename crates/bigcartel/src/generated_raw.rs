@@ -1096,8 +1096,8 @@ pub mod types {
         pub active_at: ::std::string::String,
         ///all, category, or product.
         pub application_type: ::std::string::String,
-        ///The code customers enter to use the discount.
-        pub code: ::std::string::String,
+        ///The code customers enter to use the discount (no spaces, unique in the account).
+        pub code: DiscountInputCode,
         ///never, on_date, or on_limit.
         pub expiration_type: ::std::string::String,
         ///The date the discount expires (RFC 3339), in the future. Required when expiration_type is on_date.
@@ -1108,26 +1108,140 @@ pub mod types {
         pub flat_rate_discount: ::std::option::Option<::std::string::String>,
         ///The minimum number of items. Required when requirement_type is minimum_cart_quantity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub minimum_cart_quantity: ::std::option::Option<i64>,
+        pub minimum_cart_quantity: ::std::option::Option<::std::num::NonZeroU64>,
         ///The minimum cart total. Required when requirement_type is minimum_cart_total.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub minimum_cart_total: ::std::option::Option<::std::string::String>,
         ///The name of the discount.
-        pub name: ::std::string::String,
+        pub name: DiscountInputName,
         ///The percentage discount amount, less than 100. Required when reward_type is percent_discount.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub percent_discount: ::std::option::Option<i64>,
+        pub percent_discount: ::std::option::Option<::std::num::NonZeroU64>,
         ///any_order, minimum_cart_total, or minimum_cart_quantity.
         pub requirement_type: ::std::string::String,
         ///percent_discount, flat_rate_discount, or free_shipping.
         pub reward_type: ::std::string::String,
         ///How many times the discount can be used. Required when expiration_type is on_limit.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub use_limit: ::std::option::Option<i64>,
+        pub use_limit: ::std::option::Option<::std::num::NonZeroU64>,
     }
     impl DiscountInput {
         pub fn builder() -> builder::DiscountInput {
             Default::default()
+        }
+    }
+    ///The code customers enter to use the discount (no spaces, unique in the account).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct DiscountInputCode(::std::string::String);
+    impl ::std::ops::Deref for DiscountInputCode {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DiscountInputCode> for ::std::string::String {
+        fn from(value: DiscountInputCode) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DiscountInputCode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 64usize {
+                return Err("longer than 64 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DiscountInputCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DiscountInputCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DiscountInputCode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The name of the discount.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct DiscountInputName(::std::string::String);
+    impl ::std::ops::Deref for DiscountInputName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DiscountInputName> for ::std::string::String {
+        fn from(value: DiscountInputName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DiscountInputName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DiscountInputName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DiscountInputName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DiscountInputName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///`DiscountListDocument`
@@ -1148,6 +1262,7 @@ pub mod types {
     }
     ///The categories or products a discount applies to (application_type category or product).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
     pub struct DiscountRelationshipsInput {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub categories: ::std::option::Option<DiscountRelationshipsInputCategories>,
@@ -1160,9 +1275,9 @@ pub mod types {
         }
     }
     ///`DiscountRelationshipsInputCategories`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct DiscountRelationshipsInputCategories {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<DiscountRelationshipsInputCategoriesDataItem>,
     }
     impl DiscountRelationshipsInputCategories {
@@ -1236,9 +1351,9 @@ pub mod types {
         }
     }
     ///`DiscountRelationshipsInputProducts`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct DiscountRelationshipsInputProducts {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<DiscountRelationshipsInputProductsDataItem>,
     }
     impl DiscountRelationshipsInputProducts {
@@ -1677,38 +1792,476 @@ pub mod types {
     pub struct OrderInput {
         ///The email address of the buyer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer_email: ::std::option::Option<::std::string::String>,
+        pub customer_email: ::std::option::Option<OrderInputCustomerEmail>,
         ///The first name of the buyer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer_first_name: ::std::option::Option<::std::string::String>,
+        pub customer_first_name: ::std::option::Option<OrderInputCustomerFirstName>,
         ///The last name of the buyer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer_last_name: ::std::option::Option<::std::string::String>,
+        pub customer_last_name: ::std::option::Option<OrderInputCustomerLastName>,
         ///The street address for shipping.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub shipping_address_1: ::std::option::Option<::std::string::String>,
+        pub shipping_address_1: ::std::option::Option<OrderInputShippingAddress1>,
         ///An optional addition to the street address for shipping.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub shipping_address_2: ::std::option::Option<::std::string::String>,
+        pub shipping_address_2: ::std::option::Option<OrderInputShippingAddress2>,
         ///The city of the shipping address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub shipping_city: ::std::option::Option<::std::string::String>,
+        pub shipping_city: ::std::option::Option<OrderInputShippingCity>,
         ///The unique 2-letter code for the order's country.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub shipping_country_id: ::std::option::Option<::std::string::String>,
         ///The state or province of the shipping address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub shipping_state: ::std::option::Option<::std::string::String>,
+        pub shipping_state: ::std::option::Option<OrderInputShippingState>,
         ///The status of shipping the order: shipped or unshipped.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub shipping_status: ::std::option::Option<::std::string::String>,
         ///The zip or postal code of the shipping address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub shipping_zip: ::std::option::Option<::std::string::String>,
+        pub shipping_zip: ::std::option::Option<OrderInputShippingZip>,
     }
     impl OrderInput {
         pub fn builder() -> builder::OrderInput {
             Default::default()
+        }
+    }
+    ///The email address of the buyer.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct OrderInputCustomerEmail(::std::string::String);
+    impl ::std::ops::Deref for OrderInputCustomerEmail {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<OrderInputCustomerEmail> for ::std::string::String {
+        fn from(value: OrderInputCustomerEmail) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for OrderInputCustomerEmail {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OrderInputCustomerEmail {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for OrderInputCustomerEmail {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrderInputCustomerEmail {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The first name of the buyer.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct OrderInputCustomerFirstName(::std::string::String);
+    impl ::std::ops::Deref for OrderInputCustomerFirstName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<OrderInputCustomerFirstName> for ::std::string::String {
+        fn from(value: OrderInputCustomerFirstName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for OrderInputCustomerFirstName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OrderInputCustomerFirstName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for OrderInputCustomerFirstName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrderInputCustomerFirstName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The last name of the buyer.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct OrderInputCustomerLastName(::std::string::String);
+    impl ::std::ops::Deref for OrderInputCustomerLastName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<OrderInputCustomerLastName> for ::std::string::String {
+        fn from(value: OrderInputCustomerLastName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for OrderInputCustomerLastName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OrderInputCustomerLastName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for OrderInputCustomerLastName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrderInputCustomerLastName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The street address for shipping.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct OrderInputShippingAddress1(::std::string::String);
+    impl ::std::ops::Deref for OrderInputShippingAddress1 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<OrderInputShippingAddress1> for ::std::string::String {
+        fn from(value: OrderInputShippingAddress1) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for OrderInputShippingAddress1 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OrderInputShippingAddress1 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for OrderInputShippingAddress1 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrderInputShippingAddress1 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///An optional addition to the street address for shipping.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct OrderInputShippingAddress2(::std::string::String);
+    impl ::std::ops::Deref for OrderInputShippingAddress2 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<OrderInputShippingAddress2> for ::std::string::String {
+        fn from(value: OrderInputShippingAddress2) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for OrderInputShippingAddress2 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OrderInputShippingAddress2 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for OrderInputShippingAddress2 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrderInputShippingAddress2 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The city of the shipping address.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct OrderInputShippingCity(::std::string::String);
+    impl ::std::ops::Deref for OrderInputShippingCity {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<OrderInputShippingCity> for ::std::string::String {
+        fn from(value: OrderInputShippingCity) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for OrderInputShippingCity {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OrderInputShippingCity {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for OrderInputShippingCity {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrderInputShippingCity {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The state or province of the shipping address.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct OrderInputShippingState(::std::string::String);
+    impl ::std::ops::Deref for OrderInputShippingState {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<OrderInputShippingState> for ::std::string::String {
+        fn from(value: OrderInputShippingState) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for OrderInputShippingState {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OrderInputShippingState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for OrderInputShippingState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrderInputShippingState {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The zip or postal code of the shipping address.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct OrderInputShippingZip(::std::string::String);
+    impl ::std::ops::Deref for OrderInputShippingZip {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<OrderInputShippingZip> for ::std::string::String {
+        fn from(value: OrderInputShippingZip) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for OrderInputShippingZip {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 32usize {
+                return Err("longer than 32 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OrderInputShippingZip {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for OrderInputShippingZip {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for OrderInputShippingZip {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///One line of an order.
@@ -5526,7 +6079,7 @@ pub mod types {
                 ::std::string::String,
                 ::std::string::String,
             >,
-            code: ::std::result::Result<::std::string::String, ::std::string::String>,
+            code: ::std::result::Result<super::DiscountInputCode, ::std::string::String>,
             expiration_type: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -5540,16 +6093,16 @@ pub mod types {
                 ::std::string::String,
             >,
             minimum_cart_quantity: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<::std::num::NonZeroU64>,
                 ::std::string::String,
             >,
             minimum_cart_total: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<super::DiscountInputName, ::std::string::String>,
             percent_discount: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<::std::num::NonZeroU64>,
                 ::std::string::String,
             >,
             requirement_type: ::std::result::Result<
@@ -5561,7 +6114,7 @@ pub mod types {
                 ::std::string::String,
             >,
             use_limit: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<::std::num::NonZeroU64>,
                 ::std::string::String,
             >,
         }
@@ -5619,7 +6172,7 @@ pub mod types {
             }
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::DiscountInputCode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -5671,7 +6224,9 @@ pub mod types {
             }
             pub fn minimum_cart_quantity<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::num::NonZeroU64>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.minimum_cart_quantity = value
@@ -5699,7 +6254,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::DiscountInputName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -5711,7 +6266,9 @@ pub mod types {
             }
             pub fn percent_discount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::num::NonZeroU64>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.percent_discount = value
@@ -5751,7 +6308,9 @@ pub mod types {
             }
             pub fn use_limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::num::NonZeroU64>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.use_limit = value
@@ -5986,7 +6545,7 @@ pub mod types {
         impl ::std::default::Default for DiscountRelationshipsInputCategories {
             fn default() -> Self {
                 Self {
-                    data: Ok(Default::default()),
+                    data: Err("no value supplied for data".to_string()),
                 }
             }
         }
@@ -6094,7 +6653,7 @@ pub mod types {
         impl ::std::default::Default for DiscountRelationshipsInputProducts {
             fn default() -> Self {
                 Self {
-                    data: Ok(Default::default()),
+                    data: Err("no value supplied for data".to_string()),
                 }
             }
         }
@@ -7810,27 +8369,27 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct OrderInput {
             customer_email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::OrderInputCustomerEmail>,
                 ::std::string::String,
             >,
             customer_first_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::OrderInputCustomerFirstName>,
                 ::std::string::String,
             >,
             customer_last_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::OrderInputCustomerLastName>,
                 ::std::string::String,
             >,
             shipping_address_1: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::OrderInputShippingAddress1>,
                 ::std::string::String,
             >,
             shipping_address_2: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::OrderInputShippingAddress2>,
                 ::std::string::String,
             >,
             shipping_city: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::OrderInputShippingCity>,
                 ::std::string::String,
             >,
             shipping_country_id: ::std::result::Result<
@@ -7838,7 +8397,7 @@ pub mod types {
                 ::std::string::String,
             >,
             shipping_state: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::OrderInputShippingState>,
                 ::std::string::String,
             >,
             shipping_status: ::std::result::Result<
@@ -7846,7 +8405,7 @@ pub mod types {
                 ::std::string::String,
             >,
             shipping_zip: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::OrderInputShippingZip>,
                 ::std::string::String,
             >,
         }
@@ -7869,7 +8428,9 @@ pub mod types {
         impl OrderInput {
             pub fn customer_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OrderInputCustomerEmail>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_email = value
@@ -7883,7 +8444,9 @@ pub mod types {
             }
             pub fn customer_first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OrderInputCustomerFirstName>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_first_name = value
@@ -7897,7 +8460,9 @@ pub mod types {
             }
             pub fn customer_last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OrderInputCustomerLastName>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customer_last_name = value
@@ -7911,7 +8476,9 @@ pub mod types {
             }
             pub fn shipping_address_1<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OrderInputShippingAddress1>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.shipping_address_1 = value
@@ -7925,7 +8492,9 @@ pub mod types {
             }
             pub fn shipping_address_2<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OrderInputShippingAddress2>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.shipping_address_2 = value
@@ -7939,7 +8508,9 @@ pub mod types {
             }
             pub fn shipping_city<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OrderInputShippingCity>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.shipping_city = value
@@ -7965,7 +8536,9 @@ pub mod types {
             }
             pub fn shipping_state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OrderInputShippingState>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.shipping_state = value
@@ -7993,7 +8566,9 @@ pub mod types {
             }
             pub fn shipping_zip<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OrderInputShippingZip>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.shipping_zip = value
@@ -12602,6 +13177,7 @@ pub mod builder {
                 402u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 404u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 406u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
+                409u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 415u16 => Err(Error::ErrorResponse(ResponseValue::stream(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }

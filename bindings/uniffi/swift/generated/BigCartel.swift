@@ -3147,7 +3147,7 @@ public struct DiscountInput: Equatable, Hashable {
      */
     public let applicationType: String
     /**
-     * The code customers enter to use the discount.
+     * The code customers enter to use the discount (no spaces, unique in the account).
      */
     public let code: String
     /**
@@ -3205,7 +3205,7 @@ public struct DiscountInput: Equatable, Hashable {
          * all, category, or product.
          */applicationType: String, 
         /**
-         * The code customers enter to use the discount.
+         * The code customers enter to use the discount (no spaces, unique in the account).
          */code: String, 
         /**
          * never, on_date, or on_limit.
