@@ -44,12 +44,6 @@ export interface Account {
   currency: Currency | null;
   /** `plan`: the related Plan (null when empty). */
   plan: Plan | null;
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -62,12 +56,6 @@ export interface AccountImage {
   id: string;
   /** The customizable URL of the account's image. */
   url: string | null;
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -84,12 +72,6 @@ export interface Artist {
   permalink: string | null;
   /** The position in which the artist is arranged. */
   position: number | null;
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -106,12 +88,6 @@ export interface Category {
   permalink: string | null;
   /** The position in which the category is arranged. */
   position: number | null;
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -124,12 +100,6 @@ export interface Country {
   id: string;
   /** The full name of the country. */
   name: string | null;
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -146,12 +116,6 @@ export interface Currency {
   name: string | null;
   /** The symbol used for the currency. */
   sign: string | null;
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -166,7 +130,7 @@ export interface Discount {
   active_at: string | null;
   /** Possible values are all, category, or product. */
   application_type: string | null;
-  /** The code customers enter to use the discount. */
+  /** The code customers enter to use the discount (no spaces, unique in the account). */
   code: string | null;
   /** Possible values are never, on_date, or on_limit. */
   expiration_type: string | null;
@@ -204,12 +168,6 @@ export interface Discount {
   categories: Category[];
   /** `products`: the related Product resources. */
   products: Product[];
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -306,12 +264,6 @@ export interface Order {
   shipping_country: Country | null;
   /** `transactions`: the related OrderTransaction resources. */
   transactions: OrderTransaction[];
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -330,12 +282,6 @@ export interface OrderAdjustment {
   amount: string | null;
   /** A message describing the adjustment. */
   label: string | null;
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -350,12 +296,6 @@ export interface OrderEvent {
   created_at: string | null;
   /** A message describing the order event. */
   message: string | null;
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -394,12 +334,6 @@ export interface OrderLineItem {
   product: Product | null;
   /** `product_option`: the related ProductOption (null when empty). */
   product_option: ProductOption | null;
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -426,12 +360,6 @@ export interface OrderTransaction {
   processor_url: string | null;
   /** `currency`: the related Currency (null when empty). */
   currency: Currency | null;
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -454,12 +382,6 @@ export interface Plan {
   monthly_rate: string | null;
   /** The name of the plan. */
   name: string | null;
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -506,12 +428,6 @@ export interface Product {
   options: ProductOption[];
   /** `shipping_options`: the related ShippingOption resources. */
   shipping_options: ShippingOption[];
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -524,12 +440,6 @@ export interface ProductImage {
   id: string;
   /** The customizable URL of the product image. */
   url: string | null;
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -552,12 +462,6 @@ export interface ProductOption {
   quantity: number | null;
   /** The number of times the product option has been sold. */
   sold: number | null;
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -582,12 +486,6 @@ export interface ShippingOption {
   price_with_others: string | null;
   /** `country`: the related Country (null when empty). */
   country: Country | null;
-  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
-  resource_type: string;
-  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
-  resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
 }
 
 /** Attributes sent when creating or updating (`ArtistInput`). */
