@@ -259,6 +259,7 @@ fn model_tokens(model: &Model) -> TokenStream {
     let mut fields = Vec::new();
     let mut attr_fields = Vec::new();
     let mut assigns = Vec::new();
+    let declared: Vec<&str> = model.fields.iter().map(|f| f.name.as_str()).collect();
     for f in &model.fields {
         let ident = field_ident(&f.name);
         let ty = rust_type(f.scalar);
@@ -303,13 +304,26 @@ fn model_tokens(model: &Model) -> TokenStream {
             /// The resource's unique identifier.
             pub id: String,
             #(#fields)*
+            /// The JSON:API `type` as the document gives it: a subtype after a slash
+            /// (`order_adjustments/tax`) is kept.
+            pub resource_type: String,
+            /// Whether the document carried this resource. `false` for a relationship target it
+            /// does not include (an orders list never includes the products): only
+            /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+            pub resolved: bool,
+            /// Attributes the spec does not declare, as sent (keyed by wire name).
+            pub extra_attributes: crate::jsonapi::ExtraAttributes,
         }
 
         impl crate::jsonapi::Model for #name {
             const TYPE: &'static str = #wire;
 
-            fn stub(id: &str) -> Self {
-                #name { id: id.to_owned(), ..Default::default() }
+            fn stub(resource_type: &str, id: &str) -> Self {
+                #name {
+                    id: id.to_owned(),
+                    resource_type: resource_type.to_owned(),
+                    ..Default::default()
+                }
             }
 
             fn from_resource(
@@ -324,6 +338,9 @@ fn model_tokens(model: &Model) -> TokenStream {
                 Ok(#name {
                     id: resource.id.clone(),
                     #(#assigns)*
+                    resource_type: resource.resource_type.to_string(),
+                    resolved: true,
+                    extra_attributes: crate::jsonapi::extra_attributes(resource, &[#(#declared),*])?,
                 })
             }
         }

@@ -1039,3 +1039,40 @@ async fn trace_logging_never_shows_the_token() {
     ok(&out);
     assert_eq!(stderr(&out), "");
 }
+
+/// `--json` carries what the spec does not declare: the shared "unknown things" orders document
+/// (tests/vectors/unknown-things.json), served by the mock as the live API would send it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_output_keeps_what_the_spec_does_not_declare() {
+    let s = mock().await;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/vectors/unknown-things.json");
+    let vectors: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let case = vectors["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["decode"] == "orders")
+        .unwrap();
+    s.set_override(
+        "listOrders",
+        bigcartel_mock::CannedResponse::Custom {
+            status: 200,
+            content_type: "application/vnd.api+json".into(),
+            body: case["document"].to_string(),
+        },
+    )
+    .unwrap();
+    let orders = json(&run(&s, &["orders", "list", "--json"]));
+    for check in case["checks"].as_array().unwrap() {
+        let mut v = &orders;
+        for step in check["path"].as_array().unwrap() {
+            v = match step {
+                Value::Number(n) => &v[n.as_u64().unwrap() as usize],
+                Value::String(k) => &v[k.as_str()],
+                _ => unreachable!(),
+            };
+        }
+        assert_eq!(v, &check["equals"], "{}", check["path"]);
+    }
+}

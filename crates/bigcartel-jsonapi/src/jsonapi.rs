@@ -62,8 +62,10 @@ impl DecodeError {
 pub trait Model: Sized {
     /// The JSON:API `type` the spec gives this resource.
     const TYPE: &'static str;
-    /// A model carrying only its id, for a relationship whose target is not in `included`.
-    fn stub(id: &str) -> Self;
+    /// A model carrying only its type and id, for a relationship whose target is not in the
+    /// document (or lies past the depth bound): `resolved` is `false`, so its empty fields read
+    /// as "not known" rather than "none".
+    fn stub(resource_type: &str, id: &str) -> Self;
     /// Decodes one resource, resolving its relationships through `resolver`.
     fn from_resource(
         resource: &RawResource<'_>,
@@ -118,6 +120,67 @@ pub fn attributes_text<'a>(r: &RawResource<'a>) -> Result<Option<&'a str>, Decod
             id: r.id.clone(),
             message: "`attributes` is not an object".into(),
         }),
+    }
+}
+
+/// Attributes a resource carries that its model does not declare, keyed by wire name, each the
+/// JSON value as sent (numbers keep their exact text). The API sends more than its docs list
+/// (`customer_phone_number` on orders, `has_digital_file` on product options...): nothing is
+/// dropped.
+pub type ExtraAttributes = std::collections::BTreeMap<String, serde_json::Value>;
+
+/// Reads an attributes object in one pass, skipping the `declared` keys and keeping the others
+/// (a key repeated keeps its last value). Typed and table-driven decoding both use it.
+struct Undeclared<'d>(&'d [&'d str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Undeclared<'_> {
+    type Value = ExtraAttributes;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<ExtraAttributes, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Undeclared<'_> {
+    type Value = ExtraAttributes;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an attributes object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<ExtraAttributes, A::Error> {
+        let mut extra = ExtraAttributes::new();
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if self.0.contains(&key.as_ref()) {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            } else {
+                let value = map.next_value::<serde_json::Value>()?;
+                extra.insert(key.into_owned(), value);
+            }
+        }
+        Ok(extra)
+    }
+}
+
+/// The attributes of `r` that are not among `declared` (wire names), as sent.
+#[doc(hidden)]
+pub fn extra_attributes(
+    r: &RawResource<'_>,
+    declared: &[&str],
+) -> Result<ExtraAttributes, DecodeError> {
+    use serde::de::DeserializeSeed;
+    match attributes_text(r)? {
+        None => Ok(ExtraAttributes::new()),
+        Some(text) => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            Undeclared(declared)
+                .deserialize(&mut de)
+                .map_err(|e| DecodeError::Attribute {
+                    resource_type: r.resource_type.to_string(),
+                    id: r.id.clone(),
+                    message: e.to_string(),
+                })
+        }
     }
 }
 
@@ -195,7 +258,7 @@ impl<'a> Resolver<'a> {
     fn resolve<T: Model>(&self, resource_type: &str, id: &str) -> Result<T, DecodeError> {
         self.follow(resource_type, id, |found| match found {
             Some(r) => T::from_resource(r, self),
-            None => Ok(T::stub(id)),
+            None => Ok(T::stub(resource_type, id)),
         })
     }
 

@@ -16,8 +16,11 @@
 //!     fields: &[Field { name: "name", key: "name", kind: Kind::String, required: false }],
 //!     rels: &[],
 //! }];
-//! let body = br#"{"data":{"type":"artists","id":7,"attributes":{"name":"Ada"}}}"#;
-//! assert_eq!(decode_one(MODELS, &MODELS[0], body).unwrap(), r#"{"id":"7","name":"Ada"}"#);
+//! let body = br#"{"data":{"type":"artists","id":7,"attributes":{"name":"Ada","born":1815}}}"#;
+//! assert_eq!(
+//!     decode_one(MODELS, &MODELS[0], body).unwrap(),
+//!     r#"{"id":"7","name":"Ada","resource_type":"artists","resolved":true,"extra_attributes":{"born":1815}}"#
+//! );
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

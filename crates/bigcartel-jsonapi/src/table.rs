@@ -236,7 +236,7 @@ fn plain_string(text: &str) -> Option<&str> {
     (!inner.contains('\\')).then_some(inner)
 }
 
-fn write_stub(out: &mut Vec<u8>, model: &ModelSchema, id: &str) {
+fn write_stub(out: &mut Vec<u8>, model: &ModelSchema, resource_type: &str, id: &str) {
     out.extend_from_slice(b"{\"id\":");
     push_str(out, id);
     for f in model.fields {
@@ -247,7 +247,20 @@ fn write_stub(out: &mut Vec<u8>, model: &ModelSchema, id: &str) {
         push_key(out, rel.key);
         out.extend_from_slice(if rel.many { b"[]" } else { b"null" });
     }
-    out.push(b'}');
+    write_identity(out, resource_type, false);
+    out.extend_from_slice(b",\"extra_attributes\":{}}");
+}
+
+/// The fields every model ends with, after its relationships: `resource_type` (as sent: a
+/// subtype such as `order_adjustments/tax` included) and `resolved`.
+fn write_identity(out: &mut Vec<u8>, resource_type: &str, resolved: bool) {
+    push_key(out, "resource_type");
+    push_str(out, resource_type);
+    out.extend_from_slice(if resolved {
+        b",\"resolved\":true"
+    } else {
+        b",\"resolved\":false"
+    });
 }
 
 fn write_resource(
@@ -264,6 +277,16 @@ fn write_resource(
     };
     out.extend_from_slice(b"{\"id\":");
     push_str(out, &r.id);
+    // Attributes the spec does not declare, kept as sent (a repeated key keeps its last value),
+    // exactly as the typed models' `extra_attributes` holds them.
+    let mut extra = jsonapi::ExtraAttributes::new();
+    for (k, v) in &pairs.0 {
+        if !model.fields.iter().any(|f| f.name == k) {
+            let value =
+                serde_json::from_str(v.get()).map_err(|e| attribute_error(r, e.to_string()))?;
+            extra.insert(k.to_string(), value);
+        }
+    }
     for f in model.fields {
         push_key(out, f.key);
         let mut found = pairs.0.iter().filter(|(k, _)| k == f.name).map(|(_, v)| *v);
@@ -287,7 +310,7 @@ fn write_resource(
             resolver.follow(t, id, |found| match found {
                 Some(x) => write_resource(out, models, target, x, resolver),
                 None => {
-                    write_stub(out, target, id);
+                    write_stub(out, target, t, id);
                     Ok(())
                 }
             })
@@ -308,6 +331,10 @@ fn write_resource(
             }
         }
     }
+    write_identity(out, &r.resource_type, true);
+    push_key(out, "extra_attributes");
+    // Writing into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, &extra);
     out.push(b'}');
     Ok(())
 }

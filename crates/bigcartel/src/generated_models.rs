@@ -37,12 +37,22 @@ pub struct Account {
     pub currency: Option<Box<Currency>>,
     /// `plan`: the related Plan, resolved (None when the relationship is empty).
     pub plan: Option<Box<Plan>>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for Account {
     const TYPE: &'static str = "accounts";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         Account {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -137,6 +147,24 @@ impl crate::jsonapi::Model for Account {
             country: resolver.to_one(resource, "country")?.map(Box::new),
             currency: resolver.to_one(resource, "currency")?.map(Box::new),
             plan: resolver.to_one(resource, "plan")?.map(Box::new),
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(
+                resource,
+                &[
+                    "artists_enabled",
+                    "contact_email",
+                    "created_at",
+                    "description",
+                    "inventory_enabled",
+                    "store_name",
+                    "subdomain",
+                    "under_maintenance",
+                    "updated_at",
+                    "url",
+                    "website",
+                ],
+            )?,
         })
     }
 }
@@ -149,12 +177,22 @@ pub struct AccountImage {
     pub id: String,
     /// The customizable URL of the account's image.
     pub url: Option<String>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for AccountImage {
     const TYPE: &'static str = "account_images";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         AccountImage {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -175,6 +213,9 @@ impl crate::jsonapi::Model for AccountImage {
         Ok(AccountImage {
             id: resource.id.clone(),
             url: attributes.url,
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(resource, &["url"])?,
         })
     }
 }
@@ -191,12 +232,22 @@ pub struct Artist {
     pub permalink: Option<String>,
     /// The position in which the artist is arranged.
     pub position: Option<i64>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for Artist {
     const TYPE: &'static str = "artists";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         Artist {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -231,6 +282,12 @@ impl crate::jsonapi::Model for Artist {
             name: attributes.name,
             permalink: attributes.permalink,
             position: attributes.position,
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(
+                resource,
+                &["name", "permalink", "position"],
+            )?,
         })
     }
 }
@@ -247,12 +304,22 @@ pub struct Category {
     pub permalink: Option<String>,
     /// The position in which the category is arranged.
     pub position: Option<i64>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for Category {
     const TYPE: &'static str = "categories";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         Category {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -287,6 +354,12 @@ impl crate::jsonapi::Model for Category {
             name: attributes.name,
             permalink: attributes.permalink,
             position: attributes.position,
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(
+                resource,
+                &["name", "permalink", "position"],
+            )?,
         })
     }
 }
@@ -299,12 +372,22 @@ pub struct Country {
     pub id: String,
     /// The full name of the country.
     pub name: Option<String>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for Country {
     const TYPE: &'static str = "countries";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         Country {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -325,6 +408,9 @@ impl crate::jsonapi::Model for Country {
         Ok(Country {
             id: resource.id.clone(),
             name: attributes.name,
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(resource, &["name"])?,
         })
     }
 }
@@ -341,12 +427,22 @@ pub struct Currency {
     pub name: Option<String>,
     /// The symbol used for the currency.
     pub sign: Option<String>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for Currency {
     const TYPE: &'static str = "currencies";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         Currency {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -381,6 +477,12 @@ impl crate::jsonapi::Model for Currency {
             locale: attributes.locale,
             name: attributes.name,
             sign: attributes.sign,
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(
+                resource,
+                &["locale", "name", "sign"],
+            )?,
         })
     }
 }
@@ -425,12 +527,22 @@ pub struct Discount {
     pub categories: Vec<Category>,
     /// `products`: the related Product resources, resolved.
     pub products: Vec<Product>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for Discount {
     const TYPE: &'static str = "discounts";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         Discount {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -551,6 +663,28 @@ impl crate::jsonapi::Model for Discount {
             use_limit: attributes.use_limit,
             categories: resolver.to_many(resource, "categories")?,
             products: resolver.to_many(resource, "products")?,
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(
+                resource,
+                &[
+                    "active_at",
+                    "application_type",
+                    "code",
+                    "expiration_type",
+                    "expires_at",
+                    "flat_rate_discount",
+                    "minimum_cart_quantity",
+                    "minimum_cart_total",
+                    "name",
+                    "percent_discount",
+                    "requirement_type",
+                    "reward_type",
+                    "status",
+                    "use_count",
+                    "use_limit",
+                ],
+            )?,
         })
     }
 }
@@ -619,12 +753,22 @@ pub struct Order {
     pub shipping_country: Option<Box<Country>>,
     /// `transactions`: the related OrderTransaction resources, resolved.
     pub transactions: Vec<OrderTransaction>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for Order {
     const TYPE: &'static str = "orders";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         Order {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -807,6 +951,36 @@ impl crate::jsonapi::Model for Order {
                 .to_one(resource, "shipping_country")?
                 .map(Box::new),
             transactions: resolver.to_many(resource, "transactions")?,
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(
+                resource,
+                &[
+                    "completed_at",
+                    "created_at",
+                    "customer_email",
+                    "customer_first_name",
+                    "customer_last_name",
+                    "customer_note",
+                    "customer_opted_in_to_marketing",
+                    "discount_total",
+                    "item_count",
+                    "item_total",
+                    "payment_status",
+                    "shipping_address_1",
+                    "shipping_address_2",
+                    "shipping_city",
+                    "shipping_latitude",
+                    "shipping_longitude",
+                    "shipping_state",
+                    "shipping_status",
+                    "shipping_total",
+                    "shipping_zip",
+                    "tax_total",
+                    "total",
+                    "updated_at",
+                ],
+            )?,
         })
     }
 }
@@ -821,12 +995,22 @@ pub struct OrderAdjustment {
     pub amount: Option<String>,
     /// A message describing the adjustment.
     pub label: Option<String>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for OrderAdjustment {
     const TYPE: &'static str = "order_adjustments";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         OrderAdjustment {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -854,6 +1038,12 @@ impl crate::jsonapi::Model for OrderAdjustment {
             id: resource.id.clone(),
             amount: attributes.amount,
             label: attributes.label,
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(
+                resource,
+                &["amount", "label"],
+            )?,
         })
     }
 }
@@ -868,12 +1058,22 @@ pub struct OrderEvent {
     pub created_at: Option<String>,
     /// A message describing the order event.
     pub message: Option<String>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for OrderEvent {
     const TYPE: &'static str = "order_events";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         OrderEvent {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -901,6 +1101,12 @@ impl crate::jsonapi::Model for OrderEvent {
             id: resource.id.clone(),
             created_at: attributes.created_at,
             message: attributes.message,
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(
+                resource,
+                &["created_at", "message"],
+            )?,
         })
     }
 }
@@ -931,12 +1137,22 @@ pub struct OrderLineItem {
     pub product: Option<Box<Product>>,
     /// `product_option`: the related ProductOption, resolved (None when the relationship is empty).
     pub product_option: Option<Box<ProductOption>>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for OrderLineItem {
     const TYPE: &'static str = "order_line_items";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         OrderLineItem {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -1008,6 +1224,21 @@ impl crate::jsonapi::Model for OrderLineItem {
             total: attributes.total,
             product: resolver.to_one(resource, "product")?.map(Box::new),
             product_option: resolver.to_one(resource, "product_option")?.map(Box::new),
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(
+                resource,
+                &[
+                    "image_url",
+                    "price",
+                    "product_name",
+                    "product_option_name",
+                    "quantity",
+                    "quantity_shipped",
+                    "quantity_unshipped",
+                    "total",
+                ],
+            )?,
         })
     }
 }
@@ -1030,12 +1261,22 @@ pub struct OrderTransaction {
     pub processor_url: Option<String>,
     /// `currency`: the related Currency, resolved (None when the relationship is empty).
     pub currency: Option<Box<Currency>>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for OrderTransaction {
     const TYPE: &'static str = "order_transactions";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         OrderTransaction {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -1085,6 +1326,12 @@ impl crate::jsonapi::Model for OrderTransaction {
             processor_id: attributes.processor_id,
             processor_url: attributes.processor_url,
             currency: resolver.to_one(resource, "currency")?.map(Box::new),
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(
+                resource,
+                &["amount", "label", "processor", "processor_id", "processor_url"],
+            )?,
         })
     }
 }
@@ -1103,12 +1350,22 @@ pub struct Plan {
     pub monthly_rate: Option<String>,
     /// The name of the plan.
     pub name: Option<String>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for Plan {
     const TYPE: &'static str = "plans";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         Plan {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -1150,6 +1407,12 @@ impl crate::jsonapi::Model for Plan {
             max_products: attributes.max_products,
             monthly_rate: attributes.monthly_rate,
             name: attributes.name,
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(
+                resource,
+                &["max_images_per_product", "max_products", "monthly_rate", "name"],
+            )?,
         })
     }
 }
@@ -1192,12 +1455,22 @@ pub struct Product {
     pub options: Vec<ProductOption>,
     /// `shipping_options`: the related ShippingOption resources, resolved.
     pub shipping_options: Vec<ShippingOption>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for Product {
     const TYPE: &'static str = "products";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         Product {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -1293,6 +1566,24 @@ impl crate::jsonapi::Model for Product {
             images: resolver.to_many(resource, "images")?,
             options: resolver.to_many(resource, "options")?,
             shipping_options: resolver.to_many(resource, "shipping_options")?,
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(
+                resource,
+                &[
+                    "created_at",
+                    "default_price",
+                    "description",
+                    "name",
+                    "on_sale",
+                    "permalink",
+                    "position",
+                    "primary_image_url",
+                    "status",
+                    "updated_at",
+                    "url",
+                ],
+            )?,
         })
     }
 }
@@ -1305,12 +1596,22 @@ pub struct ProductImage {
     pub id: String,
     /// The customizable URL of the product image.
     pub url: Option<String>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for ProductImage {
     const TYPE: &'static str = "product_images";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         ProductImage {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -1331,6 +1632,9 @@ impl crate::jsonapi::Model for ProductImage {
         Ok(ProductImage {
             id: resource.id.clone(),
             url: attributes.url,
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(resource, &["url"])?,
         })
     }
 }
@@ -1349,12 +1653,22 @@ pub struct ProductOption {
     pub quantity: Option<i64>,
     /// The number of times the product option has been sold.
     pub sold: Option<i64>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for ProductOption {
     const TYPE: &'static str = "product_options";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         ProductOption {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -1392,6 +1706,12 @@ impl crate::jsonapi::Model for ProductOption {
             price: attributes.price,
             quantity: attributes.quantity,
             sold: attributes.sold,
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(
+                resource,
+                &["name", "price", "quantity", "sold"],
+            )?,
         })
     }
 }
@@ -1408,12 +1728,22 @@ pub struct ShippingOption {
     pub price_with_others: Option<String>,
     /// `country`: the related Country, resolved (None when the relationship is empty).
     pub country: Option<Box<Country>>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it
+    /// does not include (an orders list never includes the products): only
+    /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    pub extra_attributes: crate::jsonapi::ExtraAttributes,
 }
 impl crate::jsonapi::Model for ShippingOption {
     const TYPE: &'static str = "shipping_options";
-    fn stub(id: &str) -> Self {
+    fn stub(resource_type: &str, id: &str) -> Self {
         ShippingOption {
             id: id.to_owned(),
+            resource_type: resource_type.to_owned(),
             ..Default::default()
         }
     }
@@ -1442,6 +1772,12 @@ impl crate::jsonapi::Model for ShippingOption {
             price_alone: attributes.price_alone,
             price_with_others: attributes.price_with_others,
             country: resolver.to_one(resource, "country")?.map(Box::new),
+            resource_type: resource.resource_type.to_string(),
+            resolved: true,
+            extra_attributes: crate::jsonapi::extra_attributes(
+                resource,
+                &["price_alone", "price_with_others"],
+            )?,
         })
     }
 }
