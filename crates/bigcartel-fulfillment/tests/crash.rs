@@ -110,6 +110,11 @@ async fn sigkill_at_many_points_loses_and_duplicates_nothing() {
     let ledger_path = dir.path().join("ledger.db");
 
     let mut delays = Delays(0x9e37_79b9_7f4a_7c15);
+    // How long a run takes to reach the ledger depends on the machine and its load: when ten kills
+    // in a row land before the first ledger write, the delays double (up to 32 times), so a slow
+    // machine still gets kills mid-run instead of 150 kills at start-up.
+    let mut scale = 1u32;
+    let mut before_any_write = 0;
     let mut kills: Vec<KillPoint> = Vec::new();
     let mut finished_early = false;
     // Kill until the kills have landed at enough different points (how many a given number of
@@ -127,7 +132,7 @@ async fn sigkill_at_many_points_loses_and_duplicates_nothing() {
         let delay = match kills.len() {
             0 => Duration::from_millis(2),
             1 => Duration::from_millis(20),
-            _ => delays.next(),
+            _ => delays.next() * scale,
         };
         tokio::time::sleep(delay).await;
         if let Some(status) = child.try_wait().unwrap() {
@@ -143,7 +148,17 @@ async fn sigkill_at_many_points_loses_and_duplicates_nothing() {
         }
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
-        kills.push(kill_point(delay, &ledger_path, &center, &mock));
+        let point = kill_point(delay, &ledger_path, &center, &mock);
+        before_any_write = if point.states.is_empty() {
+            before_any_write + 1
+        } else {
+            0
+        };
+        if before_any_write >= 10 && scale < 32 {
+            scale *= 2;
+            before_any_write = 0;
+        }
+        kills.push(point);
     }
     // The last start runs to the end.
     let child = spawn(&config_path);
