@@ -266,21 +266,23 @@ pub fn schemathesis(root: &Path, venv: &Path) -> Result<()> {
         &config,
         "[headers]\n\
          Authorization = \"Bearer ${BIGCARTEL_MOCK_TOKEN}\"\n\
-         User-Agent = \"bigcartel-sdk schemathesis (https://github.com/bigcartel-sdk)\"\n",
+         User-Agent = \"bigcartel-sdk validators (bigcartel-sdk@example.invalid)\"\n",
     )
     .with_context(|| format!("writing {}", config.display()))?;
     // What the spec does not state (see HOOKS) Schemathesis is told here.
     std::fs::write(out.join("bigcartel_spec_gaps.py"), HOOKS)
         .context("writing the schemathesis hooks")?;
     let report = out.join("schemathesis-report");
+    let spec = root.join(MOCK_SPEC);
+    // Run from build/validators: Schemathesis keeps its state in the working directory.
     let result = tasks::run(
-        root,
+        &out,
         path_str(&bin(venv, "schemathesis"))?,
         &[
             "--config-file",
             path_str(&config)?,
             "run",
-            MOCK_SPEC,
+            path_str(&spec)?,
             "--url",
             &mock.url,
             "--checks",
