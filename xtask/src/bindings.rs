@@ -311,10 +311,12 @@ fn python(root: &Path, tools: &Path, mock: &Path) -> Result<()> {
     let tests = root.join(CRATE_DIR).join("python/tests");
     let vectors = root.join("tests/vectors/webhooks.json");
     let bad = root.join("tests/vectors/bad-responses.json");
+    let unknown = root.join("tests/vectors/unknown-things.json");
     let envs = [
         ("BIGCARTEL_MOCK_BIN", path_str(mock)?),
         ("BIGCARTEL_WEBHOOK_VECTORS", path_str(&vectors)?),
         ("BIGCARTEL_BAD_RESPONSES", path_str(&bad)?),
+        ("BIGCARTEL_UNKNOWN_THINGS", path_str(&unknown)?),
         ("PYTHONDONTWRITEBYTECODE", "1"),
     ];
     // Run from the tests directory so `import bigcartel` can only find the installed wheel.

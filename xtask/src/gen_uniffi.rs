@@ -175,6 +175,25 @@ fn model_record(model: &Model) -> TokenStream {
             moves.push(quote! { #ident: m.#ident.map(|b| (*b).into()), });
         }
     }
+    // What the spec does not describe, carried as the core has it: the type as sent (subtypes
+    // included), whether the document carried the resource, and undeclared attributes (each value
+    // as its JSON text: a record field must have one type, and the text loses nothing).
+    fields.push(quote! {
+        /// The JSON:API `type` as the document gives it: a subtype after a slash
+        /// (`order_adjustments/tax`) is kept.
+        pub resource_type: String,
+        /// Whether the document carried this resource. `false` for a relationship target it does
+        /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+        /// known", not "none".
+        pub resolved: bool,
+        /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+        pub extra_attributes: std::collections::HashMap<String, String>,
+    });
+    moves.push(quote! {
+        resource_type: m.resource_type,
+        resolved: m.resolved,
+        extra_attributes: m.extra_attributes.into_iter().map(|(k, v)| (k, v.to_string())).collect(),
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, uniffi::Record)]

@@ -171,6 +171,27 @@ fn typescript(api: &Api) -> String {
                 let _ = writeln!(out, "  {prop}: {} | null;", r.model);
             }
         }
+        jsdoc(
+            &mut out,
+            "  ",
+            "The JSON:API `type` as the document gives it: a subtype after a slash \
+             (`order_adjustments/tax`) is kept.",
+        );
+        out.push_str("  resource_type: string;\n");
+        jsdoc(
+            &mut out,
+            "  ",
+            "Whether the document carried this resource. `false` for a relationship target it \
+             does not include: only `resource_type` and `id` are known, and empty fields mean \
+             \"not known\", not \"none\".",
+        );
+        out.push_str("  resolved: boolean;\n");
+        jsdoc(
+            &mut out,
+            "  ",
+            "Attributes the spec does not declare, as sent (keyed by wire name).",
+        );
+        out.push_str("  extra_attributes: Record<string, unknown>;\n");
         out.push_str("}\n\n");
     }
     for input in &api.inputs {

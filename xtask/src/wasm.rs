@@ -682,6 +682,9 @@ fn run_runtime(
     )?;
     let products = MOCK_PRODUCTS.to_string();
     let orders = MOCK_ORDERS.to_string();
+    // The shared vectors sit side by side in tests/vectors.
+    let unknown = vectors.with_file_name("unknown-things.json");
+    let unknown = unknown.to_str().context("non-UTF-8 path")?;
     let vectors = vectors.to_str().context("non-UTF-8 path")?;
     let bad = bad.to_str().context("non-UTF-8 path")?;
     let envs = [
@@ -690,6 +693,7 @@ fn run_runtime(
         ("BIGCARTEL_MOCK_ORDERS", orders.as_str()),
         ("WEBHOOK_VECTORS", vectors),
         ("BAD_RESPONSES", bad),
+        ("UNKNOWN_THINGS", unknown),
     ];
     f(&envs)
 }
@@ -730,6 +734,7 @@ pub fn test(root: &Path) -> Result<()> {
                         "--test-reporter=spec",
                         "node/package.test.mjs",
                         "node/hostile.test.mjs",
+                        "node/unknown.test.mjs",
                     ],
                     envs,
                 )

@@ -38,6 +38,15 @@ pub struct Account {
     pub currency: Option<Currency>,
     /// `plan`: the related Plan, resolved (absent when the relationship is empty).
     pub plan: Option<Plan>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::Account> for Account {
     fn from(m: bigcartel::models::Account) -> Self {
@@ -58,6 +67,13 @@ impl From<bigcartel::models::Account> for Account {
             country: m.country.map(|b| (*b).into()),
             currency: m.currency.map(|b| (*b).into()),
             plan: m.plan.map(|b| (*b).into()),
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }
@@ -70,12 +86,28 @@ pub struct AccountImage {
     pub id: String,
     /// The customizable URL of the account's image.
     pub url: Option<String>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::AccountImage> for AccountImage {
     fn from(m: bigcartel::models::AccountImage) -> Self {
         AccountImage {
             id: m.id,
             url: m.url,
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }
@@ -92,6 +124,15 @@ pub struct Artist {
     pub permalink: Option<String>,
     /// The position in which the artist is arranged.
     pub position: Option<i64>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::Artist> for Artist {
     fn from(m: bigcartel::models::Artist) -> Self {
@@ -100,6 +141,13 @@ impl From<bigcartel::models::Artist> for Artist {
             name: m.name,
             permalink: m.permalink,
             position: m.position,
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }
@@ -116,6 +164,15 @@ pub struct Category {
     pub permalink: Option<String>,
     /// The position in which the category is arranged.
     pub position: Option<i64>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::Category> for Category {
     fn from(m: bigcartel::models::Category) -> Self {
@@ -124,6 +181,13 @@ impl From<bigcartel::models::Category> for Category {
             name: m.name,
             permalink: m.permalink,
             position: m.position,
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }
@@ -136,10 +200,29 @@ pub struct Country {
     pub id: String,
     /// The full name of the country.
     pub name: Option<String>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::Country> for Country {
     fn from(m: bigcartel::models::Country) -> Self {
-        Country { id: m.id, name: m.name }
+        Country {
+            id: m.id,
+            name: m.name,
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
+        }
     }
 }
 /// A currency; its id is the 3-letter code.
@@ -155,6 +238,15 @@ pub struct Currency {
     pub name: Option<String>,
     /// The symbol used for the currency.
     pub sign: Option<String>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::Currency> for Currency {
     fn from(m: bigcartel::models::Currency) -> Self {
@@ -163,6 +255,13 @@ impl From<bigcartel::models::Currency> for Currency {
             locale: m.locale,
             name: m.name,
             sign: m.sign,
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }
@@ -177,7 +276,7 @@ pub struct Discount {
     pub active_at: Option<String>,
     /// Possible values are all, category, or product.
     pub application_type: Option<String>,
-    /// The code customers enter to use the discount (no spaces, unique in the account).
+    /// The code customers enter to use the discount.
     pub code: Option<String>,
     /// Possible values are never, on_date, or on_limit.
     pub expiration_type: Option<String>,
@@ -211,6 +310,15 @@ pub struct Discount {
     pub categories: Vec<Category>,
     /// `products`: the related Product records, resolved.
     pub products: Vec<Product>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::Discount> for Discount {
     fn from(m: bigcartel::models::Discount) -> Self {
@@ -233,6 +341,13 @@ impl From<bigcartel::models::Discount> for Discount {
             use_limit: m.use_limit,
             categories: m.categories.into_iter().map(Into::into).collect(),
             products: m.products.into_iter().map(Into::into).collect(),
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }
@@ -315,6 +430,15 @@ pub struct Order {
     pub shipping_country: Option<Country>,
     /// `transactions`: the related OrderTransaction records, resolved.
     pub transactions: Vec<OrderTransaction>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::Order> for Order {
     fn from(m: bigcartel::models::Order) -> Self {
@@ -349,6 +473,13 @@ impl From<bigcartel::models::Order> for Order {
             items: m.items.into_iter().map(Into::into).collect(),
             shipping_country: m.shipping_country.map(|b| (*b).into()),
             transactions: m.transactions.into_iter().map(Into::into).collect(),
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }
@@ -365,6 +496,15 @@ pub struct OrderAdjustment {
     pub amount: Option<String>,
     /// A message describing the adjustment.
     pub label: Option<String>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::OrderAdjustment> for OrderAdjustment {
     fn from(m: bigcartel::models::OrderAdjustment) -> Self {
@@ -372,6 +512,13 @@ impl From<bigcartel::models::OrderAdjustment> for OrderAdjustment {
             id: m.id,
             amount: m.amount,
             label: m.label,
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }
@@ -386,6 +533,15 @@ pub struct OrderEvent {
     pub created_at: Option<String>,
     /// A message describing the order event.
     pub message: Option<String>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::OrderEvent> for OrderEvent {
     fn from(m: bigcartel::models::OrderEvent) -> Self {
@@ -393,6 +549,13 @@ impl From<bigcartel::models::OrderEvent> for OrderEvent {
             id: m.id,
             created_at: m.created_at,
             message: m.message,
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }
@@ -427,6 +590,15 @@ pub struct OrderLineItem {
     pub product: Option<Product>,
     /// `product_option`: the related ProductOption, resolved (absent when the relationship is empty).
     pub product_option: Option<ProductOption>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::OrderLineItem> for OrderLineItem {
     fn from(m: bigcartel::models::OrderLineItem) -> Self {
@@ -442,6 +614,13 @@ impl From<bigcartel::models::OrderLineItem> for OrderLineItem {
             total: m.total,
             product: m.product.map(|b| (*b).into()),
             product_option: m.product_option.map(|b| (*b).into()),
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }
@@ -466,6 +645,15 @@ pub struct OrderTransaction {
     pub processor_url: Option<String>,
     /// `currency`: the related Currency, resolved (absent when the relationship is empty).
     pub currency: Option<Currency>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::OrderTransaction> for OrderTransaction {
     fn from(m: bigcartel::models::OrderTransaction) -> Self {
@@ -477,6 +665,13 @@ impl From<bigcartel::models::OrderTransaction> for OrderTransaction {
             processor_id: m.processor_id,
             processor_url: m.processor_url,
             currency: m.currency.map(|b| (*b).into()),
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }
@@ -497,6 +692,15 @@ pub struct Plan {
     pub monthly_rate: Option<String>,
     /// The name of the plan.
     pub name: Option<String>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::Plan> for Plan {
     fn from(m: bigcartel::models::Plan) -> Self {
@@ -506,6 +710,13 @@ impl From<bigcartel::models::Plan> for Plan {
             max_products: m.max_products,
             monthly_rate: m.monthly_rate,
             name: m.name,
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }
@@ -550,6 +761,15 @@ pub struct Product {
     pub options: Vec<ProductOption>,
     /// `shipping_options`: the related ShippingOption records, resolved.
     pub shipping_options: Vec<ShippingOption>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::Product> for Product {
     fn from(m: bigcartel::models::Product) -> Self {
@@ -571,6 +791,13 @@ impl From<bigcartel::models::Product> for Product {
             images: m.images.into_iter().map(Into::into).collect(),
             options: m.options.into_iter().map(Into::into).collect(),
             shipping_options: m.shipping_options.into_iter().map(Into::into).collect(),
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }
@@ -583,12 +810,28 @@ pub struct ProductImage {
     pub id: String,
     /// The customizable URL of the product image.
     pub url: Option<String>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::ProductImage> for ProductImage {
     fn from(m: bigcartel::models::ProductImage) -> Self {
         ProductImage {
             id: m.id,
             url: m.url,
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }
@@ -609,6 +852,15 @@ pub struct ProductOption {
     pub quantity: Option<i64>,
     /// The number of times the product option has been sold.
     pub sold: Option<i64>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::ProductOption> for ProductOption {
     fn from(m: bigcartel::models::ProductOption) -> Self {
@@ -618,6 +870,13 @@ impl From<bigcartel::models::ProductOption> for ProductOption {
             price: m.price,
             quantity: m.quantity,
             sold: m.sold,
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }
@@ -638,6 +897,15 @@ pub struct ShippingOption {
     pub price_with_others: Option<String>,
     /// `country`: the related Country, resolved (absent when the relationship is empty).
     pub country: Option<Country>,
+    /// The JSON:API `type` as the document gives it: a subtype after a slash
+    /// (`order_adjustments/tax`) is kept.
+    pub resource_type: String,
+    /// Whether the document carried this resource. `false` for a relationship target it does
+    /// not include: only `resource_type` and `id` are known, and empty fields mean "not
+    /// known", not "none".
+    pub resolved: bool,
+    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+    pub extra_attributes: std::collections::HashMap<String, String>,
 }
 impl From<bigcartel::models::ShippingOption> for ShippingOption {
     fn from(m: bigcartel::models::ShippingOption) -> Self {
@@ -646,6 +914,13 @@ impl From<bigcartel::models::ShippingOption> for ShippingOption {
             price_alone: m.price_alone,
             price_with_others: m.price_with_others,
             country: m.country.map(|b| (*b).into()),
+            resource_type: m.resource_type,
+            resolved: m.resolved,
+            extra_attributes: m
+                .extra_attributes
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         }
     }
 }

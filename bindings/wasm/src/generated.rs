@@ -44,6 +44,12 @@ export interface Account {
   currency: Currency | null;
   /** `plan`: the related Plan (null when empty). */
   plan: Plan | null;
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -56,6 +62,12 @@ export interface AccountImage {
   id: string;
   /** The customizable URL of the account's image. */
   url: string | null;
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -72,6 +84,12 @@ export interface Artist {
   permalink: string | null;
   /** The position in which the artist is arranged. */
   position: number | null;
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -88,6 +106,12 @@ export interface Category {
   permalink: string | null;
   /** The position in which the category is arranged. */
   position: number | null;
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -100,6 +124,12 @@ export interface Country {
   id: string;
   /** The full name of the country. */
   name: string | null;
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -116,6 +146,12 @@ export interface Currency {
   name: string | null;
   /** The symbol used for the currency. */
   sign: string | null;
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -130,7 +166,7 @@ export interface Discount {
   active_at: string | null;
   /** Possible values are all, category, or product. */
   application_type: string | null;
-  /** The code customers enter to use the discount (no spaces, unique in the account). */
+  /** The code customers enter to use the discount. */
   code: string | null;
   /** Possible values are never, on_date, or on_limit. */
   expiration_type: string | null;
@@ -168,6 +204,12 @@ export interface Discount {
   categories: Category[];
   /** `products`: the related Product resources. */
   products: Product[];
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -264,6 +306,12 @@ export interface Order {
   shipping_country: Country | null;
   /** `transactions`: the related OrderTransaction resources. */
   transactions: OrderTransaction[];
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -282,6 +330,12 @@ export interface OrderAdjustment {
   amount: string | null;
   /** A message describing the adjustment. */
   label: string | null;
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -296,6 +350,12 @@ export interface OrderEvent {
   created_at: string | null;
   /** A message describing the order event. */
   message: string | null;
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -334,6 +394,12 @@ export interface OrderLineItem {
   product: Product | null;
   /** `product_option`: the related ProductOption (null when empty). */
   product_option: ProductOption | null;
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -360,6 +426,12 @@ export interface OrderTransaction {
   processor_url: string | null;
   /** `currency`: the related Currency (null when empty). */
   currency: Currency | null;
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -382,6 +454,12 @@ export interface Plan {
   monthly_rate: string | null;
   /** The name of the plan. */
   name: string | null;
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -428,6 +506,12 @@ export interface Product {
   options: ProductOption[];
   /** `shipping_options`: the related ShippingOption resources. */
   shipping_options: ShippingOption[];
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -440,6 +524,12 @@ export interface ProductImage {
   id: string;
   /** The customizable URL of the product image. */
   url: string | null;
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -462,6 +552,12 @@ export interface ProductOption {
   quantity: number | null;
   /** The number of times the product option has been sold. */
   sold: number | null;
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /**
@@ -486,6 +582,12 @@ export interface ShippingOption {
   price_with_others: string | null;
   /** `country`: the related Country (null when empty). */
   country: Country | null;
+  /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
+  resource_type: string;
+  /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
+  resolved: boolean;
+  /** Attributes the spec does not declare, as sent (keyed by wire name). */
+  extra_attributes: Record<string, unknown>;
 }
 
 /** Attributes sent when creating or updating (`ArtistInput`). */

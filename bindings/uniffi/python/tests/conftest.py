@@ -109,3 +109,13 @@ def bad_responses() -> Any:
     )
     with open(path, encoding="utf-8") as f:
         return json.load(f)
+
+
+def unknown_things() -> Any:
+    """The shared "unknown things" vectors (tests/vectors/unknown-things.json): documents shaped like
+    the live API's real responses, with what the spec does not declare."""
+    path = os.environ.get("BIGCARTEL_UNKNOWN_THINGS") or str(
+        Path(__file__).resolve().parents[4] / "tests" / "vectors" / "unknown-things.json"
+    )
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)

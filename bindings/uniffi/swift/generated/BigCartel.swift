@@ -1754,6 +1754,21 @@ public struct Account: Equatable, Hashable {
      * `plan`: the related Plan, resolved (absent when the relationship is empty).
      */
     public let plan: Plan?
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1805,7 +1820,19 @@ public struct Account: Equatable, Hashable {
          */currency: Currency?, 
         /**
          * `plan`: the related Plan, resolved (absent when the relationship is empty).
-         */plan: Plan?) {
+         */plan: Plan?, 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.artistsEnabled = artistsEnabled
         self.contactEmail = contactEmail
@@ -1822,6 +1849,9 @@ public struct Account: Equatable, Hashable {
         self.country = country
         self.currency = currency
         self.plan = plan
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -1855,7 +1885,10 @@ public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
                 accountImage: FfiConverterOptionTypeAccountImage.read(from: &buf), 
                 country: FfiConverterOptionTypeCountry.read(from: &buf), 
                 currency: FfiConverterOptionTypeCurrency.read(from: &buf), 
-                plan: FfiConverterOptionTypePlan.read(from: &buf)
+                plan: FfiConverterOptionTypePlan.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
@@ -1876,6 +1909,9 @@ public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
         FfiConverterOptionTypeCountry.write(value.country, into: &buf)
         FfiConverterOptionTypeCurrency.write(value.currency, into: &buf)
         FfiConverterOptionTypePlan.write(value.plan, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -1909,6 +1945,21 @@ public struct AccountImage: Equatable, Hashable {
      * The customizable URL of the account's image.
      */
     public let url: String?
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1918,9 +1969,24 @@ public struct AccountImage: Equatable, Hashable {
          */id: String, 
         /**
          * The customizable URL of the account's image.
-         */url: String?) {
+         */url: String?, 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.url = url
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -1940,13 +2006,19 @@ public struct FfiConverterTypeAccountImage: FfiConverterRustBuffer {
         return
             try AccountImage(
                 id: FfiConverterString.read(from: &buf), 
-                url: FfiConverterOptionString.read(from: &buf)
+                url: FfiConverterOptionString.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
     public static func write(_ value: AccountImage, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterOptionString.write(value.url, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -2077,6 +2149,21 @@ public struct Artist: Equatable, Hashable {
      * The position in which the artist is arranged.
      */
     public let position: Int64?
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2092,11 +2179,26 @@ public struct Artist: Equatable, Hashable {
          */permalink: String?, 
         /**
          * The position in which the artist is arranged.
-         */position: Int64?) {
+         */position: Int64?, 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.name = name
         self.permalink = permalink
         self.position = position
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -2118,7 +2220,10 @@ public struct FfiConverterTypeArtist: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 name: FfiConverterOptionString.read(from: &buf), 
                 permalink: FfiConverterOptionString.read(from: &buf), 
-                position: FfiConverterOptionInt64.read(from: &buf)
+                position: FfiConverterOptionInt64.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
@@ -2127,6 +2232,9 @@ public struct FfiConverterTypeArtist: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.name, into: &buf)
         FfiConverterOptionString.write(value.permalink, into: &buf)
         FfiConverterOptionInt64.write(value.position, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -2316,6 +2424,21 @@ public struct Category: Equatable, Hashable {
      * The position in which the category is arranged.
      */
     public let position: Int64?
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2331,11 +2454,26 @@ public struct Category: Equatable, Hashable {
          */permalink: String?, 
         /**
          * The position in which the category is arranged.
-         */position: Int64?) {
+         */position: Int64?, 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.name = name
         self.permalink = permalink
         self.position = position
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -2357,7 +2495,10 @@ public struct FfiConverterTypeCategory: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 name: FfiConverterOptionString.read(from: &buf), 
                 permalink: FfiConverterOptionString.read(from: &buf), 
-                position: FfiConverterOptionInt64.read(from: &buf)
+                position: FfiConverterOptionInt64.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
@@ -2366,6 +2507,9 @@ public struct FfiConverterTypeCategory: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.name, into: &buf)
         FfiConverterOptionString.write(value.permalink, into: &buf)
         FfiConverterOptionInt64.write(value.position, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -2658,6 +2802,21 @@ public struct Country: Equatable, Hashable {
      * The full name of the country.
      */
     public let name: String?
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2667,9 +2826,24 @@ public struct Country: Equatable, Hashable {
          */id: String, 
         /**
          * The full name of the country.
-         */name: String?) {
+         */name: String?, 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.name = name
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -2689,13 +2863,19 @@ public struct FfiConverterTypeCountry: FfiConverterRustBuffer {
         return
             try Country(
                 id: FfiConverterString.read(from: &buf), 
-                name: FfiConverterOptionString.read(from: &buf)
+                name: FfiConverterOptionString.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
     public static func write(_ value: Country, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -2826,6 +3006,21 @@ public struct Currency: Equatable, Hashable {
      * The symbol used for the currency.
      */
     public let sign: String?
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2841,11 +3036,26 @@ public struct Currency: Equatable, Hashable {
          */name: String?, 
         /**
          * The symbol used for the currency.
-         */sign: String?) {
+         */sign: String?, 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.locale = locale
         self.name = name
         self.sign = sign
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -2867,7 +3077,10 @@ public struct FfiConverterTypeCurrency: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 locale: FfiConverterOptionString.read(from: &buf), 
                 name: FfiConverterOptionString.read(from: &buf), 
-                sign: FfiConverterOptionString.read(from: &buf)
+                sign: FfiConverterOptionString.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
@@ -2876,6 +3089,9 @@ public struct FfiConverterTypeCurrency: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.locale, into: &buf)
         FfiConverterOptionString.write(value.name, into: &buf)
         FfiConverterOptionString.write(value.sign, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -2977,6 +3193,21 @@ public struct Discount: Equatable, Hashable {
      * `products`: the related Product records, resolved.
      */
     public let products: [Product]
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3038,7 +3269,19 @@ public struct Discount: Equatable, Hashable {
          */categories: [Category], 
         /**
          * `products`: the related Product records, resolved.
-         */products: [Product]) {
+         */products: [Product], 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.activeAt = activeAt
         self.applicationType = applicationType
@@ -3057,6 +3300,9 @@ public struct Discount: Equatable, Hashable {
         self.useLimit = useLimit
         self.categories = categories
         self.products = products
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -3092,7 +3338,10 @@ public struct FfiConverterTypeDiscount: FfiConverterRustBuffer {
                 useCount: FfiConverterOptionInt64.read(from: &buf), 
                 useLimit: FfiConverterOptionInt64.read(from: &buf), 
                 categories: FfiConverterSequenceTypeCategory.read(from: &buf), 
-                products: FfiConverterSequenceTypeProduct.read(from: &buf)
+                products: FfiConverterSequenceTypeProduct.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
@@ -3115,6 +3364,9 @@ public struct FfiConverterTypeDiscount: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.useLimit, into: &buf)
         FfiConverterSequenceTypeCategory.write(value.categories, into: &buf)
         FfiConverterSequenceTypeProduct.write(value.products, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -4005,6 +4257,21 @@ public struct Order: Equatable, Hashable {
      * `transactions`: the related OrderTransaction records, resolved.
      */
     public let transactions: [OrderTransaction]
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4112,7 +4379,19 @@ public struct Order: Equatable, Hashable {
          */shippingCountry: Country?, 
         /**
          * `transactions`: the related OrderTransaction records, resolved.
-         */transactions: [OrderTransaction]) {
+         */transactions: [OrderTransaction], 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.completedAt = completedAt
         self.createdAt = createdAt
@@ -4143,6 +4422,9 @@ public struct Order: Equatable, Hashable {
         self.items = items
         self.shippingCountry = shippingCountry
         self.transactions = transactions
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -4190,7 +4472,10 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
                 events: FfiConverterSequenceTypeOrderEvent.read(from: &buf), 
                 items: FfiConverterSequenceTypeOrderLineItem.read(from: &buf), 
                 shippingCountry: FfiConverterOptionTypeCountry.read(from: &buf), 
-                transactions: FfiConverterSequenceTypeOrderTransaction.read(from: &buf)
+                transactions: FfiConverterSequenceTypeOrderTransaction.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
@@ -4225,6 +4510,9 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
         FfiConverterSequenceTypeOrderLineItem.write(value.items, into: &buf)
         FfiConverterOptionTypeCountry.write(value.shippingCountry, into: &buf)
         FfiConverterSequenceTypeOrderTransaction.write(value.transactions, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -4264,6 +4552,21 @@ public struct OrderAdjustment: Equatable, Hashable {
      * A message describing the adjustment.
      */
     public let label: String?
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4278,10 +4581,25 @@ public struct OrderAdjustment: Equatable, Hashable {
          */amount: String?, 
         /**
          * A message describing the adjustment.
-         */label: String?) {
+         */label: String?, 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.amount = amount
         self.label = label
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -4302,7 +4620,10 @@ public struct FfiConverterTypeOrderAdjustment: FfiConverterRustBuffer {
             try OrderAdjustment(
                 id: FfiConverterString.read(from: &buf), 
                 amount: FfiConverterOptionString.read(from: &buf), 
-                label: FfiConverterOptionString.read(from: &buf)
+                label: FfiConverterOptionString.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
@@ -4310,6 +4631,9 @@ public struct FfiConverterTypeOrderAdjustment: FfiConverterRustBuffer {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterOptionString.write(value.amount, into: &buf)
         FfiConverterOptionString.write(value.label, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -4347,6 +4671,21 @@ public struct OrderEvent: Equatable, Hashable {
      * A message describing the order event.
      */
     public let message: String?
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4359,10 +4698,25 @@ public struct OrderEvent: Equatable, Hashable {
          */createdAt: String?, 
         /**
          * A message describing the order event.
-         */message: String?) {
+         */message: String?, 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.createdAt = createdAt
         self.message = message
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -4383,7 +4737,10 @@ public struct FfiConverterTypeOrderEvent: FfiConverterRustBuffer {
             try OrderEvent(
                 id: FfiConverterString.read(from: &buf), 
                 createdAt: FfiConverterOptionString.read(from: &buf), 
-                message: FfiConverterOptionString.read(from: &buf)
+                message: FfiConverterOptionString.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
@@ -4391,6 +4748,9 @@ public struct FfiConverterTypeOrderEvent: FfiConverterRustBuffer {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterOptionString.write(value.createdAt, into: &buf)
         FfiConverterOptionString.write(value.message, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -4613,6 +4973,21 @@ public struct OrderLineItem: Equatable, Hashable {
      * `product_option`: the related ProductOption, resolved (absent when the relationship is empty).
      */
     public let productOption: ProductOption?
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4653,7 +5028,19 @@ public struct OrderLineItem: Equatable, Hashable {
          */product: Product?, 
         /**
          * `product_option`: the related ProductOption, resolved (absent when the relationship is empty).
-         */productOption: ProductOption?) {
+         */productOption: ProductOption?, 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.imageUrl = imageUrl
         self.price = price
@@ -4665,6 +5052,9 @@ public struct OrderLineItem: Equatable, Hashable {
         self.total = total
         self.product = product
         self.productOption = productOption
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -4693,7 +5083,10 @@ public struct FfiConverterTypeOrderLineItem: FfiConverterRustBuffer {
                 quantityUnshipped: FfiConverterOptionInt64.read(from: &buf), 
                 total: FfiConverterOptionString.read(from: &buf), 
                 product: FfiConverterOptionTypeProduct.read(from: &buf), 
-                productOption: FfiConverterOptionTypeProductOption.read(from: &buf)
+                productOption: FfiConverterOptionTypeProductOption.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
@@ -4709,6 +5102,9 @@ public struct FfiConverterTypeOrderLineItem: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.total, into: &buf)
         FfiConverterOptionTypeProduct.write(value.product, into: &buf)
         FfiConverterOptionTypeProductOption.write(value.productOption, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -4853,6 +5249,21 @@ public struct OrderTransaction: Equatable, Hashable {
      * `currency`: the related Currency, resolved (absent when the relationship is empty).
      */
     public let currency: Currency?
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4879,7 +5290,19 @@ public struct OrderTransaction: Equatable, Hashable {
          */processorUrl: String?, 
         /**
          * `currency`: the related Currency, resolved (absent when the relationship is empty).
-         */currency: Currency?) {
+         */currency: Currency?, 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.amount = amount
         self.label = label
@@ -4887,6 +5310,9 @@ public struct OrderTransaction: Equatable, Hashable {
         self.processorId = processorId
         self.processorUrl = processorUrl
         self.currency = currency
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -4911,7 +5337,10 @@ public struct FfiConverterTypeOrderTransaction: FfiConverterRustBuffer {
                 processor: FfiConverterOptionString.read(from: &buf), 
                 processorId: FfiConverterOptionString.read(from: &buf), 
                 processorUrl: FfiConverterOptionString.read(from: &buf), 
-                currency: FfiConverterOptionTypeCurrency.read(from: &buf)
+                currency: FfiConverterOptionTypeCurrency.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
@@ -4923,6 +5352,9 @@ public struct FfiConverterTypeOrderTransaction: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.processorId, into: &buf)
         FfiConverterOptionString.write(value.processorUrl, into: &buf)
         FfiConverterOptionTypeCurrency.write(value.currency, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -5070,6 +5502,21 @@ public struct Plan: Equatable, Hashable {
      * The name of the plan.
      */
     public let name: String?
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5090,12 +5537,27 @@ public struct Plan: Equatable, Hashable {
          */monthlyRate: String?, 
         /**
          * The name of the plan.
-         */name: String?) {
+         */name: String?, 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.maxImagesPerProduct = maxImagesPerProduct
         self.maxProducts = maxProducts
         self.monthlyRate = monthlyRate
         self.name = name
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -5118,7 +5580,10 @@ public struct FfiConverterTypePlan: FfiConverterRustBuffer {
                 maxImagesPerProduct: FfiConverterOptionInt64.read(from: &buf), 
                 maxProducts: FfiConverterOptionInt64.read(from: &buf), 
                 monthlyRate: FfiConverterOptionString.read(from: &buf), 
-                name: FfiConverterOptionString.read(from: &buf)
+                name: FfiConverterOptionString.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
@@ -5128,6 +5593,9 @@ public struct FfiConverterTypePlan: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.maxProducts, into: &buf)
         FfiConverterOptionString.write(value.monthlyRate, into: &buf)
         FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -5223,6 +5691,21 @@ public struct Product: Equatable, Hashable {
      * `shipping_options`: the related ShippingOption records, resolved.
      */
     public let shippingOptions: [ShippingOption]
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5279,7 +5762,19 @@ public struct Product: Equatable, Hashable {
          */options: [ProductOption], 
         /**
          * `shipping_options`: the related ShippingOption records, resolved.
-         */shippingOptions: [ShippingOption]) {
+         */shippingOptions: [ShippingOption], 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.createdAt = createdAt
         self.defaultPrice = defaultPrice
@@ -5297,6 +5792,9 @@ public struct Product: Equatable, Hashable {
         self.images = images
         self.options = options
         self.shippingOptions = shippingOptions
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -5331,7 +5829,10 @@ public struct FfiConverterTypeProduct: FfiConverterRustBuffer {
                 categories: FfiConverterSequenceTypeCategory.read(from: &buf), 
                 images: FfiConverterSequenceTypeProductImage.read(from: &buf), 
                 options: FfiConverterSequenceTypeProductOption.read(from: &buf), 
-                shippingOptions: FfiConverterSequenceTypeShippingOption.read(from: &buf)
+                shippingOptions: FfiConverterSequenceTypeShippingOption.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
@@ -5353,6 +5854,9 @@ public struct FfiConverterTypeProduct: FfiConverterRustBuffer {
         FfiConverterSequenceTypeProductImage.write(value.images, into: &buf)
         FfiConverterSequenceTypeProductOption.write(value.options, into: &buf)
         FfiConverterSequenceTypeShippingOption.write(value.shippingOptions, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -5386,6 +5890,21 @@ public struct ProductImage: Equatable, Hashable {
      * The customizable URL of the product image.
      */
     public let url: String?
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5395,9 +5914,24 @@ public struct ProductImage: Equatable, Hashable {
          */id: String, 
         /**
          * The customizable URL of the product image.
-         */url: String?) {
+         */url: String?, 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.url = url
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -5417,13 +5951,19 @@ public struct FfiConverterTypeProductImage: FfiConverterRustBuffer {
         return
             try ProductImage(
                 id: FfiConverterString.read(from: &buf), 
-                url: FfiConverterOptionString.read(from: &buf)
+                url: FfiConverterOptionString.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
     public static func write(_ value: ProductImage, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterOptionString.write(value.url, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -5471,6 +6011,21 @@ public struct ProductOption: Equatable, Hashable {
      * The number of times the product option has been sold.
      */
     public let sold: Int64?
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5491,12 +6046,27 @@ public struct ProductOption: Equatable, Hashable {
          */quantity: Int64?, 
         /**
          * The number of times the product option has been sold.
-         */sold: Int64?) {
+         */sold: Int64?, 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.name = name
         self.price = price
         self.quantity = quantity
         self.sold = sold
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -5519,7 +6089,10 @@ public struct FfiConverterTypeProductOption: FfiConverterRustBuffer {
                 name: FfiConverterOptionString.read(from: &buf), 
                 price: FfiConverterOptionString.read(from: &buf), 
                 quantity: FfiConverterOptionInt64.read(from: &buf), 
-                sold: FfiConverterOptionInt64.read(from: &buf)
+                sold: FfiConverterOptionInt64.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
@@ -5529,6 +6102,9 @@ public struct FfiConverterTypeProductOption: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.price, into: &buf)
         FfiConverterOptionInt64.write(value.quantity, into: &buf)
         FfiConverterOptionInt64.write(value.sold, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -5663,6 +6239,21 @@ public struct ShippingOption: Equatable, Hashable {
      * `country`: the related Country, resolved (absent when the relationship is empty).
      */
     public let country: Country?
+    /**
+     * The JSON:API `type` as the document gives it: a subtype after a slash
+     * (`order_adjustments/tax`) is kept.
+     */
+    public let resourceType: String
+    /**
+     * Whether the document carried this resource. `false` for a relationship target it does
+     * not include: only `resource_type` and `id` are known, and empty fields mean "not
+     * known", not "none".
+     */
+    public let resolved: Bool
+    /**
+     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     */
+    public let extraAttributes: [String: String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5682,11 +6273,26 @@ public struct ShippingOption: Equatable, Hashable {
          */priceWithOthers: String?, 
         /**
          * `country`: the related Country, resolved (absent when the relationship is empty).
-         */country: Country?) {
+         */country: Country?, 
+        /**
+         * The JSON:API `type` as the document gives it: a subtype after a slash
+         * (`order_adjustments/tax`) is kept.
+         */resourceType: String, 
+        /**
+         * Whether the document carried this resource. `false` for a relationship target it does
+         * not include: only `resource_type` and `id` are known, and empty fields mean "not
+         * known", not "none".
+         */resolved: Bool, 
+        /**
+         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+         */extraAttributes: [String: String]) {
         self.id = id
         self.priceAlone = priceAlone
         self.priceWithOthers = priceWithOthers
         self.country = country
+        self.resourceType = resourceType
+        self.resolved = resolved
+        self.extraAttributes = extraAttributes
     }
 
     
@@ -5708,7 +6314,10 @@ public struct FfiConverterTypeShippingOption: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 priceAlone: FfiConverterOptionString.read(from: &buf), 
                 priceWithOthers: FfiConverterOptionString.read(from: &buf), 
-                country: FfiConverterOptionTypeCountry.read(from: &buf)
+                country: FfiConverterOptionTypeCountry.read(from: &buf), 
+                resourceType: FfiConverterString.read(from: &buf), 
+                resolved: FfiConverterBool.read(from: &buf), 
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
         )
     }
 
@@ -5717,6 +6326,9 @@ public struct FfiConverterTypeShippingOption: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.priceAlone, into: &buf)
         FfiConverterOptionString.write(value.priceWithOthers, into: &buf)
         FfiConverterOptionTypeCountry.write(value.country, into: &buf)
+        FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterBool.write(value.resolved, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
     }
 }
 
@@ -7394,6 +8006,32 @@ fileprivate struct FfiConverterSequenceTypeShippingOption: FfiConverterRustBuffe
             seq.append(try FfiConverterTypeShippingOption.read(from: &buf))
         }
         return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
     }
 }
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0

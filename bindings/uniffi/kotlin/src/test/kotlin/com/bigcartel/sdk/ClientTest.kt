@@ -216,6 +216,31 @@ class ClientTest {
     }
 
     @Test
+    fun `what the spec does not declare is kept (the shared unknown-things vectors)`() {
+        val path = System.getProperty("webhook.vectors") ?: error("set -Dwebhook.vectors")
+        val vectors = JSONObject(File(path).resolveSibling("unknown-things.json").readText())
+        val case = vectors.getJSONArray("cases").getJSONObject(0)
+        assertEquals("orders", case.getString("decode"))
+        val order = decodeOrders(case.getJSONObject("document").toString().toByteArray())[0]
+        // Undeclared attributes: each value is its JSON text.
+        assertEquals("\"555-0100\"", order.extraAttributes["customer_phone_number"])
+        assertEquals("true", order.extraAttributes["tax_remitted_by_big_cartel"])
+        val future = JSONObject(order.extraAttributes.getValue("future_thing"))
+        assertTrue(future.getBoolean("flag"))
+        assertEquals("two", future.getJSONArray("nested").getString(1))
+        // Subtypes: the type as sent.
+        assertEquals(listOf("order_adjustments/shipping", "order_adjustments/tax"), order.adjustments.map { it.resourceType })
+        assertEquals("order_transactions/payments", order.transactions[0].resourceType)
+        assertEquals("\"payment_status\"", order.events[0].extraAttributes["identifier"])
+        // A product the document does not include is marked so, not passed off as one without options.
+        val product = order.items[0].product!!
+        assertEquals("42", product.id)
+        assertEquals("product", product.resourceType)
+        assertFalse(product.resolved)
+        assertTrue(order.items[0].resolved)
+    }
+
+    @Test
     fun `every webhook signature vector`() {
         val path = System.getProperty("webhook.vectors") ?: error("set -Dwebhook.vectors")
         val cases = JSONObject(File(path).readText()).getJSONArray("signature_cases")

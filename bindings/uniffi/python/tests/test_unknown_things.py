@@ -1,0 +1,54 @@
+"""Nothing the server sends is lost: the shared "unknown things" vectors
+(tests/vectors/unknown-things.json) through the Python decoders. Undeclared attributes are in each
+record's ``extra_attributes`` (values as JSON text), the JSON:API type as sent (subtypes included) in
+``resource_type``, and a relationship target the document does not include has ``resolved`` False."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Dict, List
+
+import pytest
+
+import bigcartel
+from conftest import unknown_things
+
+VECTORS = unknown_things()
+DECODERS: Dict[str, Callable[[bytes], List[Any]]] = {
+    "orders": bigcartel.decode_orders,
+    "products": bigcartel.decode_products,
+}
+
+
+def walk(value: Any, path: List[Any]) -> Any:
+    """Follows a vector path through records (attributes), lists (indexes) and the
+    ``extra_attributes`` dict, whose values are JSON text: the value found is returned as JSON."""
+    for i, step in enumerate(path):
+        if isinstance(step, int):
+            value = value[step]
+        elif isinstance(value, dict):
+            # Only `extra_attributes` is a dict: its values are each attribute's JSON text.
+            assert i == len(path) - 1, "a path ends at the undeclared attribute"
+            return json.loads(value[step])
+        else:
+            value = getattr(value, step)
+    return value
+
+
+@pytest.mark.parametrize("case", VECTORS["cases"], ids=[c["name"] for c in VECTORS["cases"]])
+def test_a_document_with_unknown_things_decodes_with_nothing_lost(case: Dict[str, Any]) -> None:
+    decoded = DECODERS[case["decode"]](json.dumps(case["document"]).encode())
+    for check in case["checks"]:
+        assert walk(decoded, check["path"]) == check["equals"], check["path"]
+
+
+def test_an_unresolved_product_is_not_a_product_without_options() -> None:
+    case = next(c for c in VECTORS["cases"] if c["decode"] == "orders")
+    order = bigcartel.decode_orders(json.dumps(case["document"]).encode())[0]
+    product = order.items[0].product
+    assert product is not None
+    assert product.resolved is False
+    assert product.resource_type == "product"
+    # Its lists are empty because the document did not say, which `resolved` makes plain.
+    assert product.options == []
+    assert order.items[0].resolved is True
