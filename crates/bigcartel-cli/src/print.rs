@@ -161,7 +161,9 @@ pub fn label(v: &Value) -> String {
             return s.to_string();
         }
     }
-    v.get("id").map(text).unwrap_or_else(|| text(v))
+    // An object without an id (not a resource) is shown as its JSON: `text` of it would come
+    // back here.
+    v.get("id").map(text).unwrap_or_else(|| v.to_string())
 }
 
 fn to_value<T: Serialize>(v: &T) -> Value {
@@ -229,6 +231,13 @@ pub fn detail<T: Serialize>(json: bool, item: &T) {
         let shown = match val {
             Value::Array(a) if a.is_empty() => "(none)".to_string(),
             Value::Array(a) => a.iter().map(summary).collect::<Vec<_>>().join("; "),
+            Value::Object(m) if m.is_empty() => "(none)".to_string(),
+            // A plain map (`extra_attributes`: what the spec does not declare): each value as JSON.
+            Value::Object(m) if !m.contains_key("id") => m
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(", "),
             Value::Object(_) => summary(val),
             other => text(other),
         };
@@ -244,7 +253,12 @@ fn summary(v: &Value) -> String {
     let extras: Vec<String> = map
         .iter()
         .filter(|(k, val)| {
-            !matches!(k.as_str(), "id" | "name") && (val.is_string() || val.is_number())
+            // The type is worth a mention only when it carries a subtype (`order_adjustments/tax`).
+            let plain_type =
+                k.as_str() == "resource_type" && val.as_str().is_some_and(|t| !t.contains('/'));
+            !matches!(k.as_str(), "id" | "name")
+                && !plain_type
+                && (val.is_string() || val.is_number())
         })
         .map(|(k, val)| format!("{k}={}", text(val)))
         .collect();
@@ -288,6 +302,24 @@ pub fn done(json: bool, message: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_object_without_an_id_is_labelled_by_its_json_not_by_endless_recursion() {
+        // `extra_attributes` is such an object; `label` used to call `text`, which called it back.
+        let v = serde_json::json!({"customer_phone_number": "555-0100"});
+        assert_eq!(label(&v), r#"{"customer_phone_number":"555-0100"}"#);
+        assert_eq!(text(&serde_json::json!({})), "{}");
+        assert_eq!(
+            summary(&serde_json::json!({"id": "1", "resource_type": "countries"})),
+            "1 (id 1)"
+        );
+        assert_eq!(
+            summary(
+                &serde_json::json!({"id": "2", "amount": "0.50", "resource_type": "order_adjustments/tax"})
+            ),
+            "2 (id 2, amount=0.50, resource_type=order_adjustments/tax)"
+        );
+    }
 
     #[test]
     fn clean_drops_what_drives_a_terminal() {
