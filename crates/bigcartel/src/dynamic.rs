@@ -14,9 +14,12 @@
 //! ```
 //! use bigcartel::dynamic;
 //! let artists = dynamic::model("Artist").unwrap();
-//! let body = br#"{"data":{"type":"artists","id":"7","attributes":{"name":"Ada","position":"2"}}}"#;
+//! let body = br#"{"data":{"type":"artists","id":"7","attributes":{"name":"Ada","position":"2","born":1815}}}"#;
 //! let json = dynamic::decode_one(artists, body).unwrap();
-//! assert_eq!(json, r#"{"id":"7","name":"Ada","permalink":null,"position":2}"#);
+//! assert_eq!(
+//!     json,
+//!     r#"{"id":"7","name":"Ada","permalink":null,"position":2,"resource_type":"artists","resolved":true,"extra_attributes":{"born":1815}}"#
+//! );
 //! ```
 
 use crate::jsonapi::{DecodeError, Page};
