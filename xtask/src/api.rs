@@ -80,6 +80,9 @@ pub struct Model {
     pub fields: Vec<Field>,
     /// Its relationships.
     pub rels: Vec<Rel>,
+    /// The subtypes its polymorphic JSON:API type is known to take (`x-jsonapi-subtypes`: `tax`
+    /// for `order_adjustments/tax`); empty for a type without subtypes.
+    pub subtypes: Vec<String>,
 }
 
 /// The attributes sent to create or update a resource.
@@ -321,6 +324,14 @@ pub fn describe(spec: &Value) -> Result<Api> {
             doc: doc_of(schema),
             fields,
             rels,
+            subtypes: schema
+                .get("x-jsonapi-subtypes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
         });
     }
 

@@ -105,7 +105,7 @@ pub fn generate(target: &Target, text: &str) -> Result<Vec<(String, String)>> {
         let api = api::describe(&spec)?;
         files.push((
             core("generated_models.rs"),
-            format!("{header}{}", format_tokens(models_tokens(&api))?),
+            format!("{header}{}", format_tokens(models_tokens(&api)?)?),
         ));
         files.push((
             core("generated_operations.rs"),
@@ -200,16 +200,6 @@ pub fn rust_type(s: Scalar) -> TokenStream {
     }
 }
 
-fn lenient(s: Scalar) -> &'static str {
-    match s {
-        Scalar::String => "crate::lenient::string",
-        Scalar::Decimal => "crate::lenient::decimal",
-        Scalar::Int => "crate::lenient::int",
-        Scalar::Bool => "crate::lenient::boolean",
-        Scalar::StringList => "crate::lenient::string_list",
-    }
-}
-
 /// One `#[doc = " line"]` per line, so prettyplease prints ordinary `///` comments.
 pub fn docs(text: &str) -> TokenStream {
     let lines = text.lines().map(|l| {
@@ -232,20 +222,96 @@ pub fn field_ident(name: &str) -> proc_macro2::Ident {
     }
 }
 
-fn models_tokens(api: &Api) -> TokenStream {
+fn models_tokens(api: &Api) -> Result<TokenStream> {
     let mut out = TokenStream::new();
     for model in &api.models {
-        out.extend(model_tokens(model));
+        out.extend(model_tokens(model)?);
     }
     let types = api.models.iter().map(|m| &m.wire_type);
     out.extend(quote! {
         /// Every JSON:API resource type the spec describes.
         pub const RESOURCE_TYPES: &[&str] = &[#(#types),*];
     });
-    out
+    Ok(out)
 }
 
-fn model_tokens(model: &Model) -> TokenStream {
+/// The seed `crate::lenient` gives for a scalar's rule (the generated attribute readers read
+/// each value through it).
+fn lenient_seed(s: Scalar) -> TokenStream {
+    match s {
+        Scalar::String => quote!(crate::lenient::StringSeed),
+        Scalar::Decimal => quote!(crate::lenient::DecimalSeed),
+        Scalar::Int => quote!(crate::lenient::IntSeed),
+        Scalar::Bool => quote!(crate::lenient::BoolSeed),
+        Scalar::StringList => quote!(crate::lenient::StringListSeed),
+    }
+}
+
+/// The name of a polymorphic model's subtype enum (`OrderAdjustmentSubtype`).
+pub fn subtype_enum_name(model: &Model) -> String {
+    format!("{}Subtype", model.name)
+}
+
+/// The enum of a polymorphic model's known subtypes, with an arm keeping any other as sent.
+fn subtype_tokens(model: &Model) -> TokenStream {
+    let name = format_ident!("{}", subtype_enum_name(model));
+    let wire = &model.wire_type;
+    let doc = docs(&format!(
+        "The subtype of a `{wire}` resource: the part of its JSON:API type after the slash \
+         (`{wire}/{}`).\n\nSerializes as that text; a subtype the spec does not list is kept in \
+         [`{name}::Other`].",
+        model.subtypes[0]
+    ));
+    let arms: Vec<_> = model
+        .subtypes
+        .iter()
+        .map(|s| format_ident!("{}", s.to_upper_camel_case()))
+        .collect();
+    let texts = &model.subtypes;
+    let arm_docs = model.subtypes.iter().map(|s| docs(&format!("`{wire}/{s}`")));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#arm_docs #arms,)*
+            /// A subtype the spec does not list, as sent.
+            Other(String),
+        }
+
+        impl #name {
+            /// The subtype for its text (`"tax"`); an unlisted one becomes `Other`.
+            pub fn parse(text: &str) -> Self {
+                match text {
+                    #(#texts => #name::#arms,)*
+                    other => #name::Other(other.to_owned()),
+                }
+            }
+
+            /// The subtype's text, exactly as the document gave it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#name::#arms => #texts,)*
+                    #name::Other(text) => text,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn model_tokens(model: &Model) -> Result<TokenStream> {
     let name = format_ident!("{}", model.name);
     let wire = &model.wire_type;
     let doc = if model.doc.is_empty() {
@@ -256,11 +322,19 @@ fn model_tokens(model: &Model) -> TokenStream {
     let doc = docs(&format!(
         "{doc}\n\nJSON:API type `{wire}`; relationships are resolved from the document's `included`."
     ));
+    if model.fields.len() > 128 {
+        bail!(
+            "{}: {} attributes; the attribute reader tracks at most 128",
+            model.name,
+            model.fields.len()
+        );
+    }
     let mut fields = Vec::new();
     let mut attr_fields = Vec::new();
+    let mut slots = Vec::new();
+    let mut takes = Vec::new();
     let mut assigns = Vec::new();
-    let declared: Vec<&str> = model.fields.iter().map(|f| f.name.as_str()).collect();
-    for f in &model.fields {
+    for (slot, f) in model.fields.iter().enumerate() {
         let ident = field_ident(&f.name);
         let ty = rust_type(f.scalar);
         let d = docs(&if f.doc.is_empty() {
@@ -269,14 +343,14 @@ fn model_tokens(model: &Model) -> TokenStream {
             f.doc.clone()
         });
         let wire_name = &f.name;
-        let lenient = lenient(f.scalar);
+        let seed = lenient_seed(f.scalar);
         fields.push(quote! { #d pub #ident: Option<#ty>, });
-        attr_fields.push(quote! {
-            #[serde(rename = #wire_name, default, deserialize_with = #lenient)]
-            #ident: Option<#ty>,
-        });
+        attr_fields.push(quote! { #ident: Option<#ty>, });
+        slots.push(quote! { #wire_name => Some(#slot), });
+        takes.push(quote! { #slot => self.#ident = map.next_value_seed(#seed)?, });
         assigns.push(quote! { #ident: attributes.#ident, });
     }
+    let rel_names: Vec<&str> = model.rels.iter().map(|r| r.name.as_str()).collect();
     for r in &model.rels {
         let ident = field_ident(&r.name);
         let target = format_ident!("{}", r.model);
@@ -297,7 +371,39 @@ fn model_tokens(model: &Model) -> TokenStream {
             assigns.push(quote! { #ident: resolver.to_one(resource, #rel_name)?.map(Box::new), });
         }
     }
-    quote! {
+    let (subtype_enum, subtype_field, subtype_of) = if model.subtypes.is_empty() {
+        (quote!(), quote!(), None)
+    } else {
+        let sub = format_ident!("{}", subtype_enum_name(model));
+        (
+            subtype_tokens(model),
+            quote! {
+                /// The subtype of a polymorphic type (`tax` in `order_adjustments/tax`), `None`
+                /// when the type has none.
+                pub subtype: Option<#sub>,
+            },
+            Some(sub),
+        )
+    };
+    let subtype_stub = subtype_of.as_ref().map(|sub| {
+        quote! { subtype: crate::jsonapi::subtype(resource_type).map(#sub::parse), }
+    });
+    let subtype_decoded = subtype_of.as_ref().map(|sub| {
+        quote! { subtype: crate::jsonapi::subtype(&resource.resource_type).map(#sub::parse), }
+    });
+    let slot_match = if slots.is_empty() {
+        quote! { let _ = key; None }
+    } else {
+        quote! { match key { #(#slots)* _ => None } }
+    };
+    let take_match = if takes.is_empty() {
+        quote! { let _ = (slot, map); }
+    } else {
+        quote! { match slot { #(#takes)* _ => {} } }
+    };
+    Ok(quote! {
+        #subtype_enum
+
         #doc
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
         pub struct #name {
@@ -307,12 +413,21 @@ fn model_tokens(model: &Model) -> TokenStream {
             /// The JSON:API `type` as the document gives it: a subtype after a slash
             /// (`order_adjustments/tax`) is kept.
             pub resource_type: String,
+            #subtype_field
             /// Whether the document carried this resource. `false` for a relationship target it
             /// does not include (an orders list never includes the products): only
             /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
             pub resolved: bool,
             /// Attributes the spec does not declare, as sent (keyed by wire name).
             pub extra_attributes: crate::jsonapi::ExtraAttributes,
+            /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+            /// the targets the document includes), and declared ones that also have `links` or
+            /// `meta` or have no `data`.
+            pub extra_relationships: crate::jsonapi::ExtraRelationships,
+            /// The resource's own `links`, as sent.
+            pub links: Option<serde_json::Value>,
+            /// The resource's own `meta`, as sent.
+            pub meta: Option<serde_json::Value>,
         }
 
         impl crate::jsonapi::Model for #name {
@@ -322,6 +437,7 @@ fn model_tokens(model: &Model) -> TokenStream {
                 #name {
                     id: id.to_owned(),
                     resource_type: resource_type.to_owned(),
+                    #subtype_stub
                     ..Default::default()
                 }
             }
@@ -330,21 +446,44 @@ fn model_tokens(model: &Model) -> TokenStream {
                 resource: &crate::jsonapi::RawResource<'_>,
                 resolver: &crate::jsonapi::Resolver<'_>,
             ) -> Result<Self, crate::jsonapi::DecodeError> {
-                #[derive(Default, serde::Deserialize)]
+                #[derive(Default)]
                 struct Attributes {
                     #(#attr_fields)*
                 }
-                let attributes: Attributes = resolver.attributes(resource)?;
+                impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+                    fn slot(&self, key: &str) -> Option<usize> {
+                        #slot_match
+                    }
+                    fn take<A: serde::de::MapAccess<'de>>(
+                        &mut self,
+                        slot: usize,
+                        map: &mut A,
+                    ) -> Result<(), A::Error> {
+                        #take_match
+                        Ok(())
+                    }
+                }
+                let mut attributes = Attributes::default();
+                let extra_attributes = crate::jsonapi::read_attributes(resource, &mut attributes)?;
+                let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
                 Ok(#name {
                     id: resource.id.clone(),
                     #(#assigns)*
                     resource_type: resource.resource_type.to_string(),
+                    #subtype_decoded
                     resolved: true,
-                    extra_attributes: crate::jsonapi::extra_attributes(resource, &[#(#declared),*])?,
+                    extra_attributes,
+                    extra_relationships: crate::jsonapi::extra_relationships(
+                        resource,
+                        &[#(#rel_names),*],
+                        resolver,
+                    )?,
+                    links,
+                    meta,
                 })
             }
         }
-    }
+    })
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -47,8 +47,15 @@ pub fn tokens(api: &Api) -> Result<TokenStream> {
             let model = index(&r.model)?;
             rels.push(quote! { Rel { name: #rel, key: #key, model: #model, many: #many } });
         }
+        let subtypes = &m.subtypes;
         models.push(quote! {
-            ModelSchema { name: #name, wire_type: #wire, fields: &[#(#fields),*], rels: &[#(#rels),*] }
+            ModelSchema {
+                name: #name,
+                wire_type: #wire,
+                fields: &[#(#fields),*],
+                rels: &[#(#rels),*],
+                subtypes: &[#(#subtypes),*],
+            }
         });
     }
     let mut operations = Vec::new();

@@ -91,12 +91,35 @@ pub struct RawResource<'a> {
     pub attributes: Option<&'a RawValue>,
     #[serde(borrow, default)]
     relationships: Option<HashMap<Cow<'a, str>, RawRelationship<'a>>>,
+    #[serde(borrow, default)]
+    links: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    meta: Option<&'a RawValue>,
+    /// The resource object as sent, for an entry of `included` (what an undeclared
+    /// relationship's `included` hands over).
+    #[serde(skip)]
+    raw: Option<&'a RawValue>,
 }
 
 #[derive(Debug, Deserialize)]
 struct RawRelationship<'a> {
-    #[serde(borrow, default)]
+    /// `Some("null")` for `"data": null`, `None` when `data` is absent (a links-only
+    /// relationship): the two mean different things.
+    #[serde(borrow, default, deserialize_with = "keep_null")]
     data: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    links: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    meta: Option<&'a RawValue>,
+}
+
+fn keep_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&'de RawValue>::deserialize(d).map(Some)
+}
+
+/// A raw JSON value as a `serde_json::Value` (numbers keep their exact text).
+fn value(raw: &RawValue) -> Result<serde_json::Value, DecodeError> {
+    serde_json::from_str(raw.get()).map_err(|e| DecodeError::Shape(e.to_string()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,18 +152,28 @@ pub fn attributes_text<'a>(r: &RawResource<'a>) -> Result<Option<&'a str>, Decod
 /// dropped.
 pub type ExtraAttributes = std::collections::BTreeMap<String, serde_json::Value>;
 
-/// Reads an attributes object in one pass, skipping the `declared` keys and keeping the others
-/// (a key repeated keeps its last value). Typed and table-driven decoding both use it.
-struct Undeclared<'d>(&'d [&'d str]);
+/// Where a model's decoder puts the attributes it declares. The typed models implement it
+/// (generated, one `match` on the wire name) and so does the table-driven decoder: both read a
+/// resource's attributes through [`read_attributes`], in one pass, by one rule.
+#[doc(hidden)]
+pub trait AttributeSink<'de> {
+    /// The slot (0..128) of a declared attribute, `None` for one the model does not declare.
+    fn slot(&self, key: &str) -> Option<usize>;
+    /// Reads the value of the attribute in `slot` from `map`.
+    fn take<A: serde::de::MapAccess<'de>>(&mut self, slot: usize, map: &mut A)
+    -> Result<(), A::Error>;
+}
 
-impl<'de> serde::de::DeserializeSeed<'de> for Undeclared<'_> {
+struct ReadAttributes<'s, S>(&'s mut S);
+
+impl<'de, S: AttributeSink<'de>> serde::de::DeserializeSeed<'de> for ReadAttributes<'_, S> {
     type Value = ExtraAttributes;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<ExtraAttributes, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Undeclared<'_> {
+impl<'de, S: AttributeSink<'de>> serde::de::Visitor<'de> for ReadAttributes<'_, S> {
     type Value = ExtraAttributes;
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("an attributes object")
@@ -149,32 +182,45 @@ impl<'de> serde::de::Visitor<'de> for Undeclared<'_> {
         self,
         mut map: A,
     ) -> Result<ExtraAttributes, A::Error> {
+        let mut seen: u128 = 0;
         let mut extra = ExtraAttributes::new();
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if self.0.contains(&key.as_ref()) {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            } else {
-                let value = map.next_value::<serde_json::Value>()?;
-                extra.insert(key.into_owned(), value);
+            match self.0.slot(&key) {
+                Some(slot) => {
+                    // A declared attribute sent twice is ambiguous: refuse it rather than pick one.
+                    let bit = 1u128.checked_shl(slot as u32).unwrap_or(0);
+                    if seen & bit != 0 {
+                        return Err(serde::de::Error::custom(format!("duplicate field `{key}`")));
+                    }
+                    seen |= bit;
+                    self.0.take(slot, &mut map)?;
+                }
+                // An undeclared one is kept as sent; a repeated key keeps its last value.
+                None => {
+                    let value = map.next_value::<serde_json::Value>()?;
+                    extra.insert(key.into_owned(), value);
+                }
             }
         }
         Ok(extra)
     }
 }
 
-/// The attributes of `r` that are not among `declared` (wire names), as sent.
+/// Reads `r`'s attributes in one pass: each declared one into `sink`, the others returned as
+/// they were sent. Absent or null attributes read as none.
 #[doc(hidden)]
-pub fn extra_attributes(
-    r: &RawResource<'_>,
-    declared: &[&str],
+pub fn read_attributes<'a, S: AttributeSink<'a>>(
+    r: &RawResource<'a>,
+    sink: &mut S,
 ) -> Result<ExtraAttributes, DecodeError> {
     use serde::de::DeserializeSeed;
     match attributes_text(r)? {
         None => Ok(ExtraAttributes::new()),
         Some(text) => {
             let mut de = serde_json::Deserializer::from_str(text);
-            Undeclared(declared)
+            ReadAttributes(sink)
                 .deserialize(&mut de)
+                .and_then(|extra| de.end().map(|()| extra))
                 .map_err(|e| DecodeError::Attribute {
                     resource_type: r.resource_type.to_string(),
                     id: r.id.clone(),
@@ -184,6 +230,84 @@ pub fn extra_attributes(
     }
 }
 
+/// A relationship as the document gives it, for one the typed fields do not carry whole: an
+/// undeclared relationship (`warnings` on an order), or a declared one that also has `links` or
+/// `meta`, or has no `data` at all (links-only: "not given", which is not "none").
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Relationship {
+    /// `data` as sent: `null`, one resource identifier or a list of them. `None` (and left out
+    /// of the JSON) when the relationship has no `data` member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+    /// The relationship's `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The relationship's `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
+    /// For an undeclared relationship, the resources its `data` names that the document's
+    /// `included` carries, each resource object as sent, in linkage order (a target not
+    /// included is left out). Empty for a declared relationship: its typed field resolves it.
+    pub included: Vec<serde_json::Value>,
+}
+
+/// Relationships the typed fields do not carry whole, keyed by name (see [`Relationship`]).
+pub type ExtraRelationships = std::collections::BTreeMap<String, Relationship>;
+
+/// The relationships of `r` that its model's fields (`declared`, wire names) do not carry whole.
+#[doc(hidden)]
+pub fn extra_relationships(
+    r: &RawResource<'_>,
+    declared: &[&str],
+    resolver: &Resolver<'_>,
+) -> Result<ExtraRelationships, DecodeError> {
+    let mut out = ExtraRelationships::new();
+    let Some(rels) = &r.relationships else {
+        return Ok(out);
+    };
+    for (name, rel) in rels {
+        let is_declared = declared.contains(&name.as_ref());
+        if is_declared && rel.data.is_some() && rel.links.is_none() && rel.meta.is_none() {
+            continue;
+        }
+        let included = if is_declared {
+            Vec::new()
+        } else {
+            resolver
+                .linkage(r, name)?
+                .iter()
+                .filter_map(|(t, id)| resolver.included_raw(t, id))
+                .map(value)
+                .collect::<Result<_, _>>()?
+        };
+        out.insert(
+            name.to_string(),
+            Relationship {
+                data: rel.data.map(value).transpose()?,
+                links: rel.links.map(value).transpose()?,
+                meta: rel.meta.map(value).transpose()?,
+                included,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// A resource's own `links` and `meta`, as sent.
+#[doc(hidden)]
+pub fn links_and_meta(
+    r: &RawResource<'_>,
+) -> Result<(Option<serde_json::Value>, Option<serde_json::Value>), DecodeError> {
+    Ok((
+        r.links.map(value).transpose()?,
+        r.meta.map(value).transpose()?,
+    ))
+}
+
+/// The subtype of a polymorphic JSON:API type, the text after its first slash
+/// (`order_adjustments/tax` gives `tax`); `None` for a type without one.
+pub fn subtype(resource_type: &str) -> Option<&str> {
+    resource_type.split_once('/').map(|(_, sub)| sub)
+}
+
 /// Resolves relationships against a document's resources.
 pub struct Resolver<'a> {
     index: HashMap<(&'a str, &'a str), &'a RawResource<'a>>,
@@ -191,6 +315,11 @@ pub struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
+    /// The resource object `included` carries for `(type, id)`, as sent.
+    fn included_raw(&self, resource_type: &str, id: &str) -> Option<&'a RawValue> {
+        self.index.get(&(resource_type, id)).and_then(|r| r.raw)
+    }
+
     fn new(primary: &'a [RawResource<'a>], included: &'a [RawResource<'a>]) -> Self {
         let mut index =
             HashMap::with_capacity_and_hasher(primary.len() + included.len(), Default::default());
@@ -312,6 +441,8 @@ impl<T> Page<T> {
             total: self.total,
             next: self.next,
             has_links: self.has_links,
+            links: self.links,
+            meta: self.meta,
             fingerprint: self.fingerprint,
         }
     }
@@ -326,6 +457,8 @@ impl Page<()> {
             total: self.total,
             next: self.next,
             has_links: self.has_links,
+            links: self.links,
+            meta: self.meta,
             fingerprint: self.fingerprint,
         }
     }
@@ -342,6 +475,10 @@ pub struct Page<T> {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
+    /// The document's `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The document's `meta`, as sent (`count` included, whatever its type).
+    pub meta: Option<serde_json::Value>,
     /// A digest of the page's primary resources (each `type` and `id`, in order): two pages with
     /// the same digest list the same resources. Paging uses it to notice a server that sends the
     /// same page again instead of the next one. Not serialized.
@@ -355,22 +492,31 @@ struct RawDocument<'a> {
     data: Option<&'a RawValue>,
     #[serde(borrow, default)]
     included: Option<Vec<&'a RawValue>>,
-    #[serde(default)]
-    meta: Option<RawMeta>,
-    #[serde(default)]
-    links: Option<RawLinks>,
+    #[serde(borrow, default)]
+    meta: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    links: Option<&'a RawValue>,
 }
 
-#[derive(Deserialize, Default)]
-struct RawMeta {
-    #[serde(default, deserialize_with = "crate::lenient::int")]
-    count: Option<i64>,
+/// `meta.count`, read leniently (it has been seen as a string); anything unreadable is no count.
+fn meta_count(meta: &RawValue) -> Option<u64> {
+    #[derive(Deserialize)]
+    struct Meta {
+        #[serde(default, deserialize_with = "crate::lenient::int")]
+        count: Option<i64>,
+    }
+    let meta: Meta = serde_json::from_str(meta.get()).ok()?;
+    meta.count.and_then(|c| u64::try_from(c).ok())
 }
 
-#[derive(Deserialize, Default)]
-struct RawLinks {
-    #[serde(default, deserialize_with = "crate::lenient::string")]
-    next: Option<String>,
+/// `links.next`, when it is a string (or a number, kept as text).
+fn links_next(links: &RawValue) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Links {
+        #[serde(default, deserialize_with = "crate::lenient::string")]
+        next: Option<String>,
+    }
+    serde_json::from_str::<Links>(links.get()).ok()?.next
 }
 
 fn parse_document(body: &[u8]) -> Result<RawDocument<'_>, DecodeError> {
@@ -399,7 +545,11 @@ fn included<'a>(doc: &RawDocument<'a>) -> Vec<RawResource<'a>> {
     doc.included
         .iter()
         .flatten()
-        .filter_map(|raw| serde_json::from_str(raw.get()).ok())
+        .filter_map(|raw| {
+            let mut r: RawResource<'a> = serde_json::from_str(raw.get()).ok()?;
+            r.raw = Some(raw);
+            Some(r)
+        })
         .collect()
 }
 
@@ -460,16 +610,13 @@ pub fn with_document<R>(
     let included = included(&doc);
     let resolver = Resolver::new(&data, &included);
     let out = f(&data, &resolver)?;
-    let total = doc
-        .meta
-        .as_ref()
-        .and_then(|m| m.count)
-        .and_then(|c| u64::try_from(c).ok());
     let paging = Page {
         items: Vec::new(),
-        total,
-        next: doc.links.as_ref().and_then(|l| l.next.clone()),
+        total: doc.meta.and_then(meta_count),
+        next: doc.links.and_then(links_next),
         has_links: doc.links.is_some(),
+        links: doc.links.map(value).transpose()?,
+        meta: doc.meta.map(value).transpose()?,
         fingerprint: fingerprint(&data),
     };
     Ok((out, paging))

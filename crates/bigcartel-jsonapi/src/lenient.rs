@@ -138,3 +138,33 @@ pub fn is_decimal(s: &str) -> bool {
         && int.bytes().all(|b| b.is_ascii_digit())
         && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
+
+/// The rules above as `DeserializeSeed`s, for decoders that read a map's values one by one (the
+/// generated models' attribute readers).
+macro_rules! seeds {
+    ($($(#[$doc:meta])* $name:ident => $rule:ident: $ty:ty;)*) => {$(
+        $(#[$doc])*
+        #[doc(hidden)]
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name;
+        impl<'de> de::DeserializeSeed<'de> for $name {
+            type Value = Option<$ty>;
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<$ty>, D::Error> {
+                $rule(d)
+            }
+        }
+    )*};
+}
+
+seeds! {
+    /// [`string`] as a seed.
+    StringSeed => string: String;
+    /// [`decimal`] as a seed.
+    DecimalSeed => decimal: String;
+    /// [`int`] as a seed.
+    IntSeed => int: i64;
+    /// [`boolean`] as a seed.
+    BoolSeed => boolean: bool;
+    /// [`string_list`] as a seed.
+    StringListSeed => string_list: Vec<String>;
+}

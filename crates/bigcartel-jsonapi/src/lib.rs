@@ -15,11 +15,12 @@
 //!     wire_type: "artists",
 //!     fields: &[Field { name: "name", key: "name", kind: Kind::String, required: false }],
 //!     rels: &[],
+//!     subtypes: &[],
 //! }];
 //! let body = br#"{"data":{"type":"artists","id":7,"attributes":{"name":"Ada","born":1815}}}"#;
 //! assert_eq!(
 //!     decode_one(MODELS, &MODELS[0], body).unwrap(),
-//!     r#"{"id":"7","name":"Ada","resource_type":"artists","resolved":true,"extra_attributes":{"born":1815}}"#
+//!     r#"{"id":"7","name":"Ada","resource_type":"artists","resolved":true,"extra_attributes":{"born":1815},"extra_relationships":{},"links":null,"meta":null}"#
 //! );
 //! ```
 #![forbid(unsafe_code)]

@@ -4,10 +4,8 @@
 //! and wraps these functions; use it from there.
 
 use crate::jsonapi::{self, DecodeError, Page, RawResource, Resolver};
-use serde::de::{MapAccess, Visitor};
+use serde::de::MapAccess;
 use serde_json::value::RawValue;
-use std::borrow::Cow;
-use std::fmt;
 
 /// An attribute's or parameter's type, as the typed models carry it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +59,9 @@ pub struct ModelSchema {
     pub fields: &'static [Field],
     /// Its relationships, in the typed model's field order.
     pub rels: &'static [Rel],
+    /// The subtypes its polymorphic type is known to take (`tax` for `order_adjustments/tax`);
+    /// a model with any has a `subtype` field. Empty for a type without subtypes.
+    pub subtypes: &'static [&'static str],
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -101,7 +102,8 @@ pub fn decode_list(
     Ok(paging.with_items(items))
 }
 
-/// A page as JSON: `{"items": [...], "total", "next", "has_links"}`, as a typed [`Page`]
+/// A page as JSON: `{"items": [...], "total", "next", "has_links", "links", "meta"}`, as a
+/// typed [`Page`]
 /// serializes.
 pub fn page_json(page: &Page<String>) -> String {
     let mut out = String::with_capacity(page.items.iter().map(|i| i.len() + 1).sum::<usize>() + 64);
@@ -124,6 +126,10 @@ pub fn page_json(page: &Page<String>) -> String {
     }
     out.push_str(",\"has_links\":");
     out.push_str(if page.has_links { "true" } else { "false" });
+    out.push_str(",\"links\":");
+    out.push_str(&json_value(&page.links));
+    out.push_str(",\"meta\":");
+    out.push_str(&json_value(&page.meta));
     out.push('}');
     out
 }
@@ -139,6 +145,12 @@ fn json_string(s: &str) -> String {
     into_string(out)
 }
 
+fn json_value(value: &Option<serde_json::Value>) -> String {
+    let mut out = Vec::new();
+    push_json(&mut out, value);
+    into_string(out)
+}
+
 fn push_str(out: &mut Vec<u8>, s: &str) {
     // Writing a &str into a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, s);
@@ -150,26 +162,20 @@ fn push_key(out: &mut Vec<u8>, key: &str) {
     out.push(b':');
 }
 
-/// A resource's attributes as `(name, raw value)` pairs, in document order.
-struct Pairs<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+/// The table decoder's side of [`jsonapi::read_attributes`]: each declared attribute's raw value,
+/// by its index in the model's fields.
+struct RawSlots<'a, 'm> {
+    fields: &'m [Field],
+    values: Vec<Option<&'a RawValue>>,
+}
 
-impl<'de> serde::Deserialize<'de> for Pairs<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Pairs<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an attributes object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs<'de>, A::Error> {
-                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(16));
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    pairs.push((key, map.next_value::<&'de RawValue>()?));
-                }
-                Ok(Pairs(pairs))
-            }
-        }
-        d.deserialize_any(V)
+impl<'a> jsonapi::AttributeSink<'a> for RawSlots<'a, '_> {
+    fn slot(&self, key: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == key)
+    }
+    fn take<A: MapAccess<'a>>(&mut self, slot: usize, map: &mut A) -> Result<(), A::Error> {
+        self.values[slot] = Some(map.next_value::<&'a RawValue>()?);
+        Ok(())
     }
 }
 
@@ -247,20 +253,36 @@ fn write_stub(out: &mut Vec<u8>, model: &ModelSchema, resource_type: &str, id: &
         push_key(out, rel.key);
         out.extend_from_slice(if rel.many { b"[]" } else { b"null" });
     }
-    write_identity(out, resource_type, false);
-    out.extend_from_slice(b",\"extra_attributes\":{}}");
+    write_identity(out, model, resource_type, false);
+    out.extend_from_slice(
+        b",\"extra_attributes\":{},\"extra_relationships\":{},\"links\":null,\"meta\":null}",
+    );
 }
 
-/// The fields every model ends with, after its relationships: `resource_type` (as sent: a
-/// subtype such as `order_adjustments/tax` included) and `resolved`.
-fn write_identity(out: &mut Vec<u8>, resource_type: &str, resolved: bool) {
+/// The fields every model has after its relationships: `resource_type` (as sent: a subtype
+/// such as `order_adjustments/tax` included), `subtype` for a polymorphic model, and
+/// `resolved`.
+fn write_identity(out: &mut Vec<u8>, model: &ModelSchema, resource_type: &str, resolved: bool) {
     push_key(out, "resource_type");
     push_str(out, resource_type);
+    if !model.subtypes.is_empty() {
+        push_key(out, "subtype");
+        match jsonapi::subtype(resource_type) {
+            Some(sub) => push_str(out, sub),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
     out.extend_from_slice(if resolved {
         b",\"resolved\":true"
     } else {
         b",\"resolved\":false"
     });
+}
+
+/// Writes a value that serializes infallibly into a Vec.
+fn push_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    // Writing plain data into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, value);
 }
 
 fn write_resource(
@@ -270,33 +292,19 @@ fn write_resource(
     r: &RawResource<'_>,
     resolver: &Resolver<'_>,
 ) -> Result<(), DecodeError> {
-    let pairs = match jsonapi::attributes_text(r)? {
-        None => Pairs(Vec::new()),
-        Some(text) => serde_json::from_str::<Pairs<'_>>(text)
-            .map_err(|e| attribute_error(r, e.to_string()))?,
+    let mut slots = RawSlots {
+        fields: model.fields,
+        values: vec![None; model.fields.len()],
     };
+    let extra = jsonapi::read_attributes(r, &mut slots)?;
     out.extend_from_slice(b"{\"id\":");
     push_str(out, &r.id);
-    // Attributes the spec does not declare, kept as sent (a repeated key keeps its last value),
-    // exactly as the typed models' `extra_attributes` holds them.
-    let mut extra = jsonapi::ExtraAttributes::new();
-    for (k, v) in &pairs.0 {
-        if !model.fields.iter().any(|f| f.name == k) {
-            let value =
-                serde_json::from_str(v.get()).map_err(|e| attribute_error(r, e.to_string()))?;
-            extra.insert(k.to_string(), value);
-        }
-    }
-    for f in model.fields {
+    for (f, raw) in model.fields.iter().zip(&slots.values) {
         push_key(out, f.key);
-        let mut found = pairs.0.iter().filter(|(k, _)| k == f.name).map(|(_, v)| *v);
-        match (found.next(), found.next()) {
-            (Some(_), Some(_)) => {
-                return Err(attribute_error(r, format!("duplicate field `{}`", f.name)));
-            }
-            (Some(raw), None) => write_value(out, f.kind, raw)
+        match raw {
+            Some(raw) => write_value(out, f.kind, raw)
                 .map_err(|e| attribute_error(r, format!("`{}`: {e}", f.name)))?,
-            (None, _) => out.extend_from_slice(b"null"),
+            None => out.extend_from_slice(b"null"),
         }
     }
     for rel in model.rels {
@@ -331,10 +339,17 @@ fn write_resource(
             }
         }
     }
-    write_identity(out, &r.resource_type, true);
+    write_identity(out, model, &r.resource_type, true);
     push_key(out, "extra_attributes");
-    // Writing into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, &extra);
+    push_json(out, &extra);
+    let declared: Vec<&str> = model.rels.iter().map(|rel| rel.name).collect();
+    push_key(out, "extra_relationships");
+    push_json(out, &jsonapi::extra_relationships(r, &declared, resolver)?);
+    let (links, meta) = jsonapi::links_and_meta(r)?;
+    push_key(out, "links");
+    push_json(out, &links);
+    push_key(out, "meta");
+    push_json(out, &meta);
     out.push(b'}');
     Ok(())
 }

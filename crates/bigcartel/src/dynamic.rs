@@ -18,7 +18,7 @@
 //! let json = dynamic::decode_one(artists, body).unwrap();
 //! assert_eq!(
 //!     json,
-//!     r#"{"id":"7","name":"Ada","permalink":null,"position":2,"resource_type":"artists","resolved":true,"extra_attributes":{"born":1815}}"#
+//!     r#"{"id":"7","name":"Ada","permalink":null,"position":2,"resource_type":"artists","resolved":true,"extra_attributes":{"born":1815},"extra_relationships":{},"links":null,"meta":null}"#
 //! );
 //! ```
 

@@ -46,6 +46,14 @@ pub struct Account {
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Account {
     const TYPE: &'static str = "accounts";
@@ -60,76 +68,93 @@ impl crate::jsonapi::Model for Account {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "artists_enabled",
-                default,
-                deserialize_with = "crate::lenient::boolean"
-            )]
             artists_enabled: Option<bool>,
-            #[serde(
-                rename = "contact_email",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             contact_email: Option<String>,
-            #[serde(
-                rename = "created_at",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             created_at: Option<String>,
-            #[serde(
-                rename = "description",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             description: Option<String>,
-            #[serde(
-                rename = "inventory_enabled",
-                default,
-                deserialize_with = "crate::lenient::boolean"
-            )]
             inventory_enabled: Option<bool>,
-            #[serde(
-                rename = "store_name",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             store_name: Option<String>,
-            #[serde(
-                rename = "subdomain",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             subdomain: Option<String>,
-            #[serde(
-                rename = "under_maintenance",
-                default,
-                deserialize_with = "crate::lenient::boolean"
-            )]
             under_maintenance: Option<bool>,
-            #[serde(
-                rename = "updated_at",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             updated_at: Option<String>,
-            #[serde(
-                rename = "url",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             url: Option<String>,
-            #[serde(
-                rename = "website",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             website: Option<String>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "artists_enabled" => Some(0usize),
+                    "contact_email" => Some(1usize),
+                    "created_at" => Some(2usize),
+                    "description" => Some(3usize),
+                    "inventory_enabled" => Some(4usize),
+                    "store_name" => Some(5usize),
+                    "subdomain" => Some(6usize),
+                    "under_maintenance" => Some(7usize),
+                    "updated_at" => Some(8usize),
+                    "url" => Some(9usize),
+                    "website" => Some(10usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => {
+                        self.artists_enabled = map
+                            .next_value_seed(crate::lenient::BoolSeed)?;
+                    }
+                    1usize => {
+                        self.contact_email = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    2usize => {
+                        self.created_at = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    3usize => {
+                        self.description = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    4usize => {
+                        self.inventory_enabled = map
+                            .next_value_seed(crate::lenient::BoolSeed)?;
+                    }
+                    5usize => {
+                        self.store_name = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    6usize => {
+                        self.subdomain = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    7usize => {
+                        self.under_maintenance = map
+                            .next_value_seed(crate::lenient::BoolSeed)?;
+                    }
+                    8usize => {
+                        self.updated_at = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    9usize => self.url = map.next_value_seed(crate::lenient::StringSeed)?,
+                    10usize => {
+                        self.website = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(Account {
             id: resource.id.clone(),
             artists_enabled: attributes.artists_enabled,
@@ -149,22 +174,14 @@ impl crate::jsonapi::Model for Account {
             plan: resolver.to_one(resource, "plan")?.map(Box::new),
             resource_type: resource.resource_type.to_string(),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &[
-                    "artists_enabled",
-                    "contact_email",
-                    "created_at",
-                    "description",
-                    "inventory_enabled",
-                    "store_name",
-                    "subdomain",
-                    "under_maintenance",
-                    "updated_at",
-                    "url",
-                    "website",
-                ],
+                &["account_image", "country", "currency", "plan"],
+                resolver,
             )?,
+            links,
+            meta,
         })
     }
 }
@@ -186,6 +203,14 @@ pub struct AccountImage {
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for AccountImage {
     const TYPE: &'static str = "account_images";
@@ -200,22 +225,48 @@ impl crate::jsonapi::Model for AccountImage {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "url",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             url: Option<String>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "url" => Some(0usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => self.url = map.next_value_seed(crate::lenient::StringSeed)?,
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(AccountImage {
             id: resource.id.clone(),
             url: attributes.url,
             resource_type: resource.resource_type.to_string(),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(resource, &["url"])?,
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
+                resource,
+                &[],
+                resolver,
+            )?,
+            links,
+            meta,
         })
     }
 }
@@ -241,6 +292,14 @@ pub struct Artist {
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Artist {
     const TYPE: &'static str = "artists";
@@ -255,28 +314,47 @@ impl crate::jsonapi::Model for Artist {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "name",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             name: Option<String>,
-            #[serde(
-                rename = "permalink",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             permalink: Option<String>,
-            #[serde(
-                rename = "position",
-                default,
-                deserialize_with = "crate::lenient::int"
-            )]
             position: Option<i64>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "name" => Some(0usize),
+                    "permalink" => Some(1usize),
+                    "position" => Some(2usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => {
+                        self.name = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    1usize => {
+                        self.permalink = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    2usize => {
+                        self.position = map.next_value_seed(crate::lenient::IntSeed)?;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(Artist {
             id: resource.id.clone(),
             name: attributes.name,
@@ -284,10 +362,14 @@ impl crate::jsonapi::Model for Artist {
             position: attributes.position,
             resource_type: resource.resource_type.to_string(),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &["name", "permalink", "position"],
+                &[],
+                resolver,
             )?,
+            links,
+            meta,
         })
     }
 }
@@ -313,6 +395,14 @@ pub struct Category {
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Category {
     const TYPE: &'static str = "categories";
@@ -327,28 +417,47 @@ impl crate::jsonapi::Model for Category {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "name",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             name: Option<String>,
-            #[serde(
-                rename = "permalink",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             permalink: Option<String>,
-            #[serde(
-                rename = "position",
-                default,
-                deserialize_with = "crate::lenient::int"
-            )]
             position: Option<i64>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "name" => Some(0usize),
+                    "permalink" => Some(1usize),
+                    "position" => Some(2usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => {
+                        self.name = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    1usize => {
+                        self.permalink = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    2usize => {
+                        self.position = map.next_value_seed(crate::lenient::IntSeed)?;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(Category {
             id: resource.id.clone(),
             name: attributes.name,
@@ -356,10 +465,14 @@ impl crate::jsonapi::Model for Category {
             position: attributes.position,
             resource_type: resource.resource_type.to_string(),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &["name", "permalink", "position"],
+                &[],
+                resolver,
             )?,
+            links,
+            meta,
         })
     }
 }
@@ -381,6 +494,14 @@ pub struct Country {
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Country {
     const TYPE: &'static str = "countries";
@@ -395,22 +516,50 @@ impl crate::jsonapi::Model for Country {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "name",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             name: Option<String>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "name" => Some(0usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => {
+                        self.name = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(Country {
             id: resource.id.clone(),
             name: attributes.name,
             resource_type: resource.resource_type.to_string(),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(resource, &["name"])?,
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
+                resource,
+                &[],
+                resolver,
+            )?,
+            links,
+            meta,
         })
     }
 }
@@ -436,6 +585,14 @@ pub struct Currency {
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Currency {
     const TYPE: &'static str = "currencies";
@@ -450,28 +607,47 @@ impl crate::jsonapi::Model for Currency {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "locale",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             locale: Option<String>,
-            #[serde(
-                rename = "name",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             name: Option<String>,
-            #[serde(
-                rename = "sign",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             sign: Option<String>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "locale" => Some(0usize),
+                    "name" => Some(1usize),
+                    "sign" => Some(2usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => {
+                        self.locale = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    1usize => {
+                        self.name = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    2usize => {
+                        self.sign = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(Currency {
             id: resource.id.clone(),
             locale: attributes.locale,
@@ -479,10 +655,14 @@ impl crate::jsonapi::Model for Currency {
             sign: attributes.sign,
             resource_type: resource.resource_type.to_string(),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &["locale", "name", "sign"],
+                &[],
+                resolver,
             )?,
+            links,
+            meta,
         })
     }
 }
@@ -536,6 +716,14 @@ pub struct Discount {
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Discount {
     const TYPE: &'static str = "discounts";
@@ -550,100 +738,116 @@ impl crate::jsonapi::Model for Discount {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "active_at",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             active_at: Option<String>,
-            #[serde(
-                rename = "application_type",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             application_type: Option<String>,
-            #[serde(
-                rename = "code",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             code: Option<String>,
-            #[serde(
-                rename = "expiration_type",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             expiration_type: Option<String>,
-            #[serde(
-                rename = "expires_at",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             expires_at: Option<String>,
-            #[serde(
-                rename = "flat_rate_discount",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             flat_rate_discount: Option<String>,
-            #[serde(
-                rename = "minimum_cart_quantity",
-                default,
-                deserialize_with = "crate::lenient::int"
-            )]
             minimum_cart_quantity: Option<i64>,
-            #[serde(
-                rename = "minimum_cart_total",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             minimum_cart_total: Option<String>,
-            #[serde(
-                rename = "name",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             name: Option<String>,
-            #[serde(
-                rename = "percent_discount",
-                default,
-                deserialize_with = "crate::lenient::int"
-            )]
             percent_discount: Option<i64>,
-            #[serde(
-                rename = "requirement_type",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             requirement_type: Option<String>,
-            #[serde(
-                rename = "reward_type",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             reward_type: Option<String>,
-            #[serde(
-                rename = "status",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             status: Option<String>,
-            #[serde(
-                rename = "use_count",
-                default,
-                deserialize_with = "crate::lenient::int"
-            )]
             use_count: Option<i64>,
-            #[serde(
-                rename = "use_limit",
-                default,
-                deserialize_with = "crate::lenient::int"
-            )]
             use_limit: Option<i64>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "active_at" => Some(0usize),
+                    "application_type" => Some(1usize),
+                    "code" => Some(2usize),
+                    "expiration_type" => Some(3usize),
+                    "expires_at" => Some(4usize),
+                    "flat_rate_discount" => Some(5usize),
+                    "minimum_cart_quantity" => Some(6usize),
+                    "minimum_cart_total" => Some(7usize),
+                    "name" => Some(8usize),
+                    "percent_discount" => Some(9usize),
+                    "requirement_type" => Some(10usize),
+                    "reward_type" => Some(11usize),
+                    "status" => Some(12usize),
+                    "use_count" => Some(13usize),
+                    "use_limit" => Some(14usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => {
+                        self.active_at = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    1usize => {
+                        self.application_type = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    2usize => {
+                        self.code = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    3usize => {
+                        self.expiration_type = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    4usize => {
+                        self.expires_at = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    5usize => {
+                        self.flat_rate_discount = map
+                            .next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    6usize => {
+                        self.minimum_cart_quantity = map
+                            .next_value_seed(crate::lenient::IntSeed)?;
+                    }
+                    7usize => {
+                        self.minimum_cart_total = map
+                            .next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    8usize => {
+                        self.name = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    9usize => {
+                        self.percent_discount = map
+                            .next_value_seed(crate::lenient::IntSeed)?;
+                    }
+                    10usize => {
+                        self.requirement_type = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    11usize => {
+                        self.reward_type = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    12usize => {
+                        self.status = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    13usize => {
+                        self.use_count = map.next_value_seed(crate::lenient::IntSeed)?;
+                    }
+                    14usize => {
+                        self.use_limit = map.next_value_seed(crate::lenient::IntSeed)?;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(Discount {
             id: resource.id.clone(),
             active_at: attributes.active_at,
@@ -665,26 +869,14 @@ impl crate::jsonapi::Model for Discount {
             products: resolver.to_many(resource, "products")?,
             resource_type: resource.resource_type.to_string(),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &[
-                    "active_at",
-                    "application_type",
-                    "code",
-                    "expiration_type",
-                    "expires_at",
-                    "flat_rate_discount",
-                    "minimum_cart_quantity",
-                    "minimum_cart_total",
-                    "name",
-                    "percent_discount",
-                    "requirement_type",
-                    "reward_type",
-                    "status",
-                    "use_count",
-                    "use_limit",
-                ],
+                &["categories", "products"],
+                resolver,
             )?,
+            links,
+            meta,
         })
     }
 }
@@ -762,6 +954,14 @@ pub struct Order {
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Order {
     const TYPE: &'static str = "orders";
@@ -776,148 +976,168 @@ impl crate::jsonapi::Model for Order {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "completed_at",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             completed_at: Option<String>,
-            #[serde(
-                rename = "created_at",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             created_at: Option<String>,
-            #[serde(
-                rename = "customer_email",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             customer_email: Option<String>,
-            #[serde(
-                rename = "customer_first_name",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             customer_first_name: Option<String>,
-            #[serde(
-                rename = "customer_last_name",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             customer_last_name: Option<String>,
-            #[serde(
-                rename = "customer_note",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             customer_note: Option<String>,
-            #[serde(
-                rename = "customer_opted_in_to_marketing",
-                default,
-                deserialize_with = "crate::lenient::boolean"
-            )]
             customer_opted_in_to_marketing: Option<bool>,
-            #[serde(
-                rename = "discount_total",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             discount_total: Option<String>,
-            #[serde(
-                rename = "item_count",
-                default,
-                deserialize_with = "crate::lenient::int"
-            )]
             item_count: Option<i64>,
-            #[serde(
-                rename = "item_total",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             item_total: Option<String>,
-            #[serde(
-                rename = "payment_status",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             payment_status: Option<String>,
-            #[serde(
-                rename = "shipping_address_1",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             shipping_address_1: Option<String>,
-            #[serde(
-                rename = "shipping_address_2",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             shipping_address_2: Option<String>,
-            #[serde(
-                rename = "shipping_city",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             shipping_city: Option<String>,
-            #[serde(
-                rename = "shipping_latitude",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             shipping_latitude: Option<String>,
-            #[serde(
-                rename = "shipping_longitude",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             shipping_longitude: Option<String>,
-            #[serde(
-                rename = "shipping_state",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             shipping_state: Option<String>,
-            #[serde(
-                rename = "shipping_status",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             shipping_status: Option<String>,
-            #[serde(
-                rename = "shipping_total",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             shipping_total: Option<String>,
-            #[serde(
-                rename = "shipping_zip",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             shipping_zip: Option<String>,
-            #[serde(
-                rename = "tax_total",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             tax_total: Option<String>,
-            #[serde(
-                rename = "total",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             total: Option<String>,
-            #[serde(
-                rename = "updated_at",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             updated_at: Option<String>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "completed_at" => Some(0usize),
+                    "created_at" => Some(1usize),
+                    "customer_email" => Some(2usize),
+                    "customer_first_name" => Some(3usize),
+                    "customer_last_name" => Some(4usize),
+                    "customer_note" => Some(5usize),
+                    "customer_opted_in_to_marketing" => Some(6usize),
+                    "discount_total" => Some(7usize),
+                    "item_count" => Some(8usize),
+                    "item_total" => Some(9usize),
+                    "payment_status" => Some(10usize),
+                    "shipping_address_1" => Some(11usize),
+                    "shipping_address_2" => Some(12usize),
+                    "shipping_city" => Some(13usize),
+                    "shipping_latitude" => Some(14usize),
+                    "shipping_longitude" => Some(15usize),
+                    "shipping_state" => Some(16usize),
+                    "shipping_status" => Some(17usize),
+                    "shipping_total" => Some(18usize),
+                    "shipping_zip" => Some(19usize),
+                    "tax_total" => Some(20usize),
+                    "total" => Some(21usize),
+                    "updated_at" => Some(22usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => {
+                        self.completed_at = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    1usize => {
+                        self.created_at = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    2usize => {
+                        self.customer_email = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    3usize => {
+                        self.customer_first_name = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    4usize => {
+                        self.customer_last_name = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    5usize => {
+                        self.customer_note = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    6usize => {
+                        self.customer_opted_in_to_marketing = map
+                            .next_value_seed(crate::lenient::BoolSeed)?;
+                    }
+                    7usize => {
+                        self.discount_total = map
+                            .next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    8usize => {
+                        self.item_count = map.next_value_seed(crate::lenient::IntSeed)?;
+                    }
+                    9usize => {
+                        self.item_total = map
+                            .next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    10usize => {
+                        self.payment_status = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    11usize => {
+                        self.shipping_address_1 = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    12usize => {
+                        self.shipping_address_2 = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    13usize => {
+                        self.shipping_city = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    14usize => {
+                        self.shipping_latitude = map
+                            .next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    15usize => {
+                        self.shipping_longitude = map
+                            .next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    16usize => {
+                        self.shipping_state = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    17usize => {
+                        self.shipping_status = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    18usize => {
+                        self.shipping_total = map
+                            .next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    19usize => {
+                        self.shipping_zip = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    20usize => {
+                        self.tax_total = map
+                            .next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    21usize => {
+                        self.total = map.next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    22usize => {
+                        self.updated_at = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(Order {
             id: resource.id.clone(),
             completed_at: attributes.completed_at,
@@ -953,35 +1173,67 @@ impl crate::jsonapi::Model for Order {
             transactions: resolver.to_many(resource, "transactions")?,
             resource_type: resource.resource_type.to_string(),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
                 &[
-                    "completed_at",
-                    "created_at",
-                    "customer_email",
-                    "customer_first_name",
-                    "customer_last_name",
-                    "customer_note",
-                    "customer_opted_in_to_marketing",
-                    "discount_total",
-                    "item_count",
-                    "item_total",
-                    "payment_status",
-                    "shipping_address_1",
-                    "shipping_address_2",
-                    "shipping_city",
-                    "shipping_latitude",
-                    "shipping_longitude",
-                    "shipping_state",
-                    "shipping_status",
-                    "shipping_total",
-                    "shipping_zip",
-                    "tax_total",
-                    "total",
-                    "updated_at",
+                    "adjustments",
+                    "currency",
+                    "events",
+                    "items",
+                    "shipping_country",
+                    "transactions",
                 ],
+                resolver,
             )?,
+            links,
+            meta,
         })
+    }
+}
+/// The subtype of a `order_adjustments` resource: the part of its JSON:API type after the slash (`order_adjustments/shipping`).
+///
+/// Serializes as that text; a subtype the spec does not list is kept in [`OrderAdjustmentSubtype::Other`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderAdjustmentSubtype {
+    /// `order_adjustments/shipping`
+    Shipping,
+    /// `order_adjustments/tax`
+    Tax,
+    /// `order_adjustments/discount`
+    Discount,
+    /// A subtype the spec does not list, as sent.
+    Other(String),
+}
+impl OrderAdjustmentSubtype {
+    /// The subtype for its text (`"tax"`); an unlisted one becomes `Other`.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "shipping" => OrderAdjustmentSubtype::Shipping,
+            "tax" => OrderAdjustmentSubtype::Tax,
+            "discount" => OrderAdjustmentSubtype::Discount,
+            other => OrderAdjustmentSubtype::Other(other.to_owned()),
+        }
+    }
+    /// The subtype's text, exactly as the document gave it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OrderAdjustmentSubtype::Shipping => "shipping",
+            OrderAdjustmentSubtype::Tax => "tax",
+            OrderAdjustmentSubtype::Discount => "discount",
+            OrderAdjustmentSubtype::Other(text) => text,
+        }
+    }
+}
+impl std::fmt::Display for OrderAdjustmentSubtype {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for OrderAdjustmentSubtype {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 /// A price adjustment of an order.
@@ -998,12 +1250,23 @@ pub struct OrderAdjustment {
     /// The JSON:API `type` as the document gives it: a subtype after a slash
     /// (`order_adjustments/tax`) is kept.
     pub resource_type: String,
+    /// The subtype of a polymorphic type (`tax` in `order_adjustments/tax`), `None`
+    /// when the type has none.
+    pub subtype: Option<OrderAdjustmentSubtype>,
     /// Whether the document carried this resource. `false` for a relationship target it
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for OrderAdjustment {
     const TYPE: &'static str = "order_adjustments";
@@ -1011,6 +1274,8 @@ impl crate::jsonapi::Model for OrderAdjustment {
         OrderAdjustment {
             id: id.to_owned(),
             resource_type: resource_type.to_owned(),
+            subtype: crate::jsonapi::subtype(resource_type)
+                .map(OrderAdjustmentSubtype::parse),
             ..Default::default()
         }
     }
@@ -1018,32 +1283,58 @@ impl crate::jsonapi::Model for OrderAdjustment {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "amount",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             amount: Option<String>,
-            #[serde(
-                rename = "label",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             label: Option<String>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "amount" => Some(0usize),
+                    "label" => Some(1usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => {
+                        self.amount = map.next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    1usize => {
+                        self.label = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(OrderAdjustment {
             id: resource.id.clone(),
             amount: attributes.amount,
             label: attributes.label,
             resource_type: resource.resource_type.to_string(),
+            subtype: crate::jsonapi::subtype(&resource.resource_type)
+                .map(OrderAdjustmentSubtype::parse),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &["amount", "label"],
+                &[],
+                resolver,
             )?,
+            links,
+            meta,
         })
     }
 }
@@ -1067,6 +1358,14 @@ pub struct OrderEvent {
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for OrderEvent {
     const TYPE: &'static str = "order_events";
@@ -1081,32 +1380,57 @@ impl crate::jsonapi::Model for OrderEvent {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "created_at",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             created_at: Option<String>,
-            #[serde(
-                rename = "message",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             message: Option<String>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "created_at" => Some(0usize),
+                    "message" => Some(1usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => {
+                        self.created_at = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    1usize => {
+                        self.message = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(OrderEvent {
             id: resource.id.clone(),
             created_at: attributes.created_at,
             message: attributes.message,
             resource_type: resource.resource_type.to_string(),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &["created_at", "message"],
+                &[],
+                resolver,
             )?,
+            links,
+            meta,
         })
     }
 }
@@ -1146,6 +1470,14 @@ pub struct OrderLineItem {
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for OrderLineItem {
     const TYPE: &'static str = "order_line_items";
@@ -1160,58 +1492,76 @@ impl crate::jsonapi::Model for OrderLineItem {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "image_url",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             image_url: Option<String>,
-            #[serde(
-                rename = "price",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             price: Option<String>,
-            #[serde(
-                rename = "product_name",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             product_name: Option<String>,
-            #[serde(
-                rename = "product_option_name",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             product_option_name: Option<String>,
-            #[serde(
-                rename = "quantity",
-                default,
-                deserialize_with = "crate::lenient::int"
-            )]
             quantity: Option<i64>,
-            #[serde(
-                rename = "quantity_shipped",
-                default,
-                deserialize_with = "crate::lenient::int"
-            )]
             quantity_shipped: Option<i64>,
-            #[serde(
-                rename = "quantity_unshipped",
-                default,
-                deserialize_with = "crate::lenient::int"
-            )]
             quantity_unshipped: Option<i64>,
-            #[serde(
-                rename = "total",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             total: Option<String>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "image_url" => Some(0usize),
+                    "price" => Some(1usize),
+                    "product_name" => Some(2usize),
+                    "product_option_name" => Some(3usize),
+                    "quantity" => Some(4usize),
+                    "quantity_shipped" => Some(5usize),
+                    "quantity_unshipped" => Some(6usize),
+                    "total" => Some(7usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => {
+                        self.image_url = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    1usize => {
+                        self.price = map.next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    2usize => {
+                        self.product_name = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    3usize => {
+                        self.product_option_name = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    4usize => {
+                        self.quantity = map.next_value_seed(crate::lenient::IntSeed)?;
+                    }
+                    5usize => {
+                        self.quantity_shipped = map
+                            .next_value_seed(crate::lenient::IntSeed)?;
+                    }
+                    6usize => {
+                        self.quantity_unshipped = map
+                            .next_value_seed(crate::lenient::IntSeed)?;
+                    }
+                    7usize => {
+                        self.total = map.next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(OrderLineItem {
             id: resource.id.clone(),
             image_url: attributes.image_url,
@@ -1226,20 +1576,52 @@ impl crate::jsonapi::Model for OrderLineItem {
             product_option: resolver.to_one(resource, "product_option")?.map(Box::new),
             resource_type: resource.resource_type.to_string(),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &[
-                    "image_url",
-                    "price",
-                    "product_name",
-                    "product_option_name",
-                    "quantity",
-                    "quantity_shipped",
-                    "quantity_unshipped",
-                    "total",
-                ],
+                &["product", "product_option"],
+                resolver,
             )?,
+            links,
+            meta,
         })
+    }
+}
+/// The subtype of a `order_transactions` resource: the part of its JSON:API type after the slash (`order_transactions/payments`).
+///
+/// Serializes as that text; a subtype the spec does not list is kept in [`OrderTransactionSubtype::Other`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderTransactionSubtype {
+    /// `order_transactions/payments`
+    Payments,
+    /// A subtype the spec does not list, as sent.
+    Other(String),
+}
+impl OrderTransactionSubtype {
+    /// The subtype for its text (`"tax"`); an unlisted one becomes `Other`.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "payments" => OrderTransactionSubtype::Payments,
+            other => OrderTransactionSubtype::Other(other.to_owned()),
+        }
+    }
+    /// The subtype's text, exactly as the document gave it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OrderTransactionSubtype::Payments => "payments",
+            OrderTransactionSubtype::Other(text) => text,
+        }
+    }
+}
+impl std::fmt::Display for OrderTransactionSubtype {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for OrderTransactionSubtype {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 /// A payment transaction of an order.
@@ -1264,12 +1646,23 @@ pub struct OrderTransaction {
     /// The JSON:API `type` as the document gives it: a subtype after a slash
     /// (`order_adjustments/tax`) is kept.
     pub resource_type: String,
+    /// The subtype of a polymorphic type (`tax` in `order_adjustments/tax`), `None`
+    /// when the type has none.
+    pub subtype: Option<OrderTransactionSubtype>,
     /// Whether the document carried this resource. `false` for a relationship target it
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for OrderTransaction {
     const TYPE: &'static str = "order_transactions";
@@ -1277,6 +1670,8 @@ impl crate::jsonapi::Model for OrderTransaction {
         OrderTransaction {
             id: id.to_owned(),
             resource_type: resource_type.to_owned(),
+            subtype: crate::jsonapi::subtype(resource_type)
+                .map(OrderTransactionSubtype::parse),
             ..Default::default()
         }
     }
@@ -1284,40 +1679,59 @@ impl crate::jsonapi::Model for OrderTransaction {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "amount",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             amount: Option<String>,
-            #[serde(
-                rename = "label",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             label: Option<String>,
-            #[serde(
-                rename = "processor",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             processor: Option<String>,
-            #[serde(
-                rename = "processor_id",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             processor_id: Option<String>,
-            #[serde(
-                rename = "processor_url",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             processor_url: Option<String>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "amount" => Some(0usize),
+                    "label" => Some(1usize),
+                    "processor" => Some(2usize),
+                    "processor_id" => Some(3usize),
+                    "processor_url" => Some(4usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => {
+                        self.amount = map.next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    1usize => {
+                        self.label = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    2usize => {
+                        self.processor = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    3usize => {
+                        self.processor_id = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    4usize => {
+                        self.processor_url = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(OrderTransaction {
             id: resource.id.clone(),
             amount: attributes.amount,
@@ -1327,11 +1741,17 @@ impl crate::jsonapi::Model for OrderTransaction {
             processor_url: attributes.processor_url,
             currency: resolver.to_one(resource, "currency")?.map(Box::new),
             resource_type: resource.resource_type.to_string(),
+            subtype: crate::jsonapi::subtype(&resource.resource_type)
+                .map(OrderTransactionSubtype::parse),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &["amount", "label", "processor", "processor_id", "processor_url"],
+                &["currency"],
+                resolver,
             )?,
+            links,
+            meta,
         })
     }
 }
@@ -1359,6 +1779,14 @@ pub struct Plan {
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Plan {
     const TYPE: &'static str = "plans";
@@ -1373,34 +1801,54 @@ impl crate::jsonapi::Model for Plan {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "max_images_per_product",
-                default,
-                deserialize_with = "crate::lenient::int"
-            )]
             max_images_per_product: Option<i64>,
-            #[serde(
-                rename = "max_products",
-                default,
-                deserialize_with = "crate::lenient::int"
-            )]
             max_products: Option<i64>,
-            #[serde(
-                rename = "monthly_rate",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             monthly_rate: Option<String>,
-            #[serde(
-                rename = "name",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             name: Option<String>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "max_images_per_product" => Some(0usize),
+                    "max_products" => Some(1usize),
+                    "monthly_rate" => Some(2usize),
+                    "name" => Some(3usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => {
+                        self.max_images_per_product = map
+                            .next_value_seed(crate::lenient::IntSeed)?;
+                    }
+                    1usize => {
+                        self.max_products = map.next_value_seed(crate::lenient::IntSeed)?;
+                    }
+                    2usize => {
+                        self.monthly_rate = map
+                            .next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    3usize => {
+                        self.name = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(Plan {
             id: resource.id.clone(),
             max_images_per_product: attributes.max_images_per_product,
@@ -1409,10 +1857,14 @@ impl crate::jsonapi::Model for Plan {
             name: attributes.name,
             resource_type: resource.resource_type.to_string(),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &["max_images_per_product", "max_products", "monthly_rate", "name"],
+                &[],
+                resolver,
             )?,
+            links,
+            meta,
         })
     }
 }
@@ -1464,6 +1916,14 @@ pub struct Product {
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Product {
     const TYPE: &'static str = "products";
@@ -1478,76 +1938,92 @@ impl crate::jsonapi::Model for Product {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "created_at",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             created_at: Option<String>,
-            #[serde(
-                rename = "default_price",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             default_price: Option<String>,
-            #[serde(
-                rename = "description",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             description: Option<String>,
-            #[serde(
-                rename = "name",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             name: Option<String>,
-            #[serde(
-                rename = "on_sale",
-                default,
-                deserialize_with = "crate::lenient::boolean"
-            )]
             on_sale: Option<bool>,
-            #[serde(
-                rename = "permalink",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             permalink: Option<String>,
-            #[serde(
-                rename = "position",
-                default,
-                deserialize_with = "crate::lenient::int"
-            )]
             position: Option<i64>,
-            #[serde(
-                rename = "primary_image_url",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             primary_image_url: Option<String>,
-            #[serde(
-                rename = "status",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             status: Option<String>,
-            #[serde(
-                rename = "updated_at",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             updated_at: Option<String>,
-            #[serde(
-                rename = "url",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             url: Option<String>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "created_at" => Some(0usize),
+                    "default_price" => Some(1usize),
+                    "description" => Some(2usize),
+                    "name" => Some(3usize),
+                    "on_sale" => Some(4usize),
+                    "permalink" => Some(5usize),
+                    "position" => Some(6usize),
+                    "primary_image_url" => Some(7usize),
+                    "status" => Some(8usize),
+                    "updated_at" => Some(9usize),
+                    "url" => Some(10usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => {
+                        self.created_at = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    1usize => {
+                        self.default_price = map
+                            .next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    2usize => {
+                        self.description = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    3usize => {
+                        self.name = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    4usize => {
+                        self.on_sale = map.next_value_seed(crate::lenient::BoolSeed)?;
+                    }
+                    5usize => {
+                        self.permalink = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    6usize => {
+                        self.position = map.next_value_seed(crate::lenient::IntSeed)?;
+                    }
+                    7usize => {
+                        self.primary_image_url = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    8usize => {
+                        self.status = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    9usize => {
+                        self.updated_at = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    10usize => {
+                        self.url = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(Product {
             id: resource.id.clone(),
             created_at: attributes.created_at,
@@ -1568,22 +2044,14 @@ impl crate::jsonapi::Model for Product {
             shipping_options: resolver.to_many(resource, "shipping_options")?,
             resource_type: resource.resource_type.to_string(),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &[
-                    "created_at",
-                    "default_price",
-                    "description",
-                    "name",
-                    "on_sale",
-                    "permalink",
-                    "position",
-                    "primary_image_url",
-                    "status",
-                    "updated_at",
-                    "url",
-                ],
+                &["artists", "categories", "images", "options", "shipping_options"],
+                resolver,
             )?,
+            links,
+            meta,
         })
     }
 }
@@ -1605,6 +2073,14 @@ pub struct ProductImage {
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for ProductImage {
     const TYPE: &'static str = "product_images";
@@ -1619,22 +2095,48 @@ impl crate::jsonapi::Model for ProductImage {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "url",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             url: Option<String>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "url" => Some(0usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => self.url = map.next_value_seed(crate::lenient::StringSeed)?,
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(ProductImage {
             id: resource.id.clone(),
             url: attributes.url,
             resource_type: resource.resource_type.to_string(),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(resource, &["url"])?,
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
+                resource,
+                &[],
+                resolver,
+            )?,
+            links,
+            meta,
         })
     }
 }
@@ -1662,6 +2164,14 @@ pub struct ProductOption {
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for ProductOption {
     const TYPE: &'static str = "product_options";
@@ -1676,30 +2186,50 @@ impl crate::jsonapi::Model for ProductOption {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "name",
-                default,
-                deserialize_with = "crate::lenient::string"
-            )]
             name: Option<String>,
-            #[serde(
-                rename = "price",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             price: Option<String>,
-            #[serde(
-                rename = "quantity",
-                default,
-                deserialize_with = "crate::lenient::int"
-            )]
             quantity: Option<i64>,
-            #[serde(rename = "sold", default, deserialize_with = "crate::lenient::int")]
             sold: Option<i64>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "name" => Some(0usize),
+                    "price" => Some(1usize),
+                    "quantity" => Some(2usize),
+                    "sold" => Some(3usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => {
+                        self.name = map.next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    1usize => {
+                        self.price = map.next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    2usize => {
+                        self.quantity = map.next_value_seed(crate::lenient::IntSeed)?;
+                    }
+                    3usize => self.sold = map.next_value_seed(crate::lenient::IntSeed)?,
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(ProductOption {
             id: resource.id.clone(),
             name: attributes.name,
@@ -1708,10 +2238,14 @@ impl crate::jsonapi::Model for ProductOption {
             sold: attributes.sold,
             resource_type: resource.resource_type.to_string(),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &["name", "price", "quantity", "sold"],
+                &[],
+                resolver,
             )?,
+            links,
+            meta,
         })
     }
 }
@@ -1737,6 +2271,14 @@ pub struct ShippingOption {
     pub resolved: bool,
     /// Attributes the spec does not declare, as sent (keyed by wire name).
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
+    /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
+    /// the targets the document includes), and declared ones that also have `links` or
+    /// `meta` or have no `data`.
+    pub extra_relationships: crate::jsonapi::ExtraRelationships,
+    /// The resource's own `links`, as sent.
+    pub links: Option<serde_json::Value>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for ShippingOption {
     const TYPE: &'static str = "shipping_options";
@@ -1751,22 +2293,44 @@ impl crate::jsonapi::Model for ShippingOption {
         resource: &crate::jsonapi::RawResource<'_>,
         resolver: &crate::jsonapi::Resolver<'_>,
     ) -> Result<Self, crate::jsonapi::DecodeError> {
-        #[derive(Default, serde::Deserialize)]
+        #[derive(Default)]
         struct Attributes {
-            #[serde(
-                rename = "price_alone",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             price_alone: Option<String>,
-            #[serde(
-                rename = "price_with_others",
-                default,
-                deserialize_with = "crate::lenient::decimal"
-            )]
             price_with_others: Option<String>,
         }
-        let attributes: Attributes = resolver.attributes(resource)?;
+        impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
+            fn slot(&self, key: &str) -> Option<usize> {
+                match key {
+                    "price_alone" => Some(0usize),
+                    "price_with_others" => Some(1usize),
+                    _ => None,
+                }
+            }
+            fn take<A: serde::de::MapAccess<'de>>(
+                &mut self,
+                slot: usize,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                match slot {
+                    0usize => {
+                        self.price_alone = map
+                            .next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    1usize => {
+                        self.price_with_others = map
+                            .next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+        let mut attributes = Attributes::default();
+        let extra_attributes = crate::jsonapi::read_attributes(
+            resource,
+            &mut attributes,
+        )?;
+        let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(ShippingOption {
             id: resource.id.clone(),
             price_alone: attributes.price_alone,
@@ -1774,10 +2338,14 @@ impl crate::jsonapi::Model for ShippingOption {
             country: resolver.to_one(resource, "country")?.map(Box::new),
             resource_type: resource.resource_type.to_string(),
             resolved: true,
-            extra_attributes: crate::jsonapi::extra_attributes(
+            extra_attributes,
+            extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &["price_alone", "price_with_others"],
+                &["country"],
+                resolver,
             )?,
+            links,
+            meta,
         })
     }
 }

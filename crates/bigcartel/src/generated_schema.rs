@@ -102,6 +102,7 @@ pub static MODELS: &[ModelSchema] = &[
                 many: false,
             },
         ],
+        subtypes: &[],
     },
     ModelSchema {
         name: "AccountImage",
@@ -115,6 +116,7 @@ pub static MODELS: &[ModelSchema] = &[
             },
         ],
         rels: &[],
+        subtypes: &[],
     },
     ModelSchema {
         name: "Artist",
@@ -140,6 +142,7 @@ pub static MODELS: &[ModelSchema] = &[
             },
         ],
         rels: &[],
+        subtypes: &[],
     },
     ModelSchema {
         name: "Category",
@@ -165,6 +168,7 @@ pub static MODELS: &[ModelSchema] = &[
             },
         ],
         rels: &[],
+        subtypes: &[],
     },
     ModelSchema {
         name: "Country",
@@ -178,6 +182,7 @@ pub static MODELS: &[ModelSchema] = &[
             },
         ],
         rels: &[],
+        subtypes: &[],
     },
     ModelSchema {
         name: "Currency",
@@ -203,6 +208,7 @@ pub static MODELS: &[ModelSchema] = &[
             },
         ],
         rels: &[],
+        subtypes: &[],
     },
     ModelSchema {
         name: "Discount",
@@ -313,6 +319,7 @@ pub static MODELS: &[ModelSchema] = &[
                 many: true,
             },
         ],
+        subtypes: &[],
     },
     ModelSchema {
         name: "Order",
@@ -495,6 +502,7 @@ pub static MODELS: &[ModelSchema] = &[
                 many: true,
             },
         ],
+        subtypes: &[],
     },
     ModelSchema {
         name: "OrderAdjustment",
@@ -514,6 +522,7 @@ pub static MODELS: &[ModelSchema] = &[
             },
         ],
         rels: &[],
+        subtypes: &["shipping", "tax", "discount"],
     },
     ModelSchema {
         name: "OrderEvent",
@@ -533,6 +542,7 @@ pub static MODELS: &[ModelSchema] = &[
             },
         ],
         rels: &[],
+        subtypes: &[],
     },
     ModelSchema {
         name: "OrderLineItem",
@@ -601,6 +611,7 @@ pub static MODELS: &[ModelSchema] = &[
                 many: false,
             },
         ],
+        subtypes: &[],
     },
     ModelSchema {
         name: "OrderTransaction",
@@ -645,6 +656,7 @@ pub static MODELS: &[ModelSchema] = &[
                 many: false,
             },
         ],
+        subtypes: &["payments"],
     },
     ModelSchema {
         name: "Plan",
@@ -676,6 +688,7 @@ pub static MODELS: &[ModelSchema] = &[
             },
         ],
         rels: &[],
+        subtypes: &[],
     },
     ModelSchema {
         name: "Product",
@@ -780,6 +793,7 @@ pub static MODELS: &[ModelSchema] = &[
                 many: true,
             },
         ],
+        subtypes: &[],
     },
     ModelSchema {
         name: "ProductImage",
@@ -793,6 +807,7 @@ pub static MODELS: &[ModelSchema] = &[
             },
         ],
         rels: &[],
+        subtypes: &[],
     },
     ModelSchema {
         name: "ProductOption",
@@ -824,6 +839,7 @@ pub static MODELS: &[ModelSchema] = &[
             },
         ],
         rels: &[],
+        subtypes: &[],
     },
     ModelSchema {
         name: "ShippingOption",
@@ -850,6 +866,7 @@ pub static MODELS: &[ModelSchema] = &[
                 many: false,
             },
         ],
+        subtypes: &[],
     },
 ];
 /// Every operation of the high-level client, in the order of its methods.
