@@ -9,9 +9,9 @@
 //! behaviour lives here: only types and conversions.
 
 use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
-use crate::codegen::{docs, field_ident, format_tokens, rust_type};
+use crate::codegen::{docs, field_ident, format_tokens, rust_type, subtype_enum_name};
 use anyhow::{Result, bail};
-use heck::ToSnakeCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +27,7 @@ pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
         use crate::{BigCartelError, Client, DocumentError, PageOptions};
     });
     for model in &api.models {
+        out.extend(subtype_enum(model));
         out.extend(model_record(model));
     }
     let paged: BTreeSet<&str> = api
@@ -137,6 +138,47 @@ fn check_acyclic(api: &Api) -> Result<()> {
     Ok(())
 }
 
+/// A polymorphic model's subtypes as a uniffi enum (a sealed class in Kotlin, an enum in Swift),
+/// with an arm keeping a subtype the spec does not list.
+fn subtype_enum(model: &Model) -> TokenStream {
+    if model.subtypes.is_empty() {
+        return TokenStream::new();
+    }
+    let name = format_ident!("{}", subtype_enum_name(model));
+    let core = quote!(bigcartel::models::#name);
+    let wire = &model.wire_type;
+    let doc = docs(&format!(
+        "The subtype of a `{wire}` resource: the part of its JSON:API type after the slash."
+    ));
+    let arms: Vec<_> = model
+        .subtypes
+        .iter()
+        .map(|s| format_ident!("{}", s.to_upper_camel_case()))
+        .collect();
+    let arm_docs = model.subtypes.iter().map(|s| docs(&format!("`{wire}/{s}`")));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+        pub enum #name {
+            #(#arm_docs #arms,)*
+            /// A subtype the spec does not list, as sent.
+            Other {
+                /// The subtype's text.
+                value: String,
+            },
+        }
+        impl From<#core> for #name {
+            fn from(s: #core) -> Self {
+                match s {
+                    #(#core::#arms => #name::#arms,)*
+                    // The core's enum is non-exhaustive: anything else is kept as its text.
+                    other => #name::Other { value: other.as_str().to_owned() },
+                }
+            }
+        }
+    }
+}
+
 fn model_record(model: &Model) -> TokenStream {
     let name = format_ident!("{}", model.name);
     let core = quote!(bigcartel::models::#name);
@@ -176,23 +218,50 @@ fn model_record(model: &Model) -> TokenStream {
         }
     }
     // What the spec does not describe, carried as the core has it: the type as sent (subtypes
-    // included), whether the document carried the resource, and undeclared attributes (each value
-    // as its JSON text: a record field must have one type, and the text loses nothing).
+    // included), whether the document carried the resource, undeclared attributes and
+    // relationships, and the resource's links and meta (each JSON value as its text: a record
+    // field must have one type, and the text loses nothing).
     fields.push(quote! {
         /// The JSON:API `type` as the document gives it: a subtype after a slash
         /// (`order_adjustments/tax`) is kept.
         pub resource_type: String,
+    });
+    moves.push(quote! { resource_type: m.resource_type, });
+    if !model.subtypes.is_empty() {
+        let sub = format_ident!("{}", subtype_enum_name(model));
+        fields.push(quote! {
+            /// The subtype of a polymorphic type (`tax` in `order_adjustments/tax`), absent when
+            /// the type has none.
+            pub subtype: Option<#sub>,
+        });
+        moves.push(quote! { subtype: m.subtype.map(Into::into), });
+    }
+    fields.push(quote! {
         /// Whether the document carried this resource. `false` for a relationship target it does
         /// not include: only `resource_type` and `id` are known, and empty fields mean "not
         /// known", not "none".
         pub resolved: bool,
         /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
         pub extra_attributes: std::collections::HashMap<String, String>,
+        /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+        /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+        /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+        pub extra_relationships: std::collections::HashMap<String, String>,
+        /// The resource's own `links`, as JSON text.
+        pub links: Option<String>,
+        /// The resource's own `meta`, as JSON text.
+        pub meta: Option<String>,
     });
     moves.push(quote! {
-        resource_type: m.resource_type,
         resolved: m.resolved,
         extra_attributes: m.extra_attributes.into_iter().map(|(k, v)| (k, v.to_string())).collect(),
+        extra_relationships: m
+            .extra_relationships
+            .into_iter()
+            .map(|(k, v)| (k, crate::json_text(&v)))
+            .collect(),
+        links: m.links.map(|v| v.to_string()),
+        meta: m.meta.map(|v| v.to_string()),
     });
     quote! {
         #doc
@@ -291,6 +360,10 @@ fn page_record(model: &str) -> TokenStream {
             pub next: Option<String>,
             /// Whether the document had a `links` object at all (some lists are not paginated).
             pub has_links: bool,
+            /// The document's `links`, as JSON text.
+            pub links: Option<String>,
+            /// The document's `meta`, as JSON text (`count` included, whatever its type).
+            pub meta: Option<String>,
         }
         impl From<bigcartel::Page<bigcartel::models::#item>> for #name {
             fn from(p: bigcartel::Page<bigcartel::models::#item>) -> Self {
@@ -299,6 +372,8 @@ fn page_record(model: &str) -> TokenStream {
                     total: p.total.map(crate::saturating_i64),
                     next: p.next,
                     has_links: p.has_links,
+                    links: p.links.map(|v| v.to_string()),
+                    meta: p.meta.map(|v| v.to_string()),
                 }
             }
         }

@@ -8,7 +8,7 @@
 //! serde shape names it: models and query parameters by their Rust field, inputs by their wire name.
 
 use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
-use crate::codegen::{docs, field_ident, format_tokens};
+use crate::codegen::{docs, field_ident, format_tokens, subtype_enum_name};
 use anyhow::{Result, anyhow};
 use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Literal, TokenStream};
@@ -127,6 +127,54 @@ fn field_doc(f: &Field) -> String {
 
 fn typescript(api: &Api) -> String {
     let mut out = String::from("\n");
+    jsdoc(
+        &mut out,
+        "",
+        "A relationship as the document gives it, for one a model's typed fields do not carry \
+         whole: an undeclared relationship, or a declared one that also has `links` or `meta` or \
+         has no `data`.",
+    );
+    out.push_str("export interface Relationship {\n");
+    jsdoc(
+        &mut out,
+        "  ",
+        "`data` as sent: null, one resource identifier or a list; absent when the relationship \
+         has no `data` member (links only).",
+    );
+    out.push_str(
+        "  data?: { type: string; id: string } | { type: string; id: string }[] | null;\n",
+    );
+    jsdoc(&mut out, "  ", "The relationship's `links`, as sent.");
+    out.push_str("  links: Record<string, unknown> | null;\n");
+    jsdoc(&mut out, "  ", "The relationship's `meta`, as sent.");
+    out.push_str("  meta: Record<string, unknown> | null;\n");
+    jsdoc(
+        &mut out,
+        "  ",
+        "For an undeclared relationship, the resources its `data` names that the document \
+         includes, each resource object as sent. Empty for a declared one.",
+    );
+    out.push_str("  included: Record<string, unknown>[];\n}\n\n");
+    for m in &api.models {
+        if !m.subtypes.is_empty() {
+            jsdoc(
+                &mut out,
+                "",
+                &format!(
+                    "The subtype of a `{}` resource (the part of its type after the slash); any \
+                     other string is a subtype the spec does not list, kept as sent.",
+                    m.wire_type
+                ),
+            );
+            let known: Vec<String> = m.subtypes.iter().map(|s| format!("\"{s}\"")).collect();
+            let _ = writeln!(
+                out,
+                "export type {} = {} | (string & {{}});\n",
+                subtype_enum_name(m),
+                known.join(" | ")
+            );
+        }
+    }
     for m in &api.models {
         let doc = if m.doc.is_empty() {
             format!("A `{}` resource.", m.wire_type)
@@ -178,6 +226,15 @@ fn typescript(api: &Api) -> String {
              (`order_adjustments/tax`) is kept.",
         );
         out.push_str("  resource_type: string;\n");
+        if !m.subtypes.is_empty() {
+            jsdoc(
+                &mut out,
+                "  ",
+                "The subtype of a polymorphic type (`tax` in `order_adjustments/tax`), null when \
+                 the type has none.",
+            );
+            let _ = writeln!(out, "  subtype: {} | null;", subtype_enum_name(m));
+        }
         jsdoc(
             &mut out,
             "  ",
@@ -192,6 +249,16 @@ fn typescript(api: &Api) -> String {
             "Attributes the spec does not declare, as sent (keyed by wire name).",
         );
         out.push_str("  extra_attributes: Record<string, unknown>;\n");
+        jsdoc(
+            &mut out,
+            "  ",
+            "Relationships the fields above do not carry whole, keyed by name.",
+        );
+        out.push_str("  extra_relationships: Record<string, Relationship>;\n");
+        jsdoc(&mut out, "  ", "The resource's own `links`, as sent.");
+        out.push_str("  links: Record<string, unknown> | null;\n");
+        jsdoc(&mut out, "  ", "The resource's own `meta`, as sent.");
+        out.push_str("  meta: Record<string, unknown> | null;\n");
         out.push_str("}\n\n");
     }
     for input in &api.inputs {

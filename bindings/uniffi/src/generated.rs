@@ -47,6 +47,14 @@ pub struct Account {
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::Account> for Account {
     fn from(m: bigcartel::models::Account) -> Self {
@@ -74,6 +82,13 @@ impl From<bigcartel::models::Account> for Account {
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -95,6 +110,14 @@ pub struct AccountImage {
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::AccountImage> for AccountImage {
     fn from(m: bigcartel::models::AccountImage) -> Self {
@@ -108,6 +131,13 @@ impl From<bigcartel::models::AccountImage> for AccountImage {
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -133,6 +163,14 @@ pub struct Artist {
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::Artist> for Artist {
     fn from(m: bigcartel::models::Artist) -> Self {
@@ -148,6 +186,13 @@ impl From<bigcartel::models::Artist> for Artist {
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -173,6 +218,14 @@ pub struct Category {
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::Category> for Category {
     fn from(m: bigcartel::models::Category) -> Self {
@@ -188,6 +241,13 @@ impl From<bigcartel::models::Category> for Category {
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -209,6 +269,14 @@ pub struct Country {
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::Country> for Country {
     fn from(m: bigcartel::models::Country) -> Self {
@@ -222,6 +290,13 @@ impl From<bigcartel::models::Country> for Country {
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -247,6 +322,14 @@ pub struct Currency {
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::Currency> for Currency {
     fn from(m: bigcartel::models::Currency) -> Self {
@@ -262,6 +345,13 @@ impl From<bigcartel::models::Currency> for Currency {
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -319,6 +409,14 @@ pub struct Discount {
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::Discount> for Discount {
     fn from(m: bigcartel::models::Discount) -> Self {
@@ -348,6 +446,13 @@ impl From<bigcartel::models::Discount> for Discount {
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -439,6 +544,14 @@ pub struct Order {
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::Order> for Order {
     fn from(m: bigcartel::models::Order) -> Self {
@@ -480,6 +593,46 @@ impl From<bigcartel::models::Order> for Order {
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
+        }
+    }
+}
+/// The subtype of a `order_adjustments` resource: the part of its JSON:API type after the slash.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum OrderAdjustmentSubtype {
+    /// `order_adjustments/shipping`
+    Shipping,
+    /// `order_adjustments/tax`
+    Tax,
+    /// `order_adjustments/discount`
+    Discount,
+    /// A subtype the spec does not list, as sent.
+    Other {
+        /// The subtype's text.
+        value: String,
+    },
+}
+impl From<bigcartel::models::OrderAdjustmentSubtype> for OrderAdjustmentSubtype {
+    fn from(s: bigcartel::models::OrderAdjustmentSubtype) -> Self {
+        match s {
+            bigcartel::models::OrderAdjustmentSubtype::Shipping => {
+                OrderAdjustmentSubtype::Shipping
+            }
+            bigcartel::models::OrderAdjustmentSubtype::Tax => OrderAdjustmentSubtype::Tax,
+            bigcartel::models::OrderAdjustmentSubtype::Discount => {
+                OrderAdjustmentSubtype::Discount
+            }
+            other => {
+                OrderAdjustmentSubtype::Other {
+                    value: other.as_str().to_owned(),
+                }
+            }
         }
     }
 }
@@ -499,12 +652,23 @@ pub struct OrderAdjustment {
     /// The JSON:API `type` as the document gives it: a subtype after a slash
     /// (`order_adjustments/tax`) is kept.
     pub resource_type: String,
+    /// The subtype of a polymorphic type (`tax` in `order_adjustments/tax`), absent when
+    /// the type has none.
+    pub subtype: Option<OrderAdjustmentSubtype>,
     /// Whether the document carried this resource. `false` for a relationship target it does
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::OrderAdjustment> for OrderAdjustment {
     fn from(m: bigcartel::models::OrderAdjustment) -> Self {
@@ -513,12 +677,20 @@ impl From<bigcartel::models::OrderAdjustment> for OrderAdjustment {
             amount: m.amount,
             label: m.label,
             resource_type: m.resource_type,
+            subtype: m.subtype.map(Into::into),
             resolved: m.resolved,
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -542,6 +714,14 @@ pub struct OrderEvent {
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::OrderEvent> for OrderEvent {
     fn from(m: bigcartel::models::OrderEvent) -> Self {
@@ -556,6 +736,13 @@ impl From<bigcartel::models::OrderEvent> for OrderEvent {
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -599,6 +786,14 @@ pub struct OrderLineItem {
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::OrderLineItem> for OrderLineItem {
     fn from(m: bigcartel::models::OrderLineItem) -> Self {
@@ -621,6 +816,38 @@ impl From<bigcartel::models::OrderLineItem> for OrderLineItem {
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
+        }
+    }
+}
+/// The subtype of a `order_transactions` resource: the part of its JSON:API type after the slash.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum OrderTransactionSubtype {
+    /// `order_transactions/payments`
+    Payments,
+    /// A subtype the spec does not list, as sent.
+    Other {
+        /// The subtype's text.
+        value: String,
+    },
+}
+impl From<bigcartel::models::OrderTransactionSubtype> for OrderTransactionSubtype {
+    fn from(s: bigcartel::models::OrderTransactionSubtype) -> Self {
+        match s {
+            bigcartel::models::OrderTransactionSubtype::Payments => {
+                OrderTransactionSubtype::Payments
+            }
+            other => {
+                OrderTransactionSubtype::Other {
+                    value: other.as_str().to_owned(),
+                }
+            }
         }
     }
 }
@@ -648,12 +875,23 @@ pub struct OrderTransaction {
     /// The JSON:API `type` as the document gives it: a subtype after a slash
     /// (`order_adjustments/tax`) is kept.
     pub resource_type: String,
+    /// The subtype of a polymorphic type (`tax` in `order_adjustments/tax`), absent when
+    /// the type has none.
+    pub subtype: Option<OrderTransactionSubtype>,
     /// Whether the document carried this resource. `false` for a relationship target it does
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::OrderTransaction> for OrderTransaction {
     fn from(m: bigcartel::models::OrderTransaction) -> Self {
@@ -666,12 +904,20 @@ impl From<bigcartel::models::OrderTransaction> for OrderTransaction {
             processor_url: m.processor_url,
             currency: m.currency.map(|b| (*b).into()),
             resource_type: m.resource_type,
+            subtype: m.subtype.map(Into::into),
             resolved: m.resolved,
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -701,6 +947,14 @@ pub struct Plan {
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::Plan> for Plan {
     fn from(m: bigcartel::models::Plan) -> Self {
@@ -717,6 +971,13 @@ impl From<bigcartel::models::Plan> for Plan {
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -770,6 +1031,14 @@ pub struct Product {
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::Product> for Product {
     fn from(m: bigcartel::models::Product) -> Self {
@@ -798,6 +1067,13 @@ impl From<bigcartel::models::Product> for Product {
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -819,6 +1095,14 @@ pub struct ProductImage {
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::ProductImage> for ProductImage {
     fn from(m: bigcartel::models::ProductImage) -> Self {
@@ -832,6 +1116,13 @@ impl From<bigcartel::models::ProductImage> for ProductImage {
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -861,6 +1152,14 @@ pub struct ProductOption {
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::ProductOption> for ProductOption {
     fn from(m: bigcartel::models::ProductOption) -> Self {
@@ -877,6 +1176,13 @@ impl From<bigcartel::models::ProductOption> for ProductOption {
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -906,6 +1212,14 @@ pub struct ShippingOption {
     pub resolved: bool,
     /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
     pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Relationships the fields above do not carry whole (undeclared ones, with the targets
+    /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
+    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+    pub extra_relationships: std::collections::HashMap<String, String>,
+    /// The resource's own `links`, as JSON text.
+    pub links: Option<String>,
+    /// The resource's own `meta`, as JSON text.
+    pub meta: Option<String>,
 }
 impl From<bigcartel::models::ShippingOption> for ShippingOption {
     fn from(m: bigcartel::models::ShippingOption) -> Self {
@@ -921,6 +1235,13 @@ impl From<bigcartel::models::ShippingOption> for ShippingOption {
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),
+            extra_relationships: m
+                .extra_relationships
+                .into_iter()
+                .map(|(k, v)| (k, crate::json_text(&v)))
+                .collect(),
+            links: m.links.map(|v| v.to_string()),
+            meta: m.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -935,6 +1256,10 @@ pub struct AccountPage {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
+    /// The document's `links`, as JSON text.
+    pub links: Option<String>,
+    /// The document's `meta`, as JSON text (`count` included, whatever its type).
+    pub meta: Option<String>,
 }
 impl From<bigcartel::Page<bigcartel::models::Account>> for AccountPage {
     fn from(p: bigcartel::Page<bigcartel::models::Account>) -> Self {
@@ -943,6 +1268,8 @@ impl From<bigcartel::Page<bigcartel::models::Account>> for AccountPage {
             total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
+            links: p.links.map(|v| v.to_string()),
+            meta: p.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -957,6 +1284,10 @@ pub struct ArtistPage {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
+    /// The document's `links`, as JSON text.
+    pub links: Option<String>,
+    /// The document's `meta`, as JSON text (`count` included, whatever its type).
+    pub meta: Option<String>,
 }
 impl From<bigcartel::Page<bigcartel::models::Artist>> for ArtistPage {
     fn from(p: bigcartel::Page<bigcartel::models::Artist>) -> Self {
@@ -965,6 +1296,8 @@ impl From<bigcartel::Page<bigcartel::models::Artist>> for ArtistPage {
             total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
+            links: p.links.map(|v| v.to_string()),
+            meta: p.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -979,6 +1312,10 @@ pub struct CategoryPage {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
+    /// The document's `links`, as JSON text.
+    pub links: Option<String>,
+    /// The document's `meta`, as JSON text (`count` included, whatever its type).
+    pub meta: Option<String>,
 }
 impl From<bigcartel::Page<bigcartel::models::Category>> for CategoryPage {
     fn from(p: bigcartel::Page<bigcartel::models::Category>) -> Self {
@@ -987,6 +1324,8 @@ impl From<bigcartel::Page<bigcartel::models::Category>> for CategoryPage {
             total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
+            links: p.links.map(|v| v.to_string()),
+            meta: p.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -1001,6 +1340,10 @@ pub struct CountryPage {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
+    /// The document's `links`, as JSON text.
+    pub links: Option<String>,
+    /// The document's `meta`, as JSON text (`count` included, whatever its type).
+    pub meta: Option<String>,
 }
 impl From<bigcartel::Page<bigcartel::models::Country>> for CountryPage {
     fn from(p: bigcartel::Page<bigcartel::models::Country>) -> Self {
@@ -1009,6 +1352,8 @@ impl From<bigcartel::Page<bigcartel::models::Country>> for CountryPage {
             total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
+            links: p.links.map(|v| v.to_string()),
+            meta: p.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -1023,6 +1368,10 @@ pub struct DiscountPage {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
+    /// The document's `links`, as JSON text.
+    pub links: Option<String>,
+    /// The document's `meta`, as JSON text (`count` included, whatever its type).
+    pub meta: Option<String>,
 }
 impl From<bigcartel::Page<bigcartel::models::Discount>> for DiscountPage {
     fn from(p: bigcartel::Page<bigcartel::models::Discount>) -> Self {
@@ -1031,6 +1380,8 @@ impl From<bigcartel::Page<bigcartel::models::Discount>> for DiscountPage {
             total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
+            links: p.links.map(|v| v.to_string()),
+            meta: p.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -1045,6 +1396,10 @@ pub struct OrderPage {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
+    /// The document's `links`, as JSON text.
+    pub links: Option<String>,
+    /// The document's `meta`, as JSON text (`count` included, whatever its type).
+    pub meta: Option<String>,
 }
 impl From<bigcartel::Page<bigcartel::models::Order>> for OrderPage {
     fn from(p: bigcartel::Page<bigcartel::models::Order>) -> Self {
@@ -1053,6 +1408,8 @@ impl From<bigcartel::Page<bigcartel::models::Order>> for OrderPage {
             total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
+            links: p.links.map(|v| v.to_string()),
+            meta: p.meta.map(|v| v.to_string()),
         }
     }
 }
@@ -1067,6 +1424,10 @@ pub struct ProductPage {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
+    /// The document's `links`, as JSON text.
+    pub links: Option<String>,
+    /// The document's `meta`, as JSON text (`count` included, whatever its type).
+    pub meta: Option<String>,
 }
 impl From<bigcartel::Page<bigcartel::models::Product>> for ProductPage {
     fn from(p: bigcartel::Page<bigcartel::models::Product>) -> Self {
@@ -1075,6 +1436,8 @@ impl From<bigcartel::Page<bigcartel::models::Product>> for ProductPage {
             total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
+            links: p.links.map(|v| v.to_string()),
+            meta: p.meta.map(|v| v.to_string()),
         }
     }
 }

@@ -68,6 +68,10 @@ export interface Page<T> {
   next: string | null;
   /** Whether the document had a `links` object at all (some lists are not paginated). */
   has_links: boolean;
+  /** The document's `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The document's `meta`, as sent (`count` included, whatever its type). */
+  meta: Record<string, unknown> | null;
 }
 
 /** An OAuth application's settings. */

@@ -6,6 +6,24 @@ use crate::convert;
 use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r##"
+/** A relationship as the document gives it, for one a model's typed fields do not carry whole: an undeclared relationship, or a declared one that also has `links` or `meta` or has no `data`. */
+export interface Relationship {
+  /** `data` as sent: null, one resource identifier or a list; absent when the relationship has no `data` member (links only). */
+  data?: { type: string; id: string } | { type: string; id: string }[] | null;
+  /** The relationship's `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The relationship's `meta`, as sent. */
+  meta: Record<string, unknown> | null;
+  /** For an undeclared relationship, the resources its `data` names that the document includes, each resource object as sent. Empty for a declared one. */
+  included: Record<string, unknown>[];
+}
+
+/** The subtype of a `order_adjustments` resource (the part of its type after the slash); any other string is a subtype the spec does not list, kept as sent. */
+export type OrderAdjustmentSubtype = "shipping" | "tax" | "discount" | (string & {});
+
+/** The subtype of a `order_transactions` resource (the part of its type after the slash); any other string is a subtype the spec does not list, kept as sent. */
+export type OrderTransactionSubtype = "payments" | (string & {});
+
 /**
  * A shop on Big Cartel, with its core information and settings.
  *
@@ -50,6 +68,12 @@ export interface Account {
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -68,6 +92,12 @@ export interface AccountImage {
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -90,6 +120,12 @@ export interface Artist {
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -112,6 +148,12 @@ export interface Category {
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -130,6 +172,12 @@ export interface Country {
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -152,6 +200,12 @@ export interface Currency {
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -210,6 +264,12 @@ export interface Discount {
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -312,6 +372,12 @@ export interface Order {
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -332,10 +398,18 @@ export interface OrderAdjustment {
   label: string | null;
   /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
   resource_type: string;
+  /** The subtype of a polymorphic type (`tax` in `order_adjustments/tax`), null when the type has none. */
+  subtype: OrderAdjustmentSubtype | null;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -356,6 +430,12 @@ export interface OrderEvent {
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -400,6 +480,12 @@ export interface OrderLineItem {
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -428,10 +514,18 @@ export interface OrderTransaction {
   currency: Currency | null;
   /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
   resource_type: string;
+  /** The subtype of a polymorphic type (`tax` in `order_adjustments/tax`), null when the type has none. */
+  subtype: OrderTransactionSubtype | null;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -460,6 +554,12 @@ export interface Plan {
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -512,6 +612,12 @@ export interface Product {
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -530,6 +636,12 @@ export interface ProductImage {
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -558,6 +670,12 @@ export interface ProductOption {
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /**
@@ -588,6 +706,12 @@ export interface ShippingOption {
   resolved: boolean;
   /** Attributes the spec does not declare, as sent (keyed by wire name). */
   extra_attributes: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name. */
+  extra_relationships: Record<string, Relationship>;
+  /** The resource's own `links`, as sent. */
+  links: Record<string, unknown> | null;
+  /** The resource's own `meta`, as sent. */
+  meta: Record<string, unknown> | null;
 }
 
 /** Attributes sent when creating or updating (`ArtistInput`). */
