@@ -268,7 +268,10 @@ fn subtype_tokens(model: &Model) -> TokenStream {
         .map(|s| format_ident!("{}", s.to_upper_camel_case()))
         .collect();
     let texts = &model.subtypes;
-    let arm_docs = model.subtypes.iter().map(|s| docs(&format!("`{wire}/{s}`")));
+    let arm_docs = model
+        .subtypes
+        .iter()
+        .map(|s| docs(&format!("`{wire}/{s}`")));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -155,7 +155,10 @@ fn subtype_enum(model: &Model) -> TokenStream {
         .iter()
         .map(|s| format_ident!("{}", s.to_upper_camel_case()))
         .collect();
-    let arm_docs = model.subtypes.iter().map(|s| docs(&format!("`{wire}/{s}`")));
+    let arm_docs = model
+        .subtypes
+        .iter()
+        .map(|s| docs(&format!("`{wire}/{s}`")));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]

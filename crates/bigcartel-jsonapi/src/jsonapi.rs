@@ -160,8 +160,11 @@ pub trait AttributeSink<'de> {
     /// The slot (0..128) of a declared attribute, `None` for one the model does not declare.
     fn slot(&self, key: &str) -> Option<usize>;
     /// Reads the value of the attribute in `slot` from `map`.
-    fn take<A: serde::de::MapAccess<'de>>(&mut self, slot: usize, map: &mut A)
-    -> Result<(), A::Error>;
+    fn take<A: serde::de::MapAccess<'de>>(
+        &mut self,
+        slot: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
 }
 
 struct ReadAttributes<'s, S>(&'s mut S);

@@ -68,16 +68,21 @@ fn the_shared_vectors_decode_with_nothing_lost() {
 }
 
 /// Every attribute of every resource in the document (primary and included) is in the decoded
-/// result: under its own key when the spec declares it, else in `extra_attributes`, unchanged.
+/// result: under its own key when the spec declares it, else in `extra_attributes`, unchanged; or,
+/// for a resource only an undeclared relationship names, whole in that relationship's `included`.
 fn every_attribute_is_reachable(name: &str, document: &Value, decoded: &Value) {
     let mut found = Vec::new();
-    collect_resources(decoded, &mut found);
+    let mut raw = Vec::new();
+    collect_resources(decoded, &mut found, &mut raw);
     let resources = document["data"]
         .as_array()
         .unwrap()
         .iter()
         .chain(document["included"].as_array().into_iter().flatten());
     for r in resources {
+        if raw.contains(&r) {
+            continue;
+        }
         let (t, id) = (r["type"].as_str().unwrap(), r["id"].as_str().unwrap());
         let Some(out) = found
             .iter()
@@ -100,19 +105,27 @@ fn every_attribute_is_reachable(name: &str, document: &Value, decoded: &Value) {
     }
 }
 
-fn collect_resources<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
+/// The resolved resources in `v`, and the resource objects undeclared relationships hand over
+/// as sent (`extra_relationships.*.included`).
+fn collect_resources<'a>(v: &'a Value, out: &mut Vec<&'a Value>, raw: &mut Vec<&'a Value>) {
     match v {
         Value::Object(m) => {
             if m.contains_key("resource_type") {
                 out.push(v);
             }
             for (k, child) in m {
-                if k != "extra_attributes" {
-                    collect_resources(child, out);
+                match k.as_str() {
+                    "extra_attributes" | "links" | "meta" => {}
+                    "extra_relationships" => {
+                        for rel in child.as_object().into_iter().flatten().map(|(_, r)| r) {
+                            raw.extend(rel["included"].as_array().into_iter().flatten());
+                        }
+                    }
+                    _ => collect_resources(child, out, raw),
                 }
             }
         }
-        Value::Array(a) => a.iter().for_each(|c| collect_resources(c, out)),
+        Value::Array(a) => a.iter().for_each(|c| collect_resources(c, out, raw)),
         _ => {}
     }
 }
@@ -175,4 +188,128 @@ proptest! {
         prop_assert_eq!(&product["categories"][0]["resolved"], &json!(false));
         every_attribute_is_reachable("generated", &document, &decoded);
     }
+}
+
+fn case(name: &str) -> Vec<u8> {
+    let vectors = vectors();
+    let case = vectors["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no case {name}"))
+        .clone();
+    serde_json::to_vec(&case["document"]).unwrap()
+}
+
+#[test]
+fn subtypes_are_typed_and_an_unlisted_one_keeps_its_text() {
+    use bigcartel::models::{OrderAdjustmentSubtype, OrderTransactionSubtype};
+    let page = decode_list::<Order>(&case("relationships_links_and_meta_beyond_the_spec")).unwrap();
+    let kinds: Vec<_> = page.items[0]
+        .adjustments
+        .iter()
+        .map(|a| a.subtype.clone())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            Some(OrderAdjustmentSubtype::Other("gift_card".into())),
+            None,
+            Some(OrderAdjustmentSubtype::Discount),
+        ]
+    );
+    let page = decode_list::<Order>(&case("orders_list_as_the_live_api_sends_it")).unwrap();
+    let order = &page.items[0];
+    assert_eq!(
+        order.adjustments[1].subtype,
+        Some(OrderAdjustmentSubtype::Tax)
+    );
+    assert_eq!(
+        order.transactions[0].subtype,
+        Some(OrderTransactionSubtype::Payments)
+    );
+    // The text round-trips: what was sent is what serializes.
+    for a in &order.adjustments {
+        let sub = a.subtype.as_ref().unwrap();
+        assert_eq!(
+            format!("{}/{sub}", bigcartel::models::OrderAdjustment::TYPE),
+            a.resource_type
+        );
+        assert_eq!(serde_json::to_value(sub).unwrap(), json!(sub.as_str()));
+    }
+}
+
+#[test]
+fn a_pages_document_links_and_meta_are_kept_as_sent() {
+    let body = case("relationships_links_and_meta_beyond_the_spec");
+    let page = decode_list::<Order>(&body).unwrap();
+    assert_eq!(
+        page.total,
+        Some(1),
+        "meta.count as a string is still the count"
+    );
+    assert_eq!(
+        page.meta,
+        Some(json!({"count": "1", "request_id": "req-1"}))
+    );
+    assert_eq!(
+        page.links.as_ref().and_then(|l| l.get("next")),
+        Some(&Value::Null)
+    );
+    assert_eq!(page.next, None);
+    // The table-driven page JSON carries the same.
+    let table = dynamic::decode_list(dynamic::model("Order").unwrap(), &body).unwrap();
+    let json: Value = serde_json::from_str(&dynamic::page_json(&table)).unwrap();
+    assert_eq!(json["meta"], json!({"count": "1", "request_id": "req-1"}));
+    assert_eq!(json["links"], serde_json::to_value(&page.links).unwrap());
+}
+
+#[test]
+fn links_only_null_and_empty_relationships_stay_distinct() {
+    let body = br#"{"data":{"type":"accounts","id":"1","attributes":{},"relationships":{
+        "account_image":{"data":null},
+        "currency":{"links":{"related":"https://api.example/currency"}},
+        "country":{"data":{"type":"countries","id":"US"}}}}}"#;
+    let typed = bigcartel::jsonapi::decode_one::<bigcartel::models::Account>(body).unwrap();
+    assert_eq!(typed.account_image, None);
+    assert_eq!(typed.currency, None);
+    // Links-only: "not given", with its links, and no `data` member.
+    let currency = &typed.extra_relationships["currency"];
+    assert_eq!(currency.data, None);
+    assert_eq!(
+        currency.links,
+        Some(json!({"related": "https://api.example/currency"}))
+    );
+    // `data: null` on a declared relationship is carried whole by its field: nothing extra.
+    assert!(!typed.extra_relationships.contains_key("account_image"));
+    assert!(!typed.extra_relationships.contains_key("country"));
+    let table = dynamic::decode_one(dynamic::model("Account").unwrap(), body).unwrap();
+    assert_eq!(table, serde_json::to_string(&typed).unwrap());
+    let json: Value = serde_json::from_str(&table).unwrap();
+    assert!(
+        json["extra_relationships"]["currency"]
+            .get("data")
+            .is_none()
+    );
+}
+
+#[test]
+fn a_declared_attribute_sent_twice_is_refused_by_both_decoders() {
+    let body =
+        br#"{"data":[{"type":"orders","id":"1","attributes":{"total":"1.00","total":"2.00"}}]}"#;
+    let typed = decode_list::<Order>(body).unwrap_err().to_string();
+    let table = dynamic::decode_list(dynamic::model("Order").unwrap(), body)
+        .unwrap_err()
+        .to_string();
+    assert!(typed.contains("duplicate field `total`"), "{typed}");
+    assert!(table.contains("duplicate field `total`"), "{table}");
+    // An undeclared one keeps its last value, in both.
+    let body = br#"{"data":[{"type":"orders","id":"1","attributes":{"x":1,"x":2}}]}"#;
+    let typed = decode_list::<Order>(body).unwrap();
+    assert_eq!(typed.items[0].extra_attributes["x"], json!(2));
+    assert_eq!(
+        decode_both::<Order>("Order", body)[0]["extra_attributes"]["x"],
+        json!(2)
+    );
 }
