@@ -63,6 +63,8 @@ mod client;
 #[cfg(feature = "client")]
 mod exchange;
 #[cfg(feature = "client")]
+pub mod fill;
+#[cfg(feature = "client")]
 mod weburl;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
@@ -83,6 +85,8 @@ mod transport;
 pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, check_base_url, http_client_builder};
+#[cfg(feature = "client")]
+pub use fill::{FetchedProducts, FillReport};
 #[cfg(feature = "client")]
 pub use generated_operations::*;
 #[cfg(feature = "client")]

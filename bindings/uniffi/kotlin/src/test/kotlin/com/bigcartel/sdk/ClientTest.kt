@@ -89,6 +89,9 @@ class ClientTest {
         }
         assertEquals((0 until data.length()).map { data.getJSONObject(it).getString("id") }, page.items.map { it.id })
         assertEquals(raw.getJSONObject("meta").getLong("count"), page.total)
+        // The document's own meta and links reach Kotlin whole, as JSON text.
+        assertTrue(raw.getJSONObject("meta").similar(JSONObject(page.meta!!)), page.meta)
+        assertTrue(raw.getJSONObject("links").similar(JSONObject(page.links!!)), page.links)
         var withOptions = 0
         page.items.forEachIndexed { i, product ->
             val res = data.getJSONObject(i)
@@ -238,6 +241,34 @@ class ClientTest {
         assertEquals("product", product.resourceType)
         assertFalse(product.resolved)
         assertTrue(order.items[0].resolved)
+    }
+
+    @Test
+    fun `undeclared relationships, links, meta and subtypes are kept (the shared vectors)`() {
+        val path = System.getProperty("webhook.vectors") ?: error("set -Dwebhook.vectors")
+        val vectors = JSONObject(File(path).resolveSibling("unknown-things.json").readText())
+        val cases = vectors.getJSONArray("cases")
+        val case = (0 until cases.length()).map { cases.getJSONObject(it) }
+            .single { it.getString("name") == "relationships_links_and_meta_beyond_the_spec" }
+        val order = decodeOrders(case.getJSONObject("document").toString().toByteArray())[0]
+        // Subtypes: typed, and one the spec does not list keeps its text.
+        assertEquals(
+            listOf(OrderAdjustmentSubtype.Other("gift_card"), null, OrderAdjustmentSubtype.Discount),
+            order.adjustments.map { it.subtype },
+        )
+        // An undeclared relationship: its linkage, meta and the included target, as JSON text.
+        val refunds = JSONObject(order.extraRelationships.getValue("refunds"))
+        assertEquals(2, refunds.getJSONArray("data").length())
+        assertEquals(2, refunds.getJSONObject("meta").getInt("count"))
+        assertEquals("damaged", refunds.getJSONArray("included").getJSONObject(0).getJSONObject("attributes").getString("reason"))
+        // A links-only relationship is "not given" (no `data`), not an empty list.
+        assertTrue(order.items.isEmpty())
+        val items = JSONObject(order.extraRelationships.getValue("items"))
+        assertFalse(items.has("data"))
+        assertTrue(items.getJSONObject("links").getString("related").endsWith("/orders/601/items"))
+        // The resource's own links and meta.
+        assertTrue(JSONObject(order.links!!).getString("self").endsWith("/orders/601"))
+        assertEquals("storefront", JSONObject(order.meta!!).getString("source"))
     }
 
     @Test
