@@ -54,6 +54,18 @@ pub struct Field {
     pub required: bool,
     /// Its description from the spec.
     pub doc: String,
+    /// The values a string attribute is documented to take (its `enum`, `null` left out); empty
+    /// when the set is open. Resolved models type such an attribute as an enum that also keeps
+    /// any other value as sent.
+    pub values: Vec<String>,
+}
+
+impl Field {
+    /// The name of the enum a model's attribute with documented values gets (`OrderPaymentStatus`).
+    pub fn enum_name(&self, model: &str) -> Option<String> {
+        (!self.values.is_empty() && self.scalar == Scalar::String)
+            .then(|| format!("{model}{}", self.name.to_upper_camel_case()))
+    }
 }
 
 /// A relationship of a resolved model.
@@ -263,6 +275,14 @@ fn fields_of(schemas: &Map<String, Value>, schema: &Value, context: &str) -> Res
             scalar,
             required: required.contains(&name.as_str()) && !nullable,
             doc: doc_of(prop),
+            values: prop
+                .get("enum")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
         });
     }
     Ok(fields)

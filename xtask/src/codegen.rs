@@ -252,51 +252,61 @@ pub fn subtype_enum_name(model: &Model) -> String {
     format!("{}Subtype", model.name)
 }
 
-/// The enum of a polymorphic model's known subtypes, with an arm keeping any other as sent.
-fn subtype_tokens(model: &Model) -> TokenStream {
-    let name = format_ident!("{}", subtype_enum_name(model));
-    let wire = &model.wire_type;
-    let doc = docs(&format!(
-        "The subtype of a `{wire}` resource: the part of its JSON:API type after the slash \
-         (`{wire}/{}`).\n\nSerializes as that text; a subtype the spec does not list is kept in \
-         [`{name}::Other`].",
-        model.subtypes[0]
-    ));
-    let arms: Vec<_> = model
-        .subtypes
+/// An open enum: an arm per documented value and `Other` keeping any other value as sent. It
+/// serializes as its text, so a value round-trips byte for byte.
+fn open_enum_tokens(
+    name: &str,
+    doc: &str,
+    values: &[String],
+    arm_doc: impl Fn(&str) -> String,
+) -> TokenStream {
+    let name = format_ident!("{}", name);
+    let doc = docs(doc);
+    let arms: Vec<_> = values
         .iter()
         .map(|s| format_ident!("{}", s.to_upper_camel_case()))
         .collect();
-    let texts = &model.subtypes;
-    let arm_docs = model
-        .subtypes
-        .iter()
-        .map(|s| docs(&format!("`{wire}/{s}`")));
+    let arm_docs = values.iter().map(|s| docs(&arm_doc(s)));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
             #(#arm_docs #arms,)*
-            /// A subtype the spec does not list, as sent.
+            /// A value the spec does not list, as sent.
             Other(String),
         }
 
         impl #name {
-            /// The subtype for its text (`"tax"`); an unlisted one becomes `Other`.
+            /// The value for its text; an unlisted one becomes `Other`.
             pub fn parse(text: &str) -> Self {
                 match text {
-                    #(#texts => #name::#arms,)*
+                    #(#values => #name::#arms,)*
                     other => #name::Other(other.to_owned()),
                 }
             }
 
-            /// The subtype's text, exactly as the document gave it.
+            /// The value's text, exactly as the document gave it.
             pub fn as_str(&self) -> &str {
                 match self {
-                    #(#name::#arms => #texts,)*
+                    #(#name::#arms => #values,)*
                     #name::Other(text) => text,
                 }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(text: String) -> Self {
+                match text.as_str() {
+                    #(#values => #name::#arms,)*
+                    _ => #name::Other(text),
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(text: &str) -> Self {
+                #name::parse(text)
             }
         }
 
@@ -312,6 +322,29 @@ fn subtype_tokens(model: &Model) -> TokenStream {
             }
         }
     }
+}
+
+/// The enum of a polymorphic model's known subtypes, with an arm keeping any other as sent.
+fn subtype_tokens(model: &Model) -> TokenStream {
+    let name = subtype_enum_name(model);
+    let wire = &model.wire_type;
+    let doc = format!(
+        "The subtype of a `{wire}` resource: the part of its JSON:API type after the slash \
+         (`{wire}/{}`).\n\nSerializes as that text; a subtype the spec does not list is kept in \
+         [`{name}::Other`].",
+        model.subtypes[0]
+    );
+    open_enum_tokens(&name, &doc, &model.subtypes, |s| format!("`{wire}/{s}`"))
+}
+
+/// The enum of an attribute's documented values.
+fn value_enum_tokens(model: &Model, field: &crate::api::Field, name: &str) -> TokenStream {
+    let doc = format!(
+        "The documented values of `{}`'s `{}` attribute.\n\nSerializes as its text; a value the \
+         spec does not list is kept in [`{name}::Other`], so it round-trips byte for byte.",
+        model.wire_type, field.name
+    );
+    open_enum_tokens(name, &doc, &field.values, |v| format!("`{v}`"))
 }
 
 fn model_tokens(model: &Model) -> Result<TokenStream> {
@@ -337,9 +370,18 @@ fn model_tokens(model: &Model) -> Result<TokenStream> {
     let mut slots = Vec::new();
     let mut takes = Vec::new();
     let mut assigns = Vec::new();
+    let mut value_enums = Vec::new();
     for (slot, f) in model.fields.iter().enumerate() {
         let ident = field_ident(&f.name);
-        let ty = rust_type(f.scalar);
+        let enum_name = f.enum_name(&model.name);
+        let ty = match &enum_name {
+            Some(e) => {
+                value_enums.push(value_enum_tokens(model, f, e));
+                let e = format_ident!("{}", e);
+                quote!(#e)
+            }
+            None => rust_type(f.scalar),
+        };
         let d = docs(&if f.doc.is_empty() {
             format!("`{}`", f.name)
         } else {
@@ -350,7 +392,13 @@ fn model_tokens(model: &Model) -> Result<TokenStream> {
         fields.push(quote! { #d pub #ident: Option<#ty>, });
         attr_fields.push(quote! { #ident: Option<#ty>, });
         slots.push(quote! { #wire_name => Some(#slot), });
-        takes.push(quote! { #slot => self.#ident = map.next_value_seed(#seed)?, });
+        takes.push(match &enum_name {
+            Some(e) => {
+                let e = format_ident!("{}", e);
+                quote! { #slot => self.#ident = map.next_value_seed(#seed)?.map(#e::from), }
+            }
+            None => quote! { #slot => self.#ident = map.next_value_seed(#seed)?, },
+        });
         assigns.push(quote! { #ident: attributes.#ident, });
     }
     let rel_names: Vec<&str> = model.rels.iter().map(|r| r.name.as_str()).collect();
@@ -406,6 +454,7 @@ fn model_tokens(model: &Model) -> Result<TokenStream> {
     };
     Ok(quote! {
         #subtype_enum
+        #(#value_enums)*
 
         #doc
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]

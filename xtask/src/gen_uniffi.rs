@@ -27,7 +27,7 @@ pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
         use crate::{BigCartelError, Client, DocumentError, PageOptions};
     });
     for model in &api.models {
-        out.extend(subtype_enum(model));
+        out.extend(model_enums(model));
         out.extend(model_record(model));
     }
     let paged: BTreeSet<&str> = api
@@ -78,6 +78,7 @@ pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
                     scalar: q.scalar,
                     required: false,
                     doc: format!("`{}`: {}", q.wire_name, q.doc),
+                    values: Vec::new(),
                 })
                 .collect();
             let doc = format!("Query parameters of `{}` (every one optional).", op.id);
@@ -138,35 +139,30 @@ fn check_acyclic(api: &Api) -> Result<()> {
     Ok(())
 }
 
-/// A polymorphic model's subtypes as a uniffi enum (a sealed class in Kotlin, an enum in Swift),
-/// with an arm keeping a subtype the spec does not list.
-fn subtype_enum(model: &Model) -> TokenStream {
-    if model.subtypes.is_empty() {
-        return TokenStream::new();
-    }
-    let name = format_ident!("{}", subtype_enum_name(model));
+/// An open enum of the core's as a uniffi enum (a sealed class in Kotlin, an enum with an
+/// associated value in Swift): an arm per listed value and `Other` keeping any other text.
+fn open_enum(
+    name: &str,
+    doc: &str,
+    values: &[String],
+    arm_doc: impl Fn(&str) -> String,
+) -> TokenStream {
+    let name = format_ident!("{}", name);
     let core = quote!(bigcartel::models::#name);
-    let wire = &model.wire_type;
-    let doc = docs(&format!(
-        "The subtype of a `{wire}` resource: the part of its JSON:API type after the slash."
-    ));
-    let arms: Vec<_> = model
-        .subtypes
+    let doc = docs(doc);
+    let arms: Vec<_> = values
         .iter()
         .map(|s| format_ident!("{}", s.to_upper_camel_case()))
         .collect();
-    let arm_docs = model
-        .subtypes
-        .iter()
-        .map(|s| docs(&format!("`{wire}/{s}`")));
+    let arm_docs = values.iter().map(|s| docs(&arm_doc(s)));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
         pub enum #name {
             #(#arm_docs #arms,)*
-            /// A subtype the spec does not list, as sent.
+            /// A value the spec does not list, as sent.
             Other {
-                /// The subtype's text.
+                /// The value's text.
                 value: String,
             },
         }
@@ -180,6 +176,36 @@ fn subtype_enum(model: &Model) -> TokenStream {
             }
         }
     }
+}
+
+/// A model's open enums: its subtypes (polymorphic types) and its attributes' documented values.
+fn model_enums(model: &Model) -> TokenStream {
+    let mut out = TokenStream::new();
+    let wire = &model.wire_type;
+    if !model.subtypes.is_empty() {
+        out.extend(open_enum(
+            &subtype_enum_name(model),
+            &format!(
+                "The subtype of a `{wire}` resource: the part of its JSON:API type after the slash."
+            ),
+            &model.subtypes,
+            |s| format!("`{wire}/{s}`"),
+        ));
+    }
+    for f in &model.fields {
+        if let Some(name) = f.enum_name(&model.name) {
+            out.extend(open_enum(
+                &name,
+                &format!(
+                    "The documented values of `{wire}`'s `{}` attribute.",
+                    f.name
+                ),
+                &f.values,
+                |v| format!("`{v}`"),
+            ));
+        }
+    }
+    out
 }
 
 fn model_record(model: &Model) -> TokenStream {
@@ -196,10 +222,19 @@ fn model_record(model: &Model) -> TokenStream {
     let mut moves = vec![quote! { id: m.id, }];
     for f in &model.fields {
         let ident = field_ident(&f.name);
-        let ty = rust_type(f.scalar);
         let d = docs(&field_doc(f));
-        fields.push(quote! { #d pub #ident: Option<#ty>, });
-        moves.push(quote! { #ident: m.#ident, });
+        match f.enum_name(&model.name) {
+            Some(e) => {
+                let e = format_ident!("{}", e);
+                fields.push(quote! { #d pub #ident: Option<#e>, });
+                moves.push(quote! { #ident: m.#ident.map(Into::into), });
+            }
+            None => {
+                let ty = rust_type(f.scalar);
+                fields.push(quote! { #d pub #ident: Option<#ty>, });
+                moves.push(quote! { #ident: m.#ident, });
+            }
+        }
     }
     for r in &model.rels {
         let ident = field_ident(&r.name);

@@ -174,6 +174,25 @@ fn typescript(api: &Api) -> String {
                 known.join(" | ")
             );
         }
+        for f in &m.fields {
+            if let Some(name) = f.enum_name(&m.name) {
+                jsdoc(
+                    &mut out,
+                    "",
+                    &format!(
+                        "The documented values of `{}`'s `{}` attribute; any other string is a \
+                         value the spec does not list, kept as sent.",
+                        m.wire_type, f.name
+                    ),
+                );
+                let known: Vec<String> = f.values.iter().map(|v| format!("\"{v}\"")).collect();
+                let _ = writeln!(
+                    out,
+                    "export type {name} = {} | (string & {{}});\n",
+                    known.join(" | ")
+                );
+            }
+        }
     }
     for m in &api.models {
         let doc = if m.doc.is_empty() {
@@ -194,12 +213,10 @@ fn typescript(api: &Api) -> String {
         out.push_str("  id: string;\n");
         for f in &m.fields {
             jsdoc(&mut out, "  ", &field_doc(f));
-            let _ = writeln!(
-                out,
-                "  {}: {} | null;",
-                ts_prop(&f.name.to_snake_case()),
-                ts_scalar(f.scalar)
-            );
+            let ty = f
+                .enum_name(&m.name)
+                .unwrap_or_else(|| ts_scalar(f.scalar).to_string());
+            let _ = writeln!(out, "  {}: {ty} | null;", ts_prop(&f.name.to_snake_case()),);
         }
         for r in &m.rels {
             let prop = ts_prop(&r.name.to_snake_case());

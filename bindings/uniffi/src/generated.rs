@@ -355,6 +355,172 @@ impl From<bigcartel::models::Currency> for Currency {
         }
     }
 }
+/// The documented values of `discounts`'s `application_type` attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum DiscountApplicationType {
+    /// `all`
+    All,
+    /// `category`
+    Category,
+    /// `product`
+    Product,
+    /// A value the spec does not list, as sent.
+    Other {
+        /// The value's text.
+        value: String,
+    },
+}
+impl From<bigcartel::models::DiscountApplicationType> for DiscountApplicationType {
+    fn from(s: bigcartel::models::DiscountApplicationType) -> Self {
+        match s {
+            bigcartel::models::DiscountApplicationType::All => {
+                DiscountApplicationType::All
+            }
+            bigcartel::models::DiscountApplicationType::Category => {
+                DiscountApplicationType::Category
+            }
+            bigcartel::models::DiscountApplicationType::Product => {
+                DiscountApplicationType::Product
+            }
+            other => {
+                DiscountApplicationType::Other {
+                    value: other.as_str().to_owned(),
+                }
+            }
+        }
+    }
+}
+/// The documented values of `discounts`'s `expiration_type` attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum DiscountExpirationType {
+    /// `never`
+    Never,
+    /// `on_date`
+    OnDate,
+    /// `on_limit`
+    OnLimit,
+    /// A value the spec does not list, as sent.
+    Other {
+        /// The value's text.
+        value: String,
+    },
+}
+impl From<bigcartel::models::DiscountExpirationType> for DiscountExpirationType {
+    fn from(s: bigcartel::models::DiscountExpirationType) -> Self {
+        match s {
+            bigcartel::models::DiscountExpirationType::Never => {
+                DiscountExpirationType::Never
+            }
+            bigcartel::models::DiscountExpirationType::OnDate => {
+                DiscountExpirationType::OnDate
+            }
+            bigcartel::models::DiscountExpirationType::OnLimit => {
+                DiscountExpirationType::OnLimit
+            }
+            other => {
+                DiscountExpirationType::Other {
+                    value: other.as_str().to_owned(),
+                }
+            }
+        }
+    }
+}
+/// The documented values of `discounts`'s `requirement_type` attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum DiscountRequirementType {
+    /// `any_order`
+    AnyOrder,
+    /// `minimum_cart_total`
+    MinimumCartTotal,
+    /// `minimum_cart_quantity`
+    MinimumCartQuantity,
+    /// A value the spec does not list, as sent.
+    Other {
+        /// The value's text.
+        value: String,
+    },
+}
+impl From<bigcartel::models::DiscountRequirementType> for DiscountRequirementType {
+    fn from(s: bigcartel::models::DiscountRequirementType) -> Self {
+        match s {
+            bigcartel::models::DiscountRequirementType::AnyOrder => {
+                DiscountRequirementType::AnyOrder
+            }
+            bigcartel::models::DiscountRequirementType::MinimumCartTotal => {
+                DiscountRequirementType::MinimumCartTotal
+            }
+            bigcartel::models::DiscountRequirementType::MinimumCartQuantity => {
+                DiscountRequirementType::MinimumCartQuantity
+            }
+            other => {
+                DiscountRequirementType::Other {
+                    value: other.as_str().to_owned(),
+                }
+            }
+        }
+    }
+}
+/// The documented values of `discounts`'s `reward_type` attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum DiscountRewardType {
+    /// `percent_discount`
+    PercentDiscount,
+    /// `flat_rate_discount`
+    FlatRateDiscount,
+    /// `free_shipping`
+    FreeShipping,
+    /// A value the spec does not list, as sent.
+    Other {
+        /// The value's text.
+        value: String,
+    },
+}
+impl From<bigcartel::models::DiscountRewardType> for DiscountRewardType {
+    fn from(s: bigcartel::models::DiscountRewardType) -> Self {
+        match s {
+            bigcartel::models::DiscountRewardType::PercentDiscount => {
+                DiscountRewardType::PercentDiscount
+            }
+            bigcartel::models::DiscountRewardType::FlatRateDiscount => {
+                DiscountRewardType::FlatRateDiscount
+            }
+            bigcartel::models::DiscountRewardType::FreeShipping => {
+                DiscountRewardType::FreeShipping
+            }
+            other => {
+                DiscountRewardType::Other {
+                    value: other.as_str().to_owned(),
+                }
+            }
+        }
+    }
+}
+/// The documented values of `discounts`'s `status` attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum DiscountStatus {
+    /// `active`
+    Active,
+    /// `expired`
+    Expired,
+    /// A value the spec does not list, as sent.
+    Other {
+        /// The value's text.
+        value: String,
+    },
+}
+impl From<bigcartel::models::DiscountStatus> for DiscountStatus {
+    fn from(s: bigcartel::models::DiscountStatus) -> Self {
+        match s {
+            bigcartel::models::DiscountStatus::Active => DiscountStatus::Active,
+            bigcartel::models::DiscountStatus::Expired => DiscountStatus::Expired,
+            other => {
+                DiscountStatus::Other {
+                    value: other.as_str().to_owned(),
+                }
+            }
+        }
+    }
+}
 /// A discount code for a store.
 ///
 /// JSON:API type `discounts`, with its relationships resolved.
@@ -365,11 +531,11 @@ pub struct Discount {
     /// The date the discount is active.
     pub active_at: Option<String>,
     /// Possible values are all, category, or product.
-    pub application_type: Option<String>,
+    pub application_type: Option<DiscountApplicationType>,
     /// The code customers enter to use the discount.
     pub code: Option<String>,
     /// Possible values are never, on_date, or on_limit.
-    pub expiration_type: Option<String>,
+    pub expiration_type: Option<DiscountExpirationType>,
     /// The date the discount expires.
     pub expires_at: Option<String>,
     /// The flat rate discount amount.
@@ -387,11 +553,11 @@ pub struct Discount {
     /// The percentage discount amount.
     pub percent_discount: Option<i64>,
     /// Possible values are any_order, minimum_cart_total, or minimum_cart_quantity.
-    pub requirement_type: Option<String>,
+    pub requirement_type: Option<DiscountRequirementType>,
     /// Possible values are percent_discount, flat_rate_discount, or free_shipping.
-    pub reward_type: Option<String>,
+    pub reward_type: Option<DiscountRewardType>,
     /// The discount's status: active or expired.
-    pub status: Option<String>,
+    pub status: Option<DiscountStatus>,
     /// The number of times the discount has been used.
     pub use_count: Option<i64>,
     /// The limit for how many times the discount can be used.
@@ -423,18 +589,18 @@ impl From<bigcartel::models::Discount> for Discount {
         Discount {
             id: m.id,
             active_at: m.active_at,
-            application_type: m.application_type,
+            application_type: m.application_type.map(Into::into),
             code: m.code,
-            expiration_type: m.expiration_type,
+            expiration_type: m.expiration_type.map(Into::into),
             expires_at: m.expires_at,
             flat_rate_discount: m.flat_rate_discount,
             minimum_cart_quantity: m.minimum_cart_quantity,
             minimum_cart_total: m.minimum_cart_total,
             name: m.name,
             percent_discount: m.percent_discount,
-            requirement_type: m.requirement_type,
-            reward_type: m.reward_type,
-            status: m.status,
+            requirement_type: m.requirement_type.map(Into::into),
+            reward_type: m.reward_type.map(Into::into),
+            status: m.status.map(Into::into),
             use_count: m.use_count,
             use_limit: m.use_limit,
             categories: m.categories.into_iter().map(Into::into).collect(),
@@ -453,6 +619,73 @@ impl From<bigcartel::models::Discount> for Discount {
                 .collect(),
             links: m.links.map(|v| v.to_string()),
             meta: m.meta.map(|v| v.to_string()),
+        }
+    }
+}
+/// The documented values of `orders`'s `payment_status` attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum OrderPaymentStatus {
+    /// `unpaid`
+    Unpaid,
+    /// `pending`
+    Pending,
+    /// `completed`
+    Completed,
+    /// `failed`
+    Failed,
+    /// `invalid`
+    Invalid,
+    /// A value the spec does not list, as sent.
+    Other {
+        /// The value's text.
+        value: String,
+    },
+}
+impl From<bigcartel::models::OrderPaymentStatus> for OrderPaymentStatus {
+    fn from(s: bigcartel::models::OrderPaymentStatus) -> Self {
+        match s {
+            bigcartel::models::OrderPaymentStatus::Unpaid => OrderPaymentStatus::Unpaid,
+            bigcartel::models::OrderPaymentStatus::Pending => OrderPaymentStatus::Pending,
+            bigcartel::models::OrderPaymentStatus::Completed => {
+                OrderPaymentStatus::Completed
+            }
+            bigcartel::models::OrderPaymentStatus::Failed => OrderPaymentStatus::Failed,
+            bigcartel::models::OrderPaymentStatus::Invalid => OrderPaymentStatus::Invalid,
+            other => {
+                OrderPaymentStatus::Other {
+                    value: other.as_str().to_owned(),
+                }
+            }
+        }
+    }
+}
+/// The documented values of `orders`'s `shipping_status` attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum OrderShippingStatus {
+    /// `shipped`
+    Shipped,
+    /// `unshipped`
+    Unshipped,
+    /// A value the spec does not list, as sent.
+    Other {
+        /// The value's text.
+        value: String,
+    },
+}
+impl From<bigcartel::models::OrderShippingStatus> for OrderShippingStatus {
+    fn from(s: bigcartel::models::OrderShippingStatus) -> Self {
+        match s {
+            bigcartel::models::OrderShippingStatus::Shipped => {
+                OrderShippingStatus::Shipped
+            }
+            bigcartel::models::OrderShippingStatus::Unshipped => {
+                OrderShippingStatus::Unshipped
+            }
+            other => {
+                OrderShippingStatus::Other {
+                    value: other.as_str().to_owned(),
+                }
+            }
         }
     }
 }
@@ -488,7 +721,7 @@ pub struct Order {
     /// An exact decimal amount as text ("20.0"), never a float.
     pub item_total: Option<String>,
     /// The status of payment: unpaid, pending, completed, failed, or invalid.
-    pub payment_status: Option<String>,
+    pub payment_status: Option<OrderPaymentStatus>,
     /// The street address for shipping.
     pub shipping_address_1: Option<String>,
     /// An optional addition to the street address for shipping.
@@ -506,7 +739,7 @@ pub struct Order {
     /// The state or province of the shipping address.
     pub shipping_state: Option<String>,
     /// The status of shipping the order: shipped or unshipped.
-    pub shipping_status: Option<String>,
+    pub shipping_status: Option<OrderShippingStatus>,
     /// The total price of all shipping costs.
     ///
     /// An exact decimal amount as text ("20.0"), never a float.
@@ -567,14 +800,14 @@ impl From<bigcartel::models::Order> for Order {
             discount_total: m.discount_total,
             item_count: m.item_count,
             item_total: m.item_total,
-            payment_status: m.payment_status,
+            payment_status: m.payment_status.map(Into::into),
             shipping_address_1: m.shipping_address_1,
             shipping_address_2: m.shipping_address_2,
             shipping_city: m.shipping_city,
             shipping_latitude: m.shipping_latitude,
             shipping_longitude: m.shipping_longitude,
             shipping_state: m.shipping_state,
-            shipping_status: m.shipping_status,
+            shipping_status: m.shipping_status.map(Into::into),
             shipping_total: m.shipping_total,
             shipping_zip: m.shipping_zip,
             tax_total: m.tax_total,
@@ -612,9 +845,9 @@ pub enum OrderAdjustmentSubtype {
     Tax,
     /// `order_adjustments/discount`
     Discount,
-    /// A subtype the spec does not list, as sent.
+    /// A value the spec does not list, as sent.
     Other {
-        /// The subtype's text.
+        /// The value's text.
         value: String,
     },
 }
@@ -831,9 +1064,9 @@ impl From<bigcartel::models::OrderLineItem> for OrderLineItem {
 pub enum OrderTransactionSubtype {
     /// `order_transactions/payments`
     Payments,
-    /// A subtype the spec does not list, as sent.
+    /// A value the spec does not list, as sent.
     Other {
-        /// The subtype's text.
+        /// The value's text.
         value: String,
     },
 }
@@ -845,6 +1078,46 @@ impl From<bigcartel::models::OrderTransactionSubtype> for OrderTransactionSubtyp
             }
             other => {
                 OrderTransactionSubtype::Other {
+                    value: other.as_str().to_owned(),
+                }
+            }
+        }
+    }
+}
+/// The documented values of `order_transactions`'s `processor` attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum OrderTransactionProcessor {
+    /// `cash`
+    Cash,
+    /// `paypal_standard`
+    PaypalStandard,
+    /// `paypal_express`
+    PaypalExpress,
+    /// `stripe`
+    Stripe,
+    /// A value the spec does not list, as sent.
+    Other {
+        /// The value's text.
+        value: String,
+    },
+}
+impl From<bigcartel::models::OrderTransactionProcessor> for OrderTransactionProcessor {
+    fn from(s: bigcartel::models::OrderTransactionProcessor) -> Self {
+        match s {
+            bigcartel::models::OrderTransactionProcessor::Cash => {
+                OrderTransactionProcessor::Cash
+            }
+            bigcartel::models::OrderTransactionProcessor::PaypalStandard => {
+                OrderTransactionProcessor::PaypalStandard
+            }
+            bigcartel::models::OrderTransactionProcessor::PaypalExpress => {
+                OrderTransactionProcessor::PaypalExpress
+            }
+            bigcartel::models::OrderTransactionProcessor::Stripe => {
+                OrderTransactionProcessor::Stripe
+            }
+            other => {
+                OrderTransactionProcessor::Other {
                     value: other.as_str().to_owned(),
                 }
             }
@@ -865,7 +1138,7 @@ pub struct OrderTransaction {
     /// A message describing the transaction.
     pub label: Option<String>,
     /// The payment processor: cash, paypal_standard, paypal_express, or stripe.
-    pub processor: Option<String>,
+    pub processor: Option<OrderTransactionProcessor>,
     /// The payment processor's transaction ID.
     pub processor_id: Option<String>,
     /// The URL to view the transaction on the processor's website.
@@ -899,7 +1172,7 @@ impl From<bigcartel::models::OrderTransaction> for OrderTransaction {
             id: m.id,
             amount: m.amount,
             label: m.label,
-            processor: m.processor,
+            processor: m.processor.map(Into::into),
             processor_id: m.processor_id,
             processor_url: m.processor_url,
             currency: m.currency.map(|b| (*b).into()),
@@ -981,6 +1254,38 @@ impl From<bigcartel::models::Plan> for Plan {
         }
     }
 }
+/// The documented values of `products`'s `status` attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum ProductStatus {
+    /// `active`
+    Active,
+    /// `hidden`
+    Hidden,
+    /// `sold_out`
+    SoldOut,
+    /// `coming_soon`
+    ComingSoon,
+    /// A value the spec does not list, as sent.
+    Other {
+        /// The value's text.
+        value: String,
+    },
+}
+impl From<bigcartel::models::ProductStatus> for ProductStatus {
+    fn from(s: bigcartel::models::ProductStatus) -> Self {
+        match s {
+            bigcartel::models::ProductStatus::Active => ProductStatus::Active,
+            bigcartel::models::ProductStatus::Hidden => ProductStatus::Hidden,
+            bigcartel::models::ProductStatus::SoldOut => ProductStatus::SoldOut,
+            bigcartel::models::ProductStatus::ComingSoon => ProductStatus::ComingSoon,
+            other => {
+                ProductStatus::Other {
+                    value: other.as_str().to_owned(),
+                }
+            }
+        }
+    }
+}
 /// A product in a store, with its options, categories, artists, shipping options and images.
 ///
 /// JSON:API type `products`, with its relationships resolved.
@@ -1007,7 +1312,7 @@ pub struct Product {
     /// The primary image URL of the product.
     pub primary_image_url: Option<String>,
     /// The status of the product: active, hidden, sold_out, or coming_soon.
-    pub status: Option<String>,
+    pub status: Option<ProductStatus>,
     /// When the product was last updated.
     pub updated_at: Option<String>,
     /// The full URL to access the product.
@@ -1052,7 +1357,7 @@ impl From<bigcartel::models::Product> for Product {
             permalink: m.permalink,
             position: m.position,
             primary_image_url: m.primary_image_url,
-            status: m.status,
+            status: m.status.map(Into::into),
             updated_at: m.updated_at,
             url: m.url,
             artists: m.artists.into_iter().map(Into::into).collect(),

@@ -18,11 +18,38 @@ export interface Relationship {
   included: Record<string, unknown>[];
 }
 
+/** The documented values of `discounts`'s `application_type` attribute; any other string is a value the spec does not list, kept as sent. */
+export type DiscountApplicationType = "all" | "category" | "product" | (string & {});
+
+/** The documented values of `discounts`'s `expiration_type` attribute; any other string is a value the spec does not list, kept as sent. */
+export type DiscountExpirationType = "never" | "on_date" | "on_limit" | (string & {});
+
+/** The documented values of `discounts`'s `requirement_type` attribute; any other string is a value the spec does not list, kept as sent. */
+export type DiscountRequirementType = "any_order" | "minimum_cart_total" | "minimum_cart_quantity" | (string & {});
+
+/** The documented values of `discounts`'s `reward_type` attribute; any other string is a value the spec does not list, kept as sent. */
+export type DiscountRewardType = "percent_discount" | "flat_rate_discount" | "free_shipping" | (string & {});
+
+/** The documented values of `discounts`'s `status` attribute; any other string is a value the spec does not list, kept as sent. */
+export type DiscountStatus = "active" | "expired" | (string & {});
+
+/** The documented values of `orders`'s `payment_status` attribute; any other string is a value the spec does not list, kept as sent. */
+export type OrderPaymentStatus = "unpaid" | "pending" | "completed" | "failed" | "invalid" | (string & {});
+
+/** The documented values of `orders`'s `shipping_status` attribute; any other string is a value the spec does not list, kept as sent. */
+export type OrderShippingStatus = "shipped" | "unshipped" | (string & {});
+
 /** The subtype of a `order_adjustments` resource (the part of its type after the slash); any other string is a subtype the spec does not list, kept as sent. */
 export type OrderAdjustmentSubtype = "shipping" | "tax" | "discount" | (string & {});
 
 /** The subtype of a `order_transactions` resource (the part of its type after the slash); any other string is a subtype the spec does not list, kept as sent. */
 export type OrderTransactionSubtype = "payments" | (string & {});
+
+/** The documented values of `order_transactions`'s `processor` attribute; any other string is a value the spec does not list, kept as sent. */
+export type OrderTransactionProcessor = "cash" | "paypal_standard" | "paypal_express" | "stripe" | (string & {});
+
+/** The documented values of `products`'s `status` attribute; any other string is a value the spec does not list, kept as sent. */
+export type ProductStatus = "active" | "hidden" | "sold_out" | "coming_soon" | (string & {});
 
 /**
  * A shop on Big Cartel, with its core information and settings.
@@ -219,11 +246,11 @@ export interface Discount {
   /** The date the discount is active. */
   active_at: string | null;
   /** Possible values are all, category, or product. */
-  application_type: string | null;
+  application_type: DiscountApplicationType | null;
   /** The code customers enter to use the discount. */
   code: string | null;
   /** Possible values are never, on_date, or on_limit. */
-  expiration_type: string | null;
+  expiration_type: DiscountExpirationType | null;
   /** The date the discount expires. */
   expires_at: string | null;
   /**
@@ -245,11 +272,11 @@ export interface Discount {
   /** The percentage discount amount. */
   percent_discount: number | null;
   /** Possible values are any_order, minimum_cart_total, or minimum_cart_quantity. */
-  requirement_type: string | null;
+  requirement_type: DiscountRequirementType | null;
   /** Possible values are percent_discount, flat_rate_discount, or free_shipping. */
-  reward_type: string | null;
+  reward_type: DiscountRewardType | null;
   /** The discount's status: active or expired. */
-  status: string | null;
+  status: DiscountStatus | null;
   /** The number of times the discount has been used. */
   use_count: number | null;
   /** The limit for how many times the discount can be used. */
@@ -309,7 +336,7 @@ export interface Order {
    */
   item_total: string | null;
   /** The status of payment: unpaid, pending, completed, failed, or invalid. */
-  payment_status: string | null;
+  payment_status: OrderPaymentStatus | null;
   /** The street address for shipping. */
   shipping_address_1: string | null;
   /** An optional addition to the street address for shipping. */
@@ -331,7 +358,7 @@ export interface Order {
   /** The state or province of the shipping address. */
   shipping_state: string | null;
   /** The status of shipping the order: shipped or unshipped. */
-  shipping_status: string | null;
+  shipping_status: OrderShippingStatus | null;
   /**
    * The total price of all shipping costs.
    *
@@ -505,7 +532,7 @@ export interface OrderTransaction {
   /** A message describing the transaction. */
   label: string | null;
   /** The payment processor: cash, paypal_standard, paypal_express, or stripe. */
-  processor: string | null;
+  processor: OrderTransactionProcessor | null;
   /** The payment processor's transaction ID. */
   processor_id: string | null;
   /** The URL to view the transaction on the processor's website. */
@@ -591,7 +618,7 @@ export interface Product {
   /** The primary image URL of the product. */
   primary_image_url: string | null;
   /** The status of the product: active, hidden, sold_out, or coming_soon. */
-  status: string | null;
+  status: ProductStatus | null;
   /** When the product was last updated. */
   updated_at: string | null;
   /** The full URL to access the product. */

@@ -162,7 +162,7 @@ pub async fn run(g: &Global, cmd: OrderCommand) -> Outcome {
                 print::line(&format!(
                     "order {} is {}",
                     order.id,
-                    order.shipping_status.as_deref().unwrap_or("?")
+                    order.shipping_status.as_ref().map_or("?", |s| s.as_str())
                 ));
             }
         }

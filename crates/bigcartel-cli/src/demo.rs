@@ -157,7 +157,7 @@ pub async fn run() -> Outcome {
         println!(
             "   - {} [{}] options: {}; categories: {}",
             p.name.as_deref().unwrap_or("?"),
-            p.status.as_deref().unwrap_or("?"),
+            p.status.as_ref().map_or("?", |s| s.as_str()),
             options.join(", "),
             categories.join(", ")
         );
@@ -250,7 +250,7 @@ pub async fn run() -> Outcome {
     println!(
         "   order {} is now {}",
         shipped.id,
-        shipped.shipping_status.as_deref().unwrap_or("?")
+        shipped.shipping_status.as_ref().map_or("?", |s| s.as_str())
     );
     let payload = serde_json::json!({ "data": { "type": "orders", "id": shipped.id, "attributes": { "shipping_status": "shipped" } } });
     let status = server

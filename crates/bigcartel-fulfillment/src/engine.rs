@@ -549,7 +549,7 @@ impl<C: FulfillmentCenter> Engine<C> {
             tracing::warn!(asked = %id, got = %order.id, "getOrder answered another order; webhook ignored");
             return Ok(PassReport::default());
         }
-        if order.shipping_status.as_deref() != Some("unshipped") {
+        if order.shipping_status.as_ref().map(|s| s.as_str()) != Some("unshipped") {
             return Ok(PassReport::default());
         }
         let pass = Pass::default();
@@ -867,7 +867,10 @@ impl<C: FulfillmentCenter> Engine<C> {
                     if !fresh_mark {
                         // A patch may have been sent before a crash or a failure: look first.
                         match self.client.get_order(&id).await {
-                            Ok(o) if o.shipping_status.as_deref() == Some("shipped") => {
+                            Ok(o)
+                                if o.shipping_status.as_ref().map(|s| s.as_str())
+                                    == Some("shipped") =>
+                            {
                                 return self.mark_done(&id, report).await;
                             }
                             Ok(_) => {}

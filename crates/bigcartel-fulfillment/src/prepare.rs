@@ -124,7 +124,10 @@ pub fn fulfillment_order(
     rules: &PrepareRules<'_>,
 ) -> Result<FulfillmentOrder, HoldReason> {
     if rules.require_paid {
-        let status = order.payment_status.as_deref().unwrap_or("unknown");
+        let status = order
+            .payment_status
+            .as_ref()
+            .map_or("unknown", |s| s.as_str());
         if status != "completed" {
             return Err(HoldReason::Unpaid(status.into()));
         }

@@ -666,6 +666,301 @@ impl crate::jsonapi::Model for Currency {
         })
     }
 }
+/// The documented values of `discounts`'s `application_type` attribute.
+///
+/// Serializes as its text; a value the spec does not list is kept in [`DiscountApplicationType::Other`], so it round-trips byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiscountApplicationType {
+    /// `all`
+    All,
+    /// `category`
+    Category,
+    /// `product`
+    Product,
+    /// A value the spec does not list, as sent.
+    Other(String),
+}
+impl DiscountApplicationType {
+    /// The value for its text; an unlisted one becomes `Other`.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "all" => DiscountApplicationType::All,
+            "category" => DiscountApplicationType::Category,
+            "product" => DiscountApplicationType::Product,
+            other => DiscountApplicationType::Other(other.to_owned()),
+        }
+    }
+    /// The value's text, exactly as the document gave it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DiscountApplicationType::All => "all",
+            DiscountApplicationType::Category => "category",
+            DiscountApplicationType::Product => "product",
+            DiscountApplicationType::Other(text) => text,
+        }
+    }
+}
+impl From<String> for DiscountApplicationType {
+    fn from(text: String) -> Self {
+        match text.as_str() {
+            "all" => DiscountApplicationType::All,
+            "category" => DiscountApplicationType::Category,
+            "product" => DiscountApplicationType::Product,
+            _ => DiscountApplicationType::Other(text),
+        }
+    }
+}
+impl From<&str> for DiscountApplicationType {
+    fn from(text: &str) -> Self {
+        DiscountApplicationType::parse(text)
+    }
+}
+impl std::fmt::Display for DiscountApplicationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DiscountApplicationType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+/// The documented values of `discounts`'s `expiration_type` attribute.
+///
+/// Serializes as its text; a value the spec does not list is kept in [`DiscountExpirationType::Other`], so it round-trips byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiscountExpirationType {
+    /// `never`
+    Never,
+    /// `on_date`
+    OnDate,
+    /// `on_limit`
+    OnLimit,
+    /// A value the spec does not list, as sent.
+    Other(String),
+}
+impl DiscountExpirationType {
+    /// The value for its text; an unlisted one becomes `Other`.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "never" => DiscountExpirationType::Never,
+            "on_date" => DiscountExpirationType::OnDate,
+            "on_limit" => DiscountExpirationType::OnLimit,
+            other => DiscountExpirationType::Other(other.to_owned()),
+        }
+    }
+    /// The value's text, exactly as the document gave it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DiscountExpirationType::Never => "never",
+            DiscountExpirationType::OnDate => "on_date",
+            DiscountExpirationType::OnLimit => "on_limit",
+            DiscountExpirationType::Other(text) => text,
+        }
+    }
+}
+impl From<String> for DiscountExpirationType {
+    fn from(text: String) -> Self {
+        match text.as_str() {
+            "never" => DiscountExpirationType::Never,
+            "on_date" => DiscountExpirationType::OnDate,
+            "on_limit" => DiscountExpirationType::OnLimit,
+            _ => DiscountExpirationType::Other(text),
+        }
+    }
+}
+impl From<&str> for DiscountExpirationType {
+    fn from(text: &str) -> Self {
+        DiscountExpirationType::parse(text)
+    }
+}
+impl std::fmt::Display for DiscountExpirationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DiscountExpirationType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+/// The documented values of `discounts`'s `requirement_type` attribute.
+///
+/// Serializes as its text; a value the spec does not list is kept in [`DiscountRequirementType::Other`], so it round-trips byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiscountRequirementType {
+    /// `any_order`
+    AnyOrder,
+    /// `minimum_cart_total`
+    MinimumCartTotal,
+    /// `minimum_cart_quantity`
+    MinimumCartQuantity,
+    /// A value the spec does not list, as sent.
+    Other(String),
+}
+impl DiscountRequirementType {
+    /// The value for its text; an unlisted one becomes `Other`.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "any_order" => DiscountRequirementType::AnyOrder,
+            "minimum_cart_total" => DiscountRequirementType::MinimumCartTotal,
+            "minimum_cart_quantity" => DiscountRequirementType::MinimumCartQuantity,
+            other => DiscountRequirementType::Other(other.to_owned()),
+        }
+    }
+    /// The value's text, exactly as the document gave it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DiscountRequirementType::AnyOrder => "any_order",
+            DiscountRequirementType::MinimumCartTotal => "minimum_cart_total",
+            DiscountRequirementType::MinimumCartQuantity => "minimum_cart_quantity",
+            DiscountRequirementType::Other(text) => text,
+        }
+    }
+}
+impl From<String> for DiscountRequirementType {
+    fn from(text: String) -> Self {
+        match text.as_str() {
+            "any_order" => DiscountRequirementType::AnyOrder,
+            "minimum_cart_total" => DiscountRequirementType::MinimumCartTotal,
+            "minimum_cart_quantity" => DiscountRequirementType::MinimumCartQuantity,
+            _ => DiscountRequirementType::Other(text),
+        }
+    }
+}
+impl From<&str> for DiscountRequirementType {
+    fn from(text: &str) -> Self {
+        DiscountRequirementType::parse(text)
+    }
+}
+impl std::fmt::Display for DiscountRequirementType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DiscountRequirementType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+/// The documented values of `discounts`'s `reward_type` attribute.
+///
+/// Serializes as its text; a value the spec does not list is kept in [`DiscountRewardType::Other`], so it round-trips byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiscountRewardType {
+    /// `percent_discount`
+    PercentDiscount,
+    /// `flat_rate_discount`
+    FlatRateDiscount,
+    /// `free_shipping`
+    FreeShipping,
+    /// A value the spec does not list, as sent.
+    Other(String),
+}
+impl DiscountRewardType {
+    /// The value for its text; an unlisted one becomes `Other`.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "percent_discount" => DiscountRewardType::PercentDiscount,
+            "flat_rate_discount" => DiscountRewardType::FlatRateDiscount,
+            "free_shipping" => DiscountRewardType::FreeShipping,
+            other => DiscountRewardType::Other(other.to_owned()),
+        }
+    }
+    /// The value's text, exactly as the document gave it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DiscountRewardType::PercentDiscount => "percent_discount",
+            DiscountRewardType::FlatRateDiscount => "flat_rate_discount",
+            DiscountRewardType::FreeShipping => "free_shipping",
+            DiscountRewardType::Other(text) => text,
+        }
+    }
+}
+impl From<String> for DiscountRewardType {
+    fn from(text: String) -> Self {
+        match text.as_str() {
+            "percent_discount" => DiscountRewardType::PercentDiscount,
+            "flat_rate_discount" => DiscountRewardType::FlatRateDiscount,
+            "free_shipping" => DiscountRewardType::FreeShipping,
+            _ => DiscountRewardType::Other(text),
+        }
+    }
+}
+impl From<&str> for DiscountRewardType {
+    fn from(text: &str) -> Self {
+        DiscountRewardType::parse(text)
+    }
+}
+impl std::fmt::Display for DiscountRewardType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DiscountRewardType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+/// The documented values of `discounts`'s `status` attribute.
+///
+/// Serializes as its text; a value the spec does not list is kept in [`DiscountStatus::Other`], so it round-trips byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiscountStatus {
+    /// `active`
+    Active,
+    /// `expired`
+    Expired,
+    /// A value the spec does not list, as sent.
+    Other(String),
+}
+impl DiscountStatus {
+    /// The value for its text; an unlisted one becomes `Other`.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "active" => DiscountStatus::Active,
+            "expired" => DiscountStatus::Expired,
+            other => DiscountStatus::Other(other.to_owned()),
+        }
+    }
+    /// The value's text, exactly as the document gave it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DiscountStatus::Active => "active",
+            DiscountStatus::Expired => "expired",
+            DiscountStatus::Other(text) => text,
+        }
+    }
+}
+impl From<String> for DiscountStatus {
+    fn from(text: String) -> Self {
+        match text.as_str() {
+            "active" => DiscountStatus::Active,
+            "expired" => DiscountStatus::Expired,
+            _ => DiscountStatus::Other(text),
+        }
+    }
+}
+impl From<&str> for DiscountStatus {
+    fn from(text: &str) -> Self {
+        DiscountStatus::parse(text)
+    }
+}
+impl std::fmt::Display for DiscountStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for DiscountStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 /// A discount code for a store.
 ///
 /// JSON:API type `discounts`; relationships are resolved from the document's `included`.
@@ -676,11 +971,11 @@ pub struct Discount {
     /// The date the discount is active.
     pub active_at: Option<String>,
     /// Possible values are all, category, or product.
-    pub application_type: Option<String>,
+    pub application_type: Option<DiscountApplicationType>,
     /// The code customers enter to use the discount.
     pub code: Option<String>,
     /// Possible values are never, on_date, or on_limit.
-    pub expiration_type: Option<String>,
+    pub expiration_type: Option<DiscountExpirationType>,
     /// The date the discount expires.
     pub expires_at: Option<String>,
     /// The flat rate discount amount.
@@ -694,11 +989,11 @@ pub struct Discount {
     /// The percentage discount amount.
     pub percent_discount: Option<i64>,
     /// Possible values are any_order, minimum_cart_total, or minimum_cart_quantity.
-    pub requirement_type: Option<String>,
+    pub requirement_type: Option<DiscountRequirementType>,
     /// Possible values are percent_discount, flat_rate_discount, or free_shipping.
-    pub reward_type: Option<String>,
+    pub reward_type: Option<DiscountRewardType>,
     /// The discount's status: active or expired.
-    pub status: Option<String>,
+    pub status: Option<DiscountStatus>,
     /// The number of times the discount has been used.
     pub use_count: Option<i64>,
     /// The limit for how many times the discount can be used.
@@ -741,18 +1036,18 @@ impl crate::jsonapi::Model for Discount {
         #[derive(Default)]
         struct Attributes {
             active_at: Option<String>,
-            application_type: Option<String>,
+            application_type: Option<DiscountApplicationType>,
             code: Option<String>,
-            expiration_type: Option<String>,
+            expiration_type: Option<DiscountExpirationType>,
             expires_at: Option<String>,
             flat_rate_discount: Option<String>,
             minimum_cart_quantity: Option<i64>,
             minimum_cart_total: Option<String>,
             name: Option<String>,
             percent_discount: Option<i64>,
-            requirement_type: Option<String>,
-            reward_type: Option<String>,
-            status: Option<String>,
+            requirement_type: Option<DiscountRequirementType>,
+            reward_type: Option<DiscountRewardType>,
+            status: Option<DiscountStatus>,
             use_count: Option<i64>,
             use_limit: Option<i64>,
         }
@@ -788,14 +1083,16 @@ impl crate::jsonapi::Model for Discount {
                     }
                     1usize => {
                         self.application_type = map
-                            .next_value_seed(crate::lenient::StringSeed)?;
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(DiscountApplicationType::from);
                     }
                     2usize => {
                         self.code = map.next_value_seed(crate::lenient::StringSeed)?;
                     }
                     3usize => {
                         self.expiration_type = map
-                            .next_value_seed(crate::lenient::StringSeed)?;
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(DiscountExpirationType::from);
                     }
                     4usize => {
                         self.expires_at = map
@@ -822,14 +1119,18 @@ impl crate::jsonapi::Model for Discount {
                     }
                     10usize => {
                         self.requirement_type = map
-                            .next_value_seed(crate::lenient::StringSeed)?;
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(DiscountRequirementType::from);
                     }
                     11usize => {
                         self.reward_type = map
-                            .next_value_seed(crate::lenient::StringSeed)?;
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(DiscountRewardType::from);
                     }
                     12usize => {
-                        self.status = map.next_value_seed(crate::lenient::StringSeed)?;
+                        self.status = map
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(DiscountStatus::from);
                     }
                     13usize => {
                         self.use_count = map.next_value_seed(crate::lenient::IntSeed)?;
@@ -880,6 +1181,131 @@ impl crate::jsonapi::Model for Discount {
         })
     }
 }
+/// The documented values of `orders`'s `payment_status` attribute.
+///
+/// Serializes as its text; a value the spec does not list is kept in [`OrderPaymentStatus::Other`], so it round-trips byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderPaymentStatus {
+    /// `unpaid`
+    Unpaid,
+    /// `pending`
+    Pending,
+    /// `completed`
+    Completed,
+    /// `failed`
+    Failed,
+    /// `invalid`
+    Invalid,
+    /// A value the spec does not list, as sent.
+    Other(String),
+}
+impl OrderPaymentStatus {
+    /// The value for its text; an unlisted one becomes `Other`.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "unpaid" => OrderPaymentStatus::Unpaid,
+            "pending" => OrderPaymentStatus::Pending,
+            "completed" => OrderPaymentStatus::Completed,
+            "failed" => OrderPaymentStatus::Failed,
+            "invalid" => OrderPaymentStatus::Invalid,
+            other => OrderPaymentStatus::Other(other.to_owned()),
+        }
+    }
+    /// The value's text, exactly as the document gave it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OrderPaymentStatus::Unpaid => "unpaid",
+            OrderPaymentStatus::Pending => "pending",
+            OrderPaymentStatus::Completed => "completed",
+            OrderPaymentStatus::Failed => "failed",
+            OrderPaymentStatus::Invalid => "invalid",
+            OrderPaymentStatus::Other(text) => text,
+        }
+    }
+}
+impl From<String> for OrderPaymentStatus {
+    fn from(text: String) -> Self {
+        match text.as_str() {
+            "unpaid" => OrderPaymentStatus::Unpaid,
+            "pending" => OrderPaymentStatus::Pending,
+            "completed" => OrderPaymentStatus::Completed,
+            "failed" => OrderPaymentStatus::Failed,
+            "invalid" => OrderPaymentStatus::Invalid,
+            _ => OrderPaymentStatus::Other(text),
+        }
+    }
+}
+impl From<&str> for OrderPaymentStatus {
+    fn from(text: &str) -> Self {
+        OrderPaymentStatus::parse(text)
+    }
+}
+impl std::fmt::Display for OrderPaymentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for OrderPaymentStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+/// The documented values of `orders`'s `shipping_status` attribute.
+///
+/// Serializes as its text; a value the spec does not list is kept in [`OrderShippingStatus::Other`], so it round-trips byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderShippingStatus {
+    /// `shipped`
+    Shipped,
+    /// `unshipped`
+    Unshipped,
+    /// A value the spec does not list, as sent.
+    Other(String),
+}
+impl OrderShippingStatus {
+    /// The value for its text; an unlisted one becomes `Other`.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "shipped" => OrderShippingStatus::Shipped,
+            "unshipped" => OrderShippingStatus::Unshipped,
+            other => OrderShippingStatus::Other(other.to_owned()),
+        }
+    }
+    /// The value's text, exactly as the document gave it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OrderShippingStatus::Shipped => "shipped",
+            OrderShippingStatus::Unshipped => "unshipped",
+            OrderShippingStatus::Other(text) => text,
+        }
+    }
+}
+impl From<String> for OrderShippingStatus {
+    fn from(text: String) -> Self {
+        match text.as_str() {
+            "shipped" => OrderShippingStatus::Shipped,
+            "unshipped" => OrderShippingStatus::Unshipped,
+            _ => OrderShippingStatus::Other(text),
+        }
+    }
+}
+impl From<&str> for OrderShippingStatus {
+    fn from(text: &str) -> Self {
+        OrderShippingStatus::parse(text)
+    }
+}
+impl std::fmt::Display for OrderShippingStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for OrderShippingStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 /// A purchase someone made from a store, with what is needed to review, ship and track it.
 ///
 /// JSON:API type `orders`; relationships are resolved from the document's `included`.
@@ -908,7 +1334,7 @@ pub struct Order {
     /// The total price of all items.
     pub item_total: Option<String>,
     /// The status of payment: unpaid, pending, completed, failed, or invalid.
-    pub payment_status: Option<String>,
+    pub payment_status: Option<OrderPaymentStatus>,
     /// The street address for shipping.
     pub shipping_address_1: Option<String>,
     /// An optional addition to the street address for shipping.
@@ -922,7 +1348,7 @@ pub struct Order {
     /// The state or province of the shipping address.
     pub shipping_state: Option<String>,
     /// The status of shipping the order: shipped or unshipped.
-    pub shipping_status: Option<String>,
+    pub shipping_status: Option<OrderShippingStatus>,
     /// The total price of all shipping costs.
     pub shipping_total: Option<String>,
     /// The zip or postal code of the shipping address.
@@ -988,14 +1414,14 @@ impl crate::jsonapi::Model for Order {
             discount_total: Option<String>,
             item_count: Option<i64>,
             item_total: Option<String>,
-            payment_status: Option<String>,
+            payment_status: Option<OrderPaymentStatus>,
             shipping_address_1: Option<String>,
             shipping_address_2: Option<String>,
             shipping_city: Option<String>,
             shipping_latitude: Option<String>,
             shipping_longitude: Option<String>,
             shipping_state: Option<String>,
-            shipping_status: Option<String>,
+            shipping_status: Option<OrderShippingStatus>,
             shipping_total: Option<String>,
             shipping_zip: Option<String>,
             tax_total: Option<String>,
@@ -1078,7 +1504,8 @@ impl crate::jsonapi::Model for Order {
                     }
                     10usize => {
                         self.payment_status = map
-                            .next_value_seed(crate::lenient::StringSeed)?;
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(OrderPaymentStatus::from);
                     }
                     11usize => {
                         self.shipping_address_1 = map
@@ -1106,7 +1533,8 @@ impl crate::jsonapi::Model for Order {
                     }
                     17usize => {
                         self.shipping_status = map
-                            .next_value_seed(crate::lenient::StringSeed)?;
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(OrderShippingStatus::from);
                     }
                     18usize => {
                         self.shipping_total = map
@@ -1203,11 +1631,11 @@ pub enum OrderAdjustmentSubtype {
     Tax,
     /// `order_adjustments/discount`
     Discount,
-    /// A subtype the spec does not list, as sent.
+    /// A value the spec does not list, as sent.
     Other(String),
 }
 impl OrderAdjustmentSubtype {
-    /// The subtype for its text (`"tax"`); an unlisted one becomes `Other`.
+    /// The value for its text; an unlisted one becomes `Other`.
     pub fn parse(text: &str) -> Self {
         match text {
             "shipping" => OrderAdjustmentSubtype::Shipping,
@@ -1216,7 +1644,7 @@ impl OrderAdjustmentSubtype {
             other => OrderAdjustmentSubtype::Other(other.to_owned()),
         }
     }
-    /// The subtype's text, exactly as the document gave it.
+    /// The value's text, exactly as the document gave it.
     pub fn as_str(&self) -> &str {
         match self {
             OrderAdjustmentSubtype::Shipping => "shipping",
@@ -1224,6 +1652,21 @@ impl OrderAdjustmentSubtype {
             OrderAdjustmentSubtype::Discount => "discount",
             OrderAdjustmentSubtype::Other(text) => text,
         }
+    }
+}
+impl From<String> for OrderAdjustmentSubtype {
+    fn from(text: String) -> Self {
+        match text.as_str() {
+            "shipping" => OrderAdjustmentSubtype::Shipping,
+            "tax" => OrderAdjustmentSubtype::Tax,
+            "discount" => OrderAdjustmentSubtype::Discount,
+            _ => OrderAdjustmentSubtype::Other(text),
+        }
+    }
+}
+impl From<&str> for OrderAdjustmentSubtype {
+    fn from(text: &str) -> Self {
+        OrderAdjustmentSubtype::parse(text)
     }
 }
 impl std::fmt::Display for OrderAdjustmentSubtype {
@@ -1595,23 +2038,36 @@ impl crate::jsonapi::Model for OrderLineItem {
 pub enum OrderTransactionSubtype {
     /// `order_transactions/payments`
     Payments,
-    /// A subtype the spec does not list, as sent.
+    /// A value the spec does not list, as sent.
     Other(String),
 }
 impl OrderTransactionSubtype {
-    /// The subtype for its text (`"tax"`); an unlisted one becomes `Other`.
+    /// The value for its text; an unlisted one becomes `Other`.
     pub fn parse(text: &str) -> Self {
         match text {
             "payments" => OrderTransactionSubtype::Payments,
             other => OrderTransactionSubtype::Other(other.to_owned()),
         }
     }
-    /// The subtype's text, exactly as the document gave it.
+    /// The value's text, exactly as the document gave it.
     pub fn as_str(&self) -> &str {
         match self {
             OrderTransactionSubtype::Payments => "payments",
             OrderTransactionSubtype::Other(text) => text,
         }
+    }
+}
+impl From<String> for OrderTransactionSubtype {
+    fn from(text: String) -> Self {
+        match text.as_str() {
+            "payments" => OrderTransactionSubtype::Payments,
+            _ => OrderTransactionSubtype::Other(text),
+        }
+    }
+}
+impl From<&str> for OrderTransactionSubtype {
+    fn from(text: &str) -> Self {
+        OrderTransactionSubtype::parse(text)
     }
 }
 impl std::fmt::Display for OrderTransactionSubtype {
@@ -1620,6 +2076,71 @@ impl std::fmt::Display for OrderTransactionSubtype {
     }
 }
 impl serde::Serialize for OrderTransactionSubtype {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+/// The documented values of `order_transactions`'s `processor` attribute.
+///
+/// Serializes as its text; a value the spec does not list is kept in [`OrderTransactionProcessor::Other`], so it round-trips byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderTransactionProcessor {
+    /// `cash`
+    Cash,
+    /// `paypal_standard`
+    PaypalStandard,
+    /// `paypal_express`
+    PaypalExpress,
+    /// `stripe`
+    Stripe,
+    /// A value the spec does not list, as sent.
+    Other(String),
+}
+impl OrderTransactionProcessor {
+    /// The value for its text; an unlisted one becomes `Other`.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "cash" => OrderTransactionProcessor::Cash,
+            "paypal_standard" => OrderTransactionProcessor::PaypalStandard,
+            "paypal_express" => OrderTransactionProcessor::PaypalExpress,
+            "stripe" => OrderTransactionProcessor::Stripe,
+            other => OrderTransactionProcessor::Other(other.to_owned()),
+        }
+    }
+    /// The value's text, exactly as the document gave it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OrderTransactionProcessor::Cash => "cash",
+            OrderTransactionProcessor::PaypalStandard => "paypal_standard",
+            OrderTransactionProcessor::PaypalExpress => "paypal_express",
+            OrderTransactionProcessor::Stripe => "stripe",
+            OrderTransactionProcessor::Other(text) => text,
+        }
+    }
+}
+impl From<String> for OrderTransactionProcessor {
+    fn from(text: String) -> Self {
+        match text.as_str() {
+            "cash" => OrderTransactionProcessor::Cash,
+            "paypal_standard" => OrderTransactionProcessor::PaypalStandard,
+            "paypal_express" => OrderTransactionProcessor::PaypalExpress,
+            "stripe" => OrderTransactionProcessor::Stripe,
+            _ => OrderTransactionProcessor::Other(text),
+        }
+    }
+}
+impl From<&str> for OrderTransactionProcessor {
+    fn from(text: &str) -> Self {
+        OrderTransactionProcessor::parse(text)
+    }
+}
+impl std::fmt::Display for OrderTransactionProcessor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for OrderTransactionProcessor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -1636,7 +2157,7 @@ pub struct OrderTransaction {
     /// A message describing the transaction.
     pub label: Option<String>,
     /// The payment processor: cash, paypal_standard, paypal_express, or stripe.
-    pub processor: Option<String>,
+    pub processor: Option<OrderTransactionProcessor>,
     /// The payment processor's transaction ID.
     pub processor_id: Option<String>,
     /// The URL to view the transaction on the processor's website.
@@ -1683,7 +2204,7 @@ impl crate::jsonapi::Model for OrderTransaction {
         struct Attributes {
             amount: Option<String>,
             label: Option<String>,
-            processor: Option<String>,
+            processor: Option<OrderTransactionProcessor>,
             processor_id: Option<String>,
             processor_url: Option<String>,
         }
@@ -1711,7 +2232,9 @@ impl crate::jsonapi::Model for OrderTransaction {
                         self.label = map.next_value_seed(crate::lenient::StringSeed)?;
                     }
                     2usize => {
-                        self.processor = map.next_value_seed(crate::lenient::StringSeed)?;
+                        self.processor = map
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(OrderTransactionProcessor::from);
                     }
                     3usize => {
                         self.processor_id = map
@@ -1868,6 +2391,71 @@ impl crate::jsonapi::Model for Plan {
         })
     }
 }
+/// The documented values of `products`'s `status` attribute.
+///
+/// Serializes as its text; a value the spec does not list is kept in [`ProductStatus::Other`], so it round-trips byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProductStatus {
+    /// `active`
+    Active,
+    /// `hidden`
+    Hidden,
+    /// `sold_out`
+    SoldOut,
+    /// `coming_soon`
+    ComingSoon,
+    /// A value the spec does not list, as sent.
+    Other(String),
+}
+impl ProductStatus {
+    /// The value for its text; an unlisted one becomes `Other`.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "active" => ProductStatus::Active,
+            "hidden" => ProductStatus::Hidden,
+            "sold_out" => ProductStatus::SoldOut,
+            "coming_soon" => ProductStatus::ComingSoon,
+            other => ProductStatus::Other(other.to_owned()),
+        }
+    }
+    /// The value's text, exactly as the document gave it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ProductStatus::Active => "active",
+            ProductStatus::Hidden => "hidden",
+            ProductStatus::SoldOut => "sold_out",
+            ProductStatus::ComingSoon => "coming_soon",
+            ProductStatus::Other(text) => text,
+        }
+    }
+}
+impl From<String> for ProductStatus {
+    fn from(text: String) -> Self {
+        match text.as_str() {
+            "active" => ProductStatus::Active,
+            "hidden" => ProductStatus::Hidden,
+            "sold_out" => ProductStatus::SoldOut,
+            "coming_soon" => ProductStatus::ComingSoon,
+            _ => ProductStatus::Other(text),
+        }
+    }
+}
+impl From<&str> for ProductStatus {
+    fn from(text: &str) -> Self {
+        ProductStatus::parse(text)
+    }
+}
+impl std::fmt::Display for ProductStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for ProductStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 /// A product in a store, with its options, categories, artists, shipping options and images.
 ///
 /// JSON:API type `products`; relationships are resolved from the document's `included`.
@@ -1892,7 +2480,7 @@ pub struct Product {
     /// The primary image URL of the product.
     pub primary_image_url: Option<String>,
     /// The status of the product: active, hidden, sold_out, or coming_soon.
-    pub status: Option<String>,
+    pub status: Option<ProductStatus>,
     /// When the product was last updated.
     pub updated_at: Option<String>,
     /// The full URL to access the product.
@@ -1948,7 +2536,7 @@ impl crate::jsonapi::Model for Product {
             permalink: Option<String>,
             position: Option<i64>,
             primary_image_url: Option<String>,
-            status: Option<String>,
+            status: Option<ProductStatus>,
             updated_at: Option<String>,
             url: Option<String>,
         }
@@ -2004,7 +2592,9 @@ impl crate::jsonapi::Model for Product {
                             .next_value_seed(crate::lenient::StringSeed)?;
                     }
                     8usize => {
-                        self.status = map.next_value_seed(crate::lenient::StringSeed)?;
+                        self.status = map
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(ProductStatus::from);
                     }
                     9usize => {
                         self.updated_at = map

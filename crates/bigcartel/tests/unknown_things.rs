@@ -313,3 +313,42 @@ fn a_declared_attribute_sent_twice_is_refused_by_both_decoders() {
         json!(2)
     );
 }
+
+#[test]
+fn documented_values_are_typed_and_an_unlisted_one_round_trips_byte_for_byte() {
+    use bigcartel::models::{OrderPaymentStatus, OrderShippingStatus};
+    let body = case("relationships_links_and_meta_beyond_the_spec");
+    let order = &decode_list::<Order>(&body).unwrap().items[0];
+    assert_eq!(order.shipping_status, Some(OrderShippingStatus::Shipped));
+    assert_eq!(
+        order.payment_status,
+        Some(OrderPaymentStatus::Other("partially_refunded".into()))
+    );
+    // Decode, then encode: the text is what was sent, escapes and all.
+    for text in [
+        "completed",
+        "partially_refunded",
+        "caf\u{e9} \"q\" \\ \u{1}",
+        "",
+    ] {
+        let body = serde_json::to_vec(&json!({"data": [{"type": "orders", "id": "1",
+            "attributes": {"payment_status": text}}]}))
+        .unwrap();
+        let typed = decode_list::<Order>(&body).unwrap();
+        let status = typed.items[0].payment_status.clone().unwrap();
+        assert_eq!(status.as_str(), text);
+        assert_eq!(
+            serde_json::to_string(&status).unwrap(),
+            serde_json::to_string(text).unwrap()
+        );
+        // And the table-driven decoder writes the same.
+        assert_eq!(
+            decode_both::<Order>("Order", &body)[0]["payment_status"],
+            json!(text)
+        );
+    }
+    assert_eq!(
+        OrderPaymentStatus::from("completed"),
+        OrderPaymentStatus::Completed
+    );
+}
