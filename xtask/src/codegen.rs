@@ -527,7 +527,7 @@ fn model_tokens(model: &Model) -> Result<TokenStream> {
                     extra_attributes,
                     extra_relationships: crate::jsonapi::extra_relationships(
                         resource,
-                        &[#(#rel_names),*],
+                        |name| [#(#rel_names),*].contains(&name),
                         resolver,
                     )?,
                     links,

@@ -157,7 +157,10 @@ fn open_enum(
     let arm_docs = values.iter().map(|s| docs(&arm_doc(s)));
     quote! {
         #doc
+        // Display gives each language its idiomatic text form (`str()` in Python, `toString()`
+        // in Kotlin, `description` in Swift): the value exactly as sent.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+        #[uniffi::export(Display, Eq, Hash)]
         pub enum #name {
             #(#arm_docs #arms,)*
             /// A value the spec does not list, as sent.
@@ -165,6 +168,14 @@ fn open_enum(
                 /// The value's text.
                 value: String,
             },
+        }
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(match self {
+                    #(#name::#arms => #values,)*
+                    #name::Other { value } => value,
+                })
+            }
         }
         impl From<#core> for #name {
             fn from(s: #core) -> Self {

@@ -357,6 +357,7 @@ impl From<bigcartel::models::Currency> for Currency {
 }
 /// The documented values of `discounts`'s `application_type` attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display, Eq, Hash)]
 pub enum DiscountApplicationType {
     /// `all`
     All,
@@ -369,6 +370,18 @@ pub enum DiscountApplicationType {
         /// The value's text.
         value: String,
     },
+}
+impl std::fmt::Display for DiscountApplicationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                DiscountApplicationType::All => "all",
+                DiscountApplicationType::Category => "category",
+                DiscountApplicationType::Product => "product",
+                DiscountApplicationType::Other { value } => value,
+            },
+        )
+    }
 }
 impl From<bigcartel::models::DiscountApplicationType> for DiscountApplicationType {
     fn from(s: bigcartel::models::DiscountApplicationType) -> Self {
@@ -392,6 +405,7 @@ impl From<bigcartel::models::DiscountApplicationType> for DiscountApplicationTyp
 }
 /// The documented values of `discounts`'s `expiration_type` attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display, Eq, Hash)]
 pub enum DiscountExpirationType {
     /// `never`
     Never,
@@ -404,6 +418,18 @@ pub enum DiscountExpirationType {
         /// The value's text.
         value: String,
     },
+}
+impl std::fmt::Display for DiscountExpirationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                DiscountExpirationType::Never => "never",
+                DiscountExpirationType::OnDate => "on_date",
+                DiscountExpirationType::OnLimit => "on_limit",
+                DiscountExpirationType::Other { value } => value,
+            },
+        )
+    }
 }
 impl From<bigcartel::models::DiscountExpirationType> for DiscountExpirationType {
     fn from(s: bigcartel::models::DiscountExpirationType) -> Self {
@@ -427,6 +453,7 @@ impl From<bigcartel::models::DiscountExpirationType> for DiscountExpirationType 
 }
 /// The documented values of `discounts`'s `requirement_type` attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display, Eq, Hash)]
 pub enum DiscountRequirementType {
     /// `any_order`
     AnyOrder,
@@ -439,6 +466,18 @@ pub enum DiscountRequirementType {
         /// The value's text.
         value: String,
     },
+}
+impl std::fmt::Display for DiscountRequirementType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                DiscountRequirementType::AnyOrder => "any_order",
+                DiscountRequirementType::MinimumCartTotal => "minimum_cart_total",
+                DiscountRequirementType::MinimumCartQuantity => "minimum_cart_quantity",
+                DiscountRequirementType::Other { value } => value,
+            },
+        )
+    }
 }
 impl From<bigcartel::models::DiscountRequirementType> for DiscountRequirementType {
     fn from(s: bigcartel::models::DiscountRequirementType) -> Self {
@@ -462,6 +501,7 @@ impl From<bigcartel::models::DiscountRequirementType> for DiscountRequirementTyp
 }
 /// The documented values of `discounts`'s `reward_type` attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display, Eq, Hash)]
 pub enum DiscountRewardType {
     /// `percent_discount`
     PercentDiscount,
@@ -474,6 +514,18 @@ pub enum DiscountRewardType {
         /// The value's text.
         value: String,
     },
+}
+impl std::fmt::Display for DiscountRewardType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                DiscountRewardType::PercentDiscount => "percent_discount",
+                DiscountRewardType::FlatRateDiscount => "flat_rate_discount",
+                DiscountRewardType::FreeShipping => "free_shipping",
+                DiscountRewardType::Other { value } => value,
+            },
+        )
+    }
 }
 impl From<bigcartel::models::DiscountRewardType> for DiscountRewardType {
     fn from(s: bigcartel::models::DiscountRewardType) -> Self {
@@ -497,6 +549,7 @@ impl From<bigcartel::models::DiscountRewardType> for DiscountRewardType {
 }
 /// The documented values of `discounts`'s `status` attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display, Eq, Hash)]
 pub enum DiscountStatus {
     /// `active`
     Active,
@@ -507,6 +560,17 @@ pub enum DiscountStatus {
         /// The value's text.
         value: String,
     },
+}
+impl std::fmt::Display for DiscountStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                DiscountStatus::Active => "active",
+                DiscountStatus::Expired => "expired",
+                DiscountStatus::Other { value } => value,
+            },
+        )
+    }
 }
 impl From<bigcartel::models::DiscountStatus> for DiscountStatus {
     fn from(s: bigcartel::models::DiscountStatus) -> Self {
@@ -624,6 +688,7 @@ impl From<bigcartel::models::Discount> for Discount {
 }
 /// The documented values of `orders`'s `payment_status` attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display, Eq, Hash)]
 pub enum OrderPaymentStatus {
     /// `unpaid`
     Unpaid,
@@ -640,6 +705,20 @@ pub enum OrderPaymentStatus {
         /// The value's text.
         value: String,
     },
+}
+impl std::fmt::Display for OrderPaymentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                OrderPaymentStatus::Unpaid => "unpaid",
+                OrderPaymentStatus::Pending => "pending",
+                OrderPaymentStatus::Completed => "completed",
+                OrderPaymentStatus::Failed => "failed",
+                OrderPaymentStatus::Invalid => "invalid",
+                OrderPaymentStatus::Other { value } => value,
+            },
+        )
+    }
 }
 impl From<bigcartel::models::OrderPaymentStatus> for OrderPaymentStatus {
     fn from(s: bigcartel::models::OrderPaymentStatus) -> Self {
@@ -661,6 +740,7 @@ impl From<bigcartel::models::OrderPaymentStatus> for OrderPaymentStatus {
 }
 /// The documented values of `orders`'s `shipping_status` attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display, Eq, Hash)]
 pub enum OrderShippingStatus {
     /// `shipped`
     Shipped,
@@ -671,6 +751,17 @@ pub enum OrderShippingStatus {
         /// The value's text.
         value: String,
     },
+}
+impl std::fmt::Display for OrderShippingStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                OrderShippingStatus::Shipped => "shipped",
+                OrderShippingStatus::Unshipped => "unshipped",
+                OrderShippingStatus::Other { value } => value,
+            },
+        )
+    }
 }
 impl From<bigcartel::models::OrderShippingStatus> for OrderShippingStatus {
     fn from(s: bigcartel::models::OrderShippingStatus) -> Self {
@@ -838,6 +929,7 @@ impl From<bigcartel::models::Order> for Order {
 }
 /// The subtype of a `order_adjustments` resource: the part of its JSON:API type after the slash.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display, Eq, Hash)]
 pub enum OrderAdjustmentSubtype {
     /// `order_adjustments/shipping`
     Shipping,
@@ -850,6 +942,18 @@ pub enum OrderAdjustmentSubtype {
         /// The value's text.
         value: String,
     },
+}
+impl std::fmt::Display for OrderAdjustmentSubtype {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                OrderAdjustmentSubtype::Shipping => "shipping",
+                OrderAdjustmentSubtype::Tax => "tax",
+                OrderAdjustmentSubtype::Discount => "discount",
+                OrderAdjustmentSubtype::Other { value } => value,
+            },
+        )
+    }
 }
 impl From<bigcartel::models::OrderAdjustmentSubtype> for OrderAdjustmentSubtype {
     fn from(s: bigcartel::models::OrderAdjustmentSubtype) -> Self {
@@ -1061,6 +1165,7 @@ impl From<bigcartel::models::OrderLineItem> for OrderLineItem {
 }
 /// The subtype of a `order_transactions` resource: the part of its JSON:API type after the slash.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display, Eq, Hash)]
 pub enum OrderTransactionSubtype {
     /// `order_transactions/payments`
     Payments,
@@ -1069,6 +1174,16 @@ pub enum OrderTransactionSubtype {
         /// The value's text.
         value: String,
     },
+}
+impl std::fmt::Display for OrderTransactionSubtype {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                OrderTransactionSubtype::Payments => "payments",
+                OrderTransactionSubtype::Other { value } => value,
+            },
+        )
+    }
 }
 impl From<bigcartel::models::OrderTransactionSubtype> for OrderTransactionSubtype {
     fn from(s: bigcartel::models::OrderTransactionSubtype) -> Self {
@@ -1086,6 +1201,7 @@ impl From<bigcartel::models::OrderTransactionSubtype> for OrderTransactionSubtyp
 }
 /// The documented values of `order_transactions`'s `processor` attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display, Eq, Hash)]
 pub enum OrderTransactionProcessor {
     /// `cash`
     Cash,
@@ -1100,6 +1216,19 @@ pub enum OrderTransactionProcessor {
         /// The value's text.
         value: String,
     },
+}
+impl std::fmt::Display for OrderTransactionProcessor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                OrderTransactionProcessor::Cash => "cash",
+                OrderTransactionProcessor::PaypalStandard => "paypal_standard",
+                OrderTransactionProcessor::PaypalExpress => "paypal_express",
+                OrderTransactionProcessor::Stripe => "stripe",
+                OrderTransactionProcessor::Other { value } => value,
+            },
+        )
+    }
 }
 impl From<bigcartel::models::OrderTransactionProcessor> for OrderTransactionProcessor {
     fn from(s: bigcartel::models::OrderTransactionProcessor) -> Self {
@@ -1256,6 +1385,7 @@ impl From<bigcartel::models::Plan> for Plan {
 }
 /// The documented values of `products`'s `status` attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::export(Display, Eq, Hash)]
 pub enum ProductStatus {
     /// `active`
     Active,
@@ -1270,6 +1400,19 @@ pub enum ProductStatus {
         /// The value's text.
         value: String,
     },
+}
+impl std::fmt::Display for ProductStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            match self {
+                ProductStatus::Active => "active",
+                ProductStatus::Hidden => "hidden",
+                ProductStatus::SoldOut => "sold_out",
+                ProductStatus::ComingSoon => "coming_soon",
+                ProductStatus::Other { value } => value,
+            },
+        )
+    }
 }
 impl From<bigcartel::models::ProductStatus> for ProductStatus {
     fn from(s: bigcartel::models::ProductStatus) -> Self {

@@ -33,9 +33,18 @@ pub enum OrderCommand {
         /// Items to skip.
         #[arg(long)]
         offset: Option<i64>,
+        /// Also fetch each line item's product (an orders list names them without including
+        /// them), each product once, --concurrency at a time.
+        #[arg(long)]
+        with_products: bool,
     },
     /// Show an order with its items, country, currency, events and transactions.
-    Get { id: String },
+    Get {
+        id: String,
+        /// Also fetch each line item's product (the API does not include them).
+        #[arg(long)]
+        with_products: bool,
+    },
     /// Change an order's customer or shipping details.
     Update {
         id: String,
@@ -100,6 +109,7 @@ pub async fn run(g: &Global, cmd: OrderCommand) -> Outcome {
             concurrency,
             limit,
             offset,
+            with_products,
         } => {
             let params = ListOrdersParams {
                 search,
@@ -108,7 +118,7 @@ pub async fn run(g: &Global, cmd: OrderCommand) -> Outcome {
                 page_limit: limit,
                 page_offset: offset,
             };
-            let items = if all {
+            let mut items = if all {
                 let pb = print::progress("orders");
                 let opts = PageOptions {
                     page_size: limit.unwrap_or(100),
@@ -126,9 +136,18 @@ pub async fn run(g: &Global, cmd: OrderCommand) -> Outcome {
             } else {
                 c.list_orders(&params).await?.items
             };
+            if with_products {
+                fill_products(&c, &mut items, concurrency).await?;
+            }
             print::list(g.json, &items, ORDER_COLUMNS);
         }
-        OrderCommand::Get { id } => print::detail(g.json, &c.get_order(&id).await?),
+        OrderCommand::Get { id, with_products } => {
+            let mut order = [c.get_order(&id).await?];
+            if with_products {
+                fill_products(&c, &mut order, bigcartel::fill::DEFAULT_FILL_CONCURRENCY).await?;
+            }
+            print::detail(g.json, &order[0]);
+        }
         OrderCommand::Update { id, fields } => {
             let f = fields;
             let input = OrderInput {
@@ -166,6 +185,23 @@ pub async fn run(g: &Global, cmd: OrderCommand) -> Outcome {
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+/// Fills in the line items' products, saying on stderr which the API no longer has.
+async fn fill_products(
+    c: &bigcartel::Client,
+    orders: &mut [bigcartel::models::Order],
+    concurrency: usize,
+) -> Result<(), crate::Failure> {
+    let report = c.fill_line_item_products(orders, concurrency).await?;
+    if !report.missing.is_empty() {
+        eprintln!(
+            "note: {} product(s) not found, left unresolved: {}",
+            report.missing.len(),
+            report.missing.join(", ")
+        );
     }
     Ok(())
 }

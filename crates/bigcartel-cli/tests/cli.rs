@@ -1076,3 +1076,47 @@ async fn json_output_keeps_what_the_spec_does_not_declare() {
         assert_eq!(v, &check["equals"], "{}", check["path"]);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_products_fills_in_the_products_an_orders_list_does_not_include() {
+    let s = mock().await;
+    let args = ["orders", "list", "--json", "--limit", "20"];
+    // The orders list names each line item's product without including it.
+    let bare = json(&run(&s, &args));
+    let items = |orders: &Value| -> Vec<Value> {
+        orders
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|o| o["items"].as_array().unwrap().clone())
+            .collect()
+    };
+    let bare_items = items(&bare);
+    assert!(!bare_items.is_empty());
+    assert!(
+        bare_items
+            .iter()
+            .all(|i| i["product"]["resolved"] == false && i["product"]["options"] == json!([]))
+    );
+
+    let filled = json(&run(&s, &[&args[..], &["--with-products"]].concat()));
+    let filled_items = items(&filled);
+    assert_eq!(filled_items.len(), bare_items.len());
+    for (bare, item) in bare_items.iter().zip(&filled_items) {
+        let product = &item["product"];
+        assert_eq!(product["id"], bare["product"]["id"]);
+        assert_eq!(product["resolved"], true, "{item}");
+        assert!(product["name"].is_string(), "{product}");
+        assert!(!product["options"].as_array().unwrap().is_empty());
+    }
+    // One request per distinct product, not one per line item.
+    let distinct: std::collections::BTreeSet<_> = bare_items
+        .iter()
+        .map(|i| i["product"]["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        s.counters().requests_for("getProduct"),
+        distinct.len() as u64,
+        "each product fetched once"
+    );
+}

@@ -169,6 +169,32 @@ pub trait AttributeSink<'de> {
 
 struct ReadAttributes<'s, S>(&'s mut S);
 
+/// A map key, borrowed from the input when it has no escapes (serde's own `Cow<str>` always
+/// copies): attribute names are read for every resource, so this saves an allocation per key.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 impl<'de, S: AttributeSink<'de>> serde::de::DeserializeSeed<'de> for ReadAttributes<'_, S> {
     type Value = ExtraAttributes;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<ExtraAttributes, D::Error> {
@@ -187,7 +213,7 @@ impl<'de, S: AttributeSink<'de>> serde::de::Visitor<'de> for ReadAttributes<'_, 
     ) -> Result<ExtraAttributes, A::Error> {
         let mut seen: u128 = 0;
         let mut extra = ExtraAttributes::new();
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             match self.0.slot(&key) {
                 Some(slot) => {
                     // A declared attribute sent twice is ambiguous: refuse it rather than pick one.
@@ -255,11 +281,12 @@ pub struct Relationship {
 /// Relationships the typed fields do not carry whole, keyed by name (see [`Relationship`]).
 pub type ExtraRelationships = std::collections::BTreeMap<String, Relationship>;
 
-/// The relationships of `r` that its model's fields (`declared`, wire names) do not carry whole.
+/// The relationships of `r` that its model's fields (those `declared` says, by wire name) do not
+/// carry whole.
 #[doc(hidden)]
 pub fn extra_relationships(
     r: &RawResource<'_>,
-    declared: &[&str],
+    declared: impl Fn(&str) -> bool,
     resolver: &Resolver<'_>,
 ) -> Result<ExtraRelationships, DecodeError> {
     let mut out = ExtraRelationships::new();
@@ -267,7 +294,7 @@ pub fn extra_relationships(
         return Ok(out);
     };
     for (name, rel) in rels {
-        let is_declared = declared.contains(&name.as_ref());
+        let is_declared = declared(name);
         if is_declared && rel.data.is_some() && rel.links.is_none() && rel.meta.is_none() {
             continue;
         }

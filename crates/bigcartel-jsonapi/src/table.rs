@@ -27,7 +27,8 @@ pub enum Kind {
 pub struct Field {
     /// The wire name.
     pub name: &'static str,
-    /// The key the typed model serializes it under.
+    /// The key the typed model serializes it under: ASCII letters, digits and `_` only (it is
+    /// written without escaping).
     pub key: &'static str,
     /// Its type.
     pub kind: Kind,
@@ -40,7 +41,8 @@ pub struct Field {
 pub struct Rel {
     /// The relationship's name on the wire.
     pub name: &'static str,
-    /// The key the typed model serializes it under.
+    /// The key the typed model serializes it under: ASCII letters, digits and `_` only (it is
+    /// written without escaping).
     pub key: &'static str,
     /// The related model, an index into the models table it belongs to.
     pub model: usize,
@@ -157,9 +159,12 @@ fn push_str(out: &mut Vec<u8>, s: &str) {
 }
 
 fn push_key(out: &mut Vec<u8>, key: &str) {
-    out.push(b',');
-    push_str(out, key);
-    out.push(b':');
+    // Keys are the generated tables' snake_case names (see [`Field::key`]), which JSON needs no
+    // escape for: they are copied as they stand, which is most of the cost of writing a key.
+    debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+    out.extend_from_slice(b",\"");
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"\":");
 }
 
 /// The table decoder's side of [`jsonapi::read_attributes`]: each declared attribute's raw value,
@@ -340,11 +345,20 @@ fn write_resource(
         }
     }
     write_identity(out, model, &r.resource_type, true);
-    push_key(out, "extra_attributes");
-    push_json(out, &extra);
-    let declared: Vec<&str> = model.rels.iter().map(|rel| rel.name).collect();
-    push_key(out, "extra_relationships");
-    push_json(out, &jsonapi::extra_relationships(r, &declared, resolver)?);
+    if extra.is_empty() {
+        out.extend_from_slice(b",\"extra_attributes\":{}");
+    } else {
+        push_key(out, "extra_attributes");
+        push_json(out, &extra);
+    }
+    let declared = |name: &str| model.rels.iter().any(|rel| rel.name == name);
+    let extra_rels = jsonapi::extra_relationships(r, declared, resolver)?;
+    if extra_rels.is_empty() {
+        out.extend_from_slice(b",\"extra_relationships\":{}");
+    } else {
+        push_key(out, "extra_relationships");
+        push_json(out, &extra_rels);
+    }
     let (links, meta) = jsonapi::links_and_meta(r)?;
     push_key(out, "links");
     push_json(out, &links);

@@ -177,7 +177,7 @@ impl crate::jsonapi::Model for Account {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &["account_image", "country", "currency", "plan"],
+                |name| ["account_image", "country", "currency", "plan"].contains(&name),
                 resolver,
             )?,
             links,
@@ -262,7 +262,7 @@ impl crate::jsonapi::Model for AccountImage {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &[],
+                |name| [].contains(&name),
                 resolver,
             )?,
             links,
@@ -365,7 +365,7 @@ impl crate::jsonapi::Model for Artist {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &[],
+                |name| [].contains(&name),
                 resolver,
             )?,
             links,
@@ -468,7 +468,7 @@ impl crate::jsonapi::Model for Category {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &[],
+                |name| [].contains(&name),
                 resolver,
             )?,
             links,
@@ -555,7 +555,7 @@ impl crate::jsonapi::Model for Country {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &[],
+                |name| [].contains(&name),
                 resolver,
             )?,
             links,
@@ -658,7 +658,7 @@ impl crate::jsonapi::Model for Currency {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &[],
+                |name| [].contains(&name),
                 resolver,
             )?,
             links,
@@ -1173,7 +1173,7 @@ impl crate::jsonapi::Model for Discount {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &["categories", "products"],
+                |name| ["categories", "products"].contains(&name),
                 resolver,
             )?,
             links,
@@ -1604,14 +1604,17 @@ impl crate::jsonapi::Model for Order {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &[
-                    "adjustments",
-                    "currency",
-                    "events",
-                    "items",
-                    "shipping_country",
-                    "transactions",
-                ],
+                |name| {
+                    [
+                        "adjustments",
+                        "currency",
+                        "events",
+                        "items",
+                        "shipping_country",
+                        "transactions",
+                    ]
+                        .contains(&name)
+                },
                 resolver,
             )?,
             links,
@@ -1773,7 +1776,7 @@ impl crate::jsonapi::Model for OrderAdjustment {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &[],
+                |name| [].contains(&name),
                 resolver,
             )?,
             links,
@@ -1869,7 +1872,7 @@ impl crate::jsonapi::Model for OrderEvent {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &[],
+                |name| [].contains(&name),
                 resolver,
             )?,
             links,
@@ -2022,7 +2025,7 @@ impl crate::jsonapi::Model for OrderLineItem {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &["product", "product_option"],
+                |name| ["product", "product_option"].contains(&name),
                 resolver,
             )?,
             links,
@@ -2270,7 +2273,7 @@ impl crate::jsonapi::Model for OrderTransaction {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &["currency"],
+                |name| ["currency"].contains(&name),
                 resolver,
             )?,
             links,
@@ -2383,7 +2386,7 @@ impl crate::jsonapi::Model for Plan {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &[],
+                |name| [].contains(&name),
                 resolver,
             )?,
             links,
@@ -2637,7 +2640,10 @@ impl crate::jsonapi::Model for Product {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &["artists", "categories", "images", "options", "shipping_options"],
+                |name| {
+                    ["artists", "categories", "images", "options", "shipping_options"]
+                        .contains(&name)
+                },
                 resolver,
             )?,
             links,
@@ -2722,7 +2728,7 @@ impl crate::jsonapi::Model for ProductImage {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &[],
+                |name| [].contains(&name),
                 resolver,
             )?,
             links,
@@ -2831,7 +2837,7 @@ impl crate::jsonapi::Model for ProductOption {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &[],
+                |name| [].contains(&name),
                 resolver,
             )?,
             links,
@@ -2931,7 +2937,7 @@ impl crate::jsonapi::Model for ShippingOption {
             extra_attributes,
             extra_relationships: crate::jsonapi::extra_relationships(
                 resource,
-                &["country"],
+                |name| ["country"].contains(&name),
                 resolver,
             )?,
             links,

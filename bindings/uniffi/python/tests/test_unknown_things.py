@@ -21,10 +21,10 @@ DECODERS: Dict[str, Callable[[bytes], List[Any]]] = {
 
 
 def as_json(value: Any) -> Any:
-    """A record field's value as the JSON the vectors compare with: a subtype enum as its text."""
+    """A record field's value as the JSON the vectors compare with: an enum (a subtype, or an
+    attribute's documented values) as its text, which is its ``str()``."""
     if hasattr(value, "is_other"):
-        # Each arm is a class of its own, named `<Enum>.<ARM>`.
-        return value.value if value.is_other() else type(value).__name__.rsplit(".", 1)[-1].lower()
+        return str(value)
     return value
 
 

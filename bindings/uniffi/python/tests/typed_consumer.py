@@ -13,6 +13,7 @@ from bigcartel import (
     ListOrdersParams,
     Order,
     OrderInput,
+    OrderShippingStatus,
     PageOptions,
     Product,
     ProductPage,
@@ -43,7 +44,7 @@ async def unshipped_order_ids(client: Client) -> List[str]:
     return [o.id for o in orders]
 
 
-def mark_shipped(client: Client, order_id: str) -> Optional[str]:
+def mark_shipped(client: Client, order_id: str) -> Optional[OrderShippingStatus]:
     try:
         order: Order = blocking(client.update_order(order_id, OrderInput(shipping_status="shipped")))
     except bigcartel.ApiError as e:

@@ -11,7 +11,10 @@ import {
   verifyAndParseWebhook,
   type ListProductsParams,
   type Order,
+  type OrderAdjustmentSubtype,
+  type OrderShippingStatus,
   type Page,
+  type Relationship,
   type Product,
   type WebhookEvent,
 } from "bigcartel-sdk";
@@ -30,6 +33,16 @@ export async function usage(baseUrl: string): Promise<string[]> {
   // @ts-expect-error getProduct needs an id
   await client.getProduct();
   const order: Order = await client.getOrder("1");
+  // Documented values are a union that still admits any other string the API may send.
+  const shipping: OrderShippingStatus | null = order.shipping_status;
+  if (shipping === "shipped") names.push(shipping);
+  const unlisted: OrderShippingStatus = "partially_shipped";
+  // @ts-expect-error a status is a string, not a number
+  const badStatus: OrderShippingStatus = 3;
+  const subtypes: (OrderAdjustmentSubtype | null)[] = order.adjustments.map((a) => a.subtype);
+  const warnings: Relationship | undefined = order.extra_relationships["warnings"];
+  const links: Record<string, unknown> | null = order.links;
+  const docMeta: Record<string, unknown> | null = (await client.listOrders()).meta;
   const total: number | null = (await client.listOrders()).total;
   for await (const o of client.listOrdersStream({ filter_shipping_status: "unshipped" }, { concurrency: 2 })) {
     const id: string = o.id;
