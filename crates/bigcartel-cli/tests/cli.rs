@@ -1094,9 +1094,8 @@ async fn with_products_fills_in_the_products_an_orders_list_does_not_include() {
     let bare_items = items(&bare);
     assert!(!bare_items.is_empty());
     assert!(
-        bare_items
-            .iter()
-            .all(|i| i["product"]["resolved"] == false && i["product"]["options"] == json!([]))
+        bare_items.iter().all(|i| i["product"]["resolved"] == false
+            && i["product"]["options"] == serde_json::json!([]))
     );
 
     let filled = json(&run(&s, &[&args[..], &["--with-products"]].concat()));
