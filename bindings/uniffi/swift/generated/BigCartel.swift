@@ -1769,6 +1769,20 @@ public struct Account: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1832,7 +1846,18 @@ public struct Account: Equatable, Hashable {
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.artistsEnabled = artistsEnabled
         self.contactEmail = contactEmail
@@ -1852,6 +1877,9 @@ public struct Account: Equatable, Hashable {
         self.resourceType = resourceType
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -1888,7 +1916,10 @@ public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
                 plan: FfiConverterOptionTypePlan.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -1912,6 +1943,9 @@ public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -1960,6 +1994,20 @@ public struct AccountImage: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1981,12 +2029,26 @@ public struct AccountImage: Equatable, Hashable {
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.url = url
         self.resourceType = resourceType
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -2009,7 +2071,10 @@ public struct FfiConverterTypeAccountImage: FfiConverterRustBuffer {
                 url: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2019,6 +2084,9 @@ public struct FfiConverterTypeAccountImage: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -2058,6 +2126,14 @@ public struct AccountPage: Equatable, Hashable {
      * Whether the document had a `links` object at all (some lists are not paginated).
      */
     public let hasLinks: Bool
+    /**
+     * The document's `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The document's `meta`, as JSON text (`count` included, whatever its type).
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2073,11 +2149,19 @@ public struct AccountPage: Equatable, Hashable {
          */next: String?, 
         /**
          * Whether the document had a `links` object at all (some lists are not paginated).
-         */hasLinks: Bool) {
+         */hasLinks: Bool, 
+        /**
+         * The document's `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The document's `meta`, as JSON text (`count` included, whatever its type).
+         */meta: String?) {
         self.items = items
         self.total = total
         self.next = next
         self.hasLinks = hasLinks
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -2099,7 +2183,9 @@ public struct FfiConverterTypeAccountPage: FfiConverterRustBuffer {
                 items: FfiConverterSequenceTypeAccount.read(from: &buf), 
                 total: FfiConverterOptionInt64.read(from: &buf), 
                 next: FfiConverterOptionString.read(from: &buf), 
-                hasLinks: FfiConverterBool.read(from: &buf)
+                hasLinks: FfiConverterBool.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2108,6 +2194,8 @@ public struct FfiConverterTypeAccountPage: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.next, into: &buf)
         FfiConverterBool.write(value.hasLinks, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -2164,6 +2252,20 @@ public struct Artist: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2191,7 +2293,18 @@ public struct Artist: Equatable, Hashable {
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.name = name
         self.permalink = permalink
@@ -2199,6 +2312,9 @@ public struct Artist: Equatable, Hashable {
         self.resourceType = resourceType
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -2223,7 +2339,10 @@ public struct FfiConverterTypeArtist: FfiConverterRustBuffer {
                 position: FfiConverterOptionInt64.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2235,6 +2354,9 @@ public struct FfiConverterTypeArtist: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -2333,6 +2455,14 @@ public struct ArtistPage: Equatable, Hashable {
      * Whether the document had a `links` object at all (some lists are not paginated).
      */
     public let hasLinks: Bool
+    /**
+     * The document's `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The document's `meta`, as JSON text (`count` included, whatever its type).
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2348,11 +2478,19 @@ public struct ArtistPage: Equatable, Hashable {
          */next: String?, 
         /**
          * Whether the document had a `links` object at all (some lists are not paginated).
-         */hasLinks: Bool) {
+         */hasLinks: Bool, 
+        /**
+         * The document's `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The document's `meta`, as JSON text (`count` included, whatever its type).
+         */meta: String?) {
         self.items = items
         self.total = total
         self.next = next
         self.hasLinks = hasLinks
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -2374,7 +2512,9 @@ public struct FfiConverterTypeArtistPage: FfiConverterRustBuffer {
                 items: FfiConverterSequenceTypeArtist.read(from: &buf), 
                 total: FfiConverterOptionInt64.read(from: &buf), 
                 next: FfiConverterOptionString.read(from: &buf), 
-                hasLinks: FfiConverterBool.read(from: &buf)
+                hasLinks: FfiConverterBool.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2383,6 +2523,8 @@ public struct FfiConverterTypeArtistPage: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.next, into: &buf)
         FfiConverterBool.write(value.hasLinks, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -2439,6 +2581,20 @@ public struct Category: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2466,7 +2622,18 @@ public struct Category: Equatable, Hashable {
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.name = name
         self.permalink = permalink
@@ -2474,6 +2641,9 @@ public struct Category: Equatable, Hashable {
         self.resourceType = resourceType
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -2498,7 +2668,10 @@ public struct FfiConverterTypeCategory: FfiConverterRustBuffer {
                 position: FfiConverterOptionInt64.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2510,6 +2683,9 @@ public struct FfiConverterTypeCategory: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -2608,6 +2784,14 @@ public struct CategoryPage: Equatable, Hashable {
      * Whether the document had a `links` object at all (some lists are not paginated).
      */
     public let hasLinks: Bool
+    /**
+     * The document's `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The document's `meta`, as JSON text (`count` included, whatever its type).
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2623,11 +2807,19 @@ public struct CategoryPage: Equatable, Hashable {
          */next: String?, 
         /**
          * Whether the document had a `links` object at all (some lists are not paginated).
-         */hasLinks: Bool) {
+         */hasLinks: Bool, 
+        /**
+         * The document's `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The document's `meta`, as JSON text (`count` included, whatever its type).
+         */meta: String?) {
         self.items = items
         self.total = total
         self.next = next
         self.hasLinks = hasLinks
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -2649,7 +2841,9 @@ public struct FfiConverterTypeCategoryPage: FfiConverterRustBuffer {
                 items: FfiConverterSequenceTypeCategory.read(from: &buf), 
                 total: FfiConverterOptionInt64.read(from: &buf), 
                 next: FfiConverterOptionString.read(from: &buf), 
-                hasLinks: FfiConverterBool.read(from: &buf)
+                hasLinks: FfiConverterBool.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2658,6 +2852,8 @@ public struct FfiConverterTypeCategoryPage: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.next, into: &buf)
         FfiConverterBool.write(value.hasLinks, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -2817,6 +3013,20 @@ public struct Country: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2838,12 +3048,26 @@ public struct Country: Equatable, Hashable {
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.name = name
         self.resourceType = resourceType
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -2866,7 +3090,10 @@ public struct FfiConverterTypeCountry: FfiConverterRustBuffer {
                 name: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2876,6 +3103,9 @@ public struct FfiConverterTypeCountry: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -2915,6 +3145,14 @@ public struct CountryPage: Equatable, Hashable {
      * Whether the document had a `links` object at all (some lists are not paginated).
      */
     public let hasLinks: Bool
+    /**
+     * The document's `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The document's `meta`, as JSON text (`count` included, whatever its type).
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2930,11 +3168,19 @@ public struct CountryPage: Equatable, Hashable {
          */next: String?, 
         /**
          * Whether the document had a `links` object at all (some lists are not paginated).
-         */hasLinks: Bool) {
+         */hasLinks: Bool, 
+        /**
+         * The document's `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The document's `meta`, as JSON text (`count` included, whatever its type).
+         */meta: String?) {
         self.items = items
         self.total = total
         self.next = next
         self.hasLinks = hasLinks
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -2956,7 +3202,9 @@ public struct FfiConverterTypeCountryPage: FfiConverterRustBuffer {
                 items: FfiConverterSequenceTypeCountry.read(from: &buf), 
                 total: FfiConverterOptionInt64.read(from: &buf), 
                 next: FfiConverterOptionString.read(from: &buf), 
-                hasLinks: FfiConverterBool.read(from: &buf)
+                hasLinks: FfiConverterBool.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -2965,6 +3213,8 @@ public struct FfiConverterTypeCountryPage: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.next, into: &buf)
         FfiConverterBool.write(value.hasLinks, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -3021,6 +3271,20 @@ public struct Currency: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3048,7 +3312,18 @@ public struct Currency: Equatable, Hashable {
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.locale = locale
         self.name = name
@@ -3056,6 +3331,9 @@ public struct Currency: Equatable, Hashable {
         self.resourceType = resourceType
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -3080,7 +3358,10 @@ public struct FfiConverterTypeCurrency: FfiConverterRustBuffer {
                 sign: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -3092,6 +3373,9 @@ public struct FfiConverterTypeCurrency: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -3128,7 +3412,7 @@ public struct Discount: Equatable, Hashable {
     /**
      * Possible values are all, category, or product.
      */
-    public let applicationType: String?
+    public let applicationType: DiscountApplicationType?
     /**
      * The code customers enter to use the discount.
      */
@@ -3136,7 +3420,7 @@ public struct Discount: Equatable, Hashable {
     /**
      * Possible values are never, on_date, or on_limit.
      */
-    public let expirationType: String?
+    public let expirationType: DiscountExpirationType?
     /**
      * The date the discount expires.
      */
@@ -3168,15 +3452,15 @@ public struct Discount: Equatable, Hashable {
     /**
      * Possible values are any_order, minimum_cart_total, or minimum_cart_quantity.
      */
-    public let requirementType: String?
+    public let requirementType: DiscountRequirementType?
     /**
      * Possible values are percent_discount, flat_rate_discount, or free_shipping.
      */
-    public let rewardType: String?
+    public let rewardType: DiscountRewardType?
     /**
      * The discount's status: active or expired.
      */
-    public let status: String?
+    public let status: DiscountStatus?
     /**
      * The number of times the discount has been used.
      */
@@ -3208,6 +3492,20 @@ public struct Discount: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3220,13 +3518,13 @@ public struct Discount: Equatable, Hashable {
          */activeAt: String?, 
         /**
          * Possible values are all, category, or product.
-         */applicationType: String?, 
+         */applicationType: DiscountApplicationType?, 
         /**
          * The code customers enter to use the discount.
          */code: String?, 
         /**
          * Possible values are never, on_date, or on_limit.
-         */expirationType: String?, 
+         */expirationType: DiscountExpirationType?, 
         /**
          * The date the discount expires.
          */expiresAt: String?, 
@@ -3251,13 +3549,13 @@ public struct Discount: Equatable, Hashable {
          */percentDiscount: Int64?, 
         /**
          * Possible values are any_order, minimum_cart_total, or minimum_cart_quantity.
-         */requirementType: String?, 
+         */requirementType: DiscountRequirementType?, 
         /**
          * Possible values are percent_discount, flat_rate_discount, or free_shipping.
-         */rewardType: String?, 
+         */rewardType: DiscountRewardType?, 
         /**
          * The discount's status: active or expired.
-         */status: String?, 
+         */status: DiscountStatus?, 
         /**
          * The number of times the discount has been used.
          */useCount: Int64?, 
@@ -3281,7 +3579,18 @@ public struct Discount: Equatable, Hashable {
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.activeAt = activeAt
         self.applicationType = applicationType
@@ -3303,6 +3612,9 @@ public struct Discount: Equatable, Hashable {
         self.resourceType = resourceType
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -3323,43 +3635,46 @@ public struct FfiConverterTypeDiscount: FfiConverterRustBuffer {
             try Discount(
                 id: FfiConverterString.read(from: &buf), 
                 activeAt: FfiConverterOptionString.read(from: &buf), 
-                applicationType: FfiConverterOptionString.read(from: &buf), 
+                applicationType: FfiConverterOptionTypeDiscountApplicationType.read(from: &buf), 
                 code: FfiConverterOptionString.read(from: &buf), 
-                expirationType: FfiConverterOptionString.read(from: &buf), 
+                expirationType: FfiConverterOptionTypeDiscountExpirationType.read(from: &buf), 
                 expiresAt: FfiConverterOptionString.read(from: &buf), 
                 flatRateDiscount: FfiConverterOptionString.read(from: &buf), 
                 minimumCartQuantity: FfiConverterOptionInt64.read(from: &buf), 
                 minimumCartTotal: FfiConverterOptionString.read(from: &buf), 
                 name: FfiConverterOptionString.read(from: &buf), 
                 percentDiscount: FfiConverterOptionInt64.read(from: &buf), 
-                requirementType: FfiConverterOptionString.read(from: &buf), 
-                rewardType: FfiConverterOptionString.read(from: &buf), 
-                status: FfiConverterOptionString.read(from: &buf), 
+                requirementType: FfiConverterOptionTypeDiscountRequirementType.read(from: &buf), 
+                rewardType: FfiConverterOptionTypeDiscountRewardType.read(from: &buf), 
+                status: FfiConverterOptionTypeDiscountStatus.read(from: &buf), 
                 useCount: FfiConverterOptionInt64.read(from: &buf), 
                 useLimit: FfiConverterOptionInt64.read(from: &buf), 
                 categories: FfiConverterSequenceTypeCategory.read(from: &buf), 
                 products: FfiConverterSequenceTypeProduct.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: Discount, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterOptionString.write(value.activeAt, into: &buf)
-        FfiConverterOptionString.write(value.applicationType, into: &buf)
+        FfiConverterOptionTypeDiscountApplicationType.write(value.applicationType, into: &buf)
         FfiConverterOptionString.write(value.code, into: &buf)
-        FfiConverterOptionString.write(value.expirationType, into: &buf)
+        FfiConverterOptionTypeDiscountExpirationType.write(value.expirationType, into: &buf)
         FfiConverterOptionString.write(value.expiresAt, into: &buf)
         FfiConverterOptionString.write(value.flatRateDiscount, into: &buf)
         FfiConverterOptionInt64.write(value.minimumCartQuantity, into: &buf)
         FfiConverterOptionString.write(value.minimumCartTotal, into: &buf)
         FfiConverterOptionString.write(value.name, into: &buf)
         FfiConverterOptionInt64.write(value.percentDiscount, into: &buf)
-        FfiConverterOptionString.write(value.requirementType, into: &buf)
-        FfiConverterOptionString.write(value.rewardType, into: &buf)
-        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionTypeDiscountRequirementType.write(value.requirementType, into: &buf)
+        FfiConverterOptionTypeDiscountRewardType.write(value.rewardType, into: &buf)
+        FfiConverterOptionTypeDiscountStatus.write(value.status, into: &buf)
         FfiConverterOptionInt64.write(value.useCount, into: &buf)
         FfiConverterOptionInt64.write(value.useLimit, into: &buf)
         FfiConverterSequenceTypeCategory.write(value.categories, into: &buf)
@@ -3367,6 +3682,9 @@ public struct FfiConverterTypeDiscount: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -3593,6 +3911,14 @@ public struct DiscountPage: Equatable, Hashable {
      * Whether the document had a `links` object at all (some lists are not paginated).
      */
     public let hasLinks: Bool
+    /**
+     * The document's `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The document's `meta`, as JSON text (`count` included, whatever its type).
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3608,11 +3934,19 @@ public struct DiscountPage: Equatable, Hashable {
          */next: String?, 
         /**
          * Whether the document had a `links` object at all (some lists are not paginated).
-         */hasLinks: Bool) {
+         */hasLinks: Bool, 
+        /**
+         * The document's `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The document's `meta`, as JSON text (`count` included, whatever its type).
+         */meta: String?) {
         self.items = items
         self.total = total
         self.next = next
         self.hasLinks = hasLinks
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -3634,7 +3968,9 @@ public struct FfiConverterTypeDiscountPage: FfiConverterRustBuffer {
                 items: FfiConverterSequenceTypeDiscount.read(from: &buf), 
                 total: FfiConverterOptionInt64.read(from: &buf), 
                 next: FfiConverterOptionString.read(from: &buf), 
-                hasLinks: FfiConverterBool.read(from: &buf)
+                hasLinks: FfiConverterBool.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -3643,6 +3979,8 @@ public struct FfiConverterTypeDiscountPage: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.next, into: &buf)
         FfiConverterBool.write(value.hasLinks, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -4174,7 +4512,7 @@ public struct Order: Equatable, Hashable {
     /**
      * The status of payment: unpaid, pending, completed, failed, or invalid.
      */
-    public let paymentStatus: String?
+    public let paymentStatus: OrderPaymentStatus?
     /**
      * The street address for shipping.
      */
@@ -4206,7 +4544,7 @@ public struct Order: Equatable, Hashable {
     /**
      * The status of shipping the order: shipped or unshipped.
      */
-    public let shippingStatus: String?
+    public let shippingStatus: OrderShippingStatus?
     /**
      * The total price of all shipping costs.
      *
@@ -4272,6 +4610,20 @@ public struct Order: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4315,7 +4667,7 @@ public struct Order: Equatable, Hashable {
          */itemTotal: String?, 
         /**
          * The status of payment: unpaid, pending, completed, failed, or invalid.
-         */paymentStatus: String?, 
+         */paymentStatus: OrderPaymentStatus?, 
         /**
          * The street address for shipping.
          */shippingAddress1: String?, 
@@ -4340,7 +4692,7 @@ public struct Order: Equatable, Hashable {
          */shippingState: String?, 
         /**
          * The status of shipping the order: shipped or unshipped.
-         */shippingStatus: String?, 
+         */shippingStatus: OrderShippingStatus?, 
         /**
          * The total price of all shipping costs.
          *
@@ -4391,7 +4743,18 @@ public struct Order: Equatable, Hashable {
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.completedAt = completedAt
         self.createdAt = createdAt
@@ -4425,6 +4788,9 @@ public struct Order: Equatable, Hashable {
         self.resourceType = resourceType
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -4454,14 +4820,14 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
                 discountTotal: FfiConverterOptionString.read(from: &buf), 
                 itemCount: FfiConverterOptionInt64.read(from: &buf), 
                 itemTotal: FfiConverterOptionString.read(from: &buf), 
-                paymentStatus: FfiConverterOptionString.read(from: &buf), 
+                paymentStatus: FfiConverterOptionTypeOrderPaymentStatus.read(from: &buf), 
                 shippingAddress1: FfiConverterOptionString.read(from: &buf), 
                 shippingAddress2: FfiConverterOptionString.read(from: &buf), 
                 shippingCity: FfiConverterOptionString.read(from: &buf), 
                 shippingLatitude: FfiConverterOptionString.read(from: &buf), 
                 shippingLongitude: FfiConverterOptionString.read(from: &buf), 
                 shippingState: FfiConverterOptionString.read(from: &buf), 
-                shippingStatus: FfiConverterOptionString.read(from: &buf), 
+                shippingStatus: FfiConverterOptionTypeOrderShippingStatus.read(from: &buf), 
                 shippingTotal: FfiConverterOptionString.read(from: &buf), 
                 shippingZip: FfiConverterOptionString.read(from: &buf), 
                 taxTotal: FfiConverterOptionString.read(from: &buf), 
@@ -4475,7 +4841,10 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
                 transactions: FfiConverterSequenceTypeOrderTransaction.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -4491,14 +4860,14 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.discountTotal, into: &buf)
         FfiConverterOptionInt64.write(value.itemCount, into: &buf)
         FfiConverterOptionString.write(value.itemTotal, into: &buf)
-        FfiConverterOptionString.write(value.paymentStatus, into: &buf)
+        FfiConverterOptionTypeOrderPaymentStatus.write(value.paymentStatus, into: &buf)
         FfiConverterOptionString.write(value.shippingAddress1, into: &buf)
         FfiConverterOptionString.write(value.shippingAddress2, into: &buf)
         FfiConverterOptionString.write(value.shippingCity, into: &buf)
         FfiConverterOptionString.write(value.shippingLatitude, into: &buf)
         FfiConverterOptionString.write(value.shippingLongitude, into: &buf)
         FfiConverterOptionString.write(value.shippingState, into: &buf)
-        FfiConverterOptionString.write(value.shippingStatus, into: &buf)
+        FfiConverterOptionTypeOrderShippingStatus.write(value.shippingStatus, into: &buf)
         FfiConverterOptionString.write(value.shippingTotal, into: &buf)
         FfiConverterOptionString.write(value.shippingZip, into: &buf)
         FfiConverterOptionString.write(value.taxTotal, into: &buf)
@@ -4513,6 +4882,9 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -4558,6 +4930,11 @@ public struct OrderAdjustment: Equatable, Hashable {
      */
     public let resourceType: String
     /**
+     * The subtype of a polymorphic type (`tax` in `order_adjustments/tax`), absent when
+     * the type has none.
+     */
+    public let subtype: OrderAdjustmentSubtype?
+    /**
      * Whether the document carried this resource. `false` for a relationship target it does
      * not include: only `resource_type` and `id` are known, and empty fields mean "not
      * known", not "none".
@@ -4567,6 +4944,20 @@ public struct OrderAdjustment: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4587,19 +4978,38 @@ public struct OrderAdjustment: Equatable, Hashable {
          * (`order_adjustments/tax`) is kept.
          */resourceType: String, 
         /**
+         * The subtype of a polymorphic type (`tax` in `order_adjustments/tax`), absent when
+         * the type has none.
+         */subtype: OrderAdjustmentSubtype?, 
+        /**
          * Whether the document carried this resource. `false` for a relationship target it does
          * not include: only `resource_type` and `id` are known, and empty fields mean "not
          * known", not "none".
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.amount = amount
         self.label = label
         self.resourceType = resourceType
+        self.subtype = subtype
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -4622,8 +5032,12 @@ public struct FfiConverterTypeOrderAdjustment: FfiConverterRustBuffer {
                 amount: FfiConverterOptionString.read(from: &buf), 
                 label: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
+                subtype: FfiConverterOptionTypeOrderAdjustmentSubtype.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -4632,8 +5046,12 @@ public struct FfiConverterTypeOrderAdjustment: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.amount, into: &buf)
         FfiConverterOptionString.write(value.label, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterOptionTypeOrderAdjustmentSubtype.write(value.subtype, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -4686,6 +5104,20 @@ public struct OrderEvent: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4710,13 +5142,27 @@ public struct OrderEvent: Equatable, Hashable {
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.createdAt = createdAt
         self.message = message
         self.resourceType = resourceType
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -4740,7 +5186,10 @@ public struct FfiConverterTypeOrderEvent: FfiConverterRustBuffer {
                 message: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -4751,6 +5200,9 @@ public struct FfiConverterTypeOrderEvent: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -4988,6 +5440,20 @@ public struct OrderLineItem: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5040,7 +5506,18 @@ public struct OrderLineItem: Equatable, Hashable {
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.imageUrl = imageUrl
         self.price = price
@@ -5055,6 +5532,9 @@ public struct OrderLineItem: Equatable, Hashable {
         self.resourceType = resourceType
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -5086,7 +5566,10 @@ public struct FfiConverterTypeOrderLineItem: FfiConverterRustBuffer {
                 productOption: FfiConverterOptionTypeProductOption.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -5105,6 +5588,9 @@ public struct FfiConverterTypeOrderLineItem: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -5144,6 +5630,14 @@ public struct OrderPage: Equatable, Hashable {
      * Whether the document had a `links` object at all (some lists are not paginated).
      */
     public let hasLinks: Bool
+    /**
+     * The document's `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The document's `meta`, as JSON text (`count` included, whatever its type).
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5159,11 +5653,19 @@ public struct OrderPage: Equatable, Hashable {
          */next: String?, 
         /**
          * Whether the document had a `links` object at all (some lists are not paginated).
-         */hasLinks: Bool) {
+         */hasLinks: Bool, 
+        /**
+         * The document's `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The document's `meta`, as JSON text (`count` included, whatever its type).
+         */meta: String?) {
         self.items = items
         self.total = total
         self.next = next
         self.hasLinks = hasLinks
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -5185,7 +5687,9 @@ public struct FfiConverterTypeOrderPage: FfiConverterRustBuffer {
                 items: FfiConverterSequenceTypeOrder.read(from: &buf), 
                 total: FfiConverterOptionInt64.read(from: &buf), 
                 next: FfiConverterOptionString.read(from: &buf), 
-                hasLinks: FfiConverterBool.read(from: &buf)
+                hasLinks: FfiConverterBool.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -5194,6 +5698,8 @@ public struct FfiConverterTypeOrderPage: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.next, into: &buf)
         FfiConverterBool.write(value.hasLinks, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -5236,7 +5742,7 @@ public struct OrderTransaction: Equatable, Hashable {
     /**
      * The payment processor: cash, paypal_standard, paypal_express, or stripe.
      */
-    public let processor: String?
+    public let processor: OrderTransactionProcessor?
     /**
      * The payment processor's transaction ID.
      */
@@ -5255,6 +5761,11 @@ public struct OrderTransaction: Equatable, Hashable {
      */
     public let resourceType: String
     /**
+     * The subtype of a polymorphic type (`tax` in `order_adjustments/tax`), absent when
+     * the type has none.
+     */
+    public let subtype: OrderTransactionSubtype?
+    /**
      * Whether the document carried this resource. `false` for a relationship target it does
      * not include: only `resource_type` and `id` are known, and empty fields mean "not
      * known", not "none".
@@ -5264,6 +5775,20 @@ public struct OrderTransaction: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5281,7 +5806,7 @@ public struct OrderTransaction: Equatable, Hashable {
          */label: String?, 
         /**
          * The payment processor: cash, paypal_standard, paypal_express, or stripe.
-         */processor: String?, 
+         */processor: OrderTransactionProcessor?, 
         /**
          * The payment processor's transaction ID.
          */processorId: String?, 
@@ -5296,13 +5821,28 @@ public struct OrderTransaction: Equatable, Hashable {
          * (`order_adjustments/tax`) is kept.
          */resourceType: String, 
         /**
+         * The subtype of a polymorphic type (`tax` in `order_adjustments/tax`), absent when
+         * the type has none.
+         */subtype: OrderTransactionSubtype?, 
+        /**
          * Whether the document carried this resource. `false` for a relationship target it does
          * not include: only `resource_type` and `id` are known, and empty fields mean "not
          * known", not "none".
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.amount = amount
         self.label = label
@@ -5311,8 +5851,12 @@ public struct OrderTransaction: Equatable, Hashable {
         self.processorUrl = processorUrl
         self.currency = currency
         self.resourceType = resourceType
+        self.subtype = subtype
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -5334,13 +5878,17 @@ public struct FfiConverterTypeOrderTransaction: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 amount: FfiConverterOptionString.read(from: &buf), 
                 label: FfiConverterOptionString.read(from: &buf), 
-                processor: FfiConverterOptionString.read(from: &buf), 
+                processor: FfiConverterOptionTypeOrderTransactionProcessor.read(from: &buf), 
                 processorId: FfiConverterOptionString.read(from: &buf), 
                 processorUrl: FfiConverterOptionString.read(from: &buf), 
                 currency: FfiConverterOptionTypeCurrency.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
+                subtype: FfiConverterOptionTypeOrderTransactionSubtype.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -5348,13 +5896,17 @@ public struct FfiConverterTypeOrderTransaction: FfiConverterRustBuffer {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterOptionString.write(value.amount, into: &buf)
         FfiConverterOptionString.write(value.label, into: &buf)
-        FfiConverterOptionString.write(value.processor, into: &buf)
+        FfiConverterOptionTypeOrderTransactionProcessor.write(value.processor, into: &buf)
         FfiConverterOptionString.write(value.processorId, into: &buf)
         FfiConverterOptionString.write(value.processorUrl, into: &buf)
         FfiConverterOptionTypeCurrency.write(value.currency, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
+        FfiConverterOptionTypeOrderTransactionSubtype.write(value.subtype, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -5517,6 +6069,20 @@ public struct Plan: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5549,7 +6115,18 @@ public struct Plan: Equatable, Hashable {
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.maxImagesPerProduct = maxImagesPerProduct
         self.maxProducts = maxProducts
@@ -5558,6 +6135,9 @@ public struct Plan: Equatable, Hashable {
         self.resourceType = resourceType
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -5583,7 +6163,10 @@ public struct FfiConverterTypePlan: FfiConverterRustBuffer {
                 name: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -5596,6 +6179,9 @@ public struct FfiConverterTypePlan: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -5662,7 +6248,7 @@ public struct Product: Equatable, Hashable {
     /**
      * The status of the product: active, hidden, sold_out, or coming_soon.
      */
-    public let status: String?
+    public let status: ProductStatus?
     /**
      * When the product was last updated.
      */
@@ -5706,6 +6292,20 @@ public struct Product: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5741,7 +6341,7 @@ public struct Product: Equatable, Hashable {
          */primaryImageUrl: String?, 
         /**
          * The status of the product: active, hidden, sold_out, or coming_soon.
-         */status: String?, 
+         */status: ProductStatus?, 
         /**
          * When the product was last updated.
          */updatedAt: String?, 
@@ -5774,7 +6374,18 @@ public struct Product: Equatable, Hashable {
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.createdAt = createdAt
         self.defaultPrice = defaultPrice
@@ -5795,6 +6406,9 @@ public struct Product: Equatable, Hashable {
         self.resourceType = resourceType
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -5822,7 +6436,7 @@ public struct FfiConverterTypeProduct: FfiConverterRustBuffer {
                 permalink: FfiConverterOptionString.read(from: &buf), 
                 position: FfiConverterOptionInt64.read(from: &buf), 
                 primaryImageUrl: FfiConverterOptionString.read(from: &buf), 
-                status: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionTypeProductStatus.read(from: &buf), 
                 updatedAt: FfiConverterOptionString.read(from: &buf), 
                 url: FfiConverterOptionString.read(from: &buf), 
                 artists: FfiConverterSequenceTypeArtist.read(from: &buf), 
@@ -5832,7 +6446,10 @@ public struct FfiConverterTypeProduct: FfiConverterRustBuffer {
                 shippingOptions: FfiConverterSequenceTypeShippingOption.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -5846,7 +6463,7 @@ public struct FfiConverterTypeProduct: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.permalink, into: &buf)
         FfiConverterOptionInt64.write(value.position, into: &buf)
         FfiConverterOptionString.write(value.primaryImageUrl, into: &buf)
-        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionTypeProductStatus.write(value.status, into: &buf)
         FfiConverterOptionString.write(value.updatedAt, into: &buf)
         FfiConverterOptionString.write(value.url, into: &buf)
         FfiConverterSequenceTypeArtist.write(value.artists, into: &buf)
@@ -5857,6 +6474,9 @@ public struct FfiConverterTypeProduct: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -5905,6 +6525,20 @@ public struct ProductImage: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5926,12 +6560,26 @@ public struct ProductImage: Equatable, Hashable {
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.url = url
         self.resourceType = resourceType
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -5954,7 +6602,10 @@ public struct FfiConverterTypeProductImage: FfiConverterRustBuffer {
                 url: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -5964,6 +6615,9 @@ public struct FfiConverterTypeProductImage: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -6026,6 +6680,20 @@ public struct ProductOption: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6058,7 +6726,18 @@ public struct ProductOption: Equatable, Hashable {
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.name = name
         self.price = price
@@ -6067,6 +6746,9 @@ public struct ProductOption: Equatable, Hashable {
         self.resourceType = resourceType
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -6092,7 +6774,10 @@ public struct FfiConverterTypeProductOption: FfiConverterRustBuffer {
                 sold: FfiConverterOptionInt64.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -6105,6 +6790,9 @@ public struct FfiConverterTypeProductOption: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -6144,6 +6832,14 @@ public struct ProductPage: Equatable, Hashable {
      * Whether the document had a `links` object at all (some lists are not paginated).
      */
     public let hasLinks: Bool
+    /**
+     * The document's `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The document's `meta`, as JSON text (`count` included, whatever its type).
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6159,11 +6855,19 @@ public struct ProductPage: Equatable, Hashable {
          */next: String?, 
         /**
          * Whether the document had a `links` object at all (some lists are not paginated).
-         */hasLinks: Bool) {
+         */hasLinks: Bool, 
+        /**
+         * The document's `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The document's `meta`, as JSON text (`count` included, whatever its type).
+         */meta: String?) {
         self.items = items
         self.total = total
         self.next = next
         self.hasLinks = hasLinks
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -6185,7 +6889,9 @@ public struct FfiConverterTypeProductPage: FfiConverterRustBuffer {
                 items: FfiConverterSequenceTypeProduct.read(from: &buf), 
                 total: FfiConverterOptionInt64.read(from: &buf), 
                 next: FfiConverterOptionString.read(from: &buf), 
-                hasLinks: FfiConverterBool.read(from: &buf)
+                hasLinks: FfiConverterBool.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -6194,6 +6900,8 @@ public struct FfiConverterTypeProductPage: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.next, into: &buf)
         FfiConverterBool.write(value.hasLinks, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -6254,6 +6962,20 @@ public struct ShippingOption: Equatable, Hashable {
      * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
      */
     public let extraAttributes: [String: String]
+    /**
+     * Relationships the fields above do not carry whole (undeclared ones, with the targets
+     * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     */
+    public let extraRelationships: [String: String]
+    /**
+     * The resource's own `links`, as JSON text.
+     */
+    public let links: String?
+    /**
+     * The resource's own `meta`, as JSON text.
+     */
+    public let meta: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6285,7 +7007,18 @@ public struct ShippingOption: Equatable, Hashable {
          */resolved: Bool, 
         /**
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String]) {
+         */extraAttributes: [String: String], 
+        /**
+         * Relationships the fields above do not carry whole (undeclared ones, with the targets
+         * the document includes; declared ones with `links` or `meta` or without `data`), keyed
+         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+         */extraRelationships: [String: String], 
+        /**
+         * The resource's own `links`, as JSON text.
+         */links: String?, 
+        /**
+         * The resource's own `meta`, as JSON text.
+         */meta: String?) {
         self.id = id
         self.priceAlone = priceAlone
         self.priceWithOthers = priceWithOthers
@@ -6293,6 +7026,9 @@ public struct ShippingOption: Equatable, Hashable {
         self.resourceType = resourceType
         self.resolved = resolved
         self.extraAttributes = extraAttributes
+        self.extraRelationships = extraRelationships
+        self.links = links
+        self.meta = meta
     }
 
     
@@ -6317,7 +7053,10 @@ public struct FfiConverterTypeShippingOption: FfiConverterRustBuffer {
                 country: FfiConverterOptionTypeCountry.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
+                links: FfiConverterOptionString.read(from: &buf), 
+                meta: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -6329,6 +7068,9 @@ public struct FfiConverterTypeShippingOption: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
         FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.meta, into: &buf)
     }
 }
 
@@ -6720,6 +7462,676 @@ public func FfiConverterTypeBigCartelError_lower(_ value: BigCartelError) -> Rus
 
 
 /**
+ * The documented values of `discounts`'s `application_type` attribute.
+ */
+
+public enum DiscountApplicationType: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * `all`
+     */
+    case all
+    /**
+     * `category`
+     */
+    case category
+    /**
+     * `product`
+     */
+    case product
+    /**
+     * A value the spec does not list, as sent.
+     */
+    case other(
+        /**
+         * The value's text.
+         */value: String
+    )
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_discountapplicationtype_uniffi_trait_display(
+            FfiConverterTypeDiscountApplicationType_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Eq` implementation - only `eq` is used.
+public static func == (self: DiscountApplicationType, other: DiscountApplicationType) -> Bool {
+    return try!  FfiConverterBool.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_discountapplicationtype_uniffi_trait_eq_eq(
+            FfiConverterTypeDiscountApplicationType_lower(self),
+        FfiConverterTypeDiscountApplicationType_lower(other),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Hash` implementation
+public func hash(into hasher: inout Hasher) {
+    let val = try!  FfiConverterUInt64.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_discountapplicationtype_uniffi_trait_hash(
+            FfiConverterTypeDiscountApplicationType_lower(self),uniffiCallStatus
+    )
+}
+    )
+    hasher.combine(val)
+}
+}
+
+#if compiler(>=6)
+extension DiscountApplicationType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDiscountApplicationType: FfiConverterRustBuffer {
+    typealias SwiftType = DiscountApplicationType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DiscountApplicationType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .all
+        
+        case 2: return .category
+        
+        case 3: return .product
+        
+        case 4: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DiscountApplicationType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .all:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .category:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .product:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscountApplicationType_lift(_ buf: RustBuffer) throws -> DiscountApplicationType {
+    return try FfiConverterTypeDiscountApplicationType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscountApplicationType_lower(_ value: DiscountApplicationType) -> RustBuffer {
+    return FfiConverterTypeDiscountApplicationType.lower(value)
+}
+
+
+
+/**
+ * The documented values of `discounts`'s `expiration_type` attribute.
+ */
+
+public enum DiscountExpirationType: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * `never`
+     */
+    case never
+    /**
+     * `on_date`
+     */
+    case onDate
+    /**
+     * `on_limit`
+     */
+    case onLimit
+    /**
+     * A value the spec does not list, as sent.
+     */
+    case other(
+        /**
+         * The value's text.
+         */value: String
+    )
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_discountexpirationtype_uniffi_trait_display(
+            FfiConverterTypeDiscountExpirationType_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Eq` implementation - only `eq` is used.
+public static func == (self: DiscountExpirationType, other: DiscountExpirationType) -> Bool {
+    return try!  FfiConverterBool.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_discountexpirationtype_uniffi_trait_eq_eq(
+            FfiConverterTypeDiscountExpirationType_lower(self),
+        FfiConverterTypeDiscountExpirationType_lower(other),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Hash` implementation
+public func hash(into hasher: inout Hasher) {
+    let val = try!  FfiConverterUInt64.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_discountexpirationtype_uniffi_trait_hash(
+            FfiConverterTypeDiscountExpirationType_lower(self),uniffiCallStatus
+    )
+}
+    )
+    hasher.combine(val)
+}
+}
+
+#if compiler(>=6)
+extension DiscountExpirationType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDiscountExpirationType: FfiConverterRustBuffer {
+    typealias SwiftType = DiscountExpirationType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DiscountExpirationType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .never
+        
+        case 2: return .onDate
+        
+        case 3: return .onLimit
+        
+        case 4: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DiscountExpirationType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .never:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .onDate:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .onLimit:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscountExpirationType_lift(_ buf: RustBuffer) throws -> DiscountExpirationType {
+    return try FfiConverterTypeDiscountExpirationType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscountExpirationType_lower(_ value: DiscountExpirationType) -> RustBuffer {
+    return FfiConverterTypeDiscountExpirationType.lower(value)
+}
+
+
+
+/**
+ * The documented values of `discounts`'s `requirement_type` attribute.
+ */
+
+public enum DiscountRequirementType: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * `any_order`
+     */
+    case anyOrder
+    /**
+     * `minimum_cart_total`
+     */
+    case minimumCartTotal
+    /**
+     * `minimum_cart_quantity`
+     */
+    case minimumCartQuantity
+    /**
+     * A value the spec does not list, as sent.
+     */
+    case other(
+        /**
+         * The value's text.
+         */value: String
+    )
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_discountrequirementtype_uniffi_trait_display(
+            FfiConverterTypeDiscountRequirementType_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Eq` implementation - only `eq` is used.
+public static func == (self: DiscountRequirementType, other: DiscountRequirementType) -> Bool {
+    return try!  FfiConverterBool.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_discountrequirementtype_uniffi_trait_eq_eq(
+            FfiConverterTypeDiscountRequirementType_lower(self),
+        FfiConverterTypeDiscountRequirementType_lower(other),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Hash` implementation
+public func hash(into hasher: inout Hasher) {
+    let val = try!  FfiConverterUInt64.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_discountrequirementtype_uniffi_trait_hash(
+            FfiConverterTypeDiscountRequirementType_lower(self),uniffiCallStatus
+    )
+}
+    )
+    hasher.combine(val)
+}
+}
+
+#if compiler(>=6)
+extension DiscountRequirementType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDiscountRequirementType: FfiConverterRustBuffer {
+    typealias SwiftType = DiscountRequirementType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DiscountRequirementType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .anyOrder
+        
+        case 2: return .minimumCartTotal
+        
+        case 3: return .minimumCartQuantity
+        
+        case 4: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DiscountRequirementType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .anyOrder:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .minimumCartTotal:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .minimumCartQuantity:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscountRequirementType_lift(_ buf: RustBuffer) throws -> DiscountRequirementType {
+    return try FfiConverterTypeDiscountRequirementType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscountRequirementType_lower(_ value: DiscountRequirementType) -> RustBuffer {
+    return FfiConverterTypeDiscountRequirementType.lower(value)
+}
+
+
+
+/**
+ * The documented values of `discounts`'s `reward_type` attribute.
+ */
+
+public enum DiscountRewardType: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * `percent_discount`
+     */
+    case percentDiscount
+    /**
+     * `flat_rate_discount`
+     */
+    case flatRateDiscount
+    /**
+     * `free_shipping`
+     */
+    case freeShipping
+    /**
+     * A value the spec does not list, as sent.
+     */
+    case other(
+        /**
+         * The value's text.
+         */value: String
+    )
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_discountrewardtype_uniffi_trait_display(
+            FfiConverterTypeDiscountRewardType_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Eq` implementation - only `eq` is used.
+public static func == (self: DiscountRewardType, other: DiscountRewardType) -> Bool {
+    return try!  FfiConverterBool.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_discountrewardtype_uniffi_trait_eq_eq(
+            FfiConverterTypeDiscountRewardType_lower(self),
+        FfiConverterTypeDiscountRewardType_lower(other),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Hash` implementation
+public func hash(into hasher: inout Hasher) {
+    let val = try!  FfiConverterUInt64.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_discountrewardtype_uniffi_trait_hash(
+            FfiConverterTypeDiscountRewardType_lower(self),uniffiCallStatus
+    )
+}
+    )
+    hasher.combine(val)
+}
+}
+
+#if compiler(>=6)
+extension DiscountRewardType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDiscountRewardType: FfiConverterRustBuffer {
+    typealias SwiftType = DiscountRewardType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DiscountRewardType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .percentDiscount
+        
+        case 2: return .flatRateDiscount
+        
+        case 3: return .freeShipping
+        
+        case 4: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DiscountRewardType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .percentDiscount:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .flatRateDiscount:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .freeShipping:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscountRewardType_lift(_ buf: RustBuffer) throws -> DiscountRewardType {
+    return try FfiConverterTypeDiscountRewardType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscountRewardType_lower(_ value: DiscountRewardType) -> RustBuffer {
+    return FfiConverterTypeDiscountRewardType.lower(value)
+}
+
+
+
+/**
+ * The documented values of `discounts`'s `status` attribute.
+ */
+
+public enum DiscountStatus: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * `active`
+     */
+    case active
+    /**
+     * `expired`
+     */
+    case expired
+    /**
+     * A value the spec does not list, as sent.
+     */
+    case other(
+        /**
+         * The value's text.
+         */value: String
+    )
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_discountstatus_uniffi_trait_display(
+            FfiConverterTypeDiscountStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Eq` implementation - only `eq` is used.
+public static func == (self: DiscountStatus, other: DiscountStatus) -> Bool {
+    return try!  FfiConverterBool.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_discountstatus_uniffi_trait_eq_eq(
+            FfiConverterTypeDiscountStatus_lower(self),
+        FfiConverterTypeDiscountStatus_lower(other),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Hash` implementation
+public func hash(into hasher: inout Hasher) {
+    let val = try!  FfiConverterUInt64.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_discountstatus_uniffi_trait_hash(
+            FfiConverterTypeDiscountStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+    hasher.combine(val)
+}
+}
+
+#if compiler(>=6)
+extension DiscountStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDiscountStatus: FfiConverterRustBuffer {
+    typealias SwiftType = DiscountStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DiscountStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .active
+        
+        case 2: return .expired
+        
+        case 3: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DiscountStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .active:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .expired:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscountStatus_lift(_ buf: RustBuffer) throws -> DiscountStatus {
+    return try FfiConverterTypeDiscountStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDiscountStatus_lower(_ value: DiscountStatus) -> RustBuffer {
+    return FfiConverterTypeDiscountStatus.lower(value)
+}
+
+
+
+/**
  * Why a body given to a `decode_*` function is not the JSON:API document it should be (the core's
  * `jsonapi::DecodeError`). `reason` is the core's message; `NotJson` quotes the body's start.
  *
@@ -6874,6 +8286,832 @@ public func FfiConverterTypeDocumentError_lift(_ buf: RustBuffer) throws -> Docu
 public func FfiConverterTypeDocumentError_lower(_ value: DocumentError) -> RustBuffer {
     return FfiConverterTypeDocumentError.lower(value)
 }
+
+
+/**
+ * The subtype of a `order_adjustments` resource: the part of its JSON:API type after the slash.
+ */
+
+public enum OrderAdjustmentSubtype: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * `order_adjustments/shipping`
+     */
+    case shipping
+    /**
+     * `order_adjustments/tax`
+     */
+    case tax
+    /**
+     * `order_adjustments/discount`
+     */
+    case discount
+    /**
+     * A value the spec does not list, as sent.
+     */
+    case other(
+        /**
+         * The value's text.
+         */value: String
+    )
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_orderadjustmentsubtype_uniffi_trait_display(
+            FfiConverterTypeOrderAdjustmentSubtype_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Eq` implementation - only `eq` is used.
+public static func == (self: OrderAdjustmentSubtype, other: OrderAdjustmentSubtype) -> Bool {
+    return try!  FfiConverterBool.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_orderadjustmentsubtype_uniffi_trait_eq_eq(
+            FfiConverterTypeOrderAdjustmentSubtype_lower(self),
+        FfiConverterTypeOrderAdjustmentSubtype_lower(other),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Hash` implementation
+public func hash(into hasher: inout Hasher) {
+    let val = try!  FfiConverterUInt64.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_orderadjustmentsubtype_uniffi_trait_hash(
+            FfiConverterTypeOrderAdjustmentSubtype_lower(self),uniffiCallStatus
+    )
+}
+    )
+    hasher.combine(val)
+}
+}
+
+#if compiler(>=6)
+extension OrderAdjustmentSubtype: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOrderAdjustmentSubtype: FfiConverterRustBuffer {
+    typealias SwiftType = OrderAdjustmentSubtype
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OrderAdjustmentSubtype {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .shipping
+        
+        case 2: return .tax
+        
+        case 3: return .discount
+        
+        case 4: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OrderAdjustmentSubtype, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .shipping:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .tax:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .discount:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrderAdjustmentSubtype_lift(_ buf: RustBuffer) throws -> OrderAdjustmentSubtype {
+    return try FfiConverterTypeOrderAdjustmentSubtype.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrderAdjustmentSubtype_lower(_ value: OrderAdjustmentSubtype) -> RustBuffer {
+    return FfiConverterTypeOrderAdjustmentSubtype.lower(value)
+}
+
+
+
+/**
+ * The documented values of `orders`'s `payment_status` attribute.
+ */
+
+public enum OrderPaymentStatus: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * `unpaid`
+     */
+    case unpaid
+    /**
+     * `pending`
+     */
+    case pending
+    /**
+     * `completed`
+     */
+    case completed
+    /**
+     * `failed`
+     */
+    case failed
+    /**
+     * `invalid`
+     */
+    case invalid
+    /**
+     * A value the spec does not list, as sent.
+     */
+    case other(
+        /**
+         * The value's text.
+         */value: String
+    )
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_orderpaymentstatus_uniffi_trait_display(
+            FfiConverterTypeOrderPaymentStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Eq` implementation - only `eq` is used.
+public static func == (self: OrderPaymentStatus, other: OrderPaymentStatus) -> Bool {
+    return try!  FfiConverterBool.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_orderpaymentstatus_uniffi_trait_eq_eq(
+            FfiConverterTypeOrderPaymentStatus_lower(self),
+        FfiConverterTypeOrderPaymentStatus_lower(other),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Hash` implementation
+public func hash(into hasher: inout Hasher) {
+    let val = try!  FfiConverterUInt64.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_orderpaymentstatus_uniffi_trait_hash(
+            FfiConverterTypeOrderPaymentStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+    hasher.combine(val)
+}
+}
+
+#if compiler(>=6)
+extension OrderPaymentStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOrderPaymentStatus: FfiConverterRustBuffer {
+    typealias SwiftType = OrderPaymentStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OrderPaymentStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .unpaid
+        
+        case 2: return .pending
+        
+        case 3: return .completed
+        
+        case 4: return .failed
+        
+        case 5: return .invalid
+        
+        case 6: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OrderPaymentStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .unpaid:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .pending:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .completed:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .failed:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .invalid:
+            writeInt(&buf, Int32(5))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrderPaymentStatus_lift(_ buf: RustBuffer) throws -> OrderPaymentStatus {
+    return try FfiConverterTypeOrderPaymentStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrderPaymentStatus_lower(_ value: OrderPaymentStatus) -> RustBuffer {
+    return FfiConverterTypeOrderPaymentStatus.lower(value)
+}
+
+
+
+/**
+ * The documented values of `orders`'s `shipping_status` attribute.
+ */
+
+public enum OrderShippingStatus: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * `shipped`
+     */
+    case shipped
+    /**
+     * `unshipped`
+     */
+    case unshipped
+    /**
+     * A value the spec does not list, as sent.
+     */
+    case other(
+        /**
+         * The value's text.
+         */value: String
+    )
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_ordershippingstatus_uniffi_trait_display(
+            FfiConverterTypeOrderShippingStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Eq` implementation - only `eq` is used.
+public static func == (self: OrderShippingStatus, other: OrderShippingStatus) -> Bool {
+    return try!  FfiConverterBool.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_ordershippingstatus_uniffi_trait_eq_eq(
+            FfiConverterTypeOrderShippingStatus_lower(self),
+        FfiConverterTypeOrderShippingStatus_lower(other),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Hash` implementation
+public func hash(into hasher: inout Hasher) {
+    let val = try!  FfiConverterUInt64.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_ordershippingstatus_uniffi_trait_hash(
+            FfiConverterTypeOrderShippingStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+    hasher.combine(val)
+}
+}
+
+#if compiler(>=6)
+extension OrderShippingStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOrderShippingStatus: FfiConverterRustBuffer {
+    typealias SwiftType = OrderShippingStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OrderShippingStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .shipped
+        
+        case 2: return .unshipped
+        
+        case 3: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OrderShippingStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .shipped:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .unshipped:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrderShippingStatus_lift(_ buf: RustBuffer) throws -> OrderShippingStatus {
+    return try FfiConverterTypeOrderShippingStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrderShippingStatus_lower(_ value: OrderShippingStatus) -> RustBuffer {
+    return FfiConverterTypeOrderShippingStatus.lower(value)
+}
+
+
+
+/**
+ * The documented values of `order_transactions`'s `processor` attribute.
+ */
+
+public enum OrderTransactionProcessor: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * `cash`
+     */
+    case cash
+    /**
+     * `paypal_standard`
+     */
+    case paypalStandard
+    /**
+     * `paypal_express`
+     */
+    case paypalExpress
+    /**
+     * `stripe`
+     */
+    case stripe
+    /**
+     * A value the spec does not list, as sent.
+     */
+    case other(
+        /**
+         * The value's text.
+         */value: String
+    )
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_ordertransactionprocessor_uniffi_trait_display(
+            FfiConverterTypeOrderTransactionProcessor_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Eq` implementation - only `eq` is used.
+public static func == (self: OrderTransactionProcessor, other: OrderTransactionProcessor) -> Bool {
+    return try!  FfiConverterBool.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_ordertransactionprocessor_uniffi_trait_eq_eq(
+            FfiConverterTypeOrderTransactionProcessor_lower(self),
+        FfiConverterTypeOrderTransactionProcessor_lower(other),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Hash` implementation
+public func hash(into hasher: inout Hasher) {
+    let val = try!  FfiConverterUInt64.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_ordertransactionprocessor_uniffi_trait_hash(
+            FfiConverterTypeOrderTransactionProcessor_lower(self),uniffiCallStatus
+    )
+}
+    )
+    hasher.combine(val)
+}
+}
+
+#if compiler(>=6)
+extension OrderTransactionProcessor: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOrderTransactionProcessor: FfiConverterRustBuffer {
+    typealias SwiftType = OrderTransactionProcessor
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OrderTransactionProcessor {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .cash
+        
+        case 2: return .paypalStandard
+        
+        case 3: return .paypalExpress
+        
+        case 4: return .stripe
+        
+        case 5: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OrderTransactionProcessor, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .cash:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .paypalStandard:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .paypalExpress:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .stripe:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrderTransactionProcessor_lift(_ buf: RustBuffer) throws -> OrderTransactionProcessor {
+    return try FfiConverterTypeOrderTransactionProcessor.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrderTransactionProcessor_lower(_ value: OrderTransactionProcessor) -> RustBuffer {
+    return FfiConverterTypeOrderTransactionProcessor.lower(value)
+}
+
+
+
+/**
+ * The subtype of a `order_transactions` resource: the part of its JSON:API type after the slash.
+ */
+
+public enum OrderTransactionSubtype: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * `order_transactions/payments`
+     */
+    case payments
+    /**
+     * A value the spec does not list, as sent.
+     */
+    case other(
+        /**
+         * The value's text.
+         */value: String
+    )
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_ordertransactionsubtype_uniffi_trait_display(
+            FfiConverterTypeOrderTransactionSubtype_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Eq` implementation - only `eq` is used.
+public static func == (self: OrderTransactionSubtype, other: OrderTransactionSubtype) -> Bool {
+    return try!  FfiConverterBool.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_ordertransactionsubtype_uniffi_trait_eq_eq(
+            FfiConverterTypeOrderTransactionSubtype_lower(self),
+        FfiConverterTypeOrderTransactionSubtype_lower(other),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Hash` implementation
+public func hash(into hasher: inout Hasher) {
+    let val = try!  FfiConverterUInt64.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_ordertransactionsubtype_uniffi_trait_hash(
+            FfiConverterTypeOrderTransactionSubtype_lower(self),uniffiCallStatus
+    )
+}
+    )
+    hasher.combine(val)
+}
+}
+
+#if compiler(>=6)
+extension OrderTransactionSubtype: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOrderTransactionSubtype: FfiConverterRustBuffer {
+    typealias SwiftType = OrderTransactionSubtype
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OrderTransactionSubtype {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .payments
+        
+        case 2: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OrderTransactionSubtype, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .payments:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrderTransactionSubtype_lift(_ buf: RustBuffer) throws -> OrderTransactionSubtype {
+    return try FfiConverterTypeOrderTransactionSubtype.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrderTransactionSubtype_lower(_ value: OrderTransactionSubtype) -> RustBuffer {
+    return FfiConverterTypeOrderTransactionSubtype.lower(value)
+}
+
+
+
+/**
+ * The documented values of `products`'s `status` attribute.
+ */
+
+public enum ProductStatus: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * `active`
+     */
+    case active
+    /**
+     * `hidden`
+     */
+    case hidden
+    /**
+     * `sold_out`
+     */
+    case soldOut
+    /**
+     * `coming_soon`
+     */
+    case comingSoon
+    /**
+     * A value the spec does not list, as sent.
+     */
+    case other(
+        /**
+         * The value's text.
+         */value: String
+    )
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_productstatus_uniffi_trait_display(
+            FfiConverterTypeProductStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Eq` implementation - only `eq` is used.
+public static func == (self: ProductStatus, other: ProductStatus) -> Bool {
+    return try!  FfiConverterBool.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_productstatus_uniffi_trait_eq_eq(
+            FfiConverterTypeProductStatus_lower(self),
+        FfiConverterTypeProductStatus_lower(other),uniffiCallStatus
+    )
+}
+    )
+}
+// The local Rust `Hash` implementation
+public func hash(into hasher: inout Hasher) {
+    let val = try!  FfiConverterUInt64.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_productstatus_uniffi_trait_hash(
+            FfiConverterTypeProductStatus_lower(self),uniffiCallStatus
+    )
+}
+    )
+    hasher.combine(val)
+}
+}
+
+#if compiler(>=6)
+extension ProductStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProductStatus: FfiConverterRustBuffer {
+    typealias SwiftType = ProductStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProductStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .active
+        
+        case 2: return .hidden
+        
+        case 3: return .soldOut
+        
+        case 4: return .comingSoon
+        
+        case 5: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ProductStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .active:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .hidden:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .soldOut:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .comingSoon:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProductStatus_lift(_ buf: RustBuffer) throws -> ProductStatus {
+    return try FfiConverterTypeProductStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProductStatus_lower(_ value: ProductStatus) -> RustBuffer {
+    return FfiConverterTypeProductStatus.lower(value)
+}
+
 
 
 /**
@@ -7505,6 +9743,270 @@ fileprivate struct FfiConverterOptionTypeProductOption: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeProductOption.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDiscountApplicationType: FfiConverterRustBuffer {
+    typealias SwiftType = DiscountApplicationType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDiscountApplicationType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDiscountApplicationType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDiscountExpirationType: FfiConverterRustBuffer {
+    typealias SwiftType = DiscountExpirationType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDiscountExpirationType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDiscountExpirationType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDiscountRequirementType: FfiConverterRustBuffer {
+    typealias SwiftType = DiscountRequirementType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDiscountRequirementType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDiscountRequirementType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDiscountRewardType: FfiConverterRustBuffer {
+    typealias SwiftType = DiscountRewardType?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDiscountRewardType.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDiscountRewardType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDiscountStatus: FfiConverterRustBuffer {
+    typealias SwiftType = DiscountStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDiscountStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDiscountStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeOrderAdjustmentSubtype: FfiConverterRustBuffer {
+    typealias SwiftType = OrderAdjustmentSubtype?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOrderAdjustmentSubtype.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOrderAdjustmentSubtype.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeOrderPaymentStatus: FfiConverterRustBuffer {
+    typealias SwiftType = OrderPaymentStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOrderPaymentStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOrderPaymentStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeOrderShippingStatus: FfiConverterRustBuffer {
+    typealias SwiftType = OrderShippingStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOrderShippingStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOrderShippingStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeOrderTransactionProcessor: FfiConverterRustBuffer {
+    typealias SwiftType = OrderTransactionProcessor?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOrderTransactionProcessor.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOrderTransactionProcessor.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeOrderTransactionSubtype: FfiConverterRustBuffer {
+    typealias SwiftType = OrderTransactionSubtype?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOrderTransactionSubtype.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOrderTransactionSubtype.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeProductStatus: FfiConverterRustBuffer {
+    typealias SwiftType = ProductStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeProductStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeProductStatus.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
