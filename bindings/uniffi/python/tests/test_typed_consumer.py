@@ -22,7 +22,9 @@ def test_the_typed_consumer_works_end_to_end(mock: Mock) -> None:
 
     unshipped = asyncio.run(typed_consumer.unshipped_order_ids(client))
     assert unshipped
-    assert typed_consumer.mark_shipped(client, unshipped[0]) == "shipped"
+    status = typed_consumer.mark_shipped(client, unshipped[0])
+    assert status == bigcartel.OrderShippingStatus.SHIPPED()
+    assert str(status) == "shipped"
     assert unshipped[0] not in asyncio.run(typed_consumer.unshipped_order_ids(client))
     assert typed_consumer.first_product(client).id == page.items[0].id
 

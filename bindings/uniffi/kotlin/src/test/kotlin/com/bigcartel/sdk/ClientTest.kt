@@ -131,12 +131,15 @@ class ClientTest {
     fun `updateOrder round-trips through the server`() = runBlocking {
         val c = client()
         val order = c.listOrders(ListOrdersParams(pageLimit = 1)).items.first()
-        val status = if (order.shippingStatus == "shipped") "unshipped" else "shipped"
+        // A status is a sealed class whose text is its toString().
+        val status = if (order.shippingStatus == OrderShippingStatus.Shipped) "unshipped" else "shipped"
         val updated = c.updateOrder(order.id, OrderInput(shippingStatus = status, customerLastName = "Lovelace"))
-        assertEquals(status, updated.shippingStatus)
+        assertEquals(status, updated.shippingStatus.toString())
+        val expected = if (status == "shipped") OrderShippingStatus.Shipped else OrderShippingStatus.Unshipped
+        assertEquals(expected, updated.shippingStatus)
         assertEquals("Lovelace", updated.customerLastName)
         val again = c.getOrder(order.id)
-        assertEquals(status, again.shippingStatus)
+        assertEquals(status, again.shippingStatus.toString())
         assertEquals(order.customerEmail, again.customerEmail)
     }
 
