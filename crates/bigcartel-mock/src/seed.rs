@@ -647,8 +647,9 @@ pub(crate) fn gen_order(rng: &mut fastrand::Rng, store: &mut Store, at: Millis) 
         let d = item_total / 10;
         adjustments.push(OrderAdjustment {
             id: store.next_id("order_adjustments"),
+            kind: "discount",
             amount_cents: -d,
-            label: "Discount (SPRING10)".into(),
+            label: Some("Discount (SPRING10)".into()),
         });
         d
     } else {
@@ -658,8 +659,9 @@ pub(crate) fn gen_order(rng: &mut fastrand::Rng, store: &mut Store, at: Millis) 
         let t = (item_total - discount_total) * 8 / 100;
         adjustments.push(OrderAdjustment {
             id: store.next_id("order_adjustments"),
+            kind: "tax",
             amount_cents: t,
-            label: "Sales tax".into(),
+            label: None,
         });
         t
     } else {
@@ -678,6 +680,7 @@ pub(crate) fn gen_order(rng: &mut fastrand::Rng, store: &mut Store, at: Millis) 
     let mut events = vec![OrderEvent {
         id: store.next_id("order_events"),
         message: "Order placed".into(),
+        identifier: None,
         created_at: at,
     }];
     let mut transactions = Vec::new();
@@ -685,6 +688,7 @@ pub(crate) fn gen_order(rng: &mut fastrand::Rng, store: &mut Store, at: Millis) 
         events.push(OrderEvent {
             id: store.next_id("order_events"),
             message: "Payment completed".into(),
+            identifier: Some("payment_status"),
             created_at: c,
         });
         let roll = rng.f64();
@@ -712,6 +716,7 @@ pub(crate) fn gen_order(rng: &mut fastrand::Rng, store: &mut Store, at: Millis) 
         events.push(OrderEvent {
             id: store.next_id("order_events"),
             message: "Marked as shipped".into(),
+            identifier: Some("shipping_status"),
             created_at: s,
         });
     }
