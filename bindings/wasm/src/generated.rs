@@ -234,6 +234,8 @@ export interface Order {
   customer_note: string | null;
   /** Whether or not the buyer opted-in to marketing at checkout. Marketing apps must honor this. */
   customer_opted_in_to_marketing: boolean | null;
+  /** The phone number of the buyer, as entered at checkout. */
+  customer_phone_number: string | null;
   /**
    * The total price of all discounts.
    *
@@ -256,6 +258,10 @@ export interface Order {
   shipping_address_2: string | null;
   /** The city of the shipping address. */
   shipping_city: string | null;
+  /** The unique 2-letter code for the order's country (the id of the shipping_country relationship). */
+  shipping_country_id: string | null;
+  /** The name of the order's country. */
+  shipping_country_name: string | null;
   /**
    * The latitude of the shipping address.
    *
@@ -280,6 +286,8 @@ export interface Order {
   shipping_total: string | null;
   /** The zip or postal code of the shipping address. */
   shipping_zip: string | null;
+  /** Whether Big Cartel remits the order's tax itself (the meaning is read from the name; the docs do not describe it). */
+  tax_remitted_by_big_cartel: boolean | null;
   /**
    * The total price of all taxes.
    *
@@ -315,7 +323,7 @@ export interface Order {
 }
 
 /**
- * A price adjustment of an order.
+ * A price adjustment of an order. The wire type carries its kind as a subtype: `order_adjustments/shipping`, `order_adjustments/tax` (an amount, no label) or `order_adjustments/discount`.
  *
  * JSON:API type `order_adjustments`; relationships are resolved.
  */
@@ -348,6 +356,8 @@ export interface OrderEvent {
   id: string;
   /** When the order event was created. */
   created_at: string | null;
+  /** What the event is about, such as payment_status or shipping_status. */
+  identifier: string | null;
   /** A message describing the order event. */
   message: string | null;
   /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
@@ -403,7 +413,7 @@ export interface OrderLineItem {
 }
 
 /**
- * A payment transaction of an order.
+ * A payment transaction of an order. The wire type carries its kind as a subtype: `order_transactions/payments`.
  *
  * JSON:API type `order_transactions`; relationships are resolved.
  */
@@ -540,6 +550,8 @@ export interface ProductImage {
 export interface ProductOption {
   /** The resource's unique identifier. */
   id: string;
+  /** Whether a digital file (a download) is attached to the product option. */
+  has_digital_file: boolean | null;
   /** The name of the product option. */
   name: string | null;
   /**
@@ -676,7 +688,7 @@ export interface DiscountRelationshipsInput {
 export interface ListDiscountsParams {
   /** `filter[status]`: Filter discounts by status, `active` or `expired`. */
   filter_status?: string | null;
-  /** `page[limit]`: The number of items per page (20 by default). */
+  /** `page[limit]`: The number of items per page (20 by default, at least 1). */
   page_limit?: number | null;
   /** `page[offset]`: The number of items to skip. */
   page_offset?: number | null;
@@ -690,7 +702,7 @@ export interface ListOrdersParams {
   filter_shipping_status?: string | null;
   /** `sort`: Sort orders by `completed_at`, `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order. */
   sort?: string | null;
-  /** `page[limit]`: The number of items per page (20 by default). */
+  /** `page[limit]`: The number of items per page (20 by default, at least 1). */
   page_limit?: number | null;
   /** `page[offset]`: The number of items to skip. */
   page_offset?: number | null;
@@ -706,7 +718,7 @@ export interface ListProductsParams {
   filter_artist_id?: string | null;
   /** `sort`: Sort products by `position` (default), `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order. */
   sort?: string | null;
-  /** `page[limit]`: The number of items per page (20 by default). */
+  /** `page[limit]`: The number of items per page (20 by default, at least 1). */
   page_limit?: number | null;
   /** `page[offset]`: The number of items to skip. */
   page_offset?: number | null;

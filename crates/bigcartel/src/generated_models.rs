@@ -709,6 +709,8 @@ pub struct Order {
     pub customer_note: Option<String>,
     /// Whether or not the buyer opted-in to marketing at checkout. Marketing apps must honor this.
     pub customer_opted_in_to_marketing: Option<bool>,
+    /// The phone number of the buyer, as entered at checkout.
+    pub customer_phone_number: Option<String>,
     /// The total price of all discounts.
     pub discount_total: Option<String>,
     /// The number of items in the order.
@@ -723,6 +725,10 @@ pub struct Order {
     pub shipping_address_2: Option<String>,
     /// The city of the shipping address.
     pub shipping_city: Option<String>,
+    /// The unique 2-letter code for the order's country (the id of the shipping_country relationship).
+    pub shipping_country_id: Option<String>,
+    /// The name of the order's country.
+    pub shipping_country_name: Option<String>,
     /// The latitude of the shipping address.
     pub shipping_latitude: Option<String>,
     /// The longitude of the shipping address.
@@ -735,6 +741,8 @@ pub struct Order {
     pub shipping_total: Option<String>,
     /// The zip or postal code of the shipping address.
     pub shipping_zip: Option<String>,
+    /// Whether Big Cartel remits the order's tax itself (the meaning is read from the name; the docs do not describe it).
+    pub tax_remitted_by_big_cartel: Option<bool>,
     /// The total price of all taxes.
     pub tax_total: Option<String>,
     /// The total price of everything.
@@ -821,6 +829,12 @@ impl crate::jsonapi::Model for Order {
             )]
             customer_opted_in_to_marketing: Option<bool>,
             #[serde(
+                rename = "customer_phone_number",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
+            customer_phone_number: Option<String>,
+            #[serde(
                 rename = "discount_total",
                 default,
                 deserialize_with = "crate::lenient::decimal"
@@ -863,6 +877,18 @@ impl crate::jsonapi::Model for Order {
             )]
             shipping_city: Option<String>,
             #[serde(
+                rename = "shipping_country_id",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
+            shipping_country_id: Option<String>,
+            #[serde(
+                rename = "shipping_country_name",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
+            shipping_country_name: Option<String>,
+            #[serde(
                 rename = "shipping_latitude",
                 default,
                 deserialize_with = "crate::lenient::decimal"
@@ -899,6 +925,12 @@ impl crate::jsonapi::Model for Order {
             )]
             shipping_zip: Option<String>,
             #[serde(
+                rename = "tax_remitted_by_big_cartel",
+                default,
+                deserialize_with = "crate::lenient::boolean"
+            )]
+            tax_remitted_by_big_cartel: Option<bool>,
+            #[serde(
                 rename = "tax_total",
                 default,
                 deserialize_with = "crate::lenient::decimal"
@@ -927,6 +959,7 @@ impl crate::jsonapi::Model for Order {
             customer_last_name: attributes.customer_last_name,
             customer_note: attributes.customer_note,
             customer_opted_in_to_marketing: attributes.customer_opted_in_to_marketing,
+            customer_phone_number: attributes.customer_phone_number,
             discount_total: attributes.discount_total,
             item_count: attributes.item_count,
             item_total: attributes.item_total,
@@ -934,12 +967,15 @@ impl crate::jsonapi::Model for Order {
             shipping_address_1: attributes.shipping_address_1,
             shipping_address_2: attributes.shipping_address_2,
             shipping_city: attributes.shipping_city,
+            shipping_country_id: attributes.shipping_country_id,
+            shipping_country_name: attributes.shipping_country_name,
             shipping_latitude: attributes.shipping_latitude,
             shipping_longitude: attributes.shipping_longitude,
             shipping_state: attributes.shipping_state,
             shipping_status: attributes.shipping_status,
             shipping_total: attributes.shipping_total,
             shipping_zip: attributes.shipping_zip,
+            tax_remitted_by_big_cartel: attributes.tax_remitted_by_big_cartel,
             tax_total: attributes.tax_total,
             total: attributes.total,
             updated_at: attributes.updated_at,
@@ -963,6 +999,7 @@ impl crate::jsonapi::Model for Order {
                     "customer_last_name",
                     "customer_note",
                     "customer_opted_in_to_marketing",
+                    "customer_phone_number",
                     "discount_total",
                     "item_count",
                     "item_total",
@@ -970,12 +1007,15 @@ impl crate::jsonapi::Model for Order {
                     "shipping_address_1",
                     "shipping_address_2",
                     "shipping_city",
+                    "shipping_country_id",
+                    "shipping_country_name",
                     "shipping_latitude",
                     "shipping_longitude",
                     "shipping_state",
                     "shipping_status",
                     "shipping_total",
                     "shipping_zip",
+                    "tax_remitted_by_big_cartel",
                     "tax_total",
                     "total",
                     "updated_at",
@@ -984,7 +1024,7 @@ impl crate::jsonapi::Model for Order {
         })
     }
 }
-/// A price adjustment of an order.
+/// A price adjustment of an order. The wire type carries its kind as a subtype: `order_adjustments/shipping`, `order_adjustments/tax` (an amount, no label) or `order_adjustments/discount`.
 ///
 /// JSON:API type `order_adjustments`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -1056,6 +1096,8 @@ pub struct OrderEvent {
     pub id: String,
     /// When the order event was created.
     pub created_at: Option<String>,
+    /// What the event is about, such as payment_status or shipping_status.
+    pub identifier: Option<String>,
     /// A message describing the order event.
     pub message: Option<String>,
     /// The JSON:API `type` as the document gives it: a subtype after a slash
@@ -1090,6 +1132,12 @@ impl crate::jsonapi::Model for OrderEvent {
             )]
             created_at: Option<String>,
             #[serde(
+                rename = "identifier",
+                default,
+                deserialize_with = "crate::lenient::string"
+            )]
+            identifier: Option<String>,
+            #[serde(
                 rename = "message",
                 default,
                 deserialize_with = "crate::lenient::string"
@@ -1100,12 +1148,13 @@ impl crate::jsonapi::Model for OrderEvent {
         Ok(OrderEvent {
             id: resource.id.clone(),
             created_at: attributes.created_at,
+            identifier: attributes.identifier,
             message: attributes.message,
             resource_type: resource.resource_type.to_string(),
             resolved: true,
             extra_attributes: crate::jsonapi::extra_attributes(
                 resource,
-                &["created_at", "message"],
+                &["created_at", "identifier", "message"],
             )?,
         })
     }
@@ -1242,7 +1291,7 @@ impl crate::jsonapi::Model for OrderLineItem {
         })
     }
 }
-/// A payment transaction of an order.
+/// A payment transaction of an order. The wire type carries its kind as a subtype: `order_transactions/payments`.
 ///
 /// JSON:API type `order_transactions`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -1645,6 +1694,8 @@ impl crate::jsonapi::Model for ProductImage {
 pub struct ProductOption {
     /// The resource's unique identifier.
     pub id: String,
+    /// Whether a digital file (a download) is attached to the product option.
+    pub has_digital_file: Option<bool>,
     /// The name of the product option.
     pub name: Option<String>,
     /// The price of the product option.
@@ -1679,6 +1730,12 @@ impl crate::jsonapi::Model for ProductOption {
         #[derive(Default, serde::Deserialize)]
         struct Attributes {
             #[serde(
+                rename = "has_digital_file",
+                default,
+                deserialize_with = "crate::lenient::boolean"
+            )]
+            has_digital_file: Option<bool>,
+            #[serde(
                 rename = "name",
                 default,
                 deserialize_with = "crate::lenient::string"
@@ -1702,6 +1759,7 @@ impl crate::jsonapi::Model for ProductOption {
         let attributes: Attributes = resolver.attributes(resource)?;
         Ok(ProductOption {
             id: resource.id.clone(),
+            has_digital_file: attributes.has_digital_file,
             name: attributes.name,
             price: attributes.price,
             quantity: attributes.quantity,
@@ -1710,7 +1768,7 @@ impl crate::jsonapi::Model for ProductOption {
             resolved: true,
             extra_attributes: crate::jsonapi::extra_attributes(
                 resource,
-                &["name", "price", "quantity", "sold"],
+                &["has_digital_file", "name", "price", "quantity", "sold"],
             )?,
         })
     }
