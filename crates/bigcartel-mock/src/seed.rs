@@ -667,6 +667,15 @@ pub(crate) fn gen_order(rng: &mut fastrand::Rng, store: &mut Store, at: Millis) 
     } else {
         0
     };
+    if shipping_total > 0 {
+        // The live API lists shipping among the adjustments too (`order_adjustments/shipping`).
+        adjustments.push(OrderAdjustment {
+            id: store.next_id("order_adjustments"),
+            kind: "shipping",
+            amount_cents: shipping_total,
+            label: Some("Shipping".into()),
+        });
+    }
     let total = item_total - discount_total + shipping_total + tax_total;
 
     let paid = rng.f64() < 0.92;

@@ -342,6 +342,7 @@ fn every_spec_operation_is_routed_as_the_spec_says() {
         "order_transactions/payments",
         "order_adjustments/discount",
         "order_adjustments/tax",
+        "order_adjustments/shipping",
         "products",
         "product_options",
         "shipping_options",
