@@ -264,7 +264,7 @@ pub fn lint(spec: &Value) -> Vec<Finding> {
         }
     }
     find_observed(spec, "", &mut |loc, v| {
-        if !v.as_str().is_some_and(|t| !t.trim().is_empty()) {
+        if v.as_str().is_none_or(|t| t.trim().is_empty()) {
             push(
                 loc,
                 "`x-observed` must say where the undocumented fact was seen (a non-empty string)"
