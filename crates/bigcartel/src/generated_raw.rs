@@ -1576,7 +1576,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///List metadata. `count` is the total number of matching items (a number or numeric string).
+    ///List metadata. `count` is the total number of matching items (a number or numeric string: the docs' products example shows "10", live responses "2").
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListMeta {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
