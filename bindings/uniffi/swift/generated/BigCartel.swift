@@ -3839,7 +3839,7 @@ public struct ListDiscountsParams: Equatable, Hashable {
      */
     public let filterStatus: String?
     /**
-     * `page[limit]`: The number of items per page (20 by default).
+     * `page[limit]`: The number of items per page (20 by default, at least 1).
      */
     public let pageLimit: Int64?
     /**
@@ -3854,7 +3854,7 @@ public struct ListDiscountsParams: Equatable, Hashable {
          * `filter[status]`: Filter discounts by status, `active` or `expired`.
          */filterStatus: String? = nil, 
         /**
-         * `page[limit]`: The number of items per page (20 by default).
+         * `page[limit]`: The number of items per page (20 by default, at least 1).
          */pageLimit: Int64? = nil, 
         /**
          * `page[offset]`: The number of items to skip.
@@ -3926,7 +3926,7 @@ public struct ListOrdersParams: Equatable, Hashable {
      */
     public let sort: String?
     /**
-     * `page[limit]`: The number of items per page (20 by default).
+     * `page[limit]`: The number of items per page (20 by default, at least 1).
      */
     public let pageLimit: Int64?
     /**
@@ -3947,7 +3947,7 @@ public struct ListOrdersParams: Equatable, Hashable {
          * `sort`: Sort orders by `completed_at`, `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
          */sort: String? = nil, 
         /**
-         * `page[limit]`: The number of items per page (20 by default).
+         * `page[limit]`: The number of items per page (20 by default, at least 1).
          */pageLimit: Int64? = nil, 
         /**
          * `page[offset]`: The number of items to skip.
@@ -4029,7 +4029,7 @@ public struct ListProductsParams: Equatable, Hashable {
      */
     public let sort: String?
     /**
-     * `page[limit]`: The number of items per page (20 by default).
+     * `page[limit]`: The number of items per page (20 by default, at least 1).
      */
     public let pageLimit: Int64?
     /**
@@ -4053,7 +4053,7 @@ public struct ListProductsParams: Equatable, Hashable {
          * `sort`: Sort products by `position` (default), `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
          */sort: String? = nil, 
         /**
-         * `page[limit]`: The number of items per page (20 by default).
+         * `page[limit]`: The number of items per page (20 by default, at least 1).
          */pageLimit: Int64? = nil, 
         /**
          * `page[offset]`: The number of items to skip.
@@ -4156,6 +4156,10 @@ public struct Order: Equatable, Hashable {
      */
     public let customerOptedInToMarketing: Bool?
     /**
+     * The phone number of the buyer, as entered at checkout.
+     */
+    public let customerPhoneNumber: String?
+    /**
      * The total price of all discounts.
      *
      * An exact decimal amount as text ("20.0"), never a float.
@@ -4188,6 +4192,14 @@ public struct Order: Equatable, Hashable {
      */
     public let shippingCity: String?
     /**
+     * The unique 2-letter code for the order's country (the id of the shipping_country relationship).
+     */
+    public let shippingCountryId: String?
+    /**
+     * The name of the order's country.
+     */
+    public let shippingCountryName: String?
+    /**
      * The latitude of the shipping address.
      *
      * An exact decimal amount as text ("20.0"), never a float.
@@ -4217,6 +4229,10 @@ public struct Order: Equatable, Hashable {
      * The zip or postal code of the shipping address.
      */
     public let shippingZip: String?
+    /**
+     * Whether Big Cartel remits the order's tax itself (the meaning is read from the name; the docs do not describe it).
+     */
+    public let taxRemittedByBigCartel: Bool?
     /**
      * The total price of all taxes.
      *
@@ -4301,6 +4317,9 @@ public struct Order: Equatable, Hashable {
          * Whether or not the buyer opted-in to marketing at checkout. Marketing apps must honor this.
          */customerOptedInToMarketing: Bool?, 
         /**
+         * The phone number of the buyer, as entered at checkout.
+         */customerPhoneNumber: String?, 
+        /**
          * The total price of all discounts.
          *
          * An exact decimal amount as text ("20.0"), never a float.
@@ -4326,6 +4345,12 @@ public struct Order: Equatable, Hashable {
          * The city of the shipping address.
          */shippingCity: String?, 
         /**
+         * The unique 2-letter code for the order's country (the id of the shipping_country relationship).
+         */shippingCountryId: String?, 
+        /**
+         * The name of the order's country.
+         */shippingCountryName: String?, 
+        /**
          * The latitude of the shipping address.
          *
          * An exact decimal amount as text ("20.0"), never a float.
@@ -4349,6 +4374,9 @@ public struct Order: Equatable, Hashable {
         /**
          * The zip or postal code of the shipping address.
          */shippingZip: String?, 
+        /**
+         * Whether Big Cartel remits the order's tax itself (the meaning is read from the name; the docs do not describe it).
+         */taxRemittedByBigCartel: Bool?, 
         /**
          * The total price of all taxes.
          *
@@ -4400,6 +4428,7 @@ public struct Order: Equatable, Hashable {
         self.customerLastName = customerLastName
         self.customerNote = customerNote
         self.customerOptedInToMarketing = customerOptedInToMarketing
+        self.customerPhoneNumber = customerPhoneNumber
         self.discountTotal = discountTotal
         self.itemCount = itemCount
         self.itemTotal = itemTotal
@@ -4407,12 +4436,15 @@ public struct Order: Equatable, Hashable {
         self.shippingAddress1 = shippingAddress1
         self.shippingAddress2 = shippingAddress2
         self.shippingCity = shippingCity
+        self.shippingCountryId = shippingCountryId
+        self.shippingCountryName = shippingCountryName
         self.shippingLatitude = shippingLatitude
         self.shippingLongitude = shippingLongitude
         self.shippingState = shippingState
         self.shippingStatus = shippingStatus
         self.shippingTotal = shippingTotal
         self.shippingZip = shippingZip
+        self.taxRemittedByBigCartel = taxRemittedByBigCartel
         self.taxTotal = taxTotal
         self.total = total
         self.updatedAt = updatedAt
@@ -4451,6 +4483,7 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
                 customerLastName: FfiConverterOptionString.read(from: &buf), 
                 customerNote: FfiConverterOptionString.read(from: &buf), 
                 customerOptedInToMarketing: FfiConverterOptionBool.read(from: &buf), 
+                customerPhoneNumber: FfiConverterOptionString.read(from: &buf), 
                 discountTotal: FfiConverterOptionString.read(from: &buf), 
                 itemCount: FfiConverterOptionInt64.read(from: &buf), 
                 itemTotal: FfiConverterOptionString.read(from: &buf), 
@@ -4458,12 +4491,15 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
                 shippingAddress1: FfiConverterOptionString.read(from: &buf), 
                 shippingAddress2: FfiConverterOptionString.read(from: &buf), 
                 shippingCity: FfiConverterOptionString.read(from: &buf), 
+                shippingCountryId: FfiConverterOptionString.read(from: &buf), 
+                shippingCountryName: FfiConverterOptionString.read(from: &buf), 
                 shippingLatitude: FfiConverterOptionString.read(from: &buf), 
                 shippingLongitude: FfiConverterOptionString.read(from: &buf), 
                 shippingState: FfiConverterOptionString.read(from: &buf), 
                 shippingStatus: FfiConverterOptionString.read(from: &buf), 
                 shippingTotal: FfiConverterOptionString.read(from: &buf), 
                 shippingZip: FfiConverterOptionString.read(from: &buf), 
+                taxRemittedByBigCartel: FfiConverterOptionBool.read(from: &buf), 
                 taxTotal: FfiConverterOptionString.read(from: &buf), 
                 total: FfiConverterOptionString.read(from: &buf), 
                 updatedAt: FfiConverterOptionString.read(from: &buf), 
@@ -4488,6 +4524,7 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.customerLastName, into: &buf)
         FfiConverterOptionString.write(value.customerNote, into: &buf)
         FfiConverterOptionBool.write(value.customerOptedInToMarketing, into: &buf)
+        FfiConverterOptionString.write(value.customerPhoneNumber, into: &buf)
         FfiConverterOptionString.write(value.discountTotal, into: &buf)
         FfiConverterOptionInt64.write(value.itemCount, into: &buf)
         FfiConverterOptionString.write(value.itemTotal, into: &buf)
@@ -4495,12 +4532,15 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.shippingAddress1, into: &buf)
         FfiConverterOptionString.write(value.shippingAddress2, into: &buf)
         FfiConverterOptionString.write(value.shippingCity, into: &buf)
+        FfiConverterOptionString.write(value.shippingCountryId, into: &buf)
+        FfiConverterOptionString.write(value.shippingCountryName, into: &buf)
         FfiConverterOptionString.write(value.shippingLatitude, into: &buf)
         FfiConverterOptionString.write(value.shippingLongitude, into: &buf)
         FfiConverterOptionString.write(value.shippingState, into: &buf)
         FfiConverterOptionString.write(value.shippingStatus, into: &buf)
         FfiConverterOptionString.write(value.shippingTotal, into: &buf)
         FfiConverterOptionString.write(value.shippingZip, into: &buf)
+        FfiConverterOptionBool.write(value.taxRemittedByBigCartel, into: &buf)
         FfiConverterOptionString.write(value.taxTotal, into: &buf)
         FfiConverterOptionString.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.updatedAt, into: &buf)
@@ -4533,7 +4573,7 @@ public func FfiConverterTypeOrder_lower(_ value: Order) -> RustBuffer {
 
 
 /**
- * A price adjustment of an order.
+ * A price adjustment of an order. The wire type carries its kind as a subtype: `order_adjustments/shipping`, `order_adjustments/tax` (an amount, no label) or `order_adjustments/discount`.
  *
  * JSON:API type `order_adjustments`, with its relationships resolved.
  */
@@ -4668,6 +4708,10 @@ public struct OrderEvent: Equatable, Hashable {
      */
     public let createdAt: String?
     /**
+     * What the event is about, such as payment_status or shipping_status.
+     */
+    public let identifier: String?
+    /**
      * A message describing the order event.
      */
     public let message: String?
@@ -4697,6 +4741,9 @@ public struct OrderEvent: Equatable, Hashable {
          * When the order event was created.
          */createdAt: String?, 
         /**
+         * What the event is about, such as payment_status or shipping_status.
+         */identifier: String?, 
+        /**
          * A message describing the order event.
          */message: String?, 
         /**
@@ -4713,6 +4760,7 @@ public struct OrderEvent: Equatable, Hashable {
          */extraAttributes: [String: String]) {
         self.id = id
         self.createdAt = createdAt
+        self.identifier = identifier
         self.message = message
         self.resourceType = resourceType
         self.resolved = resolved
@@ -4737,6 +4785,7 @@ public struct FfiConverterTypeOrderEvent: FfiConverterRustBuffer {
             try OrderEvent(
                 id: FfiConverterString.read(from: &buf), 
                 createdAt: FfiConverterOptionString.read(from: &buf), 
+                identifier: FfiConverterOptionString.read(from: &buf), 
                 message: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
@@ -4747,6 +4796,7 @@ public struct FfiConverterTypeOrderEvent: FfiConverterRustBuffer {
     public static func write(_ value: OrderEvent, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterOptionString.write(value.identifier, into: &buf)
         FfiConverterOptionString.write(value.message, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
@@ -5214,7 +5264,7 @@ public func FfiConverterTypeOrderPage_lower(_ value: OrderPage) -> RustBuffer {
 
 
 /**
- * A payment transaction of an order.
+ * A payment transaction of an order. The wire type carries its kind as a subtype: `order_transactions/payments`.
  *
  * JSON:API type `order_transactions`, with its relationships resolved.
  */
@@ -5994,6 +6044,10 @@ public struct ProductOption: Equatable, Hashable {
      */
     public let id: String
     /**
+     * Whether a digital file (a download) is attached to the product option.
+     */
+    public let hasDigitalFile: Bool?
+    /**
      * The name of the product option.
      */
     public let name: String?
@@ -6034,6 +6088,9 @@ public struct ProductOption: Equatable, Hashable {
          * The resource's unique identifier.
          */id: String, 
         /**
+         * Whether a digital file (a download) is attached to the product option.
+         */hasDigitalFile: Bool?, 
+        /**
          * The name of the product option.
          */name: String?, 
         /**
@@ -6060,6 +6117,7 @@ public struct ProductOption: Equatable, Hashable {
          * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
          */extraAttributes: [String: String]) {
         self.id = id
+        self.hasDigitalFile = hasDigitalFile
         self.name = name
         self.price = price
         self.quantity = quantity
@@ -6086,6 +6144,7 @@ public struct FfiConverterTypeProductOption: FfiConverterRustBuffer {
         return
             try ProductOption(
                 id: FfiConverterString.read(from: &buf), 
+                hasDigitalFile: FfiConverterOptionBool.read(from: &buf), 
                 name: FfiConverterOptionString.read(from: &buf), 
                 price: FfiConverterOptionString.read(from: &buf), 
                 quantity: FfiConverterOptionInt64.read(from: &buf), 
@@ -6098,6 +6157,7 @@ public struct FfiConverterTypeProductOption: FfiConverterRustBuffer {
 
     public static func write(_ value: ProductOption, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionBool.write(value.hasDigitalFile, into: &buf)
         FfiConverterOptionString.write(value.name, into: &buf)
         FfiConverterOptionString.write(value.price, into: &buf)
         FfiConverterOptionInt64.write(value.quantity, into: &buf)
