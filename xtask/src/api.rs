@@ -43,6 +43,41 @@ impl Scalar {
     }
 }
 
+/// The integer bounds a schema states (`minimum`/`maximum`; an `exclusive` flag moves the bound
+/// by one). The generated clients type such integers as plain `i64` (see `normalise.rs`), so the
+/// bounds travel in the schema table and are checked there.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Bounds {
+    /// The smallest allowed value.
+    pub min: Option<i64>,
+    /// The largest allowed value.
+    pub max: Option<i64>,
+}
+
+impl Bounds {
+    /// The bounds of an integer schema, if it states any.
+    pub fn of(schema: &Value) -> Option<Bounds> {
+        if schema.get("type").and_then(Value::as_str) != Some("integer") {
+            return None;
+        }
+        let bound = |key: &str, exclusive: &str, step: f64| {
+            let v = schema.get(key).and_then(Value::as_f64)?;
+            let v = if schema.get(exclusive) == Some(&Value::Bool(true)) {
+                v + step
+            } else {
+                v
+            };
+            // A fractional bound on an integer: the nearest integer inside it.
+            Some(if step > 0.0 { v.ceil() } else { v.floor() } as i64)
+        };
+        let b = Bounds {
+            min: bound("minimum", "exclusiveMinimum", 1.0),
+            max: bound("maximum", "exclusiveMaximum", -1.0),
+        };
+        (b != Bounds::default()).then_some(b)
+    }
+}
+
 /// An attribute or input field.
 #[derive(Debug, Clone)]
 pub struct Field {
@@ -106,6 +141,8 @@ pub struct Input {
     pub doc: String,
     /// Its fields.
     pub fields: Vec<Field>,
+    /// The integer bounds of its fields, by field name.
+    pub bounds: BTreeMap<String, Bounds>,
 }
 
 /// The relationships sent with a resource (lists of ids).
@@ -168,6 +205,8 @@ pub struct QueryParam {
     pub scalar: Scalar,
     /// Its description.
     pub doc: String,
+    /// Its integer bounds, if the spec states any.
+    pub bounds: Option<Bounds>,
 }
 
 /// An operation of the high-level client.
@@ -468,6 +507,13 @@ pub fn describe(spec: &Value) -> Result<Api> {
                                     name: input.clone(),
                                     doc,
                                     fields: fields_of(&schemas, s, &input)?,
+                                    bounds: s
+                                        .get("properties")
+                                        .and_then(Value::as_object)
+                                        .into_iter()
+                                        .flatten()
+                                        .filter_map(|(n, p)| Some((n.clone(), Bounds::of(p)?)))
+                                        .collect(),
                                 },
                             );
                         }
@@ -533,6 +579,7 @@ pub fn describe(spec: &Value) -> Result<Api> {
                     wire_name,
                     scalar,
                     doc: doc_of(p),
+                    bounds: Bounds::of(&p["schema"]),
                 });
             }
             let paged = query.iter().any(|q| q.wire_name == "page[limit]")

@@ -3,7 +3,7 @@
 //! reads them to call any operation and resolve any document with JSON in and JSON out; the npm
 //! package is built on that, so each operation costs a table row there rather than compiled code.
 
-use crate::api::{Api, Body, Field, Returns, Scalar};
+use crate::api::{Api, Body, Bounds, Field, Returns, Scalar};
 use anyhow::{Result, anyhow};
 use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
@@ -59,6 +59,32 @@ pub fn tokens(api: &Api) -> Result<TokenStream> {
         });
     }
     let mut operations = Vec::new();
+    let mut bounds = Vec::new();
+    let bound = |op: &crate::api::Operation, of: TokenStream, name: &str, b: &Bounds| {
+        let (id, raw) = (&op.id, op.fn_name());
+        let opt = |v: Option<i64>| match v {
+            Some(v) => quote!(Some(#v)),
+            None => quote!(None),
+        };
+        let (min, max) = (opt(b.min), opt(b.max));
+        quote! {
+            IntBound { operation: #id, raw_operation: #raw, of: #of, name: #name, min: #min, max: #max }
+        }
+    };
+    for op in &api.operations {
+        for q in &op.query {
+            if let Some(b) = &q.bounds {
+                bounds.push(bound(op, quote!(BoundOf::Query), &q.wire_name, b));
+            }
+        }
+        if let Body::Resource { input, .. } = &op.body
+            && let Some(input) = api.inputs.iter().find(|i| &i.name == input)
+        {
+            for (name, b) in &input.bounds {
+                bounds.push(bound(op, quote!(BoundOf::Attribute), name, b));
+            }
+        }
+    }
     for op in &api.operations {
         let (id, method, path) = (&op.id, &op.method, &op.path);
         let path_params = &op.path_params;
@@ -135,13 +161,16 @@ pub fn tokens(api: &Api) -> Result<TokenStream> {
     }
     let dispatch = typed_dispatch(api);
     Ok(quote! {
-        use crate::dynamic::{BodySchema, Field, Kind, ModelSchema, OperationSchema, QueryParam, Rel, Returns};
+        use crate::dynamic::{BodySchema, BoundOf, Field, IntBound, Kind, ModelSchema, OperationSchema, QueryParam, Rel, Returns};
 
         /// Every resolved model of the spec, in the order the typed models are generated.
         pub static MODELS: &[ModelSchema] = &[#(#models),*];
 
         /// Every operation of the high-level client, in the order of its methods.
         pub static OPERATIONS: &[OperationSchema] = &[#(#operations),*];
+
+        /// The integer bounds the spec states, per operation (checked by `dynamic::check_bounds`).
+        pub static BOUNDS: &[IntBound] = &[#(#bounds),*];
 
         #dispatch
     })

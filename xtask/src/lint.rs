@@ -105,19 +105,6 @@ pub fn lint(spec: &Value) -> Vec<Finding> {
                         "cookie parameters are not supported by progenitor".into(),
                     );
                 }
-                // progenitor types an integer whose lower bound is above zero as NonZero*, which
-                // does not cross FFI and which the operations layer cannot pass its i64 into;
-                // `minimum: 0` (plain integer) and `maximum` are fine.
-                let min = p.pointer("/schema/minimum").and_then(Value::as_f64);
-                let exclusive = p.pointer("/schema/exclusiveMinimum") == Some(&Value::Bool(true));
-                if min.is_some_and(|m| m > 0.0 || (exclusive && m >= 0.0)) {
-                    push(
-                        format!("{loc}.parameters.{name}"),
-                        "a lower bound above zero on an integer parameter becomes NonZero*, which \
-                         does not cross FFI; the generator must map it to a plain integer first"
-                            .into(),
-                    );
-                }
             }
             if let Some(body) = op.get("requestBody").map(|b| resolve(spec, b)) {
                 let media: Vec<&String> = body
@@ -276,8 +263,79 @@ pub fn lint(spec: &Value) -> Vec<Finding> {
             }
         }
     }
+    find_observed(spec, "", &mut |loc, v| {
+        if v.as_str().is_none_or(|t| t.trim().is_empty()) {
+            push(
+                loc,
+                "`x-observed` must say where the undocumented fact was seen (a non-empty string)"
+                    .into(),
+            );
+        }
+    });
+    for (name, schema) in schemas.into_iter().flatten() {
+        let Some(subtypes) = schema.get("x-jsonapi-subtypes") else {
+            continue;
+        };
+        let loc = format!("components.schemas.{name}.x-jsonapi-subtypes");
+        if schema.get("x-model").is_none() {
+            push(
+                loc.clone(),
+                "subtypes belong to an x-model resource (its wire type is `<x-jsonapi-type>/<subtype>`)"
+                    .into(),
+            );
+        }
+        let Some(list) = subtypes.as_array() else {
+            push(loc, "must be a list of subtype names".into());
+            continue;
+        };
+        let mut seen = BTreeSet::new();
+        for s in list {
+            match s.as_str() {
+                Some(t) if !t.is_empty() && !t.contains('/') && seen.insert(t) => {}
+                _ => push(
+                    loc.clone(),
+                    format!("`{s}` is not a subtype name (non-empty, no `/`, listed once)"),
+                ),
+            }
+        }
+    }
     out.sort();
     out
+}
+
+/// Every fact the spec states beyond the API's docs: each `x-observed` note, with its location
+/// and where the fact was seen. `cargo xtask lint` lists them, so what rests on observation
+/// rather than documentation stays visible.
+pub fn observed(spec: &Value) -> Vec<Finding> {
+    let mut out = Vec::new();
+    find_observed(spec, "", &mut |location, v| {
+        out.push(Finding {
+            location,
+            message: format!("observed beyond the docs: {}", v.as_str().unwrap_or("?")),
+        })
+    });
+    out.sort();
+    out
+}
+
+/// Calls `f` on every `x-observed` value (examples are data, so they are skipped).
+fn find_observed(v: &Value, loc: &str, f: &mut impl FnMut(String, &Value)) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                if k == "x-observed" {
+                    f(loc.to_string(), child);
+                } else if k != "example" && k != "examples" {
+                    find_observed(child, &join(loc, k), f);
+                }
+            }
+        }
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, c)| find_observed(c, &join(loc, &i.to_string()), f)),
+        _ => {}
+    }
 }
 
 fn lint_responses(spec: &Value, loc: &str, op: &Value, push: &mut impl FnMut(String, String)) {
@@ -544,7 +602,9 @@ mod tests {
     }
 
     #[test]
-    fn only_a_lower_bound_above_zero_on_an_integer_parameter_is_refused() {
+    fn integer_bounds_are_facts_the_spec_may_state() {
+        // The generator strips them from what progenitor reads (see normalise.rs), so a lower
+        // bound above zero no longer turns into NonZero* and is not refused here.
         let spec = |schema: &str| {
             format!(
                 "openapi: 3.0.3\ninfo: {{ title: t, version: '1' }}\npaths:\n  /x:\n    get:\n      \
@@ -554,16 +614,55 @@ mod tests {
         };
         for ok in [
             "{ type: integer, minimum: 0 }",
-            "{ type: integer, minimum: 0, maximum: 100 }",
+            "{ type: integer, minimum: 1, maximum: 100 }",
+            "{ type: integer, minimum: 0, exclusiveMinimum: true }",
         ] {
             assert!(findings(&spec(ok)).is_empty(), "{ok}");
         }
-        for bad in [
-            "{ type: integer, minimum: 1 }",
-            "{ type: integer, minimum: 0, exclusiveMinimum: true }",
-        ] {
-            assert_eq!(findings(&spec(bad)).len(), 1, "{bad}");
-        }
+    }
+
+    #[test]
+    fn observed_notes_are_listed_and_must_say_where() {
+        let yaml = format!(
+            "{HEAD}components:\n  schemas:\n    A:\n      type: object\n      x-model: A\n      \
+             x-jsonapi-type: as\n      x-jsonapi-subtypes: [one, two]\n      \
+             properties:\n        attributes: {{ $ref: '#/components/schemas/B' }}\n    B:\n      \
+             type: object\n      properties:\n        \
+             phone: {{ type: string, x-observed: live responses }}\n        \
+             blank: {{ type: string, x-observed: '' }}\n"
+        );
+        assert_eq!(
+            findings(&yaml),
+            [
+                "components.schemas.B.properties.blank: `x-observed` must say where the undocumented \
+              fact was seen (a non-empty string)"
+            ]
+        );
+        let spec: Value = serde_yaml::from_str(&yaml).unwrap();
+        let listed: Vec<String> = observed(&spec).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            listed,
+            [
+                "components.schemas.B.properties.blank: observed beyond the docs: ",
+                "components.schemas.B.properties.phone: observed beyond the docs: live responses",
+            ]
+        );
+    }
+
+    #[test]
+    fn subtypes_are_names_on_a_model() {
+        let out = findings(&format!(
+            "{HEAD}components:\n  schemas:\n    A:\n      type: object\n      \
+             x-jsonapi-subtypes: [tax, 'a/b', tax]\n"
+        ));
+        assert_eq!(
+            out,
+            [
+                "components.schemas.A.x-jsonapi-subtypes: `\"a/b\"` is not a subtype name (non-empty, no `/`, listed once)",
+                "components.schemas.A.x-jsonapi-subtypes: `\"tax\"` is not a subtype name (non-empty, no `/`, listed once)",
+                "components.schemas.A.x-jsonapi-subtypes: subtypes belong to an x-model resource (its wire type is `<x-jsonapi-type>/<subtype>`)",
+            ]
+        );
     }
 
     #[test]

@@ -103,6 +103,9 @@ fn dispatch(cli: Cli) -> Result<()> {
                 for n in xtask::normalise::normalise(&spec).notes {
                     println!("{}: note: {n}", s.display());
                 }
+                for o in lint::observed(&spec) {
+                    println!("{}: {o}", s.display());
+                }
                 bad += findings.len();
             }
             if bad > 0 {

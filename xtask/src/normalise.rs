@@ -21,6 +21,10 @@
 //!   `default` counts for both): bodiless responses beside a body are left undeclared (they arrive as
 //!   `Error::UnexpectedResponse`, whose status the hand-written layer checks), and responses whose
 //!   bodies have different schemas are all handed over as raw bytes (`ByteStream`).
+//! - Integer bounds (`minimum`, `maximum` and their `exclusive` flags) are removed: typify turns a
+//!   lower bound above zero into `NonZeroU64` (and `minimum: 0` into `u64`), types that do not
+//!   cross FFI and that the operations layer cannot pass its `i64` into. The spec keeps the
+//!   bounds; the table-driven check (`dynamic::check`, from the schema table) enforces them.
 
 use crate::lint::Finding;
 use heck::ToUpperCamelCase;
@@ -128,6 +132,14 @@ pub fn normalise(spec: &Value) -> Normalised {
             }
         }
     }
+    for loc in strip_integer_bounds(&mut spec, "") {
+        note(
+            loc,
+            "integer bounds removed for progenitor (they would make NonZero*/unsigned types); \
+             the integer is plain i64 and the bounds are checked from the spec's table"
+                .into(),
+        );
+    }
     let titles = strip_nested_titles(&mut spec);
     if titles > 0 {
         note(
@@ -156,6 +168,41 @@ pub fn normalise(spec: &Value) -> Normalised {
     }
     notes.sort();
     Normalised { spec, notes }
+}
+
+/// Removes `minimum`, `maximum`, `exclusiveMinimum` and `exclusiveMaximum` from every integer
+/// schema (examples are data and are left alone). Returns where it removed them.
+fn strip_integer_bounds(v: &mut Value, loc: &str) -> Vec<String> {
+    const BOUNDS: [&str; 4] = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"];
+    let mut out = Vec::new();
+    match v {
+        Value::Object(m) => {
+            if m.get("type").and_then(Value::as_str) == Some("integer") {
+                let before = m.len();
+                m.retain(|k, _| !BOUNDS.contains(&k.as_str()));
+                if m.len() != before {
+                    out.push(loc.to_string());
+                }
+            }
+            for (k, child) in m.iter_mut() {
+                if k != "example" && k != "examples" {
+                    let here = if loc.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{loc}.{k}")
+                    };
+                    out.extend(strip_integer_bounds(child, &here));
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, c) in a.iter_mut().enumerate() {
+                out.extend(strip_integer_bounds(c, &format!("{loc}.{i}")));
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// Removes `title` from every schema that is not itself a named component schema (those are named
@@ -571,6 +618,51 @@ mod tests {
         // An exploded array stays an array.
         assert_eq!(params[2]["schema"]["type"], json!("array"));
         assert_eq!(n.notes.len(), 3, "{:#?}", n.notes);
+    }
+
+    #[test]
+    fn integer_bounds_are_removed_and_noted() {
+        let spec = json!({
+            "openapi": "3.0.3",
+            "paths": { "/x": { "get": {
+                "operationId": "getX",
+                "parameters": [
+                    { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100 } },
+                    { "name": "q", "in": "query", "schema": { "type": "string", "minLength": 1 } }
+                ],
+                "responses": { "200": { "description": "ok" } }
+            } } },
+            "components": { "schemas": { "In": { "type": "object", "properties": {
+                "n": { "type": "integer", "format": "int64", "minimum": 0, "exclusiveMinimum": true, "example": 3 }
+            } } } }
+        });
+        let n = normalise(&spec);
+        assert_eq!(
+            n.spec["paths"]["/x"]["get"]["parameters"][0]["schema"],
+            json!({ "type": "integer" })
+        );
+        // Only integers: a string's length bounds stay.
+        assert_eq!(
+            n.spec["paths"]["/x"]["get"]["parameters"][1]["schema"]["minLength"],
+            json!(1)
+        );
+        assert_eq!(
+            n.spec["components"]["schemas"]["In"]["properties"]["n"],
+            json!({ "type": "integer", "format": "int64", "example": 3 })
+        );
+        let at: Vec<&str> = n.notes.iter().map(|f| f.location.as_str()).collect();
+        assert_eq!(
+            at,
+            [
+                "components.schemas.In.properties.n",
+                "paths./x.get.parameters.0.schema"
+            ]
+        );
+        // The spec itself keeps them.
+        assert_eq!(
+            spec["paths"]["/x"]["get"]["parameters"][0]["schema"]["minimum"],
+            json!(1)
+        );
     }
 
     #[test]

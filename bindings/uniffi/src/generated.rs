@@ -801,6 +801,8 @@ pub struct Order {
     pub customer_note: Option<String>,
     /// Whether or not the buyer opted-in to marketing at checkout. Marketing apps must honor this.
     pub customer_opted_in_to_marketing: Option<bool>,
+    /// The phone number of the buyer, as entered at checkout.
+    pub customer_phone_number: Option<String>,
     /// The total price of all discounts.
     ///
     /// An exact decimal amount as text ("20.0"), never a float.
@@ -819,6 +821,10 @@ pub struct Order {
     pub shipping_address_2: Option<String>,
     /// The city of the shipping address.
     pub shipping_city: Option<String>,
+    /// The unique 2-letter code for the order's country (the id of the shipping_country relationship).
+    pub shipping_country_id: Option<String>,
+    /// The name of the order's country.
+    pub shipping_country_name: Option<String>,
     /// The latitude of the shipping address.
     ///
     /// An exact decimal amount as text ("20.0"), never a float.
@@ -837,6 +843,8 @@ pub struct Order {
     pub shipping_total: Option<String>,
     /// The zip or postal code of the shipping address.
     pub shipping_zip: Option<String>,
+    /// Whether Big Cartel remits the order's tax itself (the meaning is read from the name; the docs do not describe it).
+    pub tax_remitted_by_big_cartel: Option<bool>,
     /// The total price of all taxes.
     ///
     /// An exact decimal amount as text ("20.0"), never a float.
@@ -888,6 +896,7 @@ impl From<bigcartel::models::Order> for Order {
             customer_last_name: m.customer_last_name,
             customer_note: m.customer_note,
             customer_opted_in_to_marketing: m.customer_opted_in_to_marketing,
+            customer_phone_number: m.customer_phone_number,
             discount_total: m.discount_total,
             item_count: m.item_count,
             item_total: m.item_total,
@@ -895,12 +904,15 @@ impl From<bigcartel::models::Order> for Order {
             shipping_address_1: m.shipping_address_1,
             shipping_address_2: m.shipping_address_2,
             shipping_city: m.shipping_city,
+            shipping_country_id: m.shipping_country_id,
+            shipping_country_name: m.shipping_country_name,
             shipping_latitude: m.shipping_latitude,
             shipping_longitude: m.shipping_longitude,
             shipping_state: m.shipping_state,
             shipping_status: m.shipping_status.map(Into::into),
             shipping_total: m.shipping_total,
             shipping_zip: m.shipping_zip,
+            tax_remitted_by_big_cartel: m.tax_remitted_by_big_cartel,
             tax_total: m.tax_total,
             total: m.total,
             updated_at: m.updated_at,
@@ -973,7 +985,7 @@ impl From<bigcartel::models::OrderAdjustmentSubtype> for OrderAdjustmentSubtype 
         }
     }
 }
-/// A price adjustment of an order.
+/// A price adjustment of an order. The wire type carries its kind as a subtype: `order_adjustments/shipping`, `order_adjustments/tax` (an amount, no label) or `order_adjustments/discount`.
 ///
 /// JSON:API type `order_adjustments`, with its relationships resolved.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -1040,6 +1052,8 @@ pub struct OrderEvent {
     pub id: String,
     /// When the order event was created.
     pub created_at: Option<String>,
+    /// What the event is about, such as payment_status or shipping_status.
+    pub identifier: Option<String>,
     /// A message describing the order event.
     pub message: Option<String>,
     /// The JSON:API `type` as the document gives it: a subtype after a slash
@@ -1065,6 +1079,7 @@ impl From<bigcartel::models::OrderEvent> for OrderEvent {
         OrderEvent {
             id: m.id,
             created_at: m.created_at,
+            identifier: m.identifier,
             message: m.message,
             resource_type: m.resource_type,
             resolved: m.resolved,
@@ -1253,7 +1268,7 @@ impl From<bigcartel::models::OrderTransactionProcessor> for OrderTransactionProc
         }
     }
 }
-/// A payment transaction of an order.
+/// A payment transaction of an order. The wire type carries its kind as a subtype: `order_transactions/payments`.
 ///
 /// JSON:API type `order_transactions`, with its relationships resolved.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -1581,6 +1596,8 @@ impl From<bigcartel::models::ProductImage> for ProductImage {
 pub struct ProductOption {
     /// The resource's unique identifier.
     pub id: String,
+    /// Whether a digital file (a download) is attached to the product option.
+    pub has_digital_file: Option<bool>,
     /// The name of the product option.
     pub name: Option<String>,
     /// The price of the product option.
@@ -1613,6 +1630,7 @@ impl From<bigcartel::models::ProductOption> for ProductOption {
     fn from(m: bigcartel::models::ProductOption) -> Self {
         ProductOption {
             id: m.id,
+            has_digital_file: m.has_digital_file,
             name: m.name,
             price: m.price,
             quantity: m.quantity,
@@ -2048,7 +2066,7 @@ pub struct ListDiscountsParams {
     /// `filter[status]`: Filter discounts by status, `active` or `expired`.
     #[uniffi(default)]
     pub filter_status: Option<String>,
-    /// `page[limit]`: The number of items per page (20 by default).
+    /// `page[limit]`: The number of items per page (20 by default, at least 1).
     #[uniffi(default)]
     pub page_limit: Option<i64>,
     /// `page[offset]`: The number of items to skip.
@@ -2076,7 +2094,7 @@ pub struct ListOrdersParams {
     /// `sort`: Sort orders by `completed_at`, `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
     #[uniffi(default)]
     pub sort: Option<String>,
-    /// `page[limit]`: The number of items per page (20 by default).
+    /// `page[limit]`: The number of items per page (20 by default, at least 1).
     #[uniffi(default)]
     pub page_limit: Option<i64>,
     /// `page[offset]`: The number of items to skip.
@@ -2109,7 +2127,7 @@ pub struct ListProductsParams {
     /// `sort`: Sort products by `position` (default), `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
     #[uniffi(default)]
     pub sort: Option<String>,
-    /// `page[limit]`: The number of items per page (20 by default).
+    /// `page[limit]`: The number of items per page (20 by default, at least 1).
     #[uniffi(default)]
     pub page_limit: Option<i64>,
     /// `page[offset]`: The number of items to skip.

@@ -321,6 +321,8 @@ export interface Order {
   customer_note: string | null;
   /** Whether or not the buyer opted-in to marketing at checkout. Marketing apps must honor this. */
   customer_opted_in_to_marketing: boolean | null;
+  /** The phone number of the buyer, as entered at checkout. */
+  customer_phone_number: string | null;
   /**
    * The total price of all discounts.
    *
@@ -343,6 +345,10 @@ export interface Order {
   shipping_address_2: string | null;
   /** The city of the shipping address. */
   shipping_city: string | null;
+  /** The unique 2-letter code for the order's country (the id of the shipping_country relationship). */
+  shipping_country_id: string | null;
+  /** The name of the order's country. */
+  shipping_country_name: string | null;
   /**
    * The latitude of the shipping address.
    *
@@ -367,6 +373,8 @@ export interface Order {
   shipping_total: string | null;
   /** The zip or postal code of the shipping address. */
   shipping_zip: string | null;
+  /** Whether Big Cartel remits the order's tax itself (the meaning is read from the name; the docs do not describe it). */
+  tax_remitted_by_big_cartel: boolean | null;
   /**
    * The total price of all taxes.
    *
@@ -408,7 +416,7 @@ export interface Order {
 }
 
 /**
- * A price adjustment of an order.
+ * A price adjustment of an order. The wire type carries its kind as a subtype: `order_adjustments/shipping`, `order_adjustments/tax` (an amount, no label) or `order_adjustments/discount`.
  *
  * JSON:API type `order_adjustments`; relationships are resolved.
  */
@@ -449,6 +457,8 @@ export interface OrderEvent {
   id: string;
   /** When the order event was created. */
   created_at: string | null;
+  /** What the event is about, such as payment_status or shipping_status. */
+  identifier: string | null;
   /** A message describing the order event. */
   message: string | null;
   /** The JSON:API `type` as the document gives it: a subtype after a slash (`order_adjustments/tax`) is kept. */
@@ -516,7 +526,7 @@ export interface OrderLineItem {
 }
 
 /**
- * A payment transaction of an order.
+ * A payment transaction of an order. The wire type carries its kind as a subtype: `order_transactions/payments`.
  *
  * JSON:API type `order_transactions`; relationships are resolved.
  */
@@ -679,6 +689,8 @@ export interface ProductImage {
 export interface ProductOption {
   /** The resource's unique identifier. */
   id: string;
+  /** Whether a digital file (a download) is attached to the product option. */
+  has_digital_file: boolean | null;
   /** The name of the product option. */
   name: string | null;
   /**
@@ -827,7 +839,7 @@ export interface DiscountRelationshipsInput {
 export interface ListDiscountsParams {
   /** `filter[status]`: Filter discounts by status, `active` or `expired`. */
   filter_status?: string | null;
-  /** `page[limit]`: The number of items per page (20 by default). */
+  /** `page[limit]`: The number of items per page (20 by default, at least 1). */
   page_limit?: number | null;
   /** `page[offset]`: The number of items to skip. */
   page_offset?: number | null;
@@ -841,7 +853,7 @@ export interface ListOrdersParams {
   filter_shipping_status?: string | null;
   /** `sort`: Sort orders by `completed_at`, `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order. */
   sort?: string | null;
-  /** `page[limit]`: The number of items per page (20 by default). */
+  /** `page[limit]`: The number of items per page (20 by default, at least 1). */
   page_limit?: number | null;
   /** `page[offset]`: The number of items to skip. */
   page_offset?: number | null;
@@ -857,7 +869,7 @@ export interface ListProductsParams {
   filter_artist_id?: string | null;
   /** `sort`: Sort products by `position` (default), `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order. */
   sort?: string | null;
-  /** `page[limit]`: The number of items per page (20 by default). */
+  /** `page[limit]`: The number of items per page (20 by default, at least 1). */
   page_limit?: number | null;
   /** `page[offset]`: The number of items to skip. */
   page_offset?: number | null;

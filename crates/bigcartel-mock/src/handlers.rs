@@ -1052,6 +1052,7 @@ fn update_order(store: &mut Store, call: &Call) -> R<Outcome> {
         o.events.push(OrderEvent {
             id: store.next_id("order_events"),
             message: message.into(),
+            identifier: Some("shipping_status"),
             created_at: now,
         });
     }

@@ -188,7 +188,9 @@ pub(crate) fn product_option(o: &ProductOption) -> Value {
             "name": o.name,
             "price": cents(o.price_cents),
             "quantity": o.quantity,
-            "sold": o.sold
+            "sold": o.sold,
+            // The live API sends it on every option; the mock's catalog has no downloads.
+            "has_digital_file": false
         }
     })
 }
@@ -321,24 +323,31 @@ pub(crate) fn order(store: &Store, o: &Order, inc: &mut Included) -> Value {
                     "name": item.product_option_name,
                     "price": cents(item.price_cents),
                     "quantity": 0,
-                    "sold": item.quantity
+                    "sold": item.quantity,
+                    "has_digital_file": false
                 }
             })),
         }
     }
-    inc.add(country(&o.shipping_country_id));
+    let shipping_country = country(&o.shipping_country_id);
+    let shipping_country_name = shipping_country["attributes"]["name"].clone();
+    inc.add(shipping_country);
     inc.add(currency(&o.currency));
     for e in &o.events {
         inc.add(json!({
             "id": e.id.to_string(),
             "type": "order_events",
-            "attributes": {"message": e.message, "created_at": ts(e.created_at)}
+            "attributes": {
+                "message": e.message,
+                "identifier": e.identifier,
+                "created_at": ts(e.created_at)
+            }
         }));
     }
     for t in &o.transactions {
         inc.add(json!({
             "id": t.id.to_string(),
-            "type": "order_transactions",
+            "type": TRANSACTION_TYPE,
             "attributes": {
                 "label": t.label,
                 "amount": cents(t.amount_cents),
@@ -350,10 +359,14 @@ pub(crate) fn order(store: &Store, o: &Order, inc: &mut Included) -> Value {
         }));
     }
     for a in &o.adjustments {
+        let mut attributes = json!({ "amount": cents(a.amount_cents) });
+        if let Some(label) = &a.label {
+            attributes["label"] = json!(label);
+        }
         inc.add(json!({
             "id": a.id.to_string(),
-            "type": "order_adjustments",
-            "attributes": {"amount": cents(a.amount_cents), "label": a.label}
+            "type": adjustment_type(a),
+            "attributes": attributes
         }));
     }
     json!({
@@ -370,12 +383,16 @@ pub(crate) fn order(store: &Store, o: &Order, inc: &mut Included) -> Value {
             "customer_last_name": o.customer_last_name,
             "customer_email": o.customer_email,
             "customer_opted_in_to_marketing": o.customer_opted_in_to_marketing,
+            "customer_phone_number": phone_number(o),
+            "tax_remitted_by_big_cartel": o.tax_total_cents > 0 && o.shipping_country_id == "US",
             "customer_note": o.customer_note,
             "shipping_address_1": o.shipping_address_1,
             "shipping_address_2": o.shipping_address_2,
             "shipping_city": o.shipping_city,
             "shipping_state": o.shipping_state,
             "shipping_zip": o.shipping_zip,
+            "shipping_country_id": o.shipping_country_id,
+            "shipping_country_name": shipping_country_name,
             "shipping_latitude": o.shipping_latitude,
             "shipping_longitude": o.shipping_longitude,
             "shipping_status": o.shipping_status,
@@ -389,10 +406,30 @@ pub(crate) fn order(store: &Store, o: &Order, inc: &mut Included) -> Value {
             "shipping_country": to_one("countries", &o.shipping_country_id),
             "currency": to_one("currencies", &o.currency),
             "events": to_many("order_events", o.events.iter().map(|e| e.id)),
-            "transactions": to_many("order_transactions", o.transactions.iter().map(|t| t.id)),
-            "adjustments": to_many("order_adjustments", o.adjustments.iter().map(|a| a.id))
+            "transactions": to_many(TRANSACTION_TYPE, o.transactions.iter().map(|t| t.id)),
+            "adjustments": {"data": o.adjustments.iter().map(|a| json!({
+                "type": adjustment_type(a),
+                "id": a.id.to_string()
+            })).collect::<Vec<_>>()},
+            // The live API sends an empty list; the mock raises no warnings.
+            "warnings": {"data": []}
         }
     })
+}
+
+/// Payments arrive typed with their subtype, as the live API sends them.
+const TRANSACTION_TYPE: &str = "order_transactions/payments";
+
+/// `order_adjustments/<kind>`: the subtype is what tells a tax adjustment (no label) from the
+/// others.
+fn adjustment_type(a: &OrderAdjustment) -> String {
+    format!("order_adjustments/{}", a.kind)
+}
+
+/// The buyer's phone number: derived from the order id, so seeded stores stay reproducible
+/// without another draw from the seed's random stream; every fifth order has none.
+fn phone_number(o: &Order) -> Option<String> {
+    (!o.id.is_multiple_of(5)).then(|| format!("+1 555 01{:02}", o.id % 100))
 }
 
 /// A JSON:API error: status, title and a human detail, optionally a source.

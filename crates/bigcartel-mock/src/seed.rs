@@ -647,8 +647,9 @@ pub(crate) fn gen_order(rng: &mut fastrand::Rng, store: &mut Store, at: Millis) 
         let d = item_total / 10;
         adjustments.push(OrderAdjustment {
             id: store.next_id("order_adjustments"),
+            kind: "discount",
             amount_cents: -d,
-            label: "Discount (SPRING10)".into(),
+            label: Some("Discount (SPRING10)".into()),
         });
         d
     } else {
@@ -658,13 +659,23 @@ pub(crate) fn gen_order(rng: &mut fastrand::Rng, store: &mut Store, at: Millis) 
         let t = (item_total - discount_total) * 8 / 100;
         adjustments.push(OrderAdjustment {
             id: store.next_id("order_adjustments"),
+            kind: "tax",
             amount_cents: t,
-            label: "Sales tax".into(),
+            label: None,
         });
         t
     } else {
         0
     };
+    if shipping_total > 0 {
+        // The live API lists shipping among the adjustments too (`order_adjustments/shipping`).
+        adjustments.push(OrderAdjustment {
+            id: store.next_id("order_adjustments"),
+            kind: "shipping",
+            amount_cents: shipping_total,
+            label: Some("Shipping".into()),
+        });
+    }
     let total = item_total - discount_total + shipping_total + tax_total;
 
     let paid = rng.f64() < 0.92;
@@ -678,6 +689,7 @@ pub(crate) fn gen_order(rng: &mut fastrand::Rng, store: &mut Store, at: Millis) 
     let mut events = vec![OrderEvent {
         id: store.next_id("order_events"),
         message: "Order placed".into(),
+        identifier: None,
         created_at: at,
     }];
     let mut transactions = Vec::new();
@@ -685,6 +697,7 @@ pub(crate) fn gen_order(rng: &mut fastrand::Rng, store: &mut Store, at: Millis) 
         events.push(OrderEvent {
             id: store.next_id("order_events"),
             message: "Payment completed".into(),
+            identifier: Some("payment_status"),
             created_at: c,
         });
         let roll = rng.f64();
@@ -712,6 +725,7 @@ pub(crate) fn gen_order(rng: &mut fastrand::Rng, store: &mut Store, at: Millis) 
         events.push(OrderEvent {
             id: store.next_id("order_events"),
             message: "Marked as shipped".into(),
+            identifier: Some("shipping_status"),
             created_at: s,
         });
     }

@@ -182,6 +182,9 @@ impl LineItem {
 pub struct OrderEvent {
     pub id: u64,
     pub message: String,
+    /// What the event is about (`payment_status`, `shipping_status`), as the live API names it;
+    /// `None` where no identifier has been seen (the order being placed).
+    pub identifier: Option<&'static str>,
     pub created_at: Millis,
 }
 
@@ -203,8 +206,11 @@ pub struct OrderTransaction {
 #[allow(missing_docs)]
 pub struct OrderAdjustment {
     pub id: u64,
+    /// The wire subtype: `discount`, `tax` or `shipping` (`order_adjustments/<kind>`).
+    pub kind: &'static str,
     pub amount_cents: i64,
-    pub label: String,
+    /// The live API sends tax adjustments without a label.
+    pub label: Option<String>,
 }
 
 /// An order.

@@ -26,7 +26,69 @@ use crate::jsonapi::{DecodeError, Page};
 
 pub use bigcartel_jsonapi::table::{Field, Kind, ModelSchema, Rel, page_json};
 
-pub use crate::generated_schema::{MODELS, OPERATIONS};
+pub use crate::generated_schema::{BOUNDS, MODELS, OPERATIONS};
+
+/// Where an integer bound applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoundOf {
+    /// A query parameter (`page[limit]`).
+    Query,
+    /// An attribute of the request body's `data.attributes`.
+    Attribute,
+}
+
+/// An integer bound the spec states (`minimum`/`maximum`). The generated clients type such
+/// integers as plain `i64` (progenitor's `NonZero*` would not cross FFI), so the bound is
+/// checked here, from the spec's table, for the typed methods and [`crate::Client::call`] alike.
+#[derive(Debug)]
+pub struct IntBound {
+    /// The operationId (`listOrders`).
+    pub operation: &'static str,
+    /// The raw client's name of the operation (`list_orders`), which its hooks see.
+    pub raw_operation: &'static str,
+    /// A query parameter or a body attribute.
+    pub of: BoundOf,
+    /// The wire name (`page[limit]`, `percent_discount`).
+    pub name: &'static str,
+    /// The smallest allowed value.
+    pub min: Option<i64>,
+    /// The largest allowed value.
+    pub max: Option<i64>,
+}
+
+/// Checks a request's integers against [`BOUNDS`]: its query pairs and its body's
+/// `data.attributes`, as they go on the wire. Both request paths call it with what they are about
+/// to send (the typed methods from the raw client's hook), so both refuse the same values with
+/// the same message. `operation` is the operationId or the raw client's snake_case name.
+pub fn check_bounds<K: AsRef<str>, V: AsRef<str>>(
+    operation: &str,
+    query: &[(K, V)],
+    attributes: Option<&serde_json::Value>,
+) -> Result<(), String> {
+    for b in BOUNDS
+        .iter()
+        .filter(|b| b.operation == operation || b.raw_operation == operation)
+    {
+        let value = match b.of {
+            // Text that is not an integer is not this check's concern: the types refuse it.
+            BoundOf::Query => query
+                .iter()
+                .find(|(k, _)| k.as_ref() == b.name)
+                .and_then(|(_, v)| v.as_ref().trim().parse::<i64>().ok()),
+            BoundOf::Attribute => attributes
+                .and_then(|a| a.get(b.name))
+                .and_then(serde_json::Value::as_i64),
+        };
+        let Some(v) = value else { continue };
+        if let Some(min) = b.min.filter(|min| v < *min) {
+            return Err(format!("`{}` must be at least {min} (got {v})", b.name));
+        }
+        if let Some(max) = b.max.filter(|max| v > *max) {
+            return Err(format!("`{}` must be at most {max} (got {v})", b.name));
+        }
+    }
+    Ok(())
+}
 
 /// A query parameter.
 #[derive(Debug)]
@@ -350,7 +412,11 @@ mod request {
                 format!("`{}` is empty", op.path_params[i]),
             ));
         }
-        Ok((query(op, args.params.as_ref())?, body(op, args)?))
+        let (query, body) = (query(op, args.params.as_ref())?, body(op, args)?);
+        let attributes = body.as_ref().and_then(|b| b.pointer("/data/attributes"));
+        super::check_bounds(operation.id, &query, attributes)
+            .map_err(|message| Error::invalid_input(operation, message))?;
+        Ok((query, body))
     }
 
     /// Checks arguments against the spec as [`Client::call`] does, without sending anything (a

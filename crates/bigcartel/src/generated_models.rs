@@ -1327,6 +1327,8 @@ pub struct Order {
     pub customer_note: Option<String>,
     /// Whether or not the buyer opted-in to marketing at checkout. Marketing apps must honor this.
     pub customer_opted_in_to_marketing: Option<bool>,
+    /// The phone number of the buyer, as entered at checkout.
+    pub customer_phone_number: Option<String>,
     /// The total price of all discounts.
     pub discount_total: Option<String>,
     /// The number of items in the order.
@@ -1341,6 +1343,10 @@ pub struct Order {
     pub shipping_address_2: Option<String>,
     /// The city of the shipping address.
     pub shipping_city: Option<String>,
+    /// The unique 2-letter code for the order's country (the id of the shipping_country relationship).
+    pub shipping_country_id: Option<String>,
+    /// The name of the order's country.
+    pub shipping_country_name: Option<String>,
     /// The latitude of the shipping address.
     pub shipping_latitude: Option<String>,
     /// The longitude of the shipping address.
@@ -1353,6 +1359,8 @@ pub struct Order {
     pub shipping_total: Option<String>,
     /// The zip or postal code of the shipping address.
     pub shipping_zip: Option<String>,
+    /// Whether Big Cartel remits the order's tax itself (the meaning is read from the name; the docs do not describe it).
+    pub tax_remitted_by_big_cartel: Option<bool>,
     /// The total price of all taxes.
     pub tax_total: Option<String>,
     /// The total price of everything.
@@ -1411,6 +1419,7 @@ impl crate::jsonapi::Model for Order {
             customer_last_name: Option<String>,
             customer_note: Option<String>,
             customer_opted_in_to_marketing: Option<bool>,
+            customer_phone_number: Option<String>,
             discount_total: Option<String>,
             item_count: Option<i64>,
             item_total: Option<String>,
@@ -1418,12 +1427,15 @@ impl crate::jsonapi::Model for Order {
             shipping_address_1: Option<String>,
             shipping_address_2: Option<String>,
             shipping_city: Option<String>,
+            shipping_country_id: Option<String>,
+            shipping_country_name: Option<String>,
             shipping_latitude: Option<String>,
             shipping_longitude: Option<String>,
             shipping_state: Option<String>,
             shipping_status: Option<OrderShippingStatus>,
             shipping_total: Option<String>,
             shipping_zip: Option<String>,
+            tax_remitted_by_big_cartel: Option<bool>,
             tax_total: Option<String>,
             total: Option<String>,
             updated_at: Option<String>,
@@ -1438,22 +1450,26 @@ impl crate::jsonapi::Model for Order {
                     "customer_last_name" => Some(4usize),
                     "customer_note" => Some(5usize),
                     "customer_opted_in_to_marketing" => Some(6usize),
-                    "discount_total" => Some(7usize),
-                    "item_count" => Some(8usize),
-                    "item_total" => Some(9usize),
-                    "payment_status" => Some(10usize),
-                    "shipping_address_1" => Some(11usize),
-                    "shipping_address_2" => Some(12usize),
-                    "shipping_city" => Some(13usize),
-                    "shipping_latitude" => Some(14usize),
-                    "shipping_longitude" => Some(15usize),
-                    "shipping_state" => Some(16usize),
-                    "shipping_status" => Some(17usize),
-                    "shipping_total" => Some(18usize),
-                    "shipping_zip" => Some(19usize),
-                    "tax_total" => Some(20usize),
-                    "total" => Some(21usize),
-                    "updated_at" => Some(22usize),
+                    "customer_phone_number" => Some(7usize),
+                    "discount_total" => Some(8usize),
+                    "item_count" => Some(9usize),
+                    "item_total" => Some(10usize),
+                    "payment_status" => Some(11usize),
+                    "shipping_address_1" => Some(12usize),
+                    "shipping_address_2" => Some(13usize),
+                    "shipping_city" => Some(14usize),
+                    "shipping_country_id" => Some(15usize),
+                    "shipping_country_name" => Some(16usize),
+                    "shipping_latitude" => Some(17usize),
+                    "shipping_longitude" => Some(18usize),
+                    "shipping_state" => Some(19usize),
+                    "shipping_status" => Some(20usize),
+                    "shipping_total" => Some(21usize),
+                    "shipping_zip" => Some(22usize),
+                    "tax_remitted_by_big_cartel" => Some(23usize),
+                    "tax_total" => Some(24usize),
+                    "total" => Some(25usize),
+                    "updated_at" => Some(26usize),
                     _ => None,
                 }
             }
@@ -1492,66 +1508,82 @@ impl crate::jsonapi::Model for Order {
                             .next_value_seed(crate::lenient::BoolSeed)?;
                     }
                     7usize => {
+                        self.customer_phone_number = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    8usize => {
                         self.discount_total = map
                             .next_value_seed(crate::lenient::DecimalSeed)?;
                     }
-                    8usize => {
+                    9usize => {
                         self.item_count = map.next_value_seed(crate::lenient::IntSeed)?;
                     }
-                    9usize => {
+                    10usize => {
                         self.item_total = map
                             .next_value_seed(crate::lenient::DecimalSeed)?;
                     }
-                    10usize => {
+                    11usize => {
                         self.payment_status = map
                             .next_value_seed(crate::lenient::StringSeed)?
                             .map(OrderPaymentStatus::from);
                     }
-                    11usize => {
+                    12usize => {
                         self.shipping_address_1 = map
                             .next_value_seed(crate::lenient::StringSeed)?;
                     }
-                    12usize => {
+                    13usize => {
                         self.shipping_address_2 = map
                             .next_value_seed(crate::lenient::StringSeed)?;
                     }
-                    13usize => {
+                    14usize => {
                         self.shipping_city = map
                             .next_value_seed(crate::lenient::StringSeed)?;
                     }
-                    14usize => {
-                        self.shipping_latitude = map
-                            .next_value_seed(crate::lenient::DecimalSeed)?;
-                    }
                     15usize => {
-                        self.shipping_longitude = map
-                            .next_value_seed(crate::lenient::DecimalSeed)?;
+                        self.shipping_country_id = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
                     }
                     16usize => {
-                        self.shipping_state = map
+                        self.shipping_country_name = map
                             .next_value_seed(crate::lenient::StringSeed)?;
                     }
                     17usize => {
+                        self.shipping_latitude = map
+                            .next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    18usize => {
+                        self.shipping_longitude = map
+                            .next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    19usize => {
+                        self.shipping_state = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    20usize => {
                         self.shipping_status = map
                             .next_value_seed(crate::lenient::StringSeed)?
                             .map(OrderShippingStatus::from);
                     }
-                    18usize => {
+                    21usize => {
                         self.shipping_total = map
                             .next_value_seed(crate::lenient::DecimalSeed)?;
                     }
-                    19usize => {
+                    22usize => {
                         self.shipping_zip = map
                             .next_value_seed(crate::lenient::StringSeed)?;
                     }
-                    20usize => {
+                    23usize => {
+                        self.tax_remitted_by_big_cartel = map
+                            .next_value_seed(crate::lenient::BoolSeed)?;
+                    }
+                    24usize => {
                         self.tax_total = map
                             .next_value_seed(crate::lenient::DecimalSeed)?;
                     }
-                    21usize => {
+                    25usize => {
                         self.total = map.next_value_seed(crate::lenient::DecimalSeed)?;
                     }
-                    22usize => {
+                    26usize => {
                         self.updated_at = map
                             .next_value_seed(crate::lenient::StringSeed)?;
                     }
@@ -1575,6 +1607,7 @@ impl crate::jsonapi::Model for Order {
             customer_last_name: attributes.customer_last_name,
             customer_note: attributes.customer_note,
             customer_opted_in_to_marketing: attributes.customer_opted_in_to_marketing,
+            customer_phone_number: attributes.customer_phone_number,
             discount_total: attributes.discount_total,
             item_count: attributes.item_count,
             item_total: attributes.item_total,
@@ -1582,12 +1615,15 @@ impl crate::jsonapi::Model for Order {
             shipping_address_1: attributes.shipping_address_1,
             shipping_address_2: attributes.shipping_address_2,
             shipping_city: attributes.shipping_city,
+            shipping_country_id: attributes.shipping_country_id,
+            shipping_country_name: attributes.shipping_country_name,
             shipping_latitude: attributes.shipping_latitude,
             shipping_longitude: attributes.shipping_longitude,
             shipping_state: attributes.shipping_state,
             shipping_status: attributes.shipping_status,
             shipping_total: attributes.shipping_total,
             shipping_zip: attributes.shipping_zip,
+            tax_remitted_by_big_cartel: attributes.tax_remitted_by_big_cartel,
             tax_total: attributes.tax_total,
             total: attributes.total,
             updated_at: attributes.updated_at,
@@ -1682,7 +1718,7 @@ impl serde::Serialize for OrderAdjustmentSubtype {
         s.serialize_str(self.as_str())
     }
 }
-/// A price adjustment of an order.
+/// A price adjustment of an order. The wire type carries its kind as a subtype: `order_adjustments/shipping`, `order_adjustments/tax` (an amount, no label) or `order_adjustments/discount`.
 ///
 /// JSON:API type `order_adjustments`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -1793,6 +1829,8 @@ pub struct OrderEvent {
     pub id: String,
     /// When the order event was created.
     pub created_at: Option<String>,
+    /// What the event is about, such as payment_status or shipping_status.
+    pub identifier: Option<String>,
     /// A message describing the order event.
     pub message: Option<String>,
     /// The JSON:API `type` as the document gives it: a subtype after a slash
@@ -1829,13 +1867,15 @@ impl crate::jsonapi::Model for OrderEvent {
         #[derive(Default)]
         struct Attributes {
             created_at: Option<String>,
+            identifier: Option<String>,
             message: Option<String>,
         }
         impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
             fn slot(&self, key: &str) -> Option<usize> {
                 match key {
                     "created_at" => Some(0usize),
-                    "message" => Some(1usize),
+                    "identifier" => Some(1usize),
+                    "message" => Some(2usize),
                     _ => None,
                 }
             }
@@ -1850,6 +1890,10 @@ impl crate::jsonapi::Model for OrderEvent {
                             .next_value_seed(crate::lenient::StringSeed)?;
                     }
                     1usize => {
+                        self.identifier = map
+                            .next_value_seed(crate::lenient::StringSeed)?;
+                    }
+                    2usize => {
                         self.message = map.next_value_seed(crate::lenient::StringSeed)?;
                     }
                     _ => {}
@@ -1866,6 +1910,7 @@ impl crate::jsonapi::Model for OrderEvent {
         Ok(OrderEvent {
             id: resource.id.clone(),
             created_at: attributes.created_at,
+            identifier: attributes.identifier,
             message: attributes.message,
             resource_type: resource.resource_type.to_string(),
             resolved: true,
@@ -2148,7 +2193,7 @@ impl serde::Serialize for OrderTransactionProcessor {
         s.serialize_str(self.as_str())
     }
 }
-/// A payment transaction of an order.
+/// A payment transaction of an order. The wire type carries its kind as a subtype: `order_transactions/payments`.
 ///
 /// JSON:API type `order_transactions`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -2743,6 +2788,8 @@ impl crate::jsonapi::Model for ProductImage {
 pub struct ProductOption {
     /// The resource's unique identifier.
     pub id: String,
+    /// Whether a digital file (a download) is attached to the product option.
+    pub has_digital_file: Option<bool>,
     /// The name of the product option.
     pub name: Option<String>,
     /// The price of the product option.
@@ -2784,6 +2831,7 @@ impl crate::jsonapi::Model for ProductOption {
     ) -> Result<Self, crate::jsonapi::DecodeError> {
         #[derive(Default)]
         struct Attributes {
+            has_digital_file: Option<bool>,
             name: Option<String>,
             price: Option<String>,
             quantity: Option<i64>,
@@ -2792,10 +2840,11 @@ impl crate::jsonapi::Model for ProductOption {
         impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
             fn slot(&self, key: &str) -> Option<usize> {
                 match key {
-                    "name" => Some(0usize),
-                    "price" => Some(1usize),
-                    "quantity" => Some(2usize),
-                    "sold" => Some(3usize),
+                    "has_digital_file" => Some(0usize),
+                    "name" => Some(1usize),
+                    "price" => Some(2usize),
+                    "quantity" => Some(3usize),
+                    "sold" => Some(4usize),
                     _ => None,
                 }
             }
@@ -2806,15 +2855,19 @@ impl crate::jsonapi::Model for ProductOption {
             ) -> Result<(), A::Error> {
                 match slot {
                     0usize => {
-                        self.name = map.next_value_seed(crate::lenient::StringSeed)?;
+                        self.has_digital_file = map
+                            .next_value_seed(crate::lenient::BoolSeed)?;
                     }
                     1usize => {
-                        self.price = map.next_value_seed(crate::lenient::DecimalSeed)?;
+                        self.name = map.next_value_seed(crate::lenient::StringSeed)?;
                     }
                     2usize => {
+                        self.price = map.next_value_seed(crate::lenient::DecimalSeed)?;
+                    }
+                    3usize => {
                         self.quantity = map.next_value_seed(crate::lenient::IntSeed)?;
                     }
-                    3usize => self.sold = map.next_value_seed(crate::lenient::IntSeed)?,
+                    4usize => self.sold = map.next_value_seed(crate::lenient::IntSeed)?,
                     _ => {}
                 }
                 Ok(())
@@ -2828,6 +2881,7 @@ impl crate::jsonapi::Model for ProductOption {
         let (links, meta) = crate::jsonapi::links_and_meta(resource)?;
         Ok(ProductOption {
             id: resource.id.clone(),
+            has_digital_file: attributes.has_digital_file,
             name: attributes.name,
             price: attributes.price,
             quantity: attributes.quantity,

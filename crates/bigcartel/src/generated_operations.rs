@@ -196,7 +196,7 @@ impl DiscountRelationshipsInput {
 pub struct ListDiscountsParams {
     /// `filter[status]`: Filter discounts by status, `active` or `expired`.
     pub filter_status: Option<String>,
-    /// `page[limit]`: The number of items per page (20 by default).
+    /// `page[limit]`: The number of items per page (20 by default, at least 1).
     pub page_limit: Option<i64>,
     /// `page[offset]`: The number of items to skip.
     pub page_offset: Option<i64>,
@@ -210,7 +210,7 @@ pub struct ListOrdersParams {
     pub filter_shipping_status: Option<String>,
     /// `sort`: Sort orders by `completed_at`, `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
     pub sort: Option<String>,
-    /// `page[limit]`: The number of items per page (20 by default).
+    /// `page[limit]`: The number of items per page (20 by default, at least 1).
     pub page_limit: Option<i64>,
     /// `page[offset]`: The number of items to skip.
     pub page_offset: Option<i64>,
@@ -226,7 +226,7 @@ pub struct ListProductsParams {
     pub filter_artist_id: Option<String>,
     /// `sort`: Sort products by `position` (default), `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
     pub sort: Option<String>,
-    /// `page[limit]`: The number of items per page (20 by default).
+    /// `page[limit]`: The number of items per page (20 by default, at least 1).
     pub page_limit: Option<i64>,
     /// `page[offset]`: The number of items to skip.
     pub page_offset: Option<i64>,

@@ -93,6 +93,22 @@ impl ClientHooks<Transport> for RawClient {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        // The spec's integer bounds, checked as `Client::call` checks them (the raw types are
+        // plain integers): the same values refused with the same message, before anything is sent.
+        // Most operations have none: their bodies are not parsed again.
+        if crate::dynamic::BOUNDS
+            .iter()
+            .any(|b| b.raw_operation == info.operation_id)
+        {
+            let query: Vec<(String, String)> = request.url().query_pairs().into_owned().collect();
+            let body = request
+                .body()
+                .and_then(|b| b.as_bytes())
+                .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok());
+            let attributes = body.as_ref().and_then(|b| b.pointer("/data/attributes"));
+            crate::dynamic::check_bounds(info.operation_id, &query, attributes)
+                .map_err(progenitor_client::Error::InvalidRequest)?;
+        }
         let json_api =
             crate::generated_operations::JSON_API_OPERATIONS.contains(&info.operation_id);
         // progenitor stamps the spec's info.version on every request; the API has no such header.

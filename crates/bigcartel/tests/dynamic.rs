@@ -396,3 +396,83 @@ fn typed_and_dynamic_decoding_agree_on_odd_documents() {
         }
     }
 }
+
+/// The spec's integer bounds (`page[limit]` at least 1, `percent_discount` 1 to 99) are checked
+/// from the schema table: the typed methods and `Client::call` refuse the same values with the
+/// same message, and send nothing.
+#[tokio::test]
+async fn integer_bounds_are_refused_alike_by_both_paths() {
+    let list = dynamic::operation("listOrders").unwrap();
+    let create = dynamic::operation("createDiscount").unwrap();
+    let s = server(list).await;
+    let c = client(&s);
+    let typed_message = |r: Result<Output, Error>| match r {
+        Err(Error::InvalidInput { message, .. }) => message,
+        other => panic!("expected InvalidInput, got {other:?}"),
+    };
+    let cases = [
+        (
+            list,
+            Args {
+                params: Some(json!({ "page_limit": 0 })),
+                ..Args::default()
+            },
+            "`page[limit]` must be at least 1 (got 0)",
+        ),
+        (
+            list,
+            Args {
+                params: Some(json!({ "page_limit": i64::MIN })),
+                ..Args::default()
+            },
+            "`page[limit]` must be at least 1 (got -9223372036854775808)",
+        ),
+        (
+            list,
+            Args {
+                params: Some(json!({ "page_offset": -1 })),
+                ..Args::default()
+            },
+            "`page[offset]` must be at least 0 (got -1)",
+        ),
+        (
+            create,
+            {
+                let mut a = full_args(create);
+                a.input.as_mut().unwrap()["percent_discount"] = json!(100);
+                a
+            },
+            "`percent_discount` must be at most 99 (got 100)",
+        ),
+        (
+            create,
+            {
+                let mut a = full_args(create);
+                a.input.as_mut().unwrap()["use_limit"] = json!(0);
+                a
+            },
+            "`use_limit` must be at least 1 (got 0)",
+        ),
+    ];
+    for (op, args, want) in cases {
+        assert_eq!(dynamic::check(op, &args).unwrap_err().to_string(), {
+            let e = c.call(op, &args).await.unwrap_err();
+            e.to_string()
+        });
+        assert_eq!(invalid(c.call(op, &args).await), want);
+        assert_eq!(typed_message(c.call_typed(op, &args).await), want);
+    }
+    // The bounds themselves are allowed.
+    let edge = Args {
+        params: Some(json!({ "page_limit": 1, "page_offset": 0 })),
+        ..Args::default()
+    };
+    dynamic::check(list, &edge).unwrap();
+    assert!(
+        s.received_requests().await.unwrap().is_empty(),
+        "nothing was sent"
+    );
+    c.call_typed(list, &edge).await.unwrap();
+    c.call(list, &edge).await.unwrap();
+    assert_eq!(s.received_requests().await.unwrap().len(), 2);
+}

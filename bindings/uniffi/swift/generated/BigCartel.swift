@@ -4177,7 +4177,7 @@ public struct ListDiscountsParams: Equatable, Hashable {
      */
     public let filterStatus: String?
     /**
-     * `page[limit]`: The number of items per page (20 by default).
+     * `page[limit]`: The number of items per page (20 by default, at least 1).
      */
     public let pageLimit: Int64?
     /**
@@ -4192,7 +4192,7 @@ public struct ListDiscountsParams: Equatable, Hashable {
          * `filter[status]`: Filter discounts by status, `active` or `expired`.
          */filterStatus: String? = nil, 
         /**
-         * `page[limit]`: The number of items per page (20 by default).
+         * `page[limit]`: The number of items per page (20 by default, at least 1).
          */pageLimit: Int64? = nil, 
         /**
          * `page[offset]`: The number of items to skip.
@@ -4264,7 +4264,7 @@ public struct ListOrdersParams: Equatable, Hashable {
      */
     public let sort: String?
     /**
-     * `page[limit]`: The number of items per page (20 by default).
+     * `page[limit]`: The number of items per page (20 by default, at least 1).
      */
     public let pageLimit: Int64?
     /**
@@ -4285,7 +4285,7 @@ public struct ListOrdersParams: Equatable, Hashable {
          * `sort`: Sort orders by `completed_at`, `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
          */sort: String? = nil, 
         /**
-         * `page[limit]`: The number of items per page (20 by default).
+         * `page[limit]`: The number of items per page (20 by default, at least 1).
          */pageLimit: Int64? = nil, 
         /**
          * `page[offset]`: The number of items to skip.
@@ -4367,7 +4367,7 @@ public struct ListProductsParams: Equatable, Hashable {
      */
     public let sort: String?
     /**
-     * `page[limit]`: The number of items per page (20 by default).
+     * `page[limit]`: The number of items per page (20 by default, at least 1).
      */
     public let pageLimit: Int64?
     /**
@@ -4391,7 +4391,7 @@ public struct ListProductsParams: Equatable, Hashable {
          * `sort`: Sort products by `position` (default), `created_at` or `updated_at`, ascending by default. Prefix the value with `-` for descending order.
          */sort: String? = nil, 
         /**
-         * `page[limit]`: The number of items per page (20 by default).
+         * `page[limit]`: The number of items per page (20 by default, at least 1).
          */pageLimit: Int64? = nil, 
         /**
          * `page[offset]`: The number of items to skip.
@@ -4494,6 +4494,10 @@ public struct Order: Equatable, Hashable {
      */
     public let customerOptedInToMarketing: Bool?
     /**
+     * The phone number of the buyer, as entered at checkout.
+     */
+    public let customerPhoneNumber: String?
+    /**
      * The total price of all discounts.
      *
      * An exact decimal amount as text ("20.0"), never a float.
@@ -4526,6 +4530,14 @@ public struct Order: Equatable, Hashable {
      */
     public let shippingCity: String?
     /**
+     * The unique 2-letter code for the order's country (the id of the shipping_country relationship).
+     */
+    public let shippingCountryId: String?
+    /**
+     * The name of the order's country.
+     */
+    public let shippingCountryName: String?
+    /**
      * The latitude of the shipping address.
      *
      * An exact decimal amount as text ("20.0"), never a float.
@@ -4555,6 +4567,10 @@ public struct Order: Equatable, Hashable {
      * The zip or postal code of the shipping address.
      */
     public let shippingZip: String?
+    /**
+     * Whether Big Cartel remits the order's tax itself (the meaning is read from the name; the docs do not describe it).
+     */
+    public let taxRemittedByBigCartel: Bool?
     /**
      * The total price of all taxes.
      *
@@ -4653,6 +4669,9 @@ public struct Order: Equatable, Hashable {
          * Whether or not the buyer opted-in to marketing at checkout. Marketing apps must honor this.
          */customerOptedInToMarketing: Bool?, 
         /**
+         * The phone number of the buyer, as entered at checkout.
+         */customerPhoneNumber: String?, 
+        /**
          * The total price of all discounts.
          *
          * An exact decimal amount as text ("20.0"), never a float.
@@ -4678,6 +4697,12 @@ public struct Order: Equatable, Hashable {
          * The city of the shipping address.
          */shippingCity: String?, 
         /**
+         * The unique 2-letter code for the order's country (the id of the shipping_country relationship).
+         */shippingCountryId: String?, 
+        /**
+         * The name of the order's country.
+         */shippingCountryName: String?, 
+        /**
          * The latitude of the shipping address.
          *
          * An exact decimal amount as text ("20.0"), never a float.
@@ -4701,6 +4726,9 @@ public struct Order: Equatable, Hashable {
         /**
          * The zip or postal code of the shipping address.
          */shippingZip: String?, 
+        /**
+         * Whether Big Cartel remits the order's tax itself (the meaning is read from the name; the docs do not describe it).
+         */taxRemittedByBigCartel: Bool?, 
         /**
          * The total price of all taxes.
          *
@@ -4763,6 +4791,7 @@ public struct Order: Equatable, Hashable {
         self.customerLastName = customerLastName
         self.customerNote = customerNote
         self.customerOptedInToMarketing = customerOptedInToMarketing
+        self.customerPhoneNumber = customerPhoneNumber
         self.discountTotal = discountTotal
         self.itemCount = itemCount
         self.itemTotal = itemTotal
@@ -4770,12 +4799,15 @@ public struct Order: Equatable, Hashable {
         self.shippingAddress1 = shippingAddress1
         self.shippingAddress2 = shippingAddress2
         self.shippingCity = shippingCity
+        self.shippingCountryId = shippingCountryId
+        self.shippingCountryName = shippingCountryName
         self.shippingLatitude = shippingLatitude
         self.shippingLongitude = shippingLongitude
         self.shippingState = shippingState
         self.shippingStatus = shippingStatus
         self.shippingTotal = shippingTotal
         self.shippingZip = shippingZip
+        self.taxRemittedByBigCartel = taxRemittedByBigCartel
         self.taxTotal = taxTotal
         self.total = total
         self.updatedAt = updatedAt
@@ -4817,6 +4849,7 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
                 customerLastName: FfiConverterOptionString.read(from: &buf), 
                 customerNote: FfiConverterOptionString.read(from: &buf), 
                 customerOptedInToMarketing: FfiConverterOptionBool.read(from: &buf), 
+                customerPhoneNumber: FfiConverterOptionString.read(from: &buf), 
                 discountTotal: FfiConverterOptionString.read(from: &buf), 
                 itemCount: FfiConverterOptionInt64.read(from: &buf), 
                 itemTotal: FfiConverterOptionString.read(from: &buf), 
@@ -4824,12 +4857,15 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
                 shippingAddress1: FfiConverterOptionString.read(from: &buf), 
                 shippingAddress2: FfiConverterOptionString.read(from: &buf), 
                 shippingCity: FfiConverterOptionString.read(from: &buf), 
+                shippingCountryId: FfiConverterOptionString.read(from: &buf), 
+                shippingCountryName: FfiConverterOptionString.read(from: &buf), 
                 shippingLatitude: FfiConverterOptionString.read(from: &buf), 
                 shippingLongitude: FfiConverterOptionString.read(from: &buf), 
                 shippingState: FfiConverterOptionString.read(from: &buf), 
                 shippingStatus: FfiConverterOptionTypeOrderShippingStatus.read(from: &buf), 
                 shippingTotal: FfiConverterOptionString.read(from: &buf), 
                 shippingZip: FfiConverterOptionString.read(from: &buf), 
+                taxRemittedByBigCartel: FfiConverterOptionBool.read(from: &buf), 
                 taxTotal: FfiConverterOptionString.read(from: &buf), 
                 total: FfiConverterOptionString.read(from: &buf), 
                 updatedAt: FfiConverterOptionString.read(from: &buf), 
@@ -4857,6 +4893,7 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.customerLastName, into: &buf)
         FfiConverterOptionString.write(value.customerNote, into: &buf)
         FfiConverterOptionBool.write(value.customerOptedInToMarketing, into: &buf)
+        FfiConverterOptionString.write(value.customerPhoneNumber, into: &buf)
         FfiConverterOptionString.write(value.discountTotal, into: &buf)
         FfiConverterOptionInt64.write(value.itemCount, into: &buf)
         FfiConverterOptionString.write(value.itemTotal, into: &buf)
@@ -4864,12 +4901,15 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.shippingAddress1, into: &buf)
         FfiConverterOptionString.write(value.shippingAddress2, into: &buf)
         FfiConverterOptionString.write(value.shippingCity, into: &buf)
+        FfiConverterOptionString.write(value.shippingCountryId, into: &buf)
+        FfiConverterOptionString.write(value.shippingCountryName, into: &buf)
         FfiConverterOptionString.write(value.shippingLatitude, into: &buf)
         FfiConverterOptionString.write(value.shippingLongitude, into: &buf)
         FfiConverterOptionString.write(value.shippingState, into: &buf)
         FfiConverterOptionTypeOrderShippingStatus.write(value.shippingStatus, into: &buf)
         FfiConverterOptionString.write(value.shippingTotal, into: &buf)
         FfiConverterOptionString.write(value.shippingZip, into: &buf)
+        FfiConverterOptionBool.write(value.taxRemittedByBigCartel, into: &buf)
         FfiConverterOptionString.write(value.taxTotal, into: &buf)
         FfiConverterOptionString.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.updatedAt, into: &buf)
@@ -4905,7 +4945,7 @@ public func FfiConverterTypeOrder_lower(_ value: Order) -> RustBuffer {
 
 
 /**
- * A price adjustment of an order.
+ * A price adjustment of an order. The wire type carries its kind as a subtype: `order_adjustments/shipping`, `order_adjustments/tax` (an amount, no label) or `order_adjustments/discount`.
  *
  * JSON:API type `order_adjustments`, with its relationships resolved.
  */
@@ -5086,6 +5126,10 @@ public struct OrderEvent: Equatable, Hashable {
      */
     public let createdAt: String?
     /**
+     * What the event is about, such as payment_status or shipping_status.
+     */
+    public let identifier: String?
+    /**
      * A message describing the order event.
      */
     public let message: String?
@@ -5129,6 +5173,9 @@ public struct OrderEvent: Equatable, Hashable {
          * When the order event was created.
          */createdAt: String?, 
         /**
+         * What the event is about, such as payment_status or shipping_status.
+         */identifier: String?, 
+        /**
          * A message describing the order event.
          */message: String?, 
         /**
@@ -5156,6 +5203,7 @@ public struct OrderEvent: Equatable, Hashable {
          */meta: String?) {
         self.id = id
         self.createdAt = createdAt
+        self.identifier = identifier
         self.message = message
         self.resourceType = resourceType
         self.resolved = resolved
@@ -5183,6 +5231,7 @@ public struct FfiConverterTypeOrderEvent: FfiConverterRustBuffer {
             try OrderEvent(
                 id: FfiConverterString.read(from: &buf), 
                 createdAt: FfiConverterOptionString.read(from: &buf), 
+                identifier: FfiConverterOptionString.read(from: &buf), 
                 message: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
@@ -5196,6 +5245,7 @@ public struct FfiConverterTypeOrderEvent: FfiConverterRustBuffer {
     public static func write(_ value: OrderEvent, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterOptionString.write(value.identifier, into: &buf)
         FfiConverterOptionString.write(value.message, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
@@ -5720,7 +5770,7 @@ public func FfiConverterTypeOrderPage_lower(_ value: OrderPage) -> RustBuffer {
 
 
 /**
- * A payment transaction of an order.
+ * A payment transaction of an order. The wire type carries its kind as a subtype: `order_transactions/payments`.
  *
  * JSON:API type `order_transactions`, with its relationships resolved.
  */
@@ -6648,6 +6698,10 @@ public struct ProductOption: Equatable, Hashable {
      */
     public let id: String
     /**
+     * Whether a digital file (a download) is attached to the product option.
+     */
+    public let hasDigitalFile: Bool?
+    /**
      * The name of the product option.
      */
     public let name: String?
@@ -6702,6 +6756,9 @@ public struct ProductOption: Equatable, Hashable {
          * The resource's unique identifier.
          */id: String, 
         /**
+         * Whether a digital file (a download) is attached to the product option.
+         */hasDigitalFile: Bool?, 
+        /**
          * The name of the product option.
          */name: String?, 
         /**
@@ -6739,6 +6796,7 @@ public struct ProductOption: Equatable, Hashable {
          * The resource's own `meta`, as JSON text.
          */meta: String?) {
         self.id = id
+        self.hasDigitalFile = hasDigitalFile
         self.name = name
         self.price = price
         self.quantity = quantity
@@ -6768,6 +6826,7 @@ public struct FfiConverterTypeProductOption: FfiConverterRustBuffer {
         return
             try ProductOption(
                 id: FfiConverterString.read(from: &buf), 
+                hasDigitalFile: FfiConverterOptionBool.read(from: &buf), 
                 name: FfiConverterOptionString.read(from: &buf), 
                 price: FfiConverterOptionString.read(from: &buf), 
                 quantity: FfiConverterOptionInt64.read(from: &buf), 
@@ -6783,6 +6842,7 @@ public struct FfiConverterTypeProductOption: FfiConverterRustBuffer {
 
     public static func write(_ value: ProductOption, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionBool.write(value.hasDigitalFile, into: &buf)
         FfiConverterOptionString.write(value.name, into: &buf)
         FfiConverterOptionString.write(value.price, into: &buf)
         FfiConverterOptionInt64.write(value.quantity, into: &buf)

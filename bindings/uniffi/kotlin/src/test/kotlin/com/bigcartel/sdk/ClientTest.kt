@@ -228,16 +228,21 @@ class ClientTest {
         val case = vectors.getJSONArray("cases").getJSONObject(0)
         assertEquals("orders", case.getString("decode"))
         val order = decodeOrders(case.getJSONObject("document").toString().toByteArray())[0]
+        // Attributes the spec declares from observation (x-observed) are fields.
+        assertEquals("555-0100", order.customerPhoneNumber)
+        assertEquals(true, order.taxRemittedByBigCartel)
+        assertEquals("United States", order.shippingCountryName)
         // Undeclared attributes: each value is its JSON text.
-        assertEquals("\"555-0100\"", order.extraAttributes["customer_phone_number"])
-        assertEquals("true", order.extraAttributes["tax_remitted_by_big_cartel"])
+        assertEquals("\"en-US\"", order.extraAttributes["checkout_locale"])
+        assertEquals("0.0875", order.extraAttributes["shipping_tax_rate"])
         val future = JSONObject(order.extraAttributes.getValue("future_thing"))
         assertTrue(future.getBoolean("flag"))
         assertEquals("two", future.getJSONArray("nested").getString(1))
         // Subtypes: the type as sent.
         assertEquals(listOf("order_adjustments/shipping", "order_adjustments/tax"), order.adjustments.map { it.resourceType })
         assertEquals("order_transactions/payments", order.transactions[0].resourceType)
-        assertEquals("\"payment_status\"", order.events[0].extraAttributes["identifier"])
+        assertEquals("payment_status", order.events[0].identifier)
+        assertEquals("stripe", JSONObject(order.events[0].extraAttributes.getValue("source")).getString("name"))
         // A product the document does not include is marked so, not passed off as one without options.
         val product = order.items[0].product!!
         assertEquals("42", product.id)
