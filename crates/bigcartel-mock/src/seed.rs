@@ -798,7 +798,11 @@ mod tests {
                 assert_eq!(t.amount_cents, o.total_cents());
             }
             let adj: i64 = o.adjustments.iter().map(|a| a.amount_cents).sum();
-            assert_eq!(adj, o.tax_total_cents - o.discount_total_cents);
+            // Shipping is an adjustment too (`order_adjustments/shipping`), beside tax and discounts.
+            assert_eq!(
+                adj,
+                o.shipping_total_cents + o.tax_total_cents - o.discount_total_cents
+            );
         }
         let ids: Vec<u64> = s.orders.keys().copied().collect();
         assert_eq!(ids[0], 1001);
