@@ -161,8 +161,8 @@ fn typescript(api: &Api) -> String {
                 &mut out,
                 "",
                 &format!(
-                    "The subtype of a `{}` resource (the part of its type after the slash); any \
-                     other string is a subtype the spec does not list, kept as sent.",
+                    "The subtype of a `{}` resource (the part of its type after the slash); a \
+                     string not listed here is a subtype the spec does not know, kept as sent.",
                     m.wire_type
                 ),
             );
@@ -180,8 +180,8 @@ fn typescript(api: &Api) -> String {
                     &mut out,
                     "",
                     &format!(
-                        "The documented values of `{}`'s `{}` attribute; any other string is a \
-                         value the spec does not list, kept as sent.",
+                        "The documented values of `{}`'s `{}` attribute; a string not listed here \
+                         is a value the spec does not know, kept as sent.",
                         m.wire_type, f.name
                     ),
                 );

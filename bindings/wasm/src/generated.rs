@@ -18,37 +18,37 @@ export interface Relationship {
   included: Record<string, unknown>[];
 }
 
-/** The documented values of `discounts`'s `application_type` attribute; any other string is a value the spec does not list, kept as sent. */
+/** The documented values of `discounts`'s `application_type` attribute; a string not listed here is a value the spec does not know, kept as sent. */
 export type DiscountApplicationType = "all" | "category" | "product" | (string & {});
 
-/** The documented values of `discounts`'s `expiration_type` attribute; any other string is a value the spec does not list, kept as sent. */
+/** The documented values of `discounts`'s `expiration_type` attribute; a string not listed here is a value the spec does not know, kept as sent. */
 export type DiscountExpirationType = "never" | "on_date" | "on_limit" | (string & {});
 
-/** The documented values of `discounts`'s `requirement_type` attribute; any other string is a value the spec does not list, kept as sent. */
+/** The documented values of `discounts`'s `requirement_type` attribute; a string not listed here is a value the spec does not know, kept as sent. */
 export type DiscountRequirementType = "any_order" | "minimum_cart_total" | "minimum_cart_quantity" | (string & {});
 
-/** The documented values of `discounts`'s `reward_type` attribute; any other string is a value the spec does not list, kept as sent. */
+/** The documented values of `discounts`'s `reward_type` attribute; a string not listed here is a value the spec does not know, kept as sent. */
 export type DiscountRewardType = "percent_discount" | "flat_rate_discount" | "free_shipping" | (string & {});
 
-/** The documented values of `discounts`'s `status` attribute; any other string is a value the spec does not list, kept as sent. */
+/** The documented values of `discounts`'s `status` attribute; a string not listed here is a value the spec does not know, kept as sent. */
 export type DiscountStatus = "active" | "expired" | (string & {});
 
-/** The documented values of `orders`'s `payment_status` attribute; any other string is a value the spec does not list, kept as sent. */
+/** The documented values of `orders`'s `payment_status` attribute; a string not listed here is a value the spec does not know, kept as sent. */
 export type OrderPaymentStatus = "unpaid" | "pending" | "completed" | "failed" | "invalid" | (string & {});
 
-/** The documented values of `orders`'s `shipping_status` attribute; any other string is a value the spec does not list, kept as sent. */
+/** The documented values of `orders`'s `shipping_status` attribute; a string not listed here is a value the spec does not know, kept as sent. */
 export type OrderShippingStatus = "shipped" | "unshipped" | (string & {});
 
-/** The subtype of a `order_adjustments` resource (the part of its type after the slash); any other string is a subtype the spec does not list, kept as sent. */
+/** The subtype of a `order_adjustments` resource (the part of its type after the slash); a string not listed here is a subtype the spec does not know, kept as sent. */
 export type OrderAdjustmentSubtype = "shipping" | "tax" | "discount" | (string & {});
 
-/** The subtype of a `order_transactions` resource (the part of its type after the slash); any other string is a subtype the spec does not list, kept as sent. */
+/** The subtype of a `order_transactions` resource (the part of its type after the slash); a string not listed here is a subtype the spec does not know, kept as sent. */
 export type OrderTransactionSubtype = "payments" | (string & {});
 
-/** The documented values of `order_transactions`'s `processor` attribute; any other string is a value the spec does not list, kept as sent. */
+/** The documented values of `order_transactions`'s `processor` attribute; a string not listed here is a value the spec does not know, kept as sent. */
 export type OrderTransactionProcessor = "cash" | "paypal_standard" | "paypal_express" | "stripe" | (string & {});
 
-/** The documented values of `products`'s `status` attribute; any other string is a value the spec does not list, kept as sent. */
+/** The documented values of `products`'s `status` attribute; a string not listed here is a value the spec does not know, kept as sent. */
 export type ProductStatus = "active" | "hidden" | "sold_out" | "coming_soon" | (string & {});
 
 /**
