@@ -118,8 +118,9 @@ fn keep_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawVa
 }
 
 /// A raw JSON value as a `serde_json::Value` (numbers keep their exact text).
+#[inline(never)]
 fn value(raw: &RawValue) -> Result<serde_json::Value, DecodeError> {
-    serde_json::from_str(raw.get()).map_err(|e| DecodeError::Shape(e.to_string()))
+    bigcartel_json_cold::parse(raw.get()).map_err(|e| DecodeError::Shape(e.to_string()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -226,7 +227,10 @@ impl<'de, S: AttributeSink<'de>> serde::de::Visitor<'de> for ReadAttributes<'_, 
                 }
                 // An undeclared one is kept as sent; a repeated key keeps its last value.
                 None => {
-                    let value = map.next_value::<serde_json::Value>()?;
+                    // Read as raw text first: the one `value` parse is shared with the other
+                    // lossless fields (one copy of serde_json's `Value` parser in the module).
+                    let raw = map.next_value::<&'de RawValue>()?;
+                    let value = value(raw).map_err(serde::de::Error::custom)?;
                     extra.insert(key.into_owned(), value);
                 }
             }
@@ -289,7 +293,22 @@ pub fn extra_relationships(
     declared: impl Fn(&str) -> bool,
     resolver: &Resolver<'_>,
 ) -> Result<ExtraRelationships, DecodeError> {
-    let mut out = ExtraRelationships::new();
+    Ok(extra_relationship_list(r, &declared, resolver)?
+        .into_iter()
+        .collect())
+}
+
+/// [`extra_relationships`] as a list sorted by name, the order the map serializes in. The
+/// table-driven decoder writes it without building the map (a map of its own type would be a
+/// second copy of the map's code in the size-optimised WebAssembly).
+#[doc(hidden)]
+#[inline(never)]
+pub fn extra_relationship_list(
+    r: &RawResource<'_>,
+    declared: &dyn Fn(&str) -> bool,
+    resolver: &Resolver<'_>,
+) -> Result<Vec<(String, Relationship)>, DecodeError> {
+    let mut out = Vec::new();
     let Some(rels) = &r.relationships else {
         return Ok(out);
     };
@@ -308,21 +327,23 @@ pub fn extra_relationships(
                 .map(value)
                 .collect::<Result<_, _>>()?
         };
-        out.insert(
-            name.to_string(),
-            Relationship {
-                data: rel.data.map(value).transpose()?,
-                links: rel.links.map(value).transpose()?,
-                meta: rel.meta.map(value).transpose()?,
-                included,
-            },
-        );
+        let relationship = Relationship {
+            data: rel.data.map(value).transpose()?,
+            links: rel.links.map(value).transpose()?,
+            meta: rel.meta.map(value).transpose()?,
+            included,
+        };
+        out.push((name.to_string(), relationship));
     }
+    // A document's relationships object has each name once (it was read into a map), so an
+    // unstable sort gives the map's order.
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }
 
 /// A resource's own `links` and `meta`, as sent.
 #[doc(hidden)]
+#[inline(never)]
 pub fn links_and_meta(
     r: &RawResource<'_>,
 ) -> Result<(Option<serde_json::Value>, Option<serde_json::Value>), DecodeError> {
@@ -528,25 +549,23 @@ struct RawDocument<'a> {
     links: Option<&'a RawValue>,
 }
 
-/// `meta.count`, read leniently (it has been seen as a string); anything unreadable is no count.
-fn meta_count(meta: &RawValue) -> Option<u64> {
-    #[derive(Deserialize)]
-    struct Meta {
-        #[serde(default, deserialize_with = "crate::lenient::int")]
-        count: Option<i64>,
+/// `meta.count`, read leniently (it has been seen as a string): an integer, or a string holding
+/// one; anything else is no count.
+fn meta_count(meta: &serde_json::Value) -> Option<u64> {
+    match meta.get("count")? {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.trim().parse::<u64>().ok(),
+        _ => None,
     }
-    let meta: Meta = serde_json::from_str(meta.get()).ok()?;
-    meta.count.and_then(|c| u64::try_from(c).ok())
 }
 
 /// `links.next`, when it is a string (or a number, kept as text).
-fn links_next(links: &RawValue) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Links {
-        #[serde(default, deserialize_with = "crate::lenient::string")]
-        next: Option<String>,
+fn links_next(links: &serde_json::Value) -> Option<String> {
+    match links.get("next")? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
-    serde_json::from_str::<Links>(links.get()).ok()?.next
 }
 
 fn parse_document(body: &[u8]) -> Result<RawDocument<'_>, DecodeError> {
@@ -640,13 +659,15 @@ pub fn with_document<R>(
     let included = included(&doc);
     let resolver = Resolver::new(&data, &included);
     let out = f(&data, &resolver)?;
+    let links = doc.links.map(value).transpose()?;
+    let meta = doc.meta.map(value).transpose()?;
     let paging = Page {
         items: Vec::new(),
-        total: doc.meta.and_then(meta_count),
-        next: doc.links.and_then(links_next),
-        has_links: doc.links.is_some(),
-        links: doc.links.map(value).transpose()?,
-        meta: doc.meta.map(value).transpose()?,
+        total: meta.as_ref().and_then(meta_count),
+        next: links.as_ref().and_then(links_next),
+        has_links: links.is_some(),
+        links,
+        meta,
         fingerprint: fingerprint(&data),
     };
     Ok((out, paging))

@@ -149,8 +149,16 @@ fn json_string(s: &str) -> String {
 
 fn json_value(value: &Option<serde_json::Value>) -> String {
     let mut out = Vec::new();
-    push_json(&mut out, value);
+    write_optional(&mut out, value.as_ref());
     into_string(out)
+}
+
+/// A value's JSON, or `null`, as `Option<Value>` serializes.
+fn write_optional(out: &mut Vec<u8>, value: Option<&serde_json::Value>) {
+    match value {
+        Some(v) => bigcartel_json_cold::write(out, v),
+        None => out.extend_from_slice(b"null"),
+    }
 }
 
 fn push_str(out: &mut Vec<u8>, s: &str) {
@@ -284,12 +292,6 @@ fn write_identity(out: &mut Vec<u8>, model: &ModelSchema, resource_type: &str, r
     });
 }
 
-/// Writes a value that serializes infallibly into a Vec.
-fn push_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-    // Writing plain data into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, value);
-}
-
 fn write_resource(
     out: &mut Vec<u8>,
     models: &[ModelSchema],
@@ -349,21 +351,57 @@ fn write_resource(
         out.extend_from_slice(b",\"extra_attributes\":{}");
     } else {
         push_key(out, "extra_attributes");
-        push_json(out, &extra);
+        bigcartel_json_cold::write_map(out, &extra);
     }
     let declared = |name: &str| model.rels.iter().any(|rel| rel.name == name);
-    let extra_rels = jsonapi::extra_relationships(r, declared, resolver)?;
-    if extra_rels.is_empty() {
-        out.extend_from_slice(b",\"extra_relationships\":{}");
-    } else {
-        push_key(out, "extra_relationships");
-        push_json(out, &extra_rels);
+    // Written as the typed model's map serializes: by name, in order.
+    out.extend_from_slice(b",\"extra_relationships\":{");
+    for (i, (name, rel)) in jsonapi::extra_relationship_list(r, &declared, resolver)?
+        .iter()
+        .enumerate()
+    {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_str(out, name);
+        out.push(b':');
+        write_relationship(out, rel);
     }
+    out.push(b'}');
     let (links, meta) = jsonapi::links_and_meta(r)?;
     push_key(out, "links");
-    push_json(out, &links);
+    write_optional(out, links.as_ref());
     push_key(out, "meta");
-    push_json(out, &meta);
+    write_optional(out, meta.as_ref());
     out.push(b'}');
     Ok(())
+}
+
+/// Writes a relationship's JSON exactly as [`jsonapi::Relationship`]'s `Serialize` does (`data`
+/// left out when absent), by hand: the derived serializer would be a larger copy of the same work.
+fn write_relationship(out: &mut Vec<u8>, rel: &jsonapi::Relationship) {
+    fn optional(out: &mut Vec<u8>, value: Option<&serde_json::Value>) {
+        match value {
+            Some(v) => bigcartel_json_cold::write(out, v),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+    out.push(b'{');
+    if let Some(data) = &rel.data {
+        out.extend_from_slice(b"\"data\":");
+        bigcartel_json_cold::write(out, data);
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\"links\":");
+    optional(out, rel.links.as_ref());
+    out.extend_from_slice(b",\"meta\":");
+    optional(out, rel.meta.as_ref());
+    out.extend_from_slice(b",\"included\":[");
+    for (i, v) in rel.included.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        bigcartel_json_cold::write(out, v);
+    }
+    out.extend_from_slice(b"]}");
 }
