@@ -413,7 +413,9 @@ mod request {
             ));
         }
         let (query, body) = (query(op, args.params.as_ref())?, body(op, args)?);
-        let attributes = body.as_ref().and_then(|b| b.pointer("/data/attributes"));
+        let attributes = body
+            .as_ref()
+            .and_then(|b| b.get("data").and_then(|d| d.get("attributes")));
         super::check_bounds(operation.id, &query, attributes)
             .map_err(|message| Error::invalid_input(operation, message))?;
         Ok((query, body))

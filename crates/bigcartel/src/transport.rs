@@ -105,7 +105,9 @@ impl ClientHooks<Transport> for RawClient {
                 .body()
                 .and_then(|b| b.as_bytes())
                 .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok());
-            let attributes = body.as_ref().and_then(|b| b.pointer("/data/attributes"));
+            let attributes = body
+                .as_ref()
+                .and_then(|b| b.get("data").and_then(|d| d.get("attributes")));
             crate::dynamic::check_bounds(info.operation_id, &query, attributes)
                 .map_err(progenitor_client::Error::InvalidRequest)?;
         }
