@@ -188,9 +188,6 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
             fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
                 Ok(Key(Cow::Owned(v.to_owned())))
             }
-            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v)))
-            }
         }
         d.deserialize_str(V)
     }
@@ -212,17 +209,23 @@ impl<'de, S: AttributeSink<'de>> serde::de::Visitor<'de> for ReadAttributes<'_, 
         self,
         mut map: A,
     ) -> Result<ExtraAttributes, A::Error> {
-        let mut seen: u128 = 0;
+        // One bit per slot (0..128), in two words: 128-bit integers are slow and large in
+        // WebAssembly.
+        let mut seen = [0u64; 2];
         let mut extra = ExtraAttributes::new();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             match self.0.slot(&key) {
                 Some(slot) => {
                     // A declared attribute sent twice is ambiguous: refuse it rather than pick one.
-                    let bit = 1u128.checked_shl(slot as u32).unwrap_or(0);
-                    if seen & bit != 0 {
-                        return Err(serde::de::Error::custom(format!("duplicate field `{key}`")));
+                    if let Some(word) = seen.get_mut(slot / 64) {
+                        let bit = 1u64 << (slot % 64);
+                        if *word & bit != 0 {
+                            return Err(serde::de::Error::custom(format!(
+                                "duplicate field `{key}`"
+                            )));
+                        }
+                        *word |= bit;
                     }
-                    seen |= bit;
                     self.0.take(slot, &mut map)?;
                 }
                 // An undeclared one is kept as sent; a repeated key keeps its last value.
@@ -230,7 +233,8 @@ impl<'de, S: AttributeSink<'de>> serde::de::Visitor<'de> for ReadAttributes<'_, 
                     // Read as raw text first: the one `value` parse is shared with the other
                     // lossless fields (one copy of serde_json's `Value` parser in the module).
                     let raw = map.next_value::<&'de RawValue>()?;
-                    let value = value(raw).map_err(serde::de::Error::custom)?;
+                    let value =
+                        bigcartel_json_cold::parse(raw.get()).map_err(serde::de::Error::custom)?;
                     extra.insert(key.into_owned(), value);
                 }
             }
@@ -333,11 +337,12 @@ pub fn extra_relationship_list(
             meta: rel.meta.map(value).transpose()?,
             included,
         };
-        out.push((name.to_string(), relationship));
+        // Kept sorted by name, the order the typed map serializes in (a document's
+        // relationships object has each name once: it was read into a map). Lists are a few
+        // entries long, so inserting in place is cheaper than a sort.
+        let at = out.partition_point(|(n, _): &(String, Relationship)| n.as_str() < name.as_ref());
+        out.insert(at, (name.to_string(), relationship));
     }
-    // A document's relationships object has each name once (it was read into a map), so an
-    // unstable sort gives the map's order.
-    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }
 
@@ -356,7 +361,8 @@ pub fn links_and_meta(
 /// The subtype of a polymorphic JSON:API type, the text after its first slash
 /// (`order_adjustments/tax` gives `tax`); `None` for a type without one.
 pub fn subtype(resource_type: &str) -> Option<&str> {
-    resource_type.split_once('/').map(|(_, sub)| sub)
+    let slash = resource_type.bytes().position(|b| b == b'/')?;
+    resource_type.get(slash + 1..)
 }
 
 /// Resolves relationships against a document's resources.
@@ -554,7 +560,7 @@ struct RawDocument<'a> {
 fn meta_count(meta: &serde_json::Value) -> Option<u64> {
     match meta.get("count")? {
         serde_json::Value::Number(n) => n.as_u64(),
-        serde_json::Value::String(s) => s.trim().parse::<u64>().ok(),
+        serde_json::Value::String(s) => s.trim_ascii().parse::<u64>().ok(),
         _ => None,
     }
 }

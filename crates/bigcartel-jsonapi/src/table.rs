@@ -380,12 +380,6 @@ fn write_resource(
 /// Writes a relationship's JSON exactly as [`jsonapi::Relationship`]'s `Serialize` does (`data`
 /// left out when absent), by hand: the derived serializer would be a larger copy of the same work.
 fn write_relationship(out: &mut Vec<u8>, rel: &jsonapi::Relationship) {
-    fn optional(out: &mut Vec<u8>, value: Option<&serde_json::Value>) {
-        match value {
-            Some(v) => bigcartel_json_cold::write(out, v),
-            None => out.extend_from_slice(b"null"),
-        }
-    }
     out.push(b'{');
     if let Some(data) = &rel.data {
         out.extend_from_slice(b"\"data\":");
@@ -393,9 +387,9 @@ fn write_relationship(out: &mut Vec<u8>, rel: &jsonapi::Relationship) {
         out.push(b',');
     }
     out.extend_from_slice(b"\"links\":");
-    optional(out, rel.links.as_ref());
+    write_optional(out, rel.links.as_ref());
     out.extend_from_slice(b",\"meta\":");
-    optional(out, rel.meta.as_ref());
+    write_optional(out, rel.meta.as_ref());
     out.extend_from_slice(b",\"included\":[");
     for (i, v) in rel.included.iter().enumerate() {
         if i > 0 {

@@ -1663,6 +1663,7 @@ async fn orders_carry_what_the_live_api_sends_beyond_the_docs() {
             rels["shipping_country"]["data"]["id"]
         );
         assert!(!a["shipping_country_name"].as_str().unwrap().is_empty());
+        assert_eq!(rels["warnings"], json!({ "data": [] }));
         for t in rels["transactions"]["data"].as_array().unwrap() {
             assert_eq!(t["type"], "order_transactions/payments");
         }
