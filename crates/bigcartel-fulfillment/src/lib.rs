@@ -13,6 +13,7 @@ pub mod pg;
 pub mod prepare;
 pub mod progress;
 pub mod reference;
+pub mod service;
 pub mod shipping;
 pub mod sku;
 pub mod store;

@@ -163,7 +163,8 @@ impl PgDatabase {
         .transpose()
     }
 
-    /// Extends a lease by `ttl`; `false` when it was lost (expired and taken by another worker).
+    /// Extends a lease by `ttl`; `false` when it was lost (expired and taken by another worker)
+    /// or the merchant disconnected meanwhile (its pass must stop).
     pub async fn renew_lease(&self, lease: &Lease, ttl: Duration) -> Result<bool, LedgerError> {
         let client = self.pool.get().await?;
         let n = client
@@ -171,7 +172,7 @@ impl PgDatabase {
                 &format!(
                     "UPDATE merchants SET lease_until = {DB_NOW} + $4
                      WHERE merchant_id = $1 AND lease_owner = $2 AND lease_epoch = $3
-                       AND lease_until >= {DB_NOW}"
+                       AND lease_until >= {DB_NOW} AND token_sealed IS NOT NULL"
                 ),
                 &[
                     &lease.merchant_id,

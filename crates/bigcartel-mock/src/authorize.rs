@@ -48,20 +48,20 @@ fn escape(s: &str) -> String {
     out
 }
 
-fn bad(message: &str) -> Response {
-    (
+fn bad(message: &str) -> Box<Response> {
+    Box::new((
         StatusCode::BAD_REQUEST,
         Html(format!(
             "<!doctype html><title>Authorization error</title><h1>Authorization error</h1><p>{}</p>",
             escape(message)
         )),
     )
-        .into_response()
+        .into_response())
 }
 
 /// The redirect target, checked: only an http(s) URL is followed (anything else would let a
 /// crafted link send the browser to a `javascript:` URL).
-fn redirect_target(p: &AuthorizeParams, app: &App) -> Result<url::Url, Response> {
+fn redirect_target(p: &AuthorizeParams, app: &App) -> Result<url::Url, Box<Response>> {
     if p.client_id.as_deref() != Some(app.cfg.client_id.as_str()) {
         return Err(bad("Unknown client_id."));
     }
@@ -81,7 +81,7 @@ fn redirect_target(p: &AuthorizeParams, app: &App) -> Result<url::Url, Response>
 
 async fn page(State(app): State<Arc<App>>, Query(p): Query<AuthorizeParams>) -> Response {
     if let Err(r) = redirect_target(&p, &app) {
-        return r;
+        return *r;
     }
     let hidden = |name: &str, value: &Option<String>| {
         format!(
@@ -119,22 +119,18 @@ async fn decide(
 ) -> Response {
     let mut url = match redirect_target(&p, &app) {
         Ok(u) => u,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     {
         let mut query = url.query_pairs_mut();
         match p.decision.as_deref() {
             Some("allow") => query.append_pair("code", &app.cfg.oauth_code),
             Some("deny") => query.append_pair("error", "access_denied"),
-            _ => return bad("Choose Allow or Deny."),
+            _ => return *bad("Choose Allow or Deny."),
         };
         if let Some(state) = &p.state {
             query.append_pair("state", state);
         }
     }
-    (
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, url.to_string())],
-    )
-        .into_response()
+    (StatusCode::SEE_OTHER, [(header::LOCATION, url.to_string())]).into_response()
 }
