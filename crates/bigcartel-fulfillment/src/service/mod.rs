@@ -562,7 +562,7 @@ impl Merchants {
             .client()
             .await?
             .query(
-                "SELECT to_state, LEAST(($3 - 1)::bigint, (at - $2) / $4) AS b, COUNT(*)
+                "SELECT to_state, LEAST($3::bigint - 1, (at - $2::bigint) / $4::bigint) AS b, COUNT(*)
                  FROM ledger_events
                  WHERE ($1::text IS NULL OR merchant_id = $1) AND at >= $2
                    AND to_state IN ('submitted', 'shipped')
