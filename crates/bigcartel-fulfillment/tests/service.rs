@@ -200,7 +200,7 @@ async fn connect_flow_status_pages_webhooks_and_disconnect_over_http() {
     assert!(
         !sealed
             .windows(7)
-            .any(|w| w == b"bcmock_" || w == token.expose()[7..14].as_bytes()),
+            .any(|w| w == b"bcmock_" || w == &token.expose().as_bytes()[7..14]),
         "the database holds the token in clear"
     );
     assert!(
