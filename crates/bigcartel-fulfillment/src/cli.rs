@@ -114,6 +114,9 @@ pub struct ServeArgs {
     /// The longest turn of one merchant before the next merchant's.
     #[arg(long, value_parser = humantime::parse_duration, default_value = "120s")]
     pub pass_budget: Duration,
+    /// The most Big Cartel requests of one merchant's turn before the next merchant's.
+    #[arg(long, default_value_t = 2000)]
+    pub request_budget: u64,
     /// Wait between lease attempts when no merchant is due.
     #[arg(long, value_parser = humantime::parse_duration, default_value = "1s")]
     pub poll: Duration,
@@ -292,6 +295,7 @@ async fn serve(args: &ServeArgs) -> Result<()> {
             lease_ttl: args.lease_ttl,
             interval: args.interval,
             pass_budget: args.pass_budget,
+            request_budget: args.request_budget,
             poll: args.poll,
             settings: crate::Settings {
                 concurrency: args.concurrency,

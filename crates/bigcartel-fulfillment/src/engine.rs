@@ -319,6 +319,11 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
         self
     }
 
+    /// The Big Cartel client (its [`bigcartel::Client::stats`] count the requests so far).
+    pub fn client(&self) -> &bigcartel::Client {
+        &self.client
+    }
+
     /// The Big Cartel account id.
     pub fn account_id(&self) -> &str {
         &self.account_id

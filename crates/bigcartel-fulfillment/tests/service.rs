@@ -227,6 +227,7 @@ async fn connect_flow_status_pages_webhooks_and_disconnect_over_http() {
             lease_ttl: Duration::from_secs(10),
             interval: Duration::from_millis(200),
             pass_budget: Duration::from_secs(30),
+            request_budget: 10_000,
             poll: Duration::from_millis(50),
             settings: common::settings(),
             api_base_url: mock.url().into(),

@@ -101,6 +101,8 @@ fn spawn_worker(db_url: &str, center: &str, api: &str) -> Child {
             api,
         ])
         .args(["--slots", "2", "--lease-ttl", "2s", "--interval", "300ms"])
+        // Small enough that first passes are cut and queued again: the fairness path under kills.
+        .args(["--request-budget", "60"])
         .args([
             "--pass-budget",
             "5s",
@@ -284,6 +286,7 @@ async fn four_workers_sigkilled_lose_and_duplicate_nothing() {
     let duplicates = per_order.values().filter(|n| **n > 1).count();
     let mut lost = 0usize;
     let mut extra = 0usize;
+    let mut cut = 0usize;
     for (merchant, account, mock, expected) in &shops {
         let at_center: BTreeSet<&String> = per_order
             .keys()
@@ -304,6 +307,15 @@ async fn four_workers_sigkilled_lose_and_duplicate_nothing() {
         // No two recorded passes of one merchant overlap.
         let mut passes = merchants.passes(Some(merchant), 1000).await.unwrap();
         passes.sort_by_key(|p| p.started_at);
+        cut += passes
+            .iter()
+            .filter(|p| p.summary.contains("request budget"))
+            .count();
+        if merchant == "merchant-00" {
+            for p in passes.iter().take(3) {
+                println!("  {merchant} pass by {}: {}", p.worker, p.summary);
+            }
+        }
         for w in passes.windows(2) {
             assert!(
                 w[0].finished_at <= w[1].started_at,
@@ -327,6 +339,7 @@ async fn four_workers_sigkilled_lose_and_duplicate_nothing() {
          {WORKERS} workers; {kills} SIGKILLs ({mid_run} while orders were still to do; (at the center, done) at each kill: {:?}); \
          center: {} orders, {duplicates} duplicates, {lost} lost, {extra} held orders submitted, {} re-sent submissions \
          answered idempotently, {} look-ups; mocks: {fulfillable} orders marked shipped once each, {patches} PATCHes; \
+         {cut} turns cut at the request budget (of the last 50 passes per merchant); \
          kill phase {:.1?}, total {:.1?}",
         at_kills,
         snapshot.records.len(),

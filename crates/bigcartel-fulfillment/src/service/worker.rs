@@ -7,9 +7,10 @@
 //!   disconnected) is dropped at once. A worker that dies leaves its lease to expire; another
 //!   worker takes the merchant over from the committed ledger, and the center's idempotency
 //!   key keeps any order it had in flight submitted once.
-//! * **Fairness.** A turn has a time budget; a merchant whose backlog does not fit is cut
-//!   (safely: every step is committed before the next) and queued again behind the merchants
-//!   already waiting, so one large backlog cannot starve the others.
+//! * **Fairness.** A turn has a time budget and a budget of Big Cartel requests; a merchant
+//!   whose backlog does not fit is cut (safely: every step is committed before the next) and
+//!   queued again behind the merchants already waiting, so one large backlog cannot starve the
+//!   others (nor use up the app's API allowance).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,6 +35,9 @@ pub struct WorkerOptions {
     pub interval: Duration,
     /// The longest turn of one merchant before it is queued again.
     pub pass_budget: Duration,
+    /// The most Big Cartel requests (retries included) of one merchant's turn before it is
+    /// queued again.
+    pub request_budget: u64,
     /// Wait between lease attempts when no merchant is due.
     pub poll: Duration,
     /// The engine's settings (the same for every merchant).
@@ -121,7 +125,7 @@ async fn turn(shared: &Shared, lease: Lease, shutdown: &mut watch::Receiver<bool
     let started = now_ms();
     let outcome = tokio::select! {
         r = tokio::time::timeout(o.pass_budget, pass(shared, &lease)) => match r {
-            Ok(r) => r.map(|summary| (summary, true)),
+            Ok(r) => r,
             Err(_) => Ok(("cut at the time budget; queued again".to_string(), false)),
         },
         lost = keep_lease(shared, &lease) => Err(lost),
@@ -158,8 +162,8 @@ async fn turn(shared: &Shared, lease: Lease, shutdown: &mut watch::Receiver<bool
     }
 }
 
-/// One engine pass for the leased merchant.
-async fn pass(shared: &Shared, lease: &Lease) -> Result<String, String> {
+/// One engine pass for the leased merchant: its summary, and whether it ran to the end.
+async fn pass(shared: &Shared, lease: &Lease) -> Result<(String, bool), String> {
     let o = &shared.options;
     let merchant = &lease.merchant_id;
     let Some((account_id, sealed)) = shared
@@ -168,7 +172,7 @@ async fn pass(shared: &Shared, lease: &Lease) -> Result<String, String> {
         .await
         .map_err(|e| e.to_string())?
     else {
-        return Ok("not connected".into());
+        return Ok(("not connected".into(), true));
     };
     let token = shared
         .cipher
@@ -184,6 +188,23 @@ async fn pass(shared: &Shared, lease: &Lease) -> Result<String, String> {
     let engine = Engine::with_store(client, shared.center.clone(), ledger, o.settings.clone())
         .await
         .map_err(|e| e.to_string())?;
-    let report = engine.sync().await.map_err(|e| e.to_string())?;
-    Ok(report.to_string())
+    let over_budget = async {
+        loop {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            if engine.client().stats().0 >= o.request_budget {
+                break;
+            }
+        }
+    };
+    tokio::select! {
+        report = engine.sync() => {
+            let report = report.map_err(|e| e.to_string())?;
+            let requests = engine.client().stats().0;
+            Ok((format!("{report}; {requests} Big Cartel requests"), true))
+        }
+        _ = over_budget => Ok((
+            format!("cut at the request budget ({} requests); queued again", o.request_budget),
+            false,
+        )),
+    }
 }
