@@ -232,7 +232,7 @@ pub struct PassRecord {
 }
 
 /// Passes kept per merchant.
-const PASSES_KEPT: i64 = 50;
+pub const PASSES_KEPT: i64 = 50;
 
 /// The service's tables (see `migrations/V2__merchants.sql`).
 #[derive(Debug, Clone)]
