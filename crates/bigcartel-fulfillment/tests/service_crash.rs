@@ -100,12 +100,12 @@ fn spawn_worker(db_url: &str, center: &str, api: &str) -> Child {
             "--api-base-url",
             api,
         ])
-        .args(["--slots", "2", "--lease-ttl", "2s", "--interval", "300ms"])
+        .args(["--slots", "2", "--lease-ttl", "2s", "--interval", "1s"])
         // Small enough that first passes are cut and queued again: the fairness path under kills.
         .args(["--request-budget", "60"])
         .args([
             "--pass-budget",
-            "5s",
+            "15s",
             "--poll",
             "50ms",
             "--concurrency",
@@ -213,9 +213,14 @@ async fn four_workers_sigkilled_lose_and_duplicate_nothing() {
     let api = format!("http://{}", listener.local_addr().unwrap());
     let app = axum::Router::new().fallback(forward).with_state(router);
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let center = ReferenceCenter::start(ReferenceConfig::default())
-        .await
-        .unwrap();
+    // Ships at the first poll: an order is done in one pass, so the time goes to the work
+    // under kills rather than to waiting for the next pass.
+    let center = ReferenceCenter::start(ReferenceConfig {
+        ship_after_polls: 0,
+        ..ReferenceConfig::default()
+    })
+    .await
+    .unwrap();
     let db_url = pg.url("crash");
 
     let mut workers: Vec<Child> = (0..WORKERS)
