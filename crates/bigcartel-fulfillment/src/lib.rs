@@ -10,6 +10,8 @@ mod engine;
 mod http_center;
 pub mod ledger;
 pub mod pg;
+#[cfg(unix)]
+pub mod pg_local;
 pub mod prepare;
 pub mod progress;
 pub mod reference;
