@@ -1,7 +1,7 @@
 //! The service's crash test: 4 `bigcartel-fulfill serve --worker` processes share one
 //! PostgreSQL database and 20 merchants (20 mock shops, each its own Big Cartel account, behind
-//! a small router that sends `/v1/accounts/<id>/…` to that shop's mock). Workers are SIGKILLed
-//! at random moments, one at a time, and restarted, until at least 30 kills have landed; then
+//! one address: `bigcartel_mock::fleet`). Workers are SIGKILLed at random moments, one at a
+//! time, and restarted, until at least 30 kills have landed; then
 //! they run until every merchant is idle. Afterwards, for every merchant, every order that can be
 //! fulfilled is held by the center exactly once (its own records, under the merchant's
 //! idempotency keys) and marked shipped exactly once in that merchant's mock; held orders never
@@ -11,20 +11,17 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::response::{IntoResponse, Response};
 use bigcartel::Secret;
 use bigcartel_fulfillment::pg::PgDatabase;
 use bigcartel_fulfillment::reference::{ReferenceCenter, ReferenceConfig};
 use bigcartel_fulfillment::service::{Connected, Merchants, TokenCipher};
 use bigcartel_fulfillment::{LedgerStore, OrderState};
-use bigcartel_mock::{FaultConfig, MockConfig, MockServer};
+use bigcartel_mock::fleet::MockFleet;
+use bigcartel_mock::{FaultConfig, MockConfig};
 use common::pg::TestPg;
 use common::{Expected, check_mock};
 
@@ -34,61 +31,6 @@ const MERCHANTS: usize = 20;
 const ORDERS_PER_SHOP: usize = 480;
 const WORKERS: usize = 4;
 const MIN_KILLS: usize = 30;
-
-/// Routes each account's API calls to its mock (in production one API serves every account).
-struct Router {
-    routes: HashMap<String, String>,
-    http: reqwest::Client,
-}
-
-async fn forward(State(r): State<Arc<Router>>, req: Request) -> Response {
-    let path = req.uri().path().to_string();
-    let Some(base) = path
-        .strip_prefix("/v1/accounts/")
-        .and_then(|rest| rest.split('/').next())
-        .and_then(|account| r.routes.get(account))
-    else {
-        return (axum::http::StatusCode::NOT_FOUND, "no such account").into_response();
-    };
-    let target = format!(
-        "{base}{}",
-        req.uri()
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or(&path)
-    );
-    let method = req.method().clone();
-    let mut headers = req.headers().clone();
-    headers.remove(axum::http::header::HOST);
-    let Ok(body) = axum::body::to_bytes(req.into_body(), 16 << 20).await else {
-        return axum::http::StatusCode::BAD_REQUEST.into_response();
-    };
-    match r
-        .http
-        .request(method, target)
-        .headers(headers)
-        .body(body)
-        .send()
-        .await
-    {
-        Ok(resp) => {
-            let status = resp.status();
-            let headers = resp.headers().clone();
-            let bytes = resp.bytes().await.unwrap_or_default();
-            let mut out = Response::new(Body::from(bytes));
-            *out.status_mut() = status;
-            for (k, v) in &headers {
-                if k != axum::http::header::TRANSFER_ENCODING
-                    && k != axum::http::header::CONTENT_LENGTH
-                {
-                    out.headers_mut().insert(k, v.clone());
-                }
-            }
-            out
-        }
-        Err(_) => axum::http::StatusCode::BAD_GATEWAY.into_response(),
-    }
-}
 
 fn spawn_worker(db_url: &str, center: &str, api: &str) -> Child {
     Command::new(BIN)
@@ -171,21 +113,20 @@ async fn four_workers_sigkilled_lose_and_duplicate_nothing() {
     let cipher = TokenCipher::from_base64(&Secret::new(KEY)).unwrap();
 
     // 20 shops, each its own account, with a little latency so that kills land mid-work.
+    let fleet = MockFleet::start((0..MERCHANTS).map(|i| MockConfig {
+        seed: 100 + i as u64,
+        orders: ORDERS_PER_SHOP,
+        account_id: 20_000 + i as u64,
+        faults: FaultConfig {
+            latency_ms: 2,
+            ..FaultConfig::none()
+        },
+        ..MockConfig::default()
+    }))
+    .await
+    .unwrap();
     let mut shops = Vec::new();
-    let mut routes = HashMap::new();
-    for i in 0..MERCHANTS {
-        let mock = MockServer::start(MockConfig {
-            seed: 100 + i as u64,
-            orders: ORDERS_PER_SHOP,
-            account_id: 20_000 + i as u64,
-            faults: FaultConfig {
-                latency_ms: 2,
-                ..FaultConfig::none()
-            },
-            ..MockConfig::default()
-        })
-        .await
-        .unwrap();
+    for (i, mock) in fleet.shops().iter().enumerate() {
         let expected = Expected::from_store(&mock.snapshot());
         assert!(
             expected.unshipped.len() >= 100,
@@ -193,7 +134,6 @@ async fn four_workers_sigkilled_lose_and_duplicate_nothing() {
             expected.unshipped.len()
         );
         let account = mock.account_id().to_string();
-        routes.insert(account.clone(), mock.url().to_string());
         let merchant = format!("merchant-{i:02}");
         let sealed = cipher.seal(&merchant, &Secret::new("mock-token")).unwrap();
         let connected = merchants
@@ -205,14 +145,7 @@ async fn four_workers_sigkilled_lose_and_duplicate_nothing() {
     }
     let fulfillable: usize = shops.iter().map(|s| s.3.fulfilled.len()).sum();
     let unshipped: usize = shops.iter().map(|s| s.3.unshipped.len()).sum();
-    let router = Arc::new(Router {
-        routes,
-        http: bigcartel::http_client_builder().build().unwrap(),
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let api = format!("http://{}", listener.local_addr().unwrap());
-    let app = axum::Router::new().fallback(forward).with_state(router);
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let api = fleet.url().to_string();
     // Ships at the first poll: an order is done in one pass, so the time goes to the work
     // under kills rather than to waiting for the next pass.
     let center = ReferenceCenter::start(ReferenceConfig {

@@ -39,6 +39,7 @@ mod canned;
 mod config;
 mod counters;
 pub mod countries;
+pub mod fleet;
 mod faults;
 mod handlers;
 mod jsonapi;
