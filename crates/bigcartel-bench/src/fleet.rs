@@ -141,11 +141,21 @@ async fn run_once(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let seconds = started.elapsed().as_secs_f64();
+    // How the time was spent: passes run, and how long they took.
+    let passes = registry.passes(None, 10_000).await?;
+    let mut took: Vec<i64> = passes
+        .iter()
+        .map(|p| p.finished_at - p.started_at)
+        .collect();
+    took.sort_unstable();
     Ok(json!({
         "workers": workers,
         "orders": total,
         "seconds": seconds,
         "orders_per_s": total as f64 / seconds,
+        "passes": passes.len(),
+        "pass_ms_median": took.get(took.len() / 2),
+        "pass_ms_max": took.last(),
     }))
 }
 
