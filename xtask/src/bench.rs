@@ -208,6 +208,20 @@ pub fn bench(root: &Path, smoke: bool) -> Result<()> {
         fetch["latency_ms"] = json!(latency);
         rows.push(fetch);
     }
+    println!("bench: fulfillment service, orders fulfilled per second by 1, 2 and 4 workers");
+    crate::postgres::ensure()?;
+    rows.push(json_of(
+        Command::new(&bench_bin)
+            .args(["fleet", "--bigcartel"])
+            .arg(bin.join("bigcartel"))
+            .args(["--latency-ms", if smoke { "2" } else { "20" }])
+            .args(if smoke {
+                &["--workers", "1,2"][..]
+            } else {
+                &[][..]
+            })
+            .args(smoke_flag),
+    )?);
     let mut rss = Vec::new();
     for n in if smoke { [100, 300] } else { [1_000, 10_000] } {
         let (_mock, url) = start_mock(&bin, n, 20, 0)?;
@@ -371,6 +385,23 @@ pub fn markdown(r: &Value) -> String {
         md.push_str("Peak RSS of a process streaming every order (not keeping them):\n\n| orders | peak RSS (KiB) |\n|---|---|\n");
         for y in x["results"].as_array().into_iter().flatten() {
             md.push_str(&format!("| {} | {} |\n", y["orders"], y["peak_rss_kib"]));
+        }
+        md.push('\n');
+    }
+    if let Some(x) = row(r, "fulfillment_service") {
+        md.push_str(&format!(
+            "## 4b. Fulfillment service: orders fulfilled per second ({} merchants, {} ms latency per mock response, {} slots per worker)\n\n| `serve --worker` processes | orders | seconds | orders/s | speedup |\n|---|---|---|---|---|\n",
+            x["merchants"], x["latency_ms"], x["slots_per_worker"]
+        ));
+        for y in x["results"].as_array().into_iter().flatten() {
+            md.push_str(&format!(
+                "| {} | {} | {} | {} | {}x |\n",
+                y["workers"],
+                y["orders"],
+                num(&y["seconds"]),
+                num(&y["orders_per_s"]),
+                num(&y["speedup"])
+            ));
         }
         md.push('\n');
     }

@@ -9,6 +9,7 @@ pub mod gen_uniffi;
 pub mod gen_wasm;
 pub mod lint;
 pub mod normalise;
+pub mod postgres;
 pub mod tasks;
 pub mod validators;
 pub mod wasm;

@@ -228,7 +228,11 @@ fn test_steps() -> Vec<Step> {
         }),
         step(
             "cargo test --workspace (unit, integration, doctests)",
-            |root| run(root, "cargo", &["test", "--workspace"], &[]),
+            |root| {
+                // The fulfillment service's tests start throwaway PostgreSQL clusters.
+                xtask::postgres::ensure()?;
+                run(root, "cargo", &["test", "--workspace"], &[])
+            },
         ),
         step("cargo doc -D warnings", |root| {
             run(

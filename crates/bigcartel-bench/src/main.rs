@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 use std::hint::black_box;
 use std::time::Instant;
 
+mod fleet;
+
 #[derive(Parser)]
 struct Cli {
     /// Few rounds and small inputs: checks the harness works, measures nothing meaningful.
@@ -49,6 +51,19 @@ enum Row {
     Rss {
         #[arg(long)]
         url: String,
+    },
+    /// Orders fulfilled per second by N `bigcartel fulfill serve --worker` processes on a
+    /// throwaway PostgreSQL, against mock shops with a fixed latency.
+    Fleet {
+        /// The `bigcartel` CLI binary.
+        #[arg(long)]
+        bigcartel: std::path::PathBuf,
+        /// Worker counts to run, in order.
+        #[arg(long, value_delimiter = ',', default_value = "1,2,4")]
+        workers: Vec<usize>,
+        /// Latency of every mock response.
+        #[arg(long, default_value_t = 20)]
+        latency_ms: u64,
     },
 }
 
@@ -328,6 +343,11 @@ async fn main() -> Result<()> {
         Row::Decode { bodies } => decode(&bodies, cli.smoke)?,
         Row::Fetch { url, concurrency } => fetch(&url, concurrency, cli.smoke).await?,
         Row::Rss { url } => rss(&url).await?,
+        Row::Fleet {
+            bigcartel,
+            workers,
+            latency_ms,
+        } => fleet::fleet(&bigcartel, &workers, latency_ms, cli.smoke).await?,
     };
     println!("{out}");
     Ok(())

@@ -64,6 +64,74 @@ pub enum Command {
     },
     /// Print a commented example configuration.
     ExampleConfig,
+    /// The service for many merchants on PostgreSQL: the connect page, webhooks and status
+    /// pages (`serve`), or a worker that runs merchants' passes (`serve --worker`). Secrets come
+    /// from the environment only: BIGCARTEL_FULFILL_DATABASE_URL, BIGCARTEL_FULFILL_TOKEN_KEY,
+    /// BIGCARTEL_CLIENT_SECRET, BIGCARTEL_FULFILL_OPERATOR_TOKEN (and the center's credentials).
+    Serve(Box<ServeArgs>),
+}
+
+/// `fulfill serve` options.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Run a worker (merchants' passes under leases) instead of the web front.
+    #[arg(long)]
+    pub worker: bool,
+    /// The web front's address.
+    #[arg(long, default_value = "127.0.0.1:8090")]
+    pub listen: std::net::SocketAddr,
+    /// The address browsers and Big Cartel reach the web front at (default: http://LISTEN);
+    /// the OAuth redirect URI is this plus /oauth/callback.
+    #[arg(long)]
+    pub public_url: Option<String>,
+    /// The OAuth client id.
+    #[arg(long, env = "BIGCARTEL_CLIENT_ID")]
+    pub client_id: Option<String>,
+    /// The Big Cartel API.
+    #[arg(long, default_value = bigcartel::DEFAULT_BASE_URL)]
+    pub api_base_url: String,
+    /// Big Cartel's authorize page.
+    #[arg(long, default_value = bigcartel::oauth::AUTHORIZE_URL)]
+    pub authorize_url: String,
+    /// The fulfillment center (workers).
+    #[arg(long)]
+    pub center_url: Option<String>,
+    /// The User-Agent of Big Cartel requests (your app's name and a contact).
+    #[arg(
+        long,
+        default_value = "bigcartel-fulfillment-service (https://github.com/bigcartel-sdk)"
+    )]
+    pub user_agent: String,
+    /// Merchants one worker process works on at once.
+    #[arg(long, default_value_t = 4)]
+    pub slots: usize,
+    /// Time between two passes of one merchant.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "60s")]
+    pub interval: Duration,
+    /// A lease's life without renewal: how long a dead worker's merchants wait.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "30s")]
+    pub lease_ttl: Duration,
+    /// The longest turn of one merchant before the next merchant's.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "120s")]
+    pub pass_budget: Duration,
+    /// The most Big Cartel requests of one merchant's turn before the next merchant's.
+    #[arg(long, default_value_t = 2000)]
+    pub request_budget: u64,
+    /// Wait between lease attempts when no merchant is due.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "1s")]
+    pub poll: Duration,
+    /// Orders of one merchant worked on at once.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// First wait after a failed step (doubles per attempt).
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "30s")]
+    pub retry_base: Duration,
+    /// Longest wait between attempts.
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "1h")]
+    pub retry_max: Duration,
+    /// Database connections of this process.
+    #[arg(long, default_value_t = 16)]
+    pub db_connections: usize,
 }
 
 fn progress(verbose: bool, quiet: bool) -> Option<ProgressFn> {
@@ -124,6 +192,7 @@ pub async fn run(cli: FulfillArgs, json: bool) -> Result<ExitCode> {
         Command::ExampleConfig => {
             out(crate::config::EXAMPLE)?;
         }
+        Command::Serve(args) => serve(args).await?,
         Command::Center {
             port,
             state_file,
@@ -182,4 +251,99 @@ pub async fn run(cli: FulfillArgs, json: bool) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+async fn serve(args: &ServeArgs) -> Result<()> {
+    use crate::service::{self, Merchants, TokenCipher};
+    // Checked before anything else: without the key no token can be stored or used.
+    let cipher = TokenCipher::from_env()?;
+    let db_config = service::database_config_from_env()?;
+    let db = crate::pg::PgDatabase::connect(db_config, args.db_connections).await?;
+    let merchants = Merchants::new(db);
+    if args.worker {
+        let center_url = args
+            .center_url
+            .as_deref()
+            .context("a worker needs --center-url")?;
+        let center = crate::HttpCenter::from_env(center_url)?;
+        let options = service::worker::WorkerOptions {
+            name: service::worker::default_name(),
+            slots: args.slots,
+            lease_ttl: args.lease_ttl,
+            interval: args.interval,
+            pass_budget: args.pass_budget,
+            request_budget: args.request_budget,
+            poll: args.poll,
+            settings: crate::Settings {
+                concurrency: args.concurrency,
+                retry_base: args.retry_base,
+                retry_max: args.retry_max,
+                ..crate::Settings::default()
+            },
+            api_base_url: args.api_base_url.clone(),
+            user_agent: args.user_agent.clone(),
+        };
+        eprintln!("worker {} started ({} slots)", options.name, options.slots);
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let work = tokio::spawn(service::worker::run(
+            merchants, cipher, center, options, stopped,
+        ));
+        stop_signal().await;
+        let _ = stop.send(true);
+        let _ = work.await;
+        return Ok(());
+    }
+    let client_id = args
+        .client_id
+        .clone()
+        .context("give the OAuth client id with --client-id (or BIGCARTEL_CLIENT_ID)")?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let options = service::web::WebOptions {
+        public_url: args
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}")),
+        client_id,
+        client_secret: service::secret_from_env(service::CLIENT_SECRET_ENV)?,
+        api_base_url: args.api_base_url.clone(),
+        authorize_url: args.authorize_url.clone(),
+        user_agent: args.user_agent.clone(),
+        operator_token: service::secret_from_env(service::OPERATOR_TOKEN_ENV)?,
+    };
+    eprintln!("listening on http://{addr}");
+    let app = service::web::router(merchants, cipher, options);
+    crate::webhook::serve_bounded(
+        listener,
+        app,
+        crate::webhook::ListenerLimits::default(),
+        stop_signal(),
+    )
+    .await;
+    Ok(())
 }

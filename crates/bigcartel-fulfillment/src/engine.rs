@@ -21,6 +21,7 @@ use crate::prepare::{
 use crate::progress::{PassReport, ProgressEvent, ProgressFn};
 use crate::shipping::{ShippingCode, ShippingError, ShippingRules};
 use crate::sku::SkuRules;
+use crate::store::LedgerStore;
 
 /// How the engine works, independent of where the settings come from (see
 /// [`crate::Config::settings`] for the TOML file).
@@ -215,11 +216,13 @@ impl Drop for Claim<'_> {
 /// print!("{}", engine.status()?);
 /// # Ok(()) }
 /// ```
-pub struct Engine<C: FulfillmentCenter> {
+pub struct Engine<C: FulfillmentCenter, L: LedgerStore = Ledger> {
     client: Arc<bigcartel::Client>,
     center: Arc<C>,
-    ledger: Arc<Ledger>,
-    _lock: LedgerLock,
+    ledger: Arc<L>,
+    // The SQLite ledger's file lock; a PostgreSQL ledger is guarded by the merchant's lease,
+    // which the worker holds outside the engine.
+    _lock: Option<LedgerLock>,
     settings: Settings,
     shipping: ShippingRules,
     account_id: String,
@@ -228,7 +231,7 @@ pub struct Engine<C: FulfillmentCenter> {
     passes: std::sync::atomic::AtomicU64,
 }
 
-impl<C: FulfillmentCenter> std::fmt::Debug for Engine<C> {
+impl<C: FulfillmentCenter, L: LedgerStore> std::fmt::Debug for Engine<C, L> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
             .field("account_id", &self.account_id)
@@ -249,7 +252,7 @@ fn is_not_found(e: &bigcartel::Error) -> bool {
     matches!(e, bigcartel::Error::Api(a) if a.kind == ApiErrorKind::NotFound)
 }
 
-impl<C: FulfillmentCenter> Engine<C> {
+impl<C: FulfillmentCenter> Engine<C, Ledger> {
     /// Takes the ledger's lock, finds the account (and its country when no home country is set)
     /// and binds the ledger to the account.
     pub async fn new(
@@ -259,8 +262,30 @@ impl<C: FulfillmentCenter> Engine<C> {
         settings: Settings,
     ) -> Result<Self, EngineError> {
         let lock = ledger.lock()?;
+        let mut engine = Engine::with_store(client, center, ledger, settings).await?;
+        engine._lock = Some(lock);
+        Ok(engine)
+    }
+
+    /// Counts by state, held orders with reasons, failing steps.
+    pub fn status(&self) -> Result<LedgerStatus, EngineError> {
+        Ok(self.ledger.status()?)
+    }
+}
+
+impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
+    /// An engine on any [`LedgerStore`]: finds the account (and its country when no home
+    /// country is set) and binds the ledger to the account. Nothing here keeps a second engine
+    /// off the same ledger: the caller does (the SQLite lock in [`Engine::new`], a merchant's
+    /// lease in the multi-merchant service).
+    pub async fn with_store(
+        client: bigcartel::Client,
+        center: C,
+        ledger: L,
+        settings: Settings,
+    ) -> Result<Self, EngineError> {
         let account_id = client.account_id().await?;
-        ledger.bind_account(&account_id)?;
+        ledger.bind_account(&account_id).await?;
         let home = match &settings.home_country {
             Some(h) => h.clone(),
             None => client
@@ -278,7 +303,7 @@ impl<C: FulfillmentCenter> Engine<C> {
             client: Arc::new(client),
             center: Arc::new(center),
             ledger: Arc::new(ledger),
-            _lock: lock,
+            _lock: None,
             settings,
             shipping,
             account_id,
@@ -294,6 +319,11 @@ impl<C: FulfillmentCenter> Engine<C> {
         self
     }
 
+    /// The Big Cartel client (its [`bigcartel::Client::stats`] count the requests so far).
+    pub fn client(&self) -> &bigcartel::Client {
+        &self.client
+    }
+
     /// The Big Cartel account id.
     pub fn account_id(&self) -> &str {
         &self.account_id
@@ -305,7 +335,7 @@ impl<C: FulfillmentCenter> Engine<C> {
     }
 
     /// The ledger.
-    pub fn ledger(&self) -> &Ledger {
+    pub fn ledger(&self) -> &L {
         &self.ledger
     }
 
@@ -315,8 +345,8 @@ impl<C: FulfillmentCenter> Engine<C> {
     }
 
     /// Counts by state, held orders with reasons, failing steps.
-    pub fn status(&self) -> Result<LedgerStatus, EngineError> {
-        Ok(self.ledger.status()?)
+    pub async fn ledger_status(&self) -> Result<LedgerStatus, EngineError> {
+        Ok(LedgerStore::status(&*self.ledger).await?)
     }
 
     fn emit(&self, event: ProgressEvent) {
@@ -325,17 +355,9 @@ impl<C: FulfillmentCenter> Engine<C> {
         }
     }
 
-    /// Runs a ledger call off the async threads (SQLite commits wait for the disk).
-    async fn db<T, F>(&self, f: F) -> Result<T, EngineError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Ledger) -> Result<T, LedgerError> + Send + 'static,
-    {
-        let ledger = self.ledger.clone();
-        tokio::task::spawn_blocking(move || f(&ledger))
-            .await
-            .map_err(|e| EngineError::Task(e.to_string()))?
-            .map_err(EngineError::from)
+    /// The ledger, as the [`LedgerStore`] every engine step goes through.
+    fn db(&self) -> &L {
+        &self.ledger
     }
 
     fn retry_at(&self, attempts: u32) -> i64 {
@@ -368,7 +390,8 @@ impl<C: FulfillmentCenter> Engine<C> {
         let pass = Pass::default();
 
         let pending: Vec<LedgerEntry> = self
-            .db(|l| l.actionable(now_ms()))
+            .db()
+            .actionable(now_ms())
             .await?
             .into_iter()
             .filter(|e| !matches!(e.state, OrderState::Seen | OrderState::Held))
@@ -379,7 +402,8 @@ impl<C: FulfillmentCenter> Engine<C> {
 
         // Listed orders were prepared in phase 2; unlisted seen/held ones cannot be.
         let rest: Vec<LedgerEntry> = self
-            .db(|l| l.actionable(now_ms()))
+            .db()
+            .actionable(now_ms())
             .await?
             .into_iter()
             .filter(|e| !matches!(e.state, OrderState::Seen | OrderState::Held))
@@ -423,7 +447,7 @@ impl<C: FulfillmentCenter> Engine<C> {
                 }
             }
             let ids: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
-            let new = self.db(move |l| l.observe(&ids)).await?;
+            let new = self.db().observe(&ids).await?;
             listed += orders.len();
             new_total += new;
             let work: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
@@ -433,16 +457,10 @@ impl<C: FulfillmentCenter> Engine<C> {
                     map.insert(o.id.clone(), o);
                 }
             }
-            let ids = work.clone();
-            let entries = self
-                .db(move |l| {
-                    let mut out = Vec::new();
-                    for id in &ids {
-                        out.extend(l.entry(id)?);
-                    }
-                    Ok(out)
-                })
-                .await?;
+            let mut entries = Vec::with_capacity(work.len());
+            for id in &work {
+                entries.extend(self.db().entry(id).await?);
+            }
             let entries = entries
                 .into_iter()
                 .filter(|e| matches!(e.state, OrderState::Seen | OrderState::Held))
@@ -487,7 +505,8 @@ impl<C: FulfillmentCenter> Engine<C> {
     async fn skip_missing(&self, pass: &Pass, pass_started: i64) -> Result<(), EngineError> {
         let report = &pass.report;
         let candidates = self
-            .db(|l| l.in_states(&[OrderState::Seen, OrderState::Held]))
+            .db()
+            .in_states(&[OrderState::Seen, OrderState::Held])
             .await?;
         for entry in candidates {
             // Orders recorded during this pass (by webhook) may postdate the listing.
@@ -500,8 +519,7 @@ impl<C: FulfillmentCenter> Engine<C> {
                 continue;
             }
             let reason = "no longer unshipped in Big Cartel (shipped by hand or deleted)";
-            let id = entry.order_id.clone();
-            if self.db(move |l| l.skip(&id, reason)).await? {
+            if self.db().skip(&entry.order_id, reason).await? {
                 bump(report, |r| r.skipped += 1);
                 self.emit(ProgressEvent::Skipped {
                     order_id: entry.order_id,
@@ -554,13 +572,13 @@ impl<C: FulfillmentCenter> Engine<C> {
         }
         let pass = Pass::default();
         let ids = vec![id.clone()];
-        let new = self.db(move |l| l.record_new(&ids)).await?;
+        let new = self.db().record_new(&ids).await?;
         bump(&pass.report, |r| r.new = new as u64);
         pass.listed
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(id.clone(), order);
-        if let Some(entry) = self.db(move |l| l.entry(&id)).await? {
+        if let Some(entry) = self.db().entry(&id).await? {
             self.advance(entry, &pass, Limit::Everything).await?;
         }
         Ok(pass.report.into_inner().unwrap_or_else(|p| p.into_inner()))
@@ -575,8 +593,7 @@ impl<C: FulfillmentCenter> Engine<C> {
     }
 
     async fn entry(&self, id: &str) -> Result<Option<LedgerEntry>, EngineError> {
-        let id = id.to_string();
-        self.db(move |l| l.entry(&id)).await
+        Ok(self.db().entry(id).await?)
     }
 
     async fn note_error(
@@ -585,10 +602,8 @@ impl<C: FulfillmentCenter> Engine<C> {
         error: String,
         report: &Report,
     ) -> Result<(), EngineError> {
-        let id = entry.order_id.clone();
         let at = self.retry_at(entry.attempts);
-        let e = error.clone();
-        self.db(move |l| l.note_error(&id, &e, at)).await?;
+        self.db().note_error(&entry.order_id, &error, at).await?;
         bump(report, |r| r.step_failures += 1);
         self.emit(ProgressEvent::StepFailed {
             order_id: entry.order_id.clone(),
@@ -603,10 +618,8 @@ impl<C: FulfillmentCenter> Engine<C> {
         error: String,
         report: &Report,
     ) -> Result<(), EngineError> {
-        let id = entry.order_id.clone();
         let at = self.retry_at(entry.attempts);
-        let e = error.clone();
-        self.db(move |l| l.failed(&id, &e, at)).await?;
+        self.db().failed(&entry.order_id, &error, at).await?;
         bump(report, |r| r.submit_failures += 1);
         self.emit(ProgressEvent::SubmitFailed {
             order_id: entry.order_id.clone(),
@@ -622,8 +635,7 @@ impl<C: FulfillmentCenter> Engine<C> {
         recovered: bool,
         report: &Report,
     ) -> Result<(), EngineError> {
-        let (i, r) = (id.to_string(), reference.clone());
-        if self.db(move |l| l.submitted(&i, &r)).await? {
+        if self.db().submitted(id, &reference).await? {
             bump(report, |r| {
                 r.submitted += 1;
                 if recovered {
@@ -709,8 +721,7 @@ impl<C: FulfillmentCenter> Engine<C> {
                             if already {
                                 return Ok(());
                             }
-                            let (i, r) = (id.clone(), reason.clone());
-                            if self.db(move |l| l.hold(&i, &r)).await? {
+                            if self.db().hold(&id, &reason).await? {
                                 bump(report, |r| r.held += 1);
                                 self.emit(ProgressEvent::Held {
                                     order_id: id.clone(),
@@ -723,8 +734,7 @@ impl<C: FulfillmentCenter> Engine<C> {
                             let key = idempotency_key(&self.account_id, &id);
                             let payload = serde_json::to_string(&fo)
                                 .map_err(|e| EngineError::Task(e.to_string()))?;
-                            let i = id.clone();
-                            if !self.db(move |l| l.intend(&i, &key, &payload)).await? {
+                            if !self.db().intend(&id, &key, &payload).await? {
                                 return Ok(());
                             }
                             fresh_intent = true;
@@ -734,20 +744,18 @@ impl<C: FulfillmentCenter> Engine<C> {
                 OrderState::Submitting | OrderState::Failed => {
                     let (Some(key), Some(payload)) = (&entry.idempotency_key, &entry.payload)
                     else {
-                        return Err(LedgerError::Corrupt {
-                            path: self.ledger.path().to_path_buf(),
-                            message: format!(
+                        return Err(self
+                            .ledger
+                            .corrupt(format!(
                                 "order {id} is {} without key or payload",
                                 entry.state
-                            ),
-                        }
-                        .into());
+                            ))
+                            .into());
                     };
                     let fo: FulfillmentOrder = serde_json::from_str(payload).map_err(|e| {
-                        EngineError::Ledger(LedgerError::Corrupt {
-                            path: self.ledger.path().to_path_buf(),
-                            message: format!("order {id}: payload: {e}"),
-                        })
+                        EngineError::Ledger(
+                            self.ledger.corrupt(format!("order {id}: payload: {e}")),
+                        )
                     })?;
                     if !fresh_intent {
                         // An earlier attempt may have reached the center: ask before sending.
@@ -791,8 +799,7 @@ impl<C: FulfillmentCenter> Engine<C> {
                         },
                         Err(CenterError::Rejected(message)) => {
                             let reason = HoldReason::Rejected(message).to_string();
-                            let (i, r) = (id.clone(), reason.clone());
-                            if self.db(move |l| l.rejected(&i, &r)).await? {
+                            if self.db().rejected(&id, &reason).await? {
                                 bump(report, |r| r.held += 1);
                                 self.emit(ProgressEvent::Held {
                                     order_id: id.clone(),
@@ -817,11 +824,10 @@ impl<C: FulfillmentCenter> Engine<C> {
                         return Ok(());
                     }
                     let Some(reference) = entry.reference.clone() else {
-                        return Err(LedgerError::Corrupt {
-                            path: self.ledger.path().to_path_buf(),
-                            message: format!("order {id} is submitted without a reference"),
-                        }
-                        .into());
+                        return Err(self
+                            .ledger
+                            .corrupt(format!("order {id} is submitted without a reference"))
+                            .into());
                     };
                     match self.center.shipment(&reference).await {
                         Ok(ShipmentStatus::Pending) => return Ok(()),
@@ -829,9 +835,9 @@ impl<C: FulfillmentCenter> Engine<C> {
                             carrier,
                             tracking_number,
                         }) => {
-                            let (i, t) = (id.clone(), tracking_number.clone());
                             if self
-                                .db(move |l| l.shipped(&i, carrier.as_deref(), t.as_deref()))
+                                .db()
+                                .shipped(&id, carrier.as_deref(), tracking_number.as_deref())
                                 .await?
                             {
                                 bump(report, |r| r.shipped += 1);
@@ -843,8 +849,7 @@ impl<C: FulfillmentCenter> Engine<C> {
                         }
                         Ok(ShipmentStatus::Cancelled { reason }) => {
                             let reason = reason.unwrap_or_else(|| "cancelled by the center".into());
-                            let (i, r) = (id.clone(), reason.clone());
-                            if self.db(move |l| l.cancelled(&i, &r)).await? {
+                            if self.db().cancelled(&id, &reason).await? {
                                 bump(report, |r| r.cancelled += 1);
                                 self.emit(ProgressEvent::Cancelled {
                                     order_id: id.clone(),
@@ -857,8 +862,7 @@ impl<C: FulfillmentCenter> Engine<C> {
                     }
                 }
                 OrderState::Shipped => {
-                    let i = id.clone();
-                    if !self.db(move |l| l.marking(&i)).await? {
+                    if !self.db().marking(&id).await? {
                         return Ok(());
                     }
                     fresh_mark = true;
@@ -899,8 +903,7 @@ impl<C: FulfillmentCenter> Engine<C> {
     }
 
     async fn mark_done(&self, id: &str, report: &Report) -> Result<(), EngineError> {
-        let i = id.to_string();
-        if self.db(move |l| l.done(&i)).await? {
+        if self.db().done(id).await? {
             bump(report, |r| r.marked += 1);
             self.emit(ProgressEvent::Marked {
                 order_id: id.to_string(),
@@ -911,8 +914,7 @@ impl<C: FulfillmentCenter> Engine<C> {
 
     async fn gone(&self, id: &str, report: &Report) -> Result<(), EngineError> {
         let reason = "the order no longer exists in Big Cartel";
-        let i = id.to_string();
-        if self.db(move |l| l.skip(&i, reason)).await? {
+        if self.db().skip(id, reason).await? {
             bump(report, |r| r.skipped += 1);
             self.emit(ProgressEvent::Skipped {
                 order_id: id.to_string(),
@@ -952,7 +954,7 @@ impl<C: FulfillmentCenter> Engine<C> {
             // missed orders the ledger does not know yet.
             if options.until_idle
                 && report.listing_error.is_none()
-                && self.status()?.in_progress() == 0
+                && self.ledger_status().await?.in_progress() == 0
             {
                 break;
             }

@@ -24,7 +24,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -185,6 +185,41 @@ pub enum LedgerError {
         /// What.
         message: String,
     },
+    /// PostgreSQL failed (the connection settings, which may hold a password, are never part
+    /// of the message).
+    #[error("PostgreSQL ledger: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    /// No connection could be had from the pool.
+    #[error("PostgreSQL ledger: {0}")]
+    Pool(#[from] deadpool_postgres::PoolError),
+    /// The schema migrations failed.
+    #[error("PostgreSQL ledger migrations: {0}")]
+    Migration(#[from] refinery::Error),
+    /// The merchant's PostgreSQL ledger belongs to another Big Cartel account.
+    #[error("merchant {merchant}'s ledger belongs to account {ledger}, not {asked}")]
+    MerchantAccount {
+        /// The merchant.
+        merchant: String,
+        /// The account recorded in the ledger.
+        ledger: String,
+        /// The account of this engine.
+        asked: String,
+    },
+    /// A merchant's PostgreSQL row holds a value this version does not write.
+    #[error("the PostgreSQL ledger of merchant {merchant} holds an unexpected value: {message}")]
+    CorruptRow {
+        /// The merchant.
+        merchant: String,
+        /// What.
+        message: String,
+    },
+    /// The worker's lease on the merchant expired and another worker took it: this one stops
+    /// writing (the other carries on from the committed state).
+    #[error("the lease on merchant {0} was lost to another worker")]
+    LeaseLost(String),
+    /// A blocking ledger task panicked or was cancelled.
+    #[error("ledger task failed: {0}")]
+    Task(String),
 }
 
 /// One order's row.
@@ -418,7 +453,8 @@ pub struct LedgerLock {
 /// assert_eq!(ledger.status().unwrap().count(OrderState::Seen), 1);
 /// ```
 pub struct Ledger {
-    conn: Mutex<Connection>,
+    // Shared with the blocking threads that run the async [`crate::LedgerStore`] methods.
+    conn: Arc<Mutex<Connection>>,
     path: PathBuf,
 }
 
@@ -535,9 +571,17 @@ impl Ledger {
             }
         }
         Ok(Ledger {
-            conn: Mutex::new(conn),
+            conn: Arc::new(Mutex::new(conn)),
             path: path.to_path_buf(),
         })
+    }
+
+    /// Another handle on the same connection (for a blocking thread).
+    pub(crate) fn handle(&self) -> Ledger {
+        Ledger {
+            conn: self.conn.clone(),
+            path: self.path.clone(),
+        }
     }
 
     /// The database file.

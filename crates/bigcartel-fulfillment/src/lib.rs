@@ -9,11 +9,16 @@ mod demo;
 mod engine;
 mod http_center;
 pub mod ledger;
+pub mod pg;
+#[cfg(unix)]
+pub mod pg_local;
 pub mod prepare;
 pub mod progress;
 pub mod reference;
+pub mod service;
 pub mod shipping;
 pub mod sku;
+pub mod store;
 pub mod webhook;
 
 pub use center::{CenterError, FulfillmentCenter, FulfillmentOrder, ShipmentStatus, Submission};
@@ -25,6 +30,7 @@ pub use http_center::{
 };
 pub use ledger::{Ledger, LedgerStatus, OrderState};
 pub use progress::{PassReport, ProgressEvent, ProgressFn};
+pub use store::LedgerStore;
 
 impl Engine<HttpCenter> {
     /// An engine from a configuration file's contents: the Big Cartel client (token from the

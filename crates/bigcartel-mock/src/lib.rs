@@ -34,11 +34,13 @@
 #![warn(missing_docs)]
 
 pub mod admin;
+mod authorize;
 mod canned;
 mod config;
 mod counters;
 pub mod countries;
 mod faults;
+pub mod fleet;
 mod handlers;
 mod jsonapi;
 pub mod money;

@@ -215,7 +215,9 @@ impl MockServer {
         });
 
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let router = Router::new().fallback(entry).with_state(app.clone());
+        let router = crate::authorize::router()
+            .fallback(entry)
+            .with_state(app.clone());
         let task = tokio::spawn(accept_loop(listener, router, shutdown_rx));
         Ok(MockServer {
             app,

@@ -2,6 +2,8 @@
 //! data, not from the engine's code), and checks of the center's and the mock's records.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 

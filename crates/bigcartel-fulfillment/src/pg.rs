@@ -1,0 +1,708 @@
+//! The ledger on PostgreSQL, for a service that works for many merchants with several workers:
+//! one database, every row keyed by merchant id, and a lease per merchant so that one worker at
+//! a time runs a merchant's pass.
+//!
+//! * [`PgDatabase::connect`] opens a connection pool and brings the schema up to date with
+//!   refinery's embedded migrations (`migrations/` in this crate), under an advisory lock so that
+//!   workers starting together do not race.
+//! * [`PgDatabase::ledger`] is one merchant's [`PgLedger`], a [`LedgerStore`] with the same rules
+//!   as the SQLite [`crate::Ledger`]. [`PgLedger::fenced`] makes every write check that the
+//!   worker still holds the merchant's lease, so a worker that stalled past its lease cannot
+//!   write over the one that took over.
+//! * [`PgDatabase::acquire_lease`] hands a due merchant to a worker with `FOR UPDATE SKIP LOCKED`;
+//!   leases expire, so a dead worker's merchants are taken over.
+//!
+//! Times that decide between workers (lease expiry, when a pass is due) are the database's
+//! clock, not the workers'.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{NoTls, Row, Transaction};
+
+use crate::ledger::{
+    Attention, LedgerEntry, LedgerError, LedgerEvent, LedgerStatus, OrderState, now_ms,
+};
+use crate::store::LedgerStore;
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+/// The database clock in Unix milliseconds, as SQL.
+const DB_NOW: &str = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+
+/// Taken while migrating, so that workers starting at once apply each migration once.
+const MIGRATION_LOCK: i64 = 0x6263_6675_6c66_696c; // "bcfulfil"
+
+const COLUMNS: &str = "order_id, state, idempotency_key, payload, reference, reason, last_error, \
+     attempts, retry_at, carrier, tracking_number, first_seen_at, updated_at";
+
+/// A PostgreSQL database holding the ledgers of many merchants.
+#[derive(Clone)]
+pub struct PgDatabase {
+    pool: Pool,
+}
+
+impl std::fmt::Debug for PgDatabase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The configuration may hold a password: only the pool's size is shown.
+        f.debug_struct("PgDatabase")
+            .field("max_size", &self.pool.status().max_size)
+            .finish()
+    }
+}
+
+/// A merchant handed to a worker until `until` (database clock, Unix milliseconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    /// The merchant.
+    pub merchant_id: String,
+    /// The worker.
+    pub owner: String,
+    /// Increases with every grant: the fencing number writes are checked against.
+    pub epoch: i64,
+}
+
+impl PgDatabase {
+    /// Connects with `config` (a pool of up to `max_connections`) and applies the migrations
+    /// this version has that the database lacks.
+    pub async fn connect(
+        config: tokio_postgres::Config,
+        max_connections: usize,
+    ) -> Result<PgDatabase, LedgerError> {
+        {
+            let (mut client, connection) = config.connect(NoTls).await?;
+            let driver = tokio::spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::warn!(error = %e, "PostgreSQL migration connection ended");
+                }
+            });
+            client
+                .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+                .await?;
+            let migrated = embedded::migrations::runner()
+                .run_async(&mut client)
+                .await
+                .map(drop);
+            client
+                .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
+                .await?;
+            drop(client);
+            let _ = driver.await;
+            migrated?;
+        }
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(max_connections.max(1))
+            .wait_timeout(Some(Duration::from_secs(30)))
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .build()
+            .map_err(|e| LedgerError::Task(format!("connection pool: {e}")))?;
+        Ok(PgDatabase { pool })
+    }
+
+    /// The connection pool (for the service's own tables).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// One merchant's ledger.
+    pub fn ledger(&self, merchant_id: &str) -> PgLedger {
+        PgLedger {
+            pool: self.pool.clone(),
+            merchant: merchant_id.to_string(),
+            fence: None,
+        }
+    }
+
+    /// Hands `owner` the merchant whose pass is most overdue among those connected, not leased
+    /// (or whose lease expired: its worker died or stalled) and due, for `ttl`. `None` when no
+    /// merchant is due. Rows other workers are deciding on are skipped, not waited for.
+    pub async fn acquire_lease(
+        &self,
+        owner: &str,
+        ttl: Duration,
+    ) -> Result<Option<Lease>, LedgerError> {
+        let client = self.pool.get().await?;
+        let ttl = ttl.as_millis() as i64;
+        let row = client
+            .query_opt(
+                &format!(
+                    "UPDATE merchants SET lease_owner = $1, lease_epoch = lease_epoch + 1,
+                         lease_until = {DB_NOW} + $2, wake = FALSE
+                     WHERE merchant_id = (
+                         SELECT merchant_id FROM merchants
+                         WHERE token_sealed IS NOT NULL
+                           AND lease_until < {DB_NOW}
+                           AND next_pass_at <= {DB_NOW}
+                         ORDER BY next_pass_at, merchant_id
+                         LIMIT 1
+                         FOR UPDATE SKIP LOCKED)
+                     RETURNING merchant_id, lease_epoch"
+                ),
+                &[&owner, &ttl],
+            )
+            .await?;
+        row.map(|r| {
+            Ok(Lease {
+                merchant_id: r.try_get(0)?,
+                owner: owner.to_string(),
+                epoch: r.try_get(1)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Extends a lease by `ttl`; `false` when it was lost (expired and taken by another worker)
+    /// or the merchant disconnected meanwhile (its pass must stop).
+    pub async fn renew_lease(&self, lease: &Lease, ttl: Duration) -> Result<bool, LedgerError> {
+        let client = self.pool.get().await?;
+        let n = client
+            .execute(
+                &format!(
+                    "UPDATE merchants SET lease_until = {DB_NOW} + $4
+                     WHERE merchant_id = $1 AND lease_owner = $2 AND lease_epoch = $3
+                       AND lease_until >= {DB_NOW} AND token_sealed IS NOT NULL"
+                ),
+                &[
+                    &lease.merchant_id,
+                    &lease.owner,
+                    &lease.epoch,
+                    &(ttl.as_millis() as i64),
+                ],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    /// Gives the merchant back, its next pass due in `next_pass_in` (sooner if a webhook wakes
+    /// it meanwhile).
+    pub async fn release_lease(
+        &self,
+        lease: &Lease,
+        next_pass_in: Duration,
+    ) -> Result<(), LedgerError> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                &format!(
+                    "UPDATE merchants SET lease_owner = NULL, lease_until = 0,
+                         next_pass_at = CASE WHEN wake THEN 0 ELSE {DB_NOW} + $4 END
+                     WHERE merchant_id = $1 AND lease_owner = $2 AND lease_epoch = $3"
+                ),
+                &[
+                    &lease.merchant_id,
+                    &lease.owner,
+                    &lease.epoch,
+                    &(next_pass_in.as_millis() as i64),
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+/// One merchant's ledger in a [`PgDatabase`].
+#[derive(Clone)]
+pub struct PgLedger {
+    pool: Pool,
+    merchant: String,
+    fence: Option<Lease>,
+}
+
+impl std::fmt::Debug for PgLedger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgLedger")
+            .field("merchant", &self.merchant)
+            .field("fence", &self.fence)
+            .finish()
+    }
+}
+
+/// Text column changes of a transition; the column names come from this module only.
+type Set<'a> = &'a [(&'static str, Option<&'a str>)];
+
+impl PgLedger {
+    /// The merchant.
+    pub fn merchant_id(&self) -> &str {
+        &self.merchant
+    }
+
+    /// This ledger with every write checked against `lease`: once the lease is lost, writes
+    /// fail with [`LedgerError::LeaseLost`] and change nothing.
+    pub fn fenced(mut self, lease: Lease) -> PgLedger {
+        self.fence = Some(lease);
+        self
+    }
+
+    async fn check_fence(&self, tx: &Transaction<'_>) -> Result<(), LedgerError> {
+        let Some(lease) = &self.fence else {
+            return Ok(());
+        };
+        // FOR SHARE: a worker taking the lease over waits until this write is committed.
+        let held = tx
+            .query_opt(
+                &format!(
+                    "SELECT 1 FROM merchants WHERE merchant_id = $1 AND lease_owner = $2
+                       AND lease_epoch = $3 AND lease_until >= {DB_NOW} FOR SHARE"
+                ),
+                &[&lease.merchant_id, &lease.owner, &lease.epoch],
+            )
+            .await?;
+        match held {
+            Some(_) => Ok(()),
+            None => Err(LedgerError::LeaseLost(lease.merchant_id.clone())),
+        }
+    }
+
+    fn read_entry(&self, row: &Row) -> Result<LedgerEntry, LedgerError> {
+        let state: String = row.try_get(1)?;
+        let order_id: String = row.try_get(0)?;
+        let attempts: i32 = row.try_get(7)?;
+        Ok(LedgerEntry {
+            state: OrderState::from_name(&state).ok_or_else(|| {
+                self.corrupt(format!("order {order_id} has unknown state {state:?}"))
+            })?,
+            order_id,
+            idempotency_key: row.try_get(2)?,
+            payload: row.try_get(3)?,
+            reference: row.try_get(4)?,
+            reason: row.try_get(5)?,
+            last_error: row.try_get(6)?,
+            attempts: u32::try_from(attempts).unwrap_or(0),
+            retry_at: row.try_get(8)?,
+            carrier: row.try_get(9)?,
+            tracking_number: row.try_get(10)?,
+            first_seen_at: row.try_get(11)?,
+            updated_at: row.try_get(12)?,
+        })
+    }
+
+    async fn select(
+        &self,
+        where_clause: &str,
+        args: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<LedgerEntry>, LedgerError> {
+        let client = self.pool.get().await?;
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&self.merchant];
+        params.extend_from_slice(args);
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM ledger_orders WHERE merchant_id = $1 AND ({where_clause})
+                     ORDER BY first_seen_at, order_id"
+                ),
+                &params,
+            )
+            .await?;
+        rows.iter().map(|r| self.read_entry(r)).collect()
+    }
+
+    /// Moves `order_id` from one of `from` to `to`, setting `set` and clearing the step's error
+    /// bookkeeping, in one transaction with its event.
+    async fn transition(
+        &self,
+        order_id: &str,
+        from: &[OrderState],
+        to: OrderState,
+        set: Set<'_>,
+        detail: Option<&str>,
+    ) -> Result<bool, LedgerError> {
+        let now = now_ms();
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        self.check_fence(&tx).await?;
+        let current: Option<String> = tx
+            .query_opt(
+                "SELECT state FROM ledger_orders WHERE merchant_id = $1 AND order_id = $2 FOR UPDATE",
+                &[&self.merchant, &order_id],
+            )
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+        let Some(current) = current.filter(|c| from.iter().any(|f| f.as_str() == c)) else {
+            return Ok(false);
+        };
+        let to_name = to.as_str();
+        let mut sql = String::from(
+            "UPDATE ledger_orders SET state = $1, updated_at = $2, last_error = NULL, attempts = 0, retry_at = NULL",
+        );
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&to_name, &now];
+        for (column, value) in set {
+            params.push(value);
+            sql.push_str(&format!(", {column} = ${}", params.len()));
+        }
+        params.push(&self.merchant);
+        sql.push_str(&format!(" WHERE merchant_id = ${}", params.len()));
+        params.push(&order_id);
+        sql.push_str(&format!(" AND order_id = ${}", params.len()));
+        tx.execute(&sql, &params).await?;
+        tx.execute(
+            "INSERT INTO ledger_events (merchant_id, order_id, at, from_state, to_state, detail)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[&self.merchant, &order_id, &now, &current, &to_name, &detail],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Inserts the ids not yet present as `seen`, with their events; returns how many.
+    async fn insert_new(
+        &self,
+        tx: &Transaction<'_>,
+        ids: &[String],
+        now: i64,
+    ) -> Result<u64, LedgerError> {
+        Ok(tx
+            .execute(
+                "WITH added AS (
+                     INSERT INTO ledger_orders (merchant_id, order_id, state, first_seen_at, updated_at)
+                     SELECT $1, id, 'seen', $3, $3 FROM (SELECT DISTINCT unnest($2::text[]) AS id) ids
+                     ON CONFLICT DO NOTHING
+                     RETURNING order_id)
+                 INSERT INTO ledger_events (merchant_id, order_id, at, from_state, to_state)
+                 SELECT $1, order_id, $3, NULL, 'seen' FROM added",
+                &[&self.merchant, &ids, &now],
+            )
+            .await?)
+    }
+}
+
+#[async_trait]
+impl LedgerStore for PgLedger {
+    fn corrupt(&self, message: String) -> LedgerError {
+        LedgerError::CorruptRow {
+            merchant: self.merchant.clone(),
+            message,
+        }
+    }
+
+    async fn bind_account(&self, account_id: &str) -> Result<(), LedgerError> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "INSERT INTO ledger_accounts (merchant_id, account_id) VALUES ($1, $2)
+                 ON CONFLICT DO NOTHING",
+                &[&self.merchant, &account_id],
+            )
+            .await?;
+        let bound: String = client
+            .query_one(
+                "SELECT account_id FROM ledger_accounts WHERE merchant_id = $1",
+                &[&self.merchant],
+            )
+            .await?
+            .try_get(0)?;
+        if bound == account_id {
+            Ok(())
+        } else {
+            Err(LedgerError::MerchantAccount {
+                merchant: self.merchant.clone(),
+                ledger: bound,
+                asked: account_id.to_string(),
+            })
+        }
+    }
+
+    async fn record_new(&self, order_ids: &[String]) -> Result<usize, LedgerError> {
+        let now = now_ms();
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        self.check_fence(&tx).await?;
+        let added = self.insert_new(&tx, order_ids, now).await?;
+        tx.commit().await?;
+        Ok(added as usize)
+    }
+
+    async fn observe(&self, order_ids: &[String]) -> Result<usize, LedgerError> {
+        let now = now_ms();
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        self.check_fence(&tx).await?;
+        let revived = tx
+            .execute(
+                "WITH revived AS (
+                     UPDATE ledger_orders SET state = 'seen', reason = NULL, updated_at = $3
+                     WHERE merchant_id = $1 AND order_id = ANY($2) AND state = 'skipped'
+                     RETURNING order_id)
+                 INSERT INTO ledger_events (merchant_id, order_id, at, from_state, to_state)
+                 SELECT $1, order_id, $3, 'skipped', 'seen' FROM revived",
+                &[&self.merchant, &order_ids, &now],
+            )
+            .await?;
+        let added = self.insert_new(&tx, order_ids, now).await?;
+        tx.commit().await?;
+        Ok((added + revived) as usize)
+    }
+
+    async fn entry(&self, order_id: &str) -> Result<Option<LedgerEntry>, LedgerError> {
+        Ok(self.select("order_id = $2", &[&order_id]).await?.pop())
+    }
+
+    async fn in_states(&self, states: &[OrderState]) -> Result<Vec<LedgerEntry>, LedgerError> {
+        let names: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+        self.select("state = ANY($2)", &[&names]).await
+    }
+
+    async fn actionable(&self, now: i64) -> Result<Vec<LedgerEntry>, LedgerError> {
+        self.select(
+            "state NOT IN ('done', 'cancelled', 'skipped') AND (retry_at IS NULL OR retry_at <= $2)",
+            &[&now],
+        )
+        .await
+    }
+
+    async fn all(&self) -> Result<Vec<LedgerEntry>, LedgerError> {
+        self.select("TRUE", &[]).await
+    }
+
+    async fn events(&self, order_id: &str) -> Result<Vec<LedgerEvent>, LedgerError> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                "SELECT order_id, at, from_state, to_state, detail FROM ledger_events
+                 WHERE merchant_id = $1 AND order_id = $2 ORDER BY seq",
+                &[&self.merchant, &order_id],
+            )
+            .await?;
+        let parse = |s: &str| {
+            OrderState::from_name(s)
+                .ok_or_else(|| self.corrupt(format!("event with unknown state {s:?}")))
+        };
+        rows.iter()
+            .map(|r| {
+                let from: Option<String> = r.try_get(2)?;
+                let to: String = r.try_get(3)?;
+                Ok(LedgerEvent {
+                    order_id: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    from: from.as_deref().map(parse).transpose()?,
+                    to: parse(&to)?,
+                    detail: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn hold(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Seen, OrderState::Held],
+            OrderState::Held,
+            &[("reason", Some(reason))],
+            Some(reason),
+        )
+        .await
+    }
+
+    async fn intend(&self, order_id: &str, key: &str, payload: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Seen, OrderState::Held],
+            OrderState::Submitting,
+            &[
+                ("idempotency_key", Some(key)),
+                ("payload", Some(payload)),
+                ("reason", None),
+            ],
+            Some(key),
+        )
+        .await
+    }
+
+    async fn submitted(&self, order_id: &str, reference: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Submitting, OrderState::Failed],
+            OrderState::Submitted,
+            &[("reference", Some(reference))],
+            Some(reference),
+        )
+        .await
+    }
+
+    async fn failed(
+        &self,
+        order_id: &str,
+        error: &str,
+        retry_at: i64,
+    ) -> Result<bool, LedgerError> {
+        let now = now_ms();
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        self.check_fence(&tx).await?;
+        let current: Option<String> = tx
+            .query_opt(
+                "SELECT state FROM ledger_orders WHERE merchant_id = $1 AND order_id = $2
+                   AND state IN ('submitting', 'failed') FOR UPDATE",
+                &[&self.merchant, &order_id],
+            )
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+        let Some(current) = current else {
+            return Ok(false);
+        };
+        tx.execute(
+            "UPDATE ledger_orders SET state = 'failed', last_error = $3, attempts = attempts + 1,
+                 retry_at = $4, updated_at = $5 WHERE merchant_id = $1 AND order_id = $2",
+            &[&self.merchant, &order_id, &error, &retry_at, &now],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO ledger_events (merchant_id, order_id, at, from_state, to_state, detail)
+             VALUES ($1, $2, $3, $4, 'failed', $5)",
+            &[&self.merchant, &order_id, &now, &current, &error],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn rejected(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Submitting, OrderState::Failed],
+            OrderState::Held,
+            &[("reason", Some(reason)), ("payload", None)],
+            Some(reason),
+        )
+        .await
+    }
+
+    async fn shipped(
+        &self,
+        order_id: &str,
+        carrier: Option<&str>,
+        tracking_number: Option<&str>,
+    ) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Submitted],
+            OrderState::Shipped,
+            &[("carrier", carrier), ("tracking_number", tracking_number)],
+            tracking_number,
+        )
+        .await
+    }
+
+    async fn cancelled(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Submitted],
+            OrderState::Cancelled,
+            &[("reason", Some(reason))],
+            Some(reason),
+        )
+        .await
+    }
+
+    async fn marking(&self, order_id: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Shipped],
+            OrderState::Marking,
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn done(&self, order_id: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Marking],
+            OrderState::Done,
+            &[],
+            None,
+        )
+        .await
+    }
+
+    async fn skip(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+        self.transition(
+            order_id,
+            &[OrderState::Seen, OrderState::Held, OrderState::Marking],
+            OrderState::Skipped,
+            &[("reason", Some(reason))],
+            Some(reason),
+        )
+        .await
+    }
+
+    async fn note_error(
+        &self,
+        order_id: &str,
+        error: &str,
+        retry_at: i64,
+    ) -> Result<(), LedgerError> {
+        let now = now_ms();
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        self.check_fence(&tx).await?;
+        tx.execute(
+            "UPDATE ledger_orders SET last_error = $3, attempts = attempts + 1, retry_at = $4,
+                 updated_at = $5 WHERE merchant_id = $1 AND order_id = $2",
+            &[&self.merchant, &order_id, &error, &retry_at, &now],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn status(&self) -> Result<LedgerStatus, LedgerError> {
+        let mut counts: BTreeMap<OrderState, u64> =
+            OrderState::ALL.iter().map(|s| (*s, 0)).collect();
+        {
+            let client = self.pool.get().await?;
+            let rows = client
+                .query(
+                    "SELECT state, COUNT(*) FROM ledger_orders WHERE merchant_id = $1 GROUP BY state",
+                    &[&self.merchant],
+                )
+                .await?;
+            for r in rows {
+                let state: String = r.try_get(0)?;
+                let n: i64 = r.try_get(1)?;
+                let state = OrderState::from_name(&state)
+                    .ok_or_else(|| self.corrupt(format!("unknown state {state:?}")))?;
+                counts.insert(state, n.max(0) as u64);
+            }
+        }
+        let attention = |e: &LedgerEntry, reason: &str| Attention {
+            order_id: e.order_id.clone(),
+            state: e.state,
+            reason: reason.to_string(),
+            attempts: e.attempts,
+            retry_at: e.retry_at,
+        };
+        let held = self
+            .in_states(&[OrderState::Held])
+            .await?
+            .iter()
+            .map(|e| attention(e, e.reason.as_deref().unwrap_or("")))
+            .collect();
+        let errors = self
+            .select("last_error IS NOT NULL", &[])
+            .await?
+            .iter()
+            .map(|e| attention(e, e.last_error.as_deref().unwrap_or("")))
+            .collect();
+        Ok(LedgerStatus {
+            counts,
+            held,
+            errors,
+        })
+    }
+}
