@@ -135,10 +135,10 @@ impl Client {
                 continue;
             };
             // The option the line item names is one of the product's options.
-            if let Some(option) = item.product_option.as_deref().filter(|o| !o.resolved) {
-                if let Some(found) = product.options.iter().find(|o| o.id == option.id) {
-                    item.product_option = Some(Box::new(found.clone()));
-                }
+            if let Some(option) = item.product_option.as_deref().filter(|o| !o.resolved)
+                && let Some(found) = product.options.iter().find(|o| o.id == option.id)
+            {
+                item.product_option = Some(Box::new(found.clone()));
             }
             item.product = Some(Box::new(product.clone()));
             report.filled += 1;
