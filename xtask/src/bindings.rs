@@ -401,6 +401,7 @@ pub fn drill(root: &Path) -> Result<()> {
     for item in [
         "crates/bigcartel/src",
         "crates/bigcartel-jsonapi",
+        "crates/bigcartel-json-cold",
         "bindings/uniffi/src",
         "bindings/uniffi/uniffi.toml",
         "Cargo.lock",
@@ -425,7 +426,7 @@ pub fn drill(root: &Path) -> Result<()> {
     std::fs::write(
         scratch.join("Cargo.toml"),
         format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [\"crates/bigcartel\", \"crates/bigcartel-jsonapi\", \"bindings/uniffi\"]\n\n\
+            "[workspace]\nresolver = \"3\"\nmembers = [\"crates/bigcartel\", \"crates/bigcartel-jsonapi\", \"crates/bigcartel-json-cold\", \"bindings/uniffi\"]\n\n\
              [workspace.package]{rest}"
         ),
     )?;

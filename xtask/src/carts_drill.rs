@@ -33,6 +33,7 @@ pub fn drill(root: &Path) -> Result<()> {
         "crates/bigcartel/src",
         "crates/bigcartel/Cargo.toml",
         "crates/bigcartel-jsonapi",
+        "crates/bigcartel-json-cold",
         "crates/bigcommerce-carts/src",
         "crates/bigcommerce-carts/Cargo.toml",
     ] {
@@ -41,7 +42,7 @@ pub fn drill(root: &Path) -> Result<()> {
     let mut manifest = String::new();
     for line in std::fs::read_to_string(root.join("Cargo.toml"))?.lines() {
         manifest.push_str(if line.starts_with("members = ") {
-            r#"members = ["crates/bigcartel", "crates/bigcartel-jsonapi", "crates/bigcommerce-carts", "xtask"]"#
+            r#"members = ["crates/bigcartel", "crates/bigcartel-jsonapi", "crates/bigcartel-json-cold", "crates/bigcommerce-carts", "xtask"]"#
         } else if line.starts_with("default-members = ") {
             r#"default-members = ["crates/bigcommerce-carts"]"#
         } else {

@@ -135,6 +135,7 @@ pub fn drill(root: &Path) -> Result<()> {
         "crates/bigcartel/src",
         "crates/bigcartel/Cargo.toml",
         "crates/bigcartel-jsonapi",
+        "crates/bigcartel-json-cold",
         "bindings/wasm/Cargo.toml",
         "bindings/wasm/src",
         "bindings/wasm/js",
@@ -145,7 +146,7 @@ pub fn drill(root: &Path) -> Result<()> {
     let mut manifest = String::new();
     for line in std::fs::read_to_string(root.join("Cargo.toml"))?.lines() {
         manifest.push_str(if line.starts_with("members = ") {
-            r#"members = ["crates/bigcartel", "crates/bigcartel-jsonapi", "xtask", "bindings/wasm"]"#
+            r#"members = ["crates/bigcartel", "crates/bigcartel-jsonapi", "crates/bigcartel-json-cold", "xtask", "bindings/wasm"]"#
         } else if line.starts_with("default-members = ") {
             r#"default-members = ["crates/bigcartel"]"#
         } else {
