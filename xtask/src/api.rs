@@ -278,6 +278,18 @@ pub fn doc_of(v: &Value) -> String {
         .to_string()
 }
 
+/// The strings of the list under `key` (non-strings, such as an enum's `null`, left out).
+fn strings_at(schema: &Value, key: &str) -> Vec<String> {
+    schema
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
+}
+
 fn fields_of(schemas: &Map<String, Value>, schema: &Value, context: &str) -> Result<Vec<Field>> {
     let required: Vec<&str> = schema
         .get("required")
@@ -314,14 +326,7 @@ fn fields_of(schemas: &Map<String, Value>, schema: &Value, context: &str) -> Res
             scalar,
             required: required.contains(&name.as_str()) && !nullable,
             doc: doc_of(prop),
-            values: prop
-                .get("enum")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
+            values: strings_at(prop, "enum"),
         });
     }
     Ok(fields)
@@ -383,14 +388,7 @@ pub fn describe(spec: &Value) -> Result<Api> {
             doc: doc_of(schema),
             fields,
             rels,
-            subtypes: schema
-                .get("x-jsonapi-subtypes")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
+            subtypes: strings_at(schema, "x-jsonapi-subtypes"),
         });
     }
 

@@ -6,7 +6,6 @@
 //! does not know, or a malformed one, never breaks the decoding of the others.
 
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -388,21 +387,6 @@ impl<'a> Resolver<'a> {
         Resolver {
             index,
             depth: Cell::new(0),
-        }
-    }
-
-    /// Decodes a resource's attributes (absent or null attributes give the default).
-    pub fn attributes<T: DeserializeOwned + Default>(
-        &self,
-        r: &RawResource<'_>,
-    ) -> Result<T, DecodeError> {
-        match attributes_text(r)? {
-            None => Ok(T::default()),
-            Some(text) => serde_json::from_str(text).map_err(|e| DecodeError::Attribute {
-                resource_type: r.resource_type.to_string(),
-                id: r.id.clone(),
-                message: e.to_string(),
-            }),
         }
     }
 
