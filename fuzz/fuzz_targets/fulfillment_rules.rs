@@ -2,8 +2,8 @@
 //! option names, and shipping codes from arbitrary country strings. Typed errors, never a panic.
 #![no_main]
 
-use bigcartel_fulfillment::shipping::{ShippingCode, shipping_code};
-use bigcartel_fulfillment::sku::{SkuRules, derive_sku, sku_prefix};
+use bigcartel_fulfillment_rules::shipping::{ShippingCode, shipping_code};
+use bigcartel_fulfillment_rules::sku::{SkuRules, derive_sku, sku_prefix};
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 

@@ -16,10 +16,11 @@ pub mod prepare;
 pub mod progress;
 pub mod reference;
 pub mod service;
-pub mod shipping;
-pub mod sku;
 pub mod store;
 pub mod webhook;
+
+// The pure rules live in their own crate (no I/O); their modules keep their paths here.
+pub use bigcartel_fulfillment_rules::{shipping, sku};
 
 pub use center::{CenterError, FulfillmentCenter, FulfillmentOrder, ShipmentStatus, Submission};
 pub use config::Config;

@@ -57,7 +57,7 @@ pub enum ShippingError {
 /// A normalised ISO 3166-1 alpha-2 code (`us` and ` US ` become `US`).
 ///
 /// ```
-/// use bigcartel_fulfillment::shipping::country_code;
+/// use bigcartel_fulfillment_rules::shipping::country_code;
 /// assert_eq!(country_code(" gb ").unwrap(), "GB");
 /// assert!(country_code("USA").is_err());
 /// ```
@@ -73,7 +73,7 @@ pub fn country_code(code: &str) -> Result<String, ShippingError> {
 /// The code for a destination: domestic when it is the home country, else international.
 ///
 /// ```
-/// use bigcartel_fulfillment::shipping::{shipping_code, ShippingCode};
+/// use bigcartel_fulfillment_rules::shipping::{shipping_code, ShippingCode};
 /// assert_eq!(shipping_code(Some("us"), "US").unwrap(), ShippingCode::Domestic);
 /// assert_eq!(shipping_code(Some("CA"), "US").unwrap(), ShippingCode::International);
 /// ```
@@ -105,7 +105,7 @@ pub struct ShippingMethod {
 /// The home country and the code-to-service mapping (the `[shipping]` table of the configuration).
 ///
 /// ```
-/// use bigcartel_fulfillment::shipping::{ShippingRules, ShippingCode};
+/// use bigcartel_fulfillment_rules::shipping::{ShippingRules, ShippingCode};
 /// let rules = ShippingRules::new("US")
 ///     .unwrap()
 ///     .with_service(ShippingCode::International, "USPS_PRIORITY_INTL");

@@ -40,7 +40,7 @@ pub enum SkuError {
 /// How SKUs are put together, from the `[sku]` table of the configuration.
 ///
 /// ```
-/// let rules = bigcartel_fulfillment::sku::SkuRules::default();
+/// let rules = bigcartel_fulfillment_rules::sku::SkuRules::default();
 /// assert_eq!(rules.ignore_option_names, vec!["Default".to_string()]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -67,7 +67,7 @@ impl Default for SkuRules {
 /// SKU made of a paragraph.
 ///
 /// ```
-/// use bigcartel_fulfillment::sku::{sku_prefix, SkuError};
+/// use bigcartel_fulfillment_rules::sku::{sku_prefix, SkuError};
 /// assert_eq!(sku_prefix(Some("Heavy cotton tee.\n\nSKU:SHIRT-")), Ok("SHIRT-"));
 /// assert_eq!(sku_prefix(Some("A zine.")), Err(SkuError::NoMarker));
 /// ```
@@ -88,7 +88,7 @@ pub fn sku_prefix(description: Option<&str>) -> Result<&str, SkuError> {
 /// option is absent, empty or one of [`SkuRules::ignore_option_names`].
 ///
 /// ```
-/// use bigcartel_fulfillment::sku::{derive_sku, SkuRules};
+/// use bigcartel_fulfillment_rules::sku::{derive_sku, SkuRules};
 /// let rules = SkuRules::default();
 /// // The example of the integration doc: `SKU:SHIRT-` and option `X-LARGE`.
 /// assert_eq!(derive_sku(Some("Our shirt. SKU:SHIRT-"), Some("X-LARGE"), &rules).unwrap(), "SHIRT-X-LARGE");
