@@ -180,15 +180,20 @@ impl OAuthApp {
 
     /// Trades the `code` from the redirect for an access token.
     pub async fn exchange_code(&self, code: &str) -> Result<Token, Error> {
-        let mut form = url::form_urlencoded::Serializer::new(String::new());
-        form.append_pair("client_id", &self.client_id)
-            .append_pair("client_secret", self.client_secret.expose())
-            .append_pair("code", code);
-        if let Some(uri) = &self.redirect_uri {
-            form.append_pair("redirect_uri", uri);
-        }
+        // The serializer is not `Sync`: finished in a block of its own so that it is dropped
+        // before the await, and the future stays `Send` (servers run it in their handlers).
+        let form = {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            form.append_pair("client_id", &self.client_id)
+                .append_pair("client_secret", self.client_secret.expose())
+                .append_pair("code", code);
+            if let Some(uri) = &self.redirect_uri {
+                form.append_pair("redirect_uri", uri);
+            }
+            form.finish()
+        };
         let body = self
-            .post(&TOKEN, TOKEN.path, Auth::None, Some(form.finish()))
+            .post(&TOKEN, TOKEN.path, Auth::None, Some(form))
             .await?;
         let t: TokenResponse = serde_json::from_slice(&body).map_err(|e| Error::Decode {
             operation: TOKEN,

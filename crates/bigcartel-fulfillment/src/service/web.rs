@@ -249,22 +249,8 @@ async fn callback(
     response
 }
 
-/// [`OAuthApp::exchange_code`] on a blocking thread: its future holds a non-`Sync` form
-/// serializer across an await, so it is not `Send` and cannot run in an axum handler directly.
-async fn exchange_code(app: &OAuthApp, code: &str) -> Result<bigcartel::oauth::Token, String> {
-    let (app, code) = (app.clone(), code.to_string());
-    let runtime = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || {
-        runtime
-            .block_on(app.exchange_code(&code))
-            .map_err(|e| e.to_string())
-    })
-    .await
-    .map_err(|e| e.to_string())?
-}
-
 async fn finish_connect(web: &Web, merchant: &str, code: &str) -> Result<Response, ServiceError> {
-    let token = match exchange_code(&web.oauth, code).await {
+    let token = match web.oauth.exchange_code(code).await {
         Ok(t) => t,
         Err(e) => {
             tracing::warn!(merchant, error = %e, "code exchange failed");
