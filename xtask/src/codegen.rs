@@ -470,15 +470,21 @@ fn model_tokens(model: &Model) -> Result<TokenStream> {
             /// does not include (an orders list never includes the products): only
             /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
             pub resolved: bool,
-            /// Attributes the spec does not declare, as sent (keyed by wire name).
+            /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+            /// the JSON when there are none, as are the three fields after it: most resources
+            /// have none, and the npm package parses every key it is given.
+            #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
             pub extra_attributes: crate::jsonapi::ExtraAttributes,
             /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
             /// the targets the document includes), and declared ones that also have `links` or
             /// `meta` or have no `data`.
+            #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
             pub extra_relationships: crate::jsonapi::ExtraRelationships,
             /// The resource's own `links`, as sent.
+            #[serde(skip_serializing_if = "Option::is_none")]
             pub links: Option<serde_json::Value>,
             /// The resource's own `meta`, as sent.
+            #[serde(skip_serializing_if = "Option::is_none")]
             pub meta: Option<serde_json::Value>,
         }
 

@@ -263,19 +263,29 @@ fn typescript(api: &Api) -> String {
         jsdoc(
             &mut out,
             "  ",
-            "Attributes the spec does not declare, as sent (keyed by wire name).",
+            "Attributes the spec does not declare, as sent (keyed by wire name); absent when \
+             there are none.",
         );
-        out.push_str("  extra_attributes: Record<string, unknown>;\n");
+        out.push_str("  extra_attributes?: Record<string, unknown>;\n");
         jsdoc(
             &mut out,
             "  ",
-            "Relationships the fields above do not carry whole, keyed by name.",
+            "Relationships the fields above do not carry whole, keyed by name; absent when there \
+             are none.",
         );
-        out.push_str("  extra_relationships: Record<string, Relationship>;\n");
-        jsdoc(&mut out, "  ", "The resource's own `links`, as sent.");
-        out.push_str("  links: Record<string, unknown> | null;\n");
-        jsdoc(&mut out, "  ", "The resource's own `meta`, as sent.");
-        out.push_str("  meta: Record<string, unknown> | null;\n");
+        out.push_str("  extra_relationships?: Record<string, Relationship>;\n");
+        jsdoc(
+            &mut out,
+            "  ",
+            "The resource's own `links`, as sent; absent when the resource has none.",
+        );
+        out.push_str("  links?: Record<string, unknown>;\n");
+        jsdoc(
+            &mut out,
+            "  ",
+            "The resource's own `meta`, as sent; absent when the resource has none.",
+        );
+        out.push_str("  meta?: Record<string, unknown>;\n");
         out.push_str("}\n\n");
     }
     for input in &api.inputs {

@@ -83,7 +83,24 @@ impl JsArgs {
 
 /// JSON text from the core as a JavaScript value.
 fn parse(text: &str) -> Result<JsValue, JsValue> {
-    js_sys::JSON::parse(text)
+    let mut ascii = String::with_capacity(text.len() + 64);
+    dynamic::push_ascii_json(&mut ascii, text);
+    js_sys::JSON::parse(&ascii)
+}
+
+/// JSON items from the core as a JavaScript array, written once as ASCII text (see
+/// [`dynamic::push_ascii_json`] for why ASCII).
+fn parse_array(items: &[String]) -> Result<JsValue, JsValue> {
+    let mut text = String::with_capacity(items.iter().map(|i| i.len() + 1).sum::<usize>() + 64);
+    text.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        dynamic::push_ascii_json(&mut text, item);
+    }
+    text.push(']');
+    js_sys::JSON::parse(&text)
 }
 
 /// Operation `index` of the core's table, called with these arguments.
@@ -114,7 +131,7 @@ pub(crate) fn decode_list(index: usize, body: &JsValue) -> Result<JsValue, JsVal
     let bytes = crate::webhook::bytes_of(body, "body")?;
     let page =
         dynamic::decode_list(model, &bytes).map_err(|e| decode_error(model.wire_type, &e))?;
-    parse(&format!("[{}]", page.items.join(",")))
+    parse_array(&page.items)
 }
 
 /// `decodeOrder(body)` and the like: the resolved resource of a document of model `index`.

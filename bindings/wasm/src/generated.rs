@@ -93,14 +93,14 @@ export interface Account {
   resource_type: string;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -117,14 +117,14 @@ export interface AccountImage {
   resource_type: string;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -145,14 +145,14 @@ export interface Artist {
   resource_type: string;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -173,14 +173,14 @@ export interface Category {
   resource_type: string;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -197,14 +197,14 @@ export interface Country {
   resource_type: string;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -225,14 +225,14 @@ export interface Currency {
   resource_type: string;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -289,14 +289,14 @@ export interface Discount {
   resource_type: string;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -405,14 +405,14 @@ export interface Order {
   resource_type: string;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -437,14 +437,14 @@ export interface OrderAdjustment {
   subtype: OrderAdjustmentSubtype | null;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -465,14 +465,14 @@ export interface OrderEvent {
   resource_type: string;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -515,14 +515,14 @@ export interface OrderLineItem {
   resource_type: string;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -555,14 +555,14 @@ export interface OrderTransaction {
   subtype: OrderTransactionSubtype | null;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -589,14 +589,14 @@ export interface Plan {
   resource_type: string;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -647,14 +647,14 @@ export interface Product {
   resource_type: string;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -671,14 +671,14 @@ export interface ProductImage {
   resource_type: string;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -707,14 +707,14 @@ export interface ProductOption {
   resource_type: string;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /**
@@ -743,14 +743,14 @@ export interface ShippingOption {
   resource_type: string;
   /** Whether the document carried this resource. `false` for a relationship target it does not include: only `resource_type` and `id` are known, and empty fields mean "not known", not "none". */
   resolved: boolean;
-  /** Attributes the spec does not declare, as sent (keyed by wire name). */
-  extra_attributes: Record<string, unknown>;
-  /** Relationships the fields above do not carry whole, keyed by name. */
-  extra_relationships: Record<string, Relationship>;
-  /** The resource's own `links`, as sent. */
-  links: Record<string, unknown> | null;
-  /** The resource's own `meta`, as sent. */
-  meta: Record<string, unknown> | null;
+  /** Attributes the spec does not declare, as sent (keyed by wire name); absent when there are none. */
+  extra_attributes?: Record<string, unknown>;
+  /** Relationships the fields above do not carry whole, keyed by name; absent when there are none. */
+  extra_relationships?: Record<string, Relationship>;
+  /** The resource's own `links`, as sent; absent when the resource has none. */
+  links?: Record<string, unknown>;
+  /** The resource's own `meta`, as sent; absent when the resource has none. */
+  meta?: Record<string, unknown>;
 }
 
 /** Attributes sent when creating or updating (`ArtistInput`). */

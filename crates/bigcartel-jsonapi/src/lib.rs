@@ -1,7 +1,7 @@
 //! JSON:API decoding for [`bigcartel`](https://docs.rs/bigcartel): the document parser and
 //! relationship resolver ([`jsonapi`]), the lenient attribute rules the API's real responses
-//! need ([`lenient`]), and the spec-table decoder that writes a document's resolved JSON
-//! ([`table`]).
+//! need ([`lenient`]), the spec-table decoder that writes a document's resolved JSON
+//! ([`table`]), and the ASCII re-writing of that JSON for JavaScript hosts ([`ascii`]).
 //!
 //! Use these through `bigcartel` (`bigcartel::jsonapi`, `bigcartel::lenient`,
 //! `bigcartel::dynamic`), which re-exports them beside the generated models. They live in a crate
@@ -20,12 +20,13 @@
 //! let body = br#"{"data":{"type":"artists","id":7,"attributes":{"name":"Ada","born":1815}}}"#;
 //! assert_eq!(
 //!     decode_one(MODELS, &MODELS[0], body).unwrap(),
-//!     r#"{"id":"7","name":"Ada","resource_type":"artists","resolved":true,"extra_attributes":{"born":1815},"extra_relationships":{},"links":null,"meta":null}"#
+//!     r#"{"id":"7","name":"Ada","resource_type":"artists","resolved":true,"extra_attributes":{"born":1815}}"#
 //! );
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod ascii;
 pub mod jsonapi;
 pub mod lenient;
 pub mod table;

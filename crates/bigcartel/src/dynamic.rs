@@ -18,12 +18,13 @@
 //! let json = dynamic::decode_one(artists, body).unwrap();
 //! assert_eq!(
 //!     json,
-//!     r#"{"id":"7","name":"Ada","permalink":null,"position":2,"resource_type":"artists","resolved":true,"extra_attributes":{"born":1815},"extra_relationships":{},"links":null,"meta":null}"#
+//!     r#"{"id":"7","name":"Ada","permalink":null,"position":2,"resource_type":"artists","resolved":true,"extra_attributes":{"born":1815}}"#
 //! );
 //! ```
 
 use crate::jsonapi::{DecodeError, Page};
 
+pub use bigcartel_jsonapi::ascii::push_ascii_json;
 pub use bigcartel_jsonapi::table::{Field, Kind, ModelSchema, Rel, page_json};
 
 pub use crate::generated_schema::{BOUNDS, MODELS, OPERATIONS};

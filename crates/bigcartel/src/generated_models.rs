@@ -44,15 +44,21 @@ pub struct Account {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Account {
@@ -201,15 +207,21 @@ pub struct AccountImage {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for AccountImage {
@@ -290,15 +302,21 @@ pub struct Artist {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Artist {
@@ -393,15 +411,21 @@ pub struct Category {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Category {
@@ -492,15 +516,21 @@ pub struct Country {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Country {
@@ -583,15 +613,21 @@ pub struct Currency {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Currency {
@@ -1009,15 +1045,21 @@ pub struct Discount {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Discount {
@@ -1386,15 +1428,21 @@ pub struct Order {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Order {
@@ -1739,15 +1787,21 @@ pub struct OrderAdjustment {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for OrderAdjustment {
@@ -1840,15 +1894,21 @@ pub struct OrderEvent {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for OrderEvent {
@@ -1959,15 +2019,21 @@ pub struct OrderLineItem {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for OrderLineItem {
@@ -2222,15 +2288,21 @@ pub struct OrderTransaction {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for OrderTransaction {
@@ -2348,15 +2420,21 @@ pub struct Plan {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Plan {
@@ -2550,15 +2628,21 @@ pub struct Product {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for Product {
@@ -2712,15 +2796,21 @@ pub struct ProductImage {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for ProductImage {
@@ -2805,15 +2895,21 @@ pub struct ProductOption {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for ProductOption {
@@ -2919,15 +3015,21 @@ pub struct ShippingOption {
     /// does not include (an orders list never includes the products): only
     /// `resource_type` and `id` are known, and empty fields mean "not known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, as sent (keyed by wire name).
+    /// Attributes the spec does not declare, as sent (keyed by wire name). Left out of
+    /// the JSON when there are none, as are the three fields after it: most resources
+    /// have none, and the npm package parses every key it is given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_attributes: crate::jsonapi::ExtraAttributes,
     /// Relationships the fields above do not carry whole, as sent: undeclared ones (with
     /// the targets the document includes), and declared ones that also have `links` or
     /// `meta` or have no `data`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub extra_relationships: crate::jsonapi::ExtraRelationships,
     /// The resource's own `links`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<serde_json::Value>,
     /// The resource's own `meta`, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
 }
 impl crate::jsonapi::Model for ShippingOption {

@@ -40,8 +40,8 @@ export async function usage(baseUrl: string): Promise<string[]> {
   // @ts-expect-error a status is a string, not a number
   const badStatus: OrderShippingStatus = 3;
   const subtypes: (OrderAdjustmentSubtype | null)[] = order.adjustments.map((a) => a.subtype);
-  const warnings: Relationship | undefined = order.extra_relationships["warnings"];
-  const links: Record<string, unknown> | null = order.links;
+  const warnings: Relationship | undefined = order.extra_relationships?.["warnings"];
+  const links: Record<string, unknown> | undefined = order.links;
   const docMeta: Record<string, unknown> | null = (await client.listOrders()).meta;
   const total: number | null = (await client.listOrders()).total;
   for await (const o of client.listOrdersStream({ filter_shipping_status: "unshipped" }, { concurrency: 2 })) {
