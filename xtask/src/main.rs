@@ -25,7 +25,14 @@ enum Task {
     Lint { spec: Option<PathBuf> },
     /// Run every test on a fresh machine: installs what it needs, then formatting, codegen drift,
     /// clippy, the workspace tests, docs, wasm builds, the spec-change drill and fuzz smoke runs.
-    Test,
+    Test {
+        /// List the steps (their short names and what each checks) and run nothing.
+        #[arg(long)]
+        list: bool,
+        /// Run only this step, by its short name from `--list` (repeatable; in the listed order).
+        #[arg(long = "step", value_name = "NAME")]
+        steps: Vec<String>,
+    },
     /// The spec-change drills alone, Big Cartel and BigCommerce (see `cargo xtask test`).
     Drill,
     /// Every benchmark row, ours and the peers side by side; writes
@@ -76,12 +83,26 @@ fn dispatch(cli: Cli) -> Result<()> {
         Task::Validators => xtask::validators::run(&root()),
         Task::Wasm { test: false } => xtask::wasm::build(&root()).map(drop),
         Task::Wasm { test: true } => xtask::wasm::test(&root()),
-        Task::Test => {
+        Task::Test { list: true, .. } => {
+            for s in test_steps() {
+                println!("{:<12} {}", s.id, s.name);
+            }
+            Ok(())
+        }
+        Task::Test { steps, .. } => {
+            let all = test_steps();
+            if let Some(unknown) = steps.iter().find(|id| !all.iter().any(|s| s.id == *id)) {
+                bail!("no test step `{unknown}`: `cargo xtask test --list` names them");
+            }
+            let chosen: Vec<_> = all
+                .into_iter()
+                .filter(|s| steps.is_empty() || steps.iter().any(|id| id == s.id))
+                .collect();
             // Every crate is built once per run here, so incremental caches only cost disk
             // (about 4 GB of a clean run). Set before any child process starts.
             // SAFETY: no other thread exists yet.
             unsafe { std::env::set_var("CARGO_INCREMENTAL", "0") };
-            tasks::run_steps(&root(), test_steps())
+            tasks::run_steps(&root(), chosen)
         }
         Task::Lint { spec } => {
             let specs: Vec<PathBuf> = match spec {
@@ -168,8 +189,13 @@ fn run_codegen(check: bool) -> Result<()> {
     Ok(())
 }
 
-fn step(name: &'static str, f: impl Fn(&std::path::Path) -> Result<()> + 'static) -> Step {
+fn step(
+    id: &'static str,
+    name: &'static str,
+    f: impl Fn(&std::path::Path) -> Result<()> + 'static,
+) -> Step {
     Step {
+        id,
         name,
         run: Box::new(f),
     }
@@ -178,6 +204,7 @@ fn step(name: &'static str, f: impl Fn(&std::path::Path) -> Result<()> + 'static
 fn test_steps() -> Vec<Step> {
     vec![
         step(
+            "toolchain",
             "toolchain: rustfmt, clippy, wasm32 target, nightly (for fuzzing)",
             |root| {
                 run(
@@ -200,18 +227,19 @@ fn test_steps() -> Vec<Step> {
                 )
             },
         ),
-        step("cargo fmt --check", |root| {
+        step("fmt", "cargo fmt --check", |root| {
             run(root, "cargo", &["fmt", "--all", "--", "--check"], &[])
         }),
-        step("spec lint and codegen --check", |_| {
+        step("codegen", "spec lint and codegen --check", |_| {
             run_lint_all()?;
             run_codegen(true)
         }),
         step(
+            "validators",
             "outside validators: openapi-spec-validator, schemathesis against the mock",
             xtask::validators::run,
         ),
-        step("cargo clippy -D warnings", |root| {
+        step("clippy", "cargo clippy -D warnings", |root| {
             run(
                 root,
                 "cargo",
@@ -227,6 +255,7 @@ fn test_steps() -> Vec<Step> {
             )
         }),
         step(
+            "workspace",
             "cargo test --workspace (unit, integration, doctests)",
             |root| {
                 // The fulfillment service's tests start throwaway PostgreSQL clusters.
@@ -234,7 +263,7 @@ fn test_steps() -> Vec<Step> {
                 run(root, "cargo", &["test", "--workspace"], &[])
             },
         ),
-        step("cargo doc -D warnings", |root| {
+        step("doc", "cargo doc -D warnings", |root| {
             run(
                 root,
                 "cargo",
@@ -243,6 +272,7 @@ fn test_steps() -> Vec<Step> {
             )
         }),
         step(
+            "wasm32",
             "core builds for wasm32-unknown-unknown (full client, and webhooks-only)",
             |root| {
                 run(
@@ -273,6 +303,7 @@ fn test_steps() -> Vec<Step> {
             },
         ),
         step(
+            "deny",
             "supply chain: cargo deny (licenses, bans, sources)",
             |root| {
                 if std::process::Command::new("cargo")
@@ -294,23 +325,26 @@ fn test_steps() -> Vec<Step> {
                 )
             },
         ),
-        step("spec-change drill", tasks::drill),
+        step("drill", "spec-change drill", tasks::drill),
         step(
+            "carts-drill",
             "BigCommerce carts spec-change drill",
             xtask::carts_drill::drill,
         ),
-        step("benchmark harness (smoke mode)", |root| {
+        step("bench-smoke", "benchmark harness (smoke mode)", |root| {
             xtask::bench::bench(root, true)
         }),
         step(
+            "uniffi",
             "uniffi bindings: Python wheel + pytest + mypy, Kotlin on the JVM, Swift snapshot + syntax",
             xtask::bindings::test,
         ),
         step(
+            "npm",
             "npm package: build, size report, Node/TypeScript/Deno/Bun/workerd/Chromium against the mock",
             xtask::wasm::test,
         ),
-        step("fuzz smoke (bounded)", |root| {
+        step("fuzz", "fuzz smoke (bounded)", |root| {
             run(root, "bash", &["scripts/fuzz-smoke.sh", "20"], &[])
         }),
     ]

@@ -27,6 +27,8 @@ pub type StepFn = Box<dyn Fn(&Path) -> Result<()>>;
 
 /// A named step of the test suite.
 pub struct Step {
+    /// A short name for `cargo xtask test --step` (`clippy`, `npm`).
+    pub id: &'static str,
     /// What the step checks.
     pub name: &'static str,
     /// The step itself.
@@ -41,7 +43,7 @@ pub fn run_steps(root: &Path, steps: Vec<Step>) -> Result<()> {
     let mut lines = Vec::new();
     let mut failed = Vec::new();
     for step in steps {
-        println!("\n==> {}{}", step.name, disk_free(root));
+        println!("\n==> [{}] {}{}", step.id, step.name, disk_free(root));
         let t = Instant::now();
         let result = (step.run)(root);
         let secs = t.elapsed().as_secs_f64();
