@@ -261,7 +261,10 @@ impl PgLedger {
             ))
             .await?;
         let held = tx
-            .query_opt(&statement, &[&lease.merchant_id, &lease.owner, &lease.epoch])
+            .query_opt(
+                &statement,
+                &[&lease.merchant_id, &lease.owner, &lease.epoch],
+            )
             .await?;
         match held {
             Some(_) => Ok(()),
