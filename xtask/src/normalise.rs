@@ -25,6 +25,10 @@
 //!   lower bound above zero into `NonZeroU64` (and `minimum: 0` into `u64`), types that do not
 //!   cross FFI and that the operations layer cannot pass its `i64` into. The spec keeps the
 //!   bounds; the table-driven check (`dynamic::check`, from the schema table) enforces them.
+//! - Documented value sets (string `enum`s of more than one value) in schemas no request uses are
+//!   removed: typify makes them closed enums, so a raw response with a value the API added later
+//!   would fail to decode. The resolved models read the values from the spec itself, as open
+//!   enums that keep the unknown. Request schemas keep theirs: they guide what a caller sends.
 
 use crate::lint::Finding;
 use heck::ToUpperCamelCase;
@@ -140,6 +144,29 @@ pub fn normalise(spec: &Value) -> Normalised {
                 .into(),
         );
     }
+    // Only what requests never use: a request's value set guides what the caller may send.
+    let sent = request_schemas(&spec);
+    let names: Vec<String> = spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().filter(|k| !sent.contains(*k)).cloned().collect())
+        .unwrap_or_default();
+    for name in names {
+        let loc = format!("components.schemas.{name}");
+        let Some(schema) = spec.pointer_mut(&format!("/components/schemas/{}", escape(&name)))
+        else {
+            continue;
+        };
+        for loc in strip_value_sets(schema, &loc) {
+            note(
+                loc,
+                "documented value set removed for progenitor in a response-only schema (it \
+                 would make a closed enum that refuses values the API adds later); the raw type \
+                 is the string as sent"
+                    .into(),
+            );
+        }
+    }
     let titles = strip_nested_titles(&mut spec);
     if titles > 0 {
         note(
@@ -198,6 +225,90 @@ fn strip_integer_bounds(v: &mut Value, loc: &str) -> Vec<String> {
         Value::Array(a) => {
             for (i, c) in a.iter_mut().enumerate() {
                 out.extend(strip_integer_bounds(c, &format!("{loc}.{i}")));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The component schemas a request can carry: those request bodies and parameters refer to,
+/// and everything they refer to in turn.
+fn request_schemas(spec: &Value) -> BTreeSet<String> {
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+                    out.push(r.to_string());
+                }
+                m.values().for_each(|c| refs(c, out));
+            }
+            Value::Array(a) => a.iter().for_each(|c| refs(c, out)),
+            _ => {}
+        }
+    }
+    let mut todo = Vec::new();
+    for item in spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        refs(item.get("parameters").unwrap_or(&Value::Null), &mut todo);
+        for method in METHODS {
+            if let Some(op) = item.get(*method) {
+                refs(op.get("parameters").unwrap_or(&Value::Null), &mut todo);
+                refs(op.get("requestBody").unwrap_or(&Value::Null), &mut todo);
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(r) = todo.pop() {
+        let Some(pointer) = r.strip_prefix('#') else {
+            continue;
+        };
+        // Shared parameters and request bodies lead on to schemas too.
+        if let Some(name) = pointer.strip_prefix("/components/schemas/")
+            && !seen.insert(name.to_string())
+        {
+            continue;
+        }
+        if let Some(target) = spec.pointer(pointer) {
+            refs(target, &mut todo);
+        }
+    }
+    seen
+}
+
+/// Removes `enum` from every string schema that lists more than one value (examples are data and
+/// are left alone). Returns where it removed one. A one-value enum is a discriminator (a JSON:API
+/// `type`), which the request types need as it is.
+fn strip_value_sets(v: &mut Value, loc: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    match v {
+        Value::Object(m) => {
+            let values = m
+                .get("enum")
+                .and_then(Value::as_array)
+                .map(|e| e.iter().filter(|x| !x.is_null()).count());
+            if m.get("type").and_then(Value::as_str) == Some("string") && values > Some(1) {
+                m.remove("enum");
+                out.push(loc.to_string());
+            }
+            for (k, child) in m.iter_mut() {
+                if k != "example" && k != "examples" {
+                    let here = if loc.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{loc}.{k}")
+                    };
+                    out.extend(strip_value_sets(child, &here));
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, c) in a.iter_mut().enumerate() {
+                out.extend(strip_value_sets(c, &format!("{loc}.{i}")));
             }
         }
         _ => {}
@@ -662,6 +773,61 @@ mod tests {
         assert_eq!(
             spec["paths"]["/x"]["get"]["parameters"][0]["schema"]["minimum"],
             json!(1)
+        );
+    }
+
+    #[test]
+    fn open_value_sets_become_plain_strings_and_discriminators_stay() {
+        let spec = json!({
+            "openapi": "3.0.3",
+            "paths": { "/gifts": { "post": {
+                "operationId": "createGift",
+                "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/GiftRequest" } } } },
+                "responses": { "200": { "description": "ok" } }
+            } } },
+            "components": { "schemas": {
+                "OrderAttributes": { "type": "object", "properties": {
+                    "status": { "type": "string", "nullable": true, "enum": ["shipped", "unshipped", null] },
+                    "kind": { "type": "string", "enum": ["a", "b"], "example": "a" }
+                } },
+                "ArtistData": { "type": "object", "properties": {
+                    "type": { "type": "string", "enum": ["artists"] }
+                } },
+                "GiftRequest": { "type": "object", "properties": {
+                    "theme": { "$ref": "#/components/schemas/Theme" }
+                } },
+                "Theme": { "type": "string", "enum": ["birthday", "general"] }
+            } }
+        });
+        let n = normalise(&spec);
+        let props = &n.spec["components"]["schemas"]["OrderAttributes"]["properties"];
+        assert_eq!(
+            props["status"],
+            json!({ "type": "string", "nullable": true })
+        );
+        assert_eq!(props["kind"], json!({ "type": "string", "example": "a" }));
+        // A one-value enum is a JSON:API type discriminator, not a value set: it stays.
+        assert_eq!(
+            n.spec["components"]["schemas"]["ArtistData"]["properties"]["type"]["enum"],
+            json!(["artists"])
+        );
+        // A value set a request carries (through a reference) stays: it guides the caller.
+        assert_eq!(
+            n.spec["components"]["schemas"]["Theme"]["enum"],
+            json!(["birthday", "general"])
+        );
+        let at: Vec<&str> = n.notes.iter().map(|f| f.location.as_str()).collect();
+        assert_eq!(
+            at,
+            [
+                "components.schemas.OrderAttributes.properties.kind",
+                "components.schemas.OrderAttributes.properties.status"
+            ]
+        );
+        // The spec itself keeps them.
+        assert!(
+            spec["components"]["schemas"]["OrderAttributes"]["properties"]["status"]["enum"]
+                .is_array()
         );
     }
 

@@ -3,9 +3,18 @@
 // Normalised before generation (see xtask/src/normalise.rs):
 // - components.parameters.PageLimit.schema: integer bounds removed for progenitor (they would make NonZero*/unsigned types); the integer is plain i64 and the bounds are checked from the spec's table
 // - components.parameters.PageOffset.schema: integer bounds removed for progenitor (they would make NonZero*/unsigned types); the integer is plain i64 and the bounds are checked from the spec's table
+// - components.schemas.DiscountAttributes.properties.application_type: documented value set removed for progenitor in a response-only schema (it would make a closed enum that refuses values the API adds later); the raw type is the string as sent
+// - components.schemas.DiscountAttributes.properties.expiration_type: documented value set removed for progenitor in a response-only schema (it would make a closed enum that refuses values the API adds later); the raw type is the string as sent
+// - components.schemas.DiscountAttributes.properties.requirement_type: documented value set removed for progenitor in a response-only schema (it would make a closed enum that refuses values the API adds later); the raw type is the string as sent
+// - components.schemas.DiscountAttributes.properties.reward_type: documented value set removed for progenitor in a response-only schema (it would make a closed enum that refuses values the API adds later); the raw type is the string as sent
+// - components.schemas.DiscountAttributes.properties.status: documented value set removed for progenitor in a response-only schema (it would make a closed enum that refuses values the API adds later); the raw type is the string as sent
 // - components.schemas.DiscountInput.properties.minimum_cart_quantity: integer bounds removed for progenitor (they would make NonZero*/unsigned types); the integer is plain i64 and the bounds are checked from the spec's table
 // - components.schemas.DiscountInput.properties.percent_discount: integer bounds removed for progenitor (they would make NonZero*/unsigned types); the integer is plain i64 and the bounds are checked from the spec's table
 // - components.schemas.DiscountInput.properties.use_limit: integer bounds removed for progenitor (they would make NonZero*/unsigned types); the integer is plain i64 and the bounds are checked from the spec's table
+// - components.schemas.OrderAttributes.properties.payment_status: documented value set removed for progenitor in a response-only schema (it would make a closed enum that refuses values the API adds later); the raw type is the string as sent
+// - components.schemas.OrderAttributes.properties.shipping_status: documented value set removed for progenitor in a response-only schema (it would make a closed enum that refuses values the API adds later); the raw type is the string as sent
+// - components.schemas.OrderTransactionAttributes.properties.processor: documented value set removed for progenitor in a response-only schema (it would make a closed enum that refuses values the API adds later); the raw type is the string as sent
+// - components.schemas.ProductAttributes.properties.status: documented value set removed for progenitor in a response-only schema (it would make a closed enum that refuses values the API adds later); the raw type is the string as sent
 
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
@@ -959,13 +968,13 @@ pub mod types {
         pub active_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Possible values are all, category, or product.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub application_type: ::std::option::Option<DiscountAttributesApplicationType>,
+        pub application_type: ::std::option::Option<::std::string::String>,
         ///The code customers enter to use the discount.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         ///Possible values are never, on_date, or on_limit.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expiration_type: ::std::option::Option<DiscountAttributesExpirationType>,
+        pub expiration_type: ::std::option::Option<::std::string::String>,
         ///The date the discount expires.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -986,13 +995,13 @@ pub mod types {
         pub percent_discount: ::std::option::Option<i64>,
         ///Possible values are any_order, minimum_cart_total, or minimum_cart_quantity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub requirement_type: ::std::option::Option<DiscountAttributesRequirementType>,
+        pub requirement_type: ::std::option::Option<::std::string::String>,
         ///Possible values are percent_discount, flat_rate_discount, or free_shipping.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub reward_type: ::std::option::Option<DiscountAttributesRewardType>,
+        pub reward_type: ::std::option::Option<::std::string::String>,
         ///The discount's status: active or expired.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<DiscountAttributesStatus>,
+        pub status: ::std::option::Option<::std::string::String>,
         ///The number of times the discount has been used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub use_count: ::std::option::Option<i64>,
@@ -1003,301 +1012,6 @@ pub mod types {
     impl DiscountAttributes {
         pub fn builder() -> builder::DiscountAttributes {
             Default::default()
-        }
-    }
-    ///Possible values are all, category, or product.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum DiscountAttributesApplicationType {
-        #[serde(rename = "all")]
-        All,
-        #[serde(rename = "category")]
-        Category,
-        #[serde(rename = "product")]
-        Product,
-    }
-    impl ::std::fmt::Display for DiscountAttributesApplicationType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::All => f.write_str("all"),
-                Self::Category => f.write_str("category"),
-                Self::Product => f.write_str("product"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DiscountAttributesApplicationType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "all" => Ok(Self::All),
-                "category" => Ok(Self::Category),
-                "product" => Ok(Self::Product),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DiscountAttributesApplicationType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for DiscountAttributesApplicationType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Possible values are never, on_date, or on_limit.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum DiscountAttributesExpirationType {
-        #[serde(rename = "never")]
-        Never,
-        #[serde(rename = "on_date")]
-        OnDate,
-        #[serde(rename = "on_limit")]
-        OnLimit,
-    }
-    impl ::std::fmt::Display for DiscountAttributesExpirationType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Never => f.write_str("never"),
-                Self::OnDate => f.write_str("on_date"),
-                Self::OnLimit => f.write_str("on_limit"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DiscountAttributesExpirationType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "never" => Ok(Self::Never),
-                "on_date" => Ok(Self::OnDate),
-                "on_limit" => Ok(Self::OnLimit),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DiscountAttributesExpirationType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for DiscountAttributesExpirationType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Possible values are any_order, minimum_cart_total, or minimum_cart_quantity.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum DiscountAttributesRequirementType {
-        #[serde(rename = "any_order")]
-        AnyOrder,
-        #[serde(rename = "minimum_cart_total")]
-        MinimumCartTotal,
-        #[serde(rename = "minimum_cart_quantity")]
-        MinimumCartQuantity,
-    }
-    impl ::std::fmt::Display for DiscountAttributesRequirementType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::AnyOrder => f.write_str("any_order"),
-                Self::MinimumCartTotal => f.write_str("minimum_cart_total"),
-                Self::MinimumCartQuantity => f.write_str("minimum_cart_quantity"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DiscountAttributesRequirementType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "any_order" => Ok(Self::AnyOrder),
-                "minimum_cart_total" => Ok(Self::MinimumCartTotal),
-                "minimum_cart_quantity" => Ok(Self::MinimumCartQuantity),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DiscountAttributesRequirementType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for DiscountAttributesRequirementType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Possible values are percent_discount, flat_rate_discount, or free_shipping.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum DiscountAttributesRewardType {
-        #[serde(rename = "percent_discount")]
-        PercentDiscount,
-        #[serde(rename = "flat_rate_discount")]
-        FlatRateDiscount,
-        #[serde(rename = "free_shipping")]
-        FreeShipping,
-    }
-    impl ::std::fmt::Display for DiscountAttributesRewardType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::PercentDiscount => f.write_str("percent_discount"),
-                Self::FlatRateDiscount => f.write_str("flat_rate_discount"),
-                Self::FreeShipping => f.write_str("free_shipping"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DiscountAttributesRewardType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "percent_discount" => Ok(Self::PercentDiscount),
-                "flat_rate_discount" => Ok(Self::FlatRateDiscount),
-                "free_shipping" => Ok(Self::FreeShipping),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DiscountAttributesRewardType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for DiscountAttributesRewardType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///The discount's status: active or expired.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum DiscountAttributesStatus {
-        #[serde(rename = "active")]
-        Active,
-        #[serde(rename = "expired")]
-        Expired,
-    }
-    impl ::std::fmt::Display for DiscountAttributesStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Expired => f.write_str("expired"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for DiscountAttributesStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "active" => Ok(Self::Active),
-                "expired" => Ok(Self::Expired),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for DiscountAttributesStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for DiscountAttributesStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`DiscountCreateRequest`
@@ -2004,7 +1718,7 @@ pub mod types {
         pub item_total: ::std::option::Option<::std::string::String>,
         ///The status of payment: unpaid, pending, completed, failed, or invalid.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub payment_status: ::std::option::Option<OrderAttributesPaymentStatus>,
+        pub payment_status: ::std::option::Option<::std::string::String>,
         ///The street address for shipping.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub shipping_address_1: ::std::option::Option<::std::string::String>,
@@ -2031,7 +1745,7 @@ pub mod types {
         pub shipping_state: ::std::option::Option<::std::string::String>,
         ///The status of shipping the order: shipped or unshipped.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub shipping_status: ::std::option::Option<OrderAttributesShippingStatus>,
+        pub shipping_status: ::std::option::Option<::std::string::String>,
         ///The total price of all shipping costs.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub shipping_total: ::std::option::Option<::std::string::String>,
@@ -2054,130 +1768,6 @@ pub mod types {
     impl OrderAttributes {
         pub fn builder() -> builder::OrderAttributes {
             Default::default()
-        }
-    }
-    ///The status of payment: unpaid, pending, completed, failed, or invalid.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum OrderAttributesPaymentStatus {
-        #[serde(rename = "unpaid")]
-        Unpaid,
-        #[serde(rename = "pending")]
-        Pending,
-        #[serde(rename = "completed")]
-        Completed,
-        #[serde(rename = "failed")]
-        Failed,
-        #[serde(rename = "invalid")]
-        Invalid,
-    }
-    impl ::std::fmt::Display for OrderAttributesPaymentStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Unpaid => f.write_str("unpaid"),
-                Self::Pending => f.write_str("pending"),
-                Self::Completed => f.write_str("completed"),
-                Self::Failed => f.write_str("failed"),
-                Self::Invalid => f.write_str("invalid"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for OrderAttributesPaymentStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "unpaid" => Ok(Self::Unpaid),
-                "pending" => Ok(Self::Pending),
-                "completed" => Ok(Self::Completed),
-                "failed" => Ok(Self::Failed),
-                "invalid" => Ok(Self::Invalid),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for OrderAttributesPaymentStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for OrderAttributesPaymentStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///The status of shipping the order: shipped or unshipped.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum OrderAttributesShippingStatus {
-        #[serde(rename = "shipped")]
-        Shipped,
-        #[serde(rename = "unshipped")]
-        Unshipped,
-    }
-    impl ::std::fmt::Display for OrderAttributesShippingStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Shipped => f.write_str("shipped"),
-                Self::Unshipped => f.write_str("unshipped"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for OrderAttributesShippingStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "shipped" => Ok(Self::Shipped),
-                "unshipped" => Ok(Self::Unshipped),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for OrderAttributesShippingStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for OrderAttributesShippingStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`OrderDocument`
@@ -2828,7 +2418,7 @@ pub mod types {
         pub label: ::std::option::Option<::std::string::String>,
         ///The payment processor: cash, paypal_standard, paypal_express, or stripe.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub processor: ::std::option::Option<OrderTransactionAttributesProcessor>,
+        pub processor: ::std::option::Option<::std::string::String>,
         ///The payment processor's transaction ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub processor_id: ::std::option::Option<::std::string::String>,
@@ -2839,70 +2429,6 @@ pub mod types {
     impl OrderTransactionAttributes {
         pub fn builder() -> builder::OrderTransactionAttributes {
             Default::default()
-        }
-    }
-    ///The payment processor: cash, paypal_standard, paypal_express, or stripe.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum OrderTransactionAttributesProcessor {
-        #[serde(rename = "cash")]
-        Cash,
-        #[serde(rename = "paypal_standard")]
-        PaypalStandard,
-        #[serde(rename = "paypal_express")]
-        PaypalExpress,
-        #[serde(rename = "stripe")]
-        Stripe,
-    }
-    impl ::std::fmt::Display for OrderTransactionAttributesProcessor {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Cash => f.write_str("cash"),
-                Self::PaypalStandard => f.write_str("paypal_standard"),
-                Self::PaypalExpress => f.write_str("paypal_express"),
-                Self::Stripe => f.write_str("stripe"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for OrderTransactionAttributesProcessor {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "cash" => Ok(Self::Cash),
-                "paypal_standard" => Ok(Self::PaypalStandard),
-                "paypal_express" => Ok(Self::PaypalExpress),
-                "stripe" => Ok(Self::Stripe),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for OrderTransactionAttributesProcessor {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for OrderTransactionAttributesProcessor {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`OrderUpdateRequest`
@@ -3066,7 +2592,7 @@ pub mod types {
         pub primary_image_url: ::std::option::Option<::std::string::String>,
         ///The status of the product: active, hidden, sold_out, or coming_soon.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<ProductAttributesStatus>,
+        pub status: ::std::option::Option<::std::string::String>,
         ///When the product was last updated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -3077,69 +2603,6 @@ pub mod types {
     impl ProductAttributes {
         pub fn builder() -> builder::ProductAttributes {
             Default::default()
-        }
-    }
-    ///The status of the product: active, hidden, sold_out, or coming_soon.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ProductAttributesStatus {
-        #[serde(rename = "active")]
-        Active,
-        #[serde(rename = "hidden")]
-        Hidden,
-        #[serde(rename = "sold_out")]
-        SoldOut,
-        #[serde(rename = "coming_soon")]
-        ComingSoon,
-    }
-    impl ::std::fmt::Display for ProductAttributesStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Active => f.write_str("active"),
-                Self::Hidden => f.write_str("hidden"),
-                Self::SoldOut => f.write_str("sold_out"),
-                Self::ComingSoon => f.write_str("coming_soon"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ProductAttributesStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "active" => Ok(Self::Active),
-                "hidden" => Ok(Self::Hidden),
-                "sold_out" => Ok(Self::SoldOut),
-                "coming_soon" => Ok(Self::ComingSoon),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ProductAttributesStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ProductAttributesStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`ProductDocument`
@@ -6135,7 +5598,7 @@ pub mod types {
                 ::std::string::String,
             >,
             application_type: ::std::result::Result<
-                ::std::option::Option<super::DiscountAttributesApplicationType>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             code: ::std::result::Result<
@@ -6143,7 +5606,7 @@ pub mod types {
                 ::std::string::String,
             >,
             expiration_type: ::std::result::Result<
-                ::std::option::Option<super::DiscountAttributesExpirationType>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             expires_at: ::std::result::Result<
@@ -6171,15 +5634,15 @@ pub mod types {
                 ::std::string::String,
             >,
             requirement_type: ::std::result::Result<
-                ::std::option::Option<super::DiscountAttributesRequirementType>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             reward_type: ::std::result::Result<
-                ::std::option::Option<super::DiscountAttributesRewardType>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::DiscountAttributesStatus>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             use_count: ::std::result::Result<
@@ -6229,9 +5692,7 @@ pub mod types {
             }
             pub fn application_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DiscountAttributesApplicationType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.application_type = value
@@ -6257,9 +5718,7 @@ pub mod types {
             }
             pub fn expiration_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DiscountAttributesExpirationType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.expiration_type = value
@@ -6355,9 +5814,7 @@ pub mod types {
             }
             pub fn requirement_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DiscountAttributesRequirementType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.requirement_type = value
@@ -6371,9 +5828,7 @@ pub mod types {
             }
             pub fn reward_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DiscountAttributesRewardType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reward_type = value
@@ -6385,9 +5840,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DiscountAttributesStatus>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -8283,7 +7736,7 @@ pub mod types {
                 ::std::string::String,
             >,
             payment_status: ::std::result::Result<
-                ::std::option::Option<super::OrderAttributesPaymentStatus>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             shipping_address_1: ::std::result::Result<
@@ -8319,7 +7772,7 @@ pub mod types {
                 ::std::string::String,
             >,
             shipping_status: ::std::result::Result<
-                ::std::option::Option<super::OrderAttributesShippingStatus>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             shipping_total: ::std::result::Result<
@@ -8531,9 +7984,7 @@ pub mod types {
             }
             pub fn payment_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::OrderAttributesPaymentStatus>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payment_status = value
@@ -8657,9 +8108,7 @@ pub mod types {
             }
             pub fn shipping_status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::OrderAttributesShippingStatus>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.shipping_status = value
@@ -9971,7 +9420,7 @@ pub mod types {
                 ::std::string::String,
             >,
             processor: ::std::result::Result<
-                ::std::option::Option<super::OrderTransactionAttributesProcessor>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             processor_id: ::std::result::Result<
@@ -10021,9 +9470,7 @@ pub mod types {
             }
             pub fn processor<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::OrderTransactionAttributesProcessor>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.processor = value
@@ -10550,7 +9997,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::ProductAttributesStatus>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
@@ -10682,9 +10129,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ProductAttributesStatus>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
