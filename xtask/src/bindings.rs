@@ -394,42 +394,7 @@ fn kotlin(root: &Path, mock: &Path) -> Result<()> {
 /// it, and find both in each: Python by using them, Kotlin and Swift by their declarations.
 pub fn drill(root: &Path) -> Result<()> {
     let scratch =
-        std::env::temp_dir().join(format!("bigcartel-uniffi-drill-{}", std::process::id()));
-    if scratch.exists() {
-        std::fs::remove_dir_all(&scratch)?;
-    }
-    for item in [
-        "crates/bigcartel/src",
-        "crates/bigcartel-jsonapi",
-        "crates/bigcartel-json-cold",
-        "bindings/uniffi/src",
-        "bindings/uniffi/uniffi.toml",
-        "Cargo.lock",
-    ] {
-        crate::tasks::copy_into(root, &scratch, item)?;
-    }
-    // The core without its benches.
-    let core = std::fs::read_to_string(root.join("crates/bigcartel/Cargo.toml"))?;
-    let core = match core.find("[[bench]]") {
-        Some(i) => core[..i].to_string(),
-        None => core,
-    };
-    std::fs::write(scratch.join("crates/bigcartel/Cargo.toml"), core)?;
-    std::fs::copy(
-        root.join("bindings/uniffi/Cargo.toml"),
-        scratch.join("bindings/uniffi/Cargo.toml"),
-    )?;
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
-    let (_, rest) = manifest
-        .split_once("[workspace.package]")
-        .context("no [workspace.package] in Cargo.toml")?;
-    std::fs::write(
-        scratch.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [\"crates/bigcartel\", \"crates/bigcartel-jsonapi\", \"crates/bigcartel-json-cold\", \"bindings/uniffi\"]\n\n\
-             [workspace.package]{rest}"
-        ),
-    )?;
+        crate::scratch::workspace(root, "bigcartel-uniffi-drill", &["bindings/uniffi"], &[])?;
 
     let target = crate::codegen::targets()
         .into_iter()

@@ -3,57 +3,18 @@
 //! `spec/bigcommerce-carts.v3.yaml`, run `cargo xtask codegen`, and compile and run a test of
 //! `bigcommerce-carts` that uses both, with no other edit.
 
-use crate::tasks::{copy_into, run};
+use crate::tasks::run;
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 
-/// A crate manifest without what the drill does not build (benches, dev-dependencies that are
-/// other workspace crates), and without doctests.
-fn trim_manifest(path: &Path) -> Result<()> {
-    let text = std::fs::read_to_string(path)?;
-    let cut = ["[[bench]]", "[dev-dependencies]"]
-        .iter()
-        .filter_map(|s| text.find(s))
-        .min()
-        .unwrap_or(text.len());
-    std::fs::write(path, format!("{}\n[lib]\ndoctest = false\n", &text[..cut]))?;
-    Ok(())
-}
-
 /// Runs the drill (see the module documentation).
 pub fn drill(root: &Path) -> Result<()> {
-    let scratch = std::env::temp_dir().join(format!("bigcommerce-drill-{}", std::process::id()));
-    if scratch.exists() {
-        std::fs::remove_dir_all(&scratch)?;
-    }
-    for item in [
-        "spec",
-        "xtask",
-        ".cargo",
-        "crates/bigcartel/src",
-        "crates/bigcartel/Cargo.toml",
-        "crates/bigcartel-jsonapi",
-        "crates/bigcartel-json-cold",
-        "crates/bigcommerce-carts/src",
-        "crates/bigcommerce-carts/Cargo.toml",
-    ] {
-        copy_into(root, &scratch, item)?;
-    }
-    let mut manifest = String::new();
-    for line in std::fs::read_to_string(root.join("Cargo.toml"))?.lines() {
-        manifest.push_str(if line.starts_with("members = ") {
-            r#"members = ["crates/bigcartel", "crates/bigcartel-jsonapi", "crates/bigcartel-json-cold", "crates/bigcommerce-carts", "xtask"]"#
-        } else if line.starts_with("default-members = ") {
-            r#"default-members = ["crates/bigcommerce-carts"]"#
-        } else {
-            line
-        });
-        manifest.push('\n');
-    }
-    std::fs::write(scratch.join("Cargo.toml"), manifest)?;
-    std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))?;
-    trim_manifest(&scratch.join("crates/bigcartel/Cargo.toml"))?;
-    trim_manifest(&scratch.join("crates/bigcommerce-carts/Cargo.toml"))?;
+    let scratch = crate::scratch::workspace(
+        root,
+        "bigcommerce-drill",
+        &["crates/bigcommerce-carts", "xtask"],
+        &["spec", ".cargo"],
+    )?;
 
     // The spec edit a changelog entry would bring.
     let spec_path = scratch.join("spec/bigcommerce-carts.v3.yaml");

@@ -10,6 +10,7 @@ pub mod gen_wasm;
 pub mod lint;
 pub mod normalise;
 pub mod postgres;
+pub mod scratch;
 pub mod tasks;
 pub mod validators;
 pub mod wasm;

@@ -126,47 +126,11 @@ pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 /// products) and a query parameter (`filter[sku]` on listProducts) to the spec, run
 /// `cargo xtask codegen`, and compile and run a test that uses both, with no other edit.
 pub fn drill(root: &Path) -> Result<()> {
-    let scratch = std::env::temp_dir().join(format!("bigcartel-drill-{}", std::process::id()));
-    if scratch.exists() {
-        std::fs::remove_dir_all(&scratch)?;
-    }
-    for item in [
-        "spec",
-        "xtask",
-        ".cargo",
-        "crates/bigcartel/src",
-        "crates/bigcartel/Cargo.toml",
-        "crates/bigcartel-jsonapi",
-        "crates/bigcartel-json-cold",
-        "bindings/wasm/Cargo.toml",
-        "bindings/wasm/src",
-        "bindings/wasm/js",
-    ] {
-        copy_into(root, scratch.as_path(), item)?;
-    }
-    // Only the crates the drill needs are members of the scratch workspace.
-    let mut manifest = String::new();
-    for line in std::fs::read_to_string(root.join("Cargo.toml"))?.lines() {
-        manifest.push_str(if line.starts_with("members = ") {
-            r#"members = ["crates/bigcartel", "crates/bigcartel-jsonapi", "crates/bigcartel-json-cold", "xtask", "bindings/wasm"]"#
-        } else if line.starts_with("default-members = ") {
-            r#"default-members = ["crates/bigcartel"]"#
-        } else {
-            line
-        });
-        manifest.push('\n');
-    }
-    std::fs::write(scratch.join("Cargo.toml"), manifest)?;
-    std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))?;
-    // The bench and examples of the real crate are not part of the drill.
-    let crate_manifest = std::fs::read_to_string(scratch.join("crates/bigcartel/Cargo.toml"))?;
-    let crate_manifest = match crate_manifest.find("[[bench]]") {
-        Some(i) => crate_manifest[..i].to_string(),
-        None => crate_manifest,
-    };
-    std::fs::write(
-        scratch.join("crates/bigcartel/Cargo.toml"),
-        crate_manifest + "\n[lib]\ndoctest = false\n",
+    let scratch = crate::scratch::workspace(
+        root,
+        "bigcartel-drill",
+        &["crates/bigcartel", "bindings/wasm", "xtask"],
+        &["spec", ".cargo"],
     )?;
 
     // The spec edit a changelog entry would bring.
