@@ -8,10 +8,12 @@
 //! - `generated_schema.rs`: the same models and operations as static tables, for the core's
 //!   `dynamic` module (JSON in, JSON out; the npm package's request path).
 
+pub use crate::api::parse_spec;
 use crate::api::{self, Api, Body, Input, Model, RelationshipsInput, Returns, Scalar};
+pub use crate::emit::{docs, field_ident, format_tokens, rust_type, subtype_enum_name};
 use crate::lint::{self, Finding};
-use anyhow::{Context, Result, anyhow, bail};
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use anyhow::{Result, anyhow, bail};
+use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -67,12 +69,6 @@ impl std::fmt::Display for LintFailed {
     }
 }
 impl std::error::Error for LintFailed {}
-
-/// Parses YAML or JSON spec text into a JSON value.
-pub fn parse_spec(text: &str) -> Result<Value> {
-    let v: Value = serde_yaml::from_str(text).context("the spec is not valid YAML/JSON")?;
-    Ok(v)
-}
 
 /// Generates every file for a target from spec text. Returns `(path relative to the workspace
 /// root, contents)` pairs: the core crate's files, then each facade's (npm package, uniffi).
@@ -130,12 +126,6 @@ pub fn generate(target: &Target, text: &str) -> Result<Vec<(String, String)>> {
     Ok(files)
 }
 
-/// Formats generated tokens deterministically (prettyplease: no rustfmt, no nightly).
-pub fn format_tokens(tokens: TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).context("generated tokens do not parse as Rust")?;
-    Ok(prettyplease::unparse(&file))
-}
-
 /// The spec progenitor reads: see [`crate::normalise`] for the rewrites (and their notes).
 pub fn normalise(spec: &Value) -> Value {
     crate::normalise::normalise(spec).spec
@@ -190,38 +180,6 @@ fn raw_client(target: &Target, normalised: Value) -> Result<String> {
 // ------------------------------------------------------------------------------------------------
 // Resolved models
 
-/// The Rust type of a scalar.
-pub fn rust_type(s: Scalar) -> TokenStream {
-    match s {
-        Scalar::String | Scalar::Decimal => quote!(String),
-        Scalar::Int => quote!(i64),
-        Scalar::Bool => quote!(bool),
-        Scalar::StringList => quote!(Vec<String>),
-    }
-}
-
-/// One `#[doc = " line"]` per line, so prettyplease prints ordinary `///` comments.
-pub fn docs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| {
-        if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        }
-    });
-    quote! { #(#[doc = #lines])* }
-}
-
-/// A field or method identifier for a wire name (raw identifiers for keywords).
-pub fn field_ident(name: &str) -> proc_macro2::Ident {
-    let snake = name.to_snake_case();
-    if syn::parse_str::<syn::Ident>(&snake).is_ok() {
-        format_ident!("{}", snake)
-    } else {
-        format_ident!("r#{}", snake)
-    }
-}
-
 fn models_tokens(api: &Api) -> Result<TokenStream> {
     let mut out = TokenStream::new();
     for model in &api.models {
@@ -245,11 +203,6 @@ fn lenient_seed(s: Scalar) -> TokenStream {
         Scalar::Bool => quote!(crate::lenient::BoolSeed),
         Scalar::StringList => quote!(crate::lenient::StringListSeed),
     }
-}
-
-/// The name of a polymorphic model's subtype enum (`OrderAdjustmentSubtype`).
-pub fn subtype_enum_name(model: &Model) -> String {
-    format!("{}Subtype", model.name)
 }
 
 /// An open enum: an arm per documented value and `Other` keeping any other value as sent. It

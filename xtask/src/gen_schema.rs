@@ -161,7 +161,7 @@ pub fn tokens(api: &Api) -> Result<TokenStream> {
     }
     let dispatch = typed_dispatch(api);
     Ok(quote! {
-        use crate::dynamic::{BodySchema, BoundOf, Field, IntBound, Kind, ModelSchema, OperationSchema, QueryParam, Rel, Returns};
+        use crate::schema::{BodySchema, BoundOf, Field, IntBound, Kind, ModelSchema, OperationSchema, QueryParam, Rel, Returns};
 
         /// Every resolved model of the spec, in the order the typed models are generated.
         pub static MODELS: &[ModelSchema] = &[#(#models),*];
@@ -240,9 +240,9 @@ pub fn typed_dispatch(api: &Api) -> TokenStream {
             pub async fn call_typed(
                 &self,
                 op: &OperationSchema,
-                args: &crate::dynamic::Args,
-            ) -> Result<crate::dynamic::Output, crate::Error> {
-                use crate::dynamic::Output;
+                args: &crate::schema::Args,
+            ) -> Result<crate::schema::Output, crate::Error> {
+                use crate::schema::Output;
                 fn typed<T: serde::de::DeserializeOwned>(
                     op: &OperationSchema,
                     name: &str,

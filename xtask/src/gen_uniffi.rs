@@ -9,7 +9,7 @@
 //! behaviour lives here: only types and conversions.
 
 use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
-use crate::codegen::{docs, field_ident, format_tokens, rust_type, subtype_enum_name};
+use crate::emit::{docs, field_ident, format_tokens, rust_type, subtype_enum_name};
 use anyhow::{Result, bail};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
@@ -578,7 +578,7 @@ mod tests {
 
     #[test]
     fn a_relationship_cycle_is_refused_with_its_path() {
-        let spec = crate::codegen::parse_spec(
+        let spec = crate::api::parse_spec(
             &std::fs::read_to_string(
                 std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/bigcartel.v1.yaml"),
             )

@@ -8,7 +8,7 @@
 //! serde shape names it: models and query parameters by their Rust field, inputs by their wire name.
 
 use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
-use crate::codegen::{docs, field_ident, format_tokens, subtype_enum_name};
+use crate::emit::{docs, field_ident, format_tokens, subtype_enum_name};
 use anyhow::{Result, anyhow};
 use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Literal, TokenStream};

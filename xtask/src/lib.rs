@@ -4,6 +4,7 @@ pub mod bench;
 pub mod bindings;
 pub mod carts_drill;
 pub mod codegen;
+pub mod emit;
 pub mod gen_schema;
 pub mod gen_uniffi;
 pub mod gen_wasm;

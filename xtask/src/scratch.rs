@@ -3,7 +3,6 @@
 //! workspace (or a new dependency between crates) therefore reaches every drill without a list to
 //! edit, which is how drills used to break.
 
-use crate::tasks::copy_into;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -140,6 +139,36 @@ fn copy_crate(from: &Path, to: &Path) -> Result<()> {
                 &target,
                 trim_manifest(&std::fs::read_to_string(entry.path())?),
             )?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies `item` (a file or a directory, relative) from `root` to the same place under `scratch`:
+/// how the drills build their scratch workspaces.
+fn copy_into(root: &Path, scratch: &Path, item: &str) -> Result<()> {
+    let from = root.join(item);
+    let to = scratch.join(item);
+    if from.is_dir() {
+        copy_dir(&from, &to)
+    } else {
+        std::fs::create_dir_all(to.parent().context("a relative path")?)?;
+        std::fs::copy(&from, &to)
+            .with_context(|| format!("copying {}", from.display()))
+            .map(drop)
+    }
+}
+
+/// Copies a directory tree.
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
         } else {
             std::fs::copy(entry.path(), &target)?;
         }

@@ -92,36 +92,6 @@ fn disk_free(root: &Path) -> String {
     }
 }
 
-/// Copies `item` (a file or a directory, relative) from `root` to the same place under `scratch`:
-/// how the drills build their scratch workspaces.
-pub fn copy_into(root: &Path, scratch: &Path, item: &str) -> Result<()> {
-    let from = root.join(item);
-    let to = scratch.join(item);
-    if from.is_dir() {
-        copy_dir(&from, &to)
-    } else {
-        std::fs::create_dir_all(to.parent().context("a relative path")?)?;
-        std::fs::copy(&from, &to)
-            .with_context(|| format!("copying {}", from.display()))
-            .map(drop)
-    }
-}
-
-/// Copies a directory tree.
-pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
-}
-
 /// The spec-change drill: in a scratch copy of the workspace, add an attribute (`sku` on
 /// products) and a query parameter (`filter[sku]` on listProducts) to the spec, run
 /// `cargo xtask codegen`, and compile and run a test that uses both, with no other edit.

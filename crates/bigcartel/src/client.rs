@@ -1,12 +1,12 @@
 //! The client: construction, account discovery, and turning raw responses into models or errors.
 
-use crate::error::{ApiError, ApiErrorKind, Error, Operation, TransportKind};
+use crate::classify::{collect, map_error, transport};
+use crate::error::{Error, Operation};
 use crate::generated_raw::Client as RawClient;
 use crate::jsonapi::{self, Model, Page};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::transport::{Auth, Transport, TransportStats};
-use futures::StreamExt;
 use progenitor_client::{ByteStream, ResponseValue};
 use reqwest::header::HeaderValue;
 use std::sync::{Arc, OnceLock};
@@ -227,112 +227,6 @@ impl Client {
             Err(e) => Err(map_error(op, e).await),
         }
     }
-}
-
-async fn collect(
-    op: &Operation,
-    mut stream: impl futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin,
-) -> Result<Vec<u8>, Error> {
-    let mut body = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        body.extend_from_slice(&chunk.map_err(|e| transport(op, &e))?);
-    }
-    Ok(body)
-}
-
-pub(crate) fn transport(op: &Operation, e: &reqwest::Error) -> Error {
-    let (kind, message) = TransportKind::describe(e);
-    Error::Transport {
-        operation: *op,
-        kind,
-        message,
-    }
-}
-
-pub(crate) async fn map_error(op: &Operation, e: progenitor_client::Error<ByteStream>) -> Error {
-    match other_error(op, e).await {
-        Ok(err) => err,
-        Err(rv) => {
-            let status = rv.status().as_u16();
-            let retry_after = retry_after(rv.headers());
-            let body = collect(op, rv.into_inner_stream())
-                .await
-                .unwrap_or_default();
-            api_error(op, status, retry_after, &body)
-        }
-    }
-}
-
-/// Maps every progenitor error but a documented error response, which is handed back for the
-/// caller to read (its body type differs per API surface).
-pub(crate) async fn other_error<E>(
-    op: &Operation,
-    e: progenitor_client::Error<E>,
-) -> Result<Error, ResponseValue<E>> {
-    use progenitor_client::Error as E;
-    Ok(match e {
-        E::ErrorResponse(rv) => return Err(rv),
-        E::UnexpectedResponse(r) => {
-            let status = r.status().as_u16();
-            let retry_after = retry_after(r.headers());
-            let body = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            api_error(op, status, retry_after, &body)
-        }
-        E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
-            transport(op, &e)
-        }
-        E::InvalidRequest(m) => Error::InvalidInput {
-            operation: *op,
-            message: m,
-        },
-        E::InvalidResponsePayload(_, e) => Error::Decode {
-            operation: *op,
-            status: 200,
-            source: jsonapi::DecodeError::Shape(e.to_string()),
-        },
-        E::Custom(m) => Error::Transport {
-            operation: *op,
-            kind: TransportKind::Other,
-            message: m,
-        },
-    })
-}
-
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
-    headers
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(crate::retry::parse_retry_after)
-        .map(|d| d.as_secs())
-}
-
-pub(crate) fn api_error(
-    op: &Operation,
-    status: u16,
-    retry_after: Option<u64>,
-    body: &[u8],
-) -> Error {
-    if (300..400).contains(&status) {
-        // Not followed (see `http_client`): worth a trail, since it may be someone's attempt to
-        // collect the credentials the request carries.
-        tracing::warn!(operation = op.id, status, "redirect refused");
-    }
-    let errors = jsonapi::decode_errors(body);
-    let body_excerpt = if errors.is_empty() && !body.is_empty() {
-        let mut s: String = String::from_utf8_lossy(&body[..body.len().min(120)]).into_owned();
-        s.retain(|c| !c.is_control());
-        Some(s)
-    } else {
-        None
-    };
-    Error::Api(ApiError {
-        status,
-        kind: ApiErrorKind::from_status(status),
-        operation: *op,
-        errors,
-        body_excerpt,
-        retry_after,
-    })
 }
 
 impl ClientBuilder {

@@ -5,7 +5,7 @@
 //! go through the same retry loop ([`crate::retry`]). Natively they are sent with reqwest; on
 //! wasm with the runtime's own `fetch`, so the npm package carries no HTTP library of its own.
 
-use crate::client::api_error;
+use crate::classify::api_error;
 use crate::error::{Error, Operation};
 use crate::transport::Transport;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue};
@@ -77,7 +77,7 @@ pub(crate) async fn send(
     }
     let built = builder
         .build()
-        .map_err(|e| crate::client::transport(op, &e))?;
+        .map_err(|e| crate::classify::transport(op, &e))?;
     let response = crate::retry::execute_with_retry(
         http,
         built,
@@ -87,7 +87,7 @@ pub(crate) async fn send(
         transport.max_body,
     )
     .await
-    .map_err(|e| crate::client::transport(op, &e))?;
+    .map_err(|e| crate::classify::transport(op, &e))?;
     let status = response.status().as_u16();
     let retry_after = response
         .headers()
@@ -98,7 +98,7 @@ pub(crate) async fn send(
         Ok(b) => b.to_vec(),
         // An error's body is only read for its details.
         Err(_) if !is_success(status) => Vec::new(),
-        Err(e) => return Err(crate::client::transport(op, &e)),
+        Err(e) => return Err(crate::classify::transport(op, &e)),
     };
     Ok(Response {
         status,

@@ -33,6 +33,7 @@ pub mod jsonapi;
 pub use bigcartel_jsonapi::lenient;
 pub mod money;
 pub mod retry;
+mod schema;
 mod secret;
 pub mod webhook;
 
@@ -59,6 +60,8 @@ pub use webhook::{WebhookError, WebhookEvent, verify_and_parse};
 #[cfg(feature = "client")]
 pub mod body;
 #[cfg(feature = "client")]
+mod classify;
+#[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
 mod exchange;
@@ -74,6 +77,8 @@ mod generated_operations;
 #[rustfmt::skip]
 #[allow(missing_docs, unused, clippy::all, clippy::pedantic)]
 mod generated_raw;
+#[cfg(feature = "client")]
+mod hooks;
 #[cfg(feature = "client")]
 pub mod oauth;
 #[cfg(feature = "client")]

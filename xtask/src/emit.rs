@@ -1,0 +1,53 @@
+//! Helpers every emitter shares (the core's models in `codegen`, the npm glue in `gen_wasm`, the
+//! uniffi layer in `gen_uniffi`, the spec tables in `gen_schema`): deterministic formatting, doc
+//! attributes, identifiers and type names. They live here so that the emitters depend on this
+//! module and `codegen` depends on the emitters, never the other way round.
+
+use crate::api::{Model, Scalar};
+use anyhow::{Context, Result};
+use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Formats generated tokens deterministically (prettyplease: no rustfmt, no nightly).
+pub fn format_tokens(tokens: TokenStream) -> Result<String> {
+    let file: syn::File = syn::parse2(tokens).context("generated tokens do not parse as Rust")?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// The Rust type of a scalar.
+pub fn rust_type(s: Scalar) -> TokenStream {
+    match s {
+        Scalar::String | Scalar::Decimal => quote!(String),
+        Scalar::Int => quote!(i64),
+        Scalar::Bool => quote!(bool),
+        Scalar::StringList => quote!(Vec<String>),
+    }
+}
+
+/// One `#[doc = " line"]` per line, so prettyplease prints ordinary `///` comments.
+pub fn docs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    quote! { #(#[doc = #lines])* }
+}
+
+/// A field or method identifier for a wire name (raw identifiers for keywords).
+pub fn field_ident(name: &str) -> proc_macro2::Ident {
+    let snake = name.to_snake_case();
+    if syn::parse_str::<syn::Ident>(&snake).is_ok() {
+        format_ident!("{}", snake)
+    } else {
+        format_ident!("r#{}", snake)
+    }
+}
+
+/// The name of a polymorphic model's subtype enum (`OrderAdjustmentSubtype`).
+pub fn subtype_enum_name(model: &Model) -> String {
+    format!("{}Subtype", model.name)
+}
