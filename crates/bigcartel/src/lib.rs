@@ -27,6 +27,12 @@
 #![warn(missing_docs)]
 
 pub mod dynamic;
+
+// The crate README's example is compiled with the doctests, so it cannot go stale.
+#[cfg(all(doctest, feature = "client"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod error;
 pub mod image;
 pub mod jsonapi;
