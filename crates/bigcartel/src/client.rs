@@ -284,7 +284,7 @@ impl ClientBuilder {
 
     /// The largest response body the client reads, in bytes (default
     /// [`crate::DEFAULT_MAX_RESPONSE_BYTES`], 32 MiB). A longer answer fails with
-    /// [`TransportKind::TooLarge`] as soon as the cap is passed (at once when its declared length is
+    /// [`crate::error::TransportKind::TooLarge`] as soon as the cap is passed (at once when its declared length is
     /// over it), so a misbehaving server cannot make the client hold an unbounded body in memory.
     ///
     /// ```
