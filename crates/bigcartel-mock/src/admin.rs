@@ -35,10 +35,10 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use crate::app::{App, MAX_BODY_BYTES, error_response, lock};
 use crate::config::{CannedResponse, FaultConfig};
 use crate::jsonapi::ApiError;
 use crate::ops::Operation;
-use crate::server::{App, MAX_BODY_BYTES, error_response, lock};
 
 fn json_response(status: u16, v: &Value) -> Response {
     let mut resp = Response::new(Body::from(serde_json::to_vec(v).unwrap_or_default()));
@@ -200,7 +200,7 @@ pub(crate) async fn handle(app: &Arc<App>, req: Request) -> Response {
             no_content()
         }
         (&Method::POST, ["orders"]) => {
-            let id = crate::server::place_order(app);
+            let id = crate::app::place_order(app);
             json_response(201, &json!({ "id": id.to_string() }))
         }
         (&Method::GET, ["webhooks"]) => json_response(200, &to_json(&*lock(&app.deliveries))),

@@ -15,7 +15,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
-use crate::server::App;
+use crate::app::App;
 
 /// The authorize page's query (and, posted back, its form).
 #[derive(Debug, Deserialize)]

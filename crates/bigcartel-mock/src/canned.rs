@@ -5,11 +5,11 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
+use crate::app::{App, lock};
 use crate::config::CannedResponse;
 use crate::handlers::{self, Call};
 use crate::jsonapi::MEDIA_TYPE;
 use crate::ops::Route;
-use crate::server::{App, lock};
 
 const HTML_502: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 

@@ -34,6 +34,7 @@
 #![warn(missing_docs)]
 
 pub mod admin;
+mod app;
 mod authorize;
 mod canned;
 mod config;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -19,17 +19,16 @@ use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 use tower::ServiceExt;
 
+pub use crate::app::MAX_BODY_BYTES;
+use crate::app::{App, error_response, fresh_store, lock, order_rng, place_order, render};
 use crate::config::{CannedResponse, FaultConfig, MockConfig};
 use crate::counters::Counters;
 use crate::faults::{Decision, FaultState};
-use crate::handlers::{self, Call, Effect, Reply};
-use crate::jsonapi::{ApiError, Ctx, MEDIA_TYPE};
+use crate::handlers::{self, Call, Reply};
+use crate::jsonapi::{ApiError, MEDIA_TYPE};
 use crate::ops::{self, Operation, Route, RouteError};
 use crate::store::Store;
 use crate::webhooks::{self, WebhookDelivery};
-
-/// Largest accepted request body (1 MiB); larger ones get a 413.
-pub const MAX_BODY_BYTES: usize = 1 << 20;
 
 /// Errors of the library API (not of HTTP requests, which always get a response).
 #[derive(Debug, thiserror::Error)]
@@ -51,90 +50,6 @@ pub enum MockError {
     /// the configured secret, so it only delivers to this machine.
     #[error("webhook target refused: {0}")]
     WebhookTarget(String),
-}
-
-/// Lock a mutex, recovering the data if a previous holder panicked.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Shared state of one running server.
-pub(crate) struct App {
-    pub cfg: MockConfig,
-    /// Base URL for links (`public_base_url` or the bound URL), no trailing `/`.
-    pub base: String,
-    pub url: String,
-    pub store: Mutex<Store>,
-    pub counters: Mutex<Counters>,
-    pub faults: Mutex<FaultState>,
-    pub overrides: Mutex<BTreeMap<Operation, CannedResponse>>,
-    pub deliveries: Mutex<Vec<WebhookDelivery>>,
-    pub order_rng: Mutex<fastrand::Rng>,
-    pub webhook_tx: mpsc::UnboundedSender<(String, Value)>,
-    pub http: webhooks::Deliverer,
-}
-
-impl App {
-    pub(crate) fn ctx(&self) -> Ctx<'_> {
-        Ctx {
-            base: &self.base,
-            account_id: self.cfg.account_id,
-        }
-    }
-
-    /// Counts writes and queues webhooks of a committed handler run.
-    pub(crate) fn apply_effects(&self, effects: Vec<Effect>) {
-        for e in effects {
-            match e {
-                Effect::Write { resource, kind } => lock(&self.counters).write(resource, kind),
-                Effect::Webhook {
-                    event_type,
-                    payload,
-                } => {
-                    if self.cfg.webhook_url.is_some() {
-                        let _ = self.webhook_tx.send((event_type, payload));
-                    }
-                }
-            }
-        }
-    }
-
-    pub(crate) fn record_delivery(&self, d: WebhookDelivery) {
-        {
-            let mut c = lock(&self.counters);
-            if d.delivered() {
-                c.webhooks_delivered += 1;
-            } else {
-                c.webhooks_failed += 1;
-            }
-        }
-        lock(&self.deliveries).push(d);
-    }
-
-    /// Re-seeds the store and clears counters, faults, overrides and the
-    /// webhook log.
-    pub(crate) fn reset(&self) {
-        *lock(&self.store) = fresh_store(&self.cfg);
-        *lock(&self.counters) = Counters::default();
-        lock(&self.faults).set(self.cfg.faults.clone());
-        lock(&self.overrides).clear();
-        lock(&self.deliveries).clear();
-        *lock(&self.order_rng) = order_rng(self.cfg.seed);
-    }
-}
-
-fn fresh_store(cfg: &MockConfig) -> Store {
-    crate::seed::generate(
-        cfg.seed,
-        cfg.account_id,
-        &cfg.subdomain,
-        cfg.products,
-        cfg.orders,
-    )
-}
-
-fn order_rng(seed: u64) -> fastrand::Rng {
-    fastrand::Rng::with_seed(seed ^ 0x0DE2_0000_0000_0001)
 }
 
 /// Per-connection handle that closes the connection without a response.
@@ -435,16 +350,6 @@ impl Drop for MockServer {
     }
 }
 
-pub(crate) fn place_order(app: &App) -> u64 {
-    let (id, effects) = {
-        let mut store = lock(&app.store);
-        let mut rng = lock(&app.order_rng);
-        handlers::place_order(&mut store, &mut rng, &app.ctx())
-    };
-    app.apply_effects(effects);
-    id
-}
-
 /// Starts a server with `config` and serves until Ctrl-C.
 pub async fn serve_forever(config: MockConfig) -> Result<(), MockError> {
     let server = MockServer::start(config).await?;
@@ -532,47 +437,6 @@ fn preflight() -> Response {
         HeaderValue::from_static("600"),
     );
     resp
-}
-
-/// Serializes a reply.
-pub(crate) fn render(reply: &Reply) -> Response {
-    let bytes = reply
-        .body
-        .as_ref()
-        .map(|b| serde_json::to_vec(b).unwrap_or_default())
-        .unwrap_or_default();
-    let mut resp = Response::new(if reply.body.is_some() {
-        Body::from(bytes)
-    } else {
-        Body::empty()
-    });
-    *resp.status_mut() =
-        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let h = resp.headers_mut();
-    if reply.body.is_some() {
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(reply.content_type),
-        );
-    }
-    if let Some(loc) = reply
-        .location
-        .as_deref()
-        .and_then(|l| HeaderValue::from_str(l).ok())
-    {
-        h.insert(header::LOCATION, loc);
-    }
-    if reply.www_authenticate {
-        h.insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer realm=\"Big Cartel\""),
-        );
-    }
-    resp
-}
-
-pub(crate) fn error_response(e: ApiError) -> Response {
-    render(&Reply::error(&e))
 }
 
 fn fault_response(status: u16, retry_after: u64) -> Response {
