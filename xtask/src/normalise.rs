@@ -197,19 +197,18 @@ pub fn normalise(spec: &Value) -> Normalised {
     Normalised { spec, notes }
 }
 
-/// Removes `minimum`, `maximum`, `exclusiveMinimum` and `exclusiveMaximum` from every integer
-/// schema (examples are data and are left alone). Returns where it removed them.
-fn strip_integer_bounds(v: &mut Value, loc: &str) -> Vec<String> {
-    const BOUNDS: [&str; 4] = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"];
+/// Calls `strip` on every schema object under `v` (examples are data and are left alone);
+/// returns the locations (`components.schemas.X.properties.y`) where it removed something.
+fn strip_everywhere(
+    v: &mut Value,
+    loc: &str,
+    strip: &dyn Fn(&mut Map<String, Value>) -> bool,
+) -> Vec<String> {
     let mut out = Vec::new();
     match v {
         Value::Object(m) => {
-            if m.get("type").and_then(Value::as_str) == Some("integer") {
-                let before = m.len();
-                m.retain(|k, _| !BOUNDS.contains(&k.as_str()));
-                if m.len() != before {
-                    out.push(loc.to_string());
-                }
+            if strip(m) {
+                out.push(loc.to_string());
             }
             for (k, child) in m.iter_mut() {
                 if k != "example" && k != "examples" {
@@ -218,18 +217,32 @@ fn strip_integer_bounds(v: &mut Value, loc: &str) -> Vec<String> {
                     } else {
                         format!("{loc}.{k}")
                     };
-                    out.extend(strip_integer_bounds(child, &here));
+                    out.extend(strip_everywhere(child, &here, strip));
                 }
             }
         }
         Value::Array(a) => {
             for (i, c) in a.iter_mut().enumerate() {
-                out.extend(strip_integer_bounds(c, &format!("{loc}.{i}")));
+                out.extend(strip_everywhere(c, &format!("{loc}.{i}"), strip));
             }
         }
         _ => {}
     }
     out
+}
+
+/// Removes `minimum`, `maximum`, `exclusiveMinimum` and `exclusiveMaximum` from every integer
+/// schema. Returns where it removed them.
+fn strip_integer_bounds(v: &mut Value, loc: &str) -> Vec<String> {
+    const BOUNDS: [&str; 4] = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"];
+    strip_everywhere(v, loc, &|m| {
+        if m.get("type").and_then(Value::as_str) != Some("integer") {
+            return false;
+        }
+        let before = m.len();
+        m.retain(|k, _| !BOUNDS.contains(&k.as_str()));
+        m.len() != before
+    })
 }
 
 /// The component schemas a request can carry: those request bodies and parameters refer to,
@@ -280,40 +293,21 @@ fn request_schemas(spec: &Value) -> BTreeSet<String> {
     seen
 }
 
-/// Removes `enum` from every string schema that lists more than one value (examples are data and
-/// are left alone). Returns where it removed one. A one-value enum is a discriminator (a JSON:API
-/// `type`), which the request types need as it is.
+/// Removes `enum` from every string schema that lists more than one value. Returns where it
+/// removed one. A one-value enum is a discriminator (a JSON:API `type`), which the request types
+/// need as it is.
 fn strip_value_sets(v: &mut Value, loc: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    match v {
-        Value::Object(m) => {
-            let values = m
-                .get("enum")
-                .and_then(Value::as_array)
-                .map(|e| e.iter().filter(|x| !x.is_null()).count());
-            if m.get("type").and_then(Value::as_str) == Some("string") && values > Some(1) {
-                m.remove("enum");
-                out.push(loc.to_string());
-            }
-            for (k, child) in m.iter_mut() {
-                if k != "example" && k != "examples" {
-                    let here = if loc.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{loc}.{k}")
-                    };
-                    out.extend(strip_value_sets(child, &here));
-                }
-            }
+    strip_everywhere(v, loc, &|m| {
+        let values = m
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(|e| e.iter().filter(|x| !x.is_null()).count());
+        let set = m.get("type").and_then(Value::as_str) == Some("string") && values > Some(1);
+        if set {
+            m.remove("enum");
         }
-        Value::Array(a) => {
-            for (i, c) in a.iter_mut().enumerate() {
-                out.extend(strip_value_sets(c, &format!("{loc}.{i}")));
-            }
-        }
-        _ => {}
-    }
-    out
+        set
+    })
 }
 
 /// Removes `title` from every schema that is not itself a named component schema (those are named
