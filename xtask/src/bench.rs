@@ -2,7 +2,7 @@
 //! written as a Markdown table and JSON. `--smoke` runs each row once on tiny inputs so the harness
 //! cannot rot (the test command runs it); it measures nothing worth reporting.
 
-use crate::tasks::{MockProcess, run};
+use crate::process::{MockProcess, run};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -107,7 +107,7 @@ fn npm_entry(root: &Path) -> Option<PathBuf> {
 /// The Python interpreter of the uniffi bindings' test virtualenv (the wheel installed), when
 /// `cargo xtask bindings --test` has made it.
 fn binding_python(root: &Path) -> Option<PathBuf> {
-    Some(crate::bindings::test_python(root)).filter(|p| p.exists())
+    Some(crate::uniffi::test_python(root)).filter(|p| p.exists())
 }
 
 pub fn bench(root: &Path, smoke: bool) -> Result<()> {
@@ -179,7 +179,7 @@ pub fn bench(root: &Path, smoke: bool) -> Result<()> {
     let python = if smoke {
         binding_python(root).unwrap_or_else(|| PathBuf::from("python3"))
     } else {
-        crate::bindings::bench_python(root)?
+        crate::uniffi::bench_python(root)?
     };
     rows.push(json_of(
         Command::new(&python)

@@ -3,7 +3,7 @@
 //! `spec/bigcommerce-carts.v3.yaml`, run `cargo xtask codegen`, and compile and run a test of
 //! `bigcommerce-carts` that uses both, with no other edit.
 
-use crate::tasks::run;
+use crate::process::run;
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 
@@ -49,7 +49,7 @@ pub fn drill(root: &Path) -> Result<()> {
     let target_dir = root.join("target");
     let target = target_dir.to_str().context("non-UTF-8 target dir")?;
     let envs = [("CARGO_TARGET_DIR", target)];
-    crate::tasks::codegen_in(&scratch)?;
+    crate::drill::codegen_in(&scratch)?;
 
     let test = r##"
 #[test]

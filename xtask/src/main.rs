@@ -3,7 +3,8 @@
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
-use xtask::tasks::{self, Step, run};
+use xtask::process::run;
+use xtask::steps::{self, Step};
 use xtask::{codegen, lint};
 
 #[derive(Parser)]
@@ -63,7 +64,7 @@ enum Task {
 }
 
 fn root() -> PathBuf {
-    tasks::root()
+    xtask::process::root()
 }
 
 fn main() {
@@ -76,13 +77,15 @@ fn main() {
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.task {
         Task::Codegen { check } => run_codegen(check),
-        Task::Drill => tasks::drill(&root()).and_then(|()| xtask::carts_drill::drill(&root())),
+        Task::Drill => {
+            xtask::drill::drill(&root()).and_then(|()| xtask::carts_drill::drill(&root()))
+        }
         Task::Bench { smoke } => xtask::bench::bench(&root(), smoke),
-        Task::Bindings { test: true, .. } => xtask::bindings::test(&root()),
-        Task::Bindings { check, .. } => xtask::bindings::generate(&root(), check),
+        Task::Bindings { test: true, .. } => xtask::uniffi::test(&root()),
+        Task::Bindings { check, .. } => xtask::uniffi::generate(&root(), check),
         Task::Validators => xtask::validators::run(&root()),
-        Task::Wasm { test: false } => xtask::wasm::build(&root()).map(drop),
-        Task::Wasm { test: true } => xtask::wasm::test(&root()),
+        Task::Wasm { test: false } => xtask::npm::build(&root()).map(drop),
+        Task::Wasm { test: true } => xtask::npm::test(&root()),
         Task::Test { list: true, .. } => {
             for s in test_steps() {
                 println!("{:<12} {}", s.id, s.name);
@@ -102,7 +105,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             // (about 4 GB of a clean run). Set before any child process starts.
             // SAFETY: no other thread exists yet.
             unsafe { std::env::set_var("CARGO_INCREMENTAL", "0") };
-            tasks::run_steps(&root(), chosen)
+            steps::run_steps(&root(), chosen)
         }
         Task::Lint { spec } => {
             let specs: Vec<PathBuf> = match spec {
@@ -325,7 +328,7 @@ fn test_steps() -> Vec<Step> {
                 )
             },
         ),
-        step("drill", "spec-change drill", tasks::drill),
+        step("drill", "spec-change drill", xtask::drill::drill),
         step(
             "carts-drill",
             "BigCommerce carts spec-change drill",
@@ -337,12 +340,12 @@ fn test_steps() -> Vec<Step> {
         step(
             "uniffi",
             "uniffi bindings: Python wheel + pytest + mypy, Kotlin on the JVM, Swift snapshot + syntax",
-            xtask::bindings::test,
+            xtask::uniffi::test,
         ),
         step(
             "npm",
             "npm package: build, size report, Node/TypeScript/Deno/Bun/workerd/Chromium against the mock",
-            xtask::wasm::test,
+            xtask::npm::test,
         ),
         step("fuzz", "fuzz smoke (bounded)", |root| {
             run(root, "bash", &["scripts/fuzz-smoke.sh", "20"], &[])

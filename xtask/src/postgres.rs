@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::tasks::run;
+use crate::process::run;
 
 /// Where `initdb` and `pg_ctl` are: `PATH` first, then Debian's `/usr/lib/postgresql/*/bin`
 /// (the newest version), the same search as the tests'.

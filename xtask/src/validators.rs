@@ -6,7 +6,7 @@
 //! Both come from PyPI at pinned versions into `build/validators/venv` (pip's cache under
 //! `build/`), so a fresh machine needs only `python3`.
 
-use crate::tasks::{self, MockProcess};
+use crate::process::{self, MockProcess};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -206,7 +206,7 @@ fn bin(venv: &Path, name: &str) -> PathBuf {
 pub fn venv(root: &Path) -> Result<PathBuf> {
     let dir = root.join(VENV);
     if !bin(&dir, "python").exists() {
-        tasks::run(root, "python3", &["-m", "venv", path_str(&dir)?], &[])?;
+        process::run(root, "python3", &["-m", "venv", path_str(&dir)?], &[])?;
     }
     let cache = root.join("build/pip-cache");
     let mut args = vec![
@@ -217,7 +217,7 @@ pub fn venv(root: &Path) -> Result<PathBuf> {
         "--disable-pip-version-check",
     ];
     args.extend_from_slice(PACKAGES);
-    tasks::run(
+    process::run(
         root,
         path_str(&bin(&dir, "python"))?,
         &args,
@@ -239,7 +239,7 @@ pub fn spec_validator(root: &Path, venv: &Path) -> Result<()> {
     println!("\n--- openapi-spec-validator");
     let mut args = vec!["--validation-errors", "all"];
     args.extend_from_slice(SPECS);
-    tasks::run(
+    process::run(
         root,
         path_str(&bin(venv, "openapi-spec-validator"))?,
         &args,
@@ -250,7 +250,7 @@ pub fn spec_validator(root: &Path, venv: &Path) -> Result<()> {
 /// Starts the mock on a free loopback port and runs Schemathesis against it with the spec.
 pub fn schemathesis(root: &Path, venv: &Path) -> Result<()> {
     println!("\n--- schemathesis against the mock ({MOCK_SPEC})");
-    tasks::run(root, "cargo", &["build", "-p", "bigcartel-mock"], &[])?;
+    process::run(root, "cargo", &["build", "-p", "bigcartel-mock"], &[])?;
     let mock = MockProcess::start(&target_dir(root).join("debug/bigcartel-mock"), &[])?;
     let out = root.join("build/validators");
     // The mock's default token is public (documented in its --help); it still goes through a
@@ -269,7 +269,7 @@ pub fn schemathesis(root: &Path, venv: &Path) -> Result<()> {
     let report = out.join("schemathesis-report");
     let spec = root.join(MOCK_SPEC);
     // Run from build/validators: Schemathesis keeps its state in the working directory.
-    let result = tasks::run(
+    let result = process::run(
         &out,
         path_str(&bin(venv, "schemathesis"))?,
         &[

@@ -7,7 +7,7 @@
 //! compiler runs here: a change to them shows in review, and `--check` fails on drift.
 //! Everything downloaded (pip packages, Maven artifacts) is cached under `build/`.
 
-use crate::tasks::run;
+use crate::process::run;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -413,7 +413,7 @@ pub fn drill(root: &Path) -> Result<()> {
     );
     if !spec.contains("filter[sku]") || !spec.contains("sku: { type: string") {
         bail!(
-            "the bindings drill could not find where to edit the spec; update xtask/src/bindings.rs"
+            "the bindings drill could not find where to edit the spec; update xtask/src/uniffi.rs"
         );
     }
     let mut wrote = 0;

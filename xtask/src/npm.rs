@@ -14,7 +14,7 @@
 //! workerd and headless Chromium, each with the shared webhook vectors, the shared corpus of broken
 //! responses (`tests/vectors/bad-responses.json`), the `decode...` functions and the secrets checks.
 
-use crate::tasks::{MockProcess, run};
+use crate::process::{MockProcess, run};
 use anyhow::{Context, Result, bail};
 use std::io::Read;
 use std::path::{Path, PathBuf};

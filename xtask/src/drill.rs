@@ -1,0 +1,118 @@
+//! The spec-change drill for the Big Cartel spec (`cargo xtask drill`, and a step of the test
+//! command), and running `cargo xtask codegen` in a drill's scratch workspace.
+
+use crate::process::{ROOT_ENV, run};
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+
+/// The spec-change drill: in a scratch copy of the workspace, add an attribute (`sku` on
+/// products) and a query parameter (`filter[sku]` on listProducts) to the spec, run
+/// `cargo xtask codegen`, and compile and run a test that uses both, with no other edit.
+pub fn drill(root: &Path) -> Result<()> {
+    let scratch = crate::scratch::workspace(
+        root,
+        "bigcartel-drill",
+        &["crates/bigcartel", "bindings/wasm", "xtask"],
+        &["spec", ".cargo"],
+    )?;
+
+    // The spec edit a changelog entry would bring.
+    let spec_path = scratch.join("spec/bigcartel.v1.yaml");
+    let spec = std::fs::read_to_string(&spec_path)?;
+    let spec = spec.replacen(
+        "    ProductAttributes:\n      type: object\n      properties:\n",
+        "    ProductAttributes:\n      type: object\n      properties:\n        sku: { type: string, nullable: true, description: The product's stock keeping unit. }\n",
+        1,
+    );
+    let spec = spec.replacen(
+        "        - name: filter[artist_id]\n",
+        "        - name: filter[sku]\n          in: query\n          description: Filter products by SKU.\n          schema: { type: string }\n        - name: filter[artist_id]\n",
+        1,
+    );
+    if !spec.contains("filter[sku]") || !spec.contains("sku: { type: string") {
+        bail!("the drill could not find where to edit the spec; update xtask/src/drill.rs");
+    }
+    std::fs::write(&spec_path, spec)?;
+
+    let target_dir = root.join("target");
+    let target = target_dir.to_str().context("non-UTF-8 target dir")?;
+    let envs = [("CARGO_TARGET_DIR", target)];
+    codegen_in(&scratch)?;
+
+    let test = r##"
+use bigcartel::models::Product;
+#[test]
+fn the_new_attribute_and_parameter_arrived() {
+    let body = br#"{"data":{"type":"products","id":"1","attributes":{"name":"Tee","sku":"TEE-1"}}}"#;
+    let p: Product = bigcartel::jsonapi::decode_one(body).unwrap();
+    assert_eq!(p.sku.as_deref(), Some("TEE-1"));
+    let params = bigcartel::ListProductsParams { filter_sku: Some("TEE-1".into()), ..Default::default() };
+    assert_eq!(params.filter_sku.as_deref(), Some("TEE-1"));
+    // The raw client gained the query parameter too.
+    let client = bigcartel::Client::builder("drill").bearer("t").account_id("1").build().unwrap();
+    let _ = client.raw().list_products().filter_sku("TEE-1");
+    // And the spec tables the npm package calls through.
+    let products = bigcartel::dynamic::model("Product").unwrap();
+    let json = bigcartel::dynamic::decode_one(products, body).unwrap();
+    assert!(json.contains(r#""sku":"TEE-1""#), "{json}");
+    let op = bigcartel::dynamic::operation("listProducts").unwrap();
+    assert!(op.query.iter().any(|q| q.wire_name == "filter[sku]"));
+    let args = bigcartel::dynamic::Args {
+        params: Some(serde_json::json!({ "filter_sku": "TEE-1" })),
+        ..Default::default()
+    };
+    bigcartel::dynamic::check(op, &args).unwrap();
+}
+"##;
+    std::fs::create_dir_all(scratch.join("crates/bigcartel/tests"))?;
+    std::fs::write(scratch.join("crates/bigcartel/tests/drill.rs"), test)?;
+    run(
+        &scratch,
+        "cargo",
+        &["test", "--quiet", "-p", "bigcartel", "--test", "drill"],
+        &envs,
+    )?;
+    // The npm package: its TypeScript types carry the new names, and the facade still compiles.
+    let generated = std::fs::read_to_string(scratch.join(crate::gen_wasm::OUTPUT))?;
+    for needle in ["  sku: string | null;", "  filter_sku?: string | null;"] {
+        if !generated.contains(needle) {
+            bail!("the npm package's generated types lack `{}`", needle.trim());
+        }
+    }
+    run(
+        &scratch,
+        "cargo",
+        &[
+            "check",
+            "--quiet",
+            "-p",
+            "bigcartel-wasm",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
+        &envs,
+    )?;
+    std::fs::remove_dir_all(&scratch).ok();
+    println!(
+        "drill: a spec edit reached the raw client, the models, the operations, the spec tables and the npm package's types with no hand edit"
+    );
+    Ok(())
+}
+
+/// `cargo xtask codegen` for a drill's scratch copy of the workspace: xtask built from this
+/// workspace (same sources as the copy) and pointed at the copy. Building xtask inside the copy
+/// with the shared target dir would replace `target/debug/xtask` with a binary whose workspace is
+/// the (soon deleted) copy; running this process's own binary fails once an earlier step has
+/// rebuilt it.
+pub fn codegen_in(scratch: &Path) -> Result<()> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace");
+    let dir = scratch.to_str().context("non-UTF-8 path")?;
+    run(
+        root,
+        "cargo",
+        &["run", "--quiet", "-p", "xtask", "--", "codegen"],
+        &[(ROOT_ENV, dir)],
+    )
+}
