@@ -139,10 +139,10 @@ impl PgDatabase {
     ) -> Result<Option<Lease>, LedgerError> {
         let client = self.pool.get().await?;
         let ttl = ttl.as_millis() as i64;
-        let row = client
-            .query_opt(
-                &format!(
-                    "UPDATE merchants SET lease_owner = $1, lease_epoch = lease_epoch + 1,
+        // Idle worker slots run this every poll interval: prepared once per connection.
+        let statement = client
+            .prepare_cached(&format!(
+                "UPDATE merchants SET lease_owner = $1, lease_epoch = lease_epoch + 1,
                          lease_until = {DB_NOW} + $2, wake = FALSE
                      WHERE merchant_id = (
                          SELECT merchant_id FROM merchants
@@ -153,10 +153,9 @@ impl PgDatabase {
                          LIMIT 1
                          FOR UPDATE SKIP LOCKED)
                      RETURNING merchant_id, lease_epoch"
-                ),
-                &[&owner, &ttl],
-            )
+            ))
             .await?;
+        let row = client.query_opt(&statement, &[&owner, &ttl]).await?;
         row.map(|r| {
             Ok(Lease {
                 merchant_id: r.try_get(0)?,
@@ -171,13 +170,16 @@ impl PgDatabase {
     /// or the merchant disconnected meanwhile (its pass must stop).
     pub async fn renew_lease(&self, lease: &Lease, ttl: Duration) -> Result<bool, LedgerError> {
         let client = self.pool.get().await?;
+        let statement = client
+            .prepare_cached(&format!(
+                "UPDATE merchants SET lease_until = {DB_NOW} + $4
+                 WHERE merchant_id = $1 AND lease_owner = $2 AND lease_epoch = $3
+                   AND lease_until >= {DB_NOW} AND token_sealed IS NOT NULL"
+            ))
+            .await?;
         let n = client
             .execute(
-                &format!(
-                    "UPDATE merchants SET lease_until = {DB_NOW} + $4
-                     WHERE merchant_id = $1 AND lease_owner = $2 AND lease_epoch = $3
-                       AND lease_until >= {DB_NOW} AND token_sealed IS NOT NULL"
-                ),
+                &statement,
                 &[
                     &lease.merchant_id,
                     &lease.owner,
