@@ -14,7 +14,7 @@
 //!
 //! The statements a pass runs for every order (the lease check, row reads, transitions) are
 //! prepared once per pooled connection (`prepare_cached`): parsing and planning them on every
-//! call was most of the database's CPU time in the workers bench.
+//! call took most of the logged statement time in the workers bench.
 //!
 //! Times that decide between workers (lease expiry, when a pass is due) are the database's
 //! clock, not the workers'.
