@@ -18,20 +18,7 @@ pub fn drill(root: &Path) -> Result<()> {
 
     // The spec edit a changelog entry would bring.
     let spec_path = scratch.join("spec/bigcartel.v1.yaml");
-    let spec = std::fs::read_to_string(&spec_path)?;
-    let spec = spec.replacen(
-        "    ProductAttributes:\n      type: object\n      properties:\n",
-        "    ProductAttributes:\n      type: object\n      properties:\n        sku: { type: string, nullable: true, description: The product's stock keeping unit. }\n",
-        1,
-    );
-    let spec = spec.replacen(
-        "        - name: filter[artist_id]\n",
-        "        - name: filter[sku]\n          in: query\n          description: Filter products by SKU.\n          schema: { type: string }\n        - name: filter[artist_id]\n",
-        1,
-    );
-    if !spec.contains("filter[sku]") || !spec.contains("sku: { type: string") {
-        bail!("the drill could not find where to edit the spec; update xtask/src/drill.rs");
-    }
+    let spec = changelog_edit(&std::fs::read_to_string(&spec_path)?)?;
     std::fs::write(&spec_path, spec)?;
 
     let target_dir = root.join("target");
@@ -115,4 +102,24 @@ pub fn codegen_in(scratch: &Path) -> Result<()> {
         &["run", "--quiet", "-p", "xtask", "--", "codegen"],
         &[(ROOT_ENV, dir)],
     )
+}
+
+/// The spec edit a changelog entry would bring, as the Big Cartel drills make it: an attribute
+/// (`sku` on products) and a query parameter (`filter[sku]` on listProducts). Both this drill and
+/// the uniffi drill make it, so both look for the same names.
+pub fn changelog_edit(spec: &str) -> Result<String> {
+    let spec = spec.replacen(
+        "    ProductAttributes:\n      type: object\n      properties:\n",
+        "    ProductAttributes:\n      type: object\n      properties:\n        sku: { type: string, nullable: true, description: The product's stock keeping unit. }\n",
+        1,
+    );
+    let spec = spec.replacen(
+        "        - name: filter[artist_id]\n",
+        "        - name: filter[sku]\n          in: query\n          description: Filter products by SKU.\n          schema: { type: string }\n        - name: filter[artist_id]\n",
+        1,
+    );
+    if !spec.contains("filter[sku]") || !spec.contains("sku: { type: string") {
+        bail!("the drill could not find where to edit the spec; update xtask/src/drill.rs");
+    }
+    Ok(spec)
 }

@@ -400,22 +400,8 @@ pub fn drill(root: &Path) -> Result<()> {
         .into_iter()
         .find(|t| t.spec_path == "spec/bigcartel.v1.yaml")
         .context("no codegen target for spec/bigcartel.v1.yaml")?;
-    let spec = std::fs::read_to_string(root.join(target.spec_path))?;
-    let spec = spec.replacen(
-        "    ProductAttributes:\n      type: object\n      properties:\n",
-        "    ProductAttributes:\n      type: object\n      properties:\n        sku: { type: string, nullable: true, description: The product's stock keeping unit. }\n",
-        1,
-    );
-    let spec = spec.replacen(
-        "        - name: filter[artist_id]\n",
-        "        - name: filter[sku]\n          in: query\n          description: Filter products by SKU.\n          schema: { type: string }\n        - name: filter[artist_id]\n",
-        1,
-    );
-    if !spec.contains("filter[sku]") || !spec.contains("sku: { type: string") {
-        bail!(
-            "the bindings drill could not find where to edit the spec; update xtask/src/uniffi.rs"
-        );
-    }
+    let spec =
+        crate::drill::changelog_edit(&std::fs::read_to_string(root.join(target.spec_path))?)?;
     let mut wrote = 0;
     for (rel, contents) in crate::codegen::generate(&target, &spec)? {
         // Only the crates of the scratch workspace; other facades are not part of this drill.
