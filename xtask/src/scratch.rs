@@ -152,28 +152,13 @@ fn copy_into(root: &Path, scratch: &Path, item: &str) -> Result<()> {
     let from = root.join(item);
     let to = scratch.join(item);
     if from.is_dir() {
-        copy_dir(&from, &to)
+        copy_sources(&from, &to)
     } else {
         std::fs::create_dir_all(to.parent().context("a relative path")?)?;
         std::fs::copy(&from, &to)
             .with_context(|| format!("copying {}", from.display()))
             .map(drop)
     }
-}
-
-/// Copies a directory tree.
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
 }
 
 /// Copies a directory tree without build output ([`BUILD_DIRS`]).
