@@ -121,6 +121,8 @@ pub fn generate(target: &Target, text: &str) -> Result<Vec<(String, String)>> {
             {
                 files.push((path, format!("{header}{contents}")));
             }
+            // Python carries its own header (a `#` comment).
+            files.extend(crate::gen_python::generate(&api, target.spec_path)?);
         }
     }
     Ok(files)

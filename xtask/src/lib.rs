@@ -5,6 +5,7 @@ pub mod carts_drill;
 pub mod codegen;
 pub mod drill;
 pub mod emit;
+pub mod gen_python;
 pub mod gen_schema;
 pub mod gen_uniffi;
 pub mod gen_wasm;

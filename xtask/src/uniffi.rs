@@ -442,17 +442,34 @@ pub fn drill(root: &Path) -> Result<()> {
             &[],
         )?;
     }
-    // Python: load the generated module with the drill's library and use the new names.
+    // Python: the package users import (the hand-written modules and the regenerated views from
+    // the scratch copy, the uniffi module and the drill's library as `bigcartel._native`), used
+    // through the new names: the attribute read from a decoded document, the parameter sent.
+    let package = out.join("pkg/bigcartel");
+    let native = package.join("_native");
+    std::fs::create_dir_all(&native)?;
+    for entry in std::fs::read_dir(scratch.join(CRATE_DIR).join("python/bigcartel"))? {
+        let path = entry?.path();
+        if path.is_file() {
+            std::fs::copy(&path, package.join(path.file_name().unwrap_or_default()))?;
+        }
+    }
     std::fs::copy(
-        &lib,
-        out.join("python").join(lib.file_name().unwrap_or_default()),
+        out.join("python/bigcartel_uniffi.py"),
+        native.join("bigcartel_uniffi.py"),
     )?;
-    let script = "import bigcartel_uniffi as b, inspect\n\
-         p = b.ListProductsParams(filter_sku='TEE-1')\n\
-         assert p.filter_sku == 'TEE-1'\n\
-         assert 'sku' in inspect.signature(b.Product).parameters\n\
+    std::fs::write(
+        native.join("__init__.py"),
+        "from .bigcartel_uniffi import *  # NOQA\n",
+    )?;
+    std::fs::copy(&lib, native.join(lib.file_name().unwrap_or_default()))?;
+    let script = "import bigcartel as b\n\
+         body = b'{\"data\": [{\"type\": \"products\", \"id\": \"1\", \"attributes\": {\"sku\": \"TEE-1\"}}]}'\n\
+         assert b.decode_products(body)[0].sku == 'TEE-1'\n\
+         assert b.ListProductsParams(filter_sku='TEE-1').filter_sku == 'TEE-1'\n\
+         assert 'filter_sku' in b._views._json_ListProductsParams(b.ListProductsParams(), 'p')\n\
          print('drill: Python has Product.sku and ListProductsParams.filter_sku')";
-    run(&out.join("python"), "python3", &["-c", script], &[])?;
+    run(&out.join("pkg"), "python3", &["-c", script], &[])?;
     let kotlin = std::fs::read_to_string(out.join("kotlin/com/bigcartel/sdk/bigcartel_uniffi.kt"))?;
     let swift = std::fs::read_to_string(out.join("swift/BigCartel.swift"))?;
     for (lang, text, needles) in [

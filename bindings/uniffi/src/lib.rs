@@ -35,6 +35,8 @@ uniffi::setup_scaffolding!();
 #[allow(missing_docs, clippy::all, clippy::pedantic)]
 mod generated;
 pub use generated::*;
+mod json;
+pub use json::resolve_json;
 
 /// A Big Cartel API client. Construct it with [`Client::bearer`] (OAuth access token) or
 /// [`Client::basic`] (a store's subdomain and password); every operation is an async method.

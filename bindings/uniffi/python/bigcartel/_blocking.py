@@ -8,7 +8,7 @@ import functools
 import inspect
 from typing import Any, Awaitable, TypeVar
 
-from ._native import Client
+from ._views import Client
 
 T = TypeVar("T")
 

@@ -42,9 +42,9 @@ def test_list_products_resolves_options_from_included(mock: Mock) -> None:
 
     assert [p.id for p in page.items] == [r["id"] for r in raw["data"]]
     assert page.total == raw["meta"]["count"]
-    # The document's own meta and links reach Python whole, as JSON text.
-    assert json.loads(page.meta) == raw["meta"]
-    assert json.loads(page.links) == raw["links"]
+    # The document's own meta and links reach Python whole, as JSON values.
+    assert page.meta == raw["meta"]
+    assert page.links == raw["links"]
     with_options = 0
     for product, resource in zip(page.items, raw["data"]):
         assert isinstance(product, bigcartel.Product)

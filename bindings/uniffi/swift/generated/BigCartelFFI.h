@@ -413,6 +413,16 @@ uint64_t uniffi_bigcartel_uniffi_fn_method_client_update_discount(uint64_t ptr, 
 uint64_t uniffi_bigcartel_uniffi_fn_method_client_update_order(uint64_t ptr, RustBuffer order_id, RustBuffer input
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_METHOD_CLIENT_CALL_ALL_JSON
+#define UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_METHOD_CLIENT_CALL_ALL_JSON
+uint64_t uniffi_bigcartel_uniffi_fn_method_client_call_all_json(uint64_t ptr, RustBuffer operation_id, RustBuffer path, RustBuffer args_json, RustBuffer options
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_METHOD_CLIENT_CALL_JSON
+#define UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_METHOD_CLIENT_CALL_JSON
+uint64_t uniffi_bigcartel_uniffi_fn_method_client_call_json(uint64_t ptr, RustBuffer operation_id, RustBuffer path, RustBuffer args_json
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_METHOD_DISCOUNTAPPLICATIONTYPE_UNIFFI_TRAIT_DISPLAY
 #define UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_METHOD_DISCOUNTAPPLICATIONTYPE_UNIFFI_TRAIT_DISPLAY
 RustBuffer uniffi_bigcartel_uniffi_fn_method_discountapplicationtype_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -811,6 +821,11 @@ RustBuffer uniffi_bigcartel_uniffi_fn_func_decode_shipping_option(RustBuffer bod
 #ifndef UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_FUNC_DECODE_SHIPPING_OPTIONS
 #define UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_FUNC_DECODE_SHIPPING_OPTIONS
 RustBuffer uniffi_bigcartel_uniffi_fn_func_decode_shipping_options(RustBuffer body, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_FUNC_RESOLVE_JSON
+#define UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_FUNC_RESOLVE_JSON
+RustBuffer uniffi_bigcartel_uniffi_fn_func_resolve_json(RustBuffer model, RustBuffer body, int8_t many, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_BIGCARTEL_UNIFFI_RUSTBUFFER_ALLOC
@@ -1289,6 +1304,12 @@ uint16_t uniffi_bigcartel_uniffi_checksum_func_decode_shipping_options(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_CHECKSUM_FUNC_RESOLVE_JSON
+#define UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_CHECKSUM_FUNC_RESOLVE_JSON
+uint16_t uniffi_bigcartel_uniffi_checksum_func_resolve_json(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_CHECKSUM_METHOD_CLIENT_ACCOUNT_ID
 #define UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_CHECKSUM_METHOD_CLIENT_ACCOUNT_ID
 uint16_t uniffi_bigcartel_uniffi_checksum_method_client_account_id(void
@@ -1466,6 +1487,18 @@ uint16_t uniffi_bigcartel_uniffi_checksum_method_client_update_discount(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_CHECKSUM_METHOD_CLIENT_UPDATE_ORDER
 #define UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_CHECKSUM_METHOD_CLIENT_UPDATE_ORDER
 uint16_t uniffi_bigcartel_uniffi_checksum_method_client_update_order(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_CHECKSUM_METHOD_CLIENT_CALL_ALL_JSON
+#define UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_CHECKSUM_METHOD_CLIENT_CALL_ALL_JSON
+uint16_t uniffi_bigcartel_uniffi_checksum_method_client_call_all_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_CHECKSUM_METHOD_CLIENT_CALL_JSON
+#define UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_CHECKSUM_METHOD_CLIENT_CALL_JSON
+uint16_t uniffi_bigcartel_uniffi_checksum_method_client_call_json(void
     
 );
 #endif

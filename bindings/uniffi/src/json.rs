@@ -1,0 +1,126 @@
+//! The resolved JSON of the core's spec-table path, for bindings that build their own views.
+//!
+//! Python reads every response through these: lifting a uniffi record is Python code run per
+//! field (about nine tenths of a `decode_orders` call when it was measured), while `json.loads`
+//! of the same resolved JSON is C. The Python package's generated classes are read-only views
+//! over that JSON. Resolution, paging, retries and argument checks are the core's
+//! (`bigcartel::dynamic`, `bigcartel::pagination`), the same code the npm package runs.
+
+use crate::{BigCartelError, Client, DocumentError, PageOptions};
+use bigcartel::dynamic::{self, Args, Output};
+use futures::TryStreamExt;
+use serde_json::Value;
+
+/// A `DocumentError::Shape` for a name the spec does not have: the generated callers only pass
+/// names from the spec, so this reaches only a hand-written call.
+fn unknown(what: &str, name: &str) -> DocumentError {
+    DocumentError::Shape {
+        reason: format!("the spec has no {what} named `{name}`"),
+    }
+}
+
+/// The resolved JSON of a JSON:API document of `model` (a model name such as `Order`, or its
+/// JSON:API type), as UTF-8 bytes: one resource's object when `many` is false, otherwise the page
+/// `{"items": [...], "total", "next", "has_links", "links", "meta"}`. The same JSON the npm
+/// package's decoders parse, and the same values the typed records carry.
+///
+/// ```
+/// let body = br#"{"data":[{"type":"artists","id":"7","attributes":{"name":"Ada"}}]}"#.to_vec();
+/// let json = bigcartel_uniffi::resolve_json("Artist".into(), body, true).unwrap();
+/// assert!(String::from_utf8(json).unwrap().starts_with(r#"{"items":[{"id":"7","name":"Ada""#));
+/// ```
+#[uniffi::export]
+pub fn resolve_json(model: String, body: Vec<u8>, many: bool) -> Result<Vec<u8>, DocumentError> {
+    let schema = dynamic::model(&model).ok_or_else(|| unknown("model", &model))?;
+    Ok(if many {
+        dynamic::page_json(&dynamic::decode_list(schema, &body)?).into_bytes()
+    } else {
+        dynamic::decode_one(schema, &body)?.into_bytes()
+    })
+}
+
+/// The core's arguments from `{"params", "input", "relationships", "ids"}` (each optional).
+fn args(operation: &str, path: Vec<String>, args_json: &str) -> Result<Args, BigCartelError> {
+    let invalid = |reason: String| BigCartelError::InvalidInput {
+        reason: format!("{operation}: {reason}"),
+        operation_id: operation.to_owned(),
+    };
+    let mut given = match serde_json::from_str::<Value>(args_json) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => return Err(invalid("the arguments must be a JSON object".into())),
+        Err(e) => return Err(invalid(format!("the arguments are not JSON: {e}"))),
+    };
+    Ok(Args {
+        path,
+        params: given.remove("params"),
+        input: given.remove("input"),
+        relationships: given.remove("relationships"),
+        ids: given.remove("ids"),
+    })
+}
+
+fn operation(id: &str) -> Result<&'static dynamic::OperationSchema, BigCartelError> {
+    dynamic::operation(id).ok_or_else(|| BigCartelError::InvalidInput {
+        reason: format!("the spec has no operation `{id}`"),
+        operation_id: id.to_owned(),
+    })
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Client {
+    /// Sends any operation of the spec by its operationId (`listOrders`) and answers its resolved
+    /// JSON as UTF-8 bytes: a page's `{"items", ...}` object, one resource's object, or `null` for
+    /// no content. `path` holds the path parameters other than the account id, in path order;
+    /// `args_json` is a JSON object with any of `params`, `input`, `relationships` and `ids`,
+    /// keyed as the typed methods' records are. Arguments are checked against the spec before
+    /// anything is sent, and the request, retries and errors are those of the typed methods.
+    pub async fn call_json(
+        &self,
+        operation_id: String,
+        path: Vec<String>,
+        args_json: String,
+    ) -> Result<Vec<u8>, BigCartelError> {
+        let op = operation(&operation_id)?;
+        let args = args(&operation_id, path, &args_json)?;
+        Ok(match self.inner.call(op, &args).await? {
+            Output::One(json) => json.into_bytes(),
+            Output::Page(page) => dynamic::page_json(&page).into_bytes(),
+            Output::Nothing => b"null".to_vec(),
+        })
+    }
+
+    /// Every item of a paged operation, following the API's paging as the typed `_all` methods
+    /// do (the core's `pagination::paginate` over `call_json`'s request), as the UTF-8 bytes of
+    /// a JSON array of resolved objects. `params`' own page fields are replaced.
+    #[uniffi::method(default(options = None))]
+    pub async fn call_all_json(
+        &self,
+        operation_id: String,
+        path: Vec<String>,
+        args_json: String,
+        options: Option<PageOptions>,
+    ) -> Result<Vec<u8>, BigCartelError> {
+        let op = operation(&operation_id)?;
+        let args = args(&operation_id, path, &args_json)?;
+        dynamic::check(op, &args)?;
+        let options: bigcartel::PageOptions = options.map(Into::into).unwrap_or_default();
+        let client = &self.inner;
+        let items: Vec<String> = bigcartel::pagination::paginate(
+            op.operation,
+            |offset, limit| client.call_page(op, &args, offset, limit),
+            options,
+        )
+        .try_collect()
+        .await?;
+        let mut out = Vec::with_capacity(items.iter().map(|i| i.len() + 1).sum::<usize>() + 2);
+        out.push(b'[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(item.as_bytes());
+        }
+        out.push(b']');
+        Ok(out)
+    }
+}
