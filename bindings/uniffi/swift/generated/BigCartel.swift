@@ -879,20 +879,20 @@ public protocol ClientProtocol: AnyObject, Sendable {
     
     /**
      * Every item of a paged operation, following the API's paging as the typed `_all` methods
-     * do (the core's `pagination::paginate` over `call_json`'s request), as the UTF-8 bytes of
+     * do (the core's `pagination::paginate` over `call_json`'s request), as the JSON text of
      * a JSON array of resolved objects. `params`' own page fields are replaced.
      */
-    func callAllJson(operationId: String, path: [String], argsJson: String, options: PageOptions?) async throws  -> Data
+    func callAllJson(operationId: String, path: [String], argsJson: String, options: PageOptions?) async throws  -> String
     
     /**
      * Sends any operation of the spec by its operationId (`listOrders`) and answers its resolved
-     * JSON as UTF-8 bytes: a page's `{"items", ...}` object, one resource's object, or `null` for
+     * JSON text: a page's `{"items", ...}` object, one resource's object, or `null` for
      * no content. `path` holds the path parameters other than the account id, in path order;
      * `args_json` is a JSON object with any of `params`, `input`, `relationships` and `ids`,
      * keyed as the typed methods' records are. Arguments are checked against the spec before
      * anything is sent, and the request, retries and errors are those of the typed methods.
      */
-    func callJson(operationId: String, path: [String], argsJson: String) async throws  -> Data
+    func callJson(operationId: String, path: [String], argsJson: String) async throws  -> String
     
 }
 /**
@@ -1655,10 +1655,10 @@ open func updateOrder(orderId: String, input: OrderInput)async throws  -> Order 
     
     /**
      * Every item of a paged operation, following the API's paging as the typed `_all` methods
-     * do (the core's `pagination::paginate` over `call_json`'s request), as the UTF-8 bytes of
+     * do (the core's `pagination::paginate` over `call_json`'s request), as the JSON text of
      * a JSON array of resolved objects. `params`' own page fields are replaced.
      */
-open func callAllJson(operationId: String, path: [String], argsJson: String, options: PageOptions? = nil)async throws  -> Data  {
+open func callAllJson(operationId: String, path: [String], argsJson: String, options: PageOptions? = nil)async throws  -> String  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -1669,20 +1669,20 @@ open func callAllJson(operationId: String, path: [String], argsJson: String, opt
             pollFunc: ffi_bigcartel_uniffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_bigcartel_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_bigcartel_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterData.lift,
+            liftFunc: FfiConverterString.lift,
             errorHandler: FfiConverterTypeBigCartelError_lift
         )
 }
     
     /**
      * Sends any operation of the spec by its operationId (`listOrders`) and answers its resolved
-     * JSON as UTF-8 bytes: a page's `{"items", ...}` object, one resource's object, or `null` for
+     * JSON text: a page's `{"items", ...}` object, one resource's object, or `null` for
      * no content. `path` holds the path parameters other than the account id, in path order;
      * `args_json` is a JSON object with any of `params`, `input`, `relationships` and `ids`,
      * keyed as the typed methods' records are. Arguments are checked against the spec before
      * anything is sent, and the request, retries and errors are those of the typed methods.
      */
-open func callJson(operationId: String, path: [String], argsJson: String)async throws  -> Data  {
+open func callJson(operationId: String, path: [String], argsJson: String)async throws  -> String  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -1693,7 +1693,7 @@ open func callJson(operationId: String, path: [String], argsJson: String)async t
             pollFunc: ffi_bigcartel_uniffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_bigcartel_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_bigcartel_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterData.lift,
+            liftFunc: FfiConverterString.lift,
             errorHandler: FfiConverterTypeBigCartelError_lift
         )
 }
@@ -11184,24 +11184,26 @@ public func decodeShippingOptions(body: Data)throws  -> [ShippingOption]  {
 }
 /**
  * The resolved JSON of a JSON:API document of `model` (a model name such as `Order`, or its
- * JSON:API type), as UTF-8 bytes: one resource's object when `many` is false, otherwise the page
+ * JSON:API type), as JSON text: one resource's object when `many` is false, otherwise the page
  * `{"items": [...], "total", "next", "has_links", "links", "meta"}`. The same JSON the npm
- * package's decoders parse, and the same values the typed records carry.
+ * package's decoders parse, and the same values the typed records carry, written as ASCII.
  *
  * ```
  * let body = br#"{"data":[{"type":"artists","id":"7","attributes":{"name":"Ada"}}]}"#.to_vec();
- * let json = bigcartel_uniffi::resolve_json("Artist".into(), body, true).unwrap();
- * assert!(String::from_utf8(json).unwrap().starts_with(r#"{"items":[{"id":"7","name":"Ada""#));
+ * let json = bigcartel_uniffi::resolve_json("Artist".into(), &body, true).unwrap();
+ * assert!(json.starts_with(r#"{"items":[{"id":"7","name":"Ada""#));
  * ```
  */
-public func resolveJson(model: String, body: Data, many: Bool)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
+public func resolveJson(model: String, body: Data, many: Bool)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
         uniffiCallStatus in
+        FfiConverterByRefBytes.lower(body) { bodyFb in
     uniffi_bigcartel_uniffi_fn_func_resolve_json(
         FfiConverterString.lower(model),
-        FfiConverterData.lower(body),
+        bodyFb,
         FfiConverterBool.lower(many),uniffiCallStatus
     )
+        }
 })
 }
 
@@ -11328,7 +11330,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_bigcartel_uniffi_checksum_func_decode_shipping_options() != 44192) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_bigcartel_uniffi_checksum_func_resolve_json() != 29013) {
+    if (uniffi_bigcartel_uniffi_checksum_func_resolve_json() != 63253) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_bigcartel_uniffi_checksum_method_client_account_id() != 49758) {
@@ -11421,10 +11423,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_bigcartel_uniffi_checksum_method_client_update_order() != 27808) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_bigcartel_uniffi_checksum_method_client_call_all_json() != 1786) {
+    if (uniffi_bigcartel_uniffi_checksum_method_client_call_all_json() != 63389) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_bigcartel_uniffi_checksum_method_client_call_json() != 57169) {
+    if (uniffi_bigcartel_uniffi_checksum_method_client_call_json() != 26460) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_bigcartel_uniffi_checksum_constructor_client_basic() != 54655) {

@@ -825,7 +825,7 @@ RustBuffer uniffi_bigcartel_uniffi_fn_func_decode_shipping_options(RustBuffer bo
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_FUNC_RESOLVE_JSON
 #define UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_FUNC_RESOLVE_JSON
-RustBuffer uniffi_bigcartel_uniffi_fn_func_resolve_json(RustBuffer model, RustBuffer body, int8_t many, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_bigcartel_uniffi_fn_func_resolve_json(RustBuffer model, ForeignBytes body, int8_t many, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_BIGCARTEL_UNIFFI_RUSTBUFFER_ALLOC
