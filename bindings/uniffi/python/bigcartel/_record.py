@@ -91,3 +91,22 @@ def optional(value: Optional[Any], kind: type, name: str) -> Optional[Any]:
     if value is not None and not isinstance(value, kind):
         raise TypeError(f"`{name}` must be a {kind.__name__}, not {type(value).__name__}")
     return value
+
+
+def show_fields(module: object) -> None:
+    """Gives every uniffi record and enum of ``module`` a ``repr`` that shows its fields.
+
+    uniffi's Python records print their fields with ``str()`` but not with ``repr()``
+    (``ListOrdersParams()``), which is what the REPL, debuggers, logs and the lists inside errors
+    (``errors=[ErrorDetail(...)]``) show. Their ``str()`` is the generated one, so this names no
+    record.
+    """
+    for name in getattr(module, "__all__", ()):
+        cls = getattr(module, name, None)
+        if (
+            isinstance(cls, type)
+            and not issubclass(cls, BaseException)
+            and "__str__" in cls.__dict__
+            and "__init__" in cls.__dict__
+        ):
+            cls.__repr__ = cls.__str__  # type: ignore[method-assign]

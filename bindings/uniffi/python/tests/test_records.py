@@ -88,3 +88,43 @@ def test_the_docstring_examples_run() -> None:
     result = doctest.testmod(_views, raise_on_error=False)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_argument_records_and_error_details_show_their_fields() -> None:
+    assert repr(bigcartel.ListOrdersParams(page_limit=3)) == (
+        "ListOrdersParams(search=None, filter_shipping_status=None, sort=None, page_limit=3, page_offset=None)"
+    )
+    detail = bigcartel.ErrorDetail(status="404", code=None, title="Not Found", detail="no such order", source=None)
+    assert "detail=no such order" in repr(detail)
+    assert "no such order" in repr([detail])
+
+
+def test_an_api_error_shows_its_details(mock: Mock) -> None:
+    client = mock.client()
+    with pytest.raises(bigcartel.ApiError) as caught:
+        asyncio.run(client.get_order("does-not-exist"))
+    assert caught.value.errors, "the mock answers a JSON:API errors document"
+    assert "ErrorDetail()" not in str(caught.value)
+    assert any(e.title and e.title in str(caught.value) for e in caught.value.errors)
+
+
+def test_webhook_secrets_may_be_str_or_bytes() -> None:
+    body = b'{"type":"order.created"}'
+    header = bigcartel.sign_webhook(b"s3cret", body)
+    assert bigcartel.sign_webhook("s3cret", body) == header
+    assert bigcartel.verify_webhook("s3cret", body, header) is None
+    assert bigcartel.verify_webhook(b"s3cret", body, header) is None
+    with pytest.raises(bigcartel.WebhookMismatch):
+        bigcartel.verify_webhook("another", body, header)
+    with pytest.raises(TypeError, match="must be str or bytes"):
+        bigcartel.verify_webhook(42, body, header)  # type: ignore[arg-type]
+
+
+def test_the_webhook_docstring_examples_run() -> None:
+    import doctest
+
+    from bigcartel import _webhooks
+
+    result = doctest.testmod(_webhooks, raise_on_error=False)
+    assert result.attempted > 0
+    assert result.failed == 0
