@@ -187,6 +187,12 @@ pub fn bench(root: &Path, smoke: bool) -> Result<()> {
             .arg(&bodies)
             .args(smoke_flag),
     )?);
+    println!("bench: webhook verify, Python");
+    rows.push(json_of(
+        Command::new(&python)
+            .arg(peers.join("webhook.py"))
+            .args(smoke_flag),
+    )?);
 
     println!("bench: webhook verify, JavaScript");
     match &entry {
@@ -348,6 +354,20 @@ pub fn markdown(r: &Value) -> String {
             None => md.push_str(&format!(
                 "| ours calls/s | node:crypto calls/s | ratio |\n|---|---|---|\n| {} | {} | {} |\n\n",
                 num(&w["ours_calls_s"]), num(&w["peer_calls_s"]), num(&w["ratio"])
+            )),
+        }
+    }
+    if let Some(w) = row(r, "webhook_python") {
+        md.push_str(
+            "## 2b. Webhook verify, Python (our binding vs hmac + compare_digest, 2 KiB body)\n\n",
+        );
+        match w.get("not_yet") {
+            Some(why) => md.push_str(&format!("Not yet: {}.\n\n", why.as_str().unwrap_or(""))),
+            None => md.push_str(&format!(
+                "| ours calls/s | hmac calls/s | ratio |\n|---|---|---|\n| {} | {} | {} |\n\n",
+                num(&w["ours_calls_s"]),
+                num(&w["peer_calls_s"]),
+                num(&w["ratio"])
             )),
         }
     }
