@@ -96,6 +96,26 @@ fn the_mock_has_no_module_cycle() {
 }
 
 #[test]
+fn the_runtime_has_no_module_cycle() {
+    let g = graph(&root().join("crates/api-runtime/src"), &["crate::"]);
+    assert!(g["retry"].contains("body"), "the graph is read: {g:?}");
+    assert_eq!(cycle(&g), None);
+}
+
+/// The BigCommerce client shares the runtime, not the Big Cartel client.
+#[test]
+fn the_bigcommerce_client_does_not_depend_on_the_big_cartel_client() {
+    let manifest =
+        std::fs::read_to_string(root().join("crates/bigcommerce-carts/Cargo.toml")).unwrap();
+    assert!(manifest.contains("api-runtime"), "{manifest}");
+    let deps = manifest
+        .lines()
+        .filter(|l| l.starts_with("bigcartel"))
+        .collect::<Vec<_>>();
+    assert!(deps.is_empty(), "{deps:?}");
+}
+
+#[test]
 fn a_cycle_is_found() {
     let g: Graph = [("a", "b"), ("b", "c"), ("c", "a")]
         .into_iter()

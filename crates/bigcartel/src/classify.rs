@@ -36,7 +36,7 @@ pub(crate) async fn map_error(op: &Operation, e: progenitor_client::Error<ByteSt
         Ok(err) => err,
         Err(rv) => {
             let status = rv.status().as_u16();
-            let retry_after = retry_after(rv.headers());
+            let retry_after = api_runtime::retry::retry_after_secs(rv.headers());
             let body = collect(op, rv.into_inner_stream())
                 .await
                 .unwrap_or_default();
@@ -56,7 +56,7 @@ pub(crate) async fn other_error<E>(
         E::ErrorResponse(rv) => return Err(rv),
         E::UnexpectedResponse(r) => {
             let status = r.status().as_u16();
-            let retry_after = retry_after(r.headers());
+            let retry_after = api_runtime::retry::retry_after_secs(r.headers());
             let body = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
             api_error(op, status, retry_after, &body)
         }
@@ -78,15 +78,6 @@ pub(crate) async fn other_error<E>(
             message: m,
         },
     })
-}
-
-/// `Retry-After` in seconds, either form.
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
-    headers
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(crate::retry::parse_retry_after)
-        .map(|d| d.as_secs())
 }
 
 /// An error status of `op`: its kind, the JSON:API errors of its body (or an excerpt of a body

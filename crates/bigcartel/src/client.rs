@@ -5,8 +5,8 @@ use crate::error::{Error, Operation};
 use crate::generated_raw::Client as RawClient;
 use crate::jsonapi::{self, Model, Page};
 use crate::retry::RetryPolicy;
-use crate::secret::Secret;
 use crate::transport::{Auth, Transport, TransportStats};
+use api_runtime::Secret;
 use progenitor_client::{ByteStream, ResponseValue};
 use reqwest::header::HeaderValue;
 use std::sync::{Arc, OnceLock};
@@ -357,32 +357,7 @@ pub(crate) fn http_client(
         .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))
 }
 
-/// The HTTP client setup every client of the workspace starts from (the API client, OAuth, the
-/// BigCommerce client, the fulfillment center link, the mock's webhook delivery):
-///
-/// - **Redirects are never followed.** reqwest's default policy re-sends a 307's body (an OAuth
-///   client secret, say) to wherever `Location` points, and would take a request from https to
-///   plain http. A 3xx reaches the caller as its status instead (`ApiErrorKind::Redirect`).
-/// - **TLS is rustls with the `ring` crypto provider** (natively; wasm uses the runtime's fetch).
-///   It is installed as rustls's process-wide default unless the application installed a
-///   provider first, which is then used. See `deny.toml` for why ring rather than aws-lc-rs.
-///
-/// ```
-/// let http = bigcartel::http_client_builder().build().unwrap();
-/// # let _ = http;
-/// ```
-pub fn http_client_builder() -> reqwest::ClientBuilder {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        // An `Err` means a provider is already installed: the application's choice stands.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none())
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        reqwest::Client::builder()
-    }
-}
+pub use api_runtime::http_client_builder;
 
 /// Accepts `https://` anywhere and `http://` only on loopback (a local mock server), so that
 /// credentials never cross a network unencrypted; rejects credentials in the URL. Every client of
@@ -397,32 +372,5 @@ pub fn http_client_builder() -> reqwest::ClientBuilder {
 /// assert!(!e.to_string().contains("s3cret"));
 /// ```
 pub fn check_base_url(base: &str) -> Result<(), Error> {
-    use crate::weburl::Host;
-    // Not echoed: an unparsable URL may still carry `user:password@`.
-    let url =
-        crate::weburl::parts(base).map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
-    if url.credentials {
-        return Err(Error::Config(
-            "put credentials in .bearer()/.basic(), not in the base URL".into(),
-        ));
-    }
-    match url.scheme.as_str() {
-        "https" => Ok(()),
-        "http" => {
-            let loopback = match url.host {
-                Host::Domain(d) => d == "localhost",
-                Host::Ipv4(ip) => ip.is_loopback(),
-                Host::Ipv6(ip) => ip.is_loopback(),
-                Host::None => false,
-            };
-            if loopback {
-                Ok(())
-            } else {
-                Err(Error::Config(format!(
-                    "refusing plain http to {base}: use https (http is allowed for loopback only)"
-                )))
-            }
-        }
-        other => Err(Error::Config(format!("unsupported URL scheme {other:?}"))),
-    }
+    api_runtime::check_base_url(base).map_err(Error::Config)
 }

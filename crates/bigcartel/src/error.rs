@@ -4,16 +4,7 @@
 use crate::jsonapi::{DecodeError, ErrorObject};
 use std::fmt;
 
-/// The operation a request was for, as the spec names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Operation {
-    /// The spec's operationId (`listProducts`).
-    pub id: &'static str,
-    /// The HTTP method (`GET`).
-    pub method: &'static str,
-    /// The spec's path template (`/v1/accounts/{account_id}/products`).
-    pub path: &'static str,
-}
+pub use api_runtime::{Operation, TransportKind};
 
 /// What kind of HTTP error status the API answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -129,69 +120,6 @@ impl fmt::Display for Printable<'_> {
             }
         }
         Ok(())
-    }
-}
-
-/// What went wrong below HTTP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TransportKind {
-    /// The connection could not be made (the request never reached the server).
-    Connect,
-    /// The request timed out.
-    Timeout,
-    /// The response body broke off or could not be read.
-    Body,
-    /// The response body was larger than the client's cap (see
-    /// `ClientBuilder::max_response_bytes`); reading stopped there.
-    TooLarge,
-    /// Anything else.
-    Other,
-}
-
-#[cfg(feature = "client")]
-impl TransportKind {
-    /// What kind of failure an HTTP client error is, and its message (every cause, once each)
-    /// without the request URL: it is known from the operation, and a URL may carry secrets.
-    /// Shared by every client of the workspace.
-    pub fn describe(e: &reqwest::Error) -> (TransportKind, String) {
-        #[cfg(not(target_arch = "wasm32"))]
-        let kind = if crate::body::is_too_large(e) {
-            TransportKind::TooLarge
-        } else if e.is_connect() {
-            TransportKind::Connect
-        } else if e.is_timeout() {
-            TransportKind::Timeout
-        } else if e.is_body() || e.is_decode() {
-            TransportKind::Body
-        } else {
-            TransportKind::Other
-        };
-        #[cfg(target_arch = "wasm32")]
-        let kind = if crate::body::is_too_large(e) {
-            TransportKind::TooLarge
-        } else if e.is_timeout() {
-            TransportKind::Timeout
-        } else {
-            TransportKind::Other
-        };
-        let mut message = String::new();
-        let mut source: Option<&dyn std::error::Error> = Some(e);
-        while let Some(s) = source {
-            let text = s.to_string();
-            let text = match text.find(" for url (") {
-                Some(i) => text[..i].to_string(),
-                None => text,
-            };
-            if !message.contains(&text) {
-                if !message.is_empty() {
-                    message.push_str(": ");
-                }
-                message.push_str(&text);
-            }
-            source = s.source();
-        }
-        (kind, message)
     }
 }
 

@@ -38,9 +38,9 @@ pub mod image;
 pub mod jsonapi;
 pub use bigcartel_jsonapi::lenient;
 pub mod money;
-pub mod retry;
+/// The retry policy and loop every request runs through (the shared [`api_runtime::retry`]).
+pub use api_runtime::retry;
 mod schema;
-mod secret;
 pub mod webhook;
 
 // Generated files are formatted by the generator (prettyplease), not rustfmt.
@@ -57,14 +57,15 @@ pub mod models {
     pub use crate::generated_models::*;
 }
 
+pub use api_runtime::Secret;
 pub use error::{ApiError, ApiErrorKind, Error, Operation, TransportKind};
 pub use jsonapi::{DecodeError, Page};
 pub use retry::RetryPolicy;
-pub use secret::Secret;
 pub use webhook::{WebhookError, WebhookEvent, verify_and_parse};
 
+/// Response bodies read within a cap (the shared [`api_runtime::body`]).
 #[cfg(feature = "client")]
-pub mod body;
+pub use api_runtime::body;
 #[cfg(feature = "client")]
 mod classify;
 #[cfg(feature = "client")]
@@ -73,8 +74,6 @@ mod client;
 mod exchange;
 #[cfg(feature = "client")]
 pub mod fill;
-#[cfg(feature = "client")]
-mod weburl;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 #[allow(clippy::all)]

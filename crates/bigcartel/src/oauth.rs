@@ -7,8 +7,8 @@ use crate::exchange::Request;
 use crate::generated_raw::types::{OAuthError, TokenResponse};
 use crate::jsonapi::ErrorObject;
 use crate::retry::RetryPolicy;
-use crate::secret::Secret;
 use crate::transport::{Auth, Transport, TransportStats};
+use api_runtime::Secret;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -120,8 +120,8 @@ impl OAuthApp {
         if let Some(r) = &self.redirect_uri {
             pairs.push(("redirect_uri", r));
         }
-        crate::weburl::with_query(&self.authorize_url, &pairs)
-            .or_else(|_| crate::weburl::with_query(AUTHORIZE_URL, &pairs))
+        api_runtime::weburl::with_query(&self.authorize_url, &pairs)
+            .or_else(|_| api_runtime::weburl::with_query(AUTHORIZE_URL, &pairs))
             .unwrap_or_default()
     }
 

@@ -3,7 +3,7 @@
 //! (`hooks.rs`) and the request pipeline (`exchange.rs`) both apply it.
 
 use crate::retry::RetryPolicy;
-use crate::secret::Secret;
+use api_runtime::Secret;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
 use std::sync::Arc;
 

@@ -8,8 +8,8 @@ use crate::raw::types::{
     ErrorResponse, RedirectUrls,
 };
 use crate::transport::Transport;
-use bigcartel::Secret;
-use bigcartel::retry::{RetryPolicy, TransportStats};
+use api_runtime::Secret;
+use api_runtime::retry::{RetryPolicy, TransportStats};
 use progenitor_client::ResponseValue;
 use reqwest::header::HeaderValue;
 use std::sync::Arc;
@@ -90,7 +90,7 @@ impl std::str::FromStr for Include {
 ///
 /// Every method is one operation of `spec/bigcommerce-carts.v3.yaml` (named after its
 /// operationId), returning the generated models of [`crate::models`]. Idempotent requests are
-/// retried by the same loop as the Big Cartel client ([`bigcartel::retry`]); creating a cart or
+/// retried by the same loop as the Big Cartel client ([`api_runtime::retry`]); creating a cart or
 /// adding items is never sent twice.
 ///
 /// ```no_run
@@ -352,7 +352,7 @@ impl Client {
             Ok(rv) => Ok(rv.into_inner()),
             Err(E::ErrorResponse(rv)) => {
                 let status = rv.status().as_u16();
-                let retry_after = retry_after(rv.headers());
+                let retry_after = api_runtime::retry::retry_after_secs(rv.headers());
                 Err(Error::Api(Box::new(ApiError::new(
                     operation,
                     status,
@@ -383,7 +383,7 @@ impl Client {
             }
             Err(E::UnexpectedResponse(r)) => {
                 let status = r.status().as_u16();
-                let retry_after = retry_after(r.headers());
+                let retry_after = api_runtime::retry::retry_after_secs(r.headers());
                 let body = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
                 Err(Error::Api(Box::new(ApiError::new(
                     operation,
@@ -433,14 +433,6 @@ fn id<'a>(operation: &Operation, what: &str, value: &'a str) -> Result<&'a str, 
     Ok(value)
 }
 
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
-    headers
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(bigcartel::retry::parse_retry_after)
-        .map(|d| d.as_secs())
-}
-
 impl ClientBuilder {
     /// The API gateway (default `https://api.bigcommerce.com`); the client adds
     /// `/stores/{store_hash}/v3`. Plain `http` is accepted only for loopback addresses (a local
@@ -476,7 +468,7 @@ impl ClientBuilder {
 
     /// Builds the client, checking the configuration.
     pub fn build(self) -> Result<Client, Error> {
-        bigcartel::check_base_url(&self.base_url).map_err(|e| Error::Config(config_message(e)))?;
+        api_runtime::check_base_url(&self.base_url).map_err(Error::Config)?;
         let hash = self.store_hash.trim();
         if hash.is_empty()
             || !hash
@@ -498,14 +490,14 @@ impl ClientBuilder {
         let user_agent = HeaderValue::from_str(self.user_agent.trim()).map_err(|_| {
             Error::Config("the User-Agent contains characters not allowed in a header".into())
         })?;
-        // bigcartel's shared setup: no redirects (one would carry the store's token to wherever it
+        // The workspace's shared setup: no redirects (one would carry the store's token to wherever it
         // points), rustls with ring.
         #[cfg(not(target_arch = "wasm32"))]
-        let http = bigcartel::http_client_builder()
+        let http = api_runtime::http_client_builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout);
         #[cfg(target_arch = "wasm32")]
-        let http = bigcartel::http_client_builder();
+        let http = api_runtime::http_client_builder();
         let http = http
             .build()
             .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?;
@@ -522,12 +514,5 @@ impl ClientBuilder {
             stats,
             store_hash: hash.to_string(),
         })
-    }
-}
-
-fn config_message(e: bigcartel::Error) -> String {
-    match e {
-        bigcartel::Error::Config(m) => m,
-        other => other.to_string(),
     }
 }

@@ -2,7 +2,7 @@
 //! title and per-field messages, the operation) and never the access token.
 
 use crate::raw::types::ErrorResponse;
-pub use bigcartel::{Operation, TransportKind};
+pub use api_runtime::{Operation, TransportKind};
 use std::collections::BTreeMap;
 use std::fmt;
 

@@ -12,7 +12,7 @@
 //! - every failure is one typed [`Error`]: BigCommerce's error document (title, per-field
 //!   messages) for 4xx, transport failures without URLs or tokens, bad configuration;
 //! - idempotent requests retry on connection failures, timeouts and 429/5xx through
-//!   [`bigcartel::retry::execute_with_retry`], the loop the Big Cartel client uses.
+//!   [`api_runtime::retry::execute_with_retry`], the loop the Big Cartel client uses.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), bigcommerce_carts::Error> {
@@ -46,8 +46,8 @@ mod transport;
 #[allow(missing_docs, unused, clippy::all, clippy::pedantic)]
 mod generated_raw;
 
-pub use bigcartel::Secret;
-pub use bigcartel::retry::{RetryPolicy, TransportStats};
+pub use api_runtime::Secret;
+pub use api_runtime::retry::{RetryPolicy, TransportStats};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, Include};
 pub use error::{ApiError, ApiErrorKind, Error, Operation, TransportKind};
 pub use transport::AUTH_HEADER;

@@ -2,8 +2,8 @@
 //! core's retry loop, in one `ClientHooks` impl for the generated raw client.
 
 use crate::generated_raw::Client as RawClient;
-use bigcartel::Secret;
-use bigcartel::retry::{RetryPolicy, TransportStats, execute_with_retry};
+use api_runtime::Secret;
+use api_runtime::retry::{RetryPolicy, TransportStats, execute_with_retry};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use std::sync::Arc;
@@ -71,7 +71,7 @@ impl ClientHooks<Transport> for RawClient {
             &state.retry,
             &state.stats,
             info.operation_id,
-            bigcartel::DEFAULT_MAX_RESPONSE_BYTES,
+            api_runtime::body::DEFAULT_MAX_RESPONSE_BYTES,
         )
         .await
     }

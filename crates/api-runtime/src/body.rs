@@ -51,12 +51,12 @@ pub fn is_too_large(e: &reqwest::Error) -> bool {
 ///
 /// ```no_run
 /// # async fn run() -> reqwest::Result<()> {
-/// let http = bigcartel::http_client_builder().build()?;
+/// let http = api_runtime::http_client_builder().build()?;
 /// let response = http.get("https://example.com/").send().await?;
-/// let response = bigcartel::body::capped(response, 1 << 20);
+/// let response = api_runtime::body::capped(response, 1 << 20);
 /// match response.bytes().await {
 ///     Ok(body) => println!("{} bytes", body.len()),
-///     Err(e) if bigcartel::body::is_too_large(&e) => println!("over 1 MiB: not read"),
+///     Err(e) if api_runtime::body::is_too_large(&e) => println!("over 1 MiB: not read"),
 ///     Err(e) => return Err(e),
 /// }
 /// # Ok(()) }

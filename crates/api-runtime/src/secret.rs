@@ -6,7 +6,7 @@ use std::fmt;
 /// it cannot leak through logs, panics or error messages; read it with [`Secret::expose`].
 ///
 /// ```
-/// let s = bigcartel::Secret::new("tok_123");
+/// let s = api_runtime::Secret::new("tok_123");
 /// assert_eq!(format!("{s:?} {s}"), "[redacted] [redacted]");
 /// assert_eq!(s.expose(), "tok_123");
 /// ```

@@ -12,7 +12,7 @@ use std::time::Duration;
 ///
 /// ```
 /// use std::time::Duration;
-/// let policy = bigcartel::RetryPolicy { max_retries: 5, budget: Duration::from_secs(60), ..Default::default() };
+/// let policy = api_runtime::RetryPolicy { max_retries: 5, budget: Duration::from_secs(60), ..Default::default() };
 /// assert!(policy.base_delay < policy.max_delay);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,14 +93,30 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     None
 }
 
+/// `Retry-After` in whole seconds, as clients report it in their errors.
+///
+/// ```
+/// let mut headers = reqwest::header::HeaderMap::new();
+/// headers.insert(reqwest::header::RETRY_AFTER, "7".parse().unwrap());
+/// assert_eq!(api_runtime::retry::retry_after_secs(&headers), Some(7));
+/// ```
+#[cfg(feature = "client")]
+pub fn retry_after_secs(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after)
+        .map(|d| d.as_secs())
+}
+
 /// Sleeps without tying the crate to one runtime's timers on wasm.
 #[cfg(all(feature = "client", not(target_arch = "wasm32")))]
-pub(crate) async fn sleep(d: Duration) {
+pub async fn sleep(d: Duration) {
     tokio::time::sleep(d).await
 }
 
 #[cfg(all(feature = "client", target_arch = "wasm32"))]
-pub(crate) async fn sleep(d: Duration) {
+pub async fn sleep(d: Duration) {
     gloo_timers::future::sleep(d).await
 }
 
@@ -117,17 +133,17 @@ pub struct TransportStats {
 /// Sends `request` with `client`, retrying as `policy` says (see [`RetryPolicy`] for which
 /// failures are retried), and counts attempts and retries in `stats`. `operation` names the call in
 /// the debug log of each retry. The response's body is limited to `max_body` bytes (reading past
-/// it fails; see `bigcartel::DEFAULT_MAX_RESPONSE_BYTES`), and a body over it is never retried.
+/// it fails; see [`crate::body::DEFAULT_MAX_RESPONSE_BYTES`]), and a body over it is never retried.
 /// Every client of this workspace runs its requests through this one loop from its progenitor
 /// `ClientHooks::exec`.
 ///
 /// ```no_run
 /// # async fn run() -> reqwest::Result<()> {
-/// use bigcartel::retry::{RetryPolicy, TransportStats, execute_with_retry};
-/// let client = bigcartel::http_client_builder().build()?;
+/// use api_runtime::retry::{RetryPolicy, TransportStats, execute_with_retry};
+/// let client = api_runtime::http_client_builder().build()?;
 /// let request = client.get("https://example.com/").build()?;
 /// let stats = TransportStats::default();
-/// let cap = bigcartel::DEFAULT_MAX_RESPONSE_BYTES;
+/// let cap = api_runtime::body::DEFAULT_MAX_RESPONSE_BYTES;
 /// let response = execute_with_retry(&client, request, &RetryPolicy::default(), &stats, "example", cap).await?;
 /// println!("{} after {:?} attempt(s)", response.status(), stats.attempts);
 /// # Ok(()) }
@@ -189,10 +205,12 @@ pub async fn execute_with_retry(
 
 /// What one attempt gave, as far as retrying is concerned.
 #[cfg(feature = "client")]
-pub(crate) enum Outcome {
+pub enum Outcome {
     /// An answer with this status (and `Retry-After`, if any).
     Status {
+        /// The HTTP status.
         status: u16,
+        /// `Retry-After`, when the answer carried one.
         retry_after: Option<Duration>,
     },
     /// The connection could not be made: nothing was sent.
@@ -207,7 +225,7 @@ pub(crate) enum Outcome {
 /// the first attempt, `again` gives the next one (`None` when the request cannot be repeated),
 /// `outcome` classifies each.
 #[cfg(feature = "client")]
-pub(crate) async fn retry_loop<T, F>(
+pub async fn retry_loop<T, F>(
     policy: &RetryPolicy,
     stats: &TransportStats,
     operation: &str,

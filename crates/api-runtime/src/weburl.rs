@@ -1,4 +1,4 @@
-//! The two things the crate asks of URLs: what a base URL is made of (scheme, credentials, host),
+//! The two things the clients ask of URLs: what a base URL is made of (scheme, credentials, host),
 //! and a URL with query pairs added. Natively the `url` crate answers; on wasm the runtime's own
 //! WHATWG `URL`, the standard the `url` crate implements, so the npm package ships no URL parser.
 
@@ -36,8 +36,13 @@ pub(crate) fn parts(s: &str) -> Result<Parts, String> {
 }
 
 /// `base` with these pairs added to its query (form-encoded).
+///
+/// ```
+/// let url = api_runtime::weburl::with_query("https://example.com/a?x=1", &[("q", "a b")]).unwrap();
+/// assert_eq!(url, "https://example.com/a?x=1&q=a+b");
+/// ```
 #[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn with_query(base: &str, pairs: &[(&str, &str)]) -> Result<String, String> {
+pub fn with_query(base: &str, pairs: &[(&str, &str)]) -> Result<String, String> {
     let mut url = url::Url::parse(base).map_err(|e| e.to_string())?;
     url.query_pairs_mut().extend_pairs(pairs);
     Ok(url.into())
@@ -71,7 +76,7 @@ pub(crate) fn parts(s: &str) -> Result<Parts, String> {
 
 /// `base` with these pairs added to its query (form-encoded).
 #[cfg(target_arch = "wasm32")]
-pub(crate) fn with_query(base: &str, pairs: &[(&str, &str)]) -> Result<String, String> {
+pub fn with_query(base: &str, pairs: &[(&str, &str)]) -> Result<String, String> {
     let url = parse(base)?;
     let params = url.search_params();
     for (k, v) in pairs {
