@@ -204,7 +204,7 @@ impl Spec {
 #[tokio::test]
 async fn every_declared_response_and_nothing_else() {
     let server = MockServer::start(MockConfig::default()).await.unwrap();
-    let http = bigcartel::http_client_builder().build().unwrap();
+    let http = api_runtime::http_client_builder().build().unwrap();
     let token = server.token().to_string();
     let mut spec = Spec::load();
     let t = token.as_str();
@@ -481,7 +481,7 @@ async fn every_declared_response_and_nothing_else() {
 #[tokio::test]
 async fn unknown_routes_and_methods_answer_in_the_error_shape() {
     let server = MockServer::start(MockConfig::default()).await.unwrap();
-    let http = bigcartel::http_client_builder().build().unwrap();
+    let http = api_runtime::http_client_builder().build().unwrap();
     for (method, url, status) in [
         ("GET", format!("{}/carts", server.api_url()), 405),
         ("PATCH", format!("{}/carts/x", server.api_url()), 405),
