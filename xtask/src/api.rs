@@ -262,6 +262,19 @@ pub struct Api {
     pub relationship_inputs: Vec<RelationshipsInput>,
 }
 
+impl Api {
+    /// The models some operation returns a list of: each gets a `<Model>Page` type.
+    pub fn listed_models(&self) -> std::collections::BTreeSet<&str> {
+        self.operations
+            .iter()
+            .filter_map(|op| match &op.returns {
+                Returns::Many(m) => Some(m.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// The `#/components/schemas/` name a `$ref` points to.
 pub fn schema_ref_name(v: &Value) -> Option<&str> {
     v.get("$ref")

@@ -80,14 +80,7 @@ from ._record import ClientBase, Record, dumps, loads, optional
         model_class(&mut out, model);
         all.push(model.name.clone());
     }
-    let paged: BTreeSet<&str> = api
-        .operations
-        .iter()
-        .filter_map(|op| match &op.returns {
-            Returns::Many(m) => Some(m.as_str()),
-            _ => None,
-        })
-        .collect();
+    let paged = api.listed_models();
     for model in &paged {
         page_class(&mut out, model);
         all.push(format!("{model}Page"));

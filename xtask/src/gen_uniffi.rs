@@ -30,14 +30,7 @@ pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
         out.extend(model_enums(model));
         out.extend(model_record(model));
     }
-    let paged: BTreeSet<&str> = api
-        .operations
-        .iter()
-        .filter_map(|op| match &op.returns {
-            Returns::Many(m) => Some(m.as_str()),
-            _ => None,
-        })
-        .collect();
+    let paged = api.listed_models();
     for model in paged {
         out.extend(page_record(model));
     }
