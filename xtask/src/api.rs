@@ -655,5 +655,5 @@ fn relationships_input(schemas: &Map<String, Value>, name: &str) -> Result<Relat
 /// Parses YAML or JSON spec text into a JSON value.
 pub fn parse_spec(text: &str) -> anyhow::Result<serde_json::Value> {
     use anyhow::Context;
-    serde_yaml::from_str(text).context("the spec is not valid YAML/JSON")
+    serde_norway::from_str(text).context("the spec is not valid YAML/JSON")
 }

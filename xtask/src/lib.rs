@@ -1,4 +1,5 @@
 //! The project's build tasks, as a library so tests can drive the generator directly.
+pub mod advisories;
 pub mod api;
 pub mod bench;
 pub mod carts_drill;

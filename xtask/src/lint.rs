@@ -568,7 +568,7 @@ mod tests {
     use super::*;
 
     fn findings(yaml: &str) -> Vec<String> {
-        let spec: Value = serde_yaml::from_str(yaml).unwrap();
+        let spec: Value = serde_norway::from_str(yaml).unwrap();
         lint(&spec).iter().map(ToString::to_string).collect()
     }
 
@@ -638,7 +638,7 @@ mod tests {
               fact was seen (a non-empty string)"
             ]
         );
-        let spec: Value = serde_yaml::from_str(&yaml).unwrap();
+        let spec: Value = serde_norway::from_str(&yaml).unwrap();
         let listed: Vec<String> = observed(&spec).iter().map(ToString::to_string).collect();
         assert_eq!(
             listed,

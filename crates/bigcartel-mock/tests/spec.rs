@@ -38,7 +38,7 @@ fn load_yaml() -> Value {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec/bigcartel.v1.yaml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_yaml::from_str(&text).expect("spec is YAML")
+    serde_norway::from_str(&text).expect("spec is YAML")
 }
 
 /// OpenAPI 3.0 schema -> JSON Schema 2020-12.

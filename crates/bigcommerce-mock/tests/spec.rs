@@ -60,7 +60,7 @@ impl Spec {
     fn load() -> Spec {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../spec/bigcommerce-carts.v3.yaml");
-        let doc: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let doc: Value = serde_norway::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let defs: Map<String, Value> = doc["components"]["schemas"]
             .as_object()
             .unwrap()
