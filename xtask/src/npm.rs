@@ -721,23 +721,37 @@ pub fn test(root: &Path) -> Result<()> {
 
     type Runner<'a> = Box<dyn FnOnce(&[(&str, &str)]) -> Result<()> + 'a>;
     let project_ref = &project;
+    let tools_ref = &tools;
     let runtimes: Vec<(&str, &str, Runner)> = vec![
         (
             "node",
-            "node --test over the installed tarball (ESM): API against the mock, vectors, both entries, a hostile server",
+            "node --test over the installed tarball, on the machine's Node and on Node 22 and 24 (from the npm registry): API against the mock, vectors, both entries, a hostile server, require() from CommonJS",
             Box::new(move |envs: &[(&str, &str)]| {
-                run(
-                    project_ref,
-                    "node",
-                    &[
-                        "--test",
-                        "--test-reporter=spec",
-                        "node/package.test.mjs",
-                        "node/hostile.test.mjs",
-                        "node/unknown.test.mjs",
-                    ],
-                    envs,
-                )
+                let node22 = tools_ref.join("node_modules/node22/bin/node");
+                let node24 = tools_ref.join("node_modules/node24/bin/node");
+                let (node22, node24) = (
+                    node22.to_str().context("non-UTF-8 path")?,
+                    node24.to_str().context("non-UTF-8 path")?,
+                );
+                for node in ["node", node22, node24] {
+                    let version = output_of(Command::new(node).arg("--version"))
+                        .with_context(|| format!("could not run {node}"))?;
+                    println!("node {version}");
+                    run(
+                        project_ref,
+                        node,
+                        &[
+                            "--test",
+                            "--test-reporter=spec",
+                            "node/package.test.mjs",
+                            "node/hostile.test.mjs",
+                            "node/unknown.test.mjs",
+                            "node/require.test.cjs",
+                        ],
+                        envs,
+                    )?;
+                }
+                Ok(())
             }),
         ),
         (
