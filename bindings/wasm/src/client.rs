@@ -31,7 +31,7 @@ export interface ClientOptions {
   maxResponseBytes?: number;
 }
 
-/** How failed requests are retried: idempotent requests on connection errors and 429/502/503/504,
+/** How failed requests are retried: idempotent requests on connection errors and 429/500/502/503/504,
  * writes only when the request provably never reached the server. */
 export interface RetryOptions {
   /** Retries after the first attempt (0 disables retrying; default 4). */

@@ -72,9 +72,18 @@ pub fn is_idempotent(method: &str) -> bool {
     matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")
 }
 
+/// The statuses an idempotent request is retried on. Every document that lists them writes them
+/// as `429/500/502/503/504`; a test in xtask (`retry_docs`) holds each such list to this one.
+pub const RETRYABLE_STATUSES: [u16; 5] = [429, 500, 502, 503, 504];
+
 /// Whether a status is worth retrying (for idempotent requests).
+///
+/// ```
+/// assert!(api_runtime::retry::is_retryable_status(503));
+/// assert!(!api_runtime::retry::is_retryable_status(501));
+/// ```
 pub fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 429 | 500 | 502 | 503 | 504)
+    RETRYABLE_STATUSES.contains(&status)
 }
 
 /// Parses `Retry-After` as delay-seconds (HTTP dates are accepted on native targets).
