@@ -4,7 +4,14 @@
 //! field (about nine tenths of a `decode_orders` call when it was measured), while `json.loads`
 //! of the same resolved JSON is C. The Python package's generated classes are read-only views
 //! over that JSON. Resolution, paging, retries and argument checks are the core's
-//! (`bigcartel::dynamic`, `bigcartel::pagination`), the same code the npm package runs.
+//! (`bigcartel::dynamic`, `bigcartel::pagination`), the same code the npm package runs. (The
+//! exported items' docs become the foreign languages' docs, so the Rust example is here.)
+//!
+//! ```
+//! let body = br#"{"data":[{"type":"artists","id":"7","attributes":{"name":"Ada"}}]}"#.to_vec();
+//! let json = bigcartel_uniffi::resolve_json("Artist".into(), &body, true).unwrap();
+//! assert!(json.starts_with(r#"{"items":[{"id":"7","name":"Ada""#));
+//! ```
 
 use crate::{BigCartelError, Client, DocumentError, PageOptions};
 use bigcartel::dynamic::{self, Args, Output};
@@ -23,12 +30,6 @@ fn unknown(what: &str, name: &str) -> DocumentError {
 /// JSON:API type), as JSON text: one resource's object when `many` is false, otherwise the page
 /// `{"items": [...], "total", "next", "has_links", "links", "meta"}`. The same JSON the npm
 /// package's decoders parse, and the same values the typed records carry, written as ASCII.
-///
-/// ```
-/// let body = br#"{"data":[{"type":"artists","id":"7","attributes":{"name":"Ada"}}]}"#.to_vec();
-/// let json = bigcartel_uniffi::resolve_json("Artist".into(), &body, true).unwrap();
-/// assert!(json.starts_with(r#"{"items":[{"id":"7","name":"Ada""#));
-/// ```
 #[uniffi::export]
 pub fn resolve_json(model: String, body: &[u8], many: bool) -> Result<String, DocumentError> {
     let schema = dynamic::model(&model).ok_or_else(|| unknown("model", &model))?;
@@ -101,8 +102,8 @@ impl Client {
     }
 
     /// Every item of a paged operation, following the API's paging as the typed `_all` methods
-    /// do (the core's `pagination::paginate` over `call_json`'s request), as the JSON text of
-    /// a JSON array of resolved objects. `params`' own page fields are replaced.
+    /// do (the core's paging over `call_json`'s request), as the JSON text of a JSON array of
+    /// resolved objects. `params`' own page fields are replaced.
     #[uniffi::method(default(options = None))]
     pub async fn call_all_json(
         &self,

@@ -22,6 +22,26 @@
 //! .unwrap();
 //! assert!(!format!("{client:?}").contains("ACCESS-TOKEN"));
 //! ```
+//!
+//! The items' own docs become the Python, Kotlin and Swift docs, so they hold no Rust; the Rust
+//! examples are here. Decoding a body fetched by other means, and a body that is not a document:
+//!
+//! ```
+//! use bigcartel_uniffi::{decode_products, DocumentError};
+//! let body = br#"{"data":[{"type":"products","id":"1","attributes":{"default_price":"20.0"}}]}"#;
+//! let products = decode_products(body.to_vec()).unwrap();
+//! assert_eq!(products[0].default_price.as_deref(), Some("20.0"));
+//! assert!(matches!(decode_products(b"<html>".to_vec()), Err(DocumentError::NotJson { .. })));
+//! ```
+//!
+//! Webhooks:
+//!
+//! ```
+//! use bigcartel_uniffi::{sign_webhook, verify_webhook, WebhookError};
+//! let sig = sign_webhook(b"s3cret".to_vec(), b"{}".to_vec());
+//! assert_eq!(verify_webhook(b"s3cret".to_vec(), b"{}".to_vec(), Some(sig)), Ok(()));
+//! assert_eq!(verify_webhook(b"s3cret".to_vec(), b"{}".to_vec(), None), Err(WebhookError::MissingHeader));
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -38,14 +58,14 @@ pub use generated::*;
 mod json;
 pub use json::resolve_json;
 
-/// A Big Cartel API client. Construct it with [`Client::bearer`] (OAuth access token) or
-/// [`Client::basic`] (a store's subdomain and password); every operation is an async method.
+/// A Big Cartel API client. Construct it with `bearer` (an OAuth access token) or `basic` (a
+/// store's subdomain and password); every operation is an async method.
 #[derive(Debug, uniffi::Object)]
 pub struct Client {
     inner: bigcartel::Client,
 }
 
-/// How a [`Client`] is set up, besides its credentials. Absent values take the core's defaults.
+/// How a `Client` is set up, besides its credentials. Absent values take the core's defaults.
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 pub struct ClientOptions {
     /// Names your application and a contact URL or email; the API answers 400 without it.
@@ -363,15 +383,7 @@ impl From<bigcartel::Error> for BigCartelError {
 }
 
 /// Why a body given to a `decode_*` function is not the JSON:API document it should be (the core's
-/// `jsonapi::DecodeError`). `reason` is the core's message; `NotJson` quotes the body's start.
-///
-/// ```
-/// use bigcartel_uniffi::{decode_products, DocumentError};
-/// let body = br#"{"data":[{"type":"products","id":"1","attributes":{"default_price":"20.0"}}]}"#;
-/// let products = decode_products(body.to_vec()).unwrap();
-/// assert_eq!(products[0].default_price.as_deref(), Some("20.0"));
-/// assert!(matches!(decode_products(b"<html>".to_vec()), Err(DocumentError::NotJson { .. })));
-/// ```
+/// decoding error). `reason` is the core's message; `NotJson` quotes the body's start.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum DocumentError {
     /// The body was empty.
@@ -479,15 +491,8 @@ impl From<bigcartel::webhook::VerifyError> for WebhookError {
 }
 
 /// Verifies a webhook: `secret` is your client secret, `body` the raw request body byte for byte,
-/// `signature_header` the `X-Webhook-Signature` value (absent if the request had none). Calls the
-/// core's `bigcartel::webhook::verify` (constant-time comparison).
-///
-/// ```
-/// use bigcartel_uniffi::{sign_webhook, verify_webhook, WebhookError};
-/// let sig = sign_webhook(b"s3cret".to_vec(), b"{}".to_vec());
-/// assert_eq!(verify_webhook(b"s3cret".to_vec(), b"{}".to_vec(), Some(sig)), Ok(()));
-/// assert_eq!(verify_webhook(b"s3cret".to_vec(), b"{}".to_vec(), None), Err(WebhookError::MissingHeader));
-/// ```
+/// `signature_header` the `X-Webhook-Signature` value (absent if the request had none). The core's
+/// check, with a constant-time comparison; a mismatch is a `WebhookError`.
 #[uniffi::export]
 pub fn verify_webhook(
     secret: Vec<u8>,
@@ -501,8 +506,8 @@ pub fn verify_webhook(
     )?)
 }
 
-/// The `X-Webhook-Signature` value for `body` (the core's `bigcartel::webhook::sign`): for tests
-/// and mock servers. Check incoming webhooks with [`verify_webhook`], not by comparing strings.
+/// The `X-Webhook-Signature` value for `body` (the core's signing): for tests and mock servers.
+/// Check incoming webhooks with `verify_webhook`, not by comparing strings.
 #[uniffi::export]
 pub fn sign_webhook(secret: Vec<u8>, body: Vec<u8>) -> String {
     bigcartel::webhook::sign(&secret, &body)

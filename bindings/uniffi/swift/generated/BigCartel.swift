@@ -618,8 +618,8 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
- * A Big Cartel API client. Construct it with [`Client::bearer`] (OAuth access token) or
- * [`Client::basic`] (a store's subdomain and password); every operation is an async method.
+ * A Big Cartel API client. Construct it with `bearer` (an OAuth access token) or `basic` (a
+ * store's subdomain and password); every operation is an async method.
  */
 public protocol ClientProtocol: AnyObject, Sendable {
     
@@ -879,8 +879,8 @@ public protocol ClientProtocol: AnyObject, Sendable {
     
     /**
      * Every item of a paged operation, following the API's paging as the typed `_all` methods
-     * do (the core's `pagination::paginate` over `call_json`'s request), as the JSON text of
-     * a JSON array of resolved objects. `params`' own page fields are replaced.
+     * do (the core's paging over `call_json`'s request), as the JSON text of a JSON array of
+     * resolved objects. `params`' own page fields are replaced.
      */
     func callAllJson(operationId: String, path: [String], argsJson: String, options: PageOptions?) async throws  -> String
     
@@ -896,8 +896,8 @@ public protocol ClientProtocol: AnyObject, Sendable {
     
 }
 /**
- * A Big Cartel API client. Construct it with [`Client::bearer`] (OAuth access token) or
- * [`Client::basic`] (a store's subdomain and password); every operation is an async method.
+ * A Big Cartel API client. Construct it with `bearer` (an OAuth access token) or `basic` (a
+ * store's subdomain and password); every operation is an async method.
  */
 open class Client: ClientProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1655,8 +1655,8 @@ open func updateOrder(orderId: String, input: OrderInput)async throws  -> Order 
     
     /**
      * Every item of a paged operation, following the API's paging as the typed `_all` methods
-     * do (the core's `pagination::paginate` over `call_json`'s request), as the JSON text of
-     * a JSON array of resolved objects. `params`' own page fields are replaced.
+     * do (the core's paging over `call_json`'s request), as the JSON text of a JSON array of
+     * resolved objects. `params`' own page fields are replaced.
      */
 open func callAllJson(operationId: String, path: [String], argsJson: String, options: PageOptions? = nil)async throws  -> String  {
     return
@@ -2936,7 +2936,7 @@ public func FfiConverterTypeCategoryPage_lower(_ value: CategoryPage) -> RustBuf
 
 
 /**
- * How a [`Client`] is set up, besides its credentials. Absent values take the core's defaults.
+ * How a `Client` is set up, besides its credentials. Absent values take the core's defaults.
  */
 public struct ClientOptions: Equatable, Hashable {
     /**
@@ -8255,15 +8255,7 @@ public func FfiConverterTypeDiscountStatus_lower(_ value: DiscountStatus) -> Rus
 
 /**
  * Why a body given to a `decode_*` function is not the JSON:API document it should be (the core's
- * `jsonapi::DecodeError`). `reason` is the core's message; `NotJson` quotes the body's start.
- *
- * ```
- * use bigcartel_uniffi::{decode_products, DocumentError};
- * let body = br#"{"data":[{"type":"products","id":"1","attributes":{"default_price":"20.0"}}]}"#;
- * let products = decode_products(body.to_vec()).unwrap();
- * assert_eq!(products[0].default_price.as_deref(), Some("20.0"));
- * assert!(matches!(decode_products(b"<html>".to_vec()), Err(DocumentError::NotJson { .. })));
- * ```
+ * decoding error). `reason` is the core's message; `NotJson` quotes the body's start.
  */
 public 
 enum DocumentError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -10707,8 +10699,8 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     }
 }
 /**
- * The `X-Webhook-Signature` value for `body` (the core's `bigcartel::webhook::sign`): for tests
- * and mock servers. Check incoming webhooks with [`verify_webhook`], not by comparing strings.
+ * The `X-Webhook-Signature` value for `body` (the core's signing): for tests and mock servers.
+ * Check incoming webhooks with `verify_webhook`, not by comparing strings.
  */
 public func signWebhook(secret: Data, body: Data) -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
@@ -10721,15 +10713,8 @@ public func signWebhook(secret: Data, body: Data) -> String  {
 }
 /**
  * Verifies a webhook: `secret` is your client secret, `body` the raw request body byte for byte,
- * `signature_header` the `X-Webhook-Signature` value (absent if the request had none). Calls the
- * core's `bigcartel::webhook::verify` (constant-time comparison).
- *
- * ```
- * use bigcartel_uniffi::{sign_webhook, verify_webhook, WebhookError};
- * let sig = sign_webhook(b"s3cret".to_vec(), b"{}".to_vec());
- * assert_eq!(verify_webhook(b"s3cret".to_vec(), b"{}".to_vec(), Some(sig)), Ok(()));
- * assert_eq!(verify_webhook(b"s3cret".to_vec(), b"{}".to_vec(), None), Err(WebhookError::MissingHeader));
- * ```
+ * `signature_header` the `X-Webhook-Signature` value (absent if the request had none). The core's
+ * check, with a constant-time comparison; a mismatch is a `WebhookError`.
  */
 public func verifyWebhook(secret: Data, body: Data, signatureHeader: String?)throws   {try rustCallWithError(FfiConverterTypeWebhookError_lift) {
         uniffiCallStatus in
@@ -11187,12 +11172,6 @@ public func decodeShippingOptions(body: Data)throws  -> [ShippingOption]  {
  * JSON:API type), as JSON text: one resource's object when `many` is false, otherwise the page
  * `{"items": [...], "total", "next", "has_links", "links", "meta"}`. The same JSON the npm
  * package's decoders parse, and the same values the typed records carry, written as ASCII.
- *
- * ```
- * let body = br#"{"data":[{"type":"artists","id":"7","attributes":{"name":"Ada"}}]}"#.to_vec();
- * let json = bigcartel_uniffi::resolve_json("Artist".into(), &body, true).unwrap();
- * assert!(json.starts_with(r#"{"items":[{"id":"7","name":"Ada""#));
- * ```
  */
 public func resolveJson(model: String, body: Data, many: Bool)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeDocumentError_lift) {
@@ -11222,10 +11201,10 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_bigcartel_uniffi_checksum_func_sign_webhook() != 27768) {
+    if (uniffi_bigcartel_uniffi_checksum_func_sign_webhook() != 16263) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_bigcartel_uniffi_checksum_func_verify_webhook() != 24672) {
+    if (uniffi_bigcartel_uniffi_checksum_func_verify_webhook() != 35906) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_bigcartel_uniffi_checksum_func_decode_account() != 10994) {
@@ -11330,7 +11309,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_bigcartel_uniffi_checksum_func_decode_shipping_options() != 44192) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_bigcartel_uniffi_checksum_func_resolve_json() != 63253) {
+    if (uniffi_bigcartel_uniffi_checksum_func_resolve_json() != 56933) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_bigcartel_uniffi_checksum_method_client_account_id() != 49758) {
@@ -11423,7 +11402,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_bigcartel_uniffi_checksum_method_client_update_order() != 27808) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_bigcartel_uniffi_checksum_method_client_call_all_json() != 63389) {
+    if (uniffi_bigcartel_uniffi_checksum_method_client_call_all_json() != 51313) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_bigcartel_uniffi_checksum_method_client_call_json() != 26460) {
