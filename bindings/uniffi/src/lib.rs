@@ -506,6 +506,29 @@ pub fn verify_webhook(
     )?)
 }
 
+/// `verify_webhook` with every argument passed by reference, so that nothing is copied into a
+/// buffer first: `signature_header` is the header's UTF-8 bytes, and `has_header` says whether
+/// the request had one. Python's `verify_webhook` calls it (each copied argument costs Python
+/// several calls across the FFI); in Kotlin the byte arguments are direct `ByteBuffer`s.
+#[uniffi::export]
+pub fn verify_webhook_borrowed(
+    secret: &[u8],
+    body: &[u8],
+    signature_header: &[u8],
+    has_header: bool,
+) -> Result<(), WebhookError> {
+    let header = match (has_header, std::str::from_utf8(signature_header)) {
+        (false, _) => None,
+        (true, Ok(text)) => Some(text),
+        (true, Err(e)) => {
+            return Err(WebhookError::NonHex {
+                index: saturating_i64(e.valid_up_to() as u64),
+            });
+        }
+    };
+    Ok(bigcartel::webhook::verify(secret, body, header)?)
+}
+
 /// The `X-Webhook-Signature` value for `body` (the core's signing): for tests and mock servers.
 /// Check incoming webhooks with `verify_webhook`, not by comparing strings.
 #[uniffi::export]

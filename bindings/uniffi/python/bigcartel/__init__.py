@@ -35,6 +35,6 @@ from . import errors as _errors
 _show_fields(_generated)
 
 __all__ = ["BlockingClient", "blocking", "sign_webhook", "verify_webhook"]
-__all__ += [n for n in _generated.__all__ if n not in _views.__all__ and n not in __all__ and n != "resolve_json"]
+__all__ += [n for n in _generated.__all__ if n not in _views.__all__ and n not in __all__ and n not in ("resolve_json", "verify_webhook_borrowed")]
 __all__ += _views.__all__
 __all__ += _errors.__all__

@@ -39,7 +39,8 @@ def verify_webhook(secret: Union[str, bytes], body: bytes, signature_header: Opt
     ...     print("rejected")
     rejected
     """
-    _native.verify_webhook(_secret(secret), body, signature_header)
+    header = b"" if signature_header is None else signature_header.encode("utf-8")
+    _native.verify_webhook_borrowed(_secret(secret), body, header, signature_header is not None)
 
 
 def sign_webhook(secret: Union[str, bytes], body: bytes) -> str:

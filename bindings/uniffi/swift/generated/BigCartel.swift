@@ -10726,6 +10726,28 @@ public func verifyWebhook(secret: Data, body: Data, signatureHeader: String?)thr
 }
 }
 /**
+ * `verify_webhook` with every argument passed by reference, so that nothing is copied into a
+ * buffer first: `signature_header` is the header's UTF-8 bytes, and `has_header` says whether
+ * the request had one. Python's `verify_webhook` calls it (each copied argument costs Python
+ * several calls across the FFI); in Kotlin the byte arguments are direct `ByteBuffer`s.
+ */
+public func verifyWebhookBorrowed(secret: Data, body: Data, signatureHeader: Data, hasHeader: Bool)throws   {try rustCallWithError(FfiConverterTypeWebhookError_lift) {
+        uniffiCallStatus in
+        FfiConverterByRefBytes.lower(secret) { secretFb in
+        FfiConverterByRefBytes.lower(body) { bodyFb in
+        FfiConverterByRefBytes.lower(signatureHeader) { signatureHeaderFb in
+    uniffi_bigcartel_uniffi_fn_func_verify_webhook_borrowed(
+        secretFb,
+        bodyFb,
+        signatureHeaderFb,
+        FfiConverterBool.lower(hasHeader),uniffiCallStatus
+    )
+        }
+        }
+        }
+}
+}
+/**
  * The resolved `Account` of a JSON:API document whose `data` is one `accounts` resource, given as its UTF-8 bytes (the core's `jsonapi::decode_one`).
  *
  * Fails with a `DocumentError` when the body is not such a document.
@@ -11205,6 +11227,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_bigcartel_uniffi_checksum_func_verify_webhook() != 35906) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_func_verify_webhook_borrowed() != 37154) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_bigcartel_uniffi_checksum_func_decode_account() != 10994) {

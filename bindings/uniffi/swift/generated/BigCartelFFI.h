@@ -653,6 +653,11 @@ RustBuffer uniffi_bigcartel_uniffi_fn_func_sign_webhook(RustBuffer secret, RustB
 void uniffi_bigcartel_uniffi_fn_func_verify_webhook(RustBuffer secret, RustBuffer body, RustBuffer signature_header, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_FUNC_VERIFY_WEBHOOK_BORROWED
+#define UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_FUNC_VERIFY_WEBHOOK_BORROWED
+void uniffi_bigcartel_uniffi_fn_func_verify_webhook_borrowed(ForeignBytes secret, ForeignBytes body, ForeignBytes signature_header, int8_t has_header, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_FUNC_DECODE_ACCOUNT
 #define UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_FN_FUNC_DECODE_ACCOUNT
 RustBuffer uniffi_bigcartel_uniffi_fn_func_decode_account(RustBuffer body, RustCallStatus *_Nonnull out_status
@@ -1097,6 +1102,12 @@ uint16_t uniffi_bigcartel_uniffi_checksum_func_sign_webhook(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_CHECKSUM_FUNC_VERIFY_WEBHOOK
 #define UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_CHECKSUM_FUNC_VERIFY_WEBHOOK
 uint16_t uniffi_bigcartel_uniffi_checksum_func_verify_webhook(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_CHECKSUM_FUNC_VERIFY_WEBHOOK_BORROWED
+#define UNIFFI_FFIDEF_UNIFFI_BIGCARTEL_UNIFFI_CHECKSUM_FUNC_VERIFY_WEBHOOK_BORROWED
+uint16_t uniffi_bigcartel_uniffi_checksum_func_verify_webhook_borrowed(void
     
 );
 #endif
