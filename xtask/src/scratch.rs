@@ -161,7 +161,7 @@ fn copy_into(root: &Path, scratch: &Path, item: &str) -> Result<()> {
     }
 }
 
-/// Copies a directory tree without build output ([`BUILD_DIRS`]).
+/// Copies a directory tree without build output (`target`, `node_modules`).
 pub fn copy_sources(from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
