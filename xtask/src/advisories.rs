@@ -9,7 +9,7 @@
 //! touches the network, and nothing machine-specific is written into the project: the generated
 //! configuration lives in `build/`.
 
-use crate::process::run;
+use crate::process::{path_str, run};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 
@@ -36,20 +36,26 @@ pub fn check(root: &Path) -> Result<()> {
     if work.exists() {
         std::fs::remove_dir_all(&work)?;
     }
+    // The project's configuration, read once for both runs; its `[advisories]` table is ours.
+    let project = std::fs::read_to_string(root.join("deny.toml"))?;
+    if project.lines().any(|l| l.trim() == "[advisories]") {
+        bail!(
+            "deny.toml has an [advisories] table; this step writes its own (see xtask/src/advisories.rs)"
+        );
+    }
     println!("advisories: against the RustSec snapshot {commit} of {date}");
-    let real = deny(root, &work.join("snapshot"), &snapshot, commit, date, None)?;
+    let snapshot = Snapshot {
+        dir: &snapshot,
+        commit,
+        date,
+        project: &project,
+    };
+    let real = deny(root, &work.join("snapshot"), &snapshot, None)?;
     if !real.status.success() {
         bail!("cargo deny check advisories failed:\n{}", real.text);
     }
     println!("advisories ok");
-    let control = deny(
-        root,
-        &work.join("control"),
-        &snapshot,
-        commit,
-        date,
-        Some(PLANTED),
-    )?;
+    let control = deny(root, &work.join("control"), &snapshot, Some(PLANTED))?;
     if control.status.success() || !control.text.contains("RUSTSEC-2099-0001") {
         bail!(
             "cargo deny did not report an advisory planted for `heck`, so its passing means nothing:\n{}",
@@ -67,6 +73,14 @@ const PLANTED: &str = "```toml\n[advisory]\nid = \"RUSTSEC-2099-0001\"\npackage 
     date = \"2026-01-01\"\nurl = \"https://example.com\"\n\n[versions]\npatched = []\n```\n\n\
     # A planted advisory\n\nWritten by `cargo xtask test` to check that advisories are reported.\n";
 
+/// The snapshot and the project configuration both runs start from.
+struct Snapshot<'a> {
+    dir: &'a Path,
+    commit: &'a str,
+    date: &'a str,
+    project: &'a str,
+}
+
 struct Ran {
     status: std::process::ExitStatus,
     text: String,
@@ -74,23 +88,16 @@ struct Ran {
 
 /// `cargo deny --offline check advisories` against the snapshot (plus `planted`, for `heck`) made
 /// into a database repository under `work`.
-fn deny(
-    root: &Path,
-    work: &Path,
-    snapshot: &Path,
-    commit: &str,
-    date: &str,
-    planted: Option<&str>,
-) -> Result<Ran> {
+fn deny(root: &Path, work: &Path, snapshot: &Snapshot, planted: Option<&str>) -> Result<Ran> {
     let db_path = work.join("db");
     let repo = db_path.join(db_dir_name(DB_URL));
-    crate::scratch::copy_sources(snapshot, &repo)?;
+    crate::scratch::copy_sources(snapshot.dir, &repo)?;
     if let Some(text) = planted {
         let dir = repo.join("crates/heck");
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join("RUSTSEC-2099-0001.md"), text)?;
     }
-    let when = format!("{date}T00:00:00Z");
+    let when = format!("{}T00:00:00Z", snapshot.date);
     let envs = [
         ("GIT_AUTHOR_DATE", when.as_str()),
         ("GIT_COMMITTER_DATE", when.as_str()),
@@ -101,27 +108,22 @@ fn deny(
     ];
     run(&repo, "git", &["init", "-q", "-b", "main"], &[])?;
     run(&repo, "git", &["add", "-A"], &[])?;
-    let message = format!("RustSec advisory-db at {commit}");
+    let message = format!("RustSec advisory-db at {}", snapshot.commit);
     run(
         &repo,
         "git",
         &["commit", "-q", "--no-gpg-sign", "-m", &message],
         &envs,
     )?;
-    let project = std::fs::read_to_string(root.join("deny.toml"))?;
-    if project.lines().any(|l| l.trim() == "[advisories]") {
-        bail!(
-            "deny.toml has an [advisories] table; this step writes its own (see xtask/src/advisories.rs)"
-        );
-    }
     let config = work.join("deny.toml");
     std::fs::write(
         &config,
         format!(
             "{project}\n\n# Written by `cargo xtask test` (xtask/src/advisories.rs): the snapshot as a local repository.\n\
              [advisories]\ndb-path = {db:?}\ndb-urls = [{DB_URL:?}]\nmaximum-db-staleness = \"P{days}D\"\n",
+            project = snapshot.project,
             db = path_str(&db_path)?,
-            days = age_days(date)? + 1,
+            days = age_days(&repo)? + 1,
         ),
     )?;
     let out = std::process::Command::new("cargo")
@@ -151,27 +153,22 @@ fn db_dir_name(url: &str) -> String {
     format!("{name}-{hash:016x}")
 }
 
-/// Whole days from `date` (`YYYY-MM-DDT00:00:00Z`) to now.
-fn age_days(date: &str) -> Result<u64> {
-    let day = |s: &str| -> Option<i64> {
-        // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-        let mut parts = s.get(..10)?.split('-').map(|p| p.parse::<i64>().ok());
-        let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        Some(era * 146_097 + doe - 719_468)
-    };
-    let then = day(date).with_context(|| format!("SNAPSHOT's date {date:?} is not YYYY-MM-DD"))?;
+/// Whole days since the commit `repo`'s HEAD carries (the snapshot's date, as git read it when
+/// committing), which is the age cargo-deny checks against `maximum-db-staleness`.
+fn age_days(repo: &Path) -> Result<u64> {
+    let out = std::process::Command::new("git")
+        .args(["log", "-1", "--format=%ct"])
+        .current_dir(repo)
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let committed: u64 = text.trim().parse().with_context(|| {
+        format!(
+            "git log gave no commit time in {}: {text:?}",
+            repo.display()
+        )
+    })?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs() as i64
-        / 86_400;
-    Ok((now - then).max(0) as u64)
-}
-
-fn path_str(p: &Path) -> Result<&str> {
-    p.to_str().context("non-UTF-8 path")
+        .as_secs();
+    Ok(now.saturating_sub(committed) / 86_400)
 }

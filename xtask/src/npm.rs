@@ -14,7 +14,7 @@
 //! workerd and headless Chromium, each with the shared webhook vectors, the shared corpus of broken
 //! responses (`tests/vectors/bad-responses.json`), the `decode...` functions and the secrets checks.
 
-use crate::process::{MockProcess, run};
+use crate::process::{MockProcess, path_str, run};
 use anyhow::{Context, Result, bail};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -729,10 +729,7 @@ pub fn test(root: &Path) -> Result<()> {
             Box::new(move |envs: &[(&str, &str)]| {
                 let node22 = tools_ref.join("node_modules/node22/bin/node");
                 let node24 = tools_ref.join("node_modules/node24/bin/node");
-                let (node22, node24) = (
-                    node22.to_str().context("non-UTF-8 path")?,
-                    node24.to_str().context("non-UTF-8 path")?,
-                );
+                let (node22, node24) = (path_str(&node22)?, path_str(&node24)?);
                 for node in ["node", node22, node24] {
                     let version = output_of(Command::new(node).arg("--version"))
                         .with_context(|| format!("could not run {node}"))?;

@@ -6,6 +6,12 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+/// A path as the `&str` a command line takes; an error naming it when it is not UTF-8.
+pub fn path_str(p: &Path) -> Result<&str> {
+    p.to_str()
+        .with_context(|| format!("non-UTF-8 path {}", p.display()))
+}
+
 /// Runs a command in `dir`, streaming its output; fails with the command line on a non-zero exit.
 pub fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<()> {
     let mut cmd = Command::new(program);

@@ -7,7 +7,7 @@
 //! compiler runs here: a change to them shows in review, and `--check` fails on drift.
 //! Everything downloaded (pip packages, Maven artifacts) is cached under `build/`.
 
-use crate::process::run;
+use crate::process::{path_str, run};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -46,11 +46,6 @@ fn library(root: &Path) -> PathBuf {
 
 fn gen_dir(root: &Path) -> PathBuf {
     root.join("build/uniffi/gen")
-}
-
-fn path_str(p: &Path) -> Result<&str> {
-    p.to_str()
-        .with_context(|| format!("non-UTF-8 path {}", p.display()))
 }
 
 /// Builds the library and the pinned `uniffi-bindgen`, then generates Python, Kotlin and Swift

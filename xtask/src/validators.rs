@@ -6,7 +6,7 @@
 //! Both come from PyPI at pinned versions into `build/validators/venv` (pip's cache under
 //! `build/`), so a fresh machine needs only `python3`.
 
-use crate::process::{self, MockProcess};
+use crate::process::{self, MockProcess, path_str};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -187,11 +187,6 @@ fn target_dir(root: &Path) -> PathBuf {
         .map(PathBuf::from)
         .map(|p| if p.is_absolute() { p } else { root.join(p) })
         .unwrap_or_else(|| root.join("target"))
-}
-
-fn path_str(p: &Path) -> Result<&str> {
-    p.to_str()
-        .with_context(|| format!("non-UTF-8 path {}", p.display()))
 }
 
 fn bin(venv: &Path, name: &str) -> PathBuf {
