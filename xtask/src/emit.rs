@@ -3,7 +3,7 @@
 //! attributes, identifiers and type names. They live here so that the emitters depend on this
 //! module and `codegen` depends on the emitters, never the other way round.
 
-use crate::api::{Model, Scalar};
+use crate::api::{Api, Model, Scalar};
 use anyhow::{Context, Result};
 use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
@@ -45,6 +45,34 @@ pub fn field_ident(name: &str) -> proc_macro2::Ident {
     } else {
         format_ident!("r#{}", snake)
     }
+}
+
+/// Every model with the names of its decoding functions in snake_case (the uniffi functions and
+/// Python's): `(model, list, one)`, e.g. `decode_orders` and `decode_order`. The list decoder is
+/// named after the JSON:API type, the one-resource decoder after the model; a name two models
+/// would share is refused.
+pub fn snake_decoder_names(api: &Api) -> Result<Vec<(&Model, String, String)>> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for m in &api.models {
+        let (list, one) = (
+            format!("decode_{}", m.wire_type.to_snake_case()),
+            format!("decode_{}", m.name.to_snake_case()),
+        );
+        for name in [&list, &one] {
+            if !seen.insert(name.clone()) {
+                anyhow::bail!(
+                    "model {} (type `{}`): the decoder name `{name}` is taken; the list decoder is \
+                     named after the JSON:API type and the one-resource decoder after the model, so \
+                     they must differ",
+                    m.name,
+                    m.wire_type
+                );
+            }
+        }
+        out.push((m, list, one));
+    }
+    Ok(out)
 }
 
 /// The name of a polymorphic model's subtype enum (`OrderAdjustmentSubtype`).

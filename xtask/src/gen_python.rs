@@ -10,8 +10,8 @@
 //! here: only names, types, docstrings and the JSON keys.
 
 use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
-use crate::emit::subtype_enum_name;
-use anyhow::{Result, bail};
+use crate::emit::{snake_decoder_names, subtype_enum_name};
+use anyhow::Result;
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -85,18 +85,9 @@ from ._record import ClientBase, Record, dumps, loads, optional
         page_class(&mut out, model);
         all.push(format!("{model}Page"));
     }
-    let mut seen = BTreeSet::new();
-    for model in &api.models {
-        for name in decoders(&mut out, model) {
-            if !seen.insert(name.clone()) {
-                bail!(
-                    "model {}: the Python decoder name `{name}` is taken (the list decoder is named \
-                     after the JSON:API type, the one-resource decoder after the model)",
-                    model.name
-                );
-            }
-            all.push(name);
-        }
+    for (model, list, one) in snake_decoder_names(api)? {
+        decoders(&mut out, model, &list, &one);
+        all.extend([list, one]);
     }
     for input in &api.inputs {
         to_json(
@@ -410,10 +401,8 @@ fn page_class(out: &mut String, model: &str) {
     }
 }
 
-/// `decode_orders(body)` and `decode_order(body)`; returns their names.
-fn decoders(out: &mut String, model: &Model) -> [String; 2] {
-    let list = format!("decode_{}", model.wire_type.to_snake_case());
-    let one = format!("decode_{}", model.name.to_snake_case());
+/// `decode_orders(body)` (`list`) and `decode_order(body)` (`one`).
+fn decoders(out: &mut String, model: &Model, list: &str, one: &str) {
     let (name, wire) = (&model.name, &model.wire_type);
     let _ = writeln!(out, "\n\ndef {list}(body: bytes) -> List[{name}]:");
     docstring(
@@ -449,7 +438,6 @@ fn decoders(out: &mut String, model: &Model) -> [String; 2] {
         out,
         "    return {name}(loads(_native.resolve_json({name:?}, body, False)))"
     );
-    [list, one]
 }
 
 /// `_json_<Record>(value)`: a uniffi argument record as the JSON object the core reads, keyed as
@@ -555,7 +543,7 @@ fn method(out: &mut String, op: &Operation) {
         let _ = writeln!(out, "        return {wrap}");
     }
     if op.paged
-        && let (Returns::Many(m), Some(p)) = (&op.returns, &params_ty)
+        && let (Returns::Many(m), Some(_)) = (&op.returns, &params_ty)
     {
         let mut all_params = params.clone();
         all_params.push("options: Optional[PageOptions] = None".into());
@@ -579,6 +567,5 @@ fn method(out: &mut String, op: &Operation) {
             out,
             "        options = optional(options, PageOptions, \"options\")\n        data = await self._native.call_all_json({call_args}, options)\n        return [{m}(d) for d in loads(data)]"
         );
-        let _ = p;
     }
 }

@@ -9,9 +9,11 @@
 //! behaviour lives here: only types and conversions.
 
 use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
-use crate::emit::{docs, field_ident, format_tokens, rust_type, subtype_enum_name};
+use crate::emit::{
+    docs, field_ident, format_tokens, rust_type, snake_decoder_names, subtype_enum_name,
+};
 use anyhow::{Result, bail};
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
@@ -315,34 +317,12 @@ fn model_record(model: &Model) -> TokenStream {
     }
 }
 
-/// The names of a model's decoding functions: `(list, one)`, e.g. `("decode_orders", "decode_order")`:
-/// the list decoder is named after the JSON:API type, the one-resource decoder after the model.
-pub fn decoder_names(model: &Model) -> (String, String) {
-    (
-        format!("decode_{}", model.wire_type.to_snake_case()),
-        format!("decode_{}", model.name.to_snake_case()),
-    )
-}
-
 /// `decode_orders(body) -> Vec<Order>` and `decode_order(body) -> Order` for every model: the core's
 /// `jsonapi::decode_list` / `decode_one` on bytes fetched by other means (a cache, a queue, the
 /// benchmark), converted to the same records the `Client` methods return.
 fn decoders(api: &Api) -> Result<TokenStream> {
-    let mut seen = BTreeSet::new();
     let mut out = TokenStream::new();
-    for m in &api.models {
-        let (list, one) = decoder_names(m);
-        for name in [&list, &one] {
-            if !seen.insert(name.clone()) {
-                bail!(
-                    "model {} (type `{}`): the decoder name `{name}` is taken; the list decoder is \
-                     named after the JSON:API type and the one-resource decoder after the model, so \
-                     they must differ",
-                    m.name,
-                    m.wire_type
-                );
-            }
-        }
+    for (m, list, one) in snake_decoder_names(api)? {
         let model = format_ident!("{}", m.name);
         let (list, one) = (format_ident!("{}", list), format_ident!("{}", one));
         let (name, wire) = (&m.name, &m.wire_type);
