@@ -30,25 +30,19 @@ fn unknown(what: &str, name: &str) -> DocumentError {
 /// JSON:API type), as JSON text: one resource's object when `many` is false, otherwise the page
 /// `{"items": [...], "total", "next", "has_links", "links", "meta"}`. The same JSON the npm
 /// package's decoders parse, and the same values the typed records carry, written as ASCII.
+///
+/// Why ASCII and a `String`: Python parses a one-byte string about a third faster than the same
+/// JSON with non-ASCII text in it (3.4 ms against 5.0 ms for the bench's orders page, Python
+/// 3.11), and uniffi hands a `String` over without a copy, while a `Vec<u8>` is written into the
+/// buffer one byte at a time (a tenth of a `resolve_json` call under perf).
 #[uniffi::export]
 pub fn resolve_json(model: String, body: &[u8], many: bool) -> Result<String, DocumentError> {
     let schema = dynamic::model(&model).ok_or_else(|| unknown("model", &model))?;
     Ok(if many {
-        ascii(&dynamic::page_json(&dynamic::decode_list(schema, body)?))
+        dynamic::ascii_json(&dynamic::page_json(&dynamic::decode_list(schema, body)?))
     } else {
-        ascii(&dynamic::decode_one(schema, body)?)
+        dynamic::ascii_json(&dynamic::decode_one(schema, body)?)
     })
-}
-
-/// JSON text in ASCII (every other character `\u`-escaped): Python parses a one-byte string
-/// about a third faster than the same JSON with non-ASCII text in it (3.4 ms against 5.0 ms for
-/// the bench's orders page, Python 3.11). Returned as a `String`, which uniffi hands over without
-/// a copy; a `Vec<u8>` is written into the buffer one byte at a time (a tenth of a
-/// `resolve_json` call under perf).
-fn ascii(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + 64);
-    dynamic::push_ascii_json(&mut out, json);
-    out
 }
 
 /// The core's arguments from `{"params", "input", "relationships", "ids"}` (each optional).
@@ -95,8 +89,8 @@ impl Client {
         let op = operation(&operation_id)?;
         let args = args(&operation_id, path, &args_json)?;
         Ok(match self.inner.call(op, &args).await? {
-            Output::One(json) => ascii(&json),
-            Output::Page(page) => ascii(&dynamic::page_json(&page)),
+            Output::One(json) => dynamic::ascii_json(&json),
+            Output::Page(page) => dynamic::ascii_json(&dynamic::page_json(&page)),
             Output::Nothing => "null".to_owned(),
         })
     }
@@ -124,15 +118,6 @@ impl Client {
         )
         .try_collect()
         .await?;
-        let mut out = String::with_capacity(items.iter().map(|i| i.len() + 1).sum::<usize>() + 64);
-        out.push('[');
-        for (i, item) in items.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            dynamic::push_ascii_json(&mut out, item);
-        }
-        out.push(']');
-        Ok(out)
+        Ok(dynamic::ascii_json_array(&items))
     }
 }

@@ -81,26 +81,15 @@ impl JsArgs {
     }
 }
 
-/// JSON text from the core as a JavaScript value.
+/// JSON text from the core as a JavaScript value, parsed from ASCII text (see
+/// [`dynamic::push_ascii_json`] for why ASCII).
 fn parse(text: &str) -> Result<JsValue, JsValue> {
-    let mut ascii = String::with_capacity(text.len() + 64);
-    dynamic::push_ascii_json(&mut ascii, text);
-    js_sys::JSON::parse(&ascii)
+    js_sys::JSON::parse(&dynamic::ascii_json(text))
 }
 
-/// JSON items from the core as a JavaScript array, written once as ASCII text (see
-/// [`dynamic::push_ascii_json`] for why ASCII).
+/// JSON items from the core as a JavaScript array, written once as ASCII text.
 fn parse_array(items: &[String]) -> Result<JsValue, JsValue> {
-    let mut text = String::with_capacity(items.iter().map(|i| i.len() + 1).sum::<usize>() + 64);
-    text.push('[');
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            text.push(',');
-        }
-        dynamic::push_ascii_json(&mut text, item);
-    }
-    text.push(']');
-    js_sys::JSON::parse(&text)
+    js_sys::JSON::parse(&dynamic::ascii_json_array(items))
 }
 
 /// Operation `index` of the core's table, called with these arguments.

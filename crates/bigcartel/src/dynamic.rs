@@ -64,6 +64,37 @@ pub fn check_bounds<K: AsRef<str>, V: AsRef<str>>(
     Ok(())
 }
 
+/// `json` rewritten as ASCII JSON text (every other character `\u`-escaped; see
+/// [`push_ascii_json`] for why): what the npm package and Python's views parse.
+///
+/// ```
+/// assert_eq!(bigcartel::dynamic::ascii_json(r#"{"name":"Café"}"#), r#"{"name":"Caf\u00e9"}"#);
+/// ```
+pub fn ascii_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + 64);
+    push_ascii_json(&mut out, json);
+    out
+}
+
+/// The JSON texts of `items` as one ASCII JSON array (see [`ascii_json`]), written once.
+///
+/// ```
+/// let items = vec![r#"{"id":"1"}"#.to_string(), r#"{"id":"2"}"#.to_string()];
+/// assert_eq!(bigcartel::dynamic::ascii_json_array(&items), r#"[{"id":"1"},{"id":"2"}]"#);
+/// ```
+pub fn ascii_json_array(items: &[String]) -> String {
+    let mut out = String::with_capacity(items.iter().map(|i| i.len() + 1).sum::<usize>() + 64);
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_ascii_json(&mut out, item);
+    }
+    out.push(']');
+    out
+}
+
 /// A model by name (`Product`) or JSON:API type (`products`).
 pub fn model(name: &str) -> Option<&'static ModelSchema> {
     MODELS
