@@ -19,7 +19,8 @@ const SNAPSHOT_DIR: &str = "../shared/advisory-db";
 /// Checks the dependency graph's advisories against the snapshot, then proves the check can
 /// fail: the same run against the snapshot plus one planted advisory for a crate the workspace
 /// uses must report it.
-pub fn check(root: &Path) -> Result<()> {
+/// `path` is the `PATH` cargo finds `cargo-deny` on ([`crate::plugins::path`]).
+pub fn check(root: &Path, path: &str) -> Result<()> {
     let snapshot = root.join(SNAPSHOT_DIR);
     let stamp = std::fs::read_to_string(snapshot.join("SNAPSHOT")).with_context(|| {
         format!(
@@ -49,6 +50,7 @@ pub fn check(root: &Path) -> Result<()> {
         commit,
         date,
         project: &project,
+        path,
     };
     let real = deny(root, &work.join("snapshot"), &snapshot, None)?;
     if !real.status.success() {
@@ -79,6 +81,8 @@ struct Snapshot<'a> {
     commit: &'a str,
     date: &'a str,
     project: &'a str,
+    /// The `PATH` cargo finds `cargo-deny` on.
+    path: &'a str,
 }
 
 struct Ran {
@@ -130,6 +134,7 @@ fn deny(root: &Path, work: &Path, snapshot: &Snapshot, planted: Option<&str>) ->
         .args(["deny", "--offline", "--config", path_str(&config)?])
         .args(["check", "advisories"])
         .current_dir(root)
+        .env("PATH", snapshot.path)
         .output()?;
     Ok(Ran {
         status: out.status,

@@ -13,6 +13,7 @@ pub mod gen_wasm;
 pub mod lint;
 pub mod normalise;
 pub mod npm;
+pub mod plugins;
 pub mod postgres;
 pub mod process;
 pub mod scratch;

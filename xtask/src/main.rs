@@ -309,21 +309,14 @@ fn test_steps() -> Vec<Step> {
             "deny",
             "supply chain: cargo deny (licenses, bans, sources; advisories against the RustSec snapshot)",
             |root| {
-                if std::process::Command::new("cargo")
-                    .args(["deny", "--version"])
-                    .output()
-                    .map(|o| !o.status.success())
-                    .unwrap_or(true)
-                {
-                    run(root, "cargo", &["install", "cargo-deny", "--locked"], &[])?;
-                }
+                let path = xtask::plugins::path(root)?;
                 run(
                     root,
                     "cargo",
                     &["deny", "check", "licenses", "bans", "sources"],
-                    &[],
+                    &[("PATH", &path)],
                 )?;
-                xtask::advisories::check(root)
+                xtask::advisories::check(root, &path)
             },
         ),
         step("drill", "spec-change drill", xtask::drill::drill),
@@ -346,7 +339,13 @@ fn test_steps() -> Vec<Step> {
             xtask::npm::test,
         ),
         step("fuzz", "fuzz smoke (bounded)", |root| {
-            run(root, "bash", &["scripts/fuzz-smoke.sh", "20"], &[])
+            let path = xtask::plugins::path(root)?;
+            run(
+                root,
+                "bash",
+                &["scripts/fuzz-smoke.sh", "20"],
+                &[("PATH", &path)],
+            )
         }),
     ]
 }

@@ -14,7 +14,7 @@
 //! workerd and headless Chromium, each with the shared webhook vectors, the shared corpus of broken
 //! responses (`tests/vectors/bad-responses.json`), the `decode...` functions and the secrets checks.
 
-use crate::process::{MockProcess, path_str, run};
+use crate::process::{MockProcess, path_str, run, target_dir};
 use anyhow::{Context, Result, bail};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -35,12 +35,6 @@ const WEBHOOKS_TARGET_GZIP: u64 = 15 * 1024;
 /// The mock's seeded shop, for assertions that do not depend on our own code's output.
 const MOCK_PRODUCTS: u32 = 23;
 const MOCK_ORDERS: u32 = 31;
-
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-}
 
 /// A locked package's version, read from `Cargo.lock`.
 pub fn locked_version(root: &Path, package: &str) -> Result<String> {

@@ -28,6 +28,51 @@ pub fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> R
     Ok(())
 }
 
+/// Cargo's target directory: `CARGO_TARGET_DIR` (relative to the workspace root when
+/// relative), or `target/` in the workspace.
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| if p.is_absolute() { p } else { root.join(p) })
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// A program installed in a Python virtualenv (`bin/`, or `Scripts\` on Windows).
+pub fn venv_bin(venv: &Path, name: &str) -> PathBuf {
+    if cfg!(windows) {
+        venv.join("Scripts").join(format!("{name}.exe"))
+    } else {
+        venv.join("bin").join(name)
+    }
+}
+
+/// Creates the virtualenv `dir` (emptied first with `fresh`) unless it exists, and installs the
+/// pinned `packages` from PyPI into it, pip's cache under `build/`; returns `dir`.
+pub fn python_venv(root: &Path, dir: &Path, fresh: bool, packages: &[&str]) -> Result<PathBuf> {
+    if fresh && dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
+    if !venv_bin(dir, "python").exists() {
+        run(root, "python3", &["-m", "venv", path_str(dir)?], &[])?;
+    }
+    let cache = root.join("build/pip-cache");
+    let mut args = vec![
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ];
+    args.extend_from_slice(packages);
+    run(
+        root,
+        path_str(&venv_bin(dir, "python"))?,
+        &args,
+        &[("PIP_CACHE_DIR", path_str(&cache)?)],
+    )?;
+    Ok(dir.to_path_buf())
+}
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     // A drill points this binary at its scratch copy of the workspace (see `codegen_in`).

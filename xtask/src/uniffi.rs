@@ -7,7 +7,7 @@
 //! compiler runs here: a change to them shows in review, and `--check` fails on drift.
 //! Everything downloaded (pip packages, Maven artifacts) is cached under `build/`.
 
-use crate::process::{path_str, run};
+use crate::process::{path_str, python_venv as venv, run, target_dir, venv_bin as python_bin};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,13 +24,6 @@ const TOOLS: &[&str] = &[
 ];
 /// What the Python tests need besides the wheel (PyPI).
 const TEST_PACKAGES: &[&str] = &["pytest==9.2.0", "mypy==2.4.1"];
-
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|p| if p.is_absolute() { p } else { root.join(p) })
-        .unwrap_or_else(|| root.join("target"))
-}
 
 /// The built cdylib (dev profile: unstripped, so its uniffi metadata is intact).
 fn library(root: &Path) -> PathBuf {
@@ -52,11 +45,12 @@ fn gen_dir(root: &Path) -> PathBuf {
 /// sources from the library. With `check`, the Swift snapshot must match; otherwise it is
 /// rewritten.
 pub fn generate(root: &Path, check: bool) -> Result<()> {
-    // Built one package at a time, as maturin does, so both share the same feature resolution
-    // and maturin's build reuses these artifacts.
-    for package in ["bigcartel-uniffi", "uniffi-bindgen"] {
-        run(root, "cargo", &["build", "-p", package], &[])?;
-    }
+    // Each is built as maturin builds it, so maturin's build reuses these artifacts instead of
+    // compiling the dependencies again with other features: the library on its own, the
+    // bindgen as `cargo run --bin uniffi-bindgen` from the workspace root (every member's
+    // features unified), which is how maturin runs a workspace's own uniffi-bindgen.
+    run(root, "cargo", &["build", "-p", "bigcartel-uniffi"], &[])?;
+    run(root, "cargo", &["build", "--bin", "uniffi-bindgen"], &[])?;
     let lib = library(root);
     let bindgen = target_dir(root).join("debug/uniffi-bindgen");
     let out = gen_dir(root);
@@ -133,14 +127,6 @@ pub fn generate(root: &Path, check: bool) -> Result<()> {
     Ok(())
 }
 
-fn python_bin(venv: &Path, name: &str) -> PathBuf {
-    if cfg!(windows) {
-        venv.join("Scripts").join(format!("{name}.exe"))
-    } else {
-        venv.join("bin").join(name)
-    }
-}
-
 /// The virtualenv the Python tests run in, with the wheel installed (kept after the step; the
 /// benchmark runs the Python rows with it).
 const TEST_VENV: &str = "build/uniffi/test-venv";
@@ -151,31 +137,6 @@ pub fn test_python(root: &Path) -> PathBuf {
 }
 
 /// A virtualenv with `packages` installed (pip's cache under `build/`).
-fn venv(root: &Path, dir: &Path, fresh: bool, packages: &[&str]) -> Result<PathBuf> {
-    if fresh && dir.exists() {
-        std::fs::remove_dir_all(dir)?;
-    }
-    if !python_bin(dir, "python").exists() {
-        run(root, "python3", &["-m", "venv", path_str(dir)?], &[])?;
-    }
-    let cache = root.join("build/pip-cache");
-    let mut args = vec![
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-    ];
-    args.extend_from_slice(packages);
-    run(
-        root,
-        path_str(&python_bin(dir, "python"))?,
-        &args,
-        &[("PIP_CACHE_DIR", path_str(&cache)?)],
-    )?;
-    Ok(dir.to_path_buf())
-}
-
 /// The test step: generate (Swift snapshot checked), then Swift syntax, the Python wheel with
 /// pytest and mypy in a fresh virtualenv, and the Kotlin tests on the JVM, all against the mock.
 pub fn test(root: &Path) -> Result<()> {

@@ -6,7 +6,7 @@
 //! Both come from PyPI at pinned versions into `build/validators/venv` (pip's cache under
 //! `build/`), so a fresh machine needs only `python3`.
 
-use crate::process::{self, MockProcess, path_str};
+use crate::process::{self, MockProcess, path_str, target_dir, venv_bin as bin};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -182,43 +182,9 @@ def map_case(ctx, case):
     return case
 "#;
 
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|p| if p.is_absolute() { p } else { root.join(p) })
-        .unwrap_or_else(|| root.join("target"))
-}
-
-fn bin(venv: &Path, name: &str) -> PathBuf {
-    if cfg!(windows) {
-        venv.join("Scripts").join(format!("{name}.exe"))
-    } else {
-        venv.join("bin").join(name)
-    }
-}
-
 /// Creates (or reuses) the virtualenv and installs the pinned packages; returns its path.
 pub fn venv(root: &Path) -> Result<PathBuf> {
-    let dir = root.join(VENV);
-    if !bin(&dir, "python").exists() {
-        process::run(root, "python3", &["-m", "venv", path_str(&dir)?], &[])?;
-    }
-    let cache = root.join("build/pip-cache");
-    let mut args = vec![
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-    ];
-    args.extend_from_slice(PACKAGES);
-    process::run(
-        root,
-        path_str(&bin(&dir, "python"))?,
-        &args,
-        &[("PIP_CACHE_DIR", path_str(&cache)?)],
-    )?;
-    Ok(dir)
+    process::python_venv(root, &root.join(VENV), false, PACKAGES)
 }
 
 /// The whole step (`cargo xtask validators`, and a step of `cargo xtask test`): both
