@@ -65,6 +65,36 @@ fn args(operation: &str, path: Vec<String>, args_json: &str) -> Result<Args, Big
     })
 }
 
+/// What a fill of line items' products did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct FillReport {
+    /// Distinct products fetched (one request each).
+    pub fetched: u64,
+    /// Line items whose product is now resolved.
+    pub filled: u64,
+    /// Product ids the API answered 404 for: those line items keep their stubs.
+    pub missing: Vec<String>,
+}
+
+impl From<bigcartel::FillReport> for FillReport {
+    fn from(r: bigcartel::FillReport) -> Self {
+        FillReport {
+            fetched: r.fetched as u64,
+            filled: r.filled as u64,
+            missing: r.missing,
+        }
+    }
+}
+
+/// Orders filled by `fill_line_item_products_json`, and what was done.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FilledJson {
+    /// The orders as a JSON array, each line item's product resolved where it could be.
+    pub orders_json: String,
+    /// What was fetched and filled.
+    pub report: FillReport,
+}
+
 fn operation(id: &str) -> Result<&'static dynamic::OperationSchema, BigCartelError> {
     dynamic::operation(id).ok_or_else(|| BigCartelError::InvalidInput {
         reason: format!("the spec has no operation `{id}`"),
@@ -119,5 +149,30 @@ impl Client {
         .try_collect()
         .await?;
         Ok(dynamic::ascii_json_array(&items))
+    }
+
+    /// The core's fill of the line items' products an orders list does not include, over
+    /// orders as resolved JSON (`orders_json`: a JSON array of orders, each with its `items`):
+    /// each missing product fetched once, at most `concurrency` at a time (1 to 16), put in
+    /// place with the line item's option taken from the product's options. A product the API
+    /// no longer has stays a stub and is listed in `report.missing`; any other error is raised.
+    pub async fn fill_line_item_products_json(
+        &self,
+        orders_json: String,
+        concurrency: u32,
+    ) -> Result<FilledJson, BigCartelError> {
+        let mut orders: Vec<Value> =
+            serde_json::from_str(&orders_json).map_err(|e| BigCartelError::InvalidInput {
+                reason: format!("getProduct: the orders are not a JSON array: {e}"),
+                operation_id: "getProduct".to_owned(),
+            })?;
+        let report = self
+            .inner
+            .fill_line_item_products_json(&mut orders, concurrency as usize)
+            .await?;
+        Ok(FilledJson {
+            orders_json: dynamic::ascii_json(&dynamic::write_json(&Value::from(orders))),
+            report: report.into(),
+        })
     }
 }

@@ -118,12 +118,14 @@ pub fn retry_after_secs(headers: &reqwest::header::HeaderMap) -> Option<u64> {
         .map(|d| d.as_secs())
 }
 
-/// Sleeps without tying the crate to one runtime's timers on wasm.
+/// Sleeps for `d` on tokio's timer.
 #[cfg(all(feature = "client", not(target_arch = "wasm32")))]
 pub async fn sleep(d: Duration) {
     tokio::time::sleep(d).await
 }
 
+/// Sleeps for `d` on the JavaScript runtime's own timer (`setTimeout`), so the crate is not
+/// tied to one Rust runtime's timers on wasm.
 #[cfg(all(feature = "client", target_arch = "wasm32"))]
 pub async fn sleep(d: Duration) {
     gloo_timers::future::sleep(d).await

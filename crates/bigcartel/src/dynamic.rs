@@ -95,6 +95,26 @@ pub fn ascii_json_array(items: &[String]) -> String {
     out
 }
 
+/// JSON text parsed into a value, numbers keeping their exact text; the one copy of
+/// `serde_json`'s value parser the size-optimised npm module carries (the decoder's lossless
+/// fields use the same).
+///
+/// ```
+/// let v = bigcartel::dynamic::parse_json(r#"{"price": 20.50}"#).unwrap();
+/// assert_eq!(bigcartel::dynamic::write_json(&v), r#"{"price":20.50}"#);
+/// ```
+pub fn parse_json(text: &str) -> Result<serde_json::Value, serde_json::Error> {
+    bigcartel_json_cold::parse(text)
+}
+
+/// A value's JSON text; the one copy of `serde_json`'s writer, as [`parse_json`].
+pub fn write_json(value: &serde_json::Value) -> String {
+    let mut out = Vec::new();
+    bigcartel_json_cold::write(&mut out, value);
+    // serde_json writes UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// A model by name (`Product`) or JSON:API type (`products`).
 pub fn model(name: &str) -> Option<&'static ModelSchema> {
     MODELS

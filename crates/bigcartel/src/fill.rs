@@ -5,6 +5,7 @@
 use crate::models::{Order, Product};
 use crate::{ApiErrorKind, Client, Error};
 use futures::{StreamExt, TryStreamExt};
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How many products are fetched at once when the caller does not say.
@@ -50,6 +51,75 @@ pub fn unresolved_product_ids(orders: &[Order]) -> Vec<String> {
         .collect()
 }
 
+/// Fetches each distinct id once with `fetch`, at most `concurrency` at a time (clamped to
+/// 1..=[`MAX_FILL_CONCURRENCY`]): what was found keyed by id, and the ids answered 404 (sorted).
+/// Any other error ends the call with that error. The typed and the JSON fills both fetch
+/// through here, so they agree on which ids are asked for, how many at once, and what a 404 means.
+async fn fetch_each<T, F, Fut>(
+    ids: &[String],
+    concurrency: usize,
+    fetch: F,
+) -> Result<(BTreeMap<String, T>, Vec<String>), Error>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, Error>>,
+{
+    // Owned ids: a stream of borrowed ones makes the future's `Send` bound need a higher-ranked
+    // lifetime the compiler cannot prove (the uniffi bindings need the future `Send`).
+    let unique: BTreeSet<String> = ids.iter().cloned().collect();
+    let fetch = &fetch;
+    let results: Vec<(String, Option<T>)> = futures::stream::iter(unique)
+        .map(|id: String| async move {
+            match fetch(id.clone()).await {
+                Ok(found) => Ok((id, Some(found))),
+                Err(Error::Api(e)) if e.kind == ApiErrorKind::NotFound => Ok((id, None)),
+                Err(e) => Err(e),
+            }
+        })
+        .buffer_unordered(concurrency.clamp(1, MAX_FILL_CONCURRENCY))
+        .try_collect()
+        .await?;
+    let (mut found, mut missing) = (BTreeMap::new(), Vec::new());
+    for (id, item) in results {
+        match item {
+            Some(item) => {
+                found.insert(id, item);
+            }
+            None => missing.push(id),
+        }
+    }
+    missing.sort();
+    Ok((found, missing))
+}
+
+/// Whether a resource in resolved JSON is a stub the document did not include (`resolved: false`).
+fn is_stub(resource: &Value) -> bool {
+    resource.get("resolved") == Some(&Value::Bool(false))
+}
+
+/// The line items of orders held as resolved JSON (each order's `items`).
+fn line_items_json(orders: &mut [Value]) -> impl Iterator<Item = &mut Value> {
+    orders
+        .iter_mut()
+        .filter_map(|o| o.get_mut("items").and_then(Value::as_array_mut))
+        .flatten()
+}
+
+/// [`unresolved_product_ids`] for orders held as resolved JSON, as [`Client::call`] answers them.
+pub fn unresolved_product_ids_json(orders: &[Value]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    orders
+        .iter()
+        .filter_map(|o| o.get("items").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|item| item.get("product"))
+        .filter(|p| is_stub(p))
+        .filter_map(|p| p.get("id").and_then(Value::as_str))
+        .filter(|id| !id.is_empty() && seen.insert(id.to_string()))
+        .map(str::to_string)
+        .collect()
+}
+
 impl Client {
     /// Fetches products by id with `getProduct`: each distinct id once, at most `concurrency`
     /// requests at a time (clamped to 1..=[`MAX_FILL_CONCURRENCY`]). A 404 is reported in
@@ -68,31 +138,14 @@ impl Client {
         ids: &[String],
         concurrency: usize,
     ) -> Result<FetchedProducts, Error> {
-        let unique: BTreeSet<&String> = ids.iter().collect();
-        let results: Vec<(String, Option<Product>)> = futures::stream::iter(unique)
-            .map(|id| async move {
-                match self.get_product(id).await {
-                    Ok(product) => Ok((id.clone(), Some(product))),
-                    Err(Error::Api(e)) if e.kind == ApiErrorKind::NotFound => {
-                        Ok((id.clone(), None))
-                    }
-                    Err(e) => Err(e),
-                }
-            })
-            .buffer_unordered(concurrency.clamp(1, MAX_FILL_CONCURRENCY))
-            .try_collect()
+        let (products, missing) =
+            fetch_each(
+                ids,
+                concurrency,
+                |id| async move { self.get_product(&id).await },
+            )
             .await?;
-        let mut out = FetchedProducts::default();
-        for (id, product) in results {
-            match product {
-                Some(p) => {
-                    out.products.insert(id, p);
-                }
-                None => out.missing.push(id),
-            }
-        }
-        out.missing.sort();
-        Ok(out)
+        Ok(FetchedProducts { products, missing })
     }
 
     /// Resolves the line items' products that the orders document did not include (an orders
@@ -141,6 +194,78 @@ impl Client {
                 item.product_option = Some(Box::new(found.clone()));
             }
             item.product = Some(Box::new(product.clone()));
+            report.filled += 1;
+        }
+        Ok(report)
+    }
+
+    /// [`Client::fill_line_item_products`] for orders held as resolved JSON, as
+    /// [`Client::call`] answers them (the JavaScript and Python packages hold responses so):
+    /// the same ids fetched the same way, each through the `getProduct` operation of the spec
+    /// table, and the same placement. Each order is an object whose `items` are its line items.
+    ///
+    /// ```no_run
+    /// # async fn run(client: bigcartel::Client) -> Result<(), bigcartel::Error> {
+    /// use bigcartel::dynamic::{self, Args};
+    /// let op = dynamic::operation("listOrders").expect("in the spec");
+    /// let page = client.call(op, &Args::default()).await?.into_json();
+    /// let page: serde_json::Value = serde_json::from_str(&page).expect("JSON");
+    /// let mut orders = page["items"].as_array().cloned().unwrap_or_default();
+    /// let report = client.fill_line_item_products_json(&mut orders, 4).await?;
+    /// println!("{} fetched: {}", report.fetched, orders[0]["items"][0]["product"]["name"]);
+    /// # Ok(()) }
+    /// ```
+    pub async fn fill_line_item_products_json(
+        &self,
+        orders: &mut [Value],
+        concurrency: usize,
+    ) -> Result<FillReport, Error> {
+        let ids = unresolved_product_ids_json(orders);
+        if ids.is_empty() {
+            return Ok(FillReport::default());
+        }
+        let op = crate::dynamic::operation("getProduct").expect("getProduct is in the spec table");
+        let (products, missing) = fetch_each(&ids, concurrency, |id| async move {
+            let args = crate::dynamic::Args {
+                path: vec![id],
+                ..Default::default()
+            };
+            let json = self.call(op, &args).await?.into_json();
+            Ok(crate::dynamic::parse_json(&json).expect("the resolver writes JSON"))
+        })
+        .await?;
+        let mut report = FillReport {
+            fetched: products.len(),
+            filled: 0,
+            missing,
+        };
+        for item in line_items_json(orders) {
+            let Some(stub) = item.get("product").filter(|p| is_stub(p)) else {
+                continue;
+            };
+            let Some(product) = stub
+                .get("id")
+                .and_then(Value::as_str)
+                .and_then(|id| products.get(id))
+            else {
+                continue;
+            };
+            // The option the line item names is one of the product's options.
+            let option_id = item
+                .get("product_option")
+                .filter(|o| is_stub(o))
+                .and_then(|o| o.get("id"))
+                .cloned();
+            if let Some(found) = option_id.and_then(|id| {
+                product
+                    .get("options")
+                    .and_then(Value::as_array)?
+                    .iter()
+                    .find(|o| o.get("id") == Some(&id))
+            }) {
+                item["product_option"] = found.clone();
+            }
+            item["product"] = product.clone();
             report.filled += 1;
         }
         Ok(report)

@@ -175,3 +175,75 @@ async fn an_error_other_than_not_found_is_returned_not_swallowed() {
         "nothing is half-filled on an error"
     );
 }
+
+/// The orders of [`orders_page`] as the table-driven resolver writes them (what the JavaScript and
+/// Python packages hold).
+fn orders_json() -> Vec<serde_json::Value> {
+    let model = bigcartel::dynamic::model("orders").unwrap();
+    bigcartel::dynamic::decode_list(model, &orders_page())
+        .unwrap()
+        .items
+        .iter()
+        .map(|o| serde_json::from_str(o).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_json_fill_asks_the_same_and_gives_the_json_of_the_typed_fill() {
+    let (url, products) = server().await;
+    let mut typed = decode_list::<Order>(&orders_page()).unwrap().items;
+    let mut json = orders_json();
+    assert_eq!(
+        bigcartel::fill::unresolved_product_ids_json(&json),
+        unresolved_product_ids(&typed),
+        "the same ids, in the same order"
+    );
+
+    let report = client(&url)
+        .fill_line_item_products_json(&mut json, 3)
+        .await
+        .unwrap();
+    let json_calls = products.calls.lock().unwrap().clone();
+    assert!(
+        json_calls.len() == 12 && json_calls.values().all(|&n| n == 1),
+        "each distinct id once: {json_calls:?}"
+    );
+    let peak = products.peak.load(Ordering::SeqCst);
+    assert!((2..=3).contains(&peak), "1 < peak <= 3, saw {peak}");
+
+    let typed_report = client(&url)
+        .fill_line_item_products(&mut typed, 3)
+        .await
+        .unwrap();
+    assert_eq!(report, typed_report);
+    assert_eq!(report.missing, ["111"]);
+    assert_eq!(
+        serde_json::Value::from(json.clone()),
+        serde_json::to_value(&typed).unwrap(),
+        "the JSON fill leaves the JSON the typed fill serializes to"
+    );
+    let first = &json[0]["items"][0];
+    assert_eq!(first["product"]["name"], "Product 100");
+    assert_eq!(first["product_option"]["name"], "Large");
+    assert_eq!(first["product"]["resolved"], true);
+}
+
+#[tokio::test]
+async fn the_json_fill_returns_an_error_other_than_not_found_and_changes_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"errors": [{"status": "401", "title": "Unauthorized"}]})),
+        )
+        .mount(&server)
+        .await;
+    let before = orders_json();
+    let mut orders = before.clone();
+    let err = client(&server.uri())
+        .fill_line_item_products_json(&mut orders, 4)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(401), "{err}");
+    assert_eq!(orders, before, "nothing is half-filled on an error");
+}

@@ -1,12 +1,12 @@
 """What the generated views (``_views.py``) share: the read-only record base, the JSON reader,
-and the client's constructors. No Big Cartel model or operation is named here."""
+and the client's constructors and line-item fill. No operation is named here."""
 
 from __future__ import annotations
 
 import copy
 import json
 from decimal import Decimal
-from typing import Any, ClassVar, Dict, Optional, Tuple, Type, TypeVar
+from typing import Any, ClassVar, Dict, List, Optional, Sequence, Tuple, Type, TypeVar
 
 from . import _native
 
@@ -82,8 +82,54 @@ class ClientBase:
         """The account id: the configured one, or the first account the credentials can access."""
         return await self._native.account_id()
 
+    async def fill_line_item_products(
+        self, orders: Sequence[Record], concurrency: int = 4
+    ) -> _native.FillReport:
+        """Resolves the line items' products that an orders list did not include.
+
+        The API never includes them in a list of orders, so each line item's ``product`` is a stub
+        (``resolved`` is ``False``, its options unknown). This fetches each missing product once,
+        ``concurrency`` requests at a time (1 to 16), and puts it in place in the given orders,
+        with the line item's ``product_option`` taken from the product's options. A product the
+        API no longer has stays a stub and is listed in the report's ``missing``; any other
+        error is raised, and then no order is changed.
+
+        Which products are fetched, how, and where they go is decided by the Rust core; only
+        each line item's product and option ids travel to it, so nothing else is re-encoded.
+
+        >>> import asyncio, bigcartel
+        >>> options = bigcartel.ClientOptions(user_agent="MyApp (me@example.com)", account_id="1")
+        >>> client = bigcartel.Client.bearer("ACCESS-TOKEN", options)
+        >>> asyncio.run(client.fill_line_item_products([]))
+        FillReport(fetched=0, filled=0, missing=[])
+        """
+        if isinstance(orders, (str, bytes)) or not all(isinstance(o, Record) for o in orders):
+            raise TypeError("`orders` must be a sequence of Order records")
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int):
+            raise TypeError(f"`concurrency` must be an int, not {type(concurrency).__name__}")
+        items: List[List[Dict[str, Any]]] = [list(o._d.get("items") or ()) for o in orders]
+        skeleton = [{"items": [_ids(item) for item in order]} for order in items]
+        filled = await self._native.fill_line_item_products_json(dumps(skeleton), concurrency)
+        for order, new_order in zip(items, loads(filled.orders_json)):
+            for item, new_item in zip(order, new_order["items"]):
+                for key in ("product", "product_option"):
+                    old, new = item.get(key), new_item.get(key)
+                    if old is not None and new is not None and new.get("resolved") != old.get("resolved"):
+                        item[key] = new
+        return filled.report
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._native!r})"
+
+
+def _ids(item: Dict[str, Any]) -> Dict[str, Any]:
+    """A line item as the core's fill reads it: its product and option by id and resolution."""
+    out: Dict[str, Any] = {}
+    for key in ("product", "product_option"):
+        related = item.get(key)
+        if related is not None:
+            out[key] = {"id": related.get("id"), "resolved": related.get("resolved", True)}
+    return out
 
 
 def optional(value: Optional[Any], kind: type, name: str) -> Optional[Any]:

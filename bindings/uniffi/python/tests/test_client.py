@@ -81,6 +81,46 @@ def test_page_through_orders_by_hand_and_with_the_cores_paging(mock: Mock) -> No
     assert all(o.items for o in every), "orders carry their resolved line items"
 
 
+def test_fill_line_item_products_fetches_each_missing_product_once_in_place(mock: Mock) -> None:
+    client = mock.client()
+    page = run(client.list_orders(ListOrdersParams(page_limit=20)))
+    before = [item for order in page.items for item in order.items]
+    assert before, "the seeded orders have line items"
+    # An orders list names each product without including it: a stub, not "no options".
+    assert all(item.product is not None and item.product.resolved is False for item in before)
+    untouched = [order.to_dict() for order in page.items]
+    distinct = {item.product.id for item in before if item.product is not None}
+
+    def asked() -> int:
+        return int(mock.admin("GET", "/counters")["requests"].get("getProduct", 0))
+
+    start = asked()
+    report = run(client.fill_line_item_products(page.items, concurrency=3))
+    assert asked() - start == len(distinct), "one request per distinct product"
+    assert (report.fetched, report.filled, report.missing) == (len(distinct), len(before), [])
+    after = [item for order in page.items for item in order.items]
+    for old, item in zip(before, after):
+        assert item.product is not None and item.product.resolved is True
+        assert old.product is not None and item.product.id == old.product.id
+        assert isinstance(item.product.name, str) and item.product.options
+        if item.product_option is not None:
+            assert item.product_option.resolved is True
+            assert item.product_option.id in [o.id for o in item.product.options]
+    # Only the products and options changed: every other field is as the list sent it.
+    for order, old_dict in zip(page.items, untouched):
+        new_dict = order.to_dict()
+        for new_item, old_item in zip(new_dict["items"], old_dict["items"]):
+            for key in ("product", "product_option"):
+                new_item.pop(key, None)
+                old_item.pop(key, None)
+        assert new_dict == old_dict
+    # Nothing is left to fetch the second time.
+    assert run(client.fill_line_item_products(page.items)).fetched == 0
+    assert asked() - start == len(distinct)
+    with pytest.raises(TypeError):
+        run(client.fill_line_item_products("orders"))  # type: ignore[arg-type]
+
+
 def test_update_order_round_trips_through_the_server(mock: Mock) -> None:
     client = mock.client()
     order = run(client.list_orders(ListOrdersParams(page_limit=1))).items[0]

@@ -894,6 +894,15 @@ public protocol ClientProtocol: AnyObject, Sendable {
      */
     func callJson(operationId: String, path: [String], argsJson: String) async throws  -> String
     
+    /**
+     * The core's fill of the line items' products an orders list does not include, over
+     * orders as resolved JSON (`orders_json`: a JSON array of orders, each with its `items`):
+     * each missing product fetched once, at most `concurrency` at a time (1 to 16), put in
+     * place with the line item's option taken from the product's options. A product the API
+     * no longer has stays a stub and is listed in `report.missing`; any other error is raised.
+     */
+    func fillLineItemProductsJson(ordersJson: String, concurrency: UInt32) async throws  -> FilledJson
+    
 }
 /**
  * A Big Cartel API client. Construct it with `bearer` (an OAuth access token) or `basic` (a
@@ -1694,6 +1703,29 @@ open func callJson(operationId: String, path: [String], argsJson: String)async t
             completeFunc: ffi_bigcartel_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_bigcartel_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeBigCartelError_lift
+        )
+}
+    
+    /**
+     * The core's fill of the line items' products an orders list does not include, over
+     * orders as resolved JSON (`orders_json`: a JSON array of orders, each with its `items`):
+     * each missing product fetched once, at most `concurrency` at a time (1 to 16), put in
+     * place with the line item's option taken from the product's options. A product the API
+     * no longer has stays a stub and is listed in `report.missing`; any other error is raised.
+     */
+open func fillLineItemProductsJson(ordersJson: String, concurrency: UInt32)async throws  -> FilledJson  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_bigcartel_uniffi_fn_method_client_fill_line_item_products_json(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(ordersJson),FfiConverterUInt32.lower(concurrency)
+                )
+            },
+            pollFunc: ffi_bigcartel_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_bigcartel_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_bigcartel_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFilledJson_lift,
             errorHandler: FfiConverterTypeBigCartelError_lift
         )
 }
@@ -4227,6 +4259,154 @@ public func FfiConverterTypeErrorDetail_lift(_ buf: RustBuffer) throws -> ErrorD
 #endif
 public func FfiConverterTypeErrorDetail_lower(_ value: ErrorDetail) -> RustBuffer {
     return FfiConverterTypeErrorDetail.lower(value)
+}
+
+
+/**
+ * What a fill of line items' products did.
+ */
+public struct FillReport: Equatable, Hashable {
+    /**
+     * Distinct products fetched (one request each).
+     */
+    public let fetched: UInt64
+    /**
+     * Line items whose product is now resolved.
+     */
+    public let filled: UInt64
+    /**
+     * Product ids the API answered 404 for: those line items keep their stubs.
+     */
+    public let missing: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Distinct products fetched (one request each).
+         */fetched: UInt64, 
+        /**
+         * Line items whose product is now resolved.
+         */filled: UInt64, 
+        /**
+         * Product ids the API answered 404 for: those line items keep their stubs.
+         */missing: [String]) {
+        self.fetched = fetched
+        self.filled = filled
+        self.missing = missing
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FillReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFillReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FillReport {
+        return
+            try FillReport(
+                fetched: FfiConverterUInt64.read(from: &buf), 
+                filled: FfiConverterUInt64.read(from: &buf), 
+                missing: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FillReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.fetched, into: &buf)
+        FfiConverterUInt64.write(value.filled, into: &buf)
+        FfiConverterSequenceString.write(value.missing, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFillReport_lift(_ buf: RustBuffer) throws -> FillReport {
+    return try FfiConverterTypeFillReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFillReport_lower(_ value: FillReport) -> RustBuffer {
+    return FfiConverterTypeFillReport.lower(value)
+}
+
+
+/**
+ * Orders filled by `fill_line_item_products_json`, and what was done.
+ */
+public struct FilledJson: Equatable, Hashable {
+    /**
+     * The orders as a JSON array, each line item's product resolved where it could be.
+     */
+    public let ordersJson: String
+    /**
+     * What was fetched and filled.
+     */
+    public let report: FillReport
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The orders as a JSON array, each line item's product resolved where it could be.
+         */ordersJson: String, 
+        /**
+         * What was fetched and filled.
+         */report: FillReport) {
+        self.ordersJson = ordersJson
+        self.report = report
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FilledJson: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFilledJson: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FilledJson {
+        return
+            try FilledJson(
+                ordersJson: FfiConverterString.read(from: &buf), 
+                report: FfiConverterTypeFillReport.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FilledJson, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.ordersJson, into: &buf)
+        FfiConverterTypeFillReport.write(value.report, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFilledJson_lift(_ buf: RustBuffer) throws -> FilledJson {
+    return try FfiConverterTypeFilledJson.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFilledJson_lower(_ value: FilledJson) -> RustBuffer {
+    return FfiConverterTypeFilledJson.lower(value)
 }
 
 
@@ -11436,6 +11616,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_bigcartel_uniffi_checksum_method_client_call_json() != 26460) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_method_client_fill_line_item_products_json() != 11115) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_bigcartel_uniffi_checksum_constructor_client_basic() != 54655) {
