@@ -16,6 +16,7 @@ pub mod npm;
 pub mod plugins;
 pub mod postgres;
 pub mod process;
+pub mod release;
 pub mod scratch;
 pub mod steps;
 pub mod uniffi;

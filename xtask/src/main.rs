@@ -55,6 +55,14 @@ enum Task {
     /// The outside validators alone (see `cargo xtask test`): openapi-spec-validator on every
     /// spec, Schemathesis against the mock.
     Validators,
+    /// Build every release artifact with the workspace version into build/release/<version>/
+    /// (crates, the npm tarball, the release wheel, SHA256SUMS, the changelog section) and run
+    /// each ecosystem's checker on it. Only a dry run exists: nothing is published.
+    Release {
+        /// Required: build and check without publishing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Build the npm package (build/npm) and print its size report.
     Wasm {
         /// Then test it in Node, Deno, Bun, workerd and Chromium (the `cargo xtask test` step).
@@ -84,6 +92,12 @@ fn dispatch(cli: Cli) -> Result<()> {
         Task::Bindings { test: true, .. } => xtask::uniffi::test(&root()),
         Task::Bindings { check, .. } => xtask::uniffi::generate(&root(), check),
         Task::Validators => xtask::validators::run(&root()),
+        Task::Release { dry_run: true } => xtask::release::dry_run(&root()),
+        Task::Release { dry_run: false } => {
+            bail!(
+                "only `cargo xtask release --dry-run` exists: publishing needs registry credentials, which xtask never reads"
+            )
+        }
         Task::Wasm { test: false } => xtask::npm::build(&root()).map(drop),
         Task::Wasm { test: true } => xtask::npm::test(&root()),
         Task::Test { list: true, .. } => {
@@ -337,6 +351,11 @@ fn test_steps() -> Vec<Step> {
             "npm",
             "npm package: build, size report, Node/TypeScript/Deno/Bun/workerd/Chromium against the mock",
             xtask::npm::test,
+        ),
+        step(
+            "release",
+            "release dry run: cargo package, npm pack + publint + attw, release wheel + twine check",
+            xtask::release::dry_run,
         ),
         step("fuzz", "fuzz smoke (bounded)", |root| {
             let path = xtask::plugins::path(root)?;

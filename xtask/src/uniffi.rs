@@ -21,6 +21,8 @@ const TOOLS: &[&str] = &[
     "maturin==1.16.0",
     "tree-sitter==0.26.1",
     "tree-sitter-swift==0.7.4",
+    // Repacks the release wheel after its library is stripped.
+    "wheel==0.48.0",
 ];
 /// What the Python tests need besides the wheel (PyPI).
 const TEST_PACKAGES: &[&str] = &["pytest==9.2.0", "mypy==2.4.1"];
@@ -225,10 +227,17 @@ fn build_wheel(root: &Path, tools: &Path, out: &Path, release: bool) -> Result<P
         &args,
         &[],
     )?;
-    let wheel = std::fs::read_dir(out)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "whl"))
-        .context("maturin built no wheel")?;
+    let find = || -> Result<PathBuf> {
+        std::fs::read_dir(out)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|e| e == "whl"))
+            .context("maturin built no wheel")
+    };
+    let mut wheel = find()?;
+    if release {
+        strip_wheel(root, tools, &wheel)?;
+        wheel = find()?;
+    }
     println!(
         "wheel: {} ({:.1} MiB, {} profile)",
         wheel.file_name().unwrap_or_default().to_string_lossy(),
@@ -236,6 +245,84 @@ fn build_wheel(root: &Path, tools: &Path, out: &Path, release: bool) -> Result<P
         if release { "release" } else { "dev" }
     );
     Ok(wheel)
+}
+
+/// Strips the symbol table from the native library inside `wheel`, which is repacked in place
+/// (`wheel pack` writes the new RECORD hashes). maturin's own `--strip` strips before
+/// uniffi-bindgen reads the library's uniffi metadata, which then finds none; at run time only
+/// the dynamic symbols, which `strip` keeps, are looked up.
+fn strip_wheel(root: &Path, tools: &Path, wheel: &Path) -> Result<()> {
+    let out = wheel.parent().context("the wheel's folder")?;
+    let work = out.join("unpacked");
+    if work.exists() {
+        std::fs::remove_dir_all(&work)?;
+    }
+    let py = python_bin(tools, "python");
+    let py = path_str(&py)?;
+    run(
+        root,
+        py,
+        &[
+            "-m",
+            "wheel",
+            "unpack",
+            "--dest",
+            path_str(&work)?,
+            path_str(wheel)?,
+        ],
+        &[],
+    )?;
+    let tree = std::fs::read_dir(&work)?
+        .next()
+        .context("wheel unpack wrote nothing")??
+        .path();
+    let mut libraries = Vec::new();
+    let mut stack = vec![tree.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "so" || e == "dylib") {
+                libraries.push(path);
+            }
+        }
+    }
+    if libraries.is_empty() {
+        bail!("the wheel {} holds no native library", wheel.display());
+    }
+    for lib in &libraries {
+        let before = std::fs::metadata(lib)?.len();
+        run(root, "strip", &["--strip-all", path_str(lib)?], &[])?;
+        println!(
+            "stripped {}: {:.1} MiB -> {:.1} MiB",
+            lib.file_name().unwrap_or_default().to_string_lossy(),
+            before as f64 / 1048576.0,
+            std::fs::metadata(lib)?.len() as f64 / 1048576.0
+        );
+    }
+    std::fs::remove_file(wheel)?;
+    run(
+        root,
+        py,
+        &[
+            "-m",
+            "wheel",
+            "pack",
+            "--dest-dir",
+            path_str(out)?,
+            path_str(&tree)?,
+        ],
+        &[],
+    )?;
+    std::fs::remove_dir_all(&work)?;
+    Ok(())
+}
+
+/// The wheel a release ships (optimised, stripped), built into `out`; its path.
+pub fn release_wheel(root: &Path, out: &Path) -> Result<PathBuf> {
+    let tools = venv(root, &root.join("build/uniffi/tools"), false, TOOLS)?;
+    build_wheel(root, &tools, out, true)
 }
 
 /// For the benchmark's measured run: a release wheel in a virtualenv of its own
