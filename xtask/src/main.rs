@@ -56,7 +56,7 @@ enum Task {
     /// spec, Schemathesis against the mock.
     Validators,
     /// Build every release artifact with the workspace version into build/release/<version>/
-    /// (crates, the npm tarball, the release wheel, SHA256SUMS, the changelog section) and run
+    /// (crates, the npm tarball, the release wheel, the Kotlin jar, SHA256SUMS, the changelog) and run
     /// each ecosystem's checker on it. Only a dry run exists: nothing is published.
     Release {
         /// Required: build and check without publishing.
@@ -354,7 +354,7 @@ fn test_steps() -> Vec<Step> {
         ),
         step(
             "release",
-            "release dry run: cargo package, npm pack + publint + attw, release wheel + twine check",
+            "release dry run: cargo package, npm pack + publint + attw, release wheel + twine check, Kotlin jar + mvn verify",
             xtask::release::dry_run,
         ),
         step("fuzz", "fuzz smoke (bounded)", |root| {

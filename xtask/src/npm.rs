@@ -513,6 +513,29 @@ fn chromium() -> Result<()> {
     )
 }
 
+/// `npm pack` of the built package (`build/npm`) into `dest`; the tarball's path.
+pub fn pack(root: &Path, dest: &Path) -> Result<PathBuf> {
+    let packed = Command::new("npm")
+        .args(["pack", "--silent", "--pack-destination"])
+        .arg(dest)
+        .current_dir(root.join("build/npm"))
+        .output()
+        .context("could not run npm pack")?;
+    if !packed.status.success() {
+        bail!(
+            "npm pack failed: {}",
+            String::from_utf8_lossy(&packed.stderr)
+        );
+    }
+    let name = String::from_utf8_lossy(&packed.stdout)
+        .lines()
+        .next_back()
+        .context("npm pack printed no file name")?
+        .trim()
+        .to_string();
+    Ok(dest.join(name))
+}
+
 /// The consumer project: the packed tarball installed into a fresh folder with the test files.
 fn consumer(root: &Path) -> Result<PathBuf> {
     let work = root.join("build/wasm-test");
@@ -523,24 +546,12 @@ fn consumer(root: &Path) -> Result<PathBuf> {
             std::fs::remove_file(path)?;
         }
     }
-    let packed = Command::new("npm")
-        .args(["pack", "--silent", "--pack-destination"])
-        .arg(&work)
-        .current_dir(root.join("build/npm"))
-        .output()
-        .context("could not run npm pack")?;
-    if !packed.status.success() {
-        bail!(
-            "npm pack failed: {}",
-            String::from_utf8_lossy(&packed.stderr)
-        );
-    }
-    let tarball = String::from_utf8_lossy(&packed.stdout)
-        .lines()
-        .next_back()
-        .context("npm pack printed no file name")?
-        .trim()
-        .to_string();
+    let tarball = pack(root, &work)?;
+    let tarball = tarball
+        .file_name()
+        .context("a tarball name")?
+        .to_string_lossy()
+        .into_owned();
     println!("packed build/wasm-test/{tarball}");
     let project = work.join("consumer");
     if project.exists() {

@@ -13,7 +13,12 @@
 //! - `SHA256SUMS` over the artifacts, and `CHANGELOG.md`: the changelog's section for this
 //!   release.
 //!
-//! The Kotlin jar and the Swift package are not built here yet (see `bindings/uniffi/README.md`).
+//! - **Kotlin**: the library jar with the release library inside (stripped) and its POM, laid out
+//!   as a Maven repository (`maven/com/bigcartel/bigcartel/<version>/`), built by `mvn verify`.
+//!
+//! - **Swift**: the package source (`Package.swift` and the generated sources) as a tarball. No
+//!   Swift toolchain runs here: the uniffi step checks its syntax, and the XCFramework it names is
+//!   built on a Mac (see `bindings/uniffi/README.md`).
 
 use crate::process::{path_str, python_venv, run, venv_bin};
 use anyhow::{Context, Result, bail};
@@ -59,6 +64,8 @@ pub fn dry_run(root: &Path) -> Result<()> {
     let mut artifacts = crates(root, &metadata, &version, &out)?;
     artifacts.push(npm(root, &version, &out)?);
     artifacts.push(wheel(root, &version, &out)?);
+    artifacts.extend(kotlin(root, &version, &out)?);
+    artifacts.push(swift(root, &version, &out)?);
     checksums(&out, &artifacts)?;
 
     println!(
@@ -180,21 +187,14 @@ fn npm(root: &Path, version: &str, out: &Path) -> Result<PathBuf> {
     println!("\n--- npm: build, npm pack, publint, @arethetypeswrong/cli");
     crate::npm::build(root)?;
     let package = root.join("build/npm");
-    let packed = Command::new("npm")
-        .args(["pack", "--silent", "--pack-destination"])
-        .arg(out)
-        .current_dir(&package)
-        .output()
-        .context("could not run npm pack")?;
-    if !packed.status.success() {
+    let tarball = crate::npm::pack(root, out)?;
+    let expected = out.join(format!("{}-{version}.tgz", crate::npm::PACKAGE));
+    if tarball != expected {
         bail!(
-            "npm pack failed: {}",
-            String::from_utf8_lossy(&packed.stderr)
+            "npm pack wrote {}, expected {}",
+            tarball.display(),
+            expected.display()
         );
-    }
-    let tarball = out.join(format!("{}-{version}.tgz", crate::npm::PACKAGE));
-    if !tarball.exists() {
-        bail!("npm pack did not write {}", tarball.display());
     }
     let tools = crate::npm::npm_tools(root)?;
     let bin = |name: &str| tools.join("node_modules/.bin").join(name);
@@ -257,6 +257,55 @@ fn wheel(root: &Path, version: &str, out: &Path) -> Result<PathBuf> {
     )?;
     std::fs::remove_dir_all(out.join("install-check"))?;
     Ok(wheel)
+}
+
+/// The Kotlin jar (the release library inside, stripped) and its POM, laid out as a Maven
+/// repository lays them out, built by `mvn verify` over the generated Kotlin.
+fn kotlin(root: &Path, version: &str, out: &Path) -> Result<Vec<PathBuf>> {
+    println!("\n--- Kotlin: the jar with the release library, mvn verify");
+    // The Kotlin sources, generated from the dev library (a stripped one has no uniffi metadata).
+    crate::uniffi::generate(root, true)?;
+    run(
+        root,
+        "cargo",
+        &["build", "--release", "-p", "bigcartel-uniffi"],
+        &[],
+    )?;
+    let jar = crate::uniffi::library_jar(
+        root,
+        &crate::uniffi::release_library(root),
+        "--strip-all",
+        "verify",
+    )?;
+    let dir = out.join(format!("maven/com/bigcartel/bigcartel/{version}"));
+    std::fs::create_dir_all(&dir)?;
+    let (to_jar, to_pom) = (
+        dir.join(format!("bigcartel-{version}.jar")),
+        dir.join(format!("bigcartel-{version}.pom")),
+    );
+    std::fs::copy(&jar, &to_jar)?;
+    std::fs::copy(root.join("bindings/uniffi/kotlin/pom.xml"), &to_pom)?;
+    Ok(vec![to_jar, to_pom])
+}
+
+/// The Swift package's source (`Package.swift` and `generated/`) as `swift/` in a tarball.
+fn swift(root: &Path, version: &str, out: &Path) -> Result<PathBuf> {
+    println!("\n--- Swift: the package source");
+    let tarball = out.join(format!("bigcartel-swift-{version}.tar.gz"));
+    run(
+        &root.join("bindings/uniffi"),
+        "tar",
+        &[
+            "--create",
+            "--gzip",
+            "--file",
+            path_str(&tarball)?,
+            "swift/Package.swift",
+            "swift/generated",
+        ],
+        &[],
+    )?;
+    Ok(tarball)
 }
 
 /// `SHA256SUMS` in the format `sha256sum -c` reads, paths relative to `out`.

@@ -27,6 +27,14 @@ const TOOLS: &[&str] = &[
 /// What the Python tests need besides the wheel (PyPI).
 const TEST_PACKAGES: &[&str] = &["pytest==9.2.0", "mypy==2.4.1"];
 
+/// The cdylib `cargo build --release -p bigcartel-uniffi` writes.
+pub fn release_library(root: &Path) -> PathBuf {
+    library(root)
+        .file_name()
+        .map(|name| target_dir(root).join("release").join(name))
+        .unwrap_or_default()
+}
+
 /// The built cdylib (dev profile: unstripped, so its uniffi metadata is intact).
 fn library(root: &Path) -> PathBuf {
     let name = if cfg!(target_os = "macos") {
@@ -166,10 +174,15 @@ fn swift(root: &Path, tools: &Path) -> Result<()> {
     let py = python_bin(tools, "python");
     let checker = root.join("bindings/uniffi/swift/check_syntax.py");
     let swift_file = root.join(SWIFT_DIR).join("BigCartel.swift");
+    let manifest = root.join(CRATE_DIR).join("swift/Package.swift");
     run(
         root,
         path_str(&py)?,
-        &[path_str(&checker)?, path_str(&swift_file)?],
+        &[
+            path_str(&checker)?,
+            path_str(&swift_file)?,
+            path_str(&manifest)?,
+        ],
         &[],
     )?;
     // The checker must reject a broken file, or its passing means nothing.
@@ -410,25 +423,100 @@ fn python(root: &Path, tools: &Path, mock: &Path) -> Result<()> {
     Ok(())
 }
 
-fn kotlin(root: &Path, mock: &Path) -> Result<()> {
-    let pom = root.join(CRATE_DIR).join("kotlin/pom.xml");
-    let repo = root.join("build/m2");
-    let lib_dir = target_dir(root).join("debug");
-    let vectors = root.join("tests/vectors/webhooks.json");
-    let props = [
-        format!("-Dmaven.repo.local={}", path_str(&repo)?),
-        format!(
-            "-Duniffi.kotlin.dir={}",
-            path_str(&gen_dir(root).join("kotlin"))?
-        ),
-        format!("-Djna.library.path={}", path_str(&lib_dir)?),
-        format!("-Dmock.bin={}", path_str(mock)?),
-        format!("-Dwebhook.vectors={}", path_str(&vectors)?),
-    ];
-    let mut args = vec!["-B", "--no-transfer-progress", "-f", path_str(&pom)?];
+/// JNA's resource folder for this machine's platform (where it looks for the library inside a
+/// jar), as `com.sun.jna.Platform.RESOURCE_PREFIX` names it.
+fn jna_resource_prefix() -> Result<&'static str> {
+    Ok(match (std::env::consts::OS, std::env::consts::ARCH) {
+        ("linux", "x86_64") => "linux-x86-64",
+        ("linux", "aarch64") => "linux-aarch64",
+        ("macos", "x86_64") => "darwin-x86-64",
+        ("macos", "aarch64") => "darwin-aarch64",
+        ("windows", "x86_64") => "win32-x86-64",
+        (os, arch) => bail!("no JNA resource folder known for {os}/{arch}"),
+    })
+}
+
+/// The Kotlin library's POM must carry the workspace's version, and the consumer must ask for it.
+fn check_kotlin_versions(root: &Path) -> Result<String> {
+    let version = crate::npm::locked_version(root, "bigcartel")?;
+    let dir = root.join(CRATE_DIR).join("kotlin");
+    let library = std::fs::read_to_string(dir.join("pom.xml"))?;
+    let consumer = std::fs::read_to_string(dir.join("consumer/pom.xml"))?;
+    let own = format!("<artifactId>bigcartel</artifactId>\n  <version>{version}</version>");
+    let asked = format!("<bigcartel.version>{version}</bigcartel.version>");
+    if !library.contains(&own) || !consumer.contains(&asked) {
+        bail!(
+            "bindings/uniffi/kotlin/pom.xml (and consumer/pom.xml's bigcartel.version) must carry the workspace version {version}"
+        );
+    }
+    Ok(version)
+}
+
+/// The library jar (`com.bigcartel:bigcartel`): Maven `goal` (`install`, `verify`) on
+/// `kotlin/pom.xml` over the generated Kotlin (`cargo xtask bindings`), with `lib` inside as a
+/// JNA resource after `strip` with `strip_flag`; returns the jar Maven built.
+pub fn library_jar(root: &Path, lib: &Path, strip_flag: &str, goal: &str) -> Result<PathBuf> {
+    let version = check_kotlin_versions(root)?;
+    let native = root.join("build/uniffi/jar-native");
+    if native.exists() {
+        std::fs::remove_dir_all(&native)?;
+    }
+    let packed = native
+        .join(jna_resource_prefix()?)
+        .join(lib.file_name().context("a library file name")?);
+    std::fs::create_dir_all(packed.parent().context("a folder")?)?;
+    std::fs::copy(lib, &packed)?;
+    run(root, "strip", &[strip_flag, path_str(&packed)?], &[])?;
+    mvn(
+        root,
+        &root.join(CRATE_DIR).join("kotlin/pom.xml"),
+        &[
+            format!(
+                "-Duniffi.kotlin.dir={}",
+                path_str(&gen_dir(root).join("kotlin"))?
+            ),
+            format!("-Dnative.dir={}", path_str(&native)?),
+        ],
+        goal,
+    )?;
+    let jar = root.join(format!("build/uniffi/maven/bigcartel-{version}.jar"));
+    println!(
+        "Kotlin: {} ({:.1} MiB; the library for {} inside)",
+        jar.file_name().unwrap_or_default().to_string_lossy(),
+        std::fs::metadata(&jar)
+            .with_context(|| format!("Maven wrote no {}", jar.display()))?
+            .len() as f64
+            / 1048576.0,
+        jna_resource_prefix()?
+    );
+    Ok(jar)
+}
+
+/// Maven, batch mode, on `pom` with the project's local repository (`build/m2`, also the cache of
+/// what Maven downloads).
+fn mvn(root: &Path, pom: &Path, props: &[String], goal: &str) -> Result<()> {
+    let repo = format!("-Dmaven.repo.local={}", path_str(&root.join("build/m2"))?);
+    let mut args = vec!["-B", "--no-transfer-progress", "-f", path_str(pom)?, &repo];
     args.extend(props.iter().map(String::as_str));
-    args.push("test");
+    args.push(goal);
     run(root, "mvn", &args, &[])
+}
+
+/// The library jar (the dev library inside, debug info stripped) installed into `build/m2`, then
+/// the consumer project, which depends on it by coordinates, compiled and run against the mock
+/// with no library path set.
+fn kotlin(root: &Path, mock: &Path) -> Result<()> {
+    library_jar(root, &library(root), "--strip-debug", "install")?;
+    let vectors = root.join("tests/vectors/webhooks.json");
+    mvn(
+        root,
+        &root.join(CRATE_DIR).join("kotlin/consumer/pom.xml"),
+        &[
+            format!("-Dmock.bin={}", path_str(mock)?),
+            format!("-Dwebhook.vectors={}", path_str(&vectors)?),
+        ],
+        "test",
+    )
 }
 
 /// The spec-change drill for the bindings: in a scratch workspace, add an attribute (`sku` on

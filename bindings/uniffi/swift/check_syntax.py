@@ -41,7 +41,8 @@ def main(paths):
         declarations = sum(
             1
             for n in tree.root_node.children
-            if n.type in ("class_declaration", "protocol_declaration", "function_declaration")
+            if n.type
+            in ("class_declaration", "protocol_declaration", "function_declaration", "property_declaration")
         )
         for kind, (row, col), text in found[:20]:
             print(f"{path}:{row + 1}:{col + 1}: {kind}: {text!r}")

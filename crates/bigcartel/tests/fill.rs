@@ -151,8 +151,8 @@ async fn each_missing_product_is_fetched_once_a_bounded_number_at_a_time() {
     assert_eq!(products.calls.lock().unwrap()["100"], 1);
 }
 
-#[tokio::test]
-async fn an_error_other_than_not_found_is_returned_not_swallowed() {
+/// A server that answers every GET with 401.
+async fn unauthorized() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(
@@ -161,6 +161,12 @@ async fn an_error_other_than_not_found_is_returned_not_swallowed() {
         )
         .mount(&server)
         .await;
+    server
+}
+
+#[tokio::test]
+async fn an_error_other_than_not_found_is_returned_not_swallowed() {
+    let server = unauthorized().await;
     let mut orders = decode_list::<Order>(&orders_page()).unwrap().items;
     let err = client(&server.uri())
         .fill_line_item_products(&mut orders, 4)
@@ -230,14 +236,7 @@ async fn the_json_fill_asks_the_same_and_gives_the_json_of_the_typed_fill() {
 
 #[tokio::test]
 async fn the_json_fill_returns_an_error_other_than_not_found_and_changes_nothing() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"errors": [{"status": "401", "title": "Unauthorized"}]})),
-        )
-        .mount(&server)
-        .await;
+    let server = unauthorized().await;
     let before = orders_json();
     let mut orders = before.clone();
     let err = client(&server.uri())

@@ -32,6 +32,15 @@ class ClientTest {
     private val token = "mock-token"
     private val userAgent = "bigcartel-kotlin-tests (tests@example.com)"
 
+    @Test
+    fun `the native library comes out of the jar, with no library path set`() {
+        assertNull(System.getProperty("jna.library.path"), "no jna.library.path")
+        val name = System.mapLibraryName("bigcartel_uniffi")
+        val resource = ClientTest::class.java.classLoader.getResources(name).toList() +
+            listOfNotNull(ClientTest::class.java.classLoader.getResource("${com.sun.jna.Platform.RESOURCE_PREFIX}/$name"))
+        assertTrue(resource.any { it.protocol == "jar" }, "the library is a resource of the jar: $resource")
+    }
+
     @BeforeAll
     fun startMock() {
         val bin = System.getProperty("mock.bin") ?: error("set -Dmock.bin to the bigcartel-mock binary")
