@@ -355,7 +355,7 @@ fn test_steps() -> Vec<Step> {
         step(
             "release",
             "release dry run: cargo package, npm pack + publint + attw, release wheel + twine check, Kotlin jar + mvn verify",
-            xtask::release::dry_run,
+            xtask::release::dry_run_after_tests,
         ),
         step("fuzz", "fuzz smoke (bounded)", |root| {
             let path = xtask::plugins::path(root)?;

@@ -51,6 +51,23 @@ pub fn out_dir(root: &Path, version: &str) -> PathBuf {
 /// Builds and checks every artifact (see the module docs). Fails on the first checker that
 /// finds a problem, with its output.
 pub fn dry_run(root: &Path) -> Result<()> {
+    release(root, Npm::Build)
+}
+
+/// The test command's step: as [`dry_run`], but the npm package its `npm` step has just built
+/// (`build/npm`) is packed as it is instead of being built again.
+pub fn dry_run_after_tests(root: &Path) -> Result<()> {
+    release(root, Npm::Reuse)
+}
+
+/// Whether the npm package is built afresh or the one in `build/npm` is packed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Npm {
+    Build,
+    Reuse,
+}
+
+fn release(root: &Path, npm_build: Npm) -> Result<()> {
     let metadata = cargo_metadata(root)?;
     let version = workspace_version(&metadata)?;
     let out = out_dir(root, &version);
@@ -62,7 +79,7 @@ pub fn dry_run(root: &Path) -> Result<()> {
 
     changelog(root, &version, &out)?;
     let mut artifacts = crates(root, &metadata, &version, &out)?;
-    artifacts.push(npm(root, &version, &out)?);
+    artifacts.push(npm(root, &version, &out, npm_build)?);
     artifacts.push(wheel(root, &version, &out)?);
     artifacts.extend(kotlin(root, &version, &out)?);
     artifacts.push(swift(root, &version, &out)?);
@@ -183,10 +200,12 @@ fn crates(root: &Path, metadata: &Value, version: &str, out: &Path) -> Result<Ve
 
 /// The npm tarball, packed from a fresh `cargo xtask wasm` build, then `publint` and
 /// `@arethetypeswrong/cli` on it.
-fn npm(root: &Path, version: &str, out: &Path) -> Result<PathBuf> {
+fn npm(root: &Path, version: &str, out: &Path, build: Npm) -> Result<PathBuf> {
     println!("\n--- npm: build, npm pack, publint, @arethetypeswrong/cli");
-    crate::npm::build(root)?;
     let package = root.join("build/npm");
+    if build == Npm::Build || !package.join("package.json").exists() {
+        crate::npm::build(root)?;
+    }
     let tarball = crate::npm::pack(root, out)?;
     let expected = out.join(format!("{}-{version}.tgz", crate::npm::PACKAGE));
     if tarball != expected {

@@ -479,7 +479,7 @@ pub fn library_jar(root: &Path, lib: &Path, strip_flag: &str, goal: &str) -> Res
         ],
         goal,
     )?;
-    let jar = root.join(format!("build/uniffi/maven/bigcartel-{version}.jar"));
+    let jar = root.join(format!("build/uniffi/maven-lib/bigcartel-{version}.jar"));
     println!(
         "Kotlin: {} ({:.1} MiB; the library for {} inside)",
         jar.file_name().unwrap_or_default().to_string_lossy(),
