@@ -344,7 +344,7 @@ fn test_steps() -> Vec<Step> {
         }),
         step(
             "uniffi",
-            "uniffi bindings: Python wheel + pytest + mypy, Kotlin on the JVM, Swift snapshot + syntax",
+            "uniffi bindings: Python wheel + pytest + mypy, Kotlin jar + consumer on the JVM, Swift snapshot + syntax",
             xtask::uniffi::test,
         ),
         step(

@@ -162,7 +162,7 @@ pub fn test(root: &Path) -> Result<()> {
     python(root, &tools, &mock)?;
 
     println!(
-        "\n--- Kotlin: compile the generated sources and tests (kotlinc via Maven), run on the JVM"
+        "\n--- Kotlin: the library jar (kotlinc via Maven) installed into build/m2; a consumer project depending on it runs the tests on the JVM"
     );
     kotlin(root, &mock)?;
 

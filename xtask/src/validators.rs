@@ -22,8 +22,10 @@ const MOCK_SPEC: &str = "spec/bigcartel.v1.yaml";
 const VENV: &str = "build/validators/venv";
 
 /// Test cases per operation and phase: enough to reach every status each operation declares,
-/// small enough that the whole run stays within a few minutes on two cores.
-const MAX_EXAMPLES: &str = "30";
+/// small enough that the whole run stays within a few minutes on two cores. (At 30 the fuzzing
+/// phase took 282 s of a 45-minute test command, about 0.3 s a case per worker, most of it
+/// Hypothesis generating bodies; the coverage and stateful phases are not limited by it.)
+const MAX_EXAMPLES: &str = "20";
 
 /// A fixed seed makes a failure reproducible and the step deterministic: a new finding comes
 /// from a change to the spec or the mock, not from luck.
@@ -248,6 +250,11 @@ pub fn schemathesis(root: &Path, venv: &Path) -> Result<()> {
             MAX_EXAMPLES,
             "--seed",
             SEED,
+            // Hypothesis's check that too few generated cases survive its own filtering judges
+            // the generator, not the mock or the spec: at 20 examples it trips on four GETs
+            // whose only parameter is the account id, which then go untested.
+            "--suppress-health-check",
+            "filter_too_much",
             "--generation-database",
             "none",
             "--workers",
