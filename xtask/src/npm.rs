@@ -14,7 +14,7 @@
 //! workerd and headless Chromium, each with the shared webhook vectors, the shared corpus of broken
 //! responses (`tests/vectors/bad-responses.json`), the `decode...` functions and the secrets checks.
 
-use crate::process::{MockProcess, path_str, run, target_dir};
+use crate::process::{MockProcess, files_under, path_str, run, target_dir};
 use anyhow::{Context, Result, bail};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -152,18 +152,6 @@ fn copy_file(from: &Path, to: &Path) -> Result<()> {
     }
     std::fs::copy(from, to)
         .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
-    Ok(())
-}
-
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            files_under(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! Running other programs: a command with its output streamed, a mock server process for the
-//! steps that need one, and where the workspace is.
+//! steps that need one, and where the workspace is (its target directory, its metadata, the files
+//! under a folder).
 
 use anyhow::{Context, Result, bail};
 use std::io::{BufRead, BufReader};
@@ -71,6 +72,41 @@ pub fn python_venv(root: &Path, dir: &Path, fresh: bool, packages: &[&str]) -> R
         &[("PIP_CACHE_DIR", path_str(&cache)?)],
     )?;
     Ok(dir.to_path_buf())
+}
+
+/// `cargo metadata --no-deps` of the workspace at `root`, parsed.
+pub fn cargo_metadata(root: &Path) -> Result<serde_json::Value> {
+    let out = Command::new("cargo")
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--manifest-path",
+        ])
+        .arg(root.join("Cargo.toml"))
+        .output()
+        .context("running cargo metadata")?;
+    if !out.status.success() {
+        bail!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(serde_json::from_slice(&out.stdout)?)
+}
+
+/// Every file under `dir`, at any depth, appended to `out`.
+pub fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            files_under(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// The workspace root.

@@ -9,23 +9,20 @@
 //!   `package.json`, its `exports` map and the files it points at) and `@arethetypeswrong/cli`
 //!   (whether TypeScript resolves the types every way a user can import the package).
 //! - **Python**: the wheel built for release (optimised, symbols stripped), then `twine check`
-//!   (the metadata PyPI would render).
-//! - `SHA256SUMS` over the artifacts, and `CHANGELOG.md`: the changelog's section for this
-//!   release.
-//!
+//!   (the metadata PyPI would render) and an install into a fresh virtualenv.
 //! - **Kotlin**: the library jar with the release library inside (stripped) and its POM, laid out
 //!   as a Maven repository (`maven/com/bigcartel/bigcartel/<version>/`), built by `mvn verify`.
-//!
 //! - **Swift**: the package source (`Package.swift` and the generated sources) as a tarball. No
 //!   Swift toolchain runs here: the uniffi step checks its syntax, and the XCFramework it names is
 //!   built on a Mac (see `bindings/uniffi/README.md`).
+//! - `SHA256SUMS` over the artifacts, and `CHANGELOG.md`: the changelog's section for this
+//!   release.
 
 use crate::process::{path_str, python_venv, run, venv_bin};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The Python packaging checker, pinned.
 const TWINE: &str = "twine==7.0.0";
@@ -68,7 +65,7 @@ enum Npm {
 }
 
 fn release(root: &Path, npm_build: Npm) -> Result<()> {
-    let metadata = cargo_metadata(root)?;
+    let metadata = crate::process::cargo_metadata(root)?;
     let version = workspace_version(&metadata)?;
     let out = out_dir(root, &version);
     if out.exists() {
@@ -98,21 +95,6 @@ fn release(root: &Path, npm_build: Npm) -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn cargo_metadata(root: &Path) -> Result<Value> {
-    let out = Command::new("cargo")
-        .args(["metadata", "--no-deps", "--format-version", "1"])
-        .current_dir(root)
-        .output()
-        .context("could not run cargo metadata")?;
-    if !out.status.success() {
-        bail!(
-            "cargo metadata failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(serde_json::from_slice(&out.stdout)?)
 }
 
 /// Members crates.io would take (`publish` not set to `false`), by name, with their versions.
@@ -149,8 +131,11 @@ fn changelog(root: &Path, version: &str, out: &Path) -> Result<()> {
     let section = changelog_section(&text, version).with_context(|| {
         format!("CHANGELOG.md has no `## {version}` or `## Unreleased` section with entries")
     })?;
+    println!(
+        "changelog: the {version} section, {} lines",
+        section.lines().count()
+    );
     std::fs::write(out.join("CHANGELOG.md"), section)?;
-    println!("changelog: {} lines", text.lines().count());
     Ok(())
 }
 
@@ -198,8 +183,8 @@ fn crates(root: &Path, metadata: &Value, version: &str, out: &Path) -> Result<Ve
     Ok(files)
 }
 
-/// The npm tarball, packed from a fresh `cargo xtask wasm` build, then `publint` and
-/// `@arethetypeswrong/cli` on it.
+/// The npm tarball, packed from a `cargo xtask wasm` build (made here unless `build` says to
+/// reuse `build/npm`), then `publint` and `@arethetypeswrong/cli` on it.
 fn npm(root: &Path, version: &str, out: &Path, build: Npm) -> Result<PathBuf> {
     println!("\n--- npm: build, npm pack, publint, @arethetypeswrong/cli");
     let package = root.join("build/npm");

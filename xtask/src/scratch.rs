@@ -4,10 +4,8 @@
 //! edit, which is how drills used to break.
 
 use anyhow::{Context, Result, bail};
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Sections of a crate manifest a drill never builds: they name files the copy leaves out
 /// (`tests/`, `benches/`, `examples/`) and dependencies of those.
@@ -67,24 +65,7 @@ pub fn workspace(root: &Path, name: &str, crates: &[&str], extra: &[&str]) -> Re
 /// `crates` and every workspace crate they depend on by path (normal and build dependencies),
 /// as workspace-relative directories, sorted.
 fn path_closure(root: &Path, crates: &[&str]) -> Result<BTreeSet<String>> {
-    let out = Command::new("cargo")
-        .args([
-            "metadata",
-            "--no-deps",
-            "--format-version",
-            "1",
-            "--manifest-path",
-        ])
-        .arg(root.join("Cargo.toml"))
-        .output()
-        .context("running cargo metadata")?;
-    if !out.status.success() {
-        bail!(
-            "cargo metadata failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let metadata: Value = serde_json::from_slice(&out.stdout)?;
+    let metadata = crate::process::cargo_metadata(root)?;
     let relative = |manifest: &str| -> Option<String> {
         let dir = Path::new(manifest).parent()?;
         Some(dir.strip_prefix(root).ok()?.to_str()?.to_string())

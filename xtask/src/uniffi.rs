@@ -146,7 +146,6 @@ pub fn test_python(root: &Path) -> PathBuf {
     python_bin(&root.join(TEST_VENV), "python")
 }
 
-/// A virtualenv with `packages` installed (pip's cache under `build/`).
 /// The test step: generate (Swift snapshot checked), then Swift syntax, the Python wheel with
 /// pytest and mypy in a fresh virtualenv, and the Kotlin tests on the JVM, all against the mock.
 pub fn test(root: &Path) -> Result<()> {
@@ -290,17 +289,8 @@ fn strip_wheel(root: &Path, tools: &Path, wheel: &Path) -> Result<()> {
         .context("wheel unpack wrote nothing")??
         .path();
     let mut libraries = Vec::new();
-    let mut stack = vec![tree.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "so" || e == "dylib") {
-                libraries.push(path);
-            }
-        }
-    }
+    crate::process::files_under(&tree, &mut libraries)?;
+    libraries.retain(|path| path.extension().is_some_and(|e| e == "so" || e == "dylib"));
     if libraries.is_empty() {
         bail!("the wheel {} holds no native library", wheel.display());
     }
@@ -457,12 +447,13 @@ fn check_kotlin_versions(root: &Path) -> Result<String> {
 /// JNA resource after `strip` with `strip_flag`; returns the jar Maven built.
 pub fn library_jar(root: &Path, lib: &Path, strip_flag: &str, goal: &str) -> Result<PathBuf> {
     let version = check_kotlin_versions(root)?;
+    let prefix = jna_resource_prefix()?;
     let native = root.join("build/uniffi/jar-native");
     if native.exists() {
         std::fs::remove_dir_all(&native)?;
     }
     let packed = native
-        .join(jna_resource_prefix()?)
+        .join(prefix)
         .join(lib.file_name().context("a library file name")?);
     std::fs::create_dir_all(packed.parent().context("a folder")?)?;
     std::fs::copy(lib, &packed)?;
@@ -487,7 +478,7 @@ pub fn library_jar(root: &Path, lib: &Path, strip_flag: &str, goal: &str) -> Res
             .with_context(|| format!("Maven wrote no {}", jar.display()))?
             .len() as f64
             / 1048576.0,
-        jna_resource_prefix()?
+        prefix
     );
     Ok(jar)
 }

@@ -95,9 +95,9 @@ pub fn ascii_json_array(items: &[String]) -> String {
     out
 }
 
-/// JSON text parsed into a value, numbers keeping their exact text; the one copy of
-/// `serde_json`'s value parser the size-optimised npm module carries (the decoder's lossless
-/// fields use the same).
+/// JSON text parsed into a value, numbers keeping their exact text: the value parser the
+/// decoder's lossless fields use (`bigcartel-json-cold`), so a size-optimised build carries one
+/// copy of it.
 ///
 /// ```
 /// let v = bigcartel::dynamic::parse_json(r#"{"price": 20.50}"#).unwrap();
