@@ -14,6 +14,7 @@ pub mod lint;
 pub mod normalise;
 pub mod npm;
 pub mod plugins;
+pub mod portable;
 pub mod postgres;
 pub mod process;
 pub mod release;

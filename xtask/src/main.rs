@@ -323,7 +323,7 @@ fn test_steps() -> Vec<Step> {
             "deny",
             "supply chain: cargo deny (licenses, bans, sources; advisories against the RustSec snapshot)",
             |root| {
-                let path = xtask::plugins::path(root)?;
+                let path = xtask::plugins::path(root, &xtask::plugins::CHECKERS)?;
                 run(
                     root,
                     "cargo",
@@ -358,7 +358,7 @@ fn test_steps() -> Vec<Step> {
             xtask::release::dry_run_after_tests,
         ),
         step("fuzz", "fuzz smoke (bounded)", |root| {
-            let path = xtask::plugins::path(root)?;
+            let path = xtask::plugins::path(root, &xtask::plugins::CHECKERS)?;
             run(
                 root,
                 "bash",

@@ -8,9 +8,11 @@
 //! - **npm**: the package `cargo xtask wasm` builds, packed with `npm pack`, then `publint` (the
 //!   `package.json`, its `exports` map and the files it points at) and `@arethetypeswrong/cli`
 //!   (whether TypeScript resolves the types every way a user can import the package).
-//! - **Python**: the wheel built for release (optimised, symbols stripped), then `twine check`
-//!   (the metadata PyPI would render) and an install into a fresh virtualenv.
-//! - **Kotlin**: the library jar with the release library inside (stripped) and its POM, laid out
+//! - **Python**: the wheel built for release: its library optimised, linked for glibc 2.17 and
+//!   stripped ([`crate::portable`]), tagged `manylinux_2_17`, which `auditwheel show` must
+//!   confirm; then `twine check` (the metadata PyPI would render) and an install into a fresh
+//!   virtualenv.
+//! - **Kotlin**: the library jar with the same release library inside and its POM, laid out
 //!   as a Maven repository (`maven/com/bigcartel/bigcartel/<version>/`), built by `mvn verify`.
 //! - **Swift**: the package source (`Package.swift` and the generated sources) as a tarball. No
 //!   Swift toolchain runs here: the uniffi step checks its syntax, and the XCFramework it names is
@@ -228,10 +230,11 @@ fn npm(root: &Path, version: &str, out: &Path, build: Npm) -> Result<PathBuf> {
     Ok(tarball)
 }
 
-/// The release wheel (optimised, stripped), then `twine check --strict` on it.
+/// The release wheel (optimised, stripped, linked for an old glibc and judged by auditwheel),
+/// then `twine check --strict` on it.
 fn wheel(root: &Path, version: &str, out: &Path) -> Result<PathBuf> {
-    println!("\n--- Python: release wheel (stripped), twine check");
-    let built = crate::uniffi::release_wheel(root, &out.join("wheel-build"))?;
+    println!("\n--- Python: release wheel (portable library, auditwheel), twine check");
+    let built = crate::portable::release_wheel(root, &out.join("wheel-build"))?;
     let name = built
         .file_name()
         .context("a wheel file name")?
@@ -267,17 +270,13 @@ fn wheel(root: &Path, version: &str, out: &Path) -> Result<PathBuf> {
 /// repository lays them out, built by `mvn verify` over the generated Kotlin.
 fn kotlin(root: &Path, version: &str, out: &Path) -> Result<Vec<PathBuf>> {
     println!("\n--- Kotlin: the jar with the release library, mvn verify");
-    // The Kotlin sources, generated from the dev library (a stripped one has no uniffi metadata).
+    // The Kotlin sources, generated from the dev library (the portable one has no static symbol
+    // table, where uniffi reads its metadata); the jar carries the portable library, the one
+    // the wheel carries.
     crate::uniffi::generate(root, true)?;
-    run(
-        root,
-        "cargo",
-        &["build", "--release", "-p", "bigcartel-uniffi"],
-        &[],
-    )?;
     let jar = crate::uniffi::library_jar(
         root,
-        &crate::uniffi::release_library(root),
+        &crate::portable::library(root)?,
         "--strip-all",
         "verify",
     )?;

@@ -21,30 +21,28 @@ const TOOLS: &[&str] = &[
     "maturin==1.16.0",
     "tree-sitter==0.26.1",
     "tree-sitter-swift==0.7.4",
-    // Repacks the release wheel after its library is stripped.
+    // Unpacks and repacks the release wheel around its portable library, and retags it.
     "wheel==0.48.0",
+    // Judges which manylinux tag the release wheel's library really allows.
+    "auditwheel==6.8.2",
 ];
 /// What the Python tests need besides the wheel (PyPI).
 const TEST_PACKAGES: &[&str] = &["pytest==9.2.0", "mypy==2.4.1"];
 
-/// The cdylib `cargo build --release -p bigcartel-uniffi` writes.
-pub fn release_library(root: &Path) -> PathBuf {
-    library(root)
-        .file_name()
-        .map(|name| target_dir(root).join("release").join(name))
-        .unwrap_or_default()
-}
-
 /// The built cdylib (dev profile: unstripped, so its uniffi metadata is intact).
 fn library(root: &Path) -> PathBuf {
-    let name = if cfg!(target_os = "macos") {
+    target_dir(root).join("debug").join(library_name())
+}
+
+/// The cdylib's file name on this platform.
+pub fn library_name() -> &'static str {
+    if cfg!(target_os = "macos") {
         "libbigcartel_uniffi.dylib"
     } else if cfg!(windows) {
         "bigcartel_uniffi.dll"
     } else {
         "libbigcartel_uniffi.so"
-    };
-    target_dir(root).join("debug").join(name)
+    }
 }
 
 fn gen_dir(root: &Path) -> PathBuf {
@@ -152,7 +150,7 @@ pub fn test(root: &Path) -> Result<()> {
     run(root, "cargo", &["build", "-p", "bigcartel-mock"], &[])?;
     generate(root, true)?;
     let mock = target_dir(root).join("debug/bigcartel-mock");
-    let tools = venv(root, &root.join("build/uniffi/tools"), false, TOOLS)?;
+    let tools = tools(root)?;
 
     println!("\n--- Swift: snapshot matches; tree-sitter-swift parse; C header compiles");
     swift(root, &tools)?;
@@ -224,8 +222,15 @@ fn swift(root: &Path, tools: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Builds the wheel with maturin into `out` (emptied first): dev profile, or release.
-fn build_wheel(root: &Path, tools: &Path, out: &Path, release: bool) -> Result<PathBuf> {
+/// The packaging tools ([`TOOLS`]) in their virtualenv, installed or reused.
+pub fn tools(root: &Path) -> Result<PathBuf> {
+    venv(root, &root.join("build/uniffi/tools"), false, TOOLS)
+}
+
+/// Builds the wheel with maturin into `out` (emptied first): dev profile, or release. The
+/// library inside is left unstripped: maturin's `--strip` strips before uniffi-bindgen reads
+/// the library's uniffi metadata, which then finds none.
+pub fn build_wheel(root: &Path, tools: &Path, out: &Path, release: bool) -> Result<PathBuf> {
     if out.exists() {
         std::fs::remove_dir_all(out)?;
     }
@@ -239,17 +244,10 @@ fn build_wheel(root: &Path, tools: &Path, out: &Path, release: bool) -> Result<P
         &args,
         &[],
     )?;
-    let find = || -> Result<PathBuf> {
-        std::fs::read_dir(out)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| p.extension().is_some_and(|e| e == "whl"))
-            .context("maturin built no wheel")
-    };
-    let mut wheel = find()?;
-    if release {
-        strip_wheel(root, tools, &wheel)?;
-        wheel = find()?;
-    }
+    let wheel = std::fs::read_dir(out)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "whl"))
+        .context("maturin built no wheel")?;
     println!(
         "wheel: {} ({:.1} MiB, {} profile)",
         wheel.file_name().unwrap_or_default().to_string_lossy(),
@@ -259,80 +257,11 @@ fn build_wheel(root: &Path, tools: &Path, out: &Path, release: bool) -> Result<P
     Ok(wheel)
 }
 
-/// Strips the symbol table from the native library inside `wheel`, which is repacked in place
-/// (`wheel pack` writes the new RECORD hashes). maturin's own `--strip` strips before
-/// uniffi-bindgen reads the library's uniffi metadata, which then finds none; at run time only
-/// the dynamic symbols, which `strip` keeps, are looked up.
-fn strip_wheel(root: &Path, tools: &Path, wheel: &Path) -> Result<()> {
-    let out = wheel.parent().context("the wheel's folder")?;
-    let work = out.join("unpacked");
-    if work.exists() {
-        std::fs::remove_dir_all(&work)?;
-    }
-    let py = python_bin(tools, "python");
-    let py = path_str(&py)?;
-    run(
-        root,
-        py,
-        &[
-            "-m",
-            "wheel",
-            "unpack",
-            "--dest",
-            path_str(&work)?,
-            path_str(wheel)?,
-        ],
-        &[],
-    )?;
-    let tree = std::fs::read_dir(&work)?
-        .next()
-        .context("wheel unpack wrote nothing")??
-        .path();
-    let mut libraries = Vec::new();
-    crate::process::files_under(&tree, &mut libraries)?;
-    libraries.retain(|path| path.extension().is_some_and(|e| e == "so" || e == "dylib"));
-    if libraries.is_empty() {
-        bail!("the wheel {} holds no native library", wheel.display());
-    }
-    for lib in &libraries {
-        let before = std::fs::metadata(lib)?.len();
-        run(root, "strip", &["--strip-all", path_str(lib)?], &[])?;
-        println!(
-            "stripped {}: {:.1} MiB -> {:.1} MiB",
-            lib.file_name().unwrap_or_default().to_string_lossy(),
-            before as f64 / 1048576.0,
-            std::fs::metadata(lib)?.len() as f64 / 1048576.0
-        );
-    }
-    std::fs::remove_file(wheel)?;
-    run(
-        root,
-        py,
-        &[
-            "-m",
-            "wheel",
-            "pack",
-            "--dest-dir",
-            path_str(out)?,
-            path_str(&tree)?,
-        ],
-        &[],
-    )?;
-    std::fs::remove_dir_all(&work)?;
-    Ok(())
-}
-
-/// The wheel a release ships (optimised, stripped), built into `out`; its path.
-pub fn release_wheel(root: &Path, out: &Path) -> Result<PathBuf> {
-    let tools = venv(root, &root.join("build/uniffi/tools"), false, TOOLS)?;
-    build_wheel(root, &tools, out, true)
-}
-
 /// For the benchmark's measured run: a release wheel in a virtualenv of its own
 /// (`build/uniffi/bench-venv`); returns its Python interpreter. The test step's wheel is a dev
 /// build, whose figures would say nothing about what users install.
 pub fn bench_python(root: &Path) -> Result<PathBuf> {
-    let tools = venv(root, &root.join("build/uniffi/tools"), false, TOOLS)?;
+    let tools = tools(root)?;
     let wheel = build_wheel(
         root,
         &tools,
