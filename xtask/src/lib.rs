@@ -1,6 +1,7 @@
 //! The project's build tasks, as a library so tests can drive the generator directly.
 pub mod advisories;
 pub mod api;
+pub mod audit;
 pub mod bench;
 pub mod carts_drill;
 pub mod codegen;

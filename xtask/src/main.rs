@@ -354,7 +354,7 @@ fn test_steps() -> Vec<Step> {
         ),
         step(
             "release",
-            "release dry run: cargo package, npm pack + publint + attw, release wheel + twine check, Kotlin jar + mvn verify",
+            "release dry run: cargo package, npm pack + publint + attw, release wheel + auditwheel + twine check, Kotlin jar + mvn verify, npm audit + pip-audit",
             xtask::release::dry_run_after_tests,
         ),
         step("fuzz", "fuzz smoke (bounded)", |root| {

@@ -17,6 +17,7 @@
 //! - **Swift**: the package source (`Package.swift` and the generated sources) as a tarball. No
 //!   Swift toolchain runs here: the uniffi step checks its syntax, and the XCFramework it names is
 //!   built on a Mac (see `bindings/uniffi/README.md`).
+//! - Vulnerability audits of the npm and Python sides ([`crate::audit`]).
 //! - `SHA256SUMS` over the artifacts, and `CHANGELOG.md`: the changelog's section for this
 //!   release.
 
@@ -227,6 +228,9 @@ fn npm(root: &Path, version: &str, out: &Path, build: Npm) -> Result<PathBuf> {
         ],
         &[],
     )?;
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(package.join("package.json"))?)?;
+    crate::audit::npm(&manifest, &tools)?;
     Ok(tarball)
 }
 
@@ -263,6 +267,7 @@ fn wheel(root: &Path, version: &str, out: &Path) -> Result<PathBuf> {
         &[],
     )?;
     std::fs::remove_dir_all(out.join("install-check"))?;
+    crate::audit::python(root, &wheel, &[&crate::uniffi::tools(root)?, &venv])?;
     Ok(wheel)
 }
 
