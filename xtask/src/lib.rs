@@ -20,6 +20,7 @@ pub mod postgres;
 pub mod process;
 pub mod release;
 pub mod scratch;
+pub mod semver;
 pub mod steps;
 pub mod uniffi;
 pub mod validators;

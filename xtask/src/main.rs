@@ -63,6 +63,9 @@ enum Task {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Compare the library crates' public API with the previous release tag (v<semver>), as the
+    /// release dry run does: a breaking change needs a major bump (0.x: minor).
+    Semver,
     /// Build the npm package (build/npm) and print its size report.
     Wasm {
         /// Then test it in Node, Deno, Bun, workerd and Chromium (the `cargo xtask test` step).
@@ -92,6 +95,11 @@ fn dispatch(cli: Cli) -> Result<()> {
         Task::Bindings { test: true, .. } => xtask::uniffi::test(&root()),
         Task::Bindings { check, .. } => xtask::uniffi::generate(&root(), check),
         Task::Validators => xtask::validators::run(&root()),
+        Task::Semver => {
+            let root = root();
+            let metadata = xtask::process::cargo_metadata(&root)?;
+            xtask::semver::check(&root, &xtask::release::workspace_version(&metadata)?)
+        }
         Task::Release { dry_run: true } => xtask::release::dry_run(&root()),
         Task::Release { dry_run: false } => {
             bail!(

@@ -5,6 +5,8 @@
 //! - **Crates**: `cargo package` for every publishable workspace member (the `.crate` files
 //!   crates.io would receive; cargo checks the manifests, the path dependencies' versions and
 //!   the files each crate ships).
+//!   Before that, the library crates' public API is compared with the previous release tag
+//!   ([`crate::semver`]): a breaking change needs the version to say so.
 //! - **npm**: the package `cargo xtask wasm` builds, packed with `npm pack`, then `publint` (the
 //!   `package.json`, its `exports` map and the files it points at) and `@arethetypeswrong/cli`
 //!   (whether TypeScript resolves the types every way a user can import the package).
@@ -78,6 +80,8 @@ fn release(root: &Path, npm_build: Npm) -> Result<()> {
     println!("release {version} (dry run) into {}", out.display());
 
     changelog(root, &version, &out)?;
+    println!("\n--- Rust: public API against the previous release tag");
+    crate::semver::check(root, &version)?;
     let mut artifacts = crates(root, &metadata, &version, &out)?;
     artifacts.push(npm(root, &version, &out, npm_build)?);
     artifacts.push(wheel(root, &version, &out)?);
@@ -117,7 +121,7 @@ fn publishable(metadata: &Value) -> Vec<(String, String)> {
 }
 
 /// The one version every publishable crate carries (they inherit it from the workspace).
-fn workspace_version(metadata: &Value) -> Result<String> {
+pub fn workspace_version(metadata: &Value) -> Result<String> {
     let crates = publishable(metadata);
     let (_, version) = crates.first().context("no publishable crate")?;
     if let Some((name, other)) = crates.iter().find(|(_, v)| v != version) {
