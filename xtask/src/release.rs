@@ -165,9 +165,64 @@ pub fn changelog_section(text: &str, version: &str) -> Option<String> {
     Some(format!("## {version}\n\n{body}\n"))
 }
 
-/// `cargo package` for every publishable crate, into `out/crates/`.
+/// What crates.io shows of a crate and its search needs, missing from `package` (one entry of
+/// `cargo metadata`'s `packages`): the fields it renders on the crate's page, and keywords within
+/// crates.io's limits (at most 5, each at most 20 ASCII letters, digits, `-` or `_`).
+pub fn missing_metadata(package: &Value) -> Vec<String> {
+    let mut missing: Vec<String> = [
+        "description",
+        "license",
+        "repository",
+        "homepage",
+        "rust_version",
+    ]
+    .into_iter()
+    .filter(|field| package[field].as_str().is_none_or(str::is_empty))
+    .map(String::from)
+    .collect();
+    let list = |field: &str| package[field].as_array().cloned().unwrap_or_default();
+    let keywords = list("keywords");
+    let valid = |k: &Value| {
+        k.as_str().is_some_and(|k| {
+            !k.is_empty()
+                && k.len() <= 20
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+    };
+    if keywords.is_empty() || keywords.len() > 5 || !keywords.iter().all(valid) {
+        missing.push(format!("keywords (1 to 5 valid ones; has {keywords:?})"));
+    }
+    if list("categories").is_empty() {
+        missing.push("categories".into());
+    }
+    missing
+}
+
+/// `cargo package` for every publishable crate, into `out/crates/`, after each crate's
+/// metadata is found complete ([`missing_metadata`]).
 fn crates(root: &Path, metadata: &Value, version: &str, out: &Path) -> Result<Vec<PathBuf>> {
     let names: Vec<String> = publishable(metadata).into_iter().map(|(n, _)| n).collect();
+    let incomplete: Vec<String> = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| {
+            p["name"]
+                .as_str()
+                .is_some_and(|n| names.iter().any(|m| m == n))
+        })
+        .filter_map(|p| {
+            let missing = missing_metadata(p);
+            (!missing.is_empty()).then(|| format!("{}: {}", p["name"], missing.join(", ")))
+        })
+        .collect();
+    if !incomplete.is_empty() {
+        bail!(
+            "crate metadata incomplete for crates.io:\n  {}",
+            incomplete.join("\n  ")
+        );
+    }
     println!("\n--- crates: cargo package ({})", names.join(", "));
     let target = out.join("cargo-target");
     let mut args = vec!["package", "--no-verify", "--allow-dirty", "--target-dir"];
@@ -336,7 +391,22 @@ fn checksums(out: &Path, artifacts: &[PathBuf]) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::changelog_section;
+    use super::{Value, changelog_section, missing_metadata};
+
+    #[test]
+    fn crate_metadata_is_complete_only_with_every_field_and_valid_keywords() {
+        let mut package = serde_json::json!({
+            "description": "d", "license": "MIT", "repository": "https://x", "homepage": "https://x",
+            "rust_version": "1.88", "keywords": ["api", "json-api"], "categories": ["api-bindings"]
+        });
+        assert!(missing_metadata(&package).is_empty());
+        package["keywords"] = serde_json::json!(["has space"]);
+        package["homepage"] = Value::Null;
+        package["categories"] = serde_json::json!([]);
+        let missing = missing_metadata(&package);
+        assert_eq!(missing.len(), 3, "{missing:?}");
+        assert!(missing[0] == "homepage" && missing[1].starts_with("keywords"));
+    }
 
     #[test]
     fn the_unreleased_section_is_titled_with_the_version() {
