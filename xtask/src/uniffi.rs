@@ -222,7 +222,8 @@ fn swift(root: &Path, tools: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The packaging tools ([`TOOLS`]) in their virtualenv, installed or reused.
+/// The packaging tools (maturin, wheel, auditwheel, the Swift syntax checker; pinned) in their
+/// virtualenv, installed or reused.
 pub fn tools(root: &Path) -> Result<PathBuf> {
     venv(root, &root.join("build/uniffi/tools"), false, TOOLS)
 }
