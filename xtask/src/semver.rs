@@ -289,31 +289,24 @@ mod tests {
         let previous = v("0.1.0");
         let found = previous_release(&repo, &v("0.1.1")).unwrap();
         assert_eq!(found, Some(("v0.1.0".to_string(), previous.clone())));
-        let refused = compare(
-            &repo,
-            &work,
-            "semver-probe",
-            "v0.1.0",
-            &previous,
-            &v("0.1.1"),
-        )
-        .unwrap()
-        .expect("a removal at a patch bump is refused");
+        let against_release = |version: &str| {
+            compare(
+                &repo,
+                &work,
+                "semver-probe",
+                "v0.1.0",
+                &previous,
+                &v(version),
+            )
+            .unwrap()
+        };
+        let refused = against_release("0.1.1").expect("a removal at a patch bump is refused");
         assert!(
             refused.contains("removed: pub fn semver_probe::dropped(u8) -> u8"),
             "{refused}"
         );
         assert!(refused.contains("0.2.0"), "{refused}");
-        let allowed = compare(
-            &repo,
-            &work,
-            "semver-probe",
-            "v0.1.0",
-            &previous,
-            &v("0.2.0"),
-        )
-        .unwrap();
-        assert_eq!(allowed, None);
+        assert_eq!(against_release("0.2.0"), None);
 
         // Only an addition: a patch bump is enough.
         std::fs::write(
@@ -321,15 +314,7 @@ mod tests {
             "//! Probe.\n/// Kept.\npub fn kept() {}\n/// Dropped later.\npub fn dropped(n: u8) -> u8 { n }\n/// Added.\npub fn added() {}\n",
         )
         .unwrap();
-        let additive = compare(
-            &repo,
-            &work,
-            "semver-probe",
-            "v0.1.0",
-            &previous,
-            &v("0.1.1"),
-        )
-        .unwrap();
+        let additive = against_release("0.1.1");
         assert_eq!(additive, None);
         std::fs::remove_dir_all(&repo).unwrap();
     }
