@@ -9,7 +9,7 @@
 //! says so and what it could not check, and fails only on a reported vulnerability, or on a
 //! package dependency it could not audit.
 
-use crate::process::{path_str, python_venv, venv_bin};
+use crate::process::{output, path_str, python_venv, venv_bin};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::path::Path;
@@ -151,8 +151,10 @@ pub fn python(root: &Path, wheel: &Path, tool_venvs: &[&Path]) -> Result<()> {
         &[PIP_AUDIT],
     )?;
     let python = venv_bin(&auditor, "python");
-    let requires = Command::new(&python)
-        .args([
+    let requires = output(
+        root,
+        path_str(&python)?,
+        &[
             "-c",
             "import sys, zipfile\n\
              z = zipfile.ZipFile(sys.argv[1])\n\
@@ -160,15 +162,11 @@ pub fn python(root: &Path, wheel: &Path, tool_venvs: &[&Path]) -> Result<()> {
              text = z.read(meta[0]).decode()\n\
              print('\\n'.join(l for l in text.split('\\n\\n')[0].splitlines() if l.startswith('Requires-Dist:')))",
             path_str(wheel)?,
-        ])
-        .output()?;
-    if !requires.status.success() {
-        bail!(
-            "could not read the wheel's metadata: {}",
-            String::from_utf8_lossy(&requires.stderr)
-        );
-    }
-    let requires = String::from_utf8_lossy(&requires.stdout);
+        ],
+        &[],
+    )
+    .context("reading the wheel's metadata")?;
+    let requires = String::from_utf8_lossy(&requires);
     if !requires.trim().is_empty() {
         bail!(
             "the wheel now requires packages ({}): its dependency tree needs an audit that answers",
@@ -178,10 +176,14 @@ pub fn python(root: &Path, wheel: &Path, tool_venvs: &[&Path]) -> Result<()> {
     println!("wheel: requires no packages (nothing of its own to audit)");
     let mut pins = String::new();
     for venv in tool_venvs {
-        let out = Command::new(venv_bin(venv, "python"))
-            .args(["-m", "pip", "freeze", "--all"])
-            .output()?;
-        pins.push_str(&String::from_utf8_lossy(&out.stdout));
+        let python = venv_bin(venv, "python");
+        let frozen = output(
+            root,
+            path_str(&python)?,
+            &["-m", "pip", "freeze", "--all"],
+            &[],
+        )?;
+        pins.push_str(&String::from_utf8_lossy(&frozen));
     }
     let file = root.join("build/tools/pip-audit/requirements.txt");
     std::fs::write(&file, pins)?;

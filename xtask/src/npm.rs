@@ -503,19 +503,13 @@ fn chromium() -> Result<()> {
 
 /// `npm pack` of the built package (`build/npm`) into `dest`; the tarball's path.
 pub fn pack(root: &Path, dest: &Path) -> Result<PathBuf> {
-    let packed = Command::new("npm")
-        .args(["pack", "--silent", "--pack-destination"])
-        .arg(dest)
-        .current_dir(root.join("build/npm"))
-        .output()
-        .context("could not run npm pack")?;
-    if !packed.status.success() {
-        bail!(
-            "npm pack failed: {}",
-            String::from_utf8_lossy(&packed.stderr)
-        );
-    }
-    let name = String::from_utf8_lossy(&packed.stdout)
+    let packed = crate::process::output(
+        &root.join("build/npm"),
+        "npm",
+        &["pack", "--silent", "--pack-destination", path_str(dest)?],
+        &[],
+    )?;
+    let name = String::from_utf8_lossy(&packed)
         .lines()
         .next_back()
         .context("npm pack printed no file name")?

@@ -74,26 +74,45 @@ pub fn python_venv(root: &Path, dir: &Path, fresh: bool, packages: &[&str]) -> R
     Ok(dir.to_path_buf())
 }
 
+/// Runs a command in `dir` and returns what it printed on standard output; fails with the
+/// command line and its standard error on a non-zero exit.
+pub fn output(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<Vec<u8>> {
+    let mut cmd = Command::new(program);
+    cmd.args(args).current_dir(dir);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .output()
+        .with_context(|| format!("could not start `{program}`"))?;
+    if !out.status.success() {
+        bail!(
+            "`{program} {}` failed ({}): {}",
+            args.join(" "),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(out.stdout)
+}
+
 /// `cargo metadata --no-deps` of the workspace at `root`, parsed.
 pub fn cargo_metadata(root: &Path) -> Result<serde_json::Value> {
-    let out = Command::new("cargo")
-        .args([
+    let manifest = root.join("Cargo.toml");
+    let stdout = output(
+        root,
+        "cargo",
+        &[
             "metadata",
             "--no-deps",
             "--format-version",
             "1",
             "--manifest-path",
-        ])
-        .arg(root.join("Cargo.toml"))
-        .output()
-        .context("running cargo metadata")?;
-    if !out.status.success() {
-        bail!(
-            "cargo metadata failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(serde_json::from_slice(&out.stdout)?)
+            path_str(&manifest)?,
+        ],
+        &[],
+    )?;
+    Ok(serde_json::from_slice(&stdout)?)
 }
 
 /// Every file under `dir`, at any depth, appended to `out`.

@@ -8,13 +8,12 @@
 //! item added needs no more than the patch bump. With no earlier release tag there is nothing to
 //! compare, and the check says so.
 
-use crate::process::path_str;
+use crate::process::{output, path_str};
 use anyhow::{Context, Result, bail};
 use public_api::PublicApi;
 use public_api::diff::PublicApiDiff;
 use semver::Version;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 /// The crates whose API users program against, checked by [`check`].
 pub const CHECKED: &[&str] = &["bigcartel", "api-runtime", "bigcartel-jsonapi"];
@@ -142,15 +141,8 @@ fn next_breaking(previous: &Version) -> Version {
 
 /// The newest `v<semver>` tag below `current` (pre-releases ignored), with its version.
 pub fn previous_release(repo: &Path, current: &Version) -> Result<Option<(String, Version)>> {
-    let out = Command::new("git")
-        .args(["tag", "--list", "v*"])
-        .current_dir(repo)
-        .output()
-        .context("could not run git tag")?;
-    if !out.status.success() {
-        bail!("git tag failed: {}", String::from_utf8_lossy(&out.stderr));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout)
+    let tags = output(repo, "git", &["tag", "--list", "v*"], &[])?;
+    Ok(String::from_utf8_lossy(&tags)
         .lines()
         .filter_map(|tag| {
             let version = Version::parse(tag.strip_prefix('v')?).ok()?;
@@ -161,8 +153,10 @@ pub fn previous_release(repo: &Path, current: &Version) -> Result<Option<(String
 
 /// The public API of `package` in the workspace at `dir`, documented into `target`.
 pub fn public_api(dir: &Path, package: &str, target: &Path) -> Result<PublicApi> {
-    let out = Command::new("cargo")
-        .args([
+    output(
+        dir,
+        "cargo",
+        &[
             "+nightly",
             "rustdoc",
             "--quiet",
@@ -174,18 +168,10 @@ pub fn public_api(dir: &Path, package: &str, target: &Path) -> Result<PublicApi>
             "unstable-options",
             "--output-format",
             "json",
-        ])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .output()
-        .context("could not run cargo +nightly rustdoc")?;
-    if !out.status.success() {
-        bail!(
-            "cargo +nightly rustdoc -p {package} failed in {}:\n{}",
-            dir.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+        ],
+        &[("CARGO_TARGET_DIR", path_str(target)?)],
+    )
+    .with_context(|| format!("documenting {package} in {}", dir.display()))?;
     let json = target
         .join("doc")
         .join(format!("{}.json", package.replace('-', "_")));
@@ -202,7 +188,7 @@ pub fn public_api(dir: &Path, package: &str, target: &Path) -> Result<PublicApi>
         .with_context(|| format!("public-api could not read {}", json.display()))
 }
 
-fn format_version(json: &PathBuf) -> Result<u64> {
+fn format_version(json: &Path) -> Result<u64> {
     // Only the header is needed, but the file has to be parsed to reach it; it is read again
     // by public-api. The JSON of the largest crate checked is a few megabytes.
     let value: serde_json::Value = serde_json::from_slice(&std::fs::read(json)?)?;
@@ -212,15 +198,7 @@ fn format_version(json: &PathBuf) -> Result<u64> {
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<()> {
-    let out = Command::new("git").args(args).current_dir(dir).output()?;
-    if !out.status.success() {
-        bail!(
-            "git {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(())
+    output(dir, "git", args, &[]).map(drop)
 }
 
 #[cfg(test)]
