@@ -60,14 +60,13 @@ pub fn platform_tag() -> String {
     )
 }
 
-/// The wheel a release ships, built into `out`: the dev wheel's Python module with the portable
-/// library (stripped) in place of the dev one, tagged [`platform_tag`], and `auditwheel show`
-/// agreeing with that tag. Returns its path.
-pub fn release_wheel(root: &Path, out: &Path) -> Result<PathBuf> {
-    let tools = crate::uniffi::tools(root)?;
-    let library = library(root)?;
-    let dev = crate::uniffi::build_wheel(root, &tools, out, false)?;
-    let python = venv_bin(&tools, "python");
+/// The wheel a release ships, built into `out`: the dev wheel's Python module with `library`
+/// (the portable one, [`library`]; stripped) in place of the dev one, tagged [`platform_tag`],
+/// and `auditwheel show` agreeing with that tag. `tools` is the packaging virtualenv
+/// ([`crate::uniffi::tools`]). Returns its path.
+pub fn release_wheel(root: &Path, tools: &Path, library: &Path, out: &Path) -> Result<PathBuf> {
+    let dev = crate::uniffi::build_wheel(root, tools, out, false)?;
+    let python = venv_bin(tools, "python");
     let python = path_str(&python)?;
 
     let work = out.join("unpacked");
@@ -101,7 +100,7 @@ pub fn release_wheel(root: &Path, out: &Path) -> Result<PathBuf> {
             inside.len()
         );
     };
-    std::fs::copy(&library, packed)?;
+    std::fs::copy(library, packed)?;
     run(root, "strip", &["--strip-all", path_str(packed)?], &[])?;
     println!(
         "portable library in the wheel: {:.1} MiB stripped",
@@ -122,7 +121,7 @@ pub fn release_wheel(root: &Path, out: &Path) -> Result<PathBuf> {
         &[],
     )?;
     std::fs::remove_dir_all(&work)?;
-    let repacked = only_wheel(out)?;
+    let repacked = crate::uniffi::only_wheel(out)?;
     let tag = platform_tag();
     run(
         root,
@@ -138,21 +137,9 @@ pub fn release_wheel(root: &Path, out: &Path) -> Result<PathBuf> {
         ],
         &[],
     )?;
-    let wheel = only_wheel(out)?;
-    judge(&venv_bin(&tools, "auditwheel"), &wheel, &tag)?;
+    let wheel = crate::uniffi::only_wheel(out)?;
+    judge(&venv_bin(tools, "auditwheel"), &wheel, &tag)?;
     Ok(wheel)
-}
-
-/// The one wheel in `dir`.
-fn only_wheel(dir: &Path) -> Result<PathBuf> {
-    let wheels: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "whl"))
-        .collect();
-    match wheels.as_slice() {
-        [one] => Ok(one.clone()),
-        _ => bail!("{} holds {} wheels, not one", dir.display(), wheels.len()),
-    }
 }
 
 /// `auditwheel show` on `wheel` must name `tag` as the tag its libraries allow.

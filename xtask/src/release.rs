@@ -84,8 +84,10 @@ fn release(root: &Path, npm_build: Npm) -> Result<()> {
     crate::semver::check(root, &version)?;
     let mut artifacts = crates(root, &metadata, &version, &out)?;
     artifacts.push(npm(root, &version, &out, npm_build)?);
-    artifacts.push(wheel(root, &version, &out)?);
-    artifacts.extend(kotlin(root, &version, &out)?);
+    // The wheel and the jar carry the same native library, linked once.
+    let library = crate::portable::library(root)?;
+    artifacts.push(wheel(root, &version, &out, &library)?);
+    artifacts.extend(kotlin(root, &version, &out, &library)?);
     artifacts.push(swift(root, &version, &out)?);
     checksums(&out, &artifacts)?;
 
@@ -104,8 +106,8 @@ fn release(root: &Path, npm_build: Npm) -> Result<()> {
     Ok(())
 }
 
-/// Members crates.io would take (`publish` not set to `false`), by name, with their versions.
-fn publishable(metadata: &Value) -> Vec<(String, String)> {
+/// Members crates.io would take (`publish` not set to `false`): their `cargo metadata` entries.
+fn publishable_packages(metadata: &Value) -> Vec<&Value> {
     let members = metadata["workspace_members"]
         .as_array()
         .cloned()
@@ -116,6 +118,13 @@ fn publishable(metadata: &Value) -> Vec<(String, String)> {
         .flatten()
         .filter(|p| members.contains(&p["id"]))
         .filter(|p| p["publish"] != serde_json::json!([]))
+        .collect()
+}
+
+/// [`publishable_packages`] by name, with their versions.
+fn publishable(metadata: &Value) -> Vec<(String, String)> {
+    publishable_packages(metadata)
+        .into_iter()
         .filter_map(|p| Some((p["name"].as_str()?.into(), p["version"].as_str()?.into())))
         .collect()
 }
@@ -203,15 +212,8 @@ pub fn missing_metadata(package: &Value) -> Vec<String> {
 /// metadata is found complete ([`missing_metadata`]).
 fn crates(root: &Path, metadata: &Value, version: &str, out: &Path) -> Result<Vec<PathBuf>> {
     let names: Vec<String> = publishable(metadata).into_iter().map(|(n, _)| n).collect();
-    let incomplete: Vec<String> = metadata["packages"]
-        .as_array()
+    let incomplete: Vec<String> = publishable_packages(metadata)
         .into_iter()
-        .flatten()
-        .filter(|p| {
-            p["name"]
-                .as_str()
-                .is_some_and(|n| names.iter().any(|m| m == n))
-        })
         .filter_map(|p| {
             let missing = missing_metadata(p);
             (!missing.is_empty()).then(|| format!("{}: {}", p["name"], missing.join(", ")))
@@ -295,9 +297,10 @@ fn npm(root: &Path, version: &str, out: &Path, build: Npm) -> Result<PathBuf> {
 
 /// The release wheel (optimised, stripped, linked for an old glibc and judged by auditwheel),
 /// then `twine check --strict` on it.
-fn wheel(root: &Path, version: &str, out: &Path) -> Result<PathBuf> {
+fn wheel(root: &Path, version: &str, out: &Path, library: &Path) -> Result<PathBuf> {
     println!("\n--- Python: release wheel (portable library, auditwheel), twine check");
-    let built = crate::portable::release_wheel(root, &out.join("wheel-build"))?;
+    let tools = crate::uniffi::tools(root)?;
+    let built = crate::portable::release_wheel(root, &tools, library, &out.join("wheel-build"))?;
     let name = built
         .file_name()
         .context("a wheel file name")?
@@ -326,24 +329,19 @@ fn wheel(root: &Path, version: &str, out: &Path) -> Result<PathBuf> {
         &[],
     )?;
     std::fs::remove_dir_all(out.join("install-check"))?;
-    crate::audit::python(root, &wheel, &[&crate::uniffi::tools(root)?, &venv])?;
+    crate::audit::python(root, &wheel, &[&tools, &venv])?;
     Ok(wheel)
 }
 
 /// The Kotlin jar (the release library inside, stripped) and its POM, laid out as a Maven
 /// repository lays them out, built by `mvn verify` over the generated Kotlin.
-fn kotlin(root: &Path, version: &str, out: &Path) -> Result<Vec<PathBuf>> {
+fn kotlin(root: &Path, version: &str, out: &Path, library: &Path) -> Result<Vec<PathBuf>> {
     println!("\n--- Kotlin: the jar with the release library, mvn verify");
     // The Kotlin sources, generated from the dev library (the portable one has no static symbol
     // table, where uniffi reads its metadata); the jar carries the portable library, the one
     // the wheel carries.
     crate::uniffi::generate(root, true)?;
-    let jar = crate::uniffi::library_jar(
-        root,
-        &crate::portable::library(root)?,
-        "--strip-all",
-        "verify",
-    )?;
+    let jar = crate::uniffi::library_jar(root, library, "--strip-all", "verify")?;
     let dir = out.join(format!("maven/com/bigcartel/bigcartel/{version}"));
     std::fs::create_dir_all(&dir)?;
     let (to_jar, to_pom) = (

@@ -245,10 +245,7 @@ pub fn build_wheel(root: &Path, tools: &Path, out: &Path, release: bool) -> Resu
         &args,
         &[],
     )?;
-    let wheel = std::fs::read_dir(out)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "whl"))
-        .context("maturin built no wheel")?;
+    let wheel = only_wheel(out)?;
     println!(
         "wheel: {} ({:.1} MiB, {} profile)",
         wheel.file_name().unwrap_or_default().to_string_lossy(),
@@ -256,6 +253,18 @@ pub fn build_wheel(root: &Path, tools: &Path, out: &Path, release: bool) -> Resu
         if release { "release" } else { "dev" }
     );
     Ok(wheel)
+}
+
+/// The one wheel in `dir`: an error when there is none, or more than one.
+pub fn only_wheel(dir: &Path) -> Result<PathBuf> {
+    let wheels: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "whl"))
+        .collect();
+    match wheels.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => bail!("{} holds {} wheels, not one", dir.display(), wheels.len()),
+    }
 }
 
 /// For the benchmark's measured run: a release wheel in a virtualenv of its own
