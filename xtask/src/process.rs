@@ -15,18 +15,23 @@ pub fn path_str(p: &Path) -> Result<&str> {
 
 /// Runs a command in `dir`, streaming its output; fails with the command line on a non-zero exit.
 pub fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<()> {
-    let mut cmd = Command::new(program);
-    cmd.args(args).current_dir(dir);
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    let status = cmd
+    let status = command(dir, program, args, envs)
         .status()
         .with_context(|| format!("could not start `{program}`"))?;
     if !status.success() {
         bail!("`{program} {}` failed ({status})", args.join(" "));
     }
     Ok(())
+}
+
+/// `program` with `args`, to run in `dir` with `envs` added to the environment.
+fn command(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.args(args).current_dir(dir);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    cmd
 }
 
 /// Cargo's target directory: `CARGO_TARGET_DIR` (relative to the workspace root when
@@ -77,12 +82,7 @@ pub fn python_venv(root: &Path, dir: &Path, fresh: bool, packages: &[&str]) -> R
 /// Runs a command in `dir` and returns what it printed on standard output; fails with the
 /// command line and its standard error on a non-zero exit.
 pub fn output(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<Vec<u8>> {
-    let mut cmd = Command::new(program);
-    cmd.args(args).current_dir(dir);
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    let out = cmd
+    let out = command(dir, program, args, envs)
         .output()
         .with_context(|| format!("could not start `{program}`"))?;
     if !out.status.success() {
