@@ -118,7 +118,7 @@ fn keep_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawVa
 
 /// A raw JSON value as a `serde_json::Value` (numbers keep their exact text).
 #[inline(never)]
-fn value(raw: &RawValue) -> Result<serde_json::Value, DecodeError> {
+pub(crate) fn value(raw: &RawValue) -> Result<serde_json::Value, DecodeError> {
     bigcartel_json_cold::parse(raw.get()).map_err(|e| DecodeError::Shape(e.to_string()))
 }
 
@@ -171,7 +171,7 @@ struct ReadAttributes<'s, S>(&'s mut S);
 
 /// A map key, borrowed from the input when it has no escapes (serde's own `Cow<str>` always
 /// copies): attribute names are read for every resource, so this saves an allocation per key.
-struct Key<'de>(Cow<'de, str>);
+pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
 
 impl<'de> serde::Deserialize<'de> for Key<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -357,6 +357,14 @@ pub fn links_and_meta(
     ))
 }
 
+/// A resource's own `links` and `meta` as sent, unparsed: for a writer that produces the same
+/// text as [`links_and_meta`]'s values serialize to without building them.
+pub(crate) fn raw_links_and_meta<'a>(
+    r: &RawResource<'a>,
+) -> (Option<&'a RawValue>, Option<&'a RawValue>) {
+    (r.links, r.meta)
+}
+
 /// The subtype of a polymorphic JSON:API type, the text after its first slash
 /// (`order_adjustments/tax` gives `tax`); `None` for a type without one.
 pub fn subtype(resource_type: &str) -> Option<&str> {
@@ -368,6 +376,8 @@ pub fn subtype(resource_type: &str) -> Option<&str> {
 pub struct Resolver<'a> {
     index: HashMap<(&'a str, &'a str), &'a RawResource<'a>>,
     depth: Cell<u32>,
+    /// The resources the index points into, for [`Resolver::position`].
+    documents: [&'a [RawResource<'a>]; 2],
 }
 
 impl<'a> Resolver<'a> {
@@ -387,7 +397,24 @@ impl<'a> Resolver<'a> {
         Resolver {
             index,
             depth: Cell::new(0),
+            documents: [included, primary],
         }
+    }
+
+    /// Where `r` stands among the document's resources (`included`, then the primary data): a
+    /// dense index for per-resource tables, `None` for a resource from elsewhere.
+    pub(crate) fn position(&self, r: &RawResource<'_>) -> Option<usize> {
+        let size = std::mem::size_of::<RawResource<'_>>();
+        let at = std::ptr::from_ref(r) as usize;
+        let mut before = 0;
+        for part in self.documents {
+            let start = part.as_ptr() as usize;
+            if at >= start && at < start + std::mem::size_of_val(part) {
+                return Some(before + (at - start) / size);
+            }
+            before += part.len();
+        }
+        None
     }
 
     #[doc(hidden)]

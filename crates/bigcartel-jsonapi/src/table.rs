@@ -6,6 +6,8 @@
 use crate::jsonapi::{self, DecodeError, Page, RawResource, Resolver};
 use serde::de::MapAccess;
 use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::cell::RefCell;
 
 /// An attribute's or parameter's type, as the typed models carry it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +80,8 @@ pub fn decode_one(
 ) -> Result<String, DecodeError> {
     let (out, _) = jsonapi::with_document(body, false, |data, resolver| {
         let mut out = Vec::with_capacity(body.len());
-        write_resource(&mut out, models, model, &data[0], resolver)?;
+        let cx = Context::new(models, resolver);
+        write_resource(&mut out, &cx, model, &data[0])?;
         Ok(out)
     })?;
     Ok(into_string(out))
@@ -93,10 +96,11 @@ pub fn decode_list(
     let (items, paging) = jsonapi::with_document(body, true, |data, resolver| {
         // Resolved items are about as long as the document's share of them.
         let hint = body.len() / data.len().max(1);
+        let cx = Context::new(models, resolver);
         data.iter()
             .map(|r| {
                 let mut out = Vec::with_capacity(hint);
-                write_resource(&mut out, models, model, r, resolver)?;
+                write_resource(&mut out, &cx, model, r)?;
                 Ok(into_string(out))
             })
             .collect::<Result<Vec<String>, DecodeError>>()
@@ -280,13 +284,73 @@ fn write_identity(out: &mut Vec<u8>, model: &ModelSchema, resource_type: &str, r
     });
 }
 
+/// A resource's text kept by [`Context`]: the model it was written as (its address), and the
+/// range of the kept text.
+type Kept = (usize, usize, usize);
+
+/// What writing one document's resources shares: the tables, the resolver, and the text already
+/// written for resources of models without relationships.
+struct Context<'c, 'a> {
+    models: &'c [ModelSchema],
+    resolver: &'c Resolver<'a>,
+    /// By the resource's [`Resolver::position`]: the model it was written as, and its text as a
+    /// range of the second member. Only models without relationships are kept: their text depends
+    /// on nothing but the resource (no depth bound, no other resource), so a second reference to
+    /// the same country or category is a copy, not a second parse of its attributes and `links`.
+    leaves: RefCell<(Vec<Option<Kept>>, Vec<u8>)>,
+}
+
+impl<'c, 'a> Context<'c, 'a> {
+    fn new(models: &'c [ModelSchema], resolver: &'c Resolver<'a>) -> Self {
+        Context {
+            models,
+            resolver,
+            leaves: RefCell::default(),
+        }
+    }
+
+    /// Writes a resource reached through a relationship, from the leaves' text when it can be.
+    fn write_target(
+        &self,
+        out: &mut Vec<u8>,
+        model: &ModelSchema,
+        r: &RawResource<'_>,
+    ) -> Result<(), DecodeError> {
+        let at = match self.resolver.position(r) {
+            Some(at) if model.rels.is_empty() => at,
+            _ => return write_resource(out, self, model, r),
+        };
+        let model_id = std::ptr::from_ref(model) as usize;
+        {
+            let leaves = self.leaves.borrow();
+            if let Some(&Some((m, start, end))) = leaves.0.get(at)
+                && m == model_id
+            {
+                out.extend_from_slice(&leaves.1[start..end]);
+                return Ok(());
+            }
+        }
+        let start = out.len();
+        write_resource(out, self, model, r)?;
+        let mut leaves = self.leaves.borrow_mut();
+        let (index, text) = &mut *leaves;
+        if index.len() <= at {
+            index.resize(at + 1, None);
+        }
+        let from = text.len();
+        text.extend_from_slice(&out[start..]);
+        index[at] = Some((model_id, from, text.len()));
+        Ok(())
+    }
+}
+
 fn write_resource(
     out: &mut Vec<u8>,
-    models: &[ModelSchema],
+    cx: &Context<'_, '_>,
     model: &ModelSchema,
     r: &RawResource<'_>,
-    resolver: &Resolver<'_>,
 ) -> Result<(), DecodeError> {
+    let (models, resolver) = (cx.models, cx.resolver);
     let mut slots = RawSlots {
         fields: model.fields,
         values: vec![None; model.fields.len()],
@@ -311,7 +375,7 @@ fn write_resource(
         let links = resolver.linkage(r, rel.name)?;
         let follow = |out: &mut Vec<u8>, t: &str, id: &str| {
             resolver.follow(t, id, |found| match found {
-                Some(x) => write_resource(out, models, target, x, resolver),
+                Some(x) => cx.write_target(out, target, x),
                 None => {
                     write_stub(out, target, t, id);
                     Ok(())
@@ -355,17 +419,71 @@ fn write_resource(
         }
         out.push(b'}');
     }
-    let (links, meta) = jsonapi::links_and_meta(r)?;
-    if let Some(links) = &links {
+    let (links, meta) = jsonapi::raw_links_and_meta(r);
+    if let Some(links) = links {
         push_key(out, "links");
-        bigcartel_json_cold::write(out, links);
+        write_member(out, links)?;
     }
-    if let Some(meta) = &meta {
+    if let Some(meta) = meta {
         push_key(out, "meta");
-        bigcartel_json_cold::write(out, meta);
+        write_member(out, meta)?;
     }
     out.push(b'}');
     Ok(())
+}
+
+/// Writes a `links` or `meta` member as its `serde_json::Value` serializes (keys sorted, compact),
+/// which is what the typed models hold. Most are a flat object of plain strings
+/// (`{"self": "https://..."}`): those are written from the raw text, in this crate's fast code,
+/// instead of through a parsed value in the size-compiled one (in the npm module, that parse
+/// and write was about a tenth of decoding a products page).
+fn write_member(out: &mut Vec<u8>, raw: &RawValue) -> Result<(), DecodeError> {
+    let start = out.len();
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    if serde::Deserializer::deserialize_map(&mut de, PlainMembers(out)).is_ok() {
+        return Ok(());
+    }
+    out.truncate(start);
+    bigcartel_json_cold::write(out, &jsonapi::value(raw)?);
+    Ok(())
+}
+
+/// Writes an object whose keys come in ascending order without escapes and whose values are
+/// all plain strings: then its raw text, made compact, is what its `Value` serializes to (a
+/// `Value` map sorts its keys and keeps a repeated key's last value, which ascending keys
+/// rule out). Anything else is refused, for the general writer. Read with the same parser and
+/// key type as the attributes, so the module holds no second copy of serde_json's object reader.
+struct PlainMembers<'o>(&'o mut Vec<u8>);
+
+impl<'de> serde::de::Visitor<'de> for PlainMembers<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let out = self.0;
+        out.push(b'{');
+        let mut last: Option<&str> = None;
+        while let Some(jsonapi::Key(key)) = map.next_key::<jsonapi::Key<'de>>()? {
+            let value = map.next_value::<&'de RawValue>()?.get();
+            match key {
+                Cow::Borrowed(key)
+                    if last.is_none_or(|last| last < key) && plain_string(value).is_some() =>
+                {
+                    if last.is_some() {
+                        out.push(b',');
+                    }
+                    push_str(out, key);
+                    out.push(b':');
+                    out.extend_from_slice(value.as_bytes());
+                    last = Some(key);
+                }
+                _ => return Err(serde::de::Error::custom("")),
+            }
+        }
+        out.push(b'}');
+        Ok(())
+    }
 }
 
 /// Writes a relationship's JSON exactly as [`jsonapi::Relationship`]'s `Serialize` does (`data`
@@ -389,4 +507,118 @@ fn write_relationship(out: &mut Vec<u8>, rel: &jsonapi::Relationship) {
         bigcartel_json_cold::write(out, v);
     }
     out.extend_from_slice(b"]}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast writer of `links` and `meta` gives the text the parsed value serializes to, on
+    /// the shapes it takes itself and on those it hands to the general writer.
+    #[test]
+    fn members_are_written_as_their_values_serialize() {
+        for text in [
+            r#"{"self":"https://api.bigcartel.com/v1/accounts/1/products/2"}"#,
+            r#"{ "self" : "a", "related" : "b" }"#,
+            r#"{"b":"2","a":"1","b":"3"}"#,
+            r#"{"s\u0065lf":"a"}"#,
+            r#"{"self":"caf\u00e9 \"q\""}"#,
+            r#"{"self":"café/ü"}"#,
+            r#"{"self":{"href":"x","meta":{"count":"3"}}}"#,
+            r#"{"count":3,"total":1.50,"flag":true,"none":null,"list":["a",1]}"#,
+            r#"{}"#,
+            r#"null"#,
+            r#"["a"]"#,
+            r#""text""#,
+        ] {
+            let raw: &RawValue = serde_json::from_str(text).unwrap();
+            let mut fast = Vec::new();
+            write_member(&mut fast, raw).unwrap();
+            let mut general = Vec::new();
+            bigcartel_json_cold::write(&mut general, &jsonapi::value(raw).unwrap());
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                String::from_utf8(general).unwrap(),
+                "{text}"
+            );
+        }
+    }
+
+    static MODELS: &[ModelSchema] = &[
+        ModelSchema {
+            name: "Product",
+            wire_type: "products",
+            fields: &[],
+            rels: &[
+                Rel {
+                    name: "category",
+                    key: "category",
+                    model: 1,
+                    many: false,
+                },
+                Rel {
+                    name: "also",
+                    key: "also",
+                    model: 2,
+                    many: true,
+                },
+            ],
+            subtypes: &[],
+        },
+        ModelSchema {
+            name: "Category",
+            wire_type: "categories",
+            fields: &[Field {
+                name: "name",
+                key: "name",
+                kind: Kind::String,
+                required: false,
+            }],
+            rels: &[],
+            subtypes: &[],
+        },
+        ModelSchema {
+            name: "Label",
+            wire_type: "categories",
+            fields: &[Field {
+                name: "slug",
+                key: "slug",
+                kind: Kind::String,
+                required: false,
+            }],
+            rels: &[],
+            subtypes: &[],
+        },
+    ];
+
+    /// A resource referenced again is written from the text kept for it, which must be the text
+    /// a fresh write gives, and a resource reached as two different models is written as each.
+    #[test]
+    fn repeated_targets_are_written_as_a_fresh_write_would() {
+        let product = |id: u32| {
+            format!(
+                r#"{{"type":"products","id":"{id}","relationships":{{"category":{{"data":{{"type":"categories","id":"1"}}}},"also":{{"data":[{{"type":"categories","id":"1"}}]}}}}}}"#
+            )
+        };
+        let included = r#"[{"type":"categories","id":"1","attributes":{"name":"Prints","slug":"prints","x":[1.50]},"links":{"self":"https://x/1"},"meta":{"b":"2","a":{"c":null}}}]"#;
+        let list = format!(
+            r#"{{"data":[{},{}],"included":{included}}}"#,
+            product(1),
+            product(2)
+        );
+        let page = decode_list(MODELS, &MODELS[0], list.as_bytes()).unwrap();
+        for (i, item) in page.items.iter().enumerate() {
+            let one = format!(
+                r#"{{"data":{},"included":{included}}}"#,
+                product(i as u32 + 1)
+            );
+            assert_eq!(
+                item,
+                &decode_one(MODELS, &MODELS[0], one.as_bytes()).unwrap()
+            );
+        }
+        let item = &page.items[1];
+        assert!(item.contains(r#""category":{"id":"1","name":"Prints","resource_type":"categories","resolved":true,"extra_attributes":{"slug":"prints","x":[1.50]},"links":{"self":"https://x/1"},"meta":{"a":{"c":null},"b":"2"}}"#), "{item}");
+        assert!(item.contains(r#""also":[{"id":"1","slug":"prints","resource_type":"categories","resolved":true,"extra_attributes":{"name":"Prints","x":[1.50]},"#), "{item}");
+    }
 }

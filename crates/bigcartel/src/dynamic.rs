@@ -229,7 +229,7 @@ mod request {
                     .filter_map(Value::as_str)
                     .collect::<Vec<_>>()
                     .join(","),
-                other => other.to_string(),
+                other => bigcartel_json_cold::to_text(&other),
             };
             pairs.push((q.wire_name, text));
         }

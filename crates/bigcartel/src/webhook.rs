@@ -627,7 +627,9 @@ pub fn parse_json(body: &[u8]) -> Result<String, ParseError> {
         out.insert("account_id".into(), account_id.into());
         out.insert("resource_id".into(), serde_json::Value::Null);
         out.insert("payload".into(), payload);
-        return Ok(serde_json::Value::Object(out).to_string());
+        return Ok(bigcartel_json_cold::to_text(&serde_json::Value::Object(
+            out,
+        )));
     };
     let (resource_id, value) = match model.and_then(crate::dynamic::model) {
         Some(schema) => {
@@ -649,7 +651,9 @@ pub fn parse_json(body: &[u8]) -> Result<String, ParseError> {
     out.insert("account_id".into(), account_id.into());
     out.insert("resource_id".into(), resource_id.into());
     out.insert(member.into(), value);
-    Ok(serde_json::Value::Object(out).to_string())
+    Ok(bigcartel_json_cold::to_text(&serde_json::Value::Object(
+        out,
+    )))
 }
 
 /// Parses a webhook body into a [`WebhookEvent`], **without** checking its
