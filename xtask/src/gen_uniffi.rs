@@ -263,8 +263,8 @@ fn model_record(model: &Model) -> TokenStream {
     }
     // What the spec does not describe, carried as the core has it: the type as sent (subtypes
     // included), whether the document carried the resource, undeclared attributes and
-    // relationships, and the resource's links and meta (each JSON value as its text: a record
-    // field must have one type, and the text loses nothing).
+    // relationships, and the resource's links and meta (as `JsonValue`s: each language's own
+    // data, numbers kept as their exact text).
     fields.push(quote! {
         /// The JSON:API `type` as the document gives it: a subtype after a slash
         /// (`order_adjustments/tax`) is kept.
@@ -285,27 +285,27 @@ fn model_record(model: &Model) -> TokenStream {
         /// not include: only `resource_type` and `id` are known, and empty fields mean "not
         /// known", not "none".
         pub resolved: bool,
-        /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-        pub extra_attributes: std::collections::HashMap<String, String>,
+        /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+        pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
         /// Relationships the fields above do not carry whole (undeclared ones, with the targets
         /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-        /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-        pub extra_relationships: std::collections::HashMap<String, String>,
-        /// The resource's own `links`, as JSON text.
-        pub links: Option<String>,
-        /// The resource's own `meta`, as JSON text.
-        pub meta: Option<String>,
+        /// by name.
+        pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+        /// The resource's own `links`, as sent.
+        pub links: Option<crate::JsonValue>,
+        /// The resource's own `meta`, as sent.
+        pub meta: Option<crate::JsonValue>,
     });
     moves.push(quote! {
         resolved: m.resolved,
-        extra_attributes: m.extra_attributes.into_iter().map(|(k, v)| (k, v.to_string())).collect(),
+        extra_attributes: m.extra_attributes.into_iter().map(|(k, v)| (k, v.into())).collect(),
         extra_relationships: m
             .extra_relationships
             .into_iter()
-            .map(|(k, v)| (k, crate::json_text(&v)))
+            .map(|(k, v)| (k, v.into()))
             .collect(),
-        links: m.links.map(|v| v.to_string()),
-        meta: m.meta.map(|v| v.to_string()),
+        links: m.links.map(Into::into),
+        meta: m.meta.map(Into::into),
     });
     quote! {
         #doc
@@ -382,10 +382,10 @@ fn page_record(model: &str) -> TokenStream {
             pub next: Option<String>,
             /// Whether the document had a `links` object at all (some lists are not paginated).
             pub has_links: bool,
-            /// The document's `links`, as JSON text.
-            pub links: Option<String>,
-            /// The document's `meta`, as JSON text (`count` included, whatever its type).
-            pub meta: Option<String>,
+            /// The document's `links`, as sent.
+            pub links: Option<crate::JsonValue>,
+            /// The document's `meta`, as sent (`count` included, whatever its type).
+            pub meta: Option<crate::JsonValue>,
         }
         impl From<bigcartel::Page<bigcartel::models::#item>> for #name {
             fn from(p: bigcartel::Page<bigcartel::models::#item>) -> Self {
@@ -394,8 +394,8 @@ fn page_record(model: &str) -> TokenStream {
                     total: p.total.map(crate::saturating_i64),
                     next: p.next,
                     has_links: p.has_links,
-                    links: p.links.map(|v| v.to_string()),
-                    meta: p.meta.map(|v| v.to_string()),
+                    links: p.links.map(Into::into),
+                    meta: p.meta.map(Into::into),
                 }
             }
         }

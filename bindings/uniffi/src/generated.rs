@@ -45,16 +45,16 @@ pub struct Account {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::Account> for Account {
     fn from(m: bigcartel::models::Account) -> Self {
@@ -80,15 +80,15 @@ impl From<bigcartel::models::Account> for Account {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -108,16 +108,16 @@ pub struct AccountImage {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::AccountImage> for AccountImage {
     fn from(m: bigcartel::models::AccountImage) -> Self {
@@ -129,15 +129,15 @@ impl From<bigcartel::models::AccountImage> for AccountImage {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -161,16 +161,16 @@ pub struct Artist {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::Artist> for Artist {
     fn from(m: bigcartel::models::Artist) -> Self {
@@ -184,15 +184,15 @@ impl From<bigcartel::models::Artist> for Artist {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -216,16 +216,16 @@ pub struct Category {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::Category> for Category {
     fn from(m: bigcartel::models::Category) -> Self {
@@ -239,15 +239,15 @@ impl From<bigcartel::models::Category> for Category {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -267,16 +267,16 @@ pub struct Country {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::Country> for Country {
     fn from(m: bigcartel::models::Country) -> Self {
@@ -288,15 +288,15 @@ impl From<bigcartel::models::Country> for Country {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -320,16 +320,16 @@ pub struct Currency {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::Currency> for Currency {
     fn from(m: bigcartel::models::Currency) -> Self {
@@ -343,15 +343,15 @@ impl From<bigcartel::models::Currency> for Currency {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -637,16 +637,16 @@ pub struct Discount {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::Discount> for Discount {
     fn from(m: bigcartel::models::Discount) -> Self {
@@ -674,15 +674,15 @@ impl From<bigcartel::models::Discount> for Discount {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -874,16 +874,16 @@ pub struct Order {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::Order> for Order {
     fn from(m: bigcartel::models::Order) -> Self {
@@ -927,15 +927,15 @@ impl From<bigcartel::models::Order> for Order {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -1008,16 +1008,16 @@ pub struct OrderAdjustment {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::OrderAdjustment> for OrderAdjustment {
     fn from(m: bigcartel::models::OrderAdjustment) -> Self {
@@ -1031,15 +1031,15 @@ impl From<bigcartel::models::OrderAdjustment> for OrderAdjustment {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -1063,16 +1063,16 @@ pub struct OrderEvent {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::OrderEvent> for OrderEvent {
     fn from(m: bigcartel::models::OrderEvent) -> Self {
@@ -1086,15 +1086,15 @@ impl From<bigcartel::models::OrderEvent> for OrderEvent {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -1136,16 +1136,16 @@ pub struct OrderLineItem {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::OrderLineItem> for OrderLineItem {
     fn from(m: bigcartel::models::OrderLineItem) -> Self {
@@ -1166,15 +1166,15 @@ impl From<bigcartel::models::OrderLineItem> for OrderLineItem {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -1299,16 +1299,16 @@ pub struct OrderTransaction {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::OrderTransaction> for OrderTransaction {
     fn from(m: bigcartel::models::OrderTransaction) -> Self {
@@ -1326,15 +1326,15 @@ impl From<bigcartel::models::OrderTransaction> for OrderTransaction {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -1362,16 +1362,16 @@ pub struct Plan {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::Plan> for Plan {
     fn from(m: bigcartel::models::Plan) -> Self {
@@ -1386,15 +1386,15 @@ impl From<bigcartel::models::Plan> for Plan {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -1492,16 +1492,16 @@ pub struct Product {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::Product> for Product {
     fn from(m: bigcartel::models::Product) -> Self {
@@ -1528,15 +1528,15 @@ impl From<bigcartel::models::Product> for Product {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -1556,16 +1556,16 @@ pub struct ProductImage {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::ProductImage> for ProductImage {
     fn from(m: bigcartel::models::ProductImage) -> Self {
@@ -1577,15 +1577,15 @@ impl From<bigcartel::models::ProductImage> for ProductImage {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -1615,16 +1615,16 @@ pub struct ProductOption {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::ProductOption> for ProductOption {
     fn from(m: bigcartel::models::ProductOption) -> Self {
@@ -1640,15 +1640,15 @@ impl From<bigcartel::models::ProductOption> for ProductOption {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -1676,16 +1676,16 @@ pub struct ShippingOption {
     /// not include: only `resource_type` and `id` are known, and empty fields mean "not
     /// known", not "none".
     pub resolved: bool,
-    /// Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-    pub extra_attributes: std::collections::HashMap<String, String>,
+    /// Attributes the spec does not declare, keyed by wire name, each value as sent.
+    pub extra_attributes: std::collections::HashMap<String, crate::JsonValue>,
     /// Relationships the fields above do not carry whole (undeclared ones, with the targets
     /// the document includes; declared ones with `links` or `meta` or without `data`), keyed
-    /// by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-    pub extra_relationships: std::collections::HashMap<String, String>,
-    /// The resource's own `links`, as JSON text.
-    pub links: Option<String>,
-    /// The resource's own `meta`, as JSON text.
-    pub meta: Option<String>,
+    /// by name.
+    pub extra_relationships: std::collections::HashMap<String, crate::ExtraRelationship>,
+    /// The resource's own `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The resource's own `meta`, as sent.
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::models::ShippingOption> for ShippingOption {
     fn from(m: bigcartel::models::ShippingOption) -> Self {
@@ -1699,15 +1699,15 @@ impl From<bigcartel::models::ShippingOption> for ShippingOption {
             extra_attributes: m
                 .extra_attributes
                 .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
             extra_relationships: m
                 .extra_relationships
                 .into_iter()
-                .map(|(k, v)| (k, crate::json_text(&v)))
+                .map(|(k, v)| (k, v.into()))
                 .collect(),
-            links: m.links.map(|v| v.to_string()),
-            meta: m.meta.map(|v| v.to_string()),
+            links: m.links.map(Into::into),
+            meta: m.meta.map(Into::into),
         }
     }
 }
@@ -1722,10 +1722,10 @@ pub struct AccountPage {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
-    /// The document's `links`, as JSON text.
-    pub links: Option<String>,
-    /// The document's `meta`, as JSON text (`count` included, whatever its type).
-    pub meta: Option<String>,
+    /// The document's `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The document's `meta`, as sent (`count` included, whatever its type).
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::Page<bigcartel::models::Account>> for AccountPage {
     fn from(p: bigcartel::Page<bigcartel::models::Account>) -> Self {
@@ -1734,8 +1734,8 @@ impl From<bigcartel::Page<bigcartel::models::Account>> for AccountPage {
             total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
-            links: p.links.map(|v| v.to_string()),
-            meta: p.meta.map(|v| v.to_string()),
+            links: p.links.map(Into::into),
+            meta: p.meta.map(Into::into),
         }
     }
 }
@@ -1750,10 +1750,10 @@ pub struct ArtistPage {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
-    /// The document's `links`, as JSON text.
-    pub links: Option<String>,
-    /// The document's `meta`, as JSON text (`count` included, whatever its type).
-    pub meta: Option<String>,
+    /// The document's `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The document's `meta`, as sent (`count` included, whatever its type).
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::Page<bigcartel::models::Artist>> for ArtistPage {
     fn from(p: bigcartel::Page<bigcartel::models::Artist>) -> Self {
@@ -1762,8 +1762,8 @@ impl From<bigcartel::Page<bigcartel::models::Artist>> for ArtistPage {
             total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
-            links: p.links.map(|v| v.to_string()),
-            meta: p.meta.map(|v| v.to_string()),
+            links: p.links.map(Into::into),
+            meta: p.meta.map(Into::into),
         }
     }
 }
@@ -1778,10 +1778,10 @@ pub struct CategoryPage {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
-    /// The document's `links`, as JSON text.
-    pub links: Option<String>,
-    /// The document's `meta`, as JSON text (`count` included, whatever its type).
-    pub meta: Option<String>,
+    /// The document's `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The document's `meta`, as sent (`count` included, whatever its type).
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::Page<bigcartel::models::Category>> for CategoryPage {
     fn from(p: bigcartel::Page<bigcartel::models::Category>) -> Self {
@@ -1790,8 +1790,8 @@ impl From<bigcartel::Page<bigcartel::models::Category>> for CategoryPage {
             total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
-            links: p.links.map(|v| v.to_string()),
-            meta: p.meta.map(|v| v.to_string()),
+            links: p.links.map(Into::into),
+            meta: p.meta.map(Into::into),
         }
     }
 }
@@ -1806,10 +1806,10 @@ pub struct CountryPage {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
-    /// The document's `links`, as JSON text.
-    pub links: Option<String>,
-    /// The document's `meta`, as JSON text (`count` included, whatever its type).
-    pub meta: Option<String>,
+    /// The document's `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The document's `meta`, as sent (`count` included, whatever its type).
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::Page<bigcartel::models::Country>> for CountryPage {
     fn from(p: bigcartel::Page<bigcartel::models::Country>) -> Self {
@@ -1818,8 +1818,8 @@ impl From<bigcartel::Page<bigcartel::models::Country>> for CountryPage {
             total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
-            links: p.links.map(|v| v.to_string()),
-            meta: p.meta.map(|v| v.to_string()),
+            links: p.links.map(Into::into),
+            meta: p.meta.map(Into::into),
         }
     }
 }
@@ -1834,10 +1834,10 @@ pub struct DiscountPage {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
-    /// The document's `links`, as JSON text.
-    pub links: Option<String>,
-    /// The document's `meta`, as JSON text (`count` included, whatever its type).
-    pub meta: Option<String>,
+    /// The document's `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The document's `meta`, as sent (`count` included, whatever its type).
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::Page<bigcartel::models::Discount>> for DiscountPage {
     fn from(p: bigcartel::Page<bigcartel::models::Discount>) -> Self {
@@ -1846,8 +1846,8 @@ impl From<bigcartel::Page<bigcartel::models::Discount>> for DiscountPage {
             total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
-            links: p.links.map(|v| v.to_string()),
-            meta: p.meta.map(|v| v.to_string()),
+            links: p.links.map(Into::into),
+            meta: p.meta.map(Into::into),
         }
     }
 }
@@ -1862,10 +1862,10 @@ pub struct OrderPage {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
-    /// The document's `links`, as JSON text.
-    pub links: Option<String>,
-    /// The document's `meta`, as JSON text (`count` included, whatever its type).
-    pub meta: Option<String>,
+    /// The document's `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The document's `meta`, as sent (`count` included, whatever its type).
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::Page<bigcartel::models::Order>> for OrderPage {
     fn from(p: bigcartel::Page<bigcartel::models::Order>) -> Self {
@@ -1874,8 +1874,8 @@ impl From<bigcartel::Page<bigcartel::models::Order>> for OrderPage {
             total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
-            links: p.links.map(|v| v.to_string()),
-            meta: p.meta.map(|v| v.to_string()),
+            links: p.links.map(Into::into),
+            meta: p.meta.map(Into::into),
         }
     }
 }
@@ -1890,10 +1890,10 @@ pub struct ProductPage {
     pub next: Option<String>,
     /// Whether the document had a `links` object at all (some lists are not paginated).
     pub has_links: bool,
-    /// The document's `links`, as JSON text.
-    pub links: Option<String>,
-    /// The document's `meta`, as JSON text (`count` included, whatever its type).
-    pub meta: Option<String>,
+    /// The document's `links`, as sent.
+    pub links: Option<crate::JsonValue>,
+    /// The document's `meta`, as sent (`count` included, whatever its type).
+    pub meta: Option<crate::JsonValue>,
 }
 impl From<bigcartel::Page<bigcartel::models::Product>> for ProductPage {
     fn from(p: bigcartel::Page<bigcartel::models::Product>) -> Self {
@@ -1902,8 +1902,8 @@ impl From<bigcartel::Page<bigcartel::models::Product>> for ProductPage {
             total: p.total.map(crate::saturating_i64),
             next: p.next,
             has_links: p.has_links,
-            links: p.links.map(|v| v.to_string()),
-            meta: p.meta.map(|v| v.to_string()),
+            links: p.links.map(Into::into),
+            meta: p.meta.map(Into::into),
         }
     }
 }

@@ -57,6 +57,8 @@ mod generated;
 pub use generated::*;
 mod json;
 pub use json::resolve_json;
+mod value;
+pub use value::{ExtraRelationship, JsonValue};
 
 /// A Big Cartel API client. Construct it with `bearer` (an OAuth access token) or `basic` (a
 /// store's subdomain and password); every operation is an async method.
@@ -175,12 +177,6 @@ impl From<PageOptions> for bigcartel::PageOptions {
 
 /// Counts cross the boundary as signed 64-bit integers: `Long` in Kotlin, `Int64` in Swift, the
 /// types those languages use for sizes (their unsigned types are awkward to use).
-/// A value's JSON text (what the records carry where the JSON is open-ended).
-pub(crate) fn json_text<T: serde::Serialize>(value: &T) -> String {
-    // A serde_json map or plain record serializes infallibly.
-    serde_json::to_string(value).unwrap_or_default()
-}
-
 pub(crate) fn saturating_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }

@@ -1860,23 +1860,23 @@ public struct Account: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1939,19 +1939,19 @@ public struct Account: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.artistsEnabled = artistsEnabled
         self.contactEmail = contactEmail
@@ -2010,10 +2010,10 @@ public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
                 plan: FfiConverterOptionTypePlan.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -2036,10 +2036,10 @@ public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
         FfiConverterOptionTypePlan.write(value.plan, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -2085,23 +2085,23 @@ public struct AccountImage: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2122,19 +2122,19 @@ public struct AccountImage: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.url = url
         self.resourceType = resourceType
@@ -2165,10 +2165,10 @@ public struct FfiConverterTypeAccountImage: FfiConverterRustBuffer {
                 url: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -2177,10 +2177,10 @@ public struct FfiConverterTypeAccountImage: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.url, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -2221,13 +2221,13 @@ public struct AccountPage: Equatable, Hashable {
      */
     public let hasLinks: Bool
     /**
-     * The document's `links`, as JSON text.
+     * The document's `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The document's `meta`, as JSON text (`count` included, whatever its type).
+     * The document's `meta`, as sent (`count` included, whatever its type).
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2245,11 +2245,11 @@ public struct AccountPage: Equatable, Hashable {
          * Whether the document had a `links` object at all (some lists are not paginated).
          */hasLinks: Bool, 
         /**
-         * The document's `links`, as JSON text.
-         */links: String?, 
+         * The document's `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The document's `meta`, as JSON text (`count` included, whatever its type).
-         */meta: String?) {
+         * The document's `meta`, as sent (`count` included, whatever its type).
+         */meta: JsonValue?) {
         self.items = items
         self.total = total
         self.next = next
@@ -2278,8 +2278,8 @@ public struct FfiConverterTypeAccountPage: FfiConverterRustBuffer {
                 total: FfiConverterOptionInt64.read(from: &buf), 
                 next: FfiConverterOptionString.read(from: &buf), 
                 hasLinks: FfiConverterBool.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -2288,8 +2288,8 @@ public struct FfiConverterTypeAccountPage: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.next, into: &buf)
         FfiConverterBool.write(value.hasLinks, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -2343,23 +2343,23 @@ public struct Artist: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2386,19 +2386,19 @@ public struct Artist: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.name = name
         self.permalink = permalink
@@ -2433,10 +2433,10 @@ public struct FfiConverterTypeArtist: FfiConverterRustBuffer {
                 position: FfiConverterOptionInt64.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -2447,10 +2447,10 @@ public struct FfiConverterTypeArtist: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.position, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -2550,13 +2550,13 @@ public struct ArtistPage: Equatable, Hashable {
      */
     public let hasLinks: Bool
     /**
-     * The document's `links`, as JSON text.
+     * The document's `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The document's `meta`, as JSON text (`count` included, whatever its type).
+     * The document's `meta`, as sent (`count` included, whatever its type).
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2574,11 +2574,11 @@ public struct ArtistPage: Equatable, Hashable {
          * Whether the document had a `links` object at all (some lists are not paginated).
          */hasLinks: Bool, 
         /**
-         * The document's `links`, as JSON text.
-         */links: String?, 
+         * The document's `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The document's `meta`, as JSON text (`count` included, whatever its type).
-         */meta: String?) {
+         * The document's `meta`, as sent (`count` included, whatever its type).
+         */meta: JsonValue?) {
         self.items = items
         self.total = total
         self.next = next
@@ -2607,8 +2607,8 @@ public struct FfiConverterTypeArtistPage: FfiConverterRustBuffer {
                 total: FfiConverterOptionInt64.read(from: &buf), 
                 next: FfiConverterOptionString.read(from: &buf), 
                 hasLinks: FfiConverterBool.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -2617,8 +2617,8 @@ public struct FfiConverterTypeArtistPage: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.next, into: &buf)
         FfiConverterBool.write(value.hasLinks, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -2672,23 +2672,23 @@ public struct Category: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2715,19 +2715,19 @@ public struct Category: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.name = name
         self.permalink = permalink
@@ -2762,10 +2762,10 @@ public struct FfiConverterTypeCategory: FfiConverterRustBuffer {
                 position: FfiConverterOptionInt64.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -2776,10 +2776,10 @@ public struct FfiConverterTypeCategory: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.position, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -2879,13 +2879,13 @@ public struct CategoryPage: Equatable, Hashable {
      */
     public let hasLinks: Bool
     /**
-     * The document's `links`, as JSON text.
+     * The document's `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The document's `meta`, as JSON text (`count` included, whatever its type).
+     * The document's `meta`, as sent (`count` included, whatever its type).
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2903,11 +2903,11 @@ public struct CategoryPage: Equatable, Hashable {
          * Whether the document had a `links` object at all (some lists are not paginated).
          */hasLinks: Bool, 
         /**
-         * The document's `links`, as JSON text.
-         */links: String?, 
+         * The document's `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The document's `meta`, as JSON text (`count` included, whatever its type).
-         */meta: String?) {
+         * The document's `meta`, as sent (`count` included, whatever its type).
+         */meta: JsonValue?) {
         self.items = items
         self.total = total
         self.next = next
@@ -2936,8 +2936,8 @@ public struct FfiConverterTypeCategoryPage: FfiConverterRustBuffer {
                 total: FfiConverterOptionInt64.read(from: &buf), 
                 next: FfiConverterOptionString.read(from: &buf), 
                 hasLinks: FfiConverterBool.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -2946,8 +2946,8 @@ public struct FfiConverterTypeCategoryPage: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.next, into: &buf)
         FfiConverterBool.write(value.hasLinks, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -3104,23 +3104,23 @@ public struct Country: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3141,19 +3141,19 @@ public struct Country: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.name = name
         self.resourceType = resourceType
@@ -3184,10 +3184,10 @@ public struct FfiConverterTypeCountry: FfiConverterRustBuffer {
                 name: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -3196,10 +3196,10 @@ public struct FfiConverterTypeCountry: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.name, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -3240,13 +3240,13 @@ public struct CountryPage: Equatable, Hashable {
      */
     public let hasLinks: Bool
     /**
-     * The document's `links`, as JSON text.
+     * The document's `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The document's `meta`, as JSON text (`count` included, whatever its type).
+     * The document's `meta`, as sent (`count` included, whatever its type).
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3264,11 +3264,11 @@ public struct CountryPage: Equatable, Hashable {
          * Whether the document had a `links` object at all (some lists are not paginated).
          */hasLinks: Bool, 
         /**
-         * The document's `links`, as JSON text.
-         */links: String?, 
+         * The document's `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The document's `meta`, as JSON text (`count` included, whatever its type).
-         */meta: String?) {
+         * The document's `meta`, as sent (`count` included, whatever its type).
+         */meta: JsonValue?) {
         self.items = items
         self.total = total
         self.next = next
@@ -3297,8 +3297,8 @@ public struct FfiConverterTypeCountryPage: FfiConverterRustBuffer {
                 total: FfiConverterOptionInt64.read(from: &buf), 
                 next: FfiConverterOptionString.read(from: &buf), 
                 hasLinks: FfiConverterBool.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -3307,8 +3307,8 @@ public struct FfiConverterTypeCountryPage: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.next, into: &buf)
         FfiConverterBool.write(value.hasLinks, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -3362,23 +3362,23 @@ public struct Currency: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3405,19 +3405,19 @@ public struct Currency: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.locale = locale
         self.name = name
@@ -3452,10 +3452,10 @@ public struct FfiConverterTypeCurrency: FfiConverterRustBuffer {
                 sign: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -3466,10 +3466,10 @@ public struct FfiConverterTypeCurrency: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.sign, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -3583,23 +3583,23 @@ public struct Discount: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3672,19 +3672,19 @@ public struct Discount: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.activeAt = activeAt
         self.applicationType = applicationType
@@ -3747,10 +3747,10 @@ public struct FfiConverterTypeDiscount: FfiConverterRustBuffer {
                 products: FfiConverterSequenceTypeProduct.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -3775,10 +3775,10 @@ public struct FfiConverterTypeDiscount: FfiConverterRustBuffer {
         FfiConverterSequenceTypeProduct.write(value.products, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -4006,13 +4006,13 @@ public struct DiscountPage: Equatable, Hashable {
      */
     public let hasLinks: Bool
     /**
-     * The document's `links`, as JSON text.
+     * The document's `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The document's `meta`, as JSON text (`count` included, whatever its type).
+     * The document's `meta`, as sent (`count` included, whatever its type).
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4030,11 +4030,11 @@ public struct DiscountPage: Equatable, Hashable {
          * Whether the document had a `links` object at all (some lists are not paginated).
          */hasLinks: Bool, 
         /**
-         * The document's `links`, as JSON text.
-         */links: String?, 
+         * The document's `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The document's `meta`, as JSON text (`count` included, whatever its type).
-         */meta: String?) {
+         * The document's `meta`, as sent (`count` included, whatever its type).
+         */meta: JsonValue?) {
         self.items = items
         self.total = total
         self.next = next
@@ -4063,8 +4063,8 @@ public struct FfiConverterTypeDiscountPage: FfiConverterRustBuffer {
                 total: FfiConverterOptionInt64.read(from: &buf), 
                 next: FfiConverterOptionString.read(from: &buf), 
                 hasLinks: FfiConverterBool.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -4073,8 +4073,8 @@ public struct FfiConverterTypeDiscountPage: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.next, into: &buf)
         FfiConverterBool.write(value.hasLinks, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -4259,6 +4259,101 @@ public func FfiConverterTypeErrorDetail_lift(_ buf: RustBuffer) throws -> ErrorD
 #endif
 public func FfiConverterTypeErrorDetail_lower(_ value: ErrorDetail) -> RustBuffer {
     return FfiConverterTypeErrorDetail.lower(value)
+}
+
+
+/**
+ * A relationship the typed fields do not carry whole: an undeclared one (with the targets the
+ * document includes), or a declared one that also has `links` or `meta`, or has no `data` (a
+ * links-only relationship: "not given", which is not "none").
+ */
+public struct ExtraRelationship: Equatable, Hashable {
+    /**
+     * `data` as sent: null, one resource identifier or a list of them; absent when the
+     * relationship has no `data` member.
+     */
+    public let data: JsonValue?
+    /**
+     * The relationship's `links`, as sent.
+     */
+    public let links: JsonValue?
+    /**
+     * The relationship's `meta`, as sent.
+     */
+    public let meta: JsonValue?
+    /**
+     * For an undeclared relationship, the resources its `data` names that the document
+     * includes, each resource object as sent, in linkage order.
+     */
+    public let included: [JsonValue]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `data` as sent: null, one resource identifier or a list of them; absent when the
+         * relationship has no `data` member.
+         */data: JsonValue?, 
+        /**
+         * The relationship's `links`, as sent.
+         */links: JsonValue?, 
+        /**
+         * The relationship's `meta`, as sent.
+         */meta: JsonValue?, 
+        /**
+         * For an undeclared relationship, the resources its `data` names that the document
+         * includes, each resource object as sent, in linkage order.
+         */included: [JsonValue]) {
+        self.data = data
+        self.links = links
+        self.meta = meta
+        self.included = included
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExtraRelationship: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExtraRelationship: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExtraRelationship {
+        return
+            try ExtraRelationship(
+                data: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                included: FfiConverterSequenceTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExtraRelationship, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeJsonValue.write(value.data, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
+        FfiConverterSequenceTypeJsonValue.write(value.included, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExtraRelationship_lift(_ buf: RustBuffer) throws -> ExtraRelationship {
+    return try FfiConverterTypeExtraRelationship.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExtraRelationship_lower(_ value: ExtraRelationship) -> RustBuffer {
+    return FfiConverterTypeExtraRelationship.lower(value)
 }
 
 
@@ -4865,23 +4960,23 @@ public struct Order: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5012,19 +5107,19 @@ public struct Order: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.completedAt = completedAt
         self.createdAt = createdAt
@@ -5119,10 +5214,10 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
                 transactions: FfiConverterSequenceTypeOrderTransaction.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -5163,10 +5258,10 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
         FfiConverterSequenceTypeOrderTransaction.write(value.transactions, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -5223,23 +5318,23 @@ public struct OrderAdjustment: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5269,19 +5364,19 @@ public struct OrderAdjustment: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.amount = amount
         self.label = label
@@ -5316,10 +5411,10 @@ public struct FfiConverterTypeOrderAdjustment: FfiConverterRustBuffer {
                 resourceType: FfiConverterString.read(from: &buf), 
                 subtype: FfiConverterOptionTypeOrderAdjustmentSubtype.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -5330,10 +5425,10 @@ public struct FfiConverterTypeOrderAdjustment: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterOptionTypeOrderAdjustmentSubtype.write(value.subtype, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -5387,23 +5482,23 @@ public struct OrderEvent: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5430,19 +5525,19 @@ public struct OrderEvent: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.createdAt = createdAt
         self.identifier = identifier
@@ -5477,10 +5572,10 @@ public struct FfiConverterTypeOrderEvent: FfiConverterRustBuffer {
                 message: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -5491,10 +5586,10 @@ public struct FfiConverterTypeOrderEvent: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.message, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -5729,23 +5824,23 @@ public struct OrderLineItem: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5797,19 +5892,19 @@ public struct OrderLineItem: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.imageUrl = imageUrl
         self.price = price
@@ -5858,10 +5953,10 @@ public struct FfiConverterTypeOrderLineItem: FfiConverterRustBuffer {
                 productOption: FfiConverterOptionTypeProductOption.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -5879,10 +5974,10 @@ public struct FfiConverterTypeOrderLineItem: FfiConverterRustBuffer {
         FfiConverterOptionTypeProductOption.write(value.productOption, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -5923,13 +6018,13 @@ public struct OrderPage: Equatable, Hashable {
      */
     public let hasLinks: Bool
     /**
-     * The document's `links`, as JSON text.
+     * The document's `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The document's `meta`, as JSON text (`count` included, whatever its type).
+     * The document's `meta`, as sent (`count` included, whatever its type).
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5947,11 +6042,11 @@ public struct OrderPage: Equatable, Hashable {
          * Whether the document had a `links` object at all (some lists are not paginated).
          */hasLinks: Bool, 
         /**
-         * The document's `links`, as JSON text.
-         */links: String?, 
+         * The document's `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The document's `meta`, as JSON text (`count` included, whatever its type).
-         */meta: String?) {
+         * The document's `meta`, as sent (`count` included, whatever its type).
+         */meta: JsonValue?) {
         self.items = items
         self.total = total
         self.next = next
@@ -5980,8 +6075,8 @@ public struct FfiConverterTypeOrderPage: FfiConverterRustBuffer {
                 total: FfiConverterOptionInt64.read(from: &buf), 
                 next: FfiConverterOptionString.read(from: &buf), 
                 hasLinks: FfiConverterBool.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -5990,8 +6085,8 @@ public struct FfiConverterTypeOrderPage: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.next, into: &buf)
         FfiConverterBool.write(value.hasLinks, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -6064,23 +6159,23 @@ public struct OrderTransaction: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6122,19 +6217,19 @@ public struct OrderTransaction: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.amount = amount
         self.label = label
@@ -6177,10 +6272,10 @@ public struct FfiConverterTypeOrderTransaction: FfiConverterRustBuffer {
                 resourceType: FfiConverterString.read(from: &buf), 
                 subtype: FfiConverterOptionTypeOrderTransactionSubtype.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -6195,10 +6290,10 @@ public struct FfiConverterTypeOrderTransaction: FfiConverterRustBuffer {
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterOptionTypeOrderTransactionSubtype.write(value.subtype, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -6358,23 +6453,23 @@ public struct Plan: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6406,19 +6501,19 @@ public struct Plan: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.maxImagesPerProduct = maxImagesPerProduct
         self.maxProducts = maxProducts
@@ -6455,10 +6550,10 @@ public struct FfiConverterTypePlan: FfiConverterRustBuffer {
                 name: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -6470,10 +6565,10 @@ public struct FfiConverterTypePlan: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.name, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -6581,23 +6676,23 @@ public struct Product: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6665,19 +6760,19 @@ public struct Product: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.createdAt = createdAt
         self.defaultPrice = defaultPrice
@@ -6738,10 +6833,10 @@ public struct FfiConverterTypeProduct: FfiConverterRustBuffer {
                 shippingOptions: FfiConverterSequenceTypeShippingOption.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -6765,10 +6860,10 @@ public struct FfiConverterTypeProduct: FfiConverterRustBuffer {
         FfiConverterSequenceTypeShippingOption.write(value.shippingOptions, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -6814,23 +6909,23 @@ public struct ProductImage: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6851,19 +6946,19 @@ public struct ProductImage: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.url = url
         self.resourceType = resourceType
@@ -6894,10 +6989,10 @@ public struct FfiConverterTypeProductImage: FfiConverterRustBuffer {
                 url: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -6906,10 +7001,10 @@ public struct FfiConverterTypeProductImage: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.url, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -6973,23 +7068,23 @@ public struct ProductOption: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7024,19 +7119,19 @@ public struct ProductOption: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.hasDigitalFile = hasDigitalFile
         self.name = name
@@ -7075,10 +7170,10 @@ public struct FfiConverterTypeProductOption: FfiConverterRustBuffer {
                 sold: FfiConverterOptionInt64.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -7091,10 +7186,10 @@ public struct FfiConverterTypeProductOption: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.sold, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -7135,13 +7230,13 @@ public struct ProductPage: Equatable, Hashable {
      */
     public let hasLinks: Bool
     /**
-     * The document's `links`, as JSON text.
+     * The document's `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The document's `meta`, as JSON text (`count` included, whatever its type).
+     * The document's `meta`, as sent (`count` included, whatever its type).
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7159,11 +7254,11 @@ public struct ProductPage: Equatable, Hashable {
          * Whether the document had a `links` object at all (some lists are not paginated).
          */hasLinks: Bool, 
         /**
-         * The document's `links`, as JSON text.
-         */links: String?, 
+         * The document's `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The document's `meta`, as JSON text (`count` included, whatever its type).
-         */meta: String?) {
+         * The document's `meta`, as sent (`count` included, whatever its type).
+         */meta: JsonValue?) {
         self.items = items
         self.total = total
         self.next = next
@@ -7192,8 +7287,8 @@ public struct FfiConverterTypeProductPage: FfiConverterRustBuffer {
                 total: FfiConverterOptionInt64.read(from: &buf), 
                 next: FfiConverterOptionString.read(from: &buf), 
                 hasLinks: FfiConverterBool.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -7202,8 +7297,8 @@ public struct FfiConverterTypeProductPage: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.total, into: &buf)
         FfiConverterOptionString.write(value.next, into: &buf)
         FfiConverterBool.write(value.hasLinks, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -7261,23 +7356,23 @@ public struct ShippingOption: Equatable, Hashable {
      */
     public let resolved: Bool
     /**
-     * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
+     * Attributes the spec does not declare, keyed by wire name, each value as sent.
      */
-    public let extraAttributes: [String: String]
+    public let extraAttributes: [String: JsonValue]
     /**
      * Relationships the fields above do not carry whole (undeclared ones, with the targets
      * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-     * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
+     * by name.
      */
-    public let extraRelationships: [String: String]
+    public let extraRelationships: [String: ExtraRelationship]
     /**
-     * The resource's own `links`, as JSON text.
+     * The resource's own `links`, as sent.
      */
-    public let links: String?
+    public let links: JsonValue?
     /**
-     * The resource's own `meta`, as JSON text.
+     * The resource's own `meta`, as sent.
      */
-    public let meta: String?
+    public let meta: JsonValue?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7308,19 +7403,19 @@ public struct ShippingOption: Equatable, Hashable {
          * known", not "none".
          */resolved: Bool, 
         /**
-         * Attributes the spec does not declare, keyed by wire name, each value as its JSON text.
-         */extraAttributes: [String: String], 
+         * Attributes the spec does not declare, keyed by wire name, each value as sent.
+         */extraAttributes: [String: JsonValue], 
         /**
          * Relationships the fields above do not carry whole (undeclared ones, with the targets
          * the document includes; declared ones with `links` or `meta` or without `data`), keyed
-         * by name, each as the JSON text of `{"data", "links", "meta", "included"}`.
-         */extraRelationships: [String: String], 
+         * by name.
+         */extraRelationships: [String: ExtraRelationship], 
         /**
-         * The resource's own `links`, as JSON text.
-         */links: String?, 
+         * The resource's own `links`, as sent.
+         */links: JsonValue?, 
         /**
-         * The resource's own `meta`, as JSON text.
-         */meta: String?) {
+         * The resource's own `meta`, as sent.
+         */meta: JsonValue?) {
         self.id = id
         self.priceAlone = priceAlone
         self.priceWithOthers = priceWithOthers
@@ -7355,10 +7450,10 @@ public struct FfiConverterTypeShippingOption: FfiConverterRustBuffer {
                 country: FfiConverterOptionTypeCountry.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
                 resolved: FfiConverterBool.read(from: &buf), 
-                extraAttributes: FfiConverterDictionaryStringString.read(from: &buf), 
-                extraRelationships: FfiConverterDictionaryStringString.read(from: &buf), 
-                links: FfiConverterOptionString.read(from: &buf), 
-                meta: FfiConverterOptionString.read(from: &buf)
+                extraAttributes: FfiConverterDictionaryStringTypeJsonValue.read(from: &buf), 
+                extraRelationships: FfiConverterDictionaryStringTypeExtraRelationship.read(from: &buf), 
+                links: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                meta: FfiConverterOptionTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -7369,10 +7464,10 @@ public struct FfiConverterTypeShippingOption: FfiConverterRustBuffer {
         FfiConverterOptionTypeCountry.write(value.country, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
         FfiConverterBool.write(value.resolved, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraAttributes, into: &buf)
-        FfiConverterDictionaryStringString.write(value.extraRelationships, into: &buf)
-        FfiConverterOptionString.write(value.links, into: &buf)
-        FfiConverterOptionString.write(value.meta, into: &buf)
+        FfiConverterDictionaryStringTypeJsonValue.write(value.extraAttributes, into: &buf)
+        FfiConverterDictionaryStringTypeExtraRelationship.write(value.extraRelationships, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.links, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.meta, into: &buf)
     }
 }
 
@@ -8580,6 +8675,163 @@ public func FfiConverterTypeDocumentError_lift(_ buf: RustBuffer) throws -> Docu
 public func FfiConverterTypeDocumentError_lower(_ value: DocumentError) -> RustBuffer {
     return FfiConverterTypeDocumentError.lower(value)
 }
+
+
+/**
+ * A JSON value as the server sent it. Numbers keep their exact text, so no precision is lost to
+ * a floating-point type; the value's string form is its compact JSON.
+ */
+
+public indirect enum JsonValue: Equatable, Hashable, CustomStringConvertible {
+    
+    /**
+     * `null`.
+     */
+    case null
+    /**
+     * `true` or `false`.
+     */
+    case bool(
+        /**
+         * The value.
+         */value: Bool
+    )
+    /**
+     * A number, as its exact text (`19.99`, `1e3`).
+     */
+    case number(
+        /**
+         * The number's text, as sent.
+         */text: String
+    )
+    /**
+     * A string.
+     */
+    case text(
+        /**
+         * The string.
+         */value: String
+    )
+    /**
+     * A list of values.
+     */
+    case array(
+        /**
+         * The values, in order.
+         */items: [JsonValue]
+    )
+    /**
+     * An object: its members by name.
+     */
+    case object(
+        /**
+         * The members.
+         */members: [String: JsonValue]
+    )
+
+
+
+
+
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_jsonvalue_uniffi_trait_display(
+            FfiConverterTypeJsonValue_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension JsonValue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJsonValue: FfiConverterRustBuffer {
+    typealias SwiftType = JsonValue
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JsonValue {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .null
+        
+        case 2: return .bool(value: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 3: return .number(text: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 4: return .text(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 5: return .array(items: try FfiConverterSequenceTypeJsonValue.read(from: &buf)
+        )
+        
+        case 6: return .object(members: try FfiConverterDictionaryStringTypeJsonValue.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: JsonValue, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .null:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .bool(value):
+            writeInt(&buf, Int32(2))
+            FfiConverterBool.write(value, into: &buf)
+            
+        
+        case let .number(text):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(text, into: &buf)
+            
+        
+        case let .text(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(value, into: &buf)
+            
+        
+        case let .array(items):
+            writeInt(&buf, Int32(5))
+            FfiConverterSequenceTypeJsonValue.write(items, into: &buf)
+            
+        
+        case let .object(members):
+            writeInt(&buf, Int32(6))
+            FfiConverterDictionaryStringTypeJsonValue.write(members, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonValue_lift(_ buf: RustBuffer) throws -> JsonValue {
+    return try FfiConverterTypeJsonValue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonValue_lower(_ value: JsonValue) -> RustBuffer {
+    return FfiConverterTypeJsonValue.lower(value)
+}
+
 
 
 /**
@@ -10165,6 +10417,30 @@ fileprivate struct FfiConverterOptionTypeDiscountStatus: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeJsonValue: FfiConverterRustBuffer {
+    typealias SwiftType = JsonValue?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeJsonValue.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeJsonValue.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeOrderAdjustmentSubtype: FfiConverterRustBuffer {
     typealias SwiftType = OrderAdjustmentSubtype?
 
@@ -10808,23 +11084,74 @@ fileprivate struct FfiConverterSequenceTypeShippingOption: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
-    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+fileprivate struct FfiConverterSequenceTypeJsonValue: FfiConverterRustBuffer {
+    typealias SwiftType = [JsonValue]
+
+    public static func write(_ value: [JsonValue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeJsonValue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [JsonValue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [JsonValue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeJsonValue.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringTypeExtraRelationship: FfiConverterRustBuffer {
+    public static func write(_ value: [String: ExtraRelationship], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
         for (key, value) in value {
             FfiConverterString.write(key, into: &buf)
-            FfiConverterString.write(value, into: &buf)
+            FfiConverterTypeExtraRelationship.write(value, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: ExtraRelationship] {
         let len: Int32 = try readInt(&buf)
-        var dict = [String: String]()
+        var dict = [String: ExtraRelationship]()
         dict.reserveCapacity(Int(len))
         for _ in 0..<len {
             let key = try FfiConverterString.read(from: &buf)
-            let value = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeExtraRelationship.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringTypeJsonValue: FfiConverterRustBuffer {
+    public static func write(_ value: [String: JsonValue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterTypeJsonValue.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: JsonValue] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: JsonValue]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeJsonValue.read(from: &buf)
             dict[key] = value
         }
         return dict

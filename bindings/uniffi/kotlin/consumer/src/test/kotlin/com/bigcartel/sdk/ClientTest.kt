@@ -98,9 +98,10 @@ class ClientTest {
         }
         assertEquals((0 until data.length()).map { data.getJSONObject(it).getString("id") }, page.items.map { it.id })
         assertEquals(raw.getJSONObject("meta").getLong("count"), page.total)
-        // The document's own meta and links reach Kotlin whole, as JSON text.
-        assertTrue(raw.getJSONObject("meta").similar(JSONObject(page.meta!!)), page.meta)
-        assertTrue(raw.getJSONObject("links").similar(JSONObject(page.links!!)), page.links)
+        // The document's own meta and links reach Kotlin whole: as JsonValues, whose string form
+        // is their JSON.
+        assertTrue(raw.getJSONObject("meta").similar(JSONObject(page.meta!!.toString())), page.meta.toString())
+        assertTrue(raw.getJSONObject("links").similar(JSONObject(page.links!!.toString())), page.links.toString())
         var withOptions = 0
         page.items.forEachIndexed { i, product ->
             val res = data.getJSONObject(i)
@@ -241,17 +242,21 @@ class ClientTest {
         assertEquals("555-0100", order.customerPhoneNumber)
         assertEquals(true, order.taxRemittedByBigCartel)
         assertEquals("United States", order.shippingCountryName)
-        // Undeclared attributes: each value is its JSON text.
-        assertEquals("\"en-US\"", order.extraAttributes["checkout_locale"])
-        assertEquals("0.0875", order.extraAttributes["shipping_tax_rate"])
-        val future = JSONObject(order.extraAttributes.getValue("future_thing"))
-        assertTrue(future.getBoolean("flag"))
-        assertEquals("two", future.getJSONArray("nested").getString(1))
+        // Undeclared attributes: each value as Kotlin data, numbers as their exact text.
+        assertEquals(JsonValue.Text("en-US"), order.extraAttributes["checkout_locale"])
+        assertEquals(JsonValue.Number("0.0875"), order.extraAttributes["shipping_tax_rate"])
+        val future = order.extraAttributes.getValue("future_thing").members()
+        assertEquals(JsonValue.Bool(true), future["flag"])
+        assertEquals(
+            listOf(JsonValue.Number("1"), JsonValue.Text("two"), JsonValue.Object(mapOf("three" to JsonValue.Null))),
+            (future.getValue("nested") as JsonValue.Array).items,
+        )
+        assertEquals("""{"three":null}""", (future.getValue("nested") as JsonValue.Array).items[2].toString())
         // Subtypes: the type as sent.
         assertEquals(listOf("order_adjustments/shipping", "order_adjustments/tax"), order.adjustments.map { it.resourceType })
         assertEquals("order_transactions/payments", order.transactions[0].resourceType)
         assertEquals("payment_status", order.events[0].identifier)
-        assertEquals("stripe", JSONObject(order.events[0].extraAttributes.getValue("source")).getString("name"))
+        assertEquals(JsonValue.Text("stripe"), order.events[0].extraAttributes.getValue("source").members()["name"])
         // A product the document does not include is marked so, not passed off as one without options.
         val product = order.items[0].product!!
         assertEquals("42", product.id)
@@ -273,19 +278,19 @@ class ClientTest {
             listOf(OrderAdjustmentSubtype.Other("gift_card"), null, OrderAdjustmentSubtype.Discount),
             order.adjustments.map { it.subtype },
         )
-        // An undeclared relationship: its linkage, meta and the included target, as JSON text.
-        val refunds = JSONObject(order.extraRelationships.getValue("refunds"))
-        assertEquals(2, refunds.getJSONArray("data").length())
-        assertEquals(2, refunds.getJSONObject("meta").getInt("count"))
-        assertEquals("damaged", refunds.getJSONArray("included").getJSONObject(0).getJSONObject("attributes").getString("reason"))
+        // An undeclared relationship: its linkage, meta and the included target.
+        val refunds = order.extraRelationships.getValue("refunds")
+        assertEquals(2, (refunds.data as JsonValue.Array).items.size)
+        assertEquals(JsonValue.Number("2"), refunds.meta!!.members()["count"])
+        assertEquals(JsonValue.Text("damaged"), refunds.included[0].members().getValue("attributes").members()["reason"])
         // A links-only relationship is "not given" (no `data`), not an empty list.
         assertTrue(order.items.isEmpty())
-        val items = JSONObject(order.extraRelationships.getValue("items"))
-        assertFalse(items.has("data"))
-        assertTrue(items.getJSONObject("links").getString("related").endsWith("/orders/601/items"))
+        val items = order.extraRelationships.getValue("items")
+        assertNull(items.data)
+        assertTrue((items.links!!.members().getValue("related") as JsonValue.Text).value.endsWith("/orders/601/items"))
         // The resource's own links and meta.
-        assertTrue(JSONObject(order.links!!).getString("self").endsWith("/orders/601"))
-        assertEquals("storefront", JSONObject(order.meta!!).getString("source"))
+        assertTrue((order.links!!.members().getValue("self") as JsonValue.Text).value.endsWith("/orders/601"))
+        assertEquals(JsonValue.Text("storefront"), order.meta!!.members()["source"])
     }
 
     @Test
@@ -353,3 +358,6 @@ class ClientTest {
     private fun unhex(s: String) = ByteArray(s.length / 2) { s.substring(2 * it, 2 * it + 2).toInt(16).toByte() }
     private fun hex(b: ByteArray) = b.joinToString("") { "%02x".format(it) }
 }
+
+/** An object's members; fails the test for any other value. */
+private fun JsonValue.members(): Map<String, JsonValue> = (this as JsonValue.Object).members
