@@ -13,7 +13,7 @@
 //! assert!(json.starts_with(r#"{"items":[{"id":"7","name":"Ada""#));
 //! ```
 
-use crate::{BigCartelError, Client, DocumentError, PageOptions};
+use crate::{BigCartelError, Client, DocumentError, FillReport, PageOptions};
 use bigcartel::dynamic::{self, Args, Output};
 use futures::TryStreamExt;
 use serde_json::Value;
@@ -63,27 +63,6 @@ fn args(operation: &str, path: Vec<String>, args_json: &str) -> Result<Args, Big
         relationships: given.remove("relationships"),
         ids: given.remove("ids"),
     })
-}
-
-/// What a fill of line items' products did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
-pub struct FillReport {
-    /// Distinct products fetched (one request each).
-    pub fetched: u64,
-    /// Line items whose product is now resolved.
-    pub filled: u64,
-    /// Product ids the API answered 404 for: those line items keep their stubs.
-    pub missing: Vec<String>,
-}
-
-impl From<bigcartel::FillReport> for FillReport {
-    fn from(r: bigcartel::FillReport) -> Self {
-        FillReport {
-            fetched: r.fetched as u64,
-            filled: r.filled as u64,
-            missing: r.missing,
-        }
-    }
 }
 
 /// Orders filled by `fill_line_item_products_json`, and what was done.

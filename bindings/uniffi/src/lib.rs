@@ -59,6 +59,8 @@ mod json;
 pub use json::resolve_json;
 mod value;
 pub use value::{ExtraRelationship, JsonValue};
+mod fill;
+pub use fill::{FillReport, FilledOrders};
 
 /// A Big Cartel API client. Construct it with `bearer` (an OAuth access token) or `basic` (a
 /// store's subdomain and password); every operation is an async method.

@@ -37,18 +37,116 @@ pub struct FillReport {
     pub missing: Vec<String>,
 }
 
+/// A line item as a fill reads and changes it. The typed models, resolved JSON and the bindings'
+/// records each implement it, and every fill goes through [`unresolved_ids`] and [`place`], so
+/// they all ask for the same ids and put products and options in place the same way.
+pub trait FillableLineItem {
+    /// The product a line item holds.
+    type Product: Clone;
+    /// The product option a line item holds.
+    type ProductOption;
+    /// The id of the product the item names, when the document did not include it (a stub).
+    fn unresolved_product_id(&self) -> Option<&str>;
+    /// The id of the option the item names, when the document did not include it (a stub).
+    fn unresolved_option_id(&self) -> Option<String>;
+    /// The option of `product` with this id, if it has one.
+    fn option_of(product: &Self::Product, id: &str) -> Option<Self::ProductOption>;
+    /// Puts a fetched product in place, and the item's option when one was found.
+    fn put(&mut self, product: Self::Product, option: Option<Self::ProductOption>);
+}
+
+/// The ids of the products the line items name but their document did not include, each once,
+/// in order of first appearance.
+pub fn unresolved_ids<'a, I: FillableLineItem + 'a>(
+    items: impl IntoIterator<Item = &'a I>,
+) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    items
+        .into_iter()
+        .filter_map(FillableLineItem::unresolved_product_id)
+        .filter(|id| !id.is_empty() && seen.insert(id.to_string()))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Puts each fetched product in place of the stubs that name it, with the line item's option
+/// taken from the product's options; answers how many line items were filled.
+pub fn place<'a, I: FillableLineItem + 'a>(
+    items: impl IntoIterator<Item = &'a mut I>,
+    products: &BTreeMap<String, I::Product>,
+) -> usize {
+    let mut filled = 0;
+    for item in items {
+        let Some(product) = item.unresolved_product_id().and_then(|id| products.get(id)) else {
+            continue;
+        };
+        // The option the line item names is one of the product's options.
+        let option = item
+            .unresolved_option_id()
+            .and_then(|id| I::option_of(product, &id));
+        item.put(product.clone(), option);
+        filled += 1;
+    }
+    filled
+}
+
+impl FillableLineItem for crate::models::OrderLineItem {
+    type Product = Product;
+    type ProductOption = crate::models::ProductOption;
+    fn unresolved_product_id(&self) -> Option<&str> {
+        let p = self.product.as_deref()?;
+        (!p.resolved).then_some(p.id.as_str())
+    }
+    fn unresolved_option_id(&self) -> Option<String> {
+        let o = self.product_option.as_deref()?;
+        (!o.resolved).then(|| o.id.clone())
+    }
+    fn option_of(product: &Product, id: &str) -> Option<Self::ProductOption> {
+        product.options.iter().find(|o| o.id == id).cloned()
+    }
+    fn put(&mut self, product: Product, option: Option<Self::ProductOption>) {
+        if let Some(option) = option {
+            self.product_option = Some(Box::new(option));
+        }
+        self.product = Some(Box::new(product));
+    }
+}
+
+/// A line item held as resolved JSON (an object with `product` and `product_option`).
+impl FillableLineItem for Value {
+    type Product = Value;
+    type ProductOption = Value;
+    fn unresolved_product_id(&self) -> Option<&str> {
+        self.get("product")
+            .filter(|p| is_stub(p))?
+            .get("id")?
+            .as_str()
+    }
+    fn unresolved_option_id(&self) -> Option<String> {
+        // Ids are always text in resolved JSON.
+        let o = self.get("product_option").filter(|o| is_stub(o))?;
+        o.get("id")?.as_str().map(str::to_string)
+    }
+    fn option_of(product: &Value, id: &str) -> Option<Value> {
+        product
+            .get("options")?
+            .as_array()?
+            .iter()
+            .find(|o| o.get("id").and_then(Value::as_str) == Some(id))
+            .cloned()
+    }
+    fn put(&mut self, product: Value, option: Option<Value>) {
+        if let Some(option) = option {
+            self["product_option"] = option;
+        }
+        self["product"] = product;
+    }
+}
+
 /// The ids of the products the orders' line items name but the document did not include, each
 /// once, in order of first appearance.
 pub fn unresolved_product_ids(orders: &[Order]) -> Vec<String> {
-    let mut seen = BTreeSet::new();
-    orders
-        .iter()
-        .flat_map(|o| &o.items)
-        .filter_map(|item| item.product.as_deref())
-        .filter(|p| !p.resolved && !p.id.is_empty())
-        .filter(|p| seen.insert(p.id.clone()))
-        .map(|p| p.id.clone())
-        .collect()
+    unresolved_ids(orders.iter().flat_map(|o| &o.items))
 }
 
 /// Fetches each distinct id once with `fetch`, at most `concurrency` at a time (clamped to
@@ -107,17 +205,12 @@ fn line_items_json(orders: &mut [Value]) -> impl Iterator<Item = &mut Value> {
 
 /// [`unresolved_product_ids`] for orders held as resolved JSON, as [`Client::call`] answers them.
 pub fn unresolved_product_ids_json(orders: &[Value]) -> Vec<String> {
-    let mut seen = BTreeSet::new();
-    orders
-        .iter()
-        .filter_map(|o| o.get("items").and_then(Value::as_array))
-        .flatten()
-        .filter_map(|item| item.get("product"))
-        .filter(|p| is_stub(p))
-        .filter_map(|p| p.get("id").and_then(Value::as_str))
-        .filter(|id| !id.is_empty() && seen.insert(id.to_string()))
-        .map(str::to_string)
-        .collect()
+    unresolved_ids(
+        orders
+            .iter()
+            .filter_map(|o| o.get("items").and_then(Value::as_array))
+            .flatten(),
+    )
 }
 
 impl Client {
@@ -175,28 +268,15 @@ impl Client {
             return Ok(FillReport::default());
         }
         let fetched = self.fetch_products(&ids, concurrency).await?;
-        let mut report = FillReport {
+        let filled = place(
+            orders.iter_mut().flat_map(|o| o.items.iter_mut()),
+            &fetched.products,
+        );
+        Ok(FillReport {
             fetched: fetched.products.len(),
-            filled: 0,
+            filled,
             missing: fetched.missing,
-        };
-        for item in orders.iter_mut().flat_map(|o| o.items.iter_mut()) {
-            let Some(stub) = item.product.as_deref().filter(|p| !p.resolved) else {
-                continue;
-            };
-            let Some(product) = fetched.products.get(&stub.id) else {
-                continue;
-            };
-            // The option the line item names is one of the product's options.
-            if let Some(option) = item.product_option.as_deref().filter(|o| !o.resolved)
-                && let Some(found) = product.options.iter().find(|o| o.id == option.id)
-            {
-                item.product_option = Some(Box::new(found.clone()));
-            }
-            item.product = Some(Box::new(product.clone()));
-            report.filled += 1;
-        }
-        Ok(report)
+        })
     }
 
     /// [`Client::fill_line_item_products`] for orders held as resolved JSON, as
@@ -234,40 +314,11 @@ impl Client {
             Ok(crate::dynamic::parse_json(&json).expect("the resolver writes JSON"))
         })
         .await?;
-        let mut report = FillReport {
+        let filled = place(line_items_json(orders), &products);
+        Ok(FillReport {
             fetched: products.len(),
-            filled: 0,
+            filled,
             missing,
-        };
-        for item in line_items_json(orders) {
-            let Some(stub) = item.get("product").filter(|p| is_stub(p)) else {
-                continue;
-            };
-            let Some(product) = stub
-                .get("id")
-                .and_then(Value::as_str)
-                .and_then(|id| products.get(id))
-            else {
-                continue;
-            };
-            // The option the line item names is one of the product's options.
-            let option_id = item
-                .get("product_option")
-                .filter(|o| is_stub(o))
-                .and_then(|o| o.get("id"))
-                .cloned();
-            if let Some(found) = option_id.and_then(|id| {
-                product
-                    .get("options")
-                    .and_then(Value::as_array)?
-                    .iter()
-                    .find(|o| o.get("id") == Some(&id))
-            }) {
-                item["product_option"] = found.clone();
-            }
-            item["product"] = product.clone();
-            report.filled += 1;
-        }
-        Ok(report)
+        })
     }
 }

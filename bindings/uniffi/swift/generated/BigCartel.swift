@@ -629,6 +629,16 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func accountId() async throws  -> String
     
     /**
+     * Resolves the line items' products that an orders document did not include (an orders
+     * list never includes them): each missing product is fetched once, at most `concurrency`
+     * at a time (1 to 16), and put in place with the line item's option taken from the
+     * product's options. Answers the orders given, filled, and a report; a product the API no
+     * longer has stays a stub (`resolved` false) and is listed in `report.missing`. Any other
+     * error is raised and nothing is returned half-filled.
+     */
+    func fillLineItemProducts(orders: [Order], concurrency: UInt32) async throws  -> FilledOrders
+    
+    /**
      * Create an artist
      *
      * Creates a new artist. Answers 201 Created with the location of the new artist in the Location header and the same body as getting the artist.
@@ -1003,6 +1013,30 @@ open func accountId()async throws  -> String  {
             completeFunc: ffi_bigcartel_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_bigcartel_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeBigCartelError_lift
+        )
+}
+    
+    /**
+     * Resolves the line items' products that an orders document did not include (an orders
+     * list never includes them): each missing product is fetched once, at most `concurrency`
+     * at a time (1 to 16), and put in place with the line item's option taken from the
+     * product's options. Answers the orders given, filled, and a report; a product the API no
+     * longer has stays a stub (`resolved` false) and is listed in `report.missing`. Any other
+     * error is raised and nothing is returned half-filled.
+     */
+open func fillLineItemProducts(orders: [Order], concurrency: UInt32)async throws  -> FilledOrders  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_bigcartel_uniffi_fn_method_client_fill_line_item_products(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeOrder.lower(orders),FfiConverterUInt32.lower(concurrency)
+                )
+            },
+            pollFunc: ffi_bigcartel_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_bigcartel_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_bigcartel_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFilledOrders_lift,
             errorHandler: FfiConverterTypeBigCartelError_lift
         )
 }
@@ -4502,6 +4536,75 @@ public func FfiConverterTypeFilledJson_lift(_ buf: RustBuffer) throws -> FilledJ
 #endif
 public func FfiConverterTypeFilledJson_lower(_ value: FilledJson) -> RustBuffer {
     return FfiConverterTypeFilledJson.lower(value)
+}
+
+
+/**
+ * Orders after a fill of their line items' products, and what was done.
+ */
+public struct FilledOrders: Equatable, Hashable {
+    /**
+     * The orders given, each line item's product resolved where it could be.
+     */
+    public let orders: [Order]
+    /**
+     * What was fetched and filled.
+     */
+    public let report: FillReport
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The orders given, each line item's product resolved where it could be.
+         */orders: [Order], 
+        /**
+         * What was fetched and filled.
+         */report: FillReport) {
+        self.orders = orders
+        self.report = report
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FilledOrders: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFilledOrders: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FilledOrders {
+        return
+            try FilledOrders(
+                orders: FfiConverterSequenceTypeOrder.read(from: &buf), 
+                report: FfiConverterTypeFillReport.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FilledOrders, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeOrder.write(value.orders, into: &buf)
+        FfiConverterTypeFillReport.write(value.report, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFilledOrders_lift(_ buf: RustBuffer) throws -> FilledOrders {
+    return try FfiConverterTypeFilledOrders.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFilledOrders_lower(_ value: FilledOrders) -> RustBuffer {
+    return FfiConverterTypeFilledOrders.lower(value)
 }
 
 
@@ -11850,6 +11953,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_bigcartel_uniffi_checksum_method_client_account_id() != 49758) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_bigcartel_uniffi_checksum_method_client_fill_line_item_products() != 26273) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_bigcartel_uniffi_checksum_method_client_create_artist() != 60370) {

@@ -154,6 +154,43 @@ class ClientTest {
     }
 
     @Test
+    fun `fillLineItemProducts fetches each missing product once and puts it in place`() = runBlocking {
+        val c = client()
+        val page = c.listOrders(ListOrdersParams(pageLimit = 20))
+        val before = page.items.flatMap { it.items }
+        assertTrue(before.isNotEmpty(), "the seeded orders have line items")
+        // An orders list names each product without including it: a stub, not "no options".
+        assertTrue(before.all { it.product != null && !it.product!!.resolved })
+        val distinct = before.map { it.product!!.id }.toSet()
+        fun asked(): Long = JSONObject(admin("GET", "/counters", null))
+            .getJSONObject("requests").optLong("getProduct", 0)
+        val start = asked()
+        val filled = c.fillLineItemProducts(page.items, 3u)
+        assertEquals(distinct.size.toLong(), asked() - start, "one request per distinct product")
+        assertEquals(FillReport(distinct.size.toULong(), before.size.toULong(), listOf()), filled.report)
+        val after = filled.orders.flatMap { it.items }
+        assertEquals(before.size, after.size)
+        for ((old, item) in before.zip(after)) {
+            val product = item.product!!
+            assertTrue(product.resolved)
+            assertEquals(old.product!!.id, product.id)
+            // The product as getProduct answers it, options included.
+            assertEquals(c.getProduct(product.id), product)
+            assertTrue(product.options.isNotEmpty())
+            item.productOption?.let { option ->
+                assertTrue(option.resolved)
+                assertTrue(option in product.options)
+            }
+            // Nothing else about the line item changed.
+            assertEquals(old.copy(product = null, productOption = null), item.copy(product = null, productOption = null))
+        }
+        // Nothing is left to fetch the second time.
+        val beforeSecond = asked()
+        assertEquals(0uL, c.fillLineItemProducts(filled.orders, 3u).report.fetched)
+        assertEquals(beforeSecond, asked())
+    }
+
+    @Test
     fun `concurrent calls share one client`() = runBlocking {
         val c = client()
         val ids = c.listOrders(ListOrdersParams(pageLimit = 8)).items.map { it.id }
