@@ -93,9 +93,17 @@ pub struct Field {
     /// when the set is open. Resolved models type such an attribute as an enum that also keeps
     /// any other value as sent.
     pub values: Vec<String>,
+    /// A string with `format: date-time`: resolved models carry it as a timestamp type that
+    /// keeps the text and parses it on request.
+    pub timestamp: bool,
 }
 
 impl Field {
+    /// Whether a model's attribute is a date-time (see [`Field::timestamp`]).
+    pub fn is_timestamp(&self) -> bool {
+        self.timestamp && self.scalar == Scalar::String && self.values.is_empty()
+    }
+
     /// The name of the enum a model's attribute with documented values gets (`OrderPaymentStatus`).
     pub fn enum_name(&self, model: &str) -> Option<String> {
         (!self.values.is_empty() && self.scalar == Scalar::String)
@@ -340,6 +348,7 @@ fn fields_of(schemas: &Map<String, Value>, schema: &Value, context: &str) -> Res
             required: required.contains(&name.as_str()) && !nullable,
             doc: doc_of(prop),
             values: strings_at(prop, "enum"),
+            timestamp: prop.get("format").and_then(Value::as_str) == Some("date-time"),
         });
     }
     Ok(fields)

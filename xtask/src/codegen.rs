@@ -335,6 +335,7 @@ fn model_tokens(model: &Model) -> Result<TokenStream> {
                 let e = format_ident!("{}", e);
                 quote!(#e)
             }
+            None if f.is_timestamp() => quote!(crate::Timestamp),
             None => rust_type(f.scalar),
         };
         let d = docs(&if f.doc.is_empty() {
@@ -352,6 +353,9 @@ fn model_tokens(model: &Model) -> Result<TokenStream> {
                 let e = format_ident!("{}", e);
                 quote! { #slot => self.#ident = map.next_value_seed(#seed)?.map(#e::from), }
             }
+            None if f.is_timestamp() => quote! {
+                #slot => self.#ident = map.next_value_seed(#seed)?.map(crate::Timestamp::from),
+            },
             None => quote! { #slot => self.#ident = map.next_value_seed(#seed)?, },
         });
         assigns.push(quote! { #ident: attributes.#ident, });

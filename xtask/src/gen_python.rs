@@ -40,7 +40,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from . import _native
-from ._record import ClientBase, Record, dumps, loads, optional
+from ._record import ClientBase, Record, Timestamp, dumps, loads, optional, timestamp
 "#,
     );
     let mut imports = BTreeSet::new();
@@ -110,6 +110,8 @@ from ._record import ClientBase, Record, dumps, loads, optional
     }
     client_class(&mut out, api);
     all.push("Client".into());
+    // The view's own `Timestamp` (a `str`), whose `to_datetime` reads it with the core.
+    all.push("Timestamp".into());
     out.push_str("\n\n__all__ = [\n");
     for name in &all {
         let _ = writeln!(out, "    \"{name}\",");
@@ -175,6 +177,11 @@ fn field_doc(f: &Field) -> String {
     };
     if f.scalar == Scalar::Decimal {
         d.push_str("\n\nAn exact decimal amount as text (``\"20.0\"``): use ``decimal.Decimal``, never ``float``.");
+    }
+    if f.is_timestamp() {
+        d.push_str(
+            "\n\nA :class:`Timestamp`: the text as sent, and ``.to_datetime()`` to read it.",
+        );
     }
     d.push_str("\n\n``None`` when the API sent none.");
     d
@@ -248,6 +255,13 @@ fn model_class(out: &mut String, model: &Model) {
                 &format!("Optional[{e}]"),
                 &field_doc(f),
                 &format!("return _as_{}(self._d.get({key:?}))", e.to_snake_case()),
+            ),
+            None if f.is_timestamp() => property(
+                &mut props,
+                &name,
+                "Optional[Timestamp]",
+                &field_doc(f),
+                &format!("return timestamp(self._d.get({key:?}))"),
             ),
             None => property(
                 &mut props,

@@ -74,6 +74,7 @@ pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
                     required: false,
                     doc: format!("`{}`: {}", q.wire_name, q.doc),
                     values: Vec::new(),
+                    timestamp: false,
                 })
                 .collect();
             let doc = format!("Query parameters of `{}` (every one optional).", op.id);
@@ -233,6 +234,10 @@ fn model_record(model: &Model) -> TokenStream {
             Some(e) => {
                 let e = format_ident!("{}", e);
                 fields.push(quote! { #d pub #ident: Option<#e>, });
+                moves.push(quote! { #ident: m.#ident.map(Into::into), });
+            }
+            None if f.is_timestamp() => {
+                fields.push(quote! { #d pub #ident: Option<crate::DateTimeText>, });
                 moves.push(quote! { #ident: m.#ident.map(Into::into), });
             }
             None => {

@@ -130,6 +130,14 @@ fn typescript(api: &Api) -> String {
     jsdoc(
         &mut out,
         "",
+        "A date-time attribute as the API sent it: RFC 3339 text, kept whole (`Date` would drop its \
+         offset and any digit past the millisecond). `new Date(text)` reads the instant; \
+         `Temporal.Instant.from(text)`, where the runtime has it, keeps every digit.",
+    );
+    out.push_str("export type Timestamp = string;\n\n");
+    jsdoc(
+        &mut out,
+        "",
         "A relationship as the document gives it, for one a model's typed fields do not carry \
          whole: an undeclared relationship, or a declared one that also has `links` or `meta` or \
          has no `data`.",
@@ -213,9 +221,13 @@ fn typescript(api: &Api) -> String {
         out.push_str("  id: string;\n");
         for f in &m.fields {
             jsdoc(&mut out, "  ", &field_doc(f));
-            let ty = f
-                .enum_name(&m.name)
-                .unwrap_or_else(|| ts_scalar(f.scalar).to_string());
+            let ty = f.enum_name(&m.name).unwrap_or_else(|| {
+                if f.is_timestamp() {
+                    "Timestamp".to_string()
+                } else {
+                    ts_scalar(f.scalar).to_string()
+                }
+            });
             let _ = writeln!(out, "  {}: {ty} | null;", ts_prop(&f.name.to_snake_case()),);
         }
         for r in &m.rels {

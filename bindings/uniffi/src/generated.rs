@@ -13,7 +13,7 @@ pub struct Account {
     /// The email address the shop can be contacted at.
     pub contact_email: Option<String>,
     /// When the account was created.
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::DateTimeText>,
     /// A brief description of their shop.
     pub description: Option<String>,
     /// Whether or not inventory tracking is enabled.
@@ -25,7 +25,7 @@ pub struct Account {
     /// Whether or not the account is in maintenance mode.
     pub under_maintenance: Option<bool>,
     /// When the account was last updated.
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::DateTimeText>,
     /// The URL of the online store, either using a custom domain or the default .bigcartel.com one.
     pub url: Option<String>,
     /// The URL of a external website the account may have, separate from Big Cartel.
@@ -62,13 +62,13 @@ impl From<bigcartel::models::Account> for Account {
             id: m.id,
             artists_enabled: m.artists_enabled,
             contact_email: m.contact_email,
-            created_at: m.created_at,
+            created_at: m.created_at.map(Into::into),
             description: m.description,
             inventory_enabled: m.inventory_enabled,
             store_name: m.store_name,
             subdomain: m.subdomain,
             under_maintenance: m.under_maintenance,
-            updated_at: m.updated_at,
+            updated_at: m.updated_at.map(Into::into),
             url: m.url,
             website: m.website,
             account_image: m.account_image.map(|b| (*b).into()),
@@ -593,7 +593,7 @@ pub struct Discount {
     /// The resource's unique identifier.
     pub id: String,
     /// The date the discount is active.
-    pub active_at: Option<String>,
+    pub active_at: Option<crate::DateTimeText>,
     /// Possible values are all, category, or product.
     pub application_type: Option<DiscountApplicationType>,
     /// The code customers enter to use the discount.
@@ -601,7 +601,7 @@ pub struct Discount {
     /// Possible values are never, on_date, or on_limit.
     pub expiration_type: Option<DiscountExpirationType>,
     /// The date the discount expires.
-    pub expires_at: Option<String>,
+    pub expires_at: Option<crate::DateTimeText>,
     /// The flat rate discount amount.
     ///
     /// An exact decimal amount as text ("20.0"), never a float.
@@ -652,11 +652,11 @@ impl From<bigcartel::models::Discount> for Discount {
     fn from(m: bigcartel::models::Discount) -> Self {
         Discount {
             id: m.id,
-            active_at: m.active_at,
+            active_at: m.active_at.map(Into::into),
             application_type: m.application_type.map(Into::into),
             code: m.code,
             expiration_type: m.expiration_type.map(Into::into),
-            expires_at: m.expires_at,
+            expires_at: m.expires_at.map(Into::into),
             flat_rate_discount: m.flat_rate_discount,
             minimum_cart_quantity: m.minimum_cart_quantity,
             minimum_cart_total: m.minimum_cart_total,
@@ -788,9 +788,9 @@ pub struct Order {
     /// The resource's unique identifier.
     pub id: String,
     /// When the order was placed and paid for.
-    pub completed_at: Option<String>,
+    pub completed_at: Option<crate::DateTimeText>,
     /// When the order was created.
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::DateTimeText>,
     /// The email address of the buyer.
     pub customer_email: Option<String>,
     /// The first name of the buyer.
@@ -854,7 +854,7 @@ pub struct Order {
     /// An exact decimal amount as text ("20.0"), never a float.
     pub total: Option<String>,
     /// When the order was last updated.
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::DateTimeText>,
     /// `adjustments`: the related OrderAdjustment records, resolved.
     pub adjustments: Vec<OrderAdjustment>,
     /// `currency`: the related Currency, resolved (absent when the relationship is empty).
@@ -889,8 +889,8 @@ impl From<bigcartel::models::Order> for Order {
     fn from(m: bigcartel::models::Order) -> Self {
         Order {
             id: m.id,
-            completed_at: m.completed_at,
-            created_at: m.created_at,
+            completed_at: m.completed_at.map(Into::into),
+            created_at: m.created_at.map(Into::into),
             customer_email: m.customer_email,
             customer_first_name: m.customer_first_name,
             customer_last_name: m.customer_last_name,
@@ -915,7 +915,7 @@ impl From<bigcartel::models::Order> for Order {
             tax_remitted_by_big_cartel: m.tax_remitted_by_big_cartel,
             tax_total: m.tax_total,
             total: m.total,
-            updated_at: m.updated_at,
+            updated_at: m.updated_at.map(Into::into),
             adjustments: m.adjustments.into_iter().map(Into::into).collect(),
             currency: m.currency.map(|b| (*b).into()),
             events: m.events.into_iter().map(Into::into).collect(),
@@ -1051,7 +1051,7 @@ pub struct OrderEvent {
     /// The resource's unique identifier.
     pub id: String,
     /// When the order event was created.
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::DateTimeText>,
     /// What the event is about, such as payment_status or shipping_status.
     pub identifier: Option<String>,
     /// A message describing the order event.
@@ -1078,7 +1078,7 @@ impl From<bigcartel::models::OrderEvent> for OrderEvent {
     fn from(m: bigcartel::models::OrderEvent) -> Self {
         OrderEvent {
             id: m.id,
-            created_at: m.created_at,
+            created_at: m.created_at.map(Into::into),
             identifier: m.identifier,
             message: m.message,
             resource_type: m.resource_type,
@@ -1452,7 +1452,7 @@ pub struct Product {
     /// The resource's unique identifier.
     pub id: String,
     /// When the product was created.
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::DateTimeText>,
     /// The default price of the product.
     ///
     /// An exact decimal amount as text ("20.0"), never a float.
@@ -1472,7 +1472,7 @@ pub struct Product {
     /// The status of the product: active, hidden, sold_out, or coming_soon.
     pub status: Option<ProductStatus>,
     /// When the product was last updated.
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::DateTimeText>,
     /// The full URL to access the product.
     pub url: Option<String>,
     /// `artists`: the related Artist records, resolved.
@@ -1507,7 +1507,7 @@ impl From<bigcartel::models::Product> for Product {
     fn from(m: bigcartel::models::Product) -> Self {
         Product {
             id: m.id,
-            created_at: m.created_at,
+            created_at: m.created_at.map(Into::into),
             default_price: m.default_price,
             description: m.description,
             name: m.name,
@@ -1516,7 +1516,7 @@ impl From<bigcartel::models::Product> for Product {
             position: m.position,
             primary_image_url: m.primary_image_url,
             status: m.status.map(Into::into),
-            updated_at: m.updated_at,
+            updated_at: m.updated_at.map(Into::into),
             url: m.url,
             artists: m.artists.into_iter().map(Into::into).collect(),
             categories: m.categories.into_iter().map(Into::into).collect(),

@@ -61,6 +61,8 @@ mod value;
 pub use value::{ExtraRelationship, JsonValue};
 mod fill;
 pub use fill::{FillReport, FilledOrders};
+mod timestamp;
+pub use timestamp::DateTimeText;
 
 /// A Big Cartel API client. Construct it with `bearer` (an OAuth access token) or `basic` (a
 /// store's subdomain and password); every operation is an async method.

@@ -6,6 +6,9 @@ use crate::convert;
 use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r##"
+/** A date-time attribute as the API sent it: RFC 3339 text, kept whole (`Date` would drop its offset and any digit past the millisecond). `new Date(text)` reads the instant; `Temporal.Instant.from(text)`, where the runtime has it, keeps every digit. */
+export type Timestamp = string;
+
 /** A relationship as the document gives it, for one a model's typed fields do not carry whole: an undeclared relationship, or a declared one that also has `links` or `meta` or has no `data`. */
 export interface Relationship {
   /** `data` as sent: null, one resource identifier or a list; absent when the relationship has no `data` member (links only). */
@@ -64,7 +67,7 @@ export interface Account {
   /** The email address the shop can be contacted at. */
   contact_email: string | null;
   /** When the account was created. */
-  created_at: string | null;
+  created_at: Timestamp | null;
   /** A brief description of their shop. */
   description: string | null;
   /** Whether or not inventory tracking is enabled. */
@@ -76,7 +79,7 @@ export interface Account {
   /** Whether or not the account is in maintenance mode. */
   under_maintenance: boolean | null;
   /** When the account was last updated. */
-  updated_at: string | null;
+  updated_at: Timestamp | null;
   /** The URL of the online store, either using a custom domain or the default .bigcartel.com one. */
   url: string | null;
   /** The URL of a external website the account may have, separate from Big Cartel. */
@@ -244,7 +247,7 @@ export interface Discount {
   /** The resource's unique identifier. */
   id: string;
   /** The date the discount is active. */
-  active_at: string | null;
+  active_at: Timestamp | null;
   /** Possible values are all, category, or product. */
   application_type: DiscountApplicationType | null;
   /** The code customers enter to use the discount. */
@@ -252,7 +255,7 @@ export interface Discount {
   /** Possible values are never, on_date, or on_limit. */
   expiration_type: DiscountExpirationType | null;
   /** The date the discount expires. */
-  expires_at: string | null;
+  expires_at: Timestamp | null;
   /**
    * The flat rate discount amount.
    *
@@ -308,9 +311,9 @@ export interface Order {
   /** The resource's unique identifier. */
   id: string;
   /** When the order was placed and paid for. */
-  completed_at: string | null;
+  completed_at: Timestamp | null;
   /** When the order was created. */
-  created_at: string | null;
+  created_at: Timestamp | null;
   /** The email address of the buyer. */
   customer_email: string | null;
   /** The first name of the buyer. */
@@ -388,7 +391,7 @@ export interface Order {
    */
   total: string | null;
   /** When the order was last updated. */
-  updated_at: string | null;
+  updated_at: Timestamp | null;
   /** `adjustments`: the related OrderAdjustment resources. */
   adjustments: OrderAdjustment[];
   /** `currency`: the related Currency (null when empty). */
@@ -456,7 +459,7 @@ export interface OrderEvent {
   /** The resource's unique identifier. */
   id: string;
   /** When the order event was created. */
-  created_at: string | null;
+  created_at: Timestamp | null;
   /** What the event is about, such as payment_status or shipping_status. */
   identifier: string | null;
   /** A message describing the order event. */
@@ -608,7 +611,7 @@ export interface Product {
   /** The resource's unique identifier. */
   id: string;
   /** When the product was created. */
-  created_at: string | null;
+  created_at: Timestamp | null;
   /**
    * The default price of the product.
    *
@@ -630,7 +633,7 @@ export interface Product {
   /** The status of the product: active, hidden, sold_out, or coming_soon. */
   status: ProductStatus | null;
   /** When the product was last updated. */
-  updated_at: string | null;
+  updated_at: Timestamp | null;
   /** The full URL to access the product. */
   url: string | null;
   /** `artists`: the related Artist resources. */

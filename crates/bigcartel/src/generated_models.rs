@@ -12,7 +12,7 @@ pub struct Account {
     /// The email address the shop can be contacted at.
     pub contact_email: Option<String>,
     /// When the account was created.
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::Timestamp>,
     /// A brief description of their shop.
     pub description: Option<String>,
     /// Whether or not inventory tracking is enabled.
@@ -24,7 +24,7 @@ pub struct Account {
     /// Whether or not the account is in maintenance mode.
     pub under_maintenance: Option<bool>,
     /// When the account was last updated.
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::Timestamp>,
     /// The URL of the online store, either using a custom domain or the default .bigcartel.com one.
     pub url: Option<String>,
     /// The URL of a external website the account may have, separate from Big Cartel.
@@ -78,13 +78,13 @@ impl crate::jsonapi::Model for Account {
         struct Attributes {
             artists_enabled: Option<bool>,
             contact_email: Option<String>,
-            created_at: Option<String>,
+            created_at: Option<crate::Timestamp>,
             description: Option<String>,
             inventory_enabled: Option<bool>,
             store_name: Option<String>,
             subdomain: Option<String>,
             under_maintenance: Option<bool>,
-            updated_at: Option<String>,
+            updated_at: Option<crate::Timestamp>,
             url: Option<String>,
             website: Option<String>,
         }
@@ -121,7 +121,8 @@ impl crate::jsonapi::Model for Account {
                     }
                     2usize => {
                         self.created_at = map
-                            .next_value_seed(crate::lenient::StringSeed)?;
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(crate::Timestamp::from);
                     }
                     3usize => {
                         self.description = map
@@ -144,7 +145,8 @@ impl crate::jsonapi::Model for Account {
                     }
                     8usize => {
                         self.updated_at = map
-                            .next_value_seed(crate::lenient::StringSeed)?;
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(crate::Timestamp::from);
                     }
                     9usize => self.url = map.next_value_seed(crate::lenient::StringSeed)?,
                     10usize => {
@@ -1005,7 +1007,7 @@ pub struct Discount {
     /// The resource's unique identifier.
     pub id: String,
     /// The date the discount is active.
-    pub active_at: Option<String>,
+    pub active_at: Option<crate::Timestamp>,
     /// Possible values are all, category, or product.
     pub application_type: Option<DiscountApplicationType>,
     /// The code customers enter to use the discount.
@@ -1013,7 +1015,7 @@ pub struct Discount {
     /// Possible values are never, on_date, or on_limit.
     pub expiration_type: Option<DiscountExpirationType>,
     /// The date the discount expires.
-    pub expires_at: Option<String>,
+    pub expires_at: Option<crate::Timestamp>,
     /// The flat rate discount amount.
     pub flat_rate_discount: Option<String>,
     /// The minimum amount of items in the cart required to use the discount.
@@ -1077,11 +1079,11 @@ impl crate::jsonapi::Model for Discount {
     ) -> Result<Self, crate::jsonapi::DecodeError> {
         #[derive(Default)]
         struct Attributes {
-            active_at: Option<String>,
+            active_at: Option<crate::Timestamp>,
             application_type: Option<DiscountApplicationType>,
             code: Option<String>,
             expiration_type: Option<DiscountExpirationType>,
-            expires_at: Option<String>,
+            expires_at: Option<crate::Timestamp>,
             flat_rate_discount: Option<String>,
             minimum_cart_quantity: Option<i64>,
             minimum_cart_total: Option<String>,
@@ -1121,7 +1123,9 @@ impl crate::jsonapi::Model for Discount {
             ) -> Result<(), A::Error> {
                 match slot {
                     0usize => {
-                        self.active_at = map.next_value_seed(crate::lenient::StringSeed)?;
+                        self.active_at = map
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(crate::Timestamp::from);
                     }
                     1usize => {
                         self.application_type = map
@@ -1138,7 +1142,8 @@ impl crate::jsonapi::Model for Discount {
                     }
                     4usize => {
                         self.expires_at = map
-                            .next_value_seed(crate::lenient::StringSeed)?;
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(crate::Timestamp::from);
                     }
                     5usize => {
                         self.flat_rate_discount = map
@@ -1356,9 +1361,9 @@ pub struct Order {
     /// The resource's unique identifier.
     pub id: String,
     /// When the order was placed and paid for.
-    pub completed_at: Option<String>,
+    pub completed_at: Option<crate::Timestamp>,
     /// When the order was created.
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::Timestamp>,
     /// The email address of the buyer.
     pub customer_email: Option<String>,
     /// The first name of the buyer.
@@ -1408,7 +1413,7 @@ pub struct Order {
     /// The total price of everything.
     pub total: Option<String>,
     /// When the order was last updated.
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::Timestamp>,
     /// `adjustments`: the related OrderAdjustment resources, resolved.
     pub adjustments: Vec<OrderAdjustment>,
     /// `currency`: the related Currency, resolved (None when the relationship is empty).
@@ -1460,8 +1465,8 @@ impl crate::jsonapi::Model for Order {
     ) -> Result<Self, crate::jsonapi::DecodeError> {
         #[derive(Default)]
         struct Attributes {
-            completed_at: Option<String>,
-            created_at: Option<String>,
+            completed_at: Option<crate::Timestamp>,
+            created_at: Option<crate::Timestamp>,
             customer_email: Option<String>,
             customer_first_name: Option<String>,
             customer_last_name: Option<String>,
@@ -1486,7 +1491,7 @@ impl crate::jsonapi::Model for Order {
             tax_remitted_by_big_cartel: Option<bool>,
             tax_total: Option<String>,
             total: Option<String>,
-            updated_at: Option<String>,
+            updated_at: Option<crate::Timestamp>,
         }
         impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
             fn slot(&self, key: &str) -> Option<usize> {
@@ -1529,11 +1534,13 @@ impl crate::jsonapi::Model for Order {
                 match slot {
                     0usize => {
                         self.completed_at = map
-                            .next_value_seed(crate::lenient::StringSeed)?;
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(crate::Timestamp::from);
                     }
                     1usize => {
                         self.created_at = map
-                            .next_value_seed(crate::lenient::StringSeed)?;
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(crate::Timestamp::from);
                     }
                     2usize => {
                         self.customer_email = map
@@ -1633,7 +1640,8 @@ impl crate::jsonapi::Model for Order {
                     }
                     26usize => {
                         self.updated_at = map
-                            .next_value_seed(crate::lenient::StringSeed)?;
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(crate::Timestamp::from);
                     }
                     _ => {}
                 }
@@ -1882,7 +1890,7 @@ pub struct OrderEvent {
     /// The resource's unique identifier.
     pub id: String,
     /// When the order event was created.
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::Timestamp>,
     /// What the event is about, such as payment_status or shipping_status.
     pub identifier: Option<String>,
     /// A message describing the order event.
@@ -1926,7 +1934,7 @@ impl crate::jsonapi::Model for OrderEvent {
     ) -> Result<Self, crate::jsonapi::DecodeError> {
         #[derive(Default)]
         struct Attributes {
-            created_at: Option<String>,
+            created_at: Option<crate::Timestamp>,
             identifier: Option<String>,
             message: Option<String>,
         }
@@ -1947,7 +1955,8 @@ impl crate::jsonapi::Model for OrderEvent {
                 match slot {
                     0usize => {
                         self.created_at = map
-                            .next_value_seed(crate::lenient::StringSeed)?;
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(crate::Timestamp::from);
                     }
                     1usize => {
                         self.identifier = map
@@ -2590,7 +2599,7 @@ pub struct Product {
     /// The resource's unique identifier.
     pub id: String,
     /// When the product was created.
-    pub created_at: Option<String>,
+    pub created_at: Option<crate::Timestamp>,
     /// The default price of the product.
     pub default_price: Option<String>,
     /// The description of the product.
@@ -2608,7 +2617,7 @@ pub struct Product {
     /// The status of the product: active, hidden, sold_out, or coming_soon.
     pub status: Option<ProductStatus>,
     /// When the product was last updated.
-    pub updated_at: Option<String>,
+    pub updated_at: Option<crate::Timestamp>,
     /// The full URL to access the product.
     pub url: Option<String>,
     /// `artists`: the related Artist resources, resolved.
@@ -2660,7 +2669,7 @@ impl crate::jsonapi::Model for Product {
     ) -> Result<Self, crate::jsonapi::DecodeError> {
         #[derive(Default)]
         struct Attributes {
-            created_at: Option<String>,
+            created_at: Option<crate::Timestamp>,
             default_price: Option<String>,
             description: Option<String>,
             name: Option<String>,
@@ -2669,7 +2678,7 @@ impl crate::jsonapi::Model for Product {
             position: Option<i64>,
             primary_image_url: Option<String>,
             status: Option<ProductStatus>,
-            updated_at: Option<String>,
+            updated_at: Option<crate::Timestamp>,
             url: Option<String>,
         }
         impl<'de> crate::jsonapi::AttributeSink<'de> for Attributes {
@@ -2697,7 +2706,8 @@ impl crate::jsonapi::Model for Product {
                 match slot {
                     0usize => {
                         self.created_at = map
-                            .next_value_seed(crate::lenient::StringSeed)?;
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(crate::Timestamp::from);
                     }
                     1usize => {
                         self.default_price = map
@@ -2730,7 +2740,8 @@ impl crate::jsonapi::Model for Product {
                     }
                     9usize => {
                         self.updated_at = map
-                            .next_value_seed(crate::lenient::StringSeed)?;
+                            .next_value_seed(crate::lenient::StringSeed)?
+                            .map(crate::Timestamp::from);
                     }
                     10usize => {
                         self.url = map.next_value_seed(crate::lenient::StringSeed)?;

@@ -41,6 +41,8 @@ pub mod money;
 /// The retry policy and loop every request runs through (the shared [`api_runtime::retry`]).
 pub use api_runtime::retry;
 mod schema;
+mod timestamp;
+pub use timestamp::Timestamp;
 pub mod webhook;
 
 // Generated files are formatted by the generator (prettyplease), not rustfmt.

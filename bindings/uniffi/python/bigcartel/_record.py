@@ -4,6 +4,7 @@ and the client's constructors and line-item fill. No operation is named here."""
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 from decimal import Decimal
 from typing import Any, ClassVar, Dict, List, Optional, Sequence, Tuple, Type, TypeVar
@@ -23,6 +24,39 @@ def loads(data: bytes) -> Any:
 def dumps(value: Any) -> str:
     """Arguments as the JSON text the core's ``call_json`` reads."""
     return json.dumps(value, separators=(",", ":"), default=str)
+
+
+class Timestamp(str):
+    """A date-time attribute (``created_at``, ``completed_at``...) as the API sent it.
+
+    It is the text itself, a ``str`` kept whole whatever the server sends: it compares, prints
+    and serializes as that text. :meth:`to_datetime` reads it as RFC 3339 with the Rust core.
+
+    >>> t = Timestamp("2024-08-01T21:59:44.250-06:00")
+    >>> t == "2024-08-01T21:59:44.250-06:00"
+    True
+    >>> t.to_datetime().isoformat()
+    '2024-08-01T21:59:44.250000-06:00'
+    >>> Timestamp("last tuesday").to_datetime() is None
+    True
+    """
+
+    __slots__ = ()
+
+    def to_datetime(self) -> Optional[datetime.datetime]:
+        """The instant and UTC offset the text states, as an aware ``datetime`` in that offset;
+        ``None`` when the text is not RFC 3339. ``datetime`` keeps microseconds: finer digits
+        are rounded here, and stay in the text."""
+        native = _native.DateTimeText(text=str(self))
+        instant, offset = native.instant(), native.offset_seconds()
+        if instant is None or offset is None:
+            return None
+        return instant.astimezone(datetime.timezone(datetime.timedelta(seconds=offset)))
+
+
+def timestamp(value: Optional[str]) -> Optional[Timestamp]:
+    """A view's date-time field: the JSON's text as a :class:`Timestamp` (``None`` stays ``None``)."""
+    return None if value is None else Timestamp(value)
 
 
 class Record:

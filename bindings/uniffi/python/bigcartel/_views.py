@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from . import _native
-from ._record import ClientBase, Record, dumps, loads, optional
+from ._record import ClientBase, Record, Timestamp, dumps, loads, optional, timestamp
 from ._native import (
     ArtistInput,
     CategoryInput,
@@ -210,12 +210,14 @@ class Account(Record):
         return self._d.get("contact_email")
 
     @property
-    def created_at(self) -> Optional[str]:
+    def created_at(self) -> Optional[Timestamp]:
         """When the account was created.
+
+        A :class:`Timestamp`: the text as sent, and ``.to_datetime()`` to read it.
 
         ``None`` when the API sent none.
         """
-        return self._d.get("created_at")
+        return timestamp(self._d.get("created_at"))
 
     @property
     def description(self) -> Optional[str]:
@@ -258,12 +260,14 @@ class Account(Record):
         return self._d.get("under_maintenance")
 
     @property
-    def updated_at(self) -> Optional[str]:
+    def updated_at(self) -> Optional[Timestamp]:
         """When the account was last updated.
+
+        A :class:`Timestamp`: the text as sent, and ``.to_datetime()`` to read it.
 
         ``None`` when the API sent none.
         """
-        return self._d.get("updated_at")
+        return timestamp(self._d.get("updated_at"))
 
     @property
     def url(self) -> Optional[str]:
@@ -724,12 +728,14 @@ class Discount(Record):
         return self._d["id"]
 
     @property
-    def active_at(self) -> Optional[str]:
+    def active_at(self) -> Optional[Timestamp]:
         """The date the discount is active.
+
+        A :class:`Timestamp`: the text as sent, and ``.to_datetime()`` to read it.
 
         ``None`` when the API sent none.
         """
-        return self._d.get("active_at")
+        return timestamp(self._d.get("active_at"))
 
     @property
     def application_type(self) -> Optional[DiscountApplicationType]:
@@ -756,12 +762,14 @@ class Discount(Record):
         return _as_discount_expiration_type(self._d.get("expiration_type"))
 
     @property
-    def expires_at(self) -> Optional[str]:
+    def expires_at(self) -> Optional[Timestamp]:
         """The date the discount expires.
+
+        A :class:`Timestamp`: the text as sent, and ``.to_datetime()`` to read it.
 
         ``None`` when the API sent none.
         """
-        return self._d.get("expires_at")
+        return timestamp(self._d.get("expires_at"))
 
     @property
     def flat_rate_discount(self) -> Optional[str]:
@@ -913,20 +921,24 @@ class Order(Record):
         return self._d["id"]
 
     @property
-    def completed_at(self) -> Optional[str]:
+    def completed_at(self) -> Optional[Timestamp]:
         """When the order was placed and paid for.
 
+        A :class:`Timestamp`: the text as sent, and ``.to_datetime()`` to read it.
+
         ``None`` when the API sent none.
         """
-        return self._d.get("completed_at")
+        return timestamp(self._d.get("completed_at"))
 
     @property
-    def created_at(self) -> Optional[str]:
+    def created_at(self) -> Optional[Timestamp]:
         """When the order was created.
+
+        A :class:`Timestamp`: the text as sent, and ``.to_datetime()`` to read it.
 
         ``None`` when the API sent none.
         """
-        return self._d.get("created_at")
+        return timestamp(self._d.get("created_at"))
 
     @property
     def customer_email(self) -> Optional[str]:
@@ -1135,12 +1147,14 @@ class Order(Record):
         return self._d.get("total")
 
     @property
-    def updated_at(self) -> Optional[str]:
+    def updated_at(self) -> Optional[Timestamp]:
         """When the order was last updated.
+
+        A :class:`Timestamp`: the text as sent, and ``.to_datetime()`` to read it.
 
         ``None`` when the API sent none.
         """
-        return self._d.get("updated_at")
+        return timestamp(self._d.get("updated_at"))
 
     @property
     def adjustments(self) -> List[OrderAdjustment]:
@@ -1310,12 +1324,14 @@ class OrderEvent(Record):
         return self._d["id"]
 
     @property
-    def created_at(self) -> Optional[str]:
+    def created_at(self) -> Optional[Timestamp]:
         """When the order event was created.
+
+        A :class:`Timestamp`: the text as sent, and ``.to_datetime()`` to read it.
 
         ``None`` when the API sent none.
         """
-        return self._d.get("created_at")
+        return timestamp(self._d.get("created_at"))
 
     @property
     def identifier(self) -> Optional[str]:
@@ -1723,12 +1739,14 @@ class Product(Record):
         return self._d["id"]
 
     @property
-    def created_at(self) -> Optional[str]:
+    def created_at(self) -> Optional[Timestamp]:
         """When the product was created.
+
+        A :class:`Timestamp`: the text as sent, and ``.to_datetime()`` to read it.
 
         ``None`` when the API sent none.
         """
-        return self._d.get("created_at")
+        return timestamp(self._d.get("created_at"))
 
     @property
     def default_price(self) -> Optional[str]:
@@ -1797,12 +1815,14 @@ class Product(Record):
         return _as_product_status(self._d.get("status"))
 
     @property
-    def updated_at(self) -> Optional[str]:
+    def updated_at(self) -> Optional[Timestamp]:
         """When the product was last updated.
+
+        A :class:`Timestamp`: the text as sent, and ``.to_datetime()`` to read it.
 
         ``None`` when the API sent none.
         """
-        return self._d.get("updated_at")
+        return timestamp(self._d.get("updated_at"))
 
     @property
     def url(self) -> Optional[str]:
@@ -3258,4 +3278,5 @@ __all__ = [
     "decode_shipping_options",
     "decode_shipping_option",
     "Client",
+    "Timestamp",
 ]

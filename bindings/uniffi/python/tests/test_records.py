@@ -144,3 +144,31 @@ def test_the_webhook_docstring_examples_run() -> None:
     result = doctest.testmod(_webhooks, raise_on_error=False)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_timestamps_are_their_text_and_read_as_aware_datetimes() -> None:
+    doc = {
+        "data": {
+            "type": "orders",
+            "id": "8",
+            "attributes": {
+                "created_at": "2024-08-01T21:59:44.123456789+05:30",
+                "updated_at": "last tuesday",
+                "completed_at": None,
+            },
+        }
+    }
+    order = bigcartel.decode_order(json.dumps(doc).encode())
+    created = order.created_at
+    assert isinstance(created, bigcartel.Timestamp) and isinstance(created, str)
+    assert created == "2024-08-01T21:59:44.123456789+05:30"
+    when = created.to_datetime()
+    assert when is not None
+    # The instant and the offset as sent, to the microsecond datetime keeps (rounded); the text
+    # keeps every digit.
+    assert when.isoformat() == "2024-08-01T21:59:44.123457+05:30"
+    assert when.utcoffset() is not None and when.utcoffset().total_seconds() == 5.5 * 3600
+    # Text that is not RFC 3339 is kept, and reads as no datetime rather than an error.
+    assert order.updated_at == "last tuesday" and order.updated_at.to_datetime() is None
+    assert order.completed_at is None
+    assert order.to_dict()["created_at"] == "2024-08-01T21:59:44.123456789+05:30"

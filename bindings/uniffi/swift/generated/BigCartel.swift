@@ -614,6 +614,49 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Date {
+        let seconds: Int64 = try readInt(&buf)
+        let nanoseconds: UInt32 = try readInt(&buf)
+        // Build the Date from whole seconds first, then add the nanoseconds as a
+        // separate TimeInterval.  Date stores CFAbsoluteTime (seconds since 2001),
+        // so adding a small fraction to the ~7.8e8 base is twice as precise as
+        // adding it to the ~1.76e9 Unix-epoch value, because the smaller magnitude
+        // leaves more mantissa bits for the sub-second part.
+        if seconds >= 0 {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(Double(nanoseconds) / 1.0e9)
+        } else {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(-Double(nanoseconds) / 1.0e9)
+        }
+    }
+
+    public static func write(_ value: Date, into buf: inout [UInt8]) {
+        var delta = value.timeIntervalSince1970
+        var sign: Int64 = 1
+        if delta < 0 {
+            // The nanoseconds portion of the epoch offset must always be
+            // positive, to simplify the calculation we will use the absolute
+            // value of the offset.
+            sign = -1
+            delta = -delta
+        }
+        if delta.rounded(.down) > Double(Int64.max) {
+            fatalError("Timestamp overflow, exceeds max bounds supported by Uniffi")
+        }
+        let seconds = Int64(delta)
+        let nanoseconds = UInt32((delta - Double(seconds)) * 1.0e9)
+        writeInt(&buf, sign * seconds)
+        writeInt(&buf, nanoseconds)
+    }
+}
+
 
 
 
@@ -1833,7 +1876,7 @@ public struct Account: Equatable, Hashable {
     /**
      * When the account was created.
      */
-    public let createdAt: String?
+    public let createdAt: DateTimeText?
     /**
      * A brief description of their shop.
      */
@@ -1857,7 +1900,7 @@ public struct Account: Equatable, Hashable {
     /**
      * When the account was last updated.
      */
-    public let updatedAt: String?
+    public let updatedAt: DateTimeText?
     /**
      * The URL of the online store, either using a custom domain or the default .bigcartel.com one.
      */
@@ -1926,7 +1969,7 @@ public struct Account: Equatable, Hashable {
          */contactEmail: String?, 
         /**
          * When the account was created.
-         */createdAt: String?, 
+         */createdAt: DateTimeText?, 
         /**
          * A brief description of their shop.
          */description: String?, 
@@ -1944,7 +1987,7 @@ public struct Account: Equatable, Hashable {
          */underMaintenance: Bool?, 
         /**
          * When the account was last updated.
-         */updatedAt: String?, 
+         */updatedAt: DateTimeText?, 
         /**
          * The URL of the online store, either using a custom domain or the default .bigcartel.com one.
          */url: String?, 
@@ -2029,13 +2072,13 @@ public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 artistsEnabled: FfiConverterOptionBool.read(from: &buf), 
                 contactEmail: FfiConverterOptionString.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterOptionTypeDateTimeText.read(from: &buf), 
                 description: FfiConverterOptionString.read(from: &buf), 
                 inventoryEnabled: FfiConverterOptionBool.read(from: &buf), 
                 storeName: FfiConverterOptionString.read(from: &buf), 
                 subdomain: FfiConverterOptionString.read(from: &buf), 
                 underMaintenance: FfiConverterOptionBool.read(from: &buf), 
-                updatedAt: FfiConverterOptionString.read(from: &buf), 
+                updatedAt: FfiConverterOptionTypeDateTimeText.read(from: &buf), 
                 url: FfiConverterOptionString.read(from: &buf), 
                 website: FfiConverterOptionString.read(from: &buf), 
                 accountImage: FfiConverterOptionTypeAccountImage.read(from: &buf), 
@@ -2055,13 +2098,13 @@ public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterOptionBool.write(value.artistsEnabled, into: &buf)
         FfiConverterOptionString.write(value.contactEmail, into: &buf)
-        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterOptionTypeDateTimeText.write(value.createdAt, into: &buf)
         FfiConverterOptionString.write(value.description, into: &buf)
         FfiConverterOptionBool.write(value.inventoryEnabled, into: &buf)
         FfiConverterOptionString.write(value.storeName, into: &buf)
         FfiConverterOptionString.write(value.subdomain, into: &buf)
         FfiConverterOptionBool.write(value.underMaintenance, into: &buf)
-        FfiConverterOptionString.write(value.updatedAt, into: &buf)
+        FfiConverterOptionTypeDateTimeText.write(value.updatedAt, into: &buf)
         FfiConverterOptionString.write(value.url, into: &buf)
         FfiConverterOptionString.write(value.website, into: &buf)
         FfiConverterOptionTypeAccountImage.write(value.accountImage, into: &buf)
@@ -3524,6 +3567,106 @@ public func FfiConverterTypeCurrency_lower(_ value: Currency) -> RustBuffer {
 
 
 /**
+ * A date-time attribute (`createdAt`, `completedAt`...) as the API sent it. `text` is kept
+ * exactly, so nothing is lost whatever the server sends; `instant()` and `offsetSeconds()` read
+ * it as RFC 3339, and are absent for text that is not. The string form is the text. (Named so
+ * because uniffi's Python module already uses `Timestamp` for its own date-time type; the Python
+ * package's models use a `str` subclass named `Timestamp` instead.)
+ */
+public struct DateTimeText: Equatable, Hashable, CustomStringConvertible {
+    /**
+     * The text as sent (`2024-08-01T21:59:44.000-06:00`).
+     */
+    public let text: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The text as sent (`2024-08-01T21:59:44.000-06:00`).
+         */text: String) {
+        self.text = text
+    }
+
+    
+    /**
+     * The instant the text states: a `java.time.Instant` in Kotlin (to the nanosecond), a
+     * `Date` in Swift, a `datetime` in Python. Absent when the text is not RFC 3339.
+     */
+public func instant() -> Date?  {
+    return try!  FfiConverterOptionTimestamp.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_datetimetext_instant(
+            FfiConverterTypeDateTimeText_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The UTC offset the text states, in seconds (`-21600` for `-06:00`, `0` for `Z`), which
+     * the instant alone does not keep. Absent when the text is not RFC 3339.
+     */
+public func offsetSeconds() -> Int32?  {
+    return try!  FfiConverterOptionInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_datetimetext_offset_seconds(
+            FfiConverterTypeDateTimeText_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_bigcartel_uniffi_fn_method_datetimetext_uniffi_trait_display(
+            FfiConverterTypeDateTimeText_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension DateTimeText: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDateTimeText: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DateTimeText {
+        return
+            try DateTimeText(
+                text: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DateTimeText, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDateTimeText_lift(_ buf: RustBuffer) throws -> DateTimeText {
+    return try FfiConverterTypeDateTimeText.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDateTimeText_lower(_ value: DateTimeText) -> RustBuffer {
+    return FfiConverterTypeDateTimeText.lower(value)
+}
+
+
+/**
  * A discount code for a store.
  *
  * JSON:API type `discounts`, with its relationships resolved.
@@ -3536,7 +3679,7 @@ public struct Discount: Equatable, Hashable {
     /**
      * The date the discount is active.
      */
-    public let activeAt: String?
+    public let activeAt: DateTimeText?
     /**
      * Possible values are all, category, or product.
      */
@@ -3552,7 +3695,7 @@ public struct Discount: Equatable, Hashable {
     /**
      * The date the discount expires.
      */
-    public let expiresAt: String?
+    public let expiresAt: DateTimeText?
     /**
      * The flat rate discount amount.
      *
@@ -3643,7 +3786,7 @@ public struct Discount: Equatable, Hashable {
          */id: String, 
         /**
          * The date the discount is active.
-         */activeAt: String?, 
+         */activeAt: DateTimeText?, 
         /**
          * Possible values are all, category, or product.
          */applicationType: DiscountApplicationType?, 
@@ -3655,7 +3798,7 @@ public struct Discount: Equatable, Hashable {
          */expirationType: DiscountExpirationType?, 
         /**
          * The date the discount expires.
-         */expiresAt: String?, 
+         */expiresAt: DateTimeText?, 
         /**
          * The flat rate discount amount.
          *
@@ -3762,11 +3905,11 @@ public struct FfiConverterTypeDiscount: FfiConverterRustBuffer {
         return
             try Discount(
                 id: FfiConverterString.read(from: &buf), 
-                activeAt: FfiConverterOptionString.read(from: &buf), 
+                activeAt: FfiConverterOptionTypeDateTimeText.read(from: &buf), 
                 applicationType: FfiConverterOptionTypeDiscountApplicationType.read(from: &buf), 
                 code: FfiConverterOptionString.read(from: &buf), 
                 expirationType: FfiConverterOptionTypeDiscountExpirationType.read(from: &buf), 
-                expiresAt: FfiConverterOptionString.read(from: &buf), 
+                expiresAt: FfiConverterOptionTypeDateTimeText.read(from: &buf), 
                 flatRateDiscount: FfiConverterOptionString.read(from: &buf), 
                 minimumCartQuantity: FfiConverterOptionInt64.read(from: &buf), 
                 minimumCartTotal: FfiConverterOptionString.read(from: &buf), 
@@ -3790,11 +3933,11 @@ public struct FfiConverterTypeDiscount: FfiConverterRustBuffer {
 
     public static func write(_ value: Discount, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
-        FfiConverterOptionString.write(value.activeAt, into: &buf)
+        FfiConverterOptionTypeDateTimeText.write(value.activeAt, into: &buf)
         FfiConverterOptionTypeDiscountApplicationType.write(value.applicationType, into: &buf)
         FfiConverterOptionString.write(value.code, into: &buf)
         FfiConverterOptionTypeDiscountExpirationType.write(value.expirationType, into: &buf)
-        FfiConverterOptionString.write(value.expiresAt, into: &buf)
+        FfiConverterOptionTypeDateTimeText.write(value.expiresAt, into: &buf)
         FfiConverterOptionString.write(value.flatRateDiscount, into: &buf)
         FfiConverterOptionInt64.write(value.minimumCartQuantity, into: &buf)
         FfiConverterOptionString.write(value.minimumCartTotal, into: &buf)
@@ -4908,11 +5051,11 @@ public struct Order: Equatable, Hashable {
     /**
      * When the order was placed and paid for.
      */
-    public let completedAt: String?
+    public let completedAt: DateTimeText?
     /**
      * When the order was created.
      */
-    public let createdAt: String?
+    public let createdAt: DateTimeText?
     /**
      * The email address of the buyer.
      */
@@ -5026,7 +5169,7 @@ public struct Order: Equatable, Hashable {
     /**
      * When the order was last updated.
      */
-    public let updatedAt: String?
+    public let updatedAt: DateTimeText?
     /**
      * `adjustments`: the related OrderAdjustment records, resolved.
      */
@@ -5089,10 +5232,10 @@ public struct Order: Equatable, Hashable {
          */id: String, 
         /**
          * When the order was placed and paid for.
-         */completedAt: String?, 
+         */completedAt: DateTimeText?, 
         /**
          * When the order was created.
-         */createdAt: String?, 
+         */createdAt: DateTimeText?, 
         /**
          * The email address of the buyer.
          */customerEmail: String?, 
@@ -5181,7 +5324,7 @@ public struct Order: Equatable, Hashable {
          */total: String?, 
         /**
          * When the order was last updated.
-         */updatedAt: String?, 
+         */updatedAt: DateTimeText?, 
         /**
          * `adjustments`: the related OrderAdjustment records, resolved.
          */adjustments: [OrderAdjustment], 
@@ -5282,8 +5425,8 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
         return
             try Order(
                 id: FfiConverterString.read(from: &buf), 
-                completedAt: FfiConverterOptionString.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf), 
+                completedAt: FfiConverterOptionTypeDateTimeText.read(from: &buf), 
+                createdAt: FfiConverterOptionTypeDateTimeText.read(from: &buf), 
                 customerEmail: FfiConverterOptionString.read(from: &buf), 
                 customerFirstName: FfiConverterOptionString.read(from: &buf), 
                 customerLastName: FfiConverterOptionString.read(from: &buf), 
@@ -5308,7 +5451,7 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
                 taxRemittedByBigCartel: FfiConverterOptionBool.read(from: &buf), 
                 taxTotal: FfiConverterOptionString.read(from: &buf), 
                 total: FfiConverterOptionString.read(from: &buf), 
-                updatedAt: FfiConverterOptionString.read(from: &buf), 
+                updatedAt: FfiConverterOptionTypeDateTimeText.read(from: &buf), 
                 adjustments: FfiConverterSequenceTypeOrderAdjustment.read(from: &buf), 
                 currency: FfiConverterOptionTypeCurrency.read(from: &buf), 
                 events: FfiConverterSequenceTypeOrderEvent.read(from: &buf), 
@@ -5326,8 +5469,8 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
 
     public static func write(_ value: Order, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
-        FfiConverterOptionString.write(value.completedAt, into: &buf)
-        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterOptionTypeDateTimeText.write(value.completedAt, into: &buf)
+        FfiConverterOptionTypeDateTimeText.write(value.createdAt, into: &buf)
         FfiConverterOptionString.write(value.customerEmail, into: &buf)
         FfiConverterOptionString.write(value.customerFirstName, into: &buf)
         FfiConverterOptionString.write(value.customerLastName, into: &buf)
@@ -5352,7 +5495,7 @@ public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
         FfiConverterOptionBool.write(value.taxRemittedByBigCartel, into: &buf)
         FfiConverterOptionString.write(value.taxTotal, into: &buf)
         FfiConverterOptionString.write(value.total, into: &buf)
-        FfiConverterOptionString.write(value.updatedAt, into: &buf)
+        FfiConverterOptionTypeDateTimeText.write(value.updatedAt, into: &buf)
         FfiConverterSequenceTypeOrderAdjustment.write(value.adjustments, into: &buf)
         FfiConverterOptionTypeCurrency.write(value.currency, into: &buf)
         FfiConverterSequenceTypeOrderEvent.write(value.events, into: &buf)
@@ -5564,7 +5707,7 @@ public struct OrderEvent: Equatable, Hashable {
     /**
      * When the order event was created.
      */
-    public let createdAt: String?
+    public let createdAt: DateTimeText?
     /**
      * What the event is about, such as payment_status or shipping_status.
      */
@@ -5611,7 +5754,7 @@ public struct OrderEvent: Equatable, Hashable {
          */id: String, 
         /**
          * When the order event was created.
-         */createdAt: String?, 
+         */createdAt: DateTimeText?, 
         /**
          * What the event is about, such as payment_status or shipping_status.
          */identifier: String?, 
@@ -5670,7 +5813,7 @@ public struct FfiConverterTypeOrderEvent: FfiConverterRustBuffer {
         return
             try OrderEvent(
                 id: FfiConverterString.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterOptionTypeDateTimeText.read(from: &buf), 
                 identifier: FfiConverterOptionString.read(from: &buf), 
                 message: FfiConverterOptionString.read(from: &buf), 
                 resourceType: FfiConverterString.read(from: &buf), 
@@ -5684,7 +5827,7 @@ public struct FfiConverterTypeOrderEvent: FfiConverterRustBuffer {
 
     public static func write(_ value: OrderEvent, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
-        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterOptionTypeDateTimeText.write(value.createdAt, into: &buf)
         FfiConverterOptionString.write(value.identifier, into: &buf)
         FfiConverterOptionString.write(value.message, into: &buf)
         FfiConverterString.write(value.resourceType, into: &buf)
@@ -6704,7 +6847,7 @@ public struct Product: Equatable, Hashable {
     /**
      * When the product was created.
      */
-    public let createdAt: String?
+    public let createdAt: DateTimeText?
     /**
      * The default price of the product.
      *
@@ -6742,7 +6885,7 @@ public struct Product: Equatable, Hashable {
     /**
      * When the product was last updated.
      */
-    public let updatedAt: String?
+    public let updatedAt: DateTimeText?
     /**
      * The full URL to access the product.
      */
@@ -6805,7 +6948,7 @@ public struct Product: Equatable, Hashable {
          */id: String, 
         /**
          * When the product was created.
-         */createdAt: String?, 
+         */createdAt: DateTimeText?, 
         /**
          * The default price of the product.
          *
@@ -6834,7 +6977,7 @@ public struct Product: Equatable, Hashable {
          */status: ProductStatus?, 
         /**
          * When the product was last updated.
-         */updatedAt: String?, 
+         */updatedAt: DateTimeText?, 
         /**
          * The full URL to access the product.
          */url: String?, 
@@ -6918,7 +7061,7 @@ public struct FfiConverterTypeProduct: FfiConverterRustBuffer {
         return
             try Product(
                 id: FfiConverterString.read(from: &buf), 
-                createdAt: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterOptionTypeDateTimeText.read(from: &buf), 
                 defaultPrice: FfiConverterOptionString.read(from: &buf), 
                 description: FfiConverterOptionString.read(from: &buf), 
                 name: FfiConverterOptionString.read(from: &buf), 
@@ -6927,7 +7070,7 @@ public struct FfiConverterTypeProduct: FfiConverterRustBuffer {
                 position: FfiConverterOptionInt64.read(from: &buf), 
                 primaryImageUrl: FfiConverterOptionString.read(from: &buf), 
                 status: FfiConverterOptionTypeProductStatus.read(from: &buf), 
-                updatedAt: FfiConverterOptionString.read(from: &buf), 
+                updatedAt: FfiConverterOptionTypeDateTimeText.read(from: &buf), 
                 url: FfiConverterOptionString.read(from: &buf), 
                 artists: FfiConverterSequenceTypeArtist.read(from: &buf), 
                 categories: FfiConverterSequenceTypeCategory.read(from: &buf), 
@@ -6945,7 +7088,7 @@ public struct FfiConverterTypeProduct: FfiConverterRustBuffer {
 
     public static func write(_ value: Product, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
-        FfiConverterOptionString.write(value.createdAt, into: &buf)
+        FfiConverterOptionTypeDateTimeText.write(value.createdAt, into: &buf)
         FfiConverterOptionString.write(value.defaultPrice, into: &buf)
         FfiConverterOptionString.write(value.description, into: &buf)
         FfiConverterOptionString.write(value.name, into: &buf)
@@ -6954,7 +7097,7 @@ public struct FfiConverterTypeProduct: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.position, into: &buf)
         FfiConverterOptionString.write(value.primaryImageUrl, into: &buf)
         FfiConverterOptionTypeProductStatus.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.updatedAt, into: &buf)
+        FfiConverterOptionTypeDateTimeText.write(value.updatedAt, into: &buf)
         FfiConverterOptionString.write(value.url, into: &buf)
         FfiConverterSequenceTypeArtist.write(value.artists, into: &buf)
         FfiConverterSequenceTypeCategory.write(value.categories, into: &buf)
@@ -10040,6 +10183,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
     typealias SwiftType = UInt64?
 
@@ -10136,6 +10303,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTimestamp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTimestamp.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeAccountImage: FfiConverterRustBuffer {
     typealias SwiftType = AccountImage?
 
@@ -10200,6 +10391,30 @@ fileprivate struct FfiConverterOptionTypeCurrency: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCurrency.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDateTimeText: FfiConverterRustBuffer {
+    typealias SwiftType = DateTimeText?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDateTimeText.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDateTimeText.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

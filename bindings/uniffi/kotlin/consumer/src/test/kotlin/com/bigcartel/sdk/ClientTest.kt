@@ -279,6 +279,19 @@ class ClientTest {
         assertEquals("555-0100", order.customerPhoneNumber)
         assertEquals(true, order.taxRemittedByBigCartel)
         assertEquals("United States", order.shippingCountryName)
+        // A date-time is its text as sent, read as an instant and offset on request.
+        order.createdAt?.let { created ->
+            assertEquals(created.text, created.toString())
+            val instant = created.instant()
+            if (instant != null) {
+                val offset = java.time.ZoneOffset.ofTotalSeconds(created.offsetSeconds()!!)
+                assertEquals(java.time.OffsetDateTime.parse(created.text), instant.atOffset(offset))
+            }
+        }
+        assertEquals(null, DateTimeText("last tuesday").instant())
+        val exact = DateTimeText("2024-08-01T21:59:44.123456789-06:00")
+        assertEquals(java.time.Instant.parse("2024-08-02T03:59:44.123456789Z"), exact.instant())
+        assertEquals(-6 * 3600, exact.offsetSeconds())
         // Undeclared attributes: each value as Kotlin data, numbers as their exact text.
         assertEquals(JsonValue.Text("en-US"), order.extraAttributes["checkout_locale"])
         assertEquals(JsonValue.Number("0.0875"), order.extraAttributes["shipping_tax_rate"])
