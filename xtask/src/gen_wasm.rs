@@ -131,7 +131,7 @@ fn typescript(api: &Api) -> String {
         &mut out,
         "",
         "A date-time attribute as the API sent it: RFC 3339 text, kept whole (`Date` would drop its \
-         offset and any digit past the millisecond). `new Date(text)` reads the instant; \
+         offset and the digits past the millisecond). `new Date(text)` reads the instant; \
          `Temporal.Instant.from(text)`, where the runtime has it, keeps every digit.",
     );
     out.push_str("export type Timestamp = string;\n\n");

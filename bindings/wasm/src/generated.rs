@@ -6,7 +6,7 @@ use crate::convert;
 use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r##"
-/** A date-time attribute as the API sent it: RFC 3339 text, kept whole (`Date` would drop its offset and any digit past the millisecond). `new Date(text)` reads the instant; `Temporal.Instant.from(text)`, where the runtime has it, keeps every digit. */
+/** A date-time attribute as the API sent it: RFC 3339 text, kept whole (`Date` would drop its offset and the digits past the millisecond). `new Date(text)` reads the instant; `Temporal.Instant.from(text)`, where the runtime has it, keeps every digit. */
 export type Timestamp = string;
 
 /** A relationship as the document gives it, for one a model's typed fields do not carry whole: an undeclared relationship, or a declared one that also has `links` or `meta` or has no `data`. */
