@@ -26,17 +26,6 @@ pub fn write(out: &mut Vec<u8>, value: &Value) {
     let _ = serde_json::to_writer(out, value);
 }
 
-/// A value's JSON text, as its `Display` gives it. Use this rather than `to_string()`: `Display`
-/// instantiates serde_json's writer twice more (compact and pretty, over a formatter), which a
-/// size-bound WebAssembly module pays for.
-#[inline(never)]
-pub fn to_text(value: &Value) -> String {
-    let mut out = Vec::new();
-    write(&mut out, value);
-    // serde_json writes UTF-8.
-    String::from_utf8(out).unwrap_or_default()
-}
-
 /// Writes a map of values as a JSON object, keys in the map's order.
 #[inline(never)]
 pub fn write_map(out: &mut Vec<u8>, map: &std::collections::BTreeMap<String, Value>) {

@@ -351,10 +351,8 @@ pub fn extra_relationship_list(
 pub fn links_and_meta(
     r: &RawResource<'_>,
 ) -> Result<(Option<serde_json::Value>, Option<serde_json::Value>), DecodeError> {
-    Ok((
-        r.links.map(value).transpose()?,
-        r.meta.map(value).transpose()?,
-    ))
+    let (links, meta) = raw_links_and_meta(r);
+    Ok((links.map(value).transpose()?, meta.map(value).transpose()?))
 }
 
 /// A resource's own `links` and `meta` as sent, unparsed: for a writer that produces the same

@@ -316,9 +316,14 @@ impl<'c, 'a> Context<'c, 'a> {
         model: &ModelSchema,
         r: &RawResource<'_>,
     ) -> Result<(), DecodeError> {
-        let at = match self.resolver.position(r) {
-            Some(at) if model.rels.is_empty() => at,
-            _ => return write_resource(out, self, model, r),
+        // A model with relationships is never kept: no need to find the resource's position.
+        let Some(at) = model
+            .rels
+            .is_empty()
+            .then(|| self.resolver.position(r))
+            .flatten()
+        else {
+            return write_resource(out, self, model, r);
         };
         let model_id = std::ptr::from_ref(model) as usize;
         {

@@ -627,9 +627,7 @@ pub fn parse_json(body: &[u8]) -> Result<String, ParseError> {
         out.insert("account_id".into(), account_id.into());
         out.insert("resource_id".into(), serde_json::Value::Null);
         out.insert("payload".into(), payload);
-        return Ok(bigcartel_json_cold::to_text(&serde_json::Value::Object(
-            out,
-        )));
+        return Ok(crate::dynamic::write_json(&serde_json::Value::Object(out)));
     };
     let (resource_id, value) = match model.and_then(crate::dynamic::model) {
         Some(schema) => {
@@ -651,9 +649,7 @@ pub fn parse_json(body: &[u8]) -> Result<String, ParseError> {
     out.insert("account_id".into(), account_id.into());
     out.insert("resource_id".into(), resource_id.into());
     out.insert(member.into(), value);
-    Ok(bigcartel_json_cold::to_text(&serde_json::Value::Object(
-        out,
-    )))
+    Ok(crate::dynamic::write_json(&serde_json::Value::Object(out)))
 }
 
 /// Parses a webhook body into a [`WebhookEvent`], **without** checking its
