@@ -3,7 +3,7 @@
 //! module only says where a record keeps its product and option.
 
 use crate::{BigCartelError, Client, Order, OrderLineItem, Product, ProductOption};
-use bigcartel::fill::{FillableLineItem, place, unresolved_ids};
+use bigcartel::fill::FillableLineItem;
 
 /// What a fill of line items' products did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
@@ -71,33 +71,15 @@ impl Client {
         concurrency: u32,
     ) -> Result<FilledOrders, BigCartelError> {
         let mut orders = orders;
-        let ids = unresolved_ids(orders.iter().flat_map(|o| &o.items));
-        if ids.is_empty() {
-            return Ok(FilledOrders {
-                orders,
-                report: FillReport::default(),
-            });
-        }
-        let fetched = self
+        let mut items: Vec<&mut OrderLineItem> =
+            orders.iter_mut().flat_map(|o| o.items.iter_mut()).collect();
+        let report = self
             .inner
-            .fetch_products(&ids, concurrency as usize)
+            .fill_items(&mut items, concurrency as usize, Product::from)
             .await?;
-        let products = fetched
-            .products
-            .into_iter()
-            .map(|(id, p)| (id, Product::from(p)))
-            .collect();
-        let filled = place(
-            orders.iter_mut().flat_map(|o| o.items.iter_mut()),
-            &products,
-        );
         Ok(FilledOrders {
-            report: FillReport {
-                fetched: products.len() as u64,
-                filled: filled as u64,
-                missing: fetched.missing,
-            },
             orders,
+            report: report.into(),
         })
     }
 }

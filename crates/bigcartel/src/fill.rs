@@ -263,17 +263,33 @@ impl Client {
         orders: &mut [Order],
         concurrency: usize,
     ) -> Result<FillReport, Error> {
-        let ids = unresolved_product_ids(orders);
+        let mut items: Vec<&mut crate::models::OrderLineItem> =
+            orders.iter_mut().flat_map(|o| o.items.iter_mut()).collect();
+        self.fill_items(&mut items, concurrency, |p| p).await
+    }
+
+    /// [`Client::fill_line_item_products`] over line items held in another form (a binding's
+    /// records): the same ids, fetched with `getProduct` the same way, each product turned into
+    /// the items' own type by `convert` and put in place by [`place`].
+    pub async fn fill_items<I: FillableLineItem>(
+        &self,
+        items: &mut [&mut I],
+        concurrency: usize,
+        convert: impl Fn(Product) -> I::Product,
+    ) -> Result<FillReport, Error> {
+        let ids = unresolved_ids(items.iter().map(|i| &**i));
         if ids.is_empty() {
             return Ok(FillReport::default());
         }
         let fetched = self.fetch_products(&ids, concurrency).await?;
-        let filled = place(
-            orders.iter_mut().flat_map(|o| o.items.iter_mut()),
-            &fetched.products,
-        );
+        let products: BTreeMap<String, I::Product> = fetched
+            .products
+            .into_iter()
+            .map(|(id, p)| (id, convert(p)))
+            .collect();
+        let filled = place(items.iter_mut().map(|i| &mut **i), &products);
         Ok(FillReport {
-            fetched: fetched.products.len(),
+            fetched: products.len(),
             filled,
             missing: fetched.missing,
         })
