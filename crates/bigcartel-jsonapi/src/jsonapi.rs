@@ -9,6 +9,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::cell::Cell;
+
+pub use crate::document::RawResource;
+use crate::document::{included, lenient_id, parse_document, primary};
 // Per-process seeded and several times faster than SipHash on short keys such as ids.
 use foldhash::HashMap;
 
@@ -47,7 +50,7 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
-    fn not_json(err: &serde_json::Error, body: &[u8]) -> DecodeError {
+    pub(crate) fn not_json(err: &serde_json::Error, body: &[u8]) -> DecodeError {
         let mut excerpt: String = String::from_utf8_lossy(&body[..body.len().min(80)]).into_owned();
         excerpt.retain(|c| !c.is_control());
         DecodeError::NotJson {
@@ -72,50 +75,6 @@ pub trait Model: Sized {
     ) -> Result<Self, DecodeError>;
 }
 
-fn lenient_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    crate::lenient::string(d)?.ok_or_else(|| serde::de::Error::custom("`id` is null"))
-}
-
-/// One resource as it appears on the wire, with its attributes not yet decoded.
-#[derive(Debug, Deserialize)]
-pub struct RawResource<'a> {
-    /// The resource's `type`.
-    #[serde(rename = "type", borrow)]
-    pub resource_type: Cow<'a, str>,
-    /// The resource's `id` (numbers are accepted and kept as text).
-    #[serde(deserialize_with = "lenient_id")]
-    pub id: String,
-    #[serde(borrow, default)]
-    #[doc(hidden)]
-    pub attributes: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    relationships: Option<HashMap<Cow<'a, str>, RawRelationship<'a>>>,
-    #[serde(borrow, default)]
-    links: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    meta: Option<&'a RawValue>,
-    /// The resource object as sent, for an entry of `included` (what an undeclared
-    /// relationship's `included` hands over).
-    #[serde(skip)]
-    raw: Option<&'a RawValue>,
-}
-
-#[derive(Debug, Deserialize)]
-struct RawRelationship<'a> {
-    /// `Some("null")` for `"data": null`, `None` when `data` is absent (a links-only
-    /// relationship): the two mean different things.
-    #[serde(borrow, default, deserialize_with = "keep_null")]
-    data: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    links: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    meta: Option<&'a RawValue>,
-}
-
-fn keep_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
-    <&'de RawValue>::deserialize(d).map(Some)
-}
-
 /// A raw JSON value as a `serde_json::Value` (numbers keep their exact text).
 #[inline(never)]
 pub(crate) fn value(raw: &RawValue) -> Result<serde_json::Value, DecodeError> {
@@ -126,8 +85,51 @@ pub(crate) fn value(raw: &RawValue) -> Result<serde_json::Value, DecodeError> {
 struct Identifier<'a> {
     #[serde(rename = "type", borrow)]
     resource_type: Cow<'a, str>,
-    #[serde(deserialize_with = "lenient_id")]
-    id: String,
+    #[serde(borrow)]
+    id: BorrowedId<'a>,
+}
+
+/// A linkage `id`, borrowed from the document when it is a string without escapes: linkage is
+/// read once per reference, so owning each id would cost an allocation per reference. Numbers
+/// are accepted and kept as their text, as [`RawResource::id`] does.
+#[derive(Debug)]
+struct BorrowedId<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for BorrowedId<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = BorrowedId<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or number id")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<BorrowedId<'de>, E> {
+                Ok(BorrowedId(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<BorrowedId<'de>, E> {
+                Ok(BorrowedId(Cow::Owned(v.to_owned())))
+            }
+            // Anything else (a number, or serde_json's arbitrary-precision number map) goes
+            // through the one lenient reader.
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                lenient_id(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|id| BorrowedId(Cow::Owned(id)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<BorrowedId<'de>, E> {
+                Ok(BorrowedId(Cow::Owned(v.to_string())))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<BorrowedId<'de>, E> {
+                Ok(BorrowedId(Cow::Owned(v.to_string())))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<BorrowedId<'de>, E> {
+                Err(E::custom("`id` is null"))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A resource's `attributes` as JSON text: `None` when absent or null, an error when it is not
@@ -317,7 +319,7 @@ pub fn extra_relationship_list(
     };
     for (name, rel) in rels {
         let is_declared = declared(name);
-        if is_declared && rel.data.is_some() && rel.links.is_none() && rel.meta.is_none() {
+        if is_declared && rel.data.is_some() && rel.links().is_none() && rel.meta().is_none() {
             continue;
         }
         let included = if is_declared {
@@ -326,14 +328,13 @@ pub fn extra_relationship_list(
             resolver
                 .linkage(r, name)?
                 .iter()
-                .filter_map(|(t, id)| resolver.included_raw(t, id))
-                .map(value)
+                .filter_map(|(t, id)| resolver.included_sent(t, id))
                 .collect::<Result<_, _>>()?
         };
         let relationship = Relationship {
             data: rel.data.map(value).transpose()?,
-            links: rel.links.map(value).transpose()?,
-            meta: rel.meta.map(value).transpose()?,
+            links: rel.links().map(value).transpose()?,
+            meta: rel.meta().map(value).transpose()?,
             included,
         };
         // Kept sorted by name, the order the typed map serializes in (a document's
@@ -360,7 +361,7 @@ pub fn links_and_meta(
 pub(crate) fn raw_links_and_meta<'a>(
     r: &RawResource<'a>,
 ) -> (Option<&'a RawValue>, Option<&'a RawValue>) {
-    (r.links, r.meta)
+    r.links_and_meta()
 }
 
 /// The subtype of a polymorphic JSON:API type, the text after its first slash
@@ -369,6 +370,10 @@ pub fn subtype(resource_type: &str) -> Option<&str> {
     let slash = resource_type.bytes().position(|b| b == b'/')?;
     resource_type.get(slash + 1..)
 }
+
+/// The `(type, id)` pairs of a relationship's linkage.
+#[doc(hidden)]
+pub type Linkage<'r> = Vec<(Cow<'r, str>, Cow<'r, str>)>;
 
 /// Resolves relationships against a document's resources.
 pub struct Resolver<'a> {
@@ -380,8 +385,12 @@ pub struct Resolver<'a> {
 
 impl<'a> Resolver<'a> {
     /// The resource object `included` carries for `(type, id)`, as sent.
-    fn included_raw(&self, resource_type: &str, id: &str) -> Option<&'a RawValue> {
-        self.index.get(&(resource_type, id)).and_then(|r| r.raw)
+    fn included_sent(
+        &self,
+        resource_type: &str,
+        id: &str,
+    ) -> Option<Result<serde_json::Value, DecodeError>> {
+        self.index.get(&(resource_type, id)).and_then(|r| r.sent())
     }
 
     fn new(primary: &'a [RawResource<'a>], included: &'a [RawResource<'a>]) -> Self {
@@ -415,12 +424,14 @@ impl<'a> Resolver<'a> {
         None
     }
 
+    /// The `(type, id)` pairs a relationship of `r` names, in order, borrowed from the document
+    /// where they have no escapes.
     #[doc(hidden)]
-    pub fn linkage(
+    pub fn linkage<'r>(
         &self,
-        r: &RawResource<'_>,
+        r: &'r RawResource<'_>,
         rel: &str,
-    ) -> Result<Vec<(String, String)>, DecodeError> {
+    ) -> Result<Linkage<'r>, DecodeError> {
         let Some(data) = r
             .relationships
             .as_ref()
@@ -440,11 +451,11 @@ impl<'a> Resolver<'a> {
             Some(b'[') => Ok(serde_json::from_str::<Vec<Identifier<'_>>>(text)
                 .map_err(bad)?
                 .into_iter()
-                .map(|i| (i.resource_type.into_owned(), i.id))
+                .map(|i| (i.resource_type, i.id.0))
                 .collect()),
             Some(b'{') => {
                 let i: Identifier<'_> = serde_json::from_str(text).map_err(bad)?;
-                Ok(vec![(i.resource_type.into_owned(), i.id)])
+                Ok(vec![(i.resource_type, i.id.0)])
             }
             _ => Ok(Vec::new()),
         }
@@ -552,18 +563,6 @@ pub struct Page<T> {
     pub fingerprint: u64,
 }
 
-#[derive(Deserialize)]
-struct RawDocument<'a> {
-    #[serde(borrow, default)]
-    data: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    included: Option<Vec<&'a RawValue>>,
-    #[serde(borrow, default)]
-    meta: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    links: Option<&'a RawValue>,
-}
-
 /// `meta.count`, read leniently (it has been seen as a string): an integer, or a string holding
 /// one; anything else is no count.
 fn meta_count(meta: &serde_json::Value) -> Option<u64> {
@@ -580,62 +579,6 @@ fn links_next(links: &serde_json::Value) -> Option<String> {
         serde_json::Value::String(s) => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
-    }
-}
-
-fn parse_document(body: &[u8]) -> Result<RawDocument<'_>, DecodeError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(DecodeError::Empty);
-    }
-    let text = std::str::from_utf8(body).map_err(|e| DecodeError::NotJson {
-        message: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
-        excerpt: String::from_utf8_lossy(&body[..body.len().min(80)]).into_owned(),
-    })?;
-    // One pass: syntax errors (and a cut-off body) are "not JSON"; well-formed JSON of the wrong
-    // shape (an array, a string, `data` of the wrong type) is a shape error.
-    if !text.trim_start().starts_with('{') && serde_json::from_str::<&RawValue>(text).is_ok() {
-        return Err(DecodeError::Shape(
-            "the document is not a JSON object".into(),
-        ));
-    }
-    serde_json::from_str(text).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => DecodeError::Shape(e.to_string()),
-        _ => DecodeError::not_json(&e, body),
-    })
-}
-
-fn included<'a>(doc: &RawDocument<'a>) -> Vec<RawResource<'a>> {
-    // A malformed included entry cannot be referenced by (type, id) anyway: skip it.
-    doc.included
-        .iter()
-        .flatten()
-        .filter_map(|raw| {
-            let mut r: RawResource<'a> = serde_json::from_str(raw.get()).ok()?;
-            r.raw = Some(raw);
-            Some(r)
-        })
-        .collect()
-}
-
-fn primary<'a>(
-    doc: &RawDocument<'a>,
-    want_list: bool,
-) -> Result<Vec<RawResource<'a>>, DecodeError> {
-    let Some(data) = doc.data else {
-        return Err(DecodeError::Shape("the document has no `data`".into()));
-    };
-    let text = data.get();
-    let first = text.as_bytes().first().copied();
-    let shape = |e: serde_json::Error| DecodeError::Shape(format!("`data` is not a resource: {e}"));
-    match (want_list, first) {
-        (true, Some(b'[')) => serde_json::from_str(text).map_err(shape),
-        (false, Some(b'{')) => Ok(vec![serde_json::from_str(text).map_err(shape)?]),
-        (true, _) => Err(DecodeError::Shape(
-            "expected a list in `data`, found something else".into(),
-        )),
-        (false, _) => Err(DecodeError::Shape(
-            "expected one resource in `data`, found something else".into(),
-        )),
     }
 }
 
@@ -670,8 +613,8 @@ pub fn with_document<R>(
     f: impl FnOnce(&[RawResource<'_>], &Resolver<'_>) -> Result<R, DecodeError>,
 ) -> Result<(R, Page<()>), DecodeError> {
     let doc = parse_document(body)?;
-    let data = primary(&doc, want_list)?;
-    let included = included(&doc);
+    let data = primary(doc.data, want_list)?;
+    let included = included(doc.included);
     let resolver = Resolver::new(&data, &included);
     let out = f(&data, &resolver)?;
     let links = doc.links.map(value).transpose()?;

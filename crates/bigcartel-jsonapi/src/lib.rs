@@ -27,6 +27,7 @@
 #![warn(missing_docs)]
 
 pub mod ascii;
+mod document;
 pub mod jsonapi;
 pub mod lenient;
 pub mod table;
