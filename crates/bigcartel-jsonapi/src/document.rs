@@ -434,7 +434,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for Entry<'a> {
 
 /// A document's `data`: a list of entries, one entry, or something else.
 pub(crate) enum Data<'a> {
-    List(Vec<Entry<'a>>),
+    /// The resources, or why the first malformed one is not a resource.
+    List(Result<Vec<RawResource<'a>>, String>),
     One(Box<Entry<'a>>),
     Other,
 }
@@ -448,9 +449,13 @@ impl<'de: 'a, 'a> Deserialize<'de> for Data<'a> {
                 f.write_str("resources")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Data<'de>, A::Error> {
-                let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(entry) = seq.next_element::<Entry<'de>>()? {
-                    list.push(entry);
+                let mut list = Ok(Vec::new());
+                while let Some(Entry(entry)) = seq.next_element::<Entry<'de>>()? {
+                    match (&mut list, entry) {
+                        (Ok(list), Ok(r)) => list.push(r),
+                        (Ok(_), Err(why)) => list = Err(why),
+                        (Err(_), _) => {}
+                    }
                 }
                 Ok(Data::List(list))
             }
@@ -471,7 +476,7 @@ pub(crate) struct RawDocument<'a> {
     #[serde(borrow, default)]
     pub(crate) data: Option<Data<'a>>,
     #[serde(borrow, default)]
-    pub(crate) included: Option<Vec<Entry<'a>>>,
+    pub(crate) included: Option<Included<'a>>,
     #[serde(borrow, default)]
     pub(crate) meta: Option<&'a RawValue>,
     #[serde(borrow, default)]
@@ -500,18 +505,31 @@ pub(crate) fn parse_document(body: &[u8]) -> Result<RawDocument<'_>, DecodeError
     })
 }
 
-/// The resources of `included`; a malformed entry cannot be referenced by (type, id) anyway,
-/// so it is skipped.
-pub(crate) fn included<'a>(included: Option<Vec<Entry<'a>>>) -> Vec<RawResource<'a>> {
-    included
-        .into_iter()
-        .flatten()
-        .filter_map(|Entry(r)| {
-            let mut r = r.ok()?;
-            r.included = true;
-            Some(r)
-        })
-        .collect()
+/// The resources of `included`, read straight into one list: a malformed entry cannot be
+/// referenced by (type, id) anyway, so it is skipped.
+pub(crate) struct Included<'a>(pub(crate) Vec<RawResource<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Included<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Included<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of resources")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut list = Vec::new();
+                while let Some(Entry(entry)) = seq.next_element::<Entry<'de>>()? {
+                    if let Ok(mut r) = entry {
+                        r.included = true;
+                        list.push(r);
+                    }
+                }
+                Ok(Included(list))
+            }
+        }
+        d.deserialize_seq(V)
+    }
 }
 
 /// The primary resources: the list, or the one resource, `data` holds.
@@ -522,9 +540,7 @@ pub(crate) fn primary(
     let shape = |e: String| DecodeError::Shape(format!("`data` is not a resource: {e}"));
     match (want_list, data) {
         (_, None) => Err(DecodeError::Shape("the document has no `data`".into())),
-        (true, Some(Data::List(list))) => {
-            list.into_iter().map(|Entry(r)| r.map_err(shape)).collect()
-        }
+        (true, Some(Data::List(list))) => list.map_err(shape),
         (false, Some(Data::One(entry))) => Ok(vec![entry.0.map_err(shape)?]),
         (true, _) => Err(DecodeError::Shape(
             "expected a list in `data`, found something else".into(),

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 
 pub use crate::document::RawResource;
-use crate::document::{included, lenient_id, parse_document, primary};
+use crate::document::{lenient_id, parse_document, primary};
 // Per-process seeded and several times faster than SipHash on short keys such as ids.
 use foldhash::HashMap;
 
@@ -491,10 +491,14 @@ impl<'a> Resolver<'a> {
 
     /// Resolves a to-many relationship, in the order the document lists it.
     pub fn to_many<T: Model>(&self, r: &RawResource<'_>, rel: &str) -> Result<Vec<T>, DecodeError> {
-        self.linkage(r, rel)?
-            .iter()
-            .map(|(t, id)| self.resolve(t, id))
-            .collect()
+        let links = self.linkage(r, rel)?;
+        // Sized up front: a collect through `Result` cannot know the length, and models are
+        // large enough for the growth copies to show in a profile.
+        let mut out = Vec::with_capacity(links.len());
+        for (t, id) in &links {
+            out.push(self.resolve(t, id)?);
+        }
+        Ok(out)
     }
 
     /// Resolves a to-one relationship.
@@ -614,7 +618,7 @@ pub fn with_document<R>(
 ) -> Result<(R, Page<()>), DecodeError> {
     let doc = parse_document(body)?;
     let data = primary(doc.data, want_list)?;
-    let included = included(doc.included);
+    let included = doc.included.map(|i| i.0).unwrap_or_default();
     let resolver = Resolver::new(&data, &included);
     let out = f(&data, &resolver)?;
     let links = doc.links.map(value).transpose()?;
@@ -635,9 +639,11 @@ pub fn with_document<R>(
 /// `bigcartel::jsonapi` for an example).
 pub fn decode_list<T: Model>(body: &[u8]) -> Result<Page<T>, DecodeError> {
     let (items, paging) = with_document(body, true, |data, resolver| {
-        data.iter()
-            .map(|r| T::from_resource(r, resolver))
-            .collect::<Result<Vec<T>, _>>()
+        let mut items = Vec::with_capacity(data.len());
+        for r in data {
+            items.push(T::from_resource(r, resolver)?);
+        }
+        Ok(items)
     })?;
     Ok(paging.with_items(items))
 }
