@@ -32,10 +32,3 @@ pub fn write_map(out: &mut Vec<u8>, map: &std::collections::BTreeMap<String, Val
     // Writing a map of values into a Vec cannot fail.
     let _ = serde_json::to_writer(out, map);
 }
-
-/// Builds an object from its members; a key given again replaces the earlier value, as parsing
-/// the object would.
-#[inline(never)]
-pub fn object(members: Vec<(String, Value)>) -> Value {
-    Value::Object(members.into_iter().collect())
-}

@@ -43,31 +43,9 @@ pub struct RawResource<'a> {
     pub(crate) included: bool,
 }
 
-/// A resource object's members as read, before they are checked.
-#[derive(Default)]
-struct Sent<'a> {
-    resource_type: Option<&'a RawValue>,
-    id: Option<&'a RawValue>,
-    attributes: Option<&'a RawValue>,
-    relationships: Option<Relationships<'a>>,
-    links: Option<&'a RawValue>,
-    meta: Option<&'a RawValue>,
-    /// Members JSON:API defines beyond these, or a server adds (`lid`...): rare, so the list
-    /// allocates only when there are some.
-    others: Others<'a>,
-    /// The first member given twice, if any: which of the two was meant is unknown.
-    repeated: Option<&'static str>,
-}
-
-/// Members beyond the ones read, as sent.
+/// Members beyond the ones read, as sent: rare (`lid`, or what a server adds), so the list
+/// allocates only when there are some.
 type Others<'a> = Vec<(Cow<'a, str>, &'a RawValue)>;
-
-/// A resource's `relationships` member: `null`, or the relationships by name.
-#[derive(Debug)]
-enum Relationships<'a> {
-    Null,
-    Map(HashMap<Cow<'a, str>, RawRelationship<'a>>),
-}
 
 /// One relationship object, its members kept as sent.
 #[derive(Debug, Default)]
@@ -89,84 +67,65 @@ impl<'a> RawRelationship<'a> {
     pub(crate) fn meta(&self) -> Option<&'a RawValue> {
         not_null(self.meta)
     }
-    /// The relationship object as sent.
-    fn sent(&self) -> Result<serde_json::Value, serde_json::Error> {
-        let own = [
-            ("data", self.data),
-            ("links", self.links),
-            ("meta", self.meta),
-        ];
-        let mut out = Vec::new();
-        members(&mut out, own.into_iter(), &self.others)?;
-        Ok(bigcartel_json_cold::object(out))
-    }
-}
-
-/// Adds raw members, the named ones then `others`, to an object's members as values.
-fn members<'a>(
-    out: &mut Vec<(String, serde_json::Value)>,
-    named: impl Iterator<Item = (&'static str, Option<&'a RawValue>)>,
-    others: &Others<'a>,
-) -> Result<(), serde_json::Error> {
-    for (key, raw) in named
-        .filter_map(|(k, v)| Some((k, v?)))
-        .chain(others.iter().map(|(k, v)| (k.as_ref(), *v)))
-    {
-        out.push((key.to_owned(), bigcartel_json_cold::parse(raw.get())?));
-    }
-    Ok(())
 }
 
 /// A resource `id`: a string, or a number kept as its text.
-pub(crate) fn lenient_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+fn lenient_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     crate::lenient::string(d)?.ok_or_else(|| serde::de::Error::custom("`id` is null"))
 }
 
-/// The text of a JSON string without escapes, borrowed; `None` for anything else.
-fn plain_string(raw: &RawValue) -> Option<&str> {
-    raw.get()
-        .strip_prefix('"')?
-        .strip_suffix('"')
-        .filter(|s| !s.contains('\\'))
+/// The contents of a JSON string literal that has no escape sequence in it.
+pub(crate) fn plain_string(text: &str) -> Option<&str> {
+    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains('\\')).then_some(inner)
 }
 
+/// A `type` as sent, as text: borrowed unless it has escapes.
+pub(crate) fn type_text(raw: &RawValue) -> Result<Cow<'_, str>, String> {
+    match plain_string(raw.get()) {
+        Some(text) => Ok(Cow::Borrowed(text)),
+        None => Key::deserialize(&mut serde_json::Deserializer::from_str(raw.get()))
+            .map(|k| k.0)
+            .map_err(|e| format!("`type`: {e}")),
+    }
+}
+
+/// An `id` as sent, as text (a number keeps its text): borrowed unless it has escapes or is a
+/// number.
+pub(crate) fn id_text(raw: &RawValue) -> Result<Cow<'_, str>, String> {
+    match plain_string(raw.get()) {
+        Some(text) => Ok(Cow::Borrowed(text)),
+        None => lenient_id(&mut serde_json::Deserializer::from_str(raw.get()))
+            .map(Cow::Owned)
+            .map_err(|e| format!("`id`: {e}")),
+    }
+}
+
+/// The members a resource object is read into, in this order (see [`read_members`]).
+const RESOURCE_MEMBERS: &[&str] = &["type", "id", "attributes", "links", "meta"];
+/// The members a relationship object is read into.
+const RELATIONSHIP_MEMBERS: &[&str] = &["data", "links", "meta"];
+
 impl<'a> RawResource<'a> {
-    /// Checks the members read from one resource object and makes the resource of them; the
-    /// error says what is wrong.
-    fn from_sent(sent: Sent<'a>) -> Result<RawResource<'a>, String> {
-        if let Some(member) = sent.repeated {
-            return Err(format!("duplicate field `{member}`"));
-        }
-        let type_raw = sent.resource_type.ok_or("missing field `type`")?;
-        let resource_type = match plain_string(type_raw) {
-            Some(text) => Cow::Borrowed(text),
-            None => {
-                Key::deserialize(&mut serde_json::Deserializer::from_str(type_raw.get()))
-                    .map_err(|e| format!("`type`: {e}"))?
-                    .0
-            }
-        };
-        let id_raw = sent.id.ok_or("missing field `id`")?;
-        let id = match plain_string(id_raw) {
-            Some(text) => text.to_owned(),
-            None => lenient_id(&mut serde_json::Deserializer::from_str(id_raw.get()))
-                .map_err(|e| format!("`id`: {e}"))?,
-        };
-        let (relationships, relationships_null) = match sent.relationships {
-            Some(Relationships::Map(map)) => (Some(map), false),
-            Some(Relationships::Null) => (None, true),
-            None => (None, false),
-        };
+    /// Makes a resource of the members read from one resource object (`slots` in the order of
+    /// [`RESOURCE_MEMBERS`]); the error says what is wrong.
+    fn from_members(
+        [resource_type, id, attributes, links, meta]: [Option<&'a RawValue>; 5],
+        relationships: Option<Option<HashMap<Cow<'a, str>, RawRelationship<'a>>>>,
+        others: Others<'a>,
+    ) -> Result<RawResource<'a>, String> {
+        let resource_type = type_text(resource_type.ok_or("missing field `type`")?)?;
+        let id_raw = id.ok_or("missing field `id`")?;
         Ok(RawResource {
             resource_type,
-            id,
-            attributes: sent.attributes,
-            relationships,
-            links: sent.links,
-            meta: sent.meta,
-            others: sent.others,
+            id: id_text(id_raw)?.into_owned(),
+            attributes,
+            relationships_null: matches!(relationships, Some(None)),
+            relationships: relationships.flatten(),
+            links,
+            meta,
+            others,
             id_number: !id_raw.get().starts_with('"'),
-            relationships_null,
             included: false,
         })
     }
@@ -176,48 +135,78 @@ impl<'a> RawResource<'a> {
         (not_null(self.links), not_null(self.meta))
     }
 
-    /// The resource object as sent, member by member (a member's own text is kept exactly; the
-    /// object's key order is the map's), for an entry of `included`.
+    /// The resource object as sent, for an entry of `included`: its members' own text is kept
+    /// exactly (the object's key order is the map's).
+    #[inline(never)]
     pub(crate) fn sent(&self) -> Option<Result<serde_json::Value, DecodeError>> {
-        use serde_json::Value;
         if !self.included {
             return None;
         }
-        let whole = || -> Result<Value, serde_json::Error> {
-            let mut out = vec![
-                (
-                    "type".to_owned(),
-                    Value::String(self.resource_type.to_string()),
-                ),
-                (
-                    "id".to_owned(),
-                    match self.id_number {
-                        true => bigcartel_json_cold::parse(&self.id)?,
-                        false => Value::String(self.id.clone()),
-                    },
-                ),
-            ];
-            match &self.relationships {
-                Some(map) => {
-                    let rels = map
-                        .iter()
-                        .map(|(name, rel)| Ok((name.to_string(), rel.sent()?)))
-                        .collect::<Result<Vec<_>, serde_json::Error>>()?;
-                    out.push(("relationships".into(), bigcartel_json_cold::object(rels)));
+        // Written out as JSON text and parsed once: less code than building the value member by
+        // member, and this is a rare path.
+        let mut out = b"{\"type\":".to_vec();
+        push_str(&mut out, &self.resource_type);
+        out.extend_from_slice(b",\"id\":");
+        match self.id_number {
+            true => out.extend_from_slice(self.id.as_bytes()),
+            false => push_str(&mut out, &self.id),
+        }
+        if let Some(rels) = &self.relationships {
+            out.extend_from_slice(b",\"relationships\":{");
+            for (i, (name, rel)) in rels.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
                 }
-                None if self.relationships_null => out.push(("relationships".into(), Value::Null)),
-                None => {}
+                push_str(&mut out, name);
+                out.extend_from_slice(b":{");
+                let own = [rel.data, rel.links, rel.meta];
+                push_members(&mut out, RELATIONSHIP_MEMBERS, &own, &rel.others, true);
+                out.push(b'}');
             }
-            let named = [
-                ("attributes", self.attributes),
-                ("links", self.links),
-                ("meta", self.meta),
-            ];
-            members(&mut out, named.into_iter(), &self.others)?;
-            Ok(bigcartel_json_cold::object(out))
-        };
-        Some(whole().map_err(|e| DecodeError::Shape(e.to_string())))
+            out.push(b'}');
+        } else if self.relationships_null {
+            out.extend_from_slice(b",\"relationships\":null");
+        }
+        let own = [None, None, self.attributes, self.links, self.meta];
+        push_members(&mut out, RESOURCE_MEMBERS, &own, &self.others, false);
+        out.push(b'}');
+        Some(
+            std::str::from_utf8(&out)
+                .map_err(|e| e.to_string())
+                .and_then(|text| bigcartel_json_cold::parse(text).map_err(|e| e.to_string()))
+                .map_err(DecodeError::Shape),
+        )
     }
+}
+
+/// Writes `"name":raw` for each member present, then the others; `first` when nothing has been
+/// written into the object yet.
+fn push_members(
+    out: &mut Vec<u8>,
+    names: &[&str],
+    raws: &[Option<&RawValue>],
+    others: &Others<'_>,
+    mut first: bool,
+) {
+    let named = names
+        .iter()
+        .zip(raws)
+        .filter_map(|(n, r)| Some((*n, (*r)?)));
+    for (name, raw) in named.chain(others.iter().map(|(k, v)| (k.as_ref(), *v))) {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        push_str(out, name);
+        out.push(b':');
+        out.extend_from_slice(raw.get().as_bytes());
+    }
+}
+
+/// Writes a JSON string literal.
+pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
+    // Writing a &str into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
 }
 
 /// `None` for an absent member and for `null`, which mean the same for these members.
@@ -228,15 +217,53 @@ fn not_null(raw: Option<&RawValue>) -> Option<&RawValue> {
 /// One element of `data` or `included`: a resource, or why it is not one.
 pub(crate) struct Entry<'a>(pub(crate) Result<RawResource<'a>, String>);
 
-/// Reads any JSON value without failing on its shape: an object's members become a resource
-/// (or the reason they do not), anything else is "not an object".
-struct EntryVisitor;
-
 const NOT_AN_OBJECT: &str = "not an object";
 
 /// The one key of the map serde_json hands an arbitrary-precision number over as; its value is
 /// not raw JSON text.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// How [`read_members`] stopped.
+enum Stop {
+    /// The object ended.
+    End,
+    /// At the member named `stop`, whose value is next.
+    At,
+    /// The "object" is serde_json's form of a number (read to its end).
+    Number,
+}
+
+/// Reads an object's members as raw text: each named one (in `names`) into its slot, the others
+/// into `others`, and notes the first member given twice in `repeated`. Stops before the value
+/// of a member named `stop` so that the caller reads it. One reader for resource and
+/// relationship objects alike.
+fn read_members<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    names: &'static [&'static str],
+    slots: &mut [Option<&'de RawValue>],
+    others: &mut Others<'de>,
+    repeated: &mut Option<&'static str>,
+    stop: &str,
+) -> Result<Stop, A::Error> {
+    while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+        match names.iter().position(|n| *n == key) {
+            Some(i) => {
+                if slots[i].is_some() {
+                    repeated.get_or_insert(names[i]);
+                }
+                slots[i] = Some(map.next_value()?);
+            }
+            None if key == stop => return Ok(Stop::At),
+            None if key == NUMBER_TOKEN => {
+                map.next_value::<IgnoredAny>()?;
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                return Ok(Stop::Number);
+            }
+            None => others.push((key, map.next_value()?)),
+        }
+    }
+    Ok(Stop::End)
+}
 
 /// The visits of a JSON scalar other than `null`: each gives `$bad` (the default visits would
 /// fail the whole document).
@@ -260,113 +287,15 @@ macro_rules! scalars_are {
     };
 }
 
-/// Reads the rest of a map whose value is not wanted (the first key has been read).
-fn drain<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
-    map.next_value::<IgnoredAny>()?;
-    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-    Ok(())
-}
-
 /// Reads the rest of a list whose elements are not wanted.
 fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
     while seq.next_element::<IgnoredAny>()?.is_some() {}
     Ok(())
 }
 
-/// A member read without failing on its shape: the value, or why it is malformed.
-struct Lenient<T>(Result<T, String>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Lenient<Relationships<'a>> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Lenient<Relationships<'de>>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("relationships")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut rels = HashMap::default();
-                let mut bad = None;
-                while let Some(Key(name)) = map.next_key::<Key<'de>>()? {
-                    if name == NUMBER_TOKEN {
-                        drain(map)?;
-                        return Ok(Lenient(Err(NOT_AN_OBJECT.into())));
-                    }
-                    match map.next_value::<Lenient<RawRelationship<'de>>>()?.0 {
-                        // A name given twice keeps its last relationship, as a map would.
-                        Ok(rel) => {
-                            rels.insert(name, rel);
-                        }
-                        Err(why) => {
-                            bad.get_or_insert(format!("`{name}`: {why}"));
-                        }
-                    }
-                }
-                Ok(Lenient(match bad {
-                    Some(why) => Err(why),
-                    None => Ok(Relationships::Map(rels)),
-                }))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                drain_seq(seq)?;
-                Ok(Lenient(Err(NOT_AN_OBJECT.into())))
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(Lenient(Ok(Relationships::Null)))
-            }
-            scalars_are!(Self::Value, Lenient(Err(NOT_AN_OBJECT.into())));
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Lenient<RawRelationship<'a>> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Lenient<RawRelationship<'de>>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a relationship object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut rel = RawRelationship::default();
-                let mut repeated = None;
-                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-                    let (slot, name) = match key.as_ref() {
-                        "data" => (&mut rel.data, "data"),
-                        "links" => (&mut rel.links, "links"),
-                        "meta" => (&mut rel.meta, "meta"),
-                        NUMBER_TOKEN => {
-                            drain(map)?;
-                            return Ok(Lenient(Err(NOT_AN_OBJECT.into())));
-                        }
-                        _ => {
-                            rel.others.push((key, map.next_value()?));
-                            continue;
-                        }
-                    };
-                    if slot.is_some() {
-                        repeated.get_or_insert(name);
-                    }
-                    *slot = Some(map.next_value()?);
-                }
-                Ok(Lenient(match repeated {
-                    Some(name) => Err(format!("duplicate field `{name}`")),
-                    None => Ok(rel),
-                }))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                drain_seq(seq)?;
-                Ok(Lenient(Err(NOT_AN_OBJECT.into())))
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(Lenient(Err(NOT_AN_OBJECT.into())))
-            }
-            scalars_are!(Self::Value, Lenient(Err(NOT_AN_OBJECT.into())));
-        }
-        d.deserialize_any(V)
-    }
-}
+/// Reads any JSON value without failing on its shape: an object's members become a resource
+/// (or the reason they do not), anything else is "not an object".
+struct EntryVisitor;
 
 impl<'de> Visitor<'de> for EntryVisitor {
     type Value = Entry<'de>;
@@ -374,46 +303,43 @@ impl<'de> Visitor<'de> for EntryVisitor {
         f.write_str("a resource object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entry<'de>, A::Error> {
-        let mut sent = Sent::default();
-        let mut bad: Option<String> = None;
-        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            let (slot, name) = match key.as_ref() {
-                "type" => (&mut sent.resource_type, "type"),
-                "id" => (&mut sent.id, "id"),
-                "attributes" => (&mut sent.attributes, "attributes"),
-                "relationships" => {
-                    if sent.relationships.is_some() {
-                        sent.repeated.get_or_insert("relationships");
+        let mut slots = [None; 5];
+        let mut others = Others::new();
+        let mut repeated = None;
+        // `None`: no member; `Some(None)`: `null`.
+        let mut relationships = None;
+        let mut bad = None;
+        loop {
+            let stop = read_members(
+                &mut map,
+                RESOURCE_MEMBERS,
+                &mut slots,
+                &mut others,
+                &mut repeated,
+                "relationships",
+            )?;
+            match stop {
+                Stop::End => break,
+                Stop::Number => return Ok(Entry(Err(NOT_AN_OBJECT.into()))),
+                Stop::At => {
+                    if relationships.is_some() {
+                        repeated.get_or_insert("relationships");
                     }
-                    match map.next_value::<Lenient<Relationships<'de>>>()?.0 {
-                        Ok(rels) => sent.relationships = Some(rels),
+                    match map.next_value::<Relationships<'de>>()?.0 {
+                        Ok(rels) => relationships = Some(rels),
                         Err(why) => {
                             bad.get_or_insert(format!("`relationships`: {why}"));
                         }
                     }
-                    continue;
                 }
-                "links" => (&mut sent.links, "links"),
-                "meta" => (&mut sent.meta, "meta"),
-                // serde_json hands an arbitrary-precision number over as a map with this one
-                // key; its value is not raw JSON text.
-                NUMBER_TOKEN => {
-                    drain(map)?;
-                    return Ok(Entry(Err(NOT_AN_OBJECT.into())));
-                }
-                _ => {
-                    sent.others.push((key, map.next_value()?));
-                    continue;
-                }
-            };
-            if slot.is_some() && sent.repeated.is_none() {
-                sent.repeated = Some(name);
             }
-            *slot = Some(map.next_value()?);
+        }
+        if let Some(member) = repeated {
+            bad.get_or_insert(format!("duplicate field `{member}`"));
         }
         Ok(Entry(match bad {
             Some(why) => Err(why),
-            None => RawResource::from_sent(sent),
+            None => RawResource::from_members(slots, relationships, others),
         }))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Entry<'de>, A::Error> {
@@ -429,6 +355,102 @@ impl<'de> Visitor<'de> for EntryVisitor {
 impl<'de: 'a, 'a> Deserialize<'de> for Entry<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(EntryVisitor)
+    }
+}
+
+/// A resource's `relationships` member read without failing on its shape: `None` for `null`,
+/// the relationships by name, or why it is malformed.
+struct Relationships<'a>(Result<Option<HashMap<Cow<'a, str>, RawRelationship<'a>>>, String>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Relationships<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Relationships<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("relationships")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut rels = HashMap::default();
+                let mut bad = None;
+                while let Some(Key(name)) = map.next_key::<Key<'de>>()? {
+                    if name == NUMBER_TOKEN {
+                        map.next_value::<IgnoredAny>()?;
+                        return Ok(Relationships(Err(NOT_AN_OBJECT.into())));
+                    }
+                    match map.next_value::<OneRelationship<'de>>()?.0 {
+                        // A name given twice keeps its last relationship, as a map would.
+                        Ok(rel) => {
+                            rels.insert(name, rel);
+                        }
+                        Err(why) => {
+                            bad.get_or_insert(format!("`{name}`: {why}"));
+                        }
+                    }
+                }
+                Ok(Relationships(match bad {
+                    Some(why) => Err(why),
+                    None => Ok(Some(rels)),
+                }))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Relationships(Ok(None)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                drain_seq(seq)?;
+                Ok(Relationships(Err(NOT_AN_OBJECT.into())))
+            }
+            scalars_are!(Self::Value, Relationships(Err(NOT_AN_OBJECT.into())));
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One relationship object read without failing on its shape.
+struct OneRelationship<'a>(Result<RawRelationship<'a>, String>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for OneRelationship<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OneRelationship<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a relationship object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut slots = [None; 3];
+                let mut others = Others::new();
+                let mut repeated = None;
+                let stop = read_members(
+                    &mut map,
+                    RELATIONSHIP_MEMBERS,
+                    &mut slots,
+                    &mut others,
+                    &mut repeated,
+                    "",
+                )?;
+                let [data, links, meta] = slots;
+                Ok(OneRelationship(match (stop, repeated) {
+                    (Stop::Number, _) => Err(NOT_AN_OBJECT.into()),
+                    (_, Some(member)) => Err(format!("duplicate field `{member}`")),
+                    _ => Ok(RawRelationship {
+                        data,
+                        links,
+                        meta,
+                        others,
+                    }),
+                }))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                drain_seq(seq)?;
+                Ok(OneRelationship(Err(NOT_AN_OBJECT.into())))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(OneRelationship(Err(NOT_AN_OBJECT.into())))
+            }
+            scalars_are!(Self::Value, OneRelationship(Err(NOT_AN_OBJECT.into())));
+        }
+        d.deserialize_any(V)
     }
 }
 

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 
 pub use crate::document::RawResource;
-use crate::document::{lenient_id, parse_document, primary};
+use crate::document::{id_text, parse_document, primary};
 // Per-process seeded and several times faster than SipHash on short keys such as ids.
 use foldhash::HashMap;
 
@@ -85,51 +85,9 @@ pub(crate) fn value(raw: &RawValue) -> Result<serde_json::Value, DecodeError> {
 struct Identifier<'a> {
     #[serde(rename = "type", borrow)]
     resource_type: Cow<'a, str>,
+    /// Read as sent, then as text by the rule resources' ids follow ([`id_text`]).
     #[serde(borrow)]
-    id: BorrowedId<'a>,
-}
-
-/// A linkage `id`, borrowed from the document when it is a string without escapes: linkage is
-/// read once per reference, so owning each id would cost an allocation per reference. Numbers
-/// are accepted and kept as their text, as [`RawResource::id`] does.
-#[derive(Debug)]
-struct BorrowedId<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for BorrowedId<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = BorrowedId<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string or number id")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<BorrowedId<'de>, E> {
-                Ok(BorrowedId(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<BorrowedId<'de>, E> {
-                Ok(BorrowedId(Cow::Owned(v.to_owned())))
-            }
-            // Anything else (a number, or serde_json's arbitrary-precision number map) goes
-            // through the one lenient reader.
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> Result<Self::Value, A::Error> {
-                lenient_id(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(|id| BorrowedId(Cow::Owned(id)))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<BorrowedId<'de>, E> {
-                Ok(BorrowedId(Cow::Owned(v.to_string())))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<BorrowedId<'de>, E> {
-                Ok(BorrowedId(Cow::Owned(v.to_string())))
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<BorrowedId<'de>, E> {
-                Err(E::custom("`id` is null"))
-            }
-        }
-        d.deserialize_any(V)
-    }
+    id: &'a RawValue,
 }
 
 /// A resource's `attributes` as JSON text: `None` when absent or null, an error when it is not
@@ -441,22 +399,22 @@ impl<'a> Resolver<'a> {
             return Ok(Vec::new());
         };
         let text = data.get();
-        let bad = |e: serde_json::Error| {
+        let bad = |e: String| {
             DecodeError::Shape(format!(
                 "relationship `{rel}` of {}/{} is not resource linkage: {e}",
                 r.resource_type, r.id
             ))
         };
+        let pair = |i: Identifier<'r>| Ok((i.resource_type, id_text(i.id).map_err(bad)?));
         match text.as_bytes().first() {
-            Some(b'[') => Ok(serde_json::from_str::<Vec<Identifier<'_>>>(text)
-                .map_err(bad)?
+            Some(b'[') => serde_json::from_str::<Vec<Identifier<'_>>>(text)
+                .map_err(|e| bad(e.to_string()))?
                 .into_iter()
-                .map(|i| (i.resource_type, i.id.0))
-                .collect()),
-            Some(b'{') => {
-                let i: Identifier<'_> = serde_json::from_str(text).map_err(bad)?;
-                Ok(vec![(i.resource_type, i.id.0)])
-            }
+                .map(pair)
+                .collect(),
+            Some(b'{') => Ok(vec![pair(
+                serde_json::from_str(text).map_err(|e| bad(e.to_string()))?,
+            )?]),
             _ => Ok(Vec::new()),
         }
     }

@@ -3,6 +3,7 @@
 //! serializes to. `bigcartel` generates the tables from the spec (`bigcartel::dynamic::MODELS`)
 //! and wraps these functions; use it from there.
 
+use crate::document::{plain_string, push_str};
 use crate::jsonapi::{self, DecodeError, Page, RawResource, Resolver};
 use serde::de::MapAccess;
 use serde_json::value::RawValue;
@@ -154,11 +155,6 @@ fn write_optional(out: &mut Vec<u8>, value: Option<&serde_json::Value>) {
     }
 }
 
-fn push_str(out: &mut Vec<u8>, s: &str) {
-    // Writing a &str into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
-}
-
 fn push_key(out: &mut Vec<u8>, key: &str) {
     // Keys are the generated tables' snake_case names (see [`Field::key`]), which JSON needs no
     // escape for: they are copied as they stand, which is most of the cost of writing a key.
@@ -240,12 +236,6 @@ fn write_value(out: &mut Vec<u8>, kind: Kind, raw: &RawValue) -> Result<(), serd
         },
     }
     Ok(())
-}
-
-/// The contents of a JSON string literal that has no escape sequence in it.
-fn plain_string(text: &str) -> Option<&str> {
-    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
-    (!inner.contains('\\')).then_some(inner)
 }
 
 fn write_stub(out: &mut Vec<u8>, model: &ModelSchema, resource_type: &str, id: &str) {
