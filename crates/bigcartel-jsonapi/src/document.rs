@@ -15,7 +15,7 @@
 use crate::jsonapi::{DecodeError, Key};
 use foldhash::HashMap;
 use serde::Deserialize;
-use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
@@ -214,9 +214,6 @@ fn not_null(raw: Option<&RawValue>) -> Option<&RawValue> {
     raw.filter(|r| r.get() != "null")
 }
 
-/// One element of `data` or `included`: a resource, or why it is not one.
-pub(crate) struct Entry<'a>(pub(crate) Result<RawResource<'a>, String>);
-
 const NOT_AN_OBJECT: &str = "not an object";
 
 /// The one key of the map serde_json hands an arbitrary-precision number over as; its value is
@@ -265,159 +262,55 @@ fn read_members<'de, A: MapAccess<'de>>(
     Ok(Stop::End)
 }
 
-/// The visits of a JSON scalar other than `null`: each gives `$bad` (the default visits would
-/// fail the whole document).
-macro_rules! scalars_are {
-    ($value:ty, $bad:expr) => {
-        fn visit_bool<E>(self, _: bool) -> Result<$value, E> {
-            Ok($bad)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<$value, E> {
-            Ok($bad)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<$value, E> {
-            Ok($bad)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<$value, E> {
-            Ok($bad)
-        }
-        fn visit_str<E>(self, _: &str) -> Result<$value, E> {
-            Ok($bad)
-        }
-    };
+/// What a document member is read as: one visitor for every shape, so that serde_json's
+/// any-value reader is compiled once (a visitor type each made the npm module 4 KB larger).
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    /// `data`: a list of resources, or one.
+    Data,
+    /// `included`: a list of resources, malformed ones skipped.
+    Included,
+    /// A resource object.
+    Resource,
+    /// A resource's `relationships` object.
+    Relationships,
+    /// One relationship object.
+    Relationship,
 }
 
-/// Reads the rest of a list whose elements are not wanted.
-fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
-    while seq.next_element::<IgnoredAny>()?.is_some() {}
-    Ok(())
+/// A value read as a [`Kind`], never failing on its shape (only on its syntax).
+enum Read<'a> {
+    /// `null`.
+    Null,
+    /// Not what the kind reads (a scalar, a list where an object is wanted...).
+    Other,
+    List(Result<Vec<RawResource<'a>>, String>),
+    Resource(Result<RawResource<'a>, String>),
+    Relationships(Result<HashMap<Cow<'a, str>, RawRelationship<'a>>, String>),
+    Relationship(Result<RawRelationship<'a>, String>),
 }
 
-/// Reads any JSON value without failing on its shape: an object's members become a resource
-/// (or the reason they do not), anything else is "not an object".
-struct EntryVisitor;
+/// The seed and visitor of a [`Kind`].
+#[derive(Clone, Copy)]
+struct Lenient(Kind);
 
-impl<'de> Visitor<'de> for EntryVisitor {
-    type Value = Entry<'de>;
+impl<'de> DeserializeSeed<'de> for Lenient {
+    type Value = Read<'de>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Read<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Lenient {
+    type Value = Read<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a resource object")
+        f.write_str("a JSON:API member")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entry<'de>, A::Error> {
-        let mut slots = [None; 5];
-        let mut others = Others::new();
-        let mut repeated = None;
-        // `None`: no member; `Some(None)`: `null`.
-        let mut relationships = None;
-        let mut bad = None;
-        loop {
-            let stop = read_members(
-                &mut map,
-                RESOURCE_MEMBERS,
-                &mut slots,
-                &mut others,
-                &mut repeated,
-                "relationships",
-            )?;
-            match stop {
-                Stop::End => break,
-                Stop::Number => return Ok(Entry(Err(NOT_AN_OBJECT.into()))),
-                Stop::At => {
-                    if relationships.is_some() {
-                        repeated.get_or_insert("relationships");
-                    }
-                    match map.next_value::<Relationships<'de>>()?.0 {
-                        Ok(rels) => relationships = Some(rels),
-                        Err(why) => {
-                            bad.get_or_insert(format!("`relationships`: {why}"));
-                        }
-                    }
-                }
-            }
-        }
-        if let Some(member) = repeated {
-            bad.get_or_insert(format!("duplicate field `{member}`"));
-        }
-        Ok(Entry(match bad {
-            Some(why) => Err(why),
-            None => RawResource::from_members(slots, relationships, others),
-        }))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Entry<'de>, A::Error> {
-        drain_seq(seq)?;
-        Ok(Entry(Err(NOT_AN_OBJECT.into())))
-    }
-    fn visit_unit<E>(self) -> Result<Entry<'de>, E> {
-        Ok(Entry(Err(NOT_AN_OBJECT.into())))
-    }
-    scalars_are!(Entry<'de>, Entry(Err(NOT_AN_OBJECT.into())));
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Entry<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(EntryVisitor)
-    }
-}
-
-/// A resource's `relationships` member read without failing on its shape: `None` for `null`,
-/// the relationships by name, or why it is malformed.
-struct Relationships<'a>(Result<Option<HashMap<Cow<'a, str>, RawRelationship<'a>>>, String>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Relationships<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Relationships<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("relationships")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut rels = HashMap::default();
-                let mut bad = None;
-                while let Some(Key(name)) = map.next_key::<Key<'de>>()? {
-                    if name == NUMBER_TOKEN {
-                        map.next_value::<IgnoredAny>()?;
-                        return Ok(Relationships(Err(NOT_AN_OBJECT.into())));
-                    }
-                    match map.next_value::<OneRelationship<'de>>()?.0 {
-                        // A name given twice keeps its last relationship, as a map would.
-                        Ok(rel) => {
-                            rels.insert(name, rel);
-                        }
-                        Err(why) => {
-                            bad.get_or_insert(format!("`{name}`: {why}"));
-                        }
-                    }
-                }
-                Ok(Relationships(match bad {
-                    Some(why) => Err(why),
-                    None => Ok(Some(rels)),
-                }))
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(Relationships(Ok(None)))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                drain_seq(seq)?;
-                Ok(Relationships(Err(NOT_AN_OBJECT.into())))
-            }
-            scalars_are!(Self::Value, Relationships(Err(NOT_AN_OBJECT.into())));
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// One relationship object read without failing on its shape.
-struct OneRelationship<'a>(Result<RawRelationship<'a>, String>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for OneRelationship<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = OneRelationship<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a relationship object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Read<'de>, A::Error> {
+        match self.0 {
+            Kind::Data | Kind::Resource => resource(&mut map).map(Read::Resource),
+            Kind::Relationships => relationships(&mut map).map(Read::Relationships),
+            Kind::Relationship => {
                 let mut slots = [None; 3];
                 let mut others = Others::new();
                 let mut repeated = None;
@@ -430,7 +323,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for OneRelationship<'a> {
                     "",
                 )?;
                 let [data, links, meta] = slots;
-                Ok(OneRelationship(match (stop, repeated) {
+                Ok(Read::Relationship(match (stop, repeated) {
                     (Stop::Number, _) => Err(NOT_AN_OBJECT.into()),
                     (_, Some(member)) => Err(format!("duplicate field `{member}`")),
                     _ => Ok(RawRelationship {
@@ -441,68 +334,160 @@ impl<'de: 'a, 'a> Deserialize<'de> for OneRelationship<'a> {
                     }),
                 }))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                drain_seq(seq)?;
-                Ok(OneRelationship(Err(NOT_AN_OBJECT.into())))
+            Kind::Included => {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Read::Other)
             }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(OneRelationship(Err(NOT_AN_OBJECT.into())))
-            }
-            scalars_are!(Self::Value, OneRelationship(Err(NOT_AN_OBJECT.into())));
         }
-        d.deserialize_any(V)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Read<'de>, A::Error> {
+        if !matches!(self.0, Kind::Data | Kind::Included) {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Read::Other);
+        }
+        let mut list = Vec::new();
+        let mut bad = None;
+        while let Some(entry) = seq.next_element_seed(Lenient(Kind::Resource))? {
+            match entry {
+                Read::Resource(Ok(mut r)) => {
+                    r.included = self.0 == Kind::Included;
+                    list.push(r);
+                }
+                Read::Resource(Err(why)) => {
+                    bad.get_or_insert(why);
+                }
+                _ => {
+                    bad.get_or_insert_with(|| NOT_AN_OBJECT.to_owned());
+                }
+            }
+        }
+        // A malformed entry of `included` cannot be referenced by (type, id) anyway: skipped.
+        Ok(Read::List(match bad {
+            Some(why) if self.0 == Kind::Data => Err(why),
+            _ => Ok(list),
+        }))
+    }
+    fn visit_unit<E>(self) -> Result<Read<'de>, E> {
+        Ok(Read::Null)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Read<'de>, E> {
+        Ok(Read::Other)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Read<'de>, E> {
+        Ok(Read::Other)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Read<'de>, E> {
+        Ok(Read::Other)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Read<'de>, E> {
+        Ok(Read::Other)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Read<'de>, E> {
+        Ok(Read::Other)
     }
 }
 
-/// A document's `data`: a list of entries, one entry, or something else.
-pub(crate) enum Data<'a> {
-    /// The resources, or why the first malformed one is not a resource.
-    List(Result<Vec<RawResource<'a>>, String>),
-    One(Box<Entry<'a>>),
-    Other,
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Data<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Data<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("resources")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Data<'de>, A::Error> {
-                let mut list = Ok(Vec::new());
-                while let Some(Entry(entry)) = seq.next_element::<Entry<'de>>()? {
-                    match (&mut list, entry) {
-                        (Ok(list), Ok(r)) => list.push(r),
-                        (Ok(_), Err(why)) => list = Err(why),
-                        (Err(_), _) => {}
+/// Reads a resource object's members into a resource, or says why they do not make one.
+fn resource<'de, A: MapAccess<'de>>(
+    map: &mut A,
+) -> Result<Result<RawResource<'de>, String>, A::Error> {
+    let mut slots = [None; 5];
+    let mut others = Others::new();
+    let mut repeated = None;
+    // `None`: no member; `Some(None)`: `null`.
+    let mut relationships = None;
+    let mut bad = None;
+    loop {
+        match read_members(
+            map,
+            RESOURCE_MEMBERS,
+            &mut slots,
+            &mut others,
+            &mut repeated,
+            "relationships",
+        )? {
+            Stop::End => break,
+            Stop::Number => return Ok(Err(NOT_AN_OBJECT.into())),
+            Stop::At => {
+                if relationships.is_some() {
+                    repeated.get_or_insert("relationships");
+                }
+                match map.next_value_seed(Lenient(Kind::Relationships))? {
+                    Read::Null => relationships = Some(None),
+                    Read::Relationships(Ok(rels)) => relationships = Some(Some(rels)),
+                    Read::Relationships(Err(why)) => {
+                        bad.get_or_insert(format!("`relationships`: {why}"));
+                    }
+                    _ => {
+                        bad.get_or_insert(format!("`relationships`: {NOT_AN_OBJECT}"));
                     }
                 }
-                Ok(Data::List(list))
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Data<'de>, A::Error> {
-                EntryVisitor.visit_map(map).map(|e| Data::One(Box::new(e)))
-            }
-            fn visit_unit<E>(self) -> Result<Data<'de>, E> {
-                Ok(Data::Other)
-            }
-            scalars_are!(Data<'de>, Data::Other);
         }
-        d.deserialize_any(V)
     }
+    if let Some(member) = repeated {
+        bad.get_or_insert(format!("duplicate field `{member}`"));
+    }
+    Ok(match bad {
+        Some(why) => Err(why),
+        None => RawResource::from_members(slots, relationships, others),
+    })
 }
+
+/// Reads a `relationships` object: each relationship by name, or why one is malformed.
+#[allow(clippy::type_complexity)]
+fn relationships<'de, A: MapAccess<'de>>(
+    map: &mut A,
+) -> Result<Result<HashMap<Cow<'de, str>, RawRelationship<'de>>, String>, A::Error> {
+    let mut rels = HashMap::default();
+    let mut bad = None;
+    while let Some(Key(name)) = map.next_key::<Key<'de>>()? {
+        if name == NUMBER_TOKEN {
+            map.next_value::<IgnoredAny>()?;
+            return Ok(Err(NOT_AN_OBJECT.into()));
+        }
+        match map.next_value_seed(Lenient(Kind::Relationship))? {
+            // A name given twice keeps its last relationship, as a map would.
+            Read::Relationship(Ok(rel)) => {
+                rels.insert(name, rel);
+            }
+            Read::Relationship(Err(why)) => {
+                bad.get_or_insert(format!("`{name}`: {why}"));
+            }
+            _ => {
+                bad.get_or_insert(format!("`{name}`: {NOT_AN_OBJECT}"));
+            }
+        }
+    }
+    Ok(match bad {
+        Some(why) => Err(why),
+        None => Ok(rels),
+    })
+}
+
+/// A document's `data` or `included`, as read.
+pub(crate) struct Member<'a>(Read<'a>);
 
 #[derive(Deserialize)]
 pub(crate) struct RawDocument<'a> {
-    #[serde(borrow, default)]
-    pub(crate) data: Option<Data<'a>>,
-    #[serde(borrow, default)]
-    pub(crate) included: Option<Included<'a>>,
+    #[serde(borrow, default, deserialize_with = "read_data")]
+    pub(crate) data: Option<Member<'a>>,
+    #[serde(borrow, default, deserialize_with = "read_included")]
+    pub(crate) included: Option<Member<'a>>,
     #[serde(borrow, default)]
     pub(crate) meta: Option<&'a RawValue>,
     #[serde(borrow, default)]
     pub(crate) links: Option<&'a RawValue>,
+}
+
+fn read_data<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Member<'de>>, D::Error> {
+    Lenient(Kind::Data).deserialize(d).map(|r| Some(Member(r)))
+}
+
+fn read_included<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Member<'de>>, D::Error> {
+    Lenient(Kind::Included)
+        .deserialize(d)
+        .map(|r| Some(Member(r)))
 }
 
 /// Parses a document's skeleton.
@@ -527,43 +512,26 @@ pub(crate) fn parse_document(body: &[u8]) -> Result<RawDocument<'_>, DecodeError
     })
 }
 
-/// The resources of `included`, read straight into one list: a malformed entry cannot be
-/// referenced by (type, id) anyway, so it is skipped.
-pub(crate) struct Included<'a>(pub(crate) Vec<RawResource<'a>>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Included<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Included<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list of resources")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut list = Vec::new();
-                while let Some(Entry(entry)) = seq.next_element::<Entry<'de>>()? {
-                    if let Ok(mut r) = entry {
-                        r.included = true;
-                        list.push(r);
-                    }
-                }
-                Ok(Included(list))
-            }
-        }
-        d.deserialize_seq(V)
+/// The resources of `included` (none when it is not a list).
+pub(crate) fn included(member: Option<Member<'_>>) -> Vec<RawResource<'_>> {
+    match member {
+        Some(Member(Read::List(Ok(list)))) => list,
+        _ => Vec::new(),
     }
 }
 
 /// The primary resources: the list, or the one resource, `data` holds.
 pub(crate) fn primary(
-    data: Option<Data<'_>>,
+    data: Option<Member<'_>>,
     want_list: bool,
 ) -> Result<Vec<RawResource<'_>>, DecodeError> {
     let shape = |e: String| DecodeError::Shape(format!("`data` is not a resource: {e}"));
-    match (want_list, data) {
-        (_, None) => Err(DecodeError::Shape("the document has no `data`".into())),
-        (true, Some(Data::List(list))) => list.map_err(shape),
-        (false, Some(Data::One(entry))) => Ok(vec![entry.0.map_err(shape)?]),
+    match (want_list, data.map(|m| m.0)) {
+        (_, None | Some(Read::Null)) => {
+            Err(DecodeError::Shape("the document has no `data`".into()))
+        }
+        (true, Some(Read::List(list))) => list.map_err(shape),
+        (false, Some(Read::Resource(r))) => Ok(vec![r.map_err(shape)?]),
         (true, _) => Err(DecodeError::Shape(
             "expected a list in `data`, found something else".into(),
         )),

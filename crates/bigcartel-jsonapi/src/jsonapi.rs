@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 
 pub use crate::document::RawResource;
-use crate::document::{id_text, parse_document, primary};
+use crate::document::{id_text, included, parse_document, primary};
 // Per-process seeded and several times faster than SipHash on short keys such as ids.
 use foldhash::HashMap;
 
@@ -576,7 +576,7 @@ pub fn with_document<R>(
 ) -> Result<(R, Page<()>), DecodeError> {
     let doc = parse_document(body)?;
     let data = primary(doc.data, want_list)?;
-    let included = doc.included.map(|i| i.0).unwrap_or_default();
+    let included = included(doc.included);
     let resolver = Resolver::new(&data, &included);
     let out = f(&data, &resolver)?;
     let links = doc.links.map(value).transpose()?;
