@@ -276,6 +276,10 @@ enum Kind {
     Relationships,
     /// One relationship object.
     Relationship,
+    /// A relationship's `data`: resource identifiers, a list or one.
+    Linkage,
+    /// One resource identifier.
+    Identifier,
 }
 
 /// A value read as a [`Kind`], never failing on its shape (only on its syntax).
@@ -288,7 +292,12 @@ enum Read<'a> {
     Resource(Result<RawResource<'a>, String>),
     Relationships(Result<HashMap<Cow<'a, str>, RawRelationship<'a>>, String>),
     Relationship(Result<RawRelationship<'a>, String>),
+    Linkage(Result<Linkage<'a>, String>),
+    Identifier(Result<(Cow<'a, str>, Cow<'a, str>), String>),
 }
+
+/// The `(type, id)` pairs of a relationship's linkage.
+pub type Linkage<'r> = Vec<(Cow<'r, str>, Cow<'r, str>)>;
 
 /// The seed and visitor of a [`Kind`].
 #[derive(Clone, Copy)]
@@ -334,6 +343,8 @@ impl<'de> Visitor<'de> for Lenient {
                     }),
                 }))
             }
+            Kind::Linkage => Ok(Read::Linkage(identifier(&mut map)?.map(|i| vec![i]))),
+            Kind::Identifier => identifier(&mut map).map(Read::Identifier),
             Kind::Included => {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 Ok(Read::Other)
@@ -341,6 +352,18 @@ impl<'de> Visitor<'de> for Lenient {
         }
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Read<'de>, A::Error> {
+        if self.0 == Kind::Linkage {
+            let mut list = Ok(Vec::new());
+            while let Some(entry) = seq.next_element_seed(Lenient(Kind::Identifier))? {
+                match (&mut list, entry) {
+                    (Ok(list), Read::Identifier(Ok(pair))) => list.push(pair),
+                    (Ok(_), Read::Identifier(Err(why))) => list = Err(why),
+                    (Ok(_), _) => list = Err(NOT_AN_OBJECT.into()),
+                    (Err(_), _) => {}
+                }
+            }
+            return Ok(Read::Linkage(list));
+        }
         if !matches!(self.0, Kind::Data | Kind::Included) {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
             return Ok(Read::Other);
@@ -384,6 +407,42 @@ impl<'de> Visitor<'de> for Lenient {
     }
     fn visit_str<E>(self, _: &str) -> Result<Read<'de>, E> {
         Ok(Read::Other)
+    }
+}
+
+/// Reads a resource identifier object: its `type` and `id` as text.
+fn identifier<'de, A: MapAccess<'de>>(
+    map: &mut A,
+) -> Result<Result<(Cow<'de, str>, Cow<'de, str>), String>, A::Error> {
+    let mut slots = [None; 2];
+    let mut others = Others::new();
+    let mut repeated = None;
+    let stop = read_members(
+        map,
+        &["type", "id"],
+        &mut slots,
+        &mut others,
+        &mut repeated,
+        "",
+    )?;
+    Ok(match (stop, repeated, slots) {
+        (Stop::Number, _, _) => Err(NOT_AN_OBJECT.into()),
+        (_, Some(member), _) => Err(format!("duplicate field `{member}`")),
+        (_, None, [Some(t), Some(id)]) => type_text(t).and_then(|t| Ok((t, id_text(id)?))),
+        (_, None, [None, _]) => Err("missing field `type`".into()),
+        (_, None, [_, None]) => Err("missing field `id`".into()),
+    })
+}
+
+/// Reads a relationship's `data` (`null`, or not linkage at all, reads as none).
+pub(crate) fn read_linkage(text: &str) -> Result<Linkage<'_>, String> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    match Lenient(Kind::Linkage)
+        .deserialize(&mut de)
+        .map_err(|e| e.to_string())?
+    {
+        Read::Linkage(list) => list,
+        _ => Ok(Vec::new()),
     }
 }
 

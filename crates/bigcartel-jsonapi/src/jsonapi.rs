@@ -5,13 +5,14 @@
 //! them. Relationships resolve through that index, so an included resource of a type this crate
 //! does not know, or a malformed one, never breaks the decoding of the others.
 
-use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::cell::Cell;
 
+#[doc(hidden)]
+pub use crate::document::Linkage;
 pub use crate::document::RawResource;
-use crate::document::{id_text, included, parse_document, primary};
+use crate::document::{included, parse_document, primary, read_linkage};
 // Per-process seeded and several times faster than SipHash on short keys such as ids.
 use foldhash::HashMap;
 
@@ -79,15 +80,6 @@ pub trait Model: Sized {
 #[inline(never)]
 pub(crate) fn value(raw: &RawValue) -> Result<serde_json::Value, DecodeError> {
     bigcartel_json_cold::parse(raw.get()).map_err(|e| DecodeError::Shape(e.to_string()))
-}
-
-#[derive(Debug, Deserialize)]
-struct Identifier<'a> {
-    #[serde(rename = "type", borrow)]
-    resource_type: Cow<'a, str>,
-    /// Read as sent, then as text by the rule resources' ids follow ([`id_text`]).
-    #[serde(borrow)]
-    id: &'a RawValue,
 }
 
 /// A resource's `attributes` as JSON text: `None` when absent or null, an error when it is not
@@ -329,10 +321,6 @@ pub fn subtype(resource_type: &str) -> Option<&str> {
     resource_type.get(slash + 1..)
 }
 
-/// The `(type, id)` pairs of a relationship's linkage.
-#[doc(hidden)]
-pub type Linkage<'r> = Vec<(Cow<'r, str>, Cow<'r, str>)>;
-
 /// Resolves relationships against a document's resources.
 pub struct Resolver<'a> {
     index: HashMap<(&'a str, &'a str), &'a RawResource<'a>>,
@@ -398,25 +386,12 @@ impl<'a> Resolver<'a> {
         else {
             return Ok(Vec::new());
         };
-        let text = data.get();
-        let bad = |e: String| {
+        read_linkage(data.get()).map_err(|e| {
             DecodeError::Shape(format!(
                 "relationship `{rel}` of {}/{} is not resource linkage: {e}",
                 r.resource_type, r.id
             ))
-        };
-        let pair = |i: Identifier<'r>| Ok((i.resource_type, id_text(i.id).map_err(bad)?));
-        match text.as_bytes().first() {
-            Some(b'[') => serde_json::from_str::<Vec<Identifier<'_>>>(text)
-                .map_err(|e| bad(e.to_string()))?
-                .into_iter()
-                .map(pair)
-                .collect(),
-            Some(b'{') => Ok(vec![pair(
-                serde_json::from_str(text).map_err(|e| bad(e.to_string()))?,
-            )?]),
-            _ => Ok(Vec::new()),
-        }
+        })
     }
 
     fn resolve<T: Model>(&self, resource_type: &str, id: &str) -> Result<T, DecodeError> {
