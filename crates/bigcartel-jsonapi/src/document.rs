@@ -293,11 +293,14 @@ enum Read<'a> {
     Relationships(Result<HashMap<Cow<'a, str>, RawRelationship<'a>>, String>),
     Relationship(Result<RawRelationship<'a>, String>),
     Linkage(Result<Linkage<'a>, String>),
-    Identifier(Result<(Cow<'a, str>, Cow<'a, str>), String>),
+    Identifier(Result<Pair<'a>, String>),
 }
 
+/// A resource identifier's `(type, id)`.
+type Pair<'r> = (Cow<'r, str>, Cow<'r, str>);
+
 /// The `(type, id)` pairs of a relationship's linkage.
-pub type Linkage<'r> = Vec<(Cow<'r, str>, Cow<'r, str>)>;
+pub type Linkage<'r> = Vec<Pair<'r>>;
 
 /// The seed and visitor of a [`Kind`].
 #[derive(Clone, Copy)]
@@ -411,9 +414,7 @@ impl<'de> Visitor<'de> for Lenient {
 }
 
 /// Reads a resource identifier object: its `type` and `id` as text.
-fn identifier<'de, A: MapAccess<'de>>(
-    map: &mut A,
-) -> Result<Result<(Cow<'de, str>, Cow<'de, str>), String>, A::Error> {
+fn identifier<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Pair<'de>, String>, A::Error> {
     let mut slots = [None; 2];
     let mut others = Others::new();
     let mut repeated = None;
