@@ -130,7 +130,8 @@ impl<'a> RawResource<'a> {
         })
     }
 
-    /// The resource's own `links` and `meta` as sent; `null` reads as none.
+    /// The resource's own `links` and `meta` as sent, unparsed (`null` reads as none): what
+    /// [`crate::jsonapi::links_and_meta`] parses, and what the table writer copies as text.
     pub(crate) fn links_and_meta(&self) -> (Option<&'a RawValue>, Option<&'a RawValue>) {
         (not_null(self.links), not_null(self.meta))
     }

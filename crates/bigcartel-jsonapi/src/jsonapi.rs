@@ -302,16 +302,8 @@ pub fn extra_relationship_list(
 pub fn links_and_meta(
     r: &RawResource<'_>,
 ) -> Result<(Option<serde_json::Value>, Option<serde_json::Value>), DecodeError> {
-    let (links, meta) = raw_links_and_meta(r);
+    let (links, meta) = r.links_and_meta();
     Ok((links.map(value).transpose()?, meta.map(value).transpose()?))
-}
-
-/// A resource's own `links` and `meta` as sent, unparsed: for a writer that produces the same
-/// text as [`links_and_meta`]'s values serialize to without building them.
-pub(crate) fn raw_links_and_meta<'a>(
-    r: &RawResource<'a>,
-) -> (Option<&'a RawValue>, Option<&'a RawValue>) {
-    r.links_and_meta()
 }
 
 /// The subtype of a polymorphic JSON:API type, the text after its first slash

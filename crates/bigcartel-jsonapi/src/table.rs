@@ -414,7 +414,7 @@ fn write_resource(
         }
         out.push(b'}');
     }
-    let (links, meta) = jsonapi::raw_links_and_meta(r);
+    let (links, meta) = r.links_and_meta();
     if let Some(links) = links {
         push_key(out, "links");
         write_member(out, links)?;
