@@ -25,7 +25,7 @@ impl ClientHooks<Transport> for RawClient {
             let body = request
                 .body()
                 .and_then(|b| b.as_bytes())
-                .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok());
+                .and_then(|b| crate::jsonapi::from_bytes::<serde_json::Value>(b).ok());
             let attributes = body
                 .as_ref()
                 .and_then(|b| b.get("data").and_then(|d| d.get("attributes")));

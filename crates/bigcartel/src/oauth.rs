@@ -4,13 +4,26 @@
 use crate::client::{check_base_url, http_client};
 use crate::error::{ApiError, ApiErrorKind, Error, Operation};
 use crate::exchange::Request;
-use crate::generated_raw::types::{OAuthError, TokenResponse};
+use crate::generated_raw::types::OAuthError;
 use crate::jsonapi::ErrorObject;
 use crate::retry::RetryPolicy;
 use crate::transport::{Auth, Transport, TransportStats};
 use api_runtime::Secret;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// The spec's `TokenResponse`, read with the decoders' lenient scalar reader: its `account_id`
+/// is "a number or numeric string", which the generated type reads through an untagged enum,
+/// and serde's buffering of untagged content is about 1 KB gzipped of the npm module for this
+/// one field.
+#[derive(serde::Deserialize)]
+struct TokenBody {
+    access_token: String,
+    #[serde(default)]
+    token_type: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::string")]
+    account_id: Option<String>,
+}
 
 /// Where users are sent to grant access.
 pub const AUTHORIZE_URL: &str = "https://my.bigcartel.com/oauth/authorize";
@@ -158,7 +171,7 @@ impl OAuthApp {
             && let Ok(OAuthError {
                 error: Some(code),
                 error_description,
-            }) = serde_json::from_slice::<OAuthError>(&response.body)
+            }) = crate::jsonapi::from_bytes::<OAuthError>(&response.body)
         {
             return Err(Error::Api(ApiError {
                 status: response.status,
@@ -195,7 +208,7 @@ impl OAuthApp {
         let body = self
             .post(&TOKEN, TOKEN.path, Auth::None, Some(form))
             .await?;
-        let t: TokenResponse = serde_json::from_slice(&body).map_err(|e| Error::Decode {
+        let t: TokenBody = crate::jsonapi::from_bytes(&body).map_err(|e| Error::Decode {
             operation: TOKEN,
             status: 200,
             source: crate::jsonapi::DecodeError::Shape(format!("not a token response: {e}")),
@@ -203,7 +216,7 @@ impl OAuthApp {
         Ok(Token {
             access_token: Secret::new(t.access_token),
             token_type: t.token_type,
-            account_id: t.account_id.map(|a| a.to_string()),
+            account_id: t.account_id,
         })
     }
 
@@ -219,5 +232,56 @@ impl OAuthApp {
         );
         self.post(&DEAUTHORIZE, &path, auth, None).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TokenBody;
+    use crate::generated_raw::types::TokenResponse;
+
+    /// `TokenBody` reads what the spec's generated `TokenResponse` reads, and refuses what it
+    /// refuses, with the same account id text.
+    #[test]
+    fn token_body_reads_as_the_spec_type() {
+        let bodies = [
+            r#"{"access_token":"t","token_type":"bearer","account_id":42}"#,
+            r#"{"access_token":"t","account_id":"42"}"#,
+            r#"{"access_token":"t","account_id":null}"#,
+            r#"{"access_token":"t"}"#,
+            r#"{"access_token":"t","account_id":-7,"extra":[1]}"#,
+            r#"{"token_type":"bearer","account_id":1}"#,
+            r#"{"access_token":"t","account_id":true}"#,
+            r#"{"access_token":"t","account_id":{"id":1}}"#,
+            r#"{"access_token":5}"#,
+            r#"[]"#,
+        ];
+        for body in bodies {
+            let ours = crate::jsonapi::from_bytes::<TokenBody>(body.as_bytes())
+                .map(|t| (t.access_token, t.token_type, t.account_id));
+            let spec = serde_json::from_str::<TokenResponse>(body).map(|t| {
+                (
+                    t.access_token,
+                    t.token_type,
+                    t.account_id.map(|a| a.to_string()),
+                )
+            });
+            assert_eq!(ours.is_ok(), spec.is_ok(), "{body}");
+            if let (Ok(a), Ok(b)) = (ours, spec) {
+                assert_eq!(a, b, "{body}");
+            }
+        }
+    }
+
+    /// A body that is not UTF-8 is a parse error, not a panic.
+    #[test]
+    fn non_utf8_body_is_an_error() {
+        let err = crate::jsonapi::from_bytes::<TokenBody>(b"{\"access_token\":\"\xff\"}")
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("the body is not UTF-8: invalid byte at offset 17")
+        );
     }
 }

@@ -536,7 +536,7 @@ fn payload_model<T: Model>(payload: &serde_json::Value) -> Result<Box<T>, Payloa
 /// The envelope's `account_id`, `type` and `payload`.
 fn envelope(body: &[u8]) -> Result<(String, String, serde_json::Value), ParseError> {
     let envelope: serde_json::Value =
-        serde_json::from_slice(body).map_err(ParseError::InvalidJson)?;
+        crate::jsonapi::from_bytes(body).map_err(ParseError::InvalidJson)?;
     let serde_json::Value::Object(mut envelope) = envelope else {
         return Err(ParseError::InvalidEnvelope("the body is not a JSON object"));
     };
