@@ -274,6 +274,9 @@ fn cargo_build(root: &Path, extra: &[&str], toolchain: &mut Toolchain) -> Result
 pub struct Sizes {
     /// `(entry, raw cargo output, after wasm-bindgen + wasm-opt, gzip -9 of that)`.
     pub rows: Vec<(String, u64, u64, u64)>,
+    /// Entries over their gzip target, as report lines. Only a size-optimised (nightly) build
+    /// is held to the targets; the stable fallback is known to be larger and says so.
+    pub over: Vec<String>,
 }
 
 /// `cargo xtask wasm`: builds `build/npm/` and prints the size report.
@@ -286,7 +289,10 @@ pub fn build(root: &Path) -> Result<Sizes> {
         std::fs::remove_dir_all(&package)?;
     }
     std::fs::create_dir_all(&package)?;
-    let mut sizes = Sizes { rows: Vec::new() };
+    let mut sizes = Sizes {
+        rows: Vec::new(),
+        over: Vec::new(),
+    };
     let mut toolchain = Toolchain::Nightly;
     for (name, extra) in BUILDS {
         let raw = cargo_build(root, extra, &mut toolchain)?;
@@ -381,11 +387,15 @@ pub fn build(root: &Path) -> Result<Sizes> {
             WEBHOOKS_TARGET_GZIP
         };
         let verdict = if *gz <= target { "within" } else { "OVER" };
-        println!(
+        let line = format!(
             "size target: {name} {} gzipped, {verdict} the {} target",
             kb(*gz),
             kb(target)
         );
+        println!("{line}");
+        if *gz > target && toolchain == Toolchain::Nightly {
+            sizes.over.push(line);
+        }
     }
     Ok(sizes)
 }
@@ -694,7 +704,10 @@ pub fn test(root: &Path) -> Result<()> {
         &[],
     )?;
     chromium()?;
-    build(root)?;
+    let sizes = build(root)?;
+    if !sizes.over.is_empty() {
+        bail!("the npm package is over its size budget:\n{}", sizes.over.join("\n"));
+    }
     let tools = npm_tools(root)?;
     let bin = |name: &str| tools.join("node_modules/.bin").join(name);
     let project = consumer(root)?;
