@@ -10,6 +10,7 @@
 
 pub use crate::api::parse_spec;
 use crate::api::{self, Api, Body, Input, Model, RelationshipsInput, Returns, Scalar};
+use crate::builders::{self, Settable};
 pub use crate::emit::{docs, field_ident, format_tokens, rust_type, subtype_enum_name};
 use crate::lint::{self, Finding};
 use anyhow::{Result, anyhow, bail};
@@ -417,6 +418,7 @@ fn model_tokens(model: &Model) -> Result<TokenStream> {
 
         #doc
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+        #[non_exhaustive]
         pub struct #name {
             /// The resource's unique identifier.
             pub id: String,
@@ -445,6 +447,19 @@ fn model_tokens(model: &Model) -> Result<TokenStream> {
             /// The resource's own `meta`, as sent.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub meta: Option<serde_json::Value>,
+        }
+
+        impl #name {
+            /// A resolved resource with this id and its JSON:API type, every other field empty
+            /// (fields are public: set them after). For tests and for building a value to compare.
+            pub fn new(id: impl Into<String>) -> Self {
+                #name {
+                    id: id.into(),
+                    resource_type: #wire.to_owned(),
+                    resolved: true,
+                    ..Default::default()
+                }
+            }
         }
 
         impl crate::jsonapi::Model for #name {
@@ -534,10 +549,28 @@ fn operations_tokens(api: &Api) -> TokenStream {
                 "Query parameters of [`Client::{}`].",
                 op.fn_name()
             ));
+            let settable: Vec<Settable> = op
+                .query
+                .iter()
+                .map(|q| Settable {
+                    name: &q.field,
+                    scalar: q.scalar,
+                    optional: true,
+                    label: format!("`{}`", q.wire_name),
+                })
+                .collect();
+            let setters = builders::setters(&settable);
+            let new = builders::constructor(&params_ty.to_string(), &[]);
             items.extend(quote! {
                 #d
                 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[non_exhaustive]
                 pub struct #params_ty { #(#qfields)* }
+
+                impl #params_ty {
+                    #new
+                    #setters
+                }
             });
             args.push(quote! { params: &#params_ty });
         }
@@ -714,11 +747,31 @@ fn input_tokens(input: &Input) -> TokenStream {
             });
         }
     }
+    let settable: Vec<Settable> = input
+        .fields
+        .iter()
+        .map(|f| Settable {
+            name: &f.name,
+            scalar: f.scalar,
+            optional: !f.required,
+            label: format!("`{}`", f.name),
+        })
+        .collect();
+    let (required, optional): (Vec<Settable>, Vec<Settable>) =
+        settable.into_iter().partition(|f| !f.optional);
+    let new = builders::constructor(&input.name, &required);
+    let setters = builders::setters(&optional);
     let doc = docs(&input.doc);
     quote! {
         #doc
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #ident { #(#out)* }
+
+        impl #ident {
+            #new
+            #setters
+        }
     }
 }
 
@@ -740,13 +793,29 @@ fn relationships_input_tokens(rel: &RelationshipsInput) -> TokenStream {
             }
         });
     }
+    let settable: Vec<Settable> = rel
+        .rels
+        .iter()
+        .map(|(name, wire_type)| Settable {
+            name,
+            scalar: Scalar::StringList,
+            optional: true,
+            label: format!("the ids of the related `{wire_type}` (`relationships.{name}`)"),
+        })
+        .collect();
+    let new = builders::constructor(&rel.name, &[]);
+    let setters = builders::setters(&settable);
     let doc = docs(&rel.doc);
     quote! {
         #doc
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #ident { #(#fields)* }
 
         impl #ident {
+            #new
+            #setters
+
             /// The JSON:API `relationships` object.
             pub fn to_json(&self) -> serde_json::Value {
                 let mut map = serde_json::Map::new();

@@ -5,14 +5,21 @@ use crate::process::{ROOT_ENV, run};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 
-/// The spec-change drill: in a scratch copy of the workspace, add an attribute (`sku` on
-/// products) and a query parameter (`filter[sku]` on listProducts) to the spec, run
-/// `cargo xtask codegen`, and compile and run a test that uses both, with no other edit.
+/// The spec-change drill: in a scratch copy of the workspace, add attributes (`sku` on products,
+/// `gift_note` on orders) and query parameters (`filter[sku]` on listProducts, `filter[gift]` on
+/// listOrders) to the spec, run `cargo xtask codegen`, compile and run a test that uses them, and
+/// compile the hand-written CLI and fulfillment engine, with no other edit.
 pub fn drill(root: &Path) -> Result<()> {
     let scratch = crate::scratch::workspace(
         root,
         "bigcartel-drill",
-        &["crates/bigcartel", "bindings/wasm", "xtask"],
+        &[
+            "crates/bigcartel",
+            "bindings/wasm",
+            "crates/bigcartel-cli",
+            "crates/bigcartel-fulfillment",
+            "xtask",
+        ],
         &["spec", ".cargo"],
     )?;
 
@@ -33,8 +40,17 @@ fn the_new_attribute_and_parameter_arrived() {
     let body = br#"{"data":{"type":"products","id":"1","attributes":{"name":"Tee","sku":"TEE-1"}}}"#;
     let p: Product = bigcartel::jsonapi::decode_one(body).unwrap();
     assert_eq!(p.sku.as_deref(), Some("TEE-1"));
-    let params = bigcartel::ListProductsParams { filter_sku: Some("TEE-1".into()), ..Default::default() };
+    let params = bigcartel::ListProductsParams::new().filter_sku("TEE-1");
     assert_eq!(params.filter_sku.as_deref(), Some("TEE-1"));
+    // The orders edit: a parameter and an attribute, through the generated setter and decoder.
+    let orders = bigcartel::ListOrdersParams::new().filter_gift("yes").page_limit(5);
+    assert_eq!(orders.filter_gift.as_deref(), Some("yes"));
+    let order: bigcartel::models::Order = bigcartel::jsonapi::decode_one(
+        br#"{"data":{"type":"orders","id":"9","attributes":{"gift_note":"Happy birthday"}}}"#,
+    )
+    .unwrap();
+    assert_eq!(order.gift_note.as_deref(), Some("Happy birthday"));
+    assert!(order.extra_attributes.is_empty(), "a declared attribute is not an extra one");
     // The raw client gained the query parameter too.
     let client = bigcartel::Client::builder("drill").bearer("t").account_id("1").build().unwrap();
     let _ = client.raw().list_products().filter_sku("TEE-1");
@@ -79,9 +95,23 @@ fn the_new_attribute_and_parameter_arrived() {
         ],
         &envs,
     )?;
+    // The hand-written crates that build generated params and inputs still compile unchanged.
+    run(
+        &scratch,
+        "cargo",
+        &[
+            "check",
+            "--quiet",
+            "-p",
+            "bigcartel-cli",
+            "-p",
+            "bigcartel-fulfillment",
+        ],
+        &envs,
+    )?;
     std::fs::remove_dir_all(&scratch).ok();
     println!(
-        "drill: a spec edit reached the raw client, the models, the operations, the spec tables and the npm package's types with no hand edit"
+        "drill: a spec edit reached the raw client, the models, the operations, the spec tables and the npm package's types with no hand edit; the CLI and the fulfillment engine compile unchanged"
     );
     Ok(())
 }
@@ -118,8 +148,29 @@ pub fn changelog_edit(spec: &str) -> Result<String> {
         "        - name: filter[sku]\n          in: query\n          description: Filter products by SKU.\n          schema: { type: string }\n        - name: filter[artist_id]\n",
         1,
     );
-    if !spec.contains("filter[sku]") || !spec.contains("sku: { type: string") {
-        bail!("the drill could not find where to edit the spec; update xtask/src/drill.rs");
+    // The same on orders: the hand-written CLI and fulfillment engine build `ListOrdersParams`
+    // and `OrderInput`, so these prove that an addition needs no edit there either.
+    let spec = spec.replacen(
+        "    OrderAttributes:\n      type: object\n      properties:\n",
+        "    OrderAttributes:\n      type: object\n      properties:\n        gift_note: { type: string, nullable: true, description: The buyer's gift note. }\n",
+        1,
+    );
+    let spec = spec.replacen(
+        "        - name: filter[shipping_status]\n",
+        "        - name: filter[gift]\n          in: query\n          description: Filter orders by whether they are gifts.\n          schema: { type: string }\n        - name: filter[shipping_status]\n",
+        1,
+    );
+    for needle in [
+        "filter[sku]",
+        "sku: { type: string",
+        "filter[gift]",
+        "gift_note: { type: string",
+    ] {
+        if !spec.contains(needle) {
+            bail!(
+                "the drill could not find where to edit the spec for `{needle}`; update xtask/src/drill.rs"
+            );
+        }
     }
     Ok(spec)
 }

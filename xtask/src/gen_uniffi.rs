@@ -52,14 +52,19 @@ pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
         });
         let moves = rel.rels.iter().map(|(r, _)| {
             let f = field_ident(r);
-            quote! { #f: v.#f, }
+            quote! { core.#f = v.#f; }
         });
         out.extend(quote! {
             #doc
             #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
             pub struct #name { #(#fields)* }
             impl From<#name> for #core {
-                fn from(v: #name) -> Self { #core { #(#moves)* } }
+                // Field by field onto the default: the core's struct is `#[non_exhaustive]`.
+                fn from(v: #name) -> Self {
+                    let mut core = #core::default();
+                    #(#moves)*
+                    core
+                }
             }
         });
     }
@@ -427,7 +432,7 @@ fn input_record(name: &str, doc: &str, fields: &[Field]) -> TokenStream {
     });
     let moves = fields.iter().map(|f| {
         let i = field_ident(&f.name);
-        quote! { #i: v.#i, }
+        quote! { core.#i = v.#i; }
     });
     let derive_default = if fields.iter().all(|f| !f.required) {
         quote!(Default,)
@@ -439,7 +444,12 @@ fn input_record(name: &str, doc: &str, fields: &[Field]) -> TokenStream {
         #[derive(Debug, Clone, #derive_default PartialEq, uniffi::Record)]
         pub struct #ident { #(#decls)* }
         impl From<#ident> for #core {
-            fn from(v: #ident) -> Self { #core { #(#moves)* } }
+            // Field by field onto the default: the core's struct is `#[non_exhaustive]`.
+            fn from(v: #ident) -> Self {
+                let mut core = #core::default();
+                #(#moves)*
+                core
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ pub mod advisories;
 pub mod api;
 pub mod audit;
 pub mod bench;
+pub mod builders;
 pub mod carts_drill;
 pub mod codegen;
 pub mod drill;

@@ -706,7 +706,10 @@ pub fn test(root: &Path) -> Result<()> {
     chromium()?;
     let sizes = build(root)?;
     if !sizes.over.is_empty() {
-        bail!("the npm package is over its size budget:\n{}", sizes.over.join("\n"));
+        bail!(
+            "the npm package is over its size budget:\n{}",
+            sizes.over.join("\n")
+        );
     }
     let tools = npm_tools(root)?;
     let bin = |name: &str| tools.join("node_modules/.bin").join(name);

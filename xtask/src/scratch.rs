@@ -118,7 +118,10 @@ fn copy_crate(from: &Path, to: &Path) -> Result<()> {
         } else if name == "Cargo.toml" {
             std::fs::write(
                 &target,
-                trim_manifest(&std::fs::read_to_string(entry.path())?),
+                trim_manifest(
+                    &std::fs::read_to_string(entry.path())?,
+                    from.join("src/lib.rs").exists(),
+                ),
             )?;
         } else {
             std::fs::copy(entry.path(), &target)?;
@@ -160,8 +163,9 @@ pub fn copy_sources(from: &Path, to: &Path) -> Result<()> {
 }
 
 /// A crate manifest without the [`LEFT_OUT`] sections (and any target-specific
-/// dev-dependencies), with doctests off.
-fn trim_manifest(text: &str) -> String {
+/// dev-dependencies), with doctests off for its library (`lib_rs`: the crate has the default
+/// `src/lib.rs`; a binary-only crate gets no `[lib]`).
+fn trim_manifest(text: &str, lib_rs: bool) -> String {
     let mut out = String::new();
     let mut skipping = false;
     let mut has_lib = false;
@@ -180,7 +184,7 @@ fn trim_manifest(text: &str) -> String {
             out.push('\n');
         }
     }
-    if !has_lib {
+    if !has_lib && lib_rs {
         out.push_str("\n[lib]\ndoctest = false\n");
     }
     out
@@ -193,12 +197,16 @@ mod tests {
     #[test]
     fn manifests_lose_what_drills_do_not_build_and_keep_the_rest() {
         let text = "[package]\nname = \"x\"\n\n[lib]\ncrate-type = [\"rlib\"]\n\n[dev-dependencies]\nwiremock = \"0.6\"\n\n[features]\ndefault = []\n\n[[bench]]\nname = \"b\"\nharness = false\n\n[target.'cfg(unix)'.dev-dependencies]\nnix = \"1\"\n\n[dependencies]\nserde = \"1\"\n";
-        let trimmed = trim_manifest(text);
+        let trimmed = trim_manifest(text, true);
         assert_eq!(
             trimmed,
             "[package]\nname = \"x\"\n\n[lib]\ndoctest = false\ncrate-type = [\"rlib\"]\n\n[features]\ndefault = []\n\n[dependencies]\nserde = \"1\"\n"
         );
-        assert!(trim_manifest("[package]\nname = \"y\"\n").ends_with("[lib]\ndoctest = false\n"));
+        assert!(
+            trim_manifest("[package]\nname = \"y\"\n", true).ends_with("[lib]\ndoctest = false\n")
+        );
+        // A binary-only crate (the CLI) gets no library section.
+        assert!(!trim_manifest("[package]\nname = \"z\"\n", false).contains("[lib]"));
     }
 
     #[test]

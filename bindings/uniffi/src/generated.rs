@@ -1915,9 +1915,9 @@ pub struct ArtistInput {
 }
 impl From<ArtistInput> for bigcartel::ArtistInput {
     fn from(v: ArtistInput) -> Self {
-        bigcartel::ArtistInput {
-            name: v.name,
-        }
+        let mut core = bigcartel::ArtistInput::default();
+        core.name = v.name;
+        core
     }
 }
 /// Attributes sent when creating or updating (`CategoryInput`).
@@ -1928,9 +1928,9 @@ pub struct CategoryInput {
 }
 impl From<CategoryInput> for bigcartel::CategoryInput {
     fn from(v: CategoryInput) -> Self {
-        bigcartel::CategoryInput {
-            name: v.name,
-        }
+        let mut core = bigcartel::CategoryInput::default();
+        core.name = v.name;
+        core
     }
 }
 /// Attributes sent when creating or updating (`DiscountInput`).
@@ -1975,21 +1975,21 @@ pub struct DiscountInput {
 }
 impl From<DiscountInput> for bigcartel::DiscountInput {
     fn from(v: DiscountInput) -> Self {
-        bigcartel::DiscountInput {
-            active_at: v.active_at,
-            application_type: v.application_type,
-            code: v.code,
-            expiration_type: v.expiration_type,
-            expires_at: v.expires_at,
-            flat_rate_discount: v.flat_rate_discount,
-            minimum_cart_quantity: v.minimum_cart_quantity,
-            minimum_cart_total: v.minimum_cart_total,
-            name: v.name,
-            percent_discount: v.percent_discount,
-            requirement_type: v.requirement_type,
-            reward_type: v.reward_type,
-            use_limit: v.use_limit,
-        }
+        let mut core = bigcartel::DiscountInput::default();
+        core.active_at = v.active_at;
+        core.application_type = v.application_type;
+        core.code = v.code;
+        core.expiration_type = v.expiration_type;
+        core.expires_at = v.expires_at;
+        core.flat_rate_discount = v.flat_rate_discount;
+        core.minimum_cart_quantity = v.minimum_cart_quantity;
+        core.minimum_cart_total = v.minimum_cart_total;
+        core.name = v.name;
+        core.percent_discount = v.percent_discount;
+        core.requirement_type = v.requirement_type;
+        core.reward_type = v.reward_type;
+        core.use_limit = v.use_limit;
+        core
     }
 }
 /// Attributes sent when creating or updating (`OrderInput`).
@@ -2028,18 +2028,18 @@ pub struct OrderInput {
 }
 impl From<OrderInput> for bigcartel::OrderInput {
     fn from(v: OrderInput) -> Self {
-        bigcartel::OrderInput {
-            customer_email: v.customer_email,
-            customer_first_name: v.customer_first_name,
-            customer_last_name: v.customer_last_name,
-            shipping_address_1: v.shipping_address_1,
-            shipping_address_2: v.shipping_address_2,
-            shipping_city: v.shipping_city,
-            shipping_country_id: v.shipping_country_id,
-            shipping_state: v.shipping_state,
-            shipping_status: v.shipping_status,
-            shipping_zip: v.shipping_zip,
-        }
+        let mut core = bigcartel::OrderInput::default();
+        core.customer_email = v.customer_email;
+        core.customer_first_name = v.customer_first_name;
+        core.customer_last_name = v.customer_last_name;
+        core.shipping_address_1 = v.shipping_address_1;
+        core.shipping_address_2 = v.shipping_address_2;
+        core.shipping_city = v.shipping_city;
+        core.shipping_country_id = v.shipping_country_id;
+        core.shipping_state = v.shipping_state;
+        core.shipping_status = v.shipping_status;
+        core.shipping_zip = v.shipping_zip;
+        core
     }
 }
 /// The categories or products a discount applies to (application_type category or product).
@@ -2054,10 +2054,10 @@ pub struct DiscountRelationshipsInput {
 }
 impl From<DiscountRelationshipsInput> for bigcartel::DiscountRelationshipsInput {
     fn from(v: DiscountRelationshipsInput) -> Self {
-        bigcartel::DiscountRelationshipsInput {
-            categories: v.categories,
-            products: v.products,
-        }
+        let mut core = bigcartel::DiscountRelationshipsInput::default();
+        core.categories = v.categories;
+        core.products = v.products;
+        core
     }
 }
 /// Query parameters of `listDiscounts` (every one optional).
@@ -2075,11 +2075,11 @@ pub struct ListDiscountsParams {
 }
 impl From<ListDiscountsParams> for bigcartel::ListDiscountsParams {
     fn from(v: ListDiscountsParams) -> Self {
-        bigcartel::ListDiscountsParams {
-            filter_status: v.filter_status,
-            page_limit: v.page_limit,
-            page_offset: v.page_offset,
-        }
+        let mut core = bigcartel::ListDiscountsParams::default();
+        core.filter_status = v.filter_status;
+        core.page_limit = v.page_limit;
+        core.page_offset = v.page_offset;
+        core
     }
 }
 /// Query parameters of `listOrders` (every one optional).
@@ -2103,13 +2103,13 @@ pub struct ListOrdersParams {
 }
 impl From<ListOrdersParams> for bigcartel::ListOrdersParams {
     fn from(v: ListOrdersParams) -> Self {
-        bigcartel::ListOrdersParams {
-            search: v.search,
-            filter_shipping_status: v.filter_shipping_status,
-            sort: v.sort,
-            page_limit: v.page_limit,
-            page_offset: v.page_offset,
-        }
+        let mut core = bigcartel::ListOrdersParams::default();
+        core.search = v.search;
+        core.filter_shipping_status = v.filter_shipping_status;
+        core.sort = v.sort;
+        core.page_limit = v.page_limit;
+        core.page_offset = v.page_offset;
+        core
     }
 }
 /// Query parameters of `listProducts` (every one optional).
@@ -2136,14 +2136,14 @@ pub struct ListProductsParams {
 }
 impl From<ListProductsParams> for bigcartel::ListProductsParams {
     fn from(v: ListProductsParams) -> Self {
-        bigcartel::ListProductsParams {
-            filter_status: v.filter_status,
-            filter_category_id: v.filter_category_id,
-            filter_artist_id: v.filter_artist_id,
-            sort: v.sort,
-            page_limit: v.page_limit,
-            page_offset: v.page_offset,
-        }
+        let mut core = bigcartel::ListProductsParams::default();
+        core.filter_status = v.filter_status;
+        core.filter_category_id = v.filter_category_id;
+        core.filter_artist_id = v.filter_artist_id;
+        core.sort = v.sort;
+        core.page_limit = v.page_limit;
+        core.page_offset = v.page_offset;
+        core
     }
 }
 /// The resolved `Account` items of a JSON:API list document (`{"data": [{"type": "accounts", ...}], "included": [...]}`) given as its UTF-8 bytes: relationships resolved, money as exact decimal strings, exactly as the `Client` methods return them (the core's `jsonapi::decode_list`).

@@ -74,17 +74,18 @@ pub async fn taxon(g: &Global, kind: Taxon, cmd: TaxonCommand) -> Outcome {
         (Artists, Get { id }) => print::detail(g.json, &c.get_artist(&id).await?),
         (Categories, Get { id }) => print::detail(g.json, &c.get_category(&id).await?),
         (Artists, Create { name }) => {
-            print::detail(g.json, &c.create_artist(&ArtistInput { name }).await?)
+            print::detail(g.json, &c.create_artist(&ArtistInput::new(name)).await?)
         }
         (Categories, Create { name }) => {
-            print::detail(g.json, &c.create_category(&CategoryInput { name }).await?)
+            print::detail(g.json, &c.create_category(&CategoryInput::new(name)).await?)
         }
-        (Artists, Update { id, name }) => {
-            print::detail(g.json, &c.update_artist(&id, &ArtistInput { name }).await?)
-        }
+        (Artists, Update { id, name }) => print::detail(
+            g.json,
+            &c.update_artist(&id, &ArtistInput::new(name)).await?,
+        ),
         (Categories, Update { id, name }) => print::detail(
             g.json,
-            &c.update_category(&id, &CategoryInput { name }).await?,
+            &c.update_category(&id, &CategoryInput::new(name)).await?,
         ),
         (Artists, Delete { id }) => {
             c.delete_artist(&id).await?;
@@ -166,13 +167,15 @@ pub async fn products(g: &Global, cmd: ProductCommand) -> Outcome {
             limit,
             offset,
         } => {
-            let params = ListProductsParams {
-                filter_status: comma(status),
-                filter_category_id: comma(category),
-                filter_artist_id: comma(artist),
-                sort,
-                page_limit: limit,
-                page_offset: offset,
+            let params = {
+                let mut value = ListProductsParams::default();
+                value.filter_status = comma(status);
+                value.filter_category_id = comma(category);
+                value.filter_artist_id = comma(artist);
+                value.sort = sort;
+                value.page_limit = limit;
+                value.page_offset = offset;
+                value
             };
             let items = if all {
                 let pb = print::progress("products");

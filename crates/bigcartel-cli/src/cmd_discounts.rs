@@ -87,24 +87,28 @@ impl DiscountFields {
                 )));
             }
         }
-        let rels = DiscountRelationshipsInput {
-            categories: (!self.categories.is_empty()).then_some(self.categories),
-            products: (!self.products.is_empty()).then_some(self.products),
+        let rels = {
+            let mut value = DiscountRelationshipsInput::default();
+            value.categories = (!self.categories.is_empty()).then_some(self.categories);
+            value.products = (!self.products.is_empty()).then_some(self.products);
+            value
         };
-        let input = DiscountInput {
-            name: self.name,
-            code: self.code,
-            active_at: self.active_at,
-            expires_at: self.expires_at,
-            requirement_type: self.requirement_type,
-            expiration_type: self.expiration_type,
-            reward_type: self.reward_type,
-            application_type: self.application_type,
-            percent_discount: self.percent_discount,
-            flat_rate_discount: self.flat_rate_discount,
-            use_limit: self.use_limit,
-            minimum_cart_total: self.minimum_cart_total,
-            minimum_cart_quantity: self.minimum_cart_quantity,
+        let input = {
+            let mut value = DiscountInput::default();
+            value.name = self.name;
+            value.code = self.code;
+            value.active_at = self.active_at;
+            value.expires_at = self.expires_at;
+            value.requirement_type = self.requirement_type;
+            value.expiration_type = self.expiration_type;
+            value.reward_type = self.reward_type;
+            value.application_type = self.application_type;
+            value.percent_discount = self.percent_discount;
+            value.flat_rate_discount = self.flat_rate_discount;
+            value.use_limit = self.use_limit;
+            value.minimum_cart_total = self.minimum_cart_total;
+            value.minimum_cart_quantity = self.minimum_cart_quantity;
+            value
         };
         Ok((input, rels))
     }
@@ -123,9 +127,10 @@ pub async fn run(g: &Global, cmd: DiscountCommand) -> Outcome {
     let c = g.client()?;
     match cmd {
         DiscountCommand::List { status, all } => {
-            let params = ListDiscountsParams {
-                filter_status: status,
-                ..Default::default()
+            let params = {
+                let mut value = ListDiscountsParams::default();
+                value.filter_status = status;
+                value
             };
             let items = if all {
                 c.list_discounts_stream(params, PageOptions::default())

@@ -111,12 +111,14 @@ pub async fn run(g: &Global, cmd: OrderCommand) -> Outcome {
             offset,
             with_products,
         } => {
-            let params = ListOrdersParams {
-                search,
-                filter_shipping_status: shipping_status,
-                sort,
-                page_limit: limit,
-                page_offset: offset,
+            let params = {
+                let mut value = ListOrdersParams::default();
+                value.search = search;
+                value.filter_shipping_status = shipping_status;
+                value.sort = sort;
+                value.page_limit = limit;
+                value.page_offset = offset;
+                value
             };
             let mut items = if all {
                 let pb = print::progress("orders");
@@ -150,17 +152,19 @@ pub async fn run(g: &Global, cmd: OrderCommand) -> Outcome {
         }
         OrderCommand::Update { id, fields } => {
             let f = fields;
-            let input = OrderInput {
-                customer_first_name: f.customer_first_name,
-                customer_last_name: f.customer_last_name,
-                customer_email: f.customer_email,
-                shipping_address_1: f.shipping_address_1,
-                shipping_address_2: f.shipping_address_2,
-                shipping_city: f.shipping_city,
-                shipping_state: f.shipping_state,
-                shipping_zip: f.shipping_zip,
-                shipping_country_id: f.shipping_country_id,
-                shipping_status: f.shipping_status,
+            let input = {
+                let mut value = OrderInput::default();
+                value.customer_first_name = f.customer_first_name;
+                value.customer_last_name = f.customer_last_name;
+                value.customer_email = f.customer_email;
+                value.shipping_address_1 = f.shipping_address_1;
+                value.shipping_address_2 = f.shipping_address_2;
+                value.shipping_city = f.shipping_city;
+                value.shipping_state = f.shipping_state;
+                value.shipping_zip = f.shipping_zip;
+                value.shipping_country_id = f.shipping_country_id;
+                value.shipping_status = f.shipping_status;
+                value
             };
             if input == OrderInput::default() {
                 return Err(crate::Failure::Usage(
@@ -170,10 +174,7 @@ pub async fn run(g: &Global, cmd: OrderCommand) -> Outcome {
             print::detail(g.json, &c.update_order(&id, &input).await?);
         }
         OrderCommand::Ship { id } => {
-            let input = OrderInput {
-                shipping_status: Some("shipped".into()),
-                ..Default::default()
-            };
+            let input = OrderInput::new().shipping_status("shipped");
             let order = c.update_order(&id, &input).await?;
             if g.json {
                 print::detail(true, &order);

@@ -127,10 +127,7 @@ pub async fn run() -> Outcome {
         "Products, with options and categories resolved from `included`",
     );
     let products = client
-        .list_products(&ListProductsParams {
-            page_limit: Some(3),
-            ..Default::default()
-        })
+        .list_products(&ListProductsParams::new().page_limit(3))
         .await?;
     println!(
         "   {} products in the shop; the first {}:",
@@ -167,10 +164,7 @@ pub async fn run() -> Outcome {
         4,
         "Every unshipped order, across pages (page size 4, 3 pages at a time)",
     );
-    let unshipped = ListOrdersParams {
-        filter_shipping_status: Some("unshipped".into()),
-        ..Default::default()
-    };
+    let unshipped = ListOrdersParams::new().filter_shipping_status("unshipped");
     let opts = PageOptions {
         page_size: 4,
         concurrency: 3,
@@ -239,13 +233,7 @@ pub async fn run() -> Outcome {
 
     step(6, &format!("Mark order {} shipped", first.id));
     let shipped = client
-        .update_order(
-            &first.id,
-            &OrderInput {
-                shipping_status: Some("shipped".into()),
-                ..Default::default()
-            },
-        )
+        .update_order(&first.id, &OrderInput::new().shipping_status("shipped"))
         .await?;
     println!(
         "   order {} is now {}",
@@ -261,12 +249,7 @@ pub async fn run() -> Outcome {
     for line in received.lock().map(|r| r.clone()).unwrap_or_default() {
         println!("   receiver: {line}");
     }
-    let remaining = client
-        .list_orders(&ListOrdersParams {
-            page_limit: Some(1),
-            ..unshipped
-        })
-        .await?;
+    let remaining = client.list_orders(&unshipped.page_limit(1)).await?;
     println!("   unshipped orders left: {}", remaining.total.unwrap_or(0));
 
     step(7, "Errors are typed");

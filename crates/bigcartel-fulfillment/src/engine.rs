@@ -419,12 +419,10 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
 
     /// Phase 2 of [`Engine::sync`]. Returns whether the listing completed.
     async fn list_and_submit(&self, pass: &Pass) -> Result<bool, EngineError> {
-        let params = ListOrdersParams {
-            filter_shipping_status: Some("unshipped".into()),
+        let params = ListOrdersParams::new()
+            .filter_shipping_status("unshipped")
             // Oldest first: orders placed during the listing land after the current offset.
-            sort: Some("created_at".into()),
-            ..Default::default()
-        };
+            .sort("created_at");
         let page_size = self.settings.page_size.max(1);
         let options = PageOptions {
             page_size,
@@ -882,10 +880,7 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
                             Err(e) => return self.note_error(&entry, e.to_string(), report).await,
                         }
                     }
-                    let input = OrderInput {
-                        shipping_status: Some("shipped".into()),
-                        ..Default::default()
-                    };
+                    let input = OrderInput::new().shipping_status("shipped");
                     return match self.client.update_order(&id, &input).await {
                         Ok(_) => self.mark_done(&id, report).await,
                         Err(e) if is_not_found(&e) => self.gone(&id, report).await,

@@ -95,22 +95,21 @@ pub fn products_to_fetch(order: &Order) -> Vec<String> {
 /// use bigcartel_fulfillment::prepare::{fulfillment_order, PrepareRules};
 /// use bigcartel_fulfillment::{shipping::ShippingRules, sku::SkuRules};
 ///
-/// let order = Order {
-///     id: "1001".into(),
-///     payment_status: Some("completed".into()),
-///     customer_first_name: Some("Ana".into()),
-///     customer_last_name: Some("Silva".into()),
-///     shipping_address_1: Some("1 Main St".into()),
-///     shipping_country: Some(Box::new(Country { id: "CA".into(), ..Default::default() })),
-///     items: vec![OrderLineItem {
-///         id: "7".into(),
-///         quantity: Some(2),
-///         product: Some(Box::new(Product { id: "55".into(), ..Default::default() })),
-///         product_option: Some(Box::new(ProductOption { id: "9".into(), name: Some("X-LARGE".into()), ..Default::default() })),
-///         ..Default::default()
-///     }],
-///     ..Default::default()
-/// };
+/// // Models are built with `new(id)` and their public fields (the structs are
+/// // `#[non_exhaustive]`, so a field the spec gains breaks no caller).
+/// let mut option = ProductOption::new("9");
+/// option.name = Some("X-LARGE".into());
+/// let mut item = OrderLineItem::new("7");
+/// item.quantity = Some(2);
+/// item.product = Some(Box::new(Product::new("55")));
+/// item.product_option = Some(Box::new(option));
+/// let mut order = Order::new("1001");
+/// order.payment_status = Some("completed".into());
+/// order.customer_first_name = Some("Ana".into());
+/// order.customer_last_name = Some("Silva".into());
+/// order.shipping_address_1 = Some("1 Main St".into());
+/// order.shipping_country = Some(Box::new(Country::new("CA")));
+/// order.items = vec![item];
 /// let descriptions = HashMap::from([("55".to_string(), Some("A shirt. SKU:SHIRT-".to_string()))]);
 /// let shipping = ShippingRules::new("US").unwrap();
 /// let rules = PrepareRules { account_id: "42", sku: &SkuRules::default(), shipping: &shipping, require_paid: true };

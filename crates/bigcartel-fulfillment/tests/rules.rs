@@ -189,49 +189,54 @@ fn codes_map_to_configured_services() {
 }
 
 fn line(id: &str, product: Product, option: Option<&str>, quantity: Option<i64>) -> OrderLineItem {
-    OrderLineItem {
-        id: id.into(),
-        quantity,
-        product_name: product.name.clone(),
-        product: Some(Box::new(product)),
-        product_option: option.map(|o| {
-            Box::new(ProductOption {
-                id: format!("opt-{id}"),
-                name: Some(o.into()),
-                ..Default::default()
+    {
+        let mut value = OrderLineItem::default();
+        value.id = id.into();
+        value.quantity = quantity;
+        value.product_name = product.name.clone();
+        value.product = Some(Box::new(product));
+        value.product_option = option.map(|o| {
+            Box::new({
+                let mut value = ProductOption::default();
+                value.id = format!("opt-{id}");
+                value.name = Some(o.into());
+                value
             })
-        }),
-        ..Default::default()
+        });
+        value
     }
 }
 
 fn stub(id: &str) -> Product {
-    Product {
-        id: id.into(),
-        ..Default::default()
+    {
+        let mut value = Product::default();
+        value.id = id.into();
+        value
     }
 }
 
 fn order(country: Option<&str>, items: Vec<OrderLineItem>) -> Order {
-    Order {
-        id: "1001".into(),
-        payment_status: Some("completed".into()),
-        shipping_status: Some("unshipped".into()),
-        customer_first_name: Some("Ana".into()),
-        customer_last_name: Some("Silva".into()),
-        customer_email: Some("ana@example.com".into()),
-        shipping_address_1: Some("12 Main St".into()),
-        shipping_city: Some("Portland".into()),
-        shipping_state: Some("OR".into()),
-        shipping_zip: Some("97214".into()),
-        shipping_country: country.map(|c| {
-            Box::new(Country {
-                id: c.into(),
-                ..Default::default()
+    {
+        let mut value = Order::default();
+        value.id = "1001".into();
+        value.payment_status = Some("completed".into());
+        value.shipping_status = Some("unshipped".into());
+        value.customer_first_name = Some("Ana".into());
+        value.customer_last_name = Some("Silva".into());
+        value.customer_email = Some("ana@example.com".into());
+        value.shipping_address_1 = Some("12 Main St".into());
+        value.shipping_city = Some("Portland".into());
+        value.shipping_state = Some("OR".into());
+        value.shipping_zip = Some("97214".into());
+        value.shipping_country = country.map(|c| {
+            Box::new({
+                let mut value = Country::default();
+                value.id = c.into();
+                value
             })
-        }),
-        items,
-        ..Default::default()
+        });
+        value.items = items;
+        value
     }
 }
 
@@ -253,11 +258,12 @@ fn order_mapping_table() {
         ("1".into(), Some("Heavy tee.\n\nSKU:SHIRT-".into())),
         ("4".into(), Some("A zine without a code.".into())),
     ]);
-    let with_desc = Product {
-        id: "2".into(),
-        name: Some("Pin".into()),
-        description: Some("Enamel. SKU:PIN-9".into()),
-        ..Default::default()
+    let with_desc = {
+        let mut value = Product::default();
+        value.id = "2".into();
+        value.name = Some("Pin".into());
+        value.description = Some("Enamel. SKU:PIN-9".into());
+        value
     };
 
     let ok = order(

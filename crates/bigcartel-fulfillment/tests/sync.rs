@@ -213,10 +213,7 @@ async fn restart_recovers_steps_that_happened_but_were_not_recorded() {
     )
     .unwrap();
     drop(conn);
-    let input = bigcartel::OrderInput {
-        shipping_status: Some("shipped".into()),
-        ..Default::default()
-    };
+    let input = bigcartel::OrderInput::new().shipping_status("shipped");
     client(&mock).update_order(&patched, &input).await.unwrap();
     let created_before = center.snapshot().stats.created;
     let updates_before = mock.counters().writes_for("orders").updates;

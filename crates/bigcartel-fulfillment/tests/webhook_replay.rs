@@ -113,13 +113,7 @@ async fn a_stale_order_created_for_an_order_shipped_by_hand_is_not_submitted() {
     // The original `order.created`, validly signed, kept by an attacker or a retrying queue.
     let stale = order_doc(&mock, &id).await;
     client(&mock)
-        .update_order(
-            &id,
-            &OrderInput {
-                shipping_status: Some("shipped".into()),
-                ..Default::default()
-            },
-        )
+        .update_order(&id, &OrderInput::new().shipping_status("shipped"))
         .await
         .unwrap();
 

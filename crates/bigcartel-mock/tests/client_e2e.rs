@@ -101,8 +101,10 @@ async fn client_retries_reads_but_never_blindly_repeats_a_post() {
         fail_after_write_rate: 1.0,
         ..FaultConfig::default()
     });
-    let input = bigcartel::ArtistInput {
-        name: "Once Only".into(),
+    let input = {
+        let mut value = bigcartel::ArtistInput::default();
+        value.name = "Once Only".into();
+        value
     };
     let err = c
         .create_artist(&input)

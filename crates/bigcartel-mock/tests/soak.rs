@@ -74,8 +74,10 @@ async fn ten_thousand_calls_through_thirty_percent_faults() {
                     // 1 in 20 calls is a create (POST), 1 in 20 an update (PATCH): never retried once
                     // they reached the server, so they may fail, but must never be applied twice.
                     0 => match client
-                        .create_artist(&ArtistInput {
-                            name: format!("Soak {i}"),
+                        .create_artist(&{
+                            let mut value = ArtistInput::default();
+                            value.name = format!("Soak {i}");
+                            value
                         })
                         .await
                     {
@@ -83,10 +85,7 @@ async fn ten_thousand_calls_through_thirty_percent_faults() {
                         Err(_) => tally.creates_failed.fetch_add(1, Ordering::Relaxed),
                     },
                     1 => {
-                        let input = OrderInput {
-                            customer_first_name: Some(format!("Soak{i}")),
-                            ..Default::default()
-                        };
+                        let input = OrderInput::new().customer_first_name(format!("Soak{i}"));
                         match client.update_order(&oid, &input).await {
                             Ok(_) => tally.updates_ok.fetch_add(1, Ordering::Relaxed),
                             Err(_) => tally.updates_failed.fetch_add(1, Ordering::Relaxed),
@@ -97,10 +96,7 @@ async fn ten_thousand_calls_through_thirty_percent_faults() {
                             0 => client.get_product(&pid).await.map(drop),
                             1 => client.get_order(&oid).await.map(drop),
                             _ => client
-                                .list_orders(&ListOrdersParams {
-                                    page_limit: Some(25),
-                                    ..Default::default()
-                                })
+                                .list_orders(&ListOrdersParams::new().page_limit(25))
                                 .await
                                 .map(drop),
                         };

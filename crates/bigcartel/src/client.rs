@@ -26,7 +26,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.bigcartel.com";
 /// use bigcartel::{Client, ListOrdersParams};
 /// let client = Client::builder("MyApp (https://myapp.example)").bearer("ACCESS-TOKEN").build()?;
 /// let page = client
-///     .list_orders(&ListOrdersParams { filter_shipping_status: Some("unshipped".into()), ..Default::default() })
+///     .list_orders(&ListOrdersParams::new().filter_shipping_status("unshipped"))
 ///     .await?;
 /// for order in page.items {
 ///     println!("{} {:?}", order.id, order.total);

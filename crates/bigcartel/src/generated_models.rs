@@ -4,6 +4,7 @@
 ///
 /// JSON:API type `accounts`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Account {
     /// The resource's unique identifier.
     pub id: String,
@@ -60,6 +61,18 @@ pub struct Account {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl Account {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        Account {
+            id: id.into(),
+            resource_type: "accounts".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for Account {
     const TYPE: &'static str = "accounts";
@@ -197,6 +210,7 @@ impl crate::jsonapi::Model for Account {
 ///
 /// JSON:API type `account_images`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AccountImage {
     /// The resource's unique identifier.
     pub id: String,
@@ -225,6 +239,18 @@ pub struct AccountImage {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl AccountImage {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        AccountImage {
+            id: id.into(),
+            resource_type: "account_images".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for AccountImage {
     const TYPE: &'static str = "account_images";
@@ -288,6 +314,7 @@ impl crate::jsonapi::Model for AccountImage {
 ///
 /// JSON:API type `artists`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Artist {
     /// The resource's unique identifier.
     pub id: String,
@@ -320,6 +347,18 @@ pub struct Artist {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl Artist {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        Artist {
+            id: id.into(),
+            resource_type: "artists".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for Artist {
     const TYPE: &'static str = "artists";
@@ -397,6 +436,7 @@ impl crate::jsonapi::Model for Artist {
 ///
 /// JSON:API type `categories`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Category {
     /// The resource's unique identifier.
     pub id: String,
@@ -429,6 +469,18 @@ pub struct Category {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl Category {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        Category {
+            id: id.into(),
+            resource_type: "categories".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for Category {
     const TYPE: &'static str = "categories";
@@ -506,6 +558,7 @@ impl crate::jsonapi::Model for Category {
 ///
 /// JSON:API type `countries`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Country {
     /// The resource's unique identifier.
     pub id: String,
@@ -534,6 +587,18 @@ pub struct Country {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl Country {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        Country {
+            id: id.into(),
+            resource_type: "countries".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for Country {
     const TYPE: &'static str = "countries";
@@ -599,6 +664,7 @@ impl crate::jsonapi::Model for Country {
 ///
 /// JSON:API type `currencies`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Currency {
     /// The resource's unique identifier.
     pub id: String,
@@ -631,6 +697,18 @@ pub struct Currency {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl Currency {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        Currency {
+            id: id.into(),
+            resource_type: "currencies".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for Currency {
     const TYPE: &'static str = "currencies";
@@ -1003,6 +1081,7 @@ impl serde::Serialize for DiscountStatus {
 ///
 /// JSON:API type `discounts`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Discount {
     /// The resource's unique identifier.
     pub id: String,
@@ -1063,6 +1142,18 @@ pub struct Discount {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl Discount {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        Discount {
+            id: id.into(),
+            resource_type: "discounts".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for Discount {
     const TYPE: &'static str = "discounts";
@@ -1357,6 +1448,7 @@ impl serde::Serialize for OrderShippingStatus {
 ///
 /// JSON:API type `orders`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Order {
     /// The resource's unique identifier.
     pub id: String,
@@ -1449,6 +1541,18 @@ pub struct Order {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl Order {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        Order {
+            id: id.into(),
+            resource_type: "orders".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for Order {
     const TYPE: &'static str = "orders";
@@ -1778,6 +1882,7 @@ impl serde::Serialize for OrderAdjustmentSubtype {
 ///
 /// JSON:API type `order_adjustments`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct OrderAdjustment {
     /// The resource's unique identifier.
     pub id: String,
@@ -1811,6 +1916,18 @@ pub struct OrderAdjustment {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl OrderAdjustment {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        OrderAdjustment {
+            id: id.into(),
+            resource_type: "order_adjustments".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for OrderAdjustment {
     const TYPE: &'static str = "order_adjustments";
@@ -1886,6 +2003,7 @@ impl crate::jsonapi::Model for OrderAdjustment {
 ///
 /// JSON:API type `order_events`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct OrderEvent {
     /// The resource's unique identifier.
     pub id: String,
@@ -1918,6 +2036,18 @@ pub struct OrderEvent {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl OrderEvent {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        OrderEvent {
+            id: id.into(),
+            resource_type: "order_events".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for OrderEvent {
     const TYPE: &'static str = "order_events";
@@ -1998,6 +2128,7 @@ impl crate::jsonapi::Model for OrderEvent {
 ///
 /// JSON:API type `order_line_items`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct OrderLineItem {
     /// The resource's unique identifier.
     pub id: String,
@@ -2044,6 +2175,18 @@ pub struct OrderLineItem {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl OrderLineItem {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        OrderLineItem {
+            id: id.into(),
+            resource_type: "order_line_items".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for OrderLineItem {
     const TYPE: &'static str = "order_line_items";
@@ -2272,6 +2415,7 @@ impl serde::Serialize for OrderTransactionProcessor {
 ///
 /// JSON:API type `order_transactions`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct OrderTransaction {
     /// The resource's unique identifier.
     pub id: String,
@@ -2313,6 +2457,18 @@ pub struct OrderTransaction {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl OrderTransaction {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        OrderTransaction {
+            id: id.into(),
+            resource_type: "order_transactions".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for OrderTransaction {
     const TYPE: &'static str = "order_transactions";
@@ -2411,6 +2567,7 @@ impl crate::jsonapi::Model for OrderTransaction {
 ///
 /// JSON:API type `plans`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Plan {
     /// The resource's unique identifier.
     pub id: String,
@@ -2445,6 +2602,18 @@ pub struct Plan {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl Plan {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        Plan {
+            id: id.into(),
+            resource_type: "plans".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for Plan {
     const TYPE: &'static str = "plans";
@@ -2595,6 +2764,7 @@ impl serde::Serialize for ProductStatus {
 ///
 /// JSON:API type `products`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Product {
     /// The resource's unique identifier.
     pub id: String,
@@ -2653,6 +2823,18 @@ pub struct Product {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl Product {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        Product {
+            id: id.into(),
+            resource_type: "products".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for Product {
     const TYPE: &'static str = "products";
@@ -2795,6 +2977,7 @@ impl crate::jsonapi::Model for Product {
 ///
 /// JSON:API type `product_images`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ProductImage {
     /// The resource's unique identifier.
     pub id: String,
@@ -2823,6 +3006,18 @@ pub struct ProductImage {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl ProductImage {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        ProductImage {
+            id: id.into(),
+            resource_type: "product_images".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for ProductImage {
     const TYPE: &'static str = "product_images";
@@ -2886,6 +3081,7 @@ impl crate::jsonapi::Model for ProductImage {
 ///
 /// JSON:API type `product_options`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ProductOption {
     /// The resource's unique identifier.
     pub id: String,
@@ -2922,6 +3118,18 @@ pub struct ProductOption {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl ProductOption {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        ProductOption {
+            id: id.into(),
+            resource_type: "product_options".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for ProductOption {
     const TYPE: &'static str = "product_options";
@@ -3010,6 +3218,7 @@ impl crate::jsonapi::Model for ProductOption {
 ///
 /// JSON:API type `shipping_options`; relationships are resolved from the document's `included`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ShippingOption {
     /// The resource's unique identifier.
     pub id: String,
@@ -3042,6 +3251,18 @@ pub struct ShippingOption {
     /// The resource's own `meta`, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Value>,
+}
+impl ShippingOption {
+    /// A resolved resource with this id and its JSON:API type, every other field empty
+    /// (fields are public: set them after). For tests and for building a value to compare.
+    pub fn new(id: impl Into<String>) -> Self {
+        ShippingOption {
+            id: id.into(),
+            resource_type: "shipping_options".to_owned(),
+            resolved: true,
+            ..Default::default()
+        }
+    }
 }
 impl crate::jsonapi::Model for ShippingOption {
     const TYPE: &'static str = "shipping_options";

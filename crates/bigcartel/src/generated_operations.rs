@@ -33,20 +33,41 @@ pub(crate) const JSON_API_OPERATIONS: &[&str] = &[
 ];
 /// Attributes sent when creating or updating (`ArtistInput`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ArtistInput {
     /// The name of the artist.
     #[serde(rename = "name")]
     pub name: String,
 }
+impl ArtistInput {
+    /// A `ArtistInput` with its required `name`; set the others with the methods below.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+}
 /// Attributes sent when creating or updating (`CategoryInput`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CategoryInput {
     /// The name of the category.
     #[serde(rename = "name")]
     pub name: String,
 }
+impl CategoryInput {
+    /// A `CategoryInput` with its required `name`; set the others with the methods below.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+}
 /// Attributes sent when creating or updating (`DiscountInput`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DiscountInput {
     /// The date the discount is active (RFC 3339).
     #[serde(rename = "active_at")]
@@ -104,8 +125,68 @@ pub struct DiscountInput {
     #[serde(rename = "use_limit", skip_serializing_if = "Option::is_none", default)]
     pub use_limit: Option<i64>,
 }
+impl DiscountInput {
+    /// A `DiscountInput` with its required `active_at`, `application_type`, `code`, `expiration_type`, `name`, `requirement_type`, `reward_type`; set the others with the methods below.
+    pub fn new(
+        active_at: impl Into<String>,
+        application_type: impl Into<String>,
+        code: impl Into<String>,
+        expiration_type: impl Into<String>,
+        name: impl Into<String>,
+        requirement_type: impl Into<String>,
+        reward_type: impl Into<String>,
+    ) -> Self {
+        Self {
+            active_at: active_at.into(),
+            application_type: application_type.into(),
+            code: code.into(),
+            expiration_type: expiration_type.into(),
+            name: name.into(),
+            requirement_type: requirement_type.into(),
+            reward_type: reward_type.into(),
+            ..Self::default()
+        }
+    }
+    /// Sets `expires_at`.
+    #[must_use]
+    pub fn expires_at(mut self, value: impl Into<String>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets `flat_rate_discount`.
+    #[must_use]
+    pub fn flat_rate_discount(mut self, value: impl Into<String>) -> Self {
+        self.flat_rate_discount = Some(value.into());
+        self
+    }
+    /// Sets `minimum_cart_quantity`.
+    #[must_use]
+    pub fn minimum_cart_quantity(mut self, value: impl Into<i64>) -> Self {
+        self.minimum_cart_quantity = Some(value.into());
+        self
+    }
+    /// Sets `minimum_cart_total`.
+    #[must_use]
+    pub fn minimum_cart_total(mut self, value: impl Into<String>) -> Self {
+        self.minimum_cart_total = Some(value.into());
+        self
+    }
+    /// Sets `percent_discount`.
+    #[must_use]
+    pub fn percent_discount(mut self, value: impl Into<i64>) -> Self {
+        self.percent_discount = Some(value.into());
+        self
+    }
+    /// Sets `use_limit`.
+    #[must_use]
+    pub fn use_limit(mut self, value: impl Into<i64>) -> Self {
+        self.use_limit = Some(value.into());
+        self
+    }
+}
 /// Attributes sent when creating or updating (`OrderInput`).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderInput {
     /// The email address of the buyer.
     #[serde(rename = "customer_email", skip_serializing_if = "Option::is_none", default)]
@@ -162,8 +243,75 @@ pub struct OrderInput {
     #[serde(rename = "shipping_zip", skip_serializing_if = "Option::is_none", default)]
     pub shipping_zip: Option<String>,
 }
+impl OrderInput {
+    /// An empty `OrderInput`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `customer_email`.
+    #[must_use]
+    pub fn customer_email(mut self, value: impl Into<String>) -> Self {
+        self.customer_email = Some(value.into());
+        self
+    }
+    /// Sets `customer_first_name`.
+    #[must_use]
+    pub fn customer_first_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_first_name = Some(value.into());
+        self
+    }
+    /// Sets `customer_last_name`.
+    #[must_use]
+    pub fn customer_last_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_last_name = Some(value.into());
+        self
+    }
+    /// Sets `shipping_address_1`.
+    #[must_use]
+    pub fn shipping_address_1(mut self, value: impl Into<String>) -> Self {
+        self.shipping_address_1 = Some(value.into());
+        self
+    }
+    /// Sets `shipping_address_2`.
+    #[must_use]
+    pub fn shipping_address_2(mut self, value: impl Into<String>) -> Self {
+        self.shipping_address_2 = Some(value.into());
+        self
+    }
+    /// Sets `shipping_city`.
+    #[must_use]
+    pub fn shipping_city(mut self, value: impl Into<String>) -> Self {
+        self.shipping_city = Some(value.into());
+        self
+    }
+    /// Sets `shipping_country_id`.
+    #[must_use]
+    pub fn shipping_country_id(mut self, value: impl Into<String>) -> Self {
+        self.shipping_country_id = Some(value.into());
+        self
+    }
+    /// Sets `shipping_state`.
+    #[must_use]
+    pub fn shipping_state(mut self, value: impl Into<String>) -> Self {
+        self.shipping_state = Some(value.into());
+        self
+    }
+    /// Sets `shipping_status`.
+    #[must_use]
+    pub fn shipping_status(mut self, value: impl Into<String>) -> Self {
+        self.shipping_status = Some(value.into());
+        self
+    }
+    /// Sets `shipping_zip`.
+    #[must_use]
+    pub fn shipping_zip(mut self, value: impl Into<String>) -> Self {
+        self.shipping_zip = Some(value.into());
+        self
+    }
+}
 /// The categories or products a discount applies to (application_type category or product).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DiscountRelationshipsInput {
     /// Ids of the related `categories` (`relationships.categories`).
     pub categories: Option<Vec<String>>,
@@ -171,6 +319,28 @@ pub struct DiscountRelationshipsInput {
     pub products: Option<Vec<String>>,
 }
 impl DiscountRelationshipsInput {
+    /// An empty `DiscountRelationshipsInput`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the ids of the related `categories` (`relationships.categories`).
+    #[must_use]
+    pub fn categories(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.categories = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the ids of the related `products` (`relationships.products`).
+    #[must_use]
+    pub fn products(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.products = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
     /// The JSON:API `relationships` object.
     pub fn to_json(&self) -> serde_json::Value {
         let mut map = serde_json::Map::new();
@@ -193,6 +363,7 @@ impl DiscountRelationshipsInput {
 }
 /// Query parameters of [`Client::list_discounts`].
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListDiscountsParams {
     /// `filter[status]`: Filter discounts by status, `active` or `expired`.
     pub filter_status: Option<String>,
@@ -201,8 +372,33 @@ pub struct ListDiscountsParams {
     /// `page[offset]`: The number of items to skip.
     pub page_offset: Option<i64>,
 }
+impl ListDiscountsParams {
+    /// An empty `ListDiscountsParams`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `filter[status]`.
+    #[must_use]
+    pub fn filter_status(mut self, value: impl Into<String>) -> Self {
+        self.filter_status = Some(value.into());
+        self
+    }
+    /// Sets `page[limit]`.
+    #[must_use]
+    pub fn page_limit(mut self, value: impl Into<i64>) -> Self {
+        self.page_limit = Some(value.into());
+        self
+    }
+    /// Sets `page[offset]`.
+    #[must_use]
+    pub fn page_offset(mut self, value: impl Into<i64>) -> Self {
+        self.page_offset = Some(value.into());
+        self
+    }
+}
 /// Query parameters of [`Client::list_orders`].
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOrdersParams {
     /// `search`: Search orders that match the customer name (customer_first_name + customer_last_name), customer_email, and id attributes.
     pub search: Option<String>,
@@ -215,8 +411,45 @@ pub struct ListOrdersParams {
     /// `page[offset]`: The number of items to skip.
     pub page_offset: Option<i64>,
 }
+impl ListOrdersParams {
+    /// An empty `ListOrdersParams`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `search`.
+    #[must_use]
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+    /// Sets `filter[shipping_status]`.
+    #[must_use]
+    pub fn filter_shipping_status(mut self, value: impl Into<String>) -> Self {
+        self.filter_shipping_status = Some(value.into());
+        self
+    }
+    /// Sets `sort`.
+    #[must_use]
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// Sets `page[limit]`.
+    #[must_use]
+    pub fn page_limit(mut self, value: impl Into<i64>) -> Self {
+        self.page_limit = Some(value.into());
+        self
+    }
+    /// Sets `page[offset]`.
+    #[must_use]
+    pub fn page_offset(mut self, value: impl Into<i64>) -> Self {
+        self.page_offset = Some(value.into());
+        self
+    }
+}
 /// Query parameters of [`Client::list_products`].
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListProductsParams {
     /// `filter[status]`: Filter products by status: a comma separated list of `active`, `hidden`, `sold_out`, `coming_soon`.
     pub filter_status: Option<String>,
@@ -230,6 +463,48 @@ pub struct ListProductsParams {
     pub page_limit: Option<i64>,
     /// `page[offset]`: The number of items to skip.
     pub page_offset: Option<i64>,
+}
+impl ListProductsParams {
+    /// An empty `ListProductsParams`; set fields with the methods below.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `filter[status]`.
+    #[must_use]
+    pub fn filter_status(mut self, value: impl Into<String>) -> Self {
+        self.filter_status = Some(value.into());
+        self
+    }
+    /// Sets `filter[category_id]`.
+    #[must_use]
+    pub fn filter_category_id(mut self, value: impl Into<String>) -> Self {
+        self.filter_category_id = Some(value.into());
+        self
+    }
+    /// Sets `filter[artist_id]`.
+    #[must_use]
+    pub fn filter_artist_id(mut self, value: impl Into<String>) -> Self {
+        self.filter_artist_id = Some(value.into());
+        self
+    }
+    /// Sets `sort`.
+    #[must_use]
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+    /// Sets `page[limit]`.
+    #[must_use]
+    pub fn page_limit(mut self, value: impl Into<i64>) -> Self {
+        self.page_limit = Some(value.into());
+        self
+    }
+    /// Sets `page[offset]`.
+    #[must_use]
+    pub fn page_offset(mut self, value: impl Into<i64>) -> Self {
+        self.page_offset = Some(value.into());
+        self
+    }
 }
 impl Client {
     /// Get the accounts the credentials can access

@@ -216,8 +216,10 @@ async fn a_post_that_reached_the_server_is_never_retried() {
     for status in [500, 502, 503, 429] {
         let (s, seen) = sequence(vec![ResponseTemplate::new(status), ok_artist()]).await;
         let err = client(&s.uri(), fast_retry())
-            .create_artist(&ArtistInput {
-                name: "Once".into(),
+            .create_artist(&{
+                let mut value = ArtistInput::default();
+                value.name = "Once".into();
+                value
             })
             .await
             .unwrap_err();
@@ -231,7 +233,11 @@ async fn a_post_that_reached_the_server_is_never_retried() {
     // PATCH likewise.
     let (s, seen) = sequence(vec![ResponseTemplate::new(503), ok_artist()]).await;
     client(&s.uri(), fast_retry())
-        .update_artist("1", &ArtistInput { name: "x".into() })
+        .update_artist("1", &{
+            let mut value = ArtistInput::default();
+            value.name = "x".into();
+            value
+        })
         .await
         .unwrap_err();
     assert_eq!(seen.load(Ordering::SeqCst), 1);
@@ -247,7 +253,11 @@ async fn a_post_that_could_not_connect_is_retried_and_reported() {
         .port();
     let c = client(&format!("http://127.0.0.1:{port}"), fast_retry());
     let err = c
-        .create_artist(&ArtistInput { name: "x".into() })
+        .create_artist(&{
+            let mut value = ArtistInput::default();
+            value.name = "x".into();
+            value
+        })
         .await
         .unwrap_err();
     assert!(

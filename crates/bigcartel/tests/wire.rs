@@ -123,13 +123,21 @@ async fn artists_and_categories_crud() {
         let s = server_answering(201, Some(one(kind, "6"))).await;
         let created = if artists {
             client(&s)
-                .create_artist(&ArtistInput { name: "New".into() })
+                .create_artist(&{
+                    let mut value = ArtistInput::default();
+                    value.name = "New".into();
+                    value
+                })
                 .await
                 .unwrap()
                 .id
         } else {
             client(&s)
-                .create_category(&CategoryInput { name: "New".into() })
+                .create_category(&{
+                    let mut value = CategoryInput::default();
+                    value.name = "New".into();
+                    value
+                })
                 .await
                 .unwrap()
                 .id
@@ -145,22 +153,20 @@ async fn artists_and_categories_crud() {
         let s = server_answering(200, Some(one(kind, "6"))).await;
         if artists {
             client(&s)
-                .update_artist(
-                    "6",
-                    &ArtistInput {
-                        name: "Renamed".into(),
-                    },
-                )
+                .update_artist("6", &{
+                    let mut value = ArtistInput::default();
+                    value.name = "Renamed".into();
+                    value
+                })
                 .await
                 .unwrap();
         } else {
             client(&s)
-                .update_category(
-                    "6",
-                    &CategoryInput {
-                        name: "Renamed".into(),
-                    },
-                )
+                .update_category("6", &{
+                    let mut value = CategoryInput::default();
+                    value.name = "Renamed".into();
+                    value
+                })
                 .await
                 .unwrap();
         }
@@ -203,11 +209,10 @@ async fn artists_and_categories_crud() {
 #[tokio::test]
 async fn discounts() {
     let s = server_answering(200, Some(list("discounts"))).await;
-    let params = ListDiscountsParams {
-        filter_status: Some("active".into()),
-        page_limit: Some(50),
-        page_offset: Some(100),
-    };
+    let params = ListDiscountsParams::new()
+        .filter_status("active")
+        .page_limit(50)
+        .page_offset(100);
     client(&s).list_discounts(&params).await.unwrap();
     let r = only_request(&s).await;
     common(&r, "GET", "/v1/accounts/77/discounts", false);
@@ -229,20 +234,23 @@ async fn discounts() {
         r.url.query()
     );
 
-    let input = DiscountInput {
-        name: "Spring".into(),
-        code: "SPRING".into(),
-        active_at: "2026-03-01T00:00:00Z".into(),
-        requirement_type: "any_order".into(),
-        expiration_type: "never".into(),
-        reward_type: "flat_rate_discount".into(),
-        application_type: "category".into(),
-        flat_rate_discount: Some("5.50".into()),
-        ..Default::default()
+    let input = {
+        let mut value = DiscountInput::default();
+        value.name = "Spring".into();
+        value.code = "SPRING".into();
+        value.active_at = "2026-03-01T00:00:00Z".into();
+        value.requirement_type = "any_order".into();
+        value.expiration_type = "never".into();
+        value.reward_type = "flat_rate_discount".into();
+        value.application_type = "category".into();
+        value.flat_rate_discount = Some("5.50".into());
+        value
     };
-    let rels = DiscountRelationshipsInput {
-        categories: Some(vec!["4".into()]),
-        products: None,
+    let rels = {
+        let mut value = DiscountRelationshipsInput::default();
+        value.categories = Some(vec!["4".into()]);
+        value.products = None;
+        value
     };
     let s = server_answering(201, Some(one("discounts", "9"))).await;
     client(&s).create_discount(&input, &rels).await.unwrap();
@@ -295,12 +303,14 @@ async fn discounts() {
 #[tokio::test]
 async fn orders() {
     let s = server_answering(200, Some(list("orders"))).await;
-    let params = ListOrdersParams {
-        search: Some("ada@example.com".into()),
-        filter_shipping_status: Some("unshipped".into()),
-        sort: Some("-created_at".into()),
-        page_limit: Some(100),
-        page_offset: None,
+    let params = {
+        let mut value = ListOrdersParams::default();
+        value.search = Some("ada@example.com".into());
+        value.filter_shipping_status = Some("unshipped".into());
+        value.sort = Some("-created_at".into());
+        value.page_limit = Some(100);
+        value.page_offset = None;
+        value
     };
     client(&s).list_orders(&params).await.unwrap();
     let r = only_request(&s).await;
@@ -328,10 +338,7 @@ async fn orders() {
     );
 
     let s = server_answering(200, Some(one("orders", "100"))).await;
-    let input = OrderInput {
-        shipping_status: Some("shipped".into()),
-        ..Default::default()
-    };
+    let input = OrderInput::new().shipping_status("shipped");
     client(&s).update_order("100", &input).await.unwrap();
     let r = only_request(&s).await;
     common(&r, "PATCH", "/v1/accounts/77/orders/100", true);
@@ -344,13 +351,11 @@ async fn orders() {
 #[tokio::test]
 async fn products() {
     let s = server_answering(200, Some(list("products"))).await;
-    let params = ListProductsParams {
-        filter_status: Some("active,sold_out".into()),
-        filter_category_id: Some("1,2,3".into()),
-        filter_artist_id: Some("4".into()),
-        sort: Some("-updated_at".into()),
-        ..Default::default()
-    };
+    let params = ListProductsParams::new()
+        .filter_status("active,sold_out")
+        .filter_category_id("1,2,3")
+        .filter_artist_id("4")
+        .sort("-updated_at");
     client(&s).list_products(&params).await.unwrap();
     let r = only_request(&s).await;
     common(&r, "GET", "/v1/accounts/77/products", false);
