@@ -73,7 +73,13 @@ impl std::error::Error for LintFailed {}
 
 /// Generates every file for a target from spec text. Returns `(path relative to the workspace
 /// root, contents)` pairs: the core crate's files, then each facade's (npm package, uniffi).
-pub fn generate(target: &Target, text: &str) -> Result<Vec<(String, String)>> {
+/// `root` is the workspace the facades' shared definitions are read from (the core's
+/// `ClientOptions`, see [`crate::client_options`]).
+pub fn generate(
+    root: &std::path::Path,
+    target: &Target,
+    text: &str,
+) -> Result<Vec<(String, String)>> {
     let spec = parse_spec(text)?;
     let findings = lint::lint(&spec);
     if !findings.is_empty() {
@@ -116,9 +122,10 @@ pub fn generate(target: &Target, text: &str) -> Result<Vec<(String, String)>> {
             ),
         ));
         if target.facades {
-            for (path, contents) in crate::gen_wasm::generate(&api)?
+            let options = crate::client_options::read(root)?;
+            for (path, contents) in crate::gen_wasm::generate(&api, &options)?
                 .into_iter()
-                .chain(crate::gen_uniffi::generate(&api)?)
+                .chain(crate::gen_uniffi::generate(&api, &options)?)
             {
                 files.push((path, format!("{header}{contents}")));
             }

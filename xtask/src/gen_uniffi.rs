@@ -9,6 +9,7 @@
 //! behaviour lives here: only types and conversions.
 
 use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
+use crate::client_options::{ClientOption, Kind};
 use crate::emit::{
     docs, field_ident, format_tokens, rust_type, snake_decoder_names, subtype_enum_name,
 };
@@ -22,12 +23,13 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const OUT_PATH: &str = "bindings/uniffi/src/generated.rs";
 
 /// Files to write, as `(path relative to the workspace root, contents)`.
-pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
+pub fn generate(api: &Api, options: &[ClientOption]) -> Result<Vec<(String, String)>> {
     check_acyclic(api)?;
     let mut out = TokenStream::new();
     out.extend(quote! {
         use crate::{BigCartelError, Client, DocumentError, PageOptions};
     });
+    out.extend(client_options_record(options));
     for model in &api.models {
         out.extend(model_enums(model));
         out.extend(model_record(model));
@@ -185,6 +187,44 @@ fn open_enum(
                     // The core's enum is non-exhaustive: anything else is kept as its text.
                     other => #name::Other { value: other.as_str().to_owned() },
                 }
+            }
+        }
+    }
+}
+
+/// `ClientOptions`: who the application is (the User-Agent, which every call needs) and the
+/// core's `ClientOptions`, one field each with its doc, carried into the core's builder.
+fn client_options_record(options: &[ClientOption]) -> TokenStream {
+    let fields = options.iter().map(|o| {
+        let f = format_ident!("{}", o.name);
+        let d = docs(&o.doc);
+        let ty = match o.kind {
+            Kind::Text => quote!(String),
+            Kind::U32 => quote!(u32),
+            Kind::U64 => quote!(u64),
+        };
+        quote! { #d #[uniffi(default)] pub #f: Option<#ty>, }
+    });
+    let moves = options.iter().map(|o| {
+        let f = format_ident!("{}", o.name);
+        quote! { options.#f = self.#f; }
+    });
+    quote! {
+        /// How a `Client` is set up, besides its credentials. Absent values take the core's
+        /// defaults, which each field's documentation states.
+        #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+        pub struct ClientOptions {
+            /// Names your application and a contact URL or email; the API answers 400 without it.
+            pub user_agent: String,
+            #(#fields)*
+        }
+
+        impl ClientOptions {
+            /// The core's builder for these options.
+            pub(crate) fn builder(self) -> bigcartel::ClientBuilder {
+                let mut options = bigcartel::ClientOptions::default();
+                #(#moves)*
+                options.apply(bigcartel::Client::builder(self.user_agent))
             }
         }
     }
@@ -574,7 +614,7 @@ mod tests {
         )
         .unwrap();
         let mut api = crate::api::describe(&spec).unwrap();
-        assert!(generate(&api).is_ok());
+        assert!(generate(&api, &[]).is_ok());
         let currency = api
             .models
             .iter()
@@ -585,7 +625,7 @@ mod tests {
             model: "Account".into(),
             many: false,
         });
-        let err = generate(&api).unwrap_err().to_string();
+        let err = generate(&api, &[]).unwrap_err().to_string();
         assert!(err.contains("Account -> Currency -> Account"), "{err}");
     }
 }

@@ -8,6 +8,7 @@
 //! serde shape names it: models and query parameters by their Rust field, inputs by their wire name.
 
 use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
+use crate::client_options::{ClientOption, Kind};
 use crate::emit::{docs, field_ident, format_tokens, subtype_enum_name};
 use anyhow::{Result, anyhow};
 use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
@@ -19,8 +20,9 @@ use std::fmt::Write;
 pub const OUTPUT: &str = "bindings/wasm/src/generated.rs";
 
 /// Files to write, as `(path relative to the workspace root, contents)`.
-pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
-    let ts = typescript(api);
+pub fn generate(api: &Api, options: &[ClientOption]) -> Result<Vec<(String, String)>> {
+    let mut ts = typescript(api);
+    ts.push_str(&options_typescript(options));
     if ts.contains("\"##") {
         return Err(anyhow!(
             "a spec description contains `\"##`, which the generated TypeScript section cannot carry"
@@ -38,6 +40,7 @@ pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
         .collect();
     let arg_types = arg_types(api);
     let decoders = decoders(api)?;
+    let read_options = options_reader(options);
     let tokens = quote! {
         //! Per-operation methods and TypeScript types of the npm package, generated from the spec.
 
@@ -56,8 +59,61 @@ pub fn generate(api: &Api) -> Result<Vec<(String, String)>> {
         }
 
         #decoders
+
+        #read_options
     };
     Ok(vec![(OUTPUT.to_string(), format_tokens(tokens)?)])
+}
+
+// ------------------------------------------------------------------------------------------------
+// Client options: the core's `ClientOptions`, one property each (camelCase)
+
+/// `ClientSettings`: the core's options. The hand-written `ClientOptions` (in `client.rs`) adds
+/// who the application is and its credentials.
+fn options_typescript(options: &[ClientOption]) -> String {
+    let mut out = String::new();
+    jsdoc(
+        &mut out,
+        "",
+        "How a `Client` connects and retries: the core's client options, each optional (an absent \
+         one keeps the default its comment states).",
+    );
+    out.push_str("export interface ClientSettings {\n");
+    for o in options {
+        jsdoc(&mut out, "  ", &o.doc);
+        let ty = match o.kind {
+            Kind::Text => "string",
+            Kind::U32 | Kind::U64 => "number",
+        };
+        let _ = writeln!(out, "  {}?: {ty};", o.js_name());
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// `read_client_options`: the options object's properties into the core's `ClientOptions`, each
+/// through the reader for its type (which names the property, never its value, in an error).
+fn options_reader(options: &[ClientOption]) -> TokenStream {
+    let sets = options.iter().map(|o| {
+        let field = format_ident!("{}", o.name);
+        let js = o.js_name();
+        let reader = match o.kind {
+            Kind::Text => quote!(crate::client::text_option),
+            Kind::U32 => quote!(crate::client::u32_option),
+            Kind::U64 => quote!(crate::client::u64_option),
+        };
+        quote! { options.#field = #reader(object, #js)?; }
+    });
+    quote! {
+        /// The core's client options from a JavaScript options object.
+        pub(crate) fn read_client_options(
+            object: &JsValue,
+        ) -> Result<bigcartel::ClientOptions, JsValue> {
+            let mut options = bigcartel::ClientOptions::default();
+            #(#sets)*
+            Ok(options)
+        }
+    }
 }
 
 // ------------------------------------------------------------------------------------------------

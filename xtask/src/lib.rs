@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bench;
 pub mod builders;
 pub mod carts_drill;
+pub mod client_options;
 pub mod codegen;
 pub mod drill;
 pub mod emit;

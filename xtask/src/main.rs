@@ -169,7 +169,7 @@ fn run_codegen(check: bool) -> Result<()> {
     for target in codegen::targets() {
         let text = std::fs::read_to_string(root.join(target.spec_path))
             .with_context(|| format!("reading {}", target.spec_path))?;
-        for (rel_path, contents) in codegen::generate(&target, &text)? {
+        for (rel_path, contents) in codegen::generate(&root, &target, &text)? {
             let path = root.join(&rel_path);
             let current = std::fs::read_to_string(&path).unwrap_or_default();
             if current == contents {

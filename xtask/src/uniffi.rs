@@ -464,7 +464,7 @@ pub fn drill(root: &Path) -> Result<()> {
     let spec =
         crate::drill::changelog_edit(&std::fs::read_to_string(root.join(target.spec_path))?)?;
     let mut wrote = 0;
-    for (rel, contents) in crate::codegen::generate(&target, &spec)? {
+    for (rel, contents) in crate::codegen::generate(root, &target, &spec)? {
         // Only the crates of the scratch workspace; other facades are not part of this drill.
         if rel.starts_with("crates/bigcartel/") || rel.starts_with("bindings/uniffi/") {
             std::fs::write(scratch.join(&rel), contents)?;

@@ -29,14 +29,14 @@ fn lint_reports_every_problem_of_a_broken_spec() {
 
 #[test]
 fn generation_refuses_a_broken_spec_with_messages_not_a_panic() {
-    let err = codegen::generate(&MINI, &fixture("bad.yaml")).unwrap_err();
+    let err = codegen::generate(workspace(), &MINI, &fixture("bad.yaml")).unwrap_err();
     let lint = err.downcast_ref::<LintFailed>().expect("a lint failure");
     assert!(lint.0.len() >= 10, "{lint}");
 }
 
 #[test]
 fn generated_models_and_operations() {
-    let files = codegen::generate(&MINI, &fixture("mini.yaml")).unwrap();
+    let files = codegen::generate(workspace(), &MINI, &fixture("mini.yaml")).unwrap();
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
@@ -54,14 +54,14 @@ fn generated_models_and_operations() {
 
 #[test]
 fn generation_is_deterministic() {
-    let a = codegen::generate(&MINI, &fixture("mini.yaml")).unwrap();
-    let b = codegen::generate(&MINI, &fixture("mini.yaml")).unwrap();
+    let a = codegen::generate(workspace(), &MINI, &fixture("mini.yaml")).unwrap();
+    let b = codegen::generate(workspace(), &MINI, &fixture("mini.yaml")).unwrap();
     assert_eq!(a, b);
 }
 
 #[test]
 fn not_yaml_is_an_error() {
-    let err = codegen::generate(&MINI, "paths: [unclosed").unwrap_err();
+    let err = codegen::generate(workspace(), &MINI, "paths: [unclosed").unwrap_err();
     assert!(err.to_string().contains("not valid YAML"), "{err}");
 }
 
@@ -72,4 +72,11 @@ fn normalisation_notes_what_it_rewrites() {
     let notes = xtask::normalise::normalise(&spec).notes;
     let text: Vec<String> = notes.iter().map(ToString::to_string).collect();
     insta::assert_snapshot!("normalise_bad", text.join("\n"));
+}
+
+/// The workspace root: where the facades' shared definitions (the core's `ClientOptions`) are.
+fn workspace() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
 }

@@ -37,7 +37,7 @@ fn input() -> String {
 }
 
 fn generated_raw() -> String {
-    let files = codegen::generate(&SCRATCH, &input())
+    let files = codegen::generate(&root(), &SCRATCH, &input())
         .unwrap_or_else(|e| panic!("the generator refused BigCommerce's spec:\n{e:#}"));
     assert_eq!(
         files.len(),
@@ -106,7 +106,7 @@ fn unsupported_constructs_are_reported_not_panicked_on() {
     post["requestBody"]["content"]["application/xml"] =
         serde_json::json!({ "schema": { "type": "object" } });
     let broken = serde_json::to_string(&spec).unwrap();
-    let err = std::panic::catch_unwind(|| codegen::generate(&SCRATCH, &broken))
+    let err = std::panic::catch_unwind(|| codegen::generate(&root(), &SCRATCH, &broken))
         .expect("the generator panicked")
         .expect_err("a spec with a cookie parameter and an XML body must be refused");
     let message = format!("{err:#}");
@@ -232,7 +232,7 @@ fn malformed_variants_never_panic() {
         // The whole generator on a spread-out sample (it takes a while per run).
         if n % 600 == 0 {
             let text = serde_json::to_string(&spec).unwrap();
-            let outcome = std::panic::catch_unwind(|| codegen::generate(&SCRATCH, &text));
+            let outcome = std::panic::catch_unwind(|| codegen::generate(&root(), &SCRATCH, &text));
             assert!(
                 outcome.is_ok(),
                 "the generator panicked with {pointer} = {value}"

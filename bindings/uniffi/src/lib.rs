@@ -46,7 +46,6 @@
 #![warn(missing_docs)]
 
 use std::sync::Arc;
-use std::time::Duration;
 
 uniffi::setup_scaffolding!();
 
@@ -69,54 +68,6 @@ pub use timestamp::DateTimeText;
 #[derive(Debug, uniffi::Object)]
 pub struct Client {
     inner: bigcartel::Client,
-}
-
-/// How a `Client` is set up, besides its credentials. Absent values take the core's defaults.
-#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
-pub struct ClientOptions {
-    /// Names your application and a contact URL or email; the API answers 400 without it.
-    pub user_agent: String,
-    /// The API's base URL (`https://api.bigcartel.com` by default).
-    #[uniffi(default)]
-    pub base_url: Option<String>,
-    /// The account id; without it the first account the credentials can access is looked up once.
-    #[uniffi(default)]
-    pub account_id: Option<String>,
-    /// The timeout of one request, in milliseconds.
-    #[uniffi(default)]
-    pub timeout_ms: Option<u64>,
-    /// Retries after the first attempt of a failed idempotent request (0 disables retrying).
-    #[uniffi(default)]
-    pub max_retries: Option<u32>,
-    /// The largest response body read, in bytes (32 MiB by default); a longer one fails with a
-    /// transport error of kind `TooLarge`.
-    #[uniffi(default)]
-    pub max_response_bytes: Option<u64>,
-}
-
-impl ClientOptions {
-    fn builder(self) -> bigcartel::ClientBuilder {
-        let mut b = bigcartel::Client::builder(self.user_agent);
-        if let Some(url) = self.base_url {
-            b = b.base_url(url);
-        }
-        if let Some(id) = self.account_id {
-            b = b.account_id(id);
-        }
-        if let Some(n) = self.max_response_bytes {
-            b = b.max_response_bytes(usize::try_from(n).unwrap_or(usize::MAX));
-        }
-        if let Some(ms) = self.timeout_ms {
-            b = b.timeout(Duration::from_millis(ms));
-        }
-        if let Some(n) = self.max_retries {
-            b = b.retry(bigcartel::RetryPolicy {
-                max_retries: n,
-                ..Default::default()
-            });
-        }
-        b
-    }
 }
 
 #[uniffi::export(async_runtime = "tokio")]

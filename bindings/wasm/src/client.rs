@@ -3,16 +3,15 @@
 
 use crate::convert::{error, promise};
 use crate::errors::{object, opt_str};
-use bigcartel::{Error, RetryPolicy};
+use bigcartel::Error;
 use js_sys::{Promise, Reflect};
 use std::rc::Rc;
-use std::time::Duration;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const OPTIONS: &str = r#"
-/** How a `Client` connects. */
-export interface ClientOptions {
+/** Who the application is, its credentials, and the core's settings (`ClientSettings`). */
+export interface ClientOptions extends ClientSettings {
   /** Required: your application's name and a contact URL or email ("MyApp (me@example.com)").
    * Browsers replace it with their own User-Agent; every other runtime sends it. */
   userAgent: string;
@@ -20,28 +19,6 @@ export interface ClientOptions {
   token?: string;
   /** HTTP Basic: your shop's subdomain and password (personal projects only). */
   basic?: { username: string; password: string };
-  /** The API's base URL (default `https://api.bigcartel.com`; plain http only for loopback). */
-  baseUrl?: string;
-  /** The account to work on; when absent it is looked up with `GET /v1/accounts`. */
-  accountId?: string;
-  /** How failed requests are retried. */
-  retry?: RetryOptions;
-  /** The largest response body read, in bytes (default 33554432, 32 MiB); a longer one fails with
-   * a `TransportError` of kind `"too_large"`. */
-  maxResponseBytes?: number;
-}
-
-/** How failed requests are retried: idempotent requests on connection errors and 429/500/502/503/504,
- * writes only when the request provably never reached the server. */
-export interface RetryOptions {
-  /** Retries after the first attempt (0 disables retrying; default 4). */
-  maxRetries?: number;
-  /** The first backoff delay in milliseconds (default 200). */
-  baseDelayMs?: number;
-  /** The longest single backoff delay in milliseconds (default 10000). */
-  maxDelayMs?: number;
-  /** The most time spent waiting between attempts of one call, in milliseconds (default 30000). */
-  budgetMs?: number;
 }
 
 /** How a `...Stream` method pages through a list. */
@@ -116,35 +93,38 @@ fn required_prop(obj: &JsValue, key: &str, path: &str) -> Result<String, JsValue
     string_prop(obj, key, path)?.ok_or_else(|| config(format!("`{path}{key}` is required")))
 }
 
-fn millis_prop(obj: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
-    let v = Reflect::get(obj, &JsValue::from_str(key))?;
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    match v.as_f64() {
-        Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
-        _ => Err(config(format!(
-            "`options.retry.{key}` must be a non-negative number"
-        ))),
+/// A property as JSON would hold it: `None` for `undefined` and `null`.
+fn present(object: &JsValue, key: &str) -> Result<Option<JsValue>, JsValue> {
+    let v = Reflect::get(object, &JsValue::from_str(key))?;
+    Ok((!v.is_undefined() && !v.is_null()).then_some(v))
+}
+
+/// A text option of [`bigcartel::ClientOptions`] (the generated `read_client_options` calls it).
+pub(crate) fn text_option(object: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+    string_prop(object, key, "options.")
+}
+
+/// A whole, non-negative number no larger than `max`.
+fn whole_option(object: &JsValue, key: &str, max: f64) -> Result<Option<f64>, JsValue> {
+    match present(object, key)? {
+        None => Ok(None),
+        Some(v) => match v.as_f64() {
+            Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= max => Ok(Some(n)),
+            _ => Err(config(format!(
+                "`options.{key}` must be a whole number from 0 to {max}"
+            ))),
+        },
     }
 }
 
-fn retry_policy(retry: &JsValue) -> Result<RetryPolicy, JsValue> {
-    let mut policy = RetryPolicy::default();
-    if let Some(n) = millis_prop(retry, "maxRetries")? {
-        policy.max_retries = n as u32;
-    }
-    let ms = |n: f64| Duration::from_millis(n as u64);
-    if let Some(n) = millis_prop(retry, "baseDelayMs")? {
-        policy.base_delay = ms(n);
-    }
-    if let Some(n) = millis_prop(retry, "maxDelayMs")? {
-        policy.max_delay = ms(n);
-    }
-    if let Some(n) = millis_prop(retry, "budgetMs")? {
-        policy.budget = ms(n);
-    }
-    Ok(policy)
+/// A count option (`maxRetries`).
+pub(crate) fn u32_option(object: &JsValue, key: &str) -> Result<Option<u32>, JsValue> {
+    Ok(whole_option(object, key, f64::from(u32::MAX))?.map(|n| n as u32))
+}
+
+/// A size or milliseconds option; JavaScript numbers are exact up to 2^53.
+pub(crate) fn u64_option(object: &JsValue, key: &str) -> Result<Option<u64>, JsValue> {
+    Ok(whole_option(object, key, 9_007_199_254_740_991.0)?.map(|n| n as u64))
 }
 
 fn require_object(value: &JsValue, what: &str) -> Result<(), JsValue> {
@@ -184,30 +164,7 @@ impl Client {
                 required_prop(&basic, "password", "options.basic.")?,
             );
         }
-        if let Some(url) = string_prop(&options, "baseUrl", "options.")? {
-            builder = builder.base_url(url);
-        }
-        if let Some(id) = string_prop(&options, "accountId", "options.")? {
-            builder = builder.account_id(id);
-        }
-        let retry = Reflect::get(&options, &JsValue::from_str("retry"))?;
-        if !retry.is_undefined() && !retry.is_null() {
-            require_object(&retry, "`options.retry`")?;
-            builder = builder.retry(retry_policy(&retry)?);
-        }
-        let cap = Reflect::get(&options, &JsValue::from_str("maxResponseBytes"))?;
-        if !cap.is_undefined() && !cap.is_null() {
-            match cap.as_f64() {
-                Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 => {
-                    builder = builder.max_response_bytes(n as usize);
-                }
-                _ => {
-                    return Err(config(
-                        "`options.maxResponseBytes` must be a non-negative integer".into(),
-                    ));
-                }
-            }
-        }
+        let builder = crate::generated::read_client_options(&options)?.apply(builder);
         let inner = builder.build().map_err(error)?;
         Ok(Client {
             inner: Rc::new(inner),

@@ -878,6 +878,27 @@ export interface ListProductsParams {
   page_offset?: number | null;
 }
 
+/** How a `Client` connects and retries: the core's client options, each optional (an absent one keeps the default its comment states). */
+export interface ClientSettings {
+  /** The API's base URL (default https://api.bigcartel.com). Plain http is accepted only for loopback addresses (a local mock server), so credentials never cross a network unencrypted. */
+  baseUrl?: string;
+  /** The account to work on; when absent it is looked up with GET /v1/accounts. */
+  accountId?: string;
+  /** The timeout of one whole request attempt, in milliseconds (default 30000; native targets only: browsers and edge runtimes apply their own). */
+  timeoutMs?: number;
+  /** The timeout of opening a connection, in milliseconds (default 10000; native targets only). */
+  connectTimeoutMs?: number;
+  /** Retries after the first attempt of a failed request (default 4; 0 disables retrying). Idempotent requests are retried on connection errors and on 429, 500, 502, 503 and 504 answers, honouring Retry-After; writes only when the request provably never reached the server. */
+  maxRetries?: number;
+  /** The first backoff delay between retries, in milliseconds (default 200); each later one doubles, with jitter. */
+  retryBaseDelayMs?: number;
+  /** The longest single backoff delay, in milliseconds (default 10000); a longer Retry-After ends the retries instead. */
+  retryMaxDelayMs?: number;
+  /** The most time spent waiting between the attempts of one call, in milliseconds (default 30000). */
+  retryBudgetMs?: number;
+  /** The largest response body read, in bytes (default 33554432, 32 MiB); a longer one fails with a transport error of kind too_large as soon as the cap is passed. */
+  maxResponseBytes?: number;
+}
 "##;
 #[wasm_bindgen]
 extern "C" {
@@ -1895,4 +1916,20 @@ pub fn decode_shipping_option(
     body: JsValue,
 ) -> Result<JsValue, JsValue> {
     convert::decode_one(16usize, &body)
+}
+/// The core's client options from a JavaScript options object.
+pub(crate) fn read_client_options(
+    object: &JsValue,
+) -> Result<bigcartel::ClientOptions, JsValue> {
+    let mut options = bigcartel::ClientOptions::default();
+    options.base_url = crate::client::text_option(object, "baseUrl")?;
+    options.account_id = crate::client::text_option(object, "accountId")?;
+    options.timeout_ms = crate::client::u64_option(object, "timeoutMs")?;
+    options.connect_timeout_ms = crate::client::u64_option(object, "connectTimeoutMs")?;
+    options.max_retries = crate::client::u32_option(object, "maxRetries")?;
+    options.retry_base_delay_ms = crate::client::u64_option(object, "retryBaseDelayMs")?;
+    options.retry_max_delay_ms = crate::client::u64_option(object, "retryMaxDelayMs")?;
+    options.retry_budget_ms = crate::client::u64_option(object, "retryBudgetMs")?;
+    options.max_response_bytes = crate::client::u64_option(object, "maxResponseBytes")?;
+    Ok(options)
 }

@@ -82,8 +82,8 @@ impl ClientSecret {
 }
 
 fn app(g: &Global, a: &App, secret: &str) -> OAuthApp {
-    let mut app = OAuthApp::new(a.client_id.clone(), secret, g.user_agent.clone())
-        .base_url(g.base_url.clone());
+    let mut app =
+        OAuthApp::new(a.client_id.clone(), secret, g.user_agent.clone()).base_url(g.base_url());
     if let Some(r) = &a.redirect_uri {
         app = app.redirect_uri(r.clone());
     }

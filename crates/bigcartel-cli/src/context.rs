@@ -13,9 +13,9 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
 /// Options every command accepts.
 #[derive(clap::Args)]
 pub struct Global {
-    /// The API's base URL.
-    #[arg(long, global = true, env = "BIGCARTEL_API_URL", default_value = bigcartel::DEFAULT_BASE_URL)]
-    pub base_url: String,
+    /// Where the API is and how requests are retried: the core's options, one flag each.
+    #[command(flatten)]
+    pub options: bigcartel::ClientOptions,
     /// An OAuth access token. Set BIGCARTEL_TOKEN or use --token-file: a value given here is
     /// visible to other local users in the process list.
     #[arg(long, global = true, env = "BIGCARTEL_TOKEN", hide_env_values = true)]
@@ -36,14 +36,6 @@ pub struct Global {
     /// Read SUBDOMAIN:PASSWORD from this file (- for stdin).
     #[arg(long, global = true, value_name = "PATH")]
     pub basic_file: Option<String>,
-    /// The account id (looked up with GET /v1/accounts when absent).
-    #[arg(
-        long = "account",
-        global = true,
-        env = "BIGCARTEL_ACCOUNT_ID",
-        value_name = "ID"
-    )]
-    pub account: Option<String>,
     /// The User-Agent to send: your application's name and a contact URL or email.
     #[arg(long, global = true, env = "BIGCARTEL_USER_AGENT", default_value = DEFAULT_USER_AGENT)]
     pub user_agent: String,
@@ -53,9 +45,20 @@ pub struct Global {
 }
 
 impl Global {
+    /// The API's base URL: `--base-url` or the default.
+    pub fn base_url(&self) -> &str {
+        self.options
+            .base_url
+            .as_deref()
+            .unwrap_or(bigcartel::DEFAULT_BASE_URL)
+    }
+
     /// A client for these options.
     pub fn client(&self) -> Result<Client, Failure> {
-        let mut b = Client::builder(self.user_agent.clone()).base_url(self.base_url.clone());
+        let mut b = self
+            .options
+            .clone()
+            .apply(Client::builder(self.user_agent.clone()));
         let token =
             crate::secrets::pick(self.token.as_deref(), self.token_file.as_deref(), "token")?;
         let basic = crate::secrets::pick(
@@ -82,9 +85,6 @@ impl Global {
                 ));
             }
         };
-        if let Some(a) = &self.account {
-            b = b.account_id(a.clone());
-        }
         Ok(b.build()?)
     }
 }

@@ -1119,3 +1119,73 @@ async fn with_products_fills_in_the_products_an_orders_list_does_not_include() {
         "each product fetched once"
     );
 }
+
+/// Every option of the core's `ClientOptions` is a flag (with its environment variable) of every
+/// command, documented with the core's own words, and reaches the client: a retry setting given
+/// as a flag changes how many requests a failing call makes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_core_option_is_a_flag_that_reaches_the_client() {
+    use clap::Args;
+    let core = bigcartel::ClientOptions::augment_args(clap::Command::new("core"));
+    let help = bin().args(["orders", "list", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout).to_string();
+    let mut checked = 0;
+    for arg in core.get_arguments() {
+        let long = arg.get_long().expect("every option is a long flag");
+        assert!(
+            help.contains(&format!("--{long}")),
+            "no --{long} in:\n{help}"
+        );
+        let env = arg
+            .get_env()
+            .expect("every option has an environment variable");
+        assert!(
+            help.contains(env.to_str().unwrap()),
+            "no {env:?} in:\n{help}"
+        );
+        let doc = arg
+            .get_help()
+            .expect("every option is documented")
+            .to_string();
+        let first_words: String = doc.split_whitespace().take(4).collect::<Vec<_>>().join(" ");
+        let flat_help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat_help.contains(&first_words),
+            "{long}: `{first_words}` not in help"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 9, "only {checked} options");
+
+    // The mock answers 503 three times; with --max-retries 1 the call fails after 2 attempts.
+    let server = MockServer::start(MockConfig::default()).await.unwrap();
+    server.set_faults(
+        bigcartel_mock::FaultConfig {
+            error_503_rate: 1.0,
+            ..bigcartel_mock::FaultConfig::default()
+        }
+        .at_most(3),
+    );
+    let out = run(
+        &server,
+        &[
+            "--max-retries",
+            "1",
+            "--retry-base-delay-ms",
+            "1",
+            "account",
+        ],
+    );
+    assert!(!out.status.success(), "{out:?}");
+    let out = run(&server, &["--max-retries", "0", "--json", "account"]);
+    assert!(
+        !out.status.success(),
+        "the third 503 fails a call that may not retry: {out:?}"
+    );
+    let out = run(&server, &["--json", "account"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

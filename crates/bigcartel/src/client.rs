@@ -63,14 +63,14 @@ impl std::fmt::Debug for Client {
 /// ```
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
-    base_url: String,
+    pub(crate) base_url: String,
     user_agent: String,
     auth: Auth,
-    account_id: Option<String>,
-    timeout: Duration,
-    connect_timeout: Duration,
-    retry: RetryPolicy,
-    max_response_bytes: usize,
+    pub(crate) account_id: Option<String>,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
 }
 
 impl Client {

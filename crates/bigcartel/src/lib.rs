@@ -62,6 +62,8 @@ pub mod models {
 pub use api_runtime::Secret;
 pub use error::{ApiError, ApiErrorKind, Error, Operation, TransportKind};
 pub use jsonapi::{DecodeError, Page};
+#[cfg(feature = "client")]
+pub use options::ClientOptions;
 pub use retry::RetryPolicy;
 pub use webhook::{WebhookError, WebhookEvent, verify_and_parse};
 
@@ -88,6 +90,8 @@ mod generated_raw;
 mod hooks;
 #[cfg(feature = "client")]
 pub mod oauth;
+#[cfg(feature = "client")]
+mod options;
 #[cfg(feature = "client")]
 pub mod pagination;
 #[cfg(feature = "client")]

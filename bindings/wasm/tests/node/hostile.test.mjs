@@ -55,7 +55,7 @@ async function withHostile(fn) {
 }
 
 const client = (url, accountId, extra = {}) =>
-  new Client({ userAgent: "JsHostile (test@example.com)", token: TOKEN, baseUrl: url, accountId, retry: { maxRetries: 0 }, ...extra });
+  new Client({ userAgent: "JsHostile (test@example.com)", token: TOKEN, baseUrl: url, accountId, maxRetries: 0, ...extra });
 
 async function failure(promise) {
   try {

@@ -31,7 +31,7 @@ export function badResponseChecks(sdk, corpus, { mockUrl, adminUrl = mockUrl }) 
         token: "mock-token",
         baseUrl: mockUrl,
         accountId: String((await admin(adminUrl, "GET", "")).account_id),
-        retry: { maxRetries: 0 },
+        maxRetries: 0,
       });
       await admin(adminUrl, "PUT", `/overrides/${op}`, c.canned);
       let result;

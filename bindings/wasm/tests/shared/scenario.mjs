@@ -24,7 +24,7 @@ export async function admin(baseUrl, method, path, body) {
 export function apiChecks(sdk, { mockUrl, products, orders, adminUrl = mockUrl }) {
   const { Client, OAuthApp, BigCartelError, ApiError, ConfigError, InvalidInputError } = sdk;
   const client = (extra = {}) =>
-    new Client({ userAgent: USER_AGENT, token: "mock-token", baseUrl: mockUrl, retry: { maxRetries: 0 }, ...extra });
+    new Client({ userAgent: USER_AGENT, token: "mock-token", baseUrl: mockUrl, maxRetries: 0, ...extra });
 
   return [
     ["accountId() is discovered with GET /v1/accounts", async () => {
@@ -195,7 +195,7 @@ export function apiChecks(sdk, { mockUrl, products, orders, adminUrl = mockUrl }
     ["a 503 is retried by the core's policy (timers work in this runtime)", async () => {
       await admin(adminUrl, "PUT", "/faults", { error_503_rate: 1.0, max_faults: 1, operations: ["listCategories"] });
       try {
-        const c = client({ retry: { maxRetries: 2, baseDelayMs: 20, maxDelayMs: 50 } });
+        const c = client({ maxRetries: 2, retryBaseDelayMs: 20, retryMaxDelayMs: 50 });
         const page = await c.listCategories();
         assert(Array.isArray(page.items), "categories");
         eq(c.stats().retries, 1, "retries");

@@ -44,13 +44,13 @@ export function secretChecks(sdk, { mockUrl, adminUrl = mockUrl }) {
   return [
     ["a wrong token: a 401 ApiError; neither it nor the client shows the token", async () => {
       const token = "tok-SECRET-0e1f2a3b4c5d";
-      const client = new Client({ userAgent: USER_AGENT, token, baseUrl: mockUrl, accountId: await accountId(), retry: { maxRetries: 0 } });
+      const client = new Client({ userAgent: USER_AGENT, token, baseUrl: mockUrl, accountId: await accountId(), maxRetries: 0 });
       const e = await rejects(() => client.listOrders(), ApiError, "listOrders with a wrong token");
       eq(e.status, 401, "status");
       assertHidden(e, token, "the ApiError");
       assertHidden(client, token, "the client");
       // Discovering the account fails the same way.
-      const unset = new Client({ userAgent: USER_AGENT, token, baseUrl: mockUrl, retry: { maxRetries: 0 } });
+      const unset = new Client({ userAgent: USER_AGENT, token, baseUrl: mockUrl, maxRetries: 0 });
       const e2 = await rejects(() => unset.accountId(), ApiError, "accountId with a wrong token");
       eq(e2.status, 401, "status");
       assertHidden(e2, token, "the accountId() error");
@@ -58,7 +58,7 @@ export function secretChecks(sdk, { mockUrl, adminUrl = mockUrl }) {
 
     ["a wrong Basic password: a 401 ApiError; neither it nor the client shows the password", async () => {
       const password = "pw-SECRET-9a8b7c6d5e4f";
-      const client = new Client({ userAgent: USER_AGENT, basic: { username: "mockshop", password }, baseUrl: mockUrl, retry: { maxRetries: 0 } });
+      const client = new Client({ userAgent: USER_AGENT, basic: { username: "mockshop", password }, baseUrl: mockUrl, maxRetries: 0 });
       const e = await rejects(() => client.getAccount(), ApiError, "getAccount with a wrong password");
       eq(e.status, 401, "status");
       assertHidden(e, password, "the ApiError");
