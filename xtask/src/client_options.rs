@@ -103,7 +103,7 @@ fn option_inner(ty: &syn::Type) -> Option<String> {
 }
 
 /// The `///` lines of an item, joined into one paragraph.
-fn doc_of(attrs: &[syn::Attribute]) -> String {
+pub(crate) fn doc_of(attrs: &[syn::Attribute]) -> String {
     let lines: Vec<String> = attrs
         .iter()
         .filter(|a| a.path().is_ident("doc"))

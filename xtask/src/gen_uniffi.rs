@@ -10,9 +10,11 @@
 
 use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
 use crate::client_options::{ClientOption, Kind};
+use crate::codegen::CoreDefs;
 use crate::emit::{
     docs, field_ident, format_tokens, rust_type, snake_decoder_names, subtype_enum_name,
 };
+use crate::error_kinds::KindEnum;
 use anyhow::{Result, bail};
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
@@ -23,13 +25,17 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const OUT_PATH: &str = "bindings/uniffi/src/generated.rs";
 
 /// Files to write, as `(path relative to the workspace root, contents)`.
-pub fn generate(api: &Api, options: &[ClientOption]) -> Result<Vec<(String, String)>> {
+pub fn generate(api: &Api, core: &CoreDefs) -> Result<Vec<(String, String)>> {
     check_acyclic(api)?;
     let mut out = TokenStream::new();
     out.extend(quote! {
         use crate::{BigCartelError, Client, DocumentError, PageOptions};
     });
-    out.extend(client_options_record(options));
+    out.extend(client_options_record(&core.options));
+    for kinds in core.kinds.iter().filter(|k| k.name != "DecodeErrorReason") {
+        // Decoding failures are `DocumentError`'s variants, each with its own fields.
+        out.extend(kind_enum(kinds));
+    }
     for model in &api.models {
         out.extend(model_enums(model));
         out.extend(model_record(model));
@@ -186,6 +192,41 @@ fn open_enum(
                     #(#core::#arms => #name::#arms,)*
                     // The core's enum is non-exhaustive: anything else is kept as its text.
                     other => #name::Other { value: other.as_str().to_owned() },
+                }
+            }
+        }
+    }
+}
+
+/// A core error-kind enum as a uniffi enum with the core's docs, and its conversion from the
+/// core's (a kind the core adds later than this facade was built for becomes `Other`).
+fn kind_enum(kinds: &KindEnum) -> TokenStream {
+    let name = format_ident!("{}", kinds.name);
+    let doc = docs(&kinds.doc);
+    let variants = kinds.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let d = docs(&v.doc);
+        quote! { #d #ident, }
+    });
+    let arms = kinds
+        .variants
+        .iter()
+        .filter(|v| v.name != "Other")
+        .map(|v| {
+            let ident = format_ident!("{}", v.name);
+            quote! { K::#ident => Self::#ident, }
+        });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+        pub enum #name { #(#variants)* }
+
+        impl From<bigcartel::#name> for #name {
+            fn from(k: bigcartel::#name) -> Self {
+                use bigcartel::#name as K;
+                match k {
+                    #(#arms)*
+                    _ => Self::Other,
                 }
             }
         }
@@ -614,7 +655,7 @@ mod tests {
         )
         .unwrap();
         let mut api = crate::api::describe(&spec).unwrap();
-        assert!(generate(&api, &[]).is_ok());
+        assert!(generate(&api, &CoreDefs::default()).is_ok());
         let currency = api
             .models
             .iter()
@@ -625,7 +666,9 @@ mod tests {
             model: "Account".into(),
             many: false,
         });
-        let err = generate(&api, &[]).unwrap_err().to_string();
+        let err = generate(&api, &CoreDefs::default())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("Account -> Currency -> Account"), "{err}");
     }
 }

@@ -9,7 +9,9 @@
 
 use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
 use crate::client_options::{ClientOption, Kind};
+use crate::codegen::CoreDefs;
 use crate::emit::{docs, field_ident, format_tokens, subtype_enum_name};
+use crate::error_kinds::KindEnum;
 use anyhow::{Result, anyhow};
 use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Literal, TokenStream};
@@ -19,8 +21,13 @@ use std::fmt::Write;
 /// Where the generated file goes, relative to the workspace root.
 pub const OUTPUT: &str = "bindings/wasm/src/generated.rs";
 
+/// The TypeScript unions of the core's error kinds, beside the hand-written error classes that
+/// use them (both entries of the package share the file).
+pub const ERROR_KINDS: &str = "bindings/wasm/js/error-kinds.d.ts";
+
 /// Files to write, as `(path relative to the workspace root, contents)`.
-pub fn generate(api: &Api, options: &[ClientOption]) -> Result<Vec<(String, String)>> {
+pub fn generate(api: &Api, core: &CoreDefs) -> Result<Vec<(String, String)>> {
+    let options = &core.options;
     let mut ts = typescript(api);
     ts.push_str(&options_typescript(options));
     if ts.contains("\"##") {
@@ -62,11 +69,30 @@ pub fn generate(api: &Api, options: &[ClientOption]) -> Result<Vec<(String, Stri
 
         #read_options
     };
-    Ok(vec![(OUTPUT.to_string(), format_tokens(tokens)?)])
+    Ok(vec![
+        (OUTPUT.to_string(), format_tokens(tokens)?),
+        (ERROR_KINDS.to_string(), error_kinds_typescript(&core.kinds)),
+    ])
 }
 
 // ------------------------------------------------------------------------------------------------
 // Client options: the core's `ClientOptions`, one property each (camelCase)
+
+/// One string-literal union per core error-kind enum, each member with the core's doc.
+fn error_kinds_typescript(kinds: &[KindEnum]) -> String {
+    let mut out = String::new();
+    for k in kinds {
+        jsdoc(&mut out, "", &k.doc);
+        let _ = writeln!(out, "export type {} =", k.name);
+        for (i, v) in k.variants.iter().enumerate() {
+            jsdoc(&mut out, "  ", &v.doc);
+            let end = if i + 1 == k.variants.len() { ";" } else { "" };
+            let _ = writeln!(out, "  | \"{}\"{end}", v.wire());
+        }
+        out.push('\n');
+    }
+    out
+}
 
 /// `ClientSettings`: the core's options. The hand-written `ClientOptions` (in `client.rs`) adds
 /// who the application is and its credentials.

@@ -9,6 +9,7 @@ pub mod client_options;
 pub mod codegen;
 pub mod drill;
 pub mod emit;
+pub mod error_kinds;
 pub mod gen_python;
 pub mod gen_schema;
 pub mod gen_uniffi;

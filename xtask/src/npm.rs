@@ -347,7 +347,7 @@ pub fn build(root: &Path) -> Result<Sizes> {
         ));
     }
     let js = root.join("bindings/wasm/js");
-    for f in ["errors.js", "errors.d.ts"] {
+    for f in ["errors.js", "errors.d.ts", "error-kinds.d.ts"] {
         copy_file(&js.join(f), &package.join(f))?;
     }
     for entry in std::fs::read_dir(js.join("entry"))? {

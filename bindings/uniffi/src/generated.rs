@@ -51,6 +51,70 @@ impl ClientOptions {
         options.apply(bigcartel::Client::builder(self.user_agent))
     }
 }
+/// What kind of HTTP error status the API answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ApiErrorKind {
+    /// 3xx: the API answered with a redirect. Redirects are never followed: one could carry the request's credentials to another host, or from https to plain http.
+    Redirect,
+    /// 400: missing or invalid parameters (also: no User-Agent).
+    BadRequest,
+    /// 401: invalid credentials.
+    Unauthorized,
+    /// 402: valid parameters, but the request failed.
+    RequestFailed,
+    /// 404: the item does not exist.
+    NotFound,
+    /// 406: something is wrong with the request, usually missing headers.
+    NotAcceptable,
+    /// 429: too many requests.
+    RateLimited,
+    /// 5xx: something is wrong on Big Cartel's end.
+    Server,
+    /// Any other status.
+    Other,
+}
+impl From<bigcartel::ApiErrorKind> for ApiErrorKind {
+    fn from(k: bigcartel::ApiErrorKind) -> Self {
+        use bigcartel::ApiErrorKind as K;
+        match k {
+            K::Redirect => Self::Redirect,
+            K::BadRequest => Self::BadRequest,
+            K::Unauthorized => Self::Unauthorized,
+            K::RequestFailed => Self::RequestFailed,
+            K::NotFound => Self::NotFound,
+            K::NotAcceptable => Self::NotAcceptable,
+            K::RateLimited => Self::RateLimited,
+            K::Server => Self::Server,
+            _ => Self::Other,
+        }
+    }
+}
+/// What went wrong below HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum TransportKind {
+    /// The connection could not be made (the request never reached the server).
+    Connect,
+    /// The request timed out.
+    Timeout,
+    /// The response body broke off or could not be read.
+    Body,
+    /// The response body was larger than the client's cap (max_response_bytes); reading stopped there.
+    TooLarge,
+    /// Anything else.
+    Other,
+}
+impl From<bigcartel::TransportKind> for TransportKind {
+    fn from(k: bigcartel::TransportKind) -> Self {
+        use bigcartel::TransportKind as K;
+        match k {
+            K::Connect => Self::Connect,
+            K::Timeout => Self::Timeout,
+            K::Body => Self::Body,
+            K::TooLarge => Self::TooLarge,
+            _ => Self::Other,
+        }
+    }
+}
 /// A shop on Big Cartel, with its core information and settings.
 ///
 /// JSON:API type `accounts`, with its relationships resolved.

@@ -1,3 +1,7 @@
+// The kinds are the core's (generated into error-kinds.d.ts from its enums and their docs).
+import type { ApiErrorKind, DecodeErrorReason, TransportKind } from "./error-kinds.js";
+export type { ApiErrorKind, DecodeErrorReason, TransportKind };
+
 /** The operation a request was for, as the spec names it. */
 export interface OperationInfo {
   /** The spec's operationId (`listProducts`). */
@@ -17,19 +21,6 @@ export interface ErrorObject {
   /** `source.pointer` or `source.parameter`: what in the request caused it. */
   source: string | null;
 }
-
-/** What an error status means. */
-export type ApiErrorKind =
-  /** A 3xx: redirects are never followed (one could carry the request's credentials elsewhere). */
-  | "redirect"
-  | "bad_request"
-  | "unauthorized"
-  | "request_failed"
-  | "not_found"
-  | "not_acceptable"
-  | "rate_limited"
-  | "server"
-  | "other";
 
 /** Every error the package throws. */
 export class BigCartelError extends Error {
@@ -52,18 +43,6 @@ export class ApiError extends BigCartelError {
   readonly retryAfter: number | null;
 }
 
-/** Why a body could not be decoded. */
-export type DecodeErrorReason =
-  /** The body was empty. */
-  | "empty"
-  /** Not JSON: an HTML page, a truncated body, invalid UTF-8. */
-  | "not_json"
-  /** JSON, but not the expected document (no `data`, an object where a list belongs...). */
-  | "shape"
-  /** A resource's attribute has the wrong type (a boolean sent as `"yes"`, an integer too large). */
-  | "attribute"
-  | "other";
-
 /**
  * A body that is not the expected JSON:API document: from an API call that answered a success
  * status (with `status` and `operation`), or from a `decode...` function such as `decodeOrders`
@@ -79,7 +58,7 @@ export class DecodeError extends BigCartelError {
 
 /** The request failed below HTTP: connection, timeout, broken body, a body over the size cap. */
 export class TransportError extends BigCartelError {
-  readonly kind: "connect" | "timeout" | "body" | "too_large" | "other";
+  readonly kind: TransportKind;
   readonly operation: OperationInfo;
 }
 

@@ -6,7 +6,7 @@
 //! stay strings; a wrong argument becomes an `InvalidInputError` naming the operation and the
 //! argument.
 
-use crate::errors::{decode_reason, from_core, js_error};
+use crate::errors::{from_core, js_error};
 use bigcartel::dynamic::{self, Args, MODELS, OPERATIONS, OperationSchema, Output};
 use bigcartel::jsonapi::DecodeError;
 use bigcartel::{Error, Operation, PageOptions};
@@ -110,7 +110,7 @@ fn decode_error(wire_type: &str, err: &DecodeError) -> JsValue {
     js_error(
         "DecodeError",
         &format!("could not decode the `{wire_type}` document: {err}"),
-        &[("reason", decode_reason(err).into())],
+        &[("reason", err.reason().into())],
     )
 }
 

@@ -35,24 +35,11 @@ pub(crate) fn opt_str(value: Option<&str>) -> JsValue {
     value.map_or(JsValue::NULL, JsValue::from_str)
 }
 
-/// What [`bigcartel::DecodeError`] says went wrong, as `DecodeError.reason`.
-#[cfg(feature = "client")]
-pub(crate) fn decode_reason(err: &bigcartel::DecodeError) -> &'static str {
-    use bigcartel::DecodeError;
-    match err {
-        DecodeError::Empty => "empty",
-        DecodeError::NotJson { .. } => "not_json",
-        DecodeError::Shape(_) => "shape",
-        DecodeError::Attribute { .. } => "attribute",
-        _ => "other",
-    }
-}
-
 /// Wraps a core error in the matching JavaScript class. The message is the core's `Display`,
 /// which never contains a credential.
 #[cfg(feature = "client")]
 pub(crate) fn from_core(err: &bigcartel::Error) -> JsValue {
-    use bigcartel::{ApiErrorKind, Error, TransportKind};
+    use bigcartel::Error;
     let message = err.to_string();
     let operation = |op: &bigcartel::Operation| -> JsValue {
         object(&[
@@ -64,17 +51,6 @@ pub(crate) fn from_core(err: &bigcartel::Error) -> JsValue {
     };
     match err {
         Error::Api(e) => {
-            let kind = match e.kind {
-                ApiErrorKind::Redirect => "redirect",
-                ApiErrorKind::BadRequest => "bad_request",
-                ApiErrorKind::Unauthorized => "unauthorized",
-                ApiErrorKind::RequestFailed => "request_failed",
-                ApiErrorKind::NotFound => "not_found",
-                ApiErrorKind::NotAcceptable => "not_acceptable",
-                ApiErrorKind::RateLimited => "rate_limited",
-                ApiErrorKind::Server => "server",
-                _ => "other",
-            };
             let errors = serde_json::to_string(&e.errors)
                 .ok()
                 .and_then(|s| js_sys::JSON::parse(&s).ok())
@@ -84,7 +60,7 @@ pub(crate) fn from_core(err: &bigcartel::Error) -> JsValue {
                 &message,
                 &[
                     ("status", e.status.into()),
-                    ("kind", kind.into()),
+                    ("kind", e.kind.as_str().into()),
                     ("operation", operation(&e.operation)),
                     ("errors", errors),
                     ("bodyExcerpt", opt_str(e.body_excerpt.as_deref())),
@@ -105,27 +81,18 @@ pub(crate) fn from_core(err: &bigcartel::Error) -> JsValue {
             &[
                 ("status", (*status).into()),
                 ("operation", operation(op)),
-                ("reason", decode_reason(source).into()),
+                ("reason", source.reason().into()),
             ],
         ),
         Error::Transport {
             operation: op,
             kind,
             ..
-        } => {
-            let kind = match kind {
-                TransportKind::Connect => "connect",
-                TransportKind::Timeout => "timeout",
-                TransportKind::Body => "body",
-                TransportKind::TooLarge => "too_large",
-                _ => "other",
-            };
-            js_error(
-                "TransportError",
-                &message,
-                &[("kind", kind.into()), ("operation", operation(op))],
-            )
-        }
+        } => js_error(
+            "TransportError",
+            &message,
+            &[("kind", kind.as_str().into()), ("operation", operation(op))],
+        ),
         Error::Paging { operation: op, .. } => {
             js_error("PagingError", &message, &[("operation", operation(op))])
         }

@@ -48,11 +48,25 @@ pub enum TransportKind {
     Timeout,
     /// The response body broke off or could not be read.
     Body,
-    /// The response body was larger than the client's cap (see [`body`]); reading stopped
-    /// there.
+    /// The response body was larger than the client's cap (max_response_bytes); reading
+    /// stopped there.
     TooLarge,
     /// Anything else.
     Other,
+}
+
+impl TransportKind {
+    /// The kind's name in every facade (`too_large`): JavaScript's `kind`, and the text the
+    /// generated TypeScript union and uniffi enum are checked against.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connect => "connect",
+            Self::Timeout => "timeout",
+            Self::Body => "body",
+            Self::TooLarge => "too_large",
+            Self::Other => "other",
+        }
+    }
 }
 
 #[cfg(feature = "client")]

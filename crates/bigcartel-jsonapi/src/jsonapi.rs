@@ -51,6 +51,17 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
+    /// What went wrong, as a name every facade uses (`not_json`): JavaScript's
+    /// `DecodeError.reason`, and the text the generated TypeScript union is checked against.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            DecodeError::Empty => "empty",
+            DecodeError::NotJson { .. } => "not_json",
+            DecodeError::Shape(_) => "shape",
+            DecodeError::Attribute { .. } => "attribute",
+        }
+    }
+
     pub(crate) fn not_json(err: &serde_json::Error, body: &[u8]) -> DecodeError {
         let mut excerpt: String = String::from_utf8_lossy(&body[..body.len().min(80)]).into_owned();
         excerpt.retain(|c| !c.is_control());

@@ -32,6 +32,22 @@ pub enum ApiErrorKind {
 }
 
 impl ApiErrorKind {
+    /// The kind's name in every facade (`not_found`): JavaScript's `kind`, and the text the
+    /// generated TypeScript union and uniffi enum are checked against.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Redirect => "redirect",
+            Self::BadRequest => "bad_request",
+            Self::Unauthorized => "unauthorized",
+            Self::RequestFailed => "request_failed",
+            Self::NotFound => "not_found",
+            Self::NotAcceptable => "not_acceptable",
+            Self::RateLimited => "rate_limited",
+            Self::Server => "server",
+            Self::Other => "other",
+        }
+    }
+
     /// The kind of a status code.
     pub fn from_status(status: u16) -> Self {
         match status {
@@ -199,6 +215,61 @@ impl Error {
             | Error::Paging { operation, .. }
             | Error::InvalidInput { operation, .. } => Some(operation),
             Error::Config(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The facades' names are the snake_case of the variants: what the generator writes into
+    /// TypeScript from the enum's source, `as_str()` answers at run time.
+    #[test]
+    fn kind_names_are_the_snake_case_of_the_variants() {
+        let snake = |debug: String| {
+            let mut out = String::new();
+            for (i, c) in debug.chars().enumerate() {
+                if c.is_ascii_uppercase() && i > 0 {
+                    out.push('_');
+                }
+                out.push(c.to_ascii_lowercase());
+            }
+            out
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for status in 0..1000u16 {
+            let kind = ApiErrorKind::from_status(status);
+            assert_eq!(kind.as_str(), snake(format!("{kind:?}")));
+            seen.insert(kind.as_str());
+        }
+        assert_eq!(seen.len(), 9, "{seen:?}");
+        for kind in [
+            TransportKind::Connect,
+            TransportKind::Timeout,
+            TransportKind::Body,
+            TransportKind::TooLarge,
+            TransportKind::Other,
+        ] {
+            assert_eq!(kind.as_str(), snake(format!("{kind:?}")));
+        }
+        let reasons = [
+            DecodeError::Empty,
+            DecodeError::NotJson {
+                message: String::new(),
+                excerpt: String::new(),
+            },
+            DecodeError::Shape(String::new()),
+            DecodeError::Attribute {
+                resource_type: String::new(),
+                id: String::new(),
+                message: String::new(),
+            },
+        ];
+        for r in reasons {
+            let variant = format!("{r:?}");
+            let name = variant.split([' ', '(', '{']).next().unwrap().to_string();
+            assert_eq!(r.reason(), snake(name));
         }
     }
 }

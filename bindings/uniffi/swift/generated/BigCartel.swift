@@ -3045,7 +3045,8 @@ public func FfiConverterTypeCategoryPage_lower(_ value: CategoryPage) -> RustBuf
 
 
 /**
- * How a `Client` is set up, besides its credentials. Absent values take the core's defaults.
+ * How a `Client` is set up, besides its credentials. Absent values take the core's
+ * defaults, which each field's documentation states.
  */
 public struct ClientOptions: Equatable, Hashable {
     /**
@@ -3053,24 +3054,39 @@ public struct ClientOptions: Equatable, Hashable {
      */
     public let userAgent: String
     /**
-     * The API's base URL (`https://api.bigcartel.com` by default).
+     * The API's base URL (default https://api.bigcartel.com). Plain http is accepted only for loopback addresses (a local mock server), so credentials never cross a network unencrypted.
      */
     public let baseUrl: String?
     /**
-     * The account id; without it the first account the credentials can access is looked up once.
+     * The account to work on; when absent it is looked up with GET /v1/accounts.
      */
     public let accountId: String?
     /**
-     * The timeout of one request, in milliseconds.
+     * The timeout of one whole request attempt, in milliseconds (default 30000; native targets only: browsers and edge runtimes apply their own).
      */
     public let timeoutMs: UInt64?
     /**
-     * Retries after the first attempt of a failed idempotent request (0 disables retrying).
+     * The timeout of opening a connection, in milliseconds (default 10000; native targets only).
+     */
+    public let connectTimeoutMs: UInt64?
+    /**
+     * Retries after the first attempt of a failed request (default 4; 0 disables retrying). Idempotent requests are retried on connection errors and on 429, 500, 502, 503 and 504 answers, honouring Retry-After; writes only when the request provably never reached the server.
      */
     public let maxRetries: UInt32?
     /**
-     * The largest response body read, in bytes (32 MiB by default); a longer one fails with a
-     * transport error of kind `TooLarge`.
+     * The first backoff delay between retries, in milliseconds (default 200); each later one doubles, with jitter.
+     */
+    public let retryBaseDelayMs: UInt64?
+    /**
+     * The longest single backoff delay, in milliseconds (default 10000); a longer Retry-After ends the retries instead.
+     */
+    public let retryMaxDelayMs: UInt64?
+    /**
+     * The most time spent waiting between the attempts of one call, in milliseconds (default 30000).
+     */
+    public let retryBudgetMs: UInt64?
+    /**
+     * The largest response body read, in bytes (default 33554432, 32 MiB); a longer one fails with a transport error of kind too_large as soon as the cap is passed.
      */
     public let maxResponseBytes: UInt64?
 
@@ -3081,26 +3097,41 @@ public struct ClientOptions: Equatable, Hashable {
          * Names your application and a contact URL or email; the API answers 400 without it.
          */userAgent: String, 
         /**
-         * The API's base URL (`https://api.bigcartel.com` by default).
+         * The API's base URL (default https://api.bigcartel.com). Plain http is accepted only for loopback addresses (a local mock server), so credentials never cross a network unencrypted.
          */baseUrl: String? = nil, 
         /**
-         * The account id; without it the first account the credentials can access is looked up once.
+         * The account to work on; when absent it is looked up with GET /v1/accounts.
          */accountId: String? = nil, 
         /**
-         * The timeout of one request, in milliseconds.
+         * The timeout of one whole request attempt, in milliseconds (default 30000; native targets only: browsers and edge runtimes apply their own).
          */timeoutMs: UInt64? = nil, 
         /**
-         * Retries after the first attempt of a failed idempotent request (0 disables retrying).
+         * The timeout of opening a connection, in milliseconds (default 10000; native targets only).
+         */connectTimeoutMs: UInt64? = nil, 
+        /**
+         * Retries after the first attempt of a failed request (default 4; 0 disables retrying). Idempotent requests are retried on connection errors and on 429, 500, 502, 503 and 504 answers, honouring Retry-After; writes only when the request provably never reached the server.
          */maxRetries: UInt32? = nil, 
         /**
-         * The largest response body read, in bytes (32 MiB by default); a longer one fails with a
-         * transport error of kind `TooLarge`.
+         * The first backoff delay between retries, in milliseconds (default 200); each later one doubles, with jitter.
+         */retryBaseDelayMs: UInt64? = nil, 
+        /**
+         * The longest single backoff delay, in milliseconds (default 10000); a longer Retry-After ends the retries instead.
+         */retryMaxDelayMs: UInt64? = nil, 
+        /**
+         * The most time spent waiting between the attempts of one call, in milliseconds (default 30000).
+         */retryBudgetMs: UInt64? = nil, 
+        /**
+         * The largest response body read, in bytes (default 33554432, 32 MiB); a longer one fails with a transport error of kind too_large as soon as the cap is passed.
          */maxResponseBytes: UInt64? = nil) {
         self.userAgent = userAgent
         self.baseUrl = baseUrl
         self.accountId = accountId
         self.timeoutMs = timeoutMs
+        self.connectTimeoutMs = connectTimeoutMs
         self.maxRetries = maxRetries
+        self.retryBaseDelayMs = retryBaseDelayMs
+        self.retryMaxDelayMs = retryMaxDelayMs
+        self.retryBudgetMs = retryBudgetMs
         self.maxResponseBytes = maxResponseBytes
     }
 
@@ -3124,7 +3155,11 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 baseUrl: FfiConverterOptionString.read(from: &buf), 
                 accountId: FfiConverterOptionString.read(from: &buf), 
                 timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
+                connectTimeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
                 maxRetries: FfiConverterOptionUInt32.read(from: &buf), 
+                retryBaseDelayMs: FfiConverterOptionUInt64.read(from: &buf), 
+                retryMaxDelayMs: FfiConverterOptionUInt64.read(from: &buf), 
+                retryBudgetMs: FfiConverterOptionUInt64.read(from: &buf), 
                 maxResponseBytes: FfiConverterOptionUInt64.read(from: &buf)
         )
     }
@@ -3134,7 +3169,11 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.baseUrl, into: &buf)
         FfiConverterOptionString.write(value.accountId, into: &buf)
         FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
+        FfiConverterOptionUInt64.write(value.connectTimeoutMs, into: &buf)
         FfiConverterOptionUInt32.write(value.maxRetries, into: &buf)
+        FfiConverterOptionUInt64.write(value.retryBaseDelayMs, into: &buf)
+        FfiConverterOptionUInt64.write(value.retryMaxDelayMs, into: &buf)
+        FfiConverterOptionUInt64.write(value.retryBudgetMs, into: &buf)
         FfiConverterOptionUInt64.write(value.maxResponseBytes, into: &buf)
     }
 }
@@ -7740,11 +7779,11 @@ public func FfiConverterTypeShippingOption_lower(_ value: ShippingOption) -> Rus
 public enum ApiErrorKind: Equatable, Hashable {
     
     /**
-     * 3xx: a redirect, never followed (it could carry the request's credentials elsewhere).
+     * 3xx: the API answered with a redirect. Redirects are never followed: one could carry the request's credentials to another host, or from https to plain http.
      */
     case redirect
     /**
-     * 400: missing or invalid parameters.
+     * 400: missing or invalid parameters (also: no User-Agent).
      */
     case badRequest
     /**
@@ -9925,7 +9964,7 @@ public enum TransportKind: Equatable, Hashable {
      */
     case body
     /**
-     * The response body was over the client's cap (`max_response_bytes`).
+     * The response body was larger than the client's cap (max_response_bytes); reading stopped there.
      */
     case tooLarge
     /**
@@ -12269,10 +12308,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_bigcartel_uniffi_checksum_method_client_fill_line_item_products_json() != 11115) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_bigcartel_uniffi_checksum_constructor_client_basic() != 54655) {
+    if (uniffi_bigcartel_uniffi_checksum_constructor_client_basic() != 45790) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_bigcartel_uniffi_checksum_constructor_client_bearer() != 46980) {
+    if (uniffi_bigcartel_uniffi_checksum_constructor_client_bearer() != 55759) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -1,0 +1,204 @@
+//! The core's error kinds, read for the facades: `ApiErrorKind` (`crates/bigcartel/src/error.rs`),
+//! `TransportKind` (`crates/api-runtime/src/lib.rs`) and the reasons of `DecodeError`
+//! (`crates/bigcartel-jsonapi/src/jsonapi.rs`).
+//!
+//! Each enum's variants and doc comments are the one definition: the npm package's TypeScript
+//! unions (`js/error-kinds.d.ts`) and the uniffi enums (Python, Kotlin, Swift) are written from
+//! them. A variant's name in every facade is its snake_case form (`too_large`), which is what
+//! the core's `as_str()`/`reason()` answer (a test in each crate holds them to it).
+
+use crate::client_options::doc_of;
+use anyhow::{Context, Result, bail};
+use heck::ToSnakeCase;
+use std::path::Path;
+
+/// One variant of a core enum.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Its Rust name (`TooLarge`).
+    pub name: String,
+    /// Its doc comment, as one paragraph.
+    pub doc: String,
+}
+
+impl Variant {
+    /// Its name in every facade (`too_large`).
+    pub fn wire(&self) -> String {
+        self.name.to_snake_case()
+    }
+}
+
+/// A core enum the facades mirror.
+#[derive(Debug, Clone)]
+pub struct KindEnum {
+    /// The name the facades give it (`ApiErrorKind`, `DecodeErrorReason`).
+    pub name: &'static str,
+    /// Its doc comment.
+    pub doc: String,
+    /// Its variants, in source order.
+    pub variants: Vec<Variant>,
+}
+
+/// `(facade name, core enum, source file)` of each mirrored enum.
+pub const SOURCES: [(&str, &str, &str); 3] = [
+    (
+        "ApiErrorKind",
+        "ApiErrorKind",
+        "crates/bigcartel/src/error.rs",
+    ),
+    (
+        "TransportKind",
+        "TransportKind",
+        "crates/api-runtime/src/lib.rs",
+    ),
+    (
+        "DecodeErrorReason",
+        "DecodeError",
+        "crates/bigcartel-jsonapi/src/jsonapi.rs",
+    ),
+];
+
+/// Reads the mirrored enums from the workspace at `root`.
+pub fn read(root: &Path) -> Result<Vec<KindEnum>> {
+    SOURCES
+        .iter()
+        .map(|(name, core, file)| {
+            let text = std::fs::read_to_string(root.join(file))
+                .with_context(|| format!("reading {file}"))?;
+            let kinds = parse(name, core, &text).with_context(|| format!("in {file}"))?;
+            for v in &kinds.variants {
+                if v.doc.is_empty() {
+                    bail!(
+                        "{core}::{} has no doc comment: every facade shows it",
+                        v.name
+                    );
+                }
+                if v.doc.contains("[`") {
+                    bail!(
+                        "{core}::{}'s doc links Rust items; every facade shows it, so it must \
+                         read without them",
+                        v.name
+                    );
+                }
+            }
+            Ok(kinds)
+        })
+        .collect()
+}
+
+/// Reads enum `core` from a source file's text, as the facades' `name`.
+pub fn parse(name: &'static str, core: &str, text: &str) -> Result<KindEnum> {
+    let file = syn::parse_file(text)?;
+    let e = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Enum(e) if e.ident == core => Some(e),
+            _ => None,
+        })
+        .with_context(|| format!("no `enum {core}`"))?;
+    let mut variants = Vec::new();
+    for v in &e.variants {
+        variants.push(Variant {
+            name: v.ident.to_string(),
+            doc: doc_of(&v.attrs),
+        });
+    }
+    Ok(KindEnum {
+        name,
+        doc: doc_of(&e.attrs),
+        variants,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The generated facades carry every kind with the core's doc, and every way a call can fail
+    /// (`bigcartel::Error`'s variants, `DecodeError`'s) has its class or variant in each
+    /// hand-written facade: JavaScript, TypeScript, uniffi (Kotlin, Swift) and Python.
+    #[test]
+    fn every_facade_carries_every_kind_and_every_error() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+        let ts = flat(
+            &read(crate::gen_wasm::ERROR_KINDS)
+                .replace("/**", " ")
+                .replace("*/", " "),
+        );
+        let uniffi = flat(&read(crate::gen_uniffi::OUT_PATH).replace("///", " "));
+        for kinds in super::read(root).unwrap() {
+            for v in &kinds.variants {
+                let member = format!("{} | \"{}\"", flat(&v.doc), v.wire());
+                assert!(
+                    ts.contains(&member),
+                    "TypeScript {} lacks `{member}`",
+                    kinds.name
+                );
+                if kinds.name != "DecodeErrorReason" {
+                    let variant = format!("{} {},", flat(&v.doc), v.name);
+                    assert!(
+                        uniffi.contains(&variant),
+                        "uniffi {} lacks `{variant}`",
+                        kinds.name
+                    );
+                }
+            }
+        }
+        let errors = parse("Error", "Error", &read("crates/bigcartel/src/error.rs")).unwrap();
+        let js = read("bindings/wasm/js/errors.js");
+        let dts = read("bindings/wasm/js/errors.d.ts");
+        let uniffi_lib = read("bindings/uniffi/src/lib.rs");
+        let python = read("bindings/uniffi/python/bigcartel/errors.py");
+        assert!(errors.variants.len() >= 6);
+        for v in &errors.variants {
+            let class = format!("class {}Error extends BigCartelError", v.name);
+            assert!(
+                js.contains(&format!("export {class} {{}}")),
+                "errors.js lacks {class}"
+            );
+            assert!(
+                dts.contains(&format!("export {class} {{")),
+                "errors.d.ts lacks {class}"
+            );
+            assert!(
+                uniffi_lib.contains(&format!("    {} {{", v.name)),
+                "uniffi lacks {}",
+                v.name
+            );
+            assert!(
+                python.contains(&format!("class {}Error(", v.name)),
+                "errors.py lacks {}",
+                v.name
+            );
+        }
+        let reasons = parse(
+            "",
+            "DecodeError",
+            &read("crates/bigcartel-jsonapi/src/jsonapi.rs"),
+        );
+        for v in reasons.unwrap().variants {
+            let py = format!("class Document{}(DocumentError", v.name);
+            assert!(python.contains(&py), "errors.py lacks {py}");
+        }
+    }
+
+    #[test]
+    fn the_core_enums_are_read() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let kinds = read(root).unwrap();
+        let transport = kinds.iter().find(|k| k.name == "TransportKind").unwrap();
+        let wires: Vec<String> = transport.variants.iter().map(Variant::wire).collect();
+        assert!(wires.contains(&"too_large".to_string()), "{wires:?}");
+        let reasons = kinds
+            .iter()
+            .find(|k| k.name == "DecodeErrorReason")
+            .unwrap();
+        assert_eq!(reasons.variants.len(), 4, "{:?}", reasons.variants);
+    }
+}
