@@ -148,39 +148,6 @@ mod tests {
         );
     }
 
-    /// The checked-in facades carry every option with the core's doc: TypeScript (JSDoc over a
-    /// camelCase property) and the uniffi record (doc comment over the field, which uniffi
-    /// gives to Python, Kotlin and Swift). A facade that lacks one, or words it differently,
-    /// fails here.
-    #[test]
-    fn every_facade_carries_every_option_with_the_core_doc() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let flat = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let ts = std::fs::read_to_string(root.join(crate::gen_wasm::OUTPUT)).unwrap();
-        let uniffi = std::fs::read_to_string(root.join(crate::gen_uniffi::OUT_PATH)).unwrap();
-        // JSDoc lines start with ` * `, doc comments with `///`: compare the words.
-        let ts_words = flat(
-            &ts.replace("\n   * ", " ")
-                .replace("/**", " ")
-                .replace("*/", " "),
-        );
-        let uniffi_words = flat(&uniffi.replace("///", " "));
-        let options = read(root).unwrap();
-        assert!(!options.is_empty());
-        for o in &options {
-            let doc = flat(&o.doc);
-            let ty = if o.kind == Kind::Text {
-                "string"
-            } else {
-                "number"
-            };
-            let ts_decl = format!("{doc} {}?: {ty};", o.js_name());
-            assert!(ts_words.contains(&ts_decl), "TypeScript lacks `{ts_decl}`");
-            let field = format!("{doc} #[uniffi(default)] pub {}: Option<", o.name);
-            assert!(uniffi_words.contains(&field), "uniffi lacks `{field}`");
-        }
-    }
-
     #[test]
     fn an_unknown_type_or_a_missing_doc_is_refused() {
         let bad_type = "pub struct ClientOptions { /// Doc.\n pub x: Option<f64> }";

@@ -56,26 +56,6 @@ pub fn targets() -> Vec<Target> {
     ]
 }
 
-/// What the facades mirror from the core's own source rather than from the spec: the client
-/// options and the error kinds (see [`crate::client_options`], [`crate::error_kinds`]).
-#[derive(Debug, Clone, Default)]
-pub struct CoreDefs {
-    /// The fields of `bigcartel::ClientOptions`.
-    pub options: Vec<crate::client_options::ClientOption>,
-    /// `ApiErrorKind`, `TransportKind` and `DecodeError`'s reasons.
-    pub kinds: Vec<crate::error_kinds::KindEnum>,
-}
-
-impl CoreDefs {
-    /// Reads them from the workspace at `root`.
-    pub fn read(root: &std::path::Path) -> Result<CoreDefs> {
-        Ok(CoreDefs {
-            options: crate::client_options::read(root)?,
-            kinds: crate::error_kinds::read(root)?,
-        })
-    }
-}
-
 /// Lint failures, reported as a list rather than a panic.
 #[derive(Debug)]
 pub struct LintFailed(pub Vec<Finding>);
@@ -142,7 +122,7 @@ pub fn generate(
             ),
         ));
         if target.facades {
-            let core_defs = CoreDefs::read(root)?;
+            let core_defs = crate::core_defs::CoreDefs::read(root)?;
             for (path, contents) in crate::gen_wasm::generate(&api, &core_defs)?
                 .into_iter()
                 .chain(crate::gen_uniffi::generate(&api, &core_defs)?)

@@ -9,7 +9,7 @@
 
 use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
 use crate::client_options::{ClientOption, Kind};
-use crate::codegen::CoreDefs;
+use crate::core_defs::CoreDefs;
 use crate::emit::{docs, field_ident, format_tokens, subtype_enum_name};
 use crate::error_kinds::KindEnum;
 use anyhow::{Result, anyhow};

@@ -7,6 +7,7 @@ pub mod builders;
 pub mod carts_drill;
 pub mod client_options;
 pub mod codegen;
+pub mod core_defs;
 pub mod drill;
 pub mod emit;
 pub mod error_kinds;
