@@ -7,7 +7,7 @@ use crate::{BigCartelError, Client, DocumentError, PageOptions};
 pub struct ClientOptions {
     /// Names your application and a contact URL or email; the API answers 400 without it.
     pub user_agent: String,
-    /// The API's base URL (default https://api.bigcartel.com). Plain http is accepted only for loopback addresses (a local mock server), so credentials never cross a network unencrypted.
+    /// The API's base URL (default `https://api.bigcartel.com`). Plain http is accepted only for loopback addresses (a local mock server), so credentials never cross a network unencrypted.
     #[uniffi(default)]
     pub base_url: Option<String>,
     /// The account to work on; when absent it is looked up with GET /v1/accounts.

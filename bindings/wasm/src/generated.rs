@@ -880,7 +880,7 @@ export interface ListProductsParams {
 
 /** How a `Client` connects and retries: the core's client options, each optional (an absent one keeps the default its comment states). */
 export interface ClientSettings {
-  /** The API's base URL (default https://api.bigcartel.com). Plain http is accepted only for loopback addresses (a local mock server), so credentials never cross a network unencrypted. */
+  /** The API's base URL (default `https://api.bigcartel.com`). Plain http is accepted only for loopback addresses (a local mock server), so credentials never cross a network unencrypted. */
   baseUrl?: string;
   /** The account to work on; when absent it is looked up with GET /v1/accounts. */
   accountId?: string;

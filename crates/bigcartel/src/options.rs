@@ -31,7 +31,7 @@ use std::time::Duration;
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 #[non_exhaustive]
 pub struct ClientOptions {
-    /// The API's base URL (default https://api.bigcartel.com). Plain http is accepted only for
+    /// The API's base URL (default `https://api.bigcartel.com`). Plain http is accepted only for
     /// loopback addresses (a local mock server), so credentials never cross a network unencrypted.
     #[cfg_attr(
         feature = "cli",

@@ -3054,7 +3054,7 @@ public struct ClientOptions: Equatable, Hashable {
      */
     public let userAgent: String
     /**
-     * The API's base URL (default https://api.bigcartel.com). Plain http is accepted only for loopback addresses (a local mock server), so credentials never cross a network unencrypted.
+     * The API's base URL (default `https://api.bigcartel.com`). Plain http is accepted only for loopback addresses (a local mock server), so credentials never cross a network unencrypted.
      */
     public let baseUrl: String?
     /**
@@ -3097,7 +3097,7 @@ public struct ClientOptions: Equatable, Hashable {
          * Names your application and a contact URL or email; the API answers 400 without it.
          */userAgent: String, 
         /**
-         * The API's base URL (default https://api.bigcartel.com). Plain http is accepted only for loopback addresses (a local mock server), so credentials never cross a network unencrypted.
+         * The API's base URL (default `https://api.bigcartel.com`). Plain http is accepted only for loopback addresses (a local mock server), so credentials never cross a network unencrypted.
          */baseUrl: String? = nil, 
         /**
          * The account to work on; when absent it is looked up with GET /v1/accounts.
