@@ -19,6 +19,8 @@
 
 #[cfg(feature = "client")]
 pub mod body;
+#[cfg(feature = "client")]
+pub mod failure;
 pub mod retry;
 mod secret;
 #[cfg(feature = "client")]

@@ -5,8 +5,9 @@
 
 use crate::error::{ApiError, ApiErrorKind, Error, Operation, TransportKind};
 use crate::jsonapi;
+use api_runtime::failure::Failure;
 use futures::StreamExt;
-use progenitor_client::{ByteStream, ResponseValue};
+use progenitor_client::ByteStream;
 
 /// A streamed body, whole.
 pub(crate) async fn collect(
@@ -30,11 +31,11 @@ pub(crate) fn transport(op: &Operation, e: &reqwest::Error) -> Error {
     }
 }
 
-/// Any progenitor error of `op`, an error response's body read and classified.
-pub(crate) async fn map_error(op: &Operation, e: progenitor_client::Error<ByteStream>) -> Error {
-    match other_error(op, e).await {
-        Ok(err) => err,
-        Err(rv) => {
+/// A failure of `op`, classified by the shared [`api_runtime::failure::classify`], as this crate's [`Error`] (a
+/// documented error response's body read here).
+pub(crate) async fn failure_error(op: &Operation, failure: Failure<ByteStream>) -> Error {
+    match failure {
+        Failure::Documented(rv) => {
             let status = rv.status().as_u16();
             let retry_after = api_runtime::retry::retry_after_secs(rv.headers());
             let body = collect(op, rv.into_inner_stream())
@@ -42,42 +43,27 @@ pub(crate) async fn map_error(op: &Operation, e: progenitor_client::Error<ByteSt
                 .unwrap_or_default();
             api_error(op, status, retry_after, &body)
         }
-    }
-}
-
-/// Maps every progenitor error but a documented error response, which is handed back for the
-/// caller to read (its body type differs per API surface).
-pub(crate) async fn other_error<E>(
-    op: &Operation,
-    e: progenitor_client::Error<E>,
-) -> Result<Error, ResponseValue<E>> {
-    use progenitor_client::Error as E;
-    Ok(match e {
-        E::ErrorResponse(rv) => return Err(rv),
-        E::UnexpectedResponse(r) => {
-            let status = r.status().as_u16();
-            let retry_after = api_runtime::retry::retry_after_secs(r.headers());
-            let body = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            api_error(op, status, retry_after, &body)
-        }
-        E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
-            transport(op, &e)
-        }
-        E::InvalidRequest(m) => Error::InvalidInput {
+        // An error status whose body broke off is still that status, with no details.
+        Failure::Undocumented {
+            status,
+            retry_after,
+            body,
+        } => api_error(op, status, retry_after, &body.unwrap_or_default()),
+        Failure::Transport(t) => Error::Transport {
             operation: *op,
-            message: m,
+            kind: t.kind,
+            message: t.message,
         },
-        E::InvalidResponsePayload(_, e) => Error::Decode {
+        Failure::InvalidRequest(message) => Error::InvalidInput {
+            operation: *op,
+            message,
+        },
+        Failure::InvalidPayload { message, .. } => Error::Decode {
             operation: *op,
             status: 200,
-            source: jsonapi::DecodeError::Shape(e.to_string()),
+            source: jsonapi::DecodeError::Shape(message),
         },
-        E::Custom(m) => Error::Transport {
-            operation: *op,
-            kind: TransportKind::Other,
-            message: m,
-        },
-    })
+    }
 }
 
 /// An error status of `op`: its kind, the JSON:API errors of its body (or an excerpt of a body

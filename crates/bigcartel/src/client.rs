@@ -1,12 +1,13 @@
 //! The client: construction, account discovery, and turning raw responses into models or errors.
 
-use crate::classify::{collect, map_error, transport};
+use crate::classify::{collect, failure_error};
 use crate::error::{Error, Operation};
 use crate::generated_raw::Client as RawClient;
 use crate::jsonapi::{self, Model, Page};
 use crate::retry::RetryPolicy;
 use crate::transport::{Auth, Transport, TransportStats};
 use api_runtime::Secret;
+use api_runtime::failure::{Failure, classify};
 use progenitor_client::{ByteStream, ResponseValue};
 use reqwest::header::HeaderValue;
 use std::sync::{Arc, OnceLock};
@@ -161,10 +162,11 @@ impl Client {
     ) -> Result<(), Error> {
         match result {
             Ok(_) => Ok(()),
-            Err(progenitor_client::Error::UnexpectedResponse(r)) if r.status().is_success() => {
-                Ok(())
-            }
-            Err(e) => Err(map_error(op, e).await),
+            Err(e) => match classify(e).await {
+                // A success status the spec does not list: done all the same.
+                Failure::Undocumented { status, .. } if (200..300).contains(&status) => Ok(()),
+                other => Err(failure_error(op, other).await),
+            },
         }
     }
 
@@ -218,13 +220,18 @@ impl Client {
                 let status = rv.status().as_u16();
                 Ok((status, collect(op, rv.into_inner_stream()).await?))
             }
-            // A success status the spec does not list (200 for a 201, say): decode it anyway.
-            Err(progenitor_client::Error::UnexpectedResponse(r)) if r.status().is_success() => {
-                let status = r.status().as_u16();
-                let body = r.bytes().await.map_err(|e| transport(op, &e))?;
-                Ok((status, body.to_vec()))
-            }
-            Err(e) => Err(map_error(op, e).await),
+            Err(e) => match classify(e).await {
+                // A success status the spec does not list (200 for a 201, say): decode it anyway.
+                Failure::Undocumented { status, body, .. } if (200..300).contains(&status) => {
+                    let body = body.map_err(|t| Error::Transport {
+                        operation: *op,
+                        kind: t.kind,
+                        message: t.message,
+                    })?;
+                    Ok((status, body))
+                }
+                other => Err(failure_error(op, other).await),
+            },
         }
     }
 }

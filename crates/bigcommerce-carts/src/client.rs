@@ -1,7 +1,7 @@
 //! The client: construction (store hash, token) and one method per operation, each a thin call of
 //! the generated raw client whose result goes through [`Client::finish`].
 
-use crate::error::{ApiError, Error, Operation, TransportKind};
+use crate::error::{ApiError, Error, Operation};
 use crate::generated_raw::Client as RawClient;
 use crate::raw::types::{
     Cart, CartAddItemsRequest, CartCreateRequest, CartLineItemUpdateRequest, CartUpdateRequest,
@@ -9,6 +9,7 @@ use crate::raw::types::{
 };
 use crate::transport::Transport;
 use api_runtime::Secret;
+use api_runtime::failure::{self, Failure, classify};
 use api_runtime::retry::{RetryPolicy, TransportStats};
 use progenitor_client::ResponseValue;
 use reqwest::header::HeaderValue;
@@ -306,10 +307,15 @@ impl Client {
             request = request.include(list);
         }
         match request.send().await {
-            Err(progenitor_client::Error::UnexpectedResponse(r)) if r.status().as_u16() == 204 => {
-                Ok(None)
-            }
-            result => Ok(Some(self.finish(&OP, result).await?.data)),
+            Ok(rv) => Ok(Some(rv.into_inner().data)),
+            Err(e) => match classify(e).await {
+                // The cart's last item removed: the cart is gone, and 204 says so.
+                Failure::Undocumented { status: 204, .. } => Ok(None),
+                failure => Ok(Some(
+                    self.finish_failure::<crate::raw::types::CartResponse>(&OP, failure)?
+                        .data,
+                )),
+            },
         }
     }
 
@@ -347,74 +353,69 @@ impl Client {
         operation: &Operation,
         result: Result<ResponseValue<T>, progenitor_client::Error<ErrorResponse>>,
     ) -> Result<T, Error> {
-        use progenitor_client::Error as E;
         match result {
             Ok(rv) => Ok(rv.into_inner()),
-            Err(E::ErrorResponse(rv)) => {
+            Err(e) => self.finish_failure(operation, classify(e).await),
+        }
+    }
+
+    /// [`Client::finish`] for a call that failed, classified by the shared
+    /// [`api_runtime::failure::classify`].
+    fn finish_failure<T: serde::de::DeserializeOwned>(
+        &self,
+        operation: &Operation,
+        failure: Failure<ErrorResponse>,
+    ) -> Result<T, Error> {
+        let transport = |t: failure::Transport| Error::Transport {
+            operation: *operation,
+            kind: t.kind,
+            message: t.message,
+        };
+        Err(match failure {
+            Failure::Documented(rv) => {
                 let status = rv.status().as_u16();
                 let retry_after = api_runtime::retry::retry_after_secs(rv.headers());
-                Err(Error::Api(Box::new(ApiError::new(
+                Error::Api(Box::new(ApiError::new(
                     operation,
                     status,
                     retry_after,
                     Some(rv.into_inner()),
                     &[],
-                ))))
+                )))
             }
             // A success status the spec does not list for the operation (200 for a 201, say):
             // decode the body anyway, as the Big Cartel client does; an empty body is `null`.
-            Err(E::UnexpectedResponse(r)) if r.status().is_success() => {
-                let status = r.status().as_u16();
-                let body = r.bytes().await.map_err(|e| {
-                    let (kind, message) = TransportKind::describe(&e);
-                    Error::Transport {
-                        operation: *operation,
-                        kind,
-                        message,
-                    }
-                })?;
+            Failure::Undocumented { status, body, .. } if (200..300).contains(&status) => {
+                let body = body.map_err(transport)?;
                 let body: &[u8] = if body.is_empty() { b"null" } else { &body };
-                serde_json::from_slice(body).map_err(|e| Error::Decode {
+                return serde_json::from_slice(body).map_err(|e| Error::Decode {
                     operation: *operation,
                     message: format!(
                         "the undeclared {status} answer is not the expected body: {e}"
                     ),
-                })
+                });
             }
-            Err(E::UnexpectedResponse(r)) => {
-                let status = r.status().as_u16();
-                let retry_after = api_runtime::retry::retry_after_secs(r.headers());
-                let body = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-                Err(Error::Api(Box::new(ApiError::new(
-                    operation,
-                    status,
-                    retry_after,
-                    None,
-                    &body,
-                ))))
-            }
-            Err(E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e)) => {
-                let (kind, message) = TransportKind::describe(&e);
-                Err(Error::Transport {
-                    operation: *operation,
-                    kind,
-                    message,
-                })
-            }
-            Err(E::InvalidRequest(message)) => Err(Error::InvalidInput {
+            Failure::Undocumented {
+                status,
+                retry_after,
+                body,
+            } => Error::Api(Box::new(ApiError::new(
+                operation,
+                status,
+                retry_after,
+                None,
+                &body.unwrap_or_default(),
+            ))),
+            Failure::Transport(t) => transport(t),
+            Failure::InvalidRequest(message) => Error::InvalidInput {
                 operation: *operation,
                 message,
-            }),
-            Err(E::InvalidResponsePayload(body, e)) => Err(Error::Decode {
+            },
+            Failure::InvalidPayload { body_len, message } => Error::Decode {
                 operation: *operation,
-                message: format!("{e} (body of {} bytes)", body.len()),
-            }),
-            Err(E::Custom(message)) => Err(Error::Transport {
-                operation: *operation,
-                kind: TransportKind::Other,
-                message,
-            }),
-        }
+                message: format!("{message} (body of {body_len} bytes)"),
+            },
+        })
     }
 }
 
