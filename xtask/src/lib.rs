@@ -18,6 +18,7 @@ pub mod gen_wasm;
 pub mod lint;
 pub mod normalise;
 pub mod npm;
+pub mod npm_test;
 pub mod plugins;
 pub mod portable;
 pub mod postgres;

@@ -107,7 +107,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             )
         }
         Task::Wasm { test: false } => xtask::npm::build(&root()).map(drop),
-        Task::Wasm { test: true } => xtask::npm::test(&root()),
+        Task::Wasm { test: true } => xtask::npm_test::test(&root()),
         Task::Test { list: true, .. } => {
             for s in test_steps() {
                 println!("{:<12} {}", s.id, s.name);
@@ -358,7 +358,7 @@ fn test_steps() -> Vec<Step> {
         step(
             "npm",
             "npm package: build, size report, Node/TypeScript/Deno/Bun/workerd/Chromium against the mock",
-            xtask::npm::test,
+            xtask::npm_test::test,
         ),
         step(
             "release",
