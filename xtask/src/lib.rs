@@ -11,6 +11,8 @@ pub mod core_defs;
 pub mod drill;
 pub mod emit;
 pub mod error_kinds;
+pub mod gen_models;
+pub mod gen_operations;
 pub mod gen_python;
 pub mod gen_schema;
 pub mod gen_uniffi;
