@@ -91,6 +91,18 @@ fn open_enum_tokens(
             }
         }
 
+        // Inputs and query parameters with the same documented values take text, so that a
+        // value the spec does not list can still be sent: the typed value converts into it
+        // (`OrderInput::new().shipping_status(OrderShippingStatus::Shipped)`).
+        impl From<#name> for String {
+            fn from(value: #name) -> String {
+                match value {
+                    #name::Other(text) => text,
+                    known => known.as_str().to_owned(),
+                }
+            }
+        }
+
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

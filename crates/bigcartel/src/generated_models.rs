@@ -832,6 +832,14 @@ impl From<&str> for DiscountApplicationType {
         DiscountApplicationType::parse(text)
     }
 }
+impl From<DiscountApplicationType> for String {
+    fn from(value: DiscountApplicationType) -> String {
+        match value {
+            DiscountApplicationType::Other(text) => text,
+            known => known.as_str().to_owned(),
+        }
+    }
+}
 impl std::fmt::Display for DiscountApplicationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -890,6 +898,14 @@ impl From<String> for DiscountExpirationType {
 impl From<&str> for DiscountExpirationType {
     fn from(text: &str) -> Self {
         DiscountExpirationType::parse(text)
+    }
+}
+impl From<DiscountExpirationType> for String {
+    fn from(value: DiscountExpirationType) -> String {
+        match value {
+            DiscountExpirationType::Other(text) => text,
+            known => known.as_str().to_owned(),
+        }
     }
 }
 impl std::fmt::Display for DiscountExpirationType {
@@ -952,6 +968,14 @@ impl From<&str> for DiscountRequirementType {
         DiscountRequirementType::parse(text)
     }
 }
+impl From<DiscountRequirementType> for String {
+    fn from(value: DiscountRequirementType) -> String {
+        match value {
+            DiscountRequirementType::Other(text) => text,
+            known => known.as_str().to_owned(),
+        }
+    }
+}
 impl std::fmt::Display for DiscountRequirementType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -1012,6 +1036,14 @@ impl From<&str> for DiscountRewardType {
         DiscountRewardType::parse(text)
     }
 }
+impl From<DiscountRewardType> for String {
+    fn from(value: DiscountRewardType) -> String {
+        match value {
+            DiscountRewardType::Other(text) => text,
+            known => known.as_str().to_owned(),
+        }
+    }
+}
 impl std::fmt::Display for DiscountRewardType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -1065,6 +1097,14 @@ impl From<String> for DiscountStatus {
 impl From<&str> for DiscountStatus {
     fn from(text: &str) -> Self {
         DiscountStatus::parse(text)
+    }
+}
+impl From<DiscountStatus> for String {
+    fn from(value: DiscountStatus) -> String {
+        match value {
+            DiscountStatus::Other(text) => text,
+            known => known.as_str().to_owned(),
+        }
     }
 }
 impl std::fmt::Display for DiscountStatus {
@@ -1379,6 +1419,14 @@ impl From<&str> for OrderPaymentStatus {
         OrderPaymentStatus::parse(text)
     }
 }
+impl From<OrderPaymentStatus> for String {
+    fn from(value: OrderPaymentStatus) -> String {
+        match value {
+            OrderPaymentStatus::Other(text) => text,
+            known => known.as_str().to_owned(),
+        }
+    }
+}
 impl std::fmt::Display for OrderPaymentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -1432,6 +1480,14 @@ impl From<String> for OrderShippingStatus {
 impl From<&str> for OrderShippingStatus {
     fn from(text: &str) -> Self {
         OrderShippingStatus::parse(text)
+    }
+}
+impl From<OrderShippingStatus> for String {
+    fn from(value: OrderShippingStatus) -> String {
+        match value {
+            OrderShippingStatus::Other(text) => text,
+            known => known.as_str().to_owned(),
+        }
     }
 }
 impl std::fmt::Display for OrderShippingStatus {
@@ -1866,6 +1922,14 @@ impl From<String> for OrderAdjustmentSubtype {
 impl From<&str> for OrderAdjustmentSubtype {
     fn from(text: &str) -> Self {
         OrderAdjustmentSubtype::parse(text)
+    }
+}
+impl From<OrderAdjustmentSubtype> for String {
+    fn from(value: OrderAdjustmentSubtype) -> String {
+        match value {
+            OrderAdjustmentSubtype::Other(text) => text,
+            known => known.as_str().to_owned(),
+        }
     }
 }
 impl std::fmt::Display for OrderAdjustmentSubtype {
@@ -2336,6 +2400,14 @@ impl From<&str> for OrderTransactionSubtype {
         OrderTransactionSubtype::parse(text)
     }
 }
+impl From<OrderTransactionSubtype> for String {
+    fn from(value: OrderTransactionSubtype) -> String {
+        match value {
+            OrderTransactionSubtype::Other(text) => text,
+            known => known.as_str().to_owned(),
+        }
+    }
+}
 impl std::fmt::Display for OrderTransactionSubtype {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -2399,6 +2471,14 @@ impl From<String> for OrderTransactionProcessor {
 impl From<&str> for OrderTransactionProcessor {
     fn from(text: &str) -> Self {
         OrderTransactionProcessor::parse(text)
+    }
+}
+impl From<OrderTransactionProcessor> for String {
+    fn from(value: OrderTransactionProcessor) -> String {
+        match value {
+            OrderTransactionProcessor::Other(text) => text,
+            known => known.as_str().to_owned(),
+        }
     }
 }
 impl std::fmt::Display for OrderTransactionProcessor {
@@ -2748,6 +2828,14 @@ impl From<String> for ProductStatus {
 impl From<&str> for ProductStatus {
     fn from(text: &str) -> Self {
         ProductStatus::parse(text)
+    }
+}
+impl From<ProductStatus> for String {
+    fn from(value: ProductStatus) -> String {
+        match value {
+            ProductStatus::Other(text) => text,
+            known => known.as_str().to_owned(),
+        }
     }
 }
 impl std::fmt::Display for ProductStatus {

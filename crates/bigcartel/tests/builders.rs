@@ -57,3 +57,17 @@ fn models_new_is_a_resolved_resource_of_its_type() {
         ("order_adjustments", true)
     );
 }
+
+/// Documented values are typed on the way out too: the open enums convert into the text that
+/// inputs and query parameters take, and a value the spec does not list is sent as given.
+#[test]
+fn open_enums_set_inputs_and_parameters() {
+    use bigcartel::models::{OrderShippingStatus, ProductStatus};
+    let input = OrderInput::new().shipping_status(OrderShippingStatus::Shipped);
+    assert_eq!(input.shipping_status.as_deref(), Some("shipped"));
+    let params = ListOrdersParams::new().filter_shipping_status(OrderShippingStatus::Unshipped);
+    assert_eq!(params.filter_shipping_status.as_deref(), Some("unshipped"));
+    let unlisted = ProductStatus::parse("archived");
+    let products = bigcartel::ListProductsParams::new().filter_status(unlisted);
+    assert_eq!(products.filter_status.as_deref(), Some("archived"));
+}
