@@ -6,9 +6,10 @@ use anyhow::{Context, Result, bail};
 use std::path::Path;
 
 /// The spec-change drill: in a scratch copy of the workspace, add attributes (`sku` on products,
-/// `gift_note` on orders) and query parameters (`filter[sku]` on listProducts, `filter[gift]` on
-/// listOrders) to the spec, run `cargo xtask codegen`, compile and run a test that uses them, and
-/// compile the hand-written CLI and fulfillment engine, with no other edit.
+/// `gift_note` on orders), query parameters (`filter[sku]` on listProducts, `filter[gift]` on
+/// listOrders) and an operation (`getFeaturedArtist`) to the spec, run `cargo xtask codegen`,
+/// compile and run a test that uses them, and compile the hand-written CLI and fulfillment
+/// engine, with no other edit.
 pub fn drill(root: &Path) -> Result<()> {
     let scratch = crate::scratch::workspace(
         root,
@@ -51,6 +52,10 @@ fn the_new_attribute_and_parameter_arrived() {
     .unwrap();
     assert_eq!(order.gift_note.as_deref(), Some("Happy birthday"));
     assert!(order.extra_attributes.is_empty(), "a declared attribute is not an extra one");
+    // The new operation: a typed method, a raw-client builder and a row of the spec tables.
+    let _featured = client.get_featured_artist("7");
+    let _ = client.raw().get_featured_artist().artist_id("7");
+    assert!(bigcartel::dynamic::operation("getFeaturedArtist").is_some());
     // The raw client gained the query parameter too.
     let client = bigcartel::Client::builder("drill").bearer("t").account_id("1").build().unwrap();
     let _ = client.raw().list_products().filter_sku("TEE-1");
@@ -77,7 +82,12 @@ fn the_new_attribute_and_parameter_arrived() {
     )?;
     // The npm package: its TypeScript types carry the new names, and the facade still compiles.
     let generated = std::fs::read_to_string(scratch.join(crate::gen_wasm::OUTPUT))?;
-    for needle in ["  sku: string | null;", "  filter_sku?: string | null;"] {
+    for needle in [
+        "  sku: string | null;",
+        "  filter_sku?: string | null;",
+        "  gift_note: string | null;",
+        "getFeaturedArtist(",
+    ] {
         if !generated.contains(needle) {
             bail!("the npm package's generated types lack `{}`", needle.trim());
         }
@@ -160,7 +170,32 @@ pub fn changelog_edit(spec: &str) -> Result<String> {
         "        - name: filter[gift]\n          in: query\n          description: Filter orders by whether they are gifts.\n          schema: { type: string }\n        - name: filter[shipping_status]\n",
         1,
     );
+    // A new operation, beside an existing one.
+    let spec = spec.replacen(
+        "  /v1/accounts/{account_id}/artists/{artist_id}:\n",
+        concat!(
+            "  /v1/accounts/{account_id}/artists/{artist_id}/featured:\n",
+            "    parameters:\n",
+            "      - $ref: \"#/components/parameters/AccountId\"\n",
+            "      - { name: artist_id, in: path, required: true, description: The artist., schema: { type: string } }\n",
+            "    get:\n",
+            "      operationId: getFeaturedArtist\n",
+            "      tags: [artists]\n",
+            "      summary: Get a featured artist\n",
+            "      description: The artist, when the shop features it.\n",
+            "      responses:\n",
+            "        \"200\":\n",
+            "          description: The artist.\n",
+            "          content:\n",
+            "            application/vnd.api+json:\n",
+            "              schema: { $ref: \"#/components/schemas/ArtistDocument\" }\n",
+            "        \"404\": { $ref: \"#/components/responses/NotFound\" }\n",
+            "  /v1/accounts/{account_id}/artists/{artist_id}:\n",
+        ),
+        1,
+    );
     for needle in [
+        "getFeaturedArtist",
         "filter[sku]",
         "sku: { type: string",
         "filter[gift]",

@@ -529,7 +529,8 @@ pub fn drill(root: &Path) -> Result<()> {
          assert b.decode_products(body)[0].sku == 'TEE-1'\n\
          assert b.ListProductsParams(filter_sku='TEE-1').filter_sku == 'TEE-1'\n\
          assert 'filter_sku' in b._views._json_ListProductsParams(b.ListProductsParams(), 'p')\n\
-         print('drill: Python has Product.sku and ListProductsParams.filter_sku')";
+         assert callable(b.Client.get_featured_artist)\n\
+         print('drill: Python has Product.sku, ListProductsParams.filter_sku and Client.get_featured_artist')";
     run(&out.join("pkg"), "python3", &["-c", script], &[])?;
     let kotlin = std::fs::read_to_string(out.join("kotlin/com/bigcartel/sdk/bigcartel_uniffi.kt"))?;
     let swift = std::fs::read_to_string(out.join("swift/BigCartel.swift"))?;
@@ -540,12 +541,17 @@ pub fn drill(root: &Path) -> Result<()> {
             [
                 "val `sku`: kotlin.String?",
                 "val `filterSku`: kotlin.String?",
+                "suspend fun `getFeaturedArtist`(",
             ],
         ),
         (
             "Swift",
             &swift,
-            ["let sku: String?", "let filterSku: String?"],
+            [
+                "let sku: String?",
+                "let filterSku: String?",
+                "func getFeaturedArtist(",
+            ],
         ),
     ] {
         for needle in needles {
