@@ -46,18 +46,22 @@ fuzz_target!(|input: Input| {
     let c = client();
     runtime().block_on(async {
         let _ = c.get_order(&input.id).await;
-        let params = ListOrdersParams {
-            search: input.search.clone(),
-            filter_shipping_status: input.status.clone(),
-            sort: input.sort.clone(),
-            page_limit: input.limit,
-            page_offset: input.offset,
-        };
+        // The params are `#[non_exhaustive]`: optional inputs are assigned to the fields.
+        let mut params = ListOrdersParams::new();
+        params.search = input.search.clone();
+        params.filter_shipping_status = input.status.clone();
+        params.sort = input.sort.clone();
+        params.page_limit = input.limit;
+        params.page_offset = input.offset;
         let _ = c.list_orders(&params).await;
-        let products = ListProductsParams { filter_status: input.status.clone(), sort: input.sort.clone(), ..Default::default() };
+        let mut products = ListProductsParams::new();
+        products.filter_status = input.status.clone();
+        products.sort = input.sort.clone();
         let _ = c.list_products(&products).await;
         let _ = c.reposition_products(&input.ids).await;
-        let _ = c.update_order(&input.id, &OrderInput { customer_email: input.email.clone(), ..Default::default() }).await;
+        let mut order = OrderInput::new();
+        order.customer_email = input.email.clone();
+        let _ = c.update_order(&input.id, &order).await;
     });
     let _ = bigcartel::image::resized(&input.image_url, input.width, input.height, bigcartel::image::Fit::Max);
     if let Ok(units) = bigcartel::money::to_minor_units(&input.amount, 2) {
