@@ -52,13 +52,13 @@ fn the_new_attribute_and_parameter_arrived() {
     .unwrap();
     assert_eq!(order.gift_note.as_deref(), Some("Happy birthday"));
     assert!(order.extra_attributes.is_empty(), "a declared attribute is not an extra one");
+    // The raw client gained the query parameter too.
+    let client = bigcartel::Client::builder("drill").bearer("t").account_id("1").build().unwrap();
+    let _ = client.raw().list_products().filter_sku("TEE-1");
     // The new operation: a typed method, a raw-client builder and a row of the spec tables.
     let _featured = client.get_featured_artist("7");
     let _ = client.raw().get_featured_artist().artist_id("7");
     assert!(bigcartel::dynamic::operation("getFeaturedArtist").is_some());
-    // The raw client gained the query parameter too.
-    let client = bigcartel::Client::builder("drill").bearer("t").account_id("1").build().unwrap();
-    let _ = client.raw().list_products().filter_sku("TEE-1");
     // And the spec tables the npm package calls through.
     let products = bigcartel::dynamic::model("Product").unwrap();
     let json = bigcartel::dynamic::decode_one(products, body).unwrap();
@@ -86,7 +86,7 @@ fn the_new_attribute_and_parameter_arrived() {
         "  sku: string | null;",
         "  filter_sku?: string | null;",
         "  gift_note: string | null;",
-        "getFeaturedArtist(",
+        "js_name = getFeaturedArtist,",
     ] {
         if !generated.contains(needle) {
             bail!("the npm package's generated types lack `{}`", needle.trim());
