@@ -3,7 +3,7 @@
 //! typed client and the request pipeline (`exchange`) both classify through here, so neither
 //! needs the other.
 
-use crate::error::{ApiError, ApiErrorKind, Error, Operation, TransportKind};
+use crate::error::{ApiError, ApiErrorKind, Error, Operation};
 use crate::jsonapi;
 use api_runtime::failure::Failure;
 use futures::StreamExt;
@@ -21,14 +21,18 @@ pub(crate) async fn collect(
     Ok(body)
 }
 
-/// A transport failure of `op`.
-pub(crate) fn transport(op: &Operation, e: &reqwest::Error) -> Error {
-    let (kind, message) = TransportKind::describe(e);
+/// A classified failure below HTTP of `op`.
+pub(crate) fn transport_failure(op: &Operation, t: api_runtime::failure::Transport) -> Error {
     Error::Transport {
         operation: *op,
-        kind,
-        message,
+        kind: t.kind,
+        message: t.message,
     }
+}
+
+/// A transport failure of `op`.
+pub(crate) fn transport(op: &Operation, e: &reqwest::Error) -> Error {
+    transport_failure(op, api_runtime::failure::Transport::of(e))
 }
 
 /// A failure of `op`, classified by the shared [`api_runtime::failure::classify`], as this crate's [`Error`] (a
@@ -49,11 +53,7 @@ pub(crate) async fn failure_error(op: &Operation, failure: Failure<ByteStream>) 
             retry_after,
             body,
         } => api_error(op, status, retry_after, &body.unwrap_or_default()),
-        Failure::Transport(t) => Error::Transport {
-            operation: *op,
-            kind: t.kind,
-            message: t.message,
-        },
+        Failure::Transport(t) => transport_failure(op, t),
         Failure::InvalidRequest(message) => Error::InvalidInput {
             operation: *op,
             message,

@@ -1,6 +1,6 @@
 //! The client: construction, account discovery, and turning raw responses into models or errors.
 
-use crate::classify::{collect, failure_error};
+use crate::classify::{collect, failure_error, transport_failure};
 use crate::error::{Error, Operation};
 use crate::generated_raw::Client as RawClient;
 use crate::jsonapi::{self, Model, Page};
@@ -223,11 +223,7 @@ impl Client {
             Err(e) => match classify(e).await {
                 // A success status the spec does not list (200 for a 201, say): decode it anyway.
                 Failure::Undocumented { status, body, .. } if (200..300).contains(&status) => {
-                    let body = body.map_err(|t| Error::Transport {
-                        operation: *op,
-                        kind: t.kind,
-                        message: t.message,
-                    })?;
+                    let body = body.map_err(|t| transport_failure(op, t))?;
                     Ok((status, body))
                 }
                 other => Err(failure_error(op, other).await),
