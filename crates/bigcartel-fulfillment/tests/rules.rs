@@ -189,55 +189,49 @@ fn codes_map_to_configured_services() {
 }
 
 fn line(id: &str, product: Product, option: Option<&str>, quantity: Option<i64>) -> OrderLineItem {
-    {
-        let mut value = OrderLineItem::default();
-        value.id = id.into();
-        value.quantity = quantity;
-        value.product_name = product.name.clone();
-        value.product = Some(Box::new(product));
-        value.product_option = option.map(|o| {
-            Box::new({
-                let mut value = ProductOption::default();
-                value.id = format!("opt-{id}");
-                value.name = Some(o.into());
-                value
-            })
-        });
-        value
-    }
+    let mut value = OrderLineItem::default();
+    value.id = id.into();
+    value.quantity = quantity;
+    value.product_name = product.name.clone();
+    value.product = Some(Box::new(product));
+    value.product_option = option.map(|o| {
+        Box::new({
+            let mut value = ProductOption::default();
+            value.id = format!("opt-{id}");
+            value.name = Some(o.into());
+            value
+        })
+    });
+    value
 }
 
 fn stub(id: &str) -> Product {
-    {
-        let mut value = Product::default();
-        value.id = id.into();
-        value
-    }
+    let mut value = Product::default();
+    value.id = id.into();
+    value
 }
 
 fn order(country: Option<&str>, items: Vec<OrderLineItem>) -> Order {
-    {
-        let mut value = Order::default();
-        value.id = "1001".into();
-        value.payment_status = Some("completed".into());
-        value.shipping_status = Some("unshipped".into());
-        value.customer_first_name = Some("Ana".into());
-        value.customer_last_name = Some("Silva".into());
-        value.customer_email = Some("ana@example.com".into());
-        value.shipping_address_1 = Some("12 Main St".into());
-        value.shipping_city = Some("Portland".into());
-        value.shipping_state = Some("OR".into());
-        value.shipping_zip = Some("97214".into());
-        value.shipping_country = country.map(|c| {
-            Box::new({
-                let mut value = Country::default();
-                value.id = c.into();
-                value
-            })
-        });
-        value.items = items;
-        value
-    }
+    let mut value = Order::default();
+    value.id = "1001".into();
+    value.payment_status = Some("completed".into());
+    value.shipping_status = Some("unshipped".into());
+    value.customer_first_name = Some("Ana".into());
+    value.customer_last_name = Some("Silva".into());
+    value.customer_email = Some("ana@example.com".into());
+    value.shipping_address_1 = Some("12 Main St".into());
+    value.shipping_city = Some("Portland".into());
+    value.shipping_state = Some("OR".into());
+    value.shipping_zip = Some("97214".into());
+    value.shipping_country = country.map(|c| {
+        Box::new({
+            let mut value = Country::default();
+            value.id = c.into();
+            value
+        })
+    });
+    value.items = items;
+    value
 }
 
 #[test]
