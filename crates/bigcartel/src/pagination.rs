@@ -3,7 +3,8 @@
 use crate::Error;
 use crate::jsonapi::Page;
 use futures::Stream;
-use futures::stream::{self, StreamExt};
+use futures::stream::{self, FuturesOrdered, StreamExt};
+use std::collections::VecDeque;
 use std::future::Future;
 
 /// How a `_stream` method pages through a list.
@@ -42,8 +43,9 @@ impl Default for PageOptions {
     }
 }
 
-struct State<F> {
+struct State<F, Fut: Future> {
     fetch: F,
+    /// Where the next page to yield starts.
     offset: i64,
     limit: i64,
     concurrency: usize,
@@ -55,6 +57,49 @@ struct State<F> {
     max_items: u64,
     /// The previous page's [`Page::fingerprint`], to notice a page sent again.
     last: Option<u64>,
+    /// Requests in flight, answered in the order they were made, and the offset of each.
+    window: FuturesOrdered<Fut>,
+    planned: VecDeque<i64>,
+}
+
+impl<T, F, Fut> State<F, Fut>
+where
+    F: Fn(i64, i64) -> Fut,
+    Fut: Future<Output = Result<Page<T>, Error>>,
+{
+    /// Keeps up to `concurrency` requests in flight. Pages after the next are only asked for once
+    /// the total is known (before that, where the list ends is unknown), and never past it or past
+    /// `max_pages`.
+    fn top_up(&mut self) {
+        loop {
+            let next = match self.planned.back() {
+                None => self.offset,
+                Some(&last) => match self.total {
+                    Some(total) if self.planned.len() < self.concurrency => {
+                        let next = last + self.limit;
+                        if next as u64 >= total {
+                            return;
+                        }
+                        next
+                    }
+                    _ => return,
+                },
+            };
+            if self.pages >= self.max_pages {
+                return;
+            }
+            self.pages += 1;
+            self.planned.push_back(next);
+            self.window.push_back((self.fetch)(next, self.limit));
+        }
+    }
+
+    /// Drops the requests in flight (they were planned at offsets that turned out wrong).
+    fn replan(&mut self) {
+        self.pages -= self.planned.len() as u64;
+        self.window = FuturesOrdered::new();
+        self.planned.clear();
+    }
 }
 
 /// Streams every item of a list, given a function that fetches one page at `(offset, limit)`.
@@ -64,6 +109,10 @@ struct State<F> {
 /// from where that page ended, so nothing is skipped. `op` names the list in a
 /// [`Error::Paging`], which ends the stream when the server sends a page that repeats the previous
 /// one, or when the list goes past `max_pages` or `max_items`.
+///
+/// Once the first page gives the total, up to `concurrency` requests stay in flight: a new one is
+/// made as soon as a page has been taken, rather than in rounds that each wait for their slowest
+/// page.
 pub fn paginate<'a, T, F, Fut>(
     op: crate::Operation,
     fetch: F,
@@ -86,6 +135,8 @@ where
         max_pages: options.max_pages,
         max_items: options.max_items,
         last: None,
+        window: FuturesOrdered::new(),
+        planned: VecDeque::new(),
     };
     let stop = move |message: String| {
         tracing::warn!(operation = op.id, %message, "paging stopped");
@@ -98,17 +149,9 @@ where
         if st.done {
             return None;
         }
-        let offsets: Vec<i64> = match st.total {
-            Some(total) if st.concurrency > 1 && (st.offset as u64) < total => (0..st.concurrency
-                as i64)
-                .map(|i| st.offset + i * st.limit)
-                .filter(|o| (*o as u64) < total)
-                .collect(),
-            _ => vec![st.offset],
-        };
+        st.top_up();
         // Never more requests than the cap allows; the cap itself is reported once reached.
-        let room = st.max_pages.saturating_sub(st.pages);
-        if room == 0 {
+        let Some(result) = st.window.next().await else {
             st.done = true;
             let max = st.max_pages;
             return Some((
@@ -117,59 +160,54 @@ where
                 ))]),
                 st,
             ));
-        }
-        let offsets: Vec<i64> = offsets.into_iter().take(room as usize).collect();
-        st.pages += offsets.len() as u64;
-        let results =
-            futures::future::join_all(offsets.iter().map(|&o| (st.fetch)(o, st.limit))).await;
+        };
+        let offset = st.planned.pop_front().unwrap_or(st.offset);
         let mut out = Vec::new();
-        for (offset, result) in offsets.into_iter().zip(results) {
-            let page = match result {
-                Ok(p) => p,
-                Err(e) => {
-                    out.push(Err(e));
-                    st.done = true;
-                    break;
-                }
-            };
-            if st.total.is_none() {
-                st.total = page.total;
+        let page = match result {
+            Ok(p) => p,
+            Err(e) => {
+                st.done = true;
+                return Some((stream::iter(vec![Err(e)]), st));
             }
-            if !page.items.is_empty() && st.last == Some(page.fingerprint) {
-                out.push(stop(format!(
+        };
+        if st.total.is_none() {
+            st.total = page.total;
+        }
+        if !page.items.is_empty() && st.last == Some(page.fingerprint) {
+            st.done = true;
+            return Some((
+                stream::iter(vec![stop(format!(
                     "the page at offset {offset} repeats the previous page"
-                )));
-                st.done = true;
-                break;
-            }
-            st.last = Some(page.fingerprint);
-            let room = st.max_items.saturating_sub(st.items);
-            if page.items.len() as u64 > room {
-                let max = st.max_items;
-                out.extend(page.items.into_iter().take(room as usize).map(Ok));
-                out.push(stop(format!(
-                    "the list goes on past {max} items (raise PageOptions::max_items if it is real)"
-                )));
-                st.done = true;
-                break;
-            }
-            st.items += page.items.len() as u64;
-            let n = page.items.len() as i64;
-            let within_total = st.total.is_some_and(|t| ((offset + n) as u64) < t);
-            let more = n > 0
-                && (page.next.is_some() || within_total || (!page.has_links && n >= st.limit));
-            out.extend(page.items.into_iter().map(Ok));
-            st.offset = offset + n;
-            if !more {
-                st.done = true;
-                break;
-            }
-            if n < st.limit {
-                // A short page that is not the last: the server caps page size. Later pages of this
-                // round started at the wrong offsets; drop them and go on from here.
-                st.limit = n;
-                break;
-            }
+                ))]),
+                st,
+            ));
+        }
+        st.last = Some(page.fingerprint);
+        let room = st.max_items.saturating_sub(st.items);
+        if page.items.len() as u64 > room {
+            let max = st.max_items;
+            out.extend(page.items.into_iter().take(room as usize).map(Ok));
+            out.push(stop(format!(
+                "the list goes on past {max} items (raise PageOptions::max_items if it is real)"
+            )));
+            st.done = true;
+            return Some((stream::iter(out), st));
+        }
+        st.items += page.items.len() as u64;
+        let n = page.items.len() as i64;
+        let within_total = st.total.is_some_and(|t| ((offset + n) as u64) < t);
+        let more =
+            n > 0 && (page.next.is_some() || within_total || (!page.has_links && n >= st.limit));
+        out.extend(page.items.into_iter().map(Ok));
+        st.offset = offset + n;
+        if !more {
+            st.done = true;
+        } else if n != st.limit {
+            // A short page that is not the last: the server caps page size (or a long one: it
+            // ignored the limit). The requests in flight were planned at the wrong offsets; drop
+            // them and go on from here.
+            st.limit = st.limit.min(n);
+            st.replan();
         }
         Some((stream::iter(out), st))
     })

@@ -124,6 +124,58 @@ async fn a_server_side_page_cap_skips_nothing() {
     assert_eq!(ids, (0..530).collect::<Vec<_>>());
 }
 
+/// Once the total is known, a page taken makes room for the next request at once: a slow page
+/// holds back only what comes after it in order, never the start of later requests. (Fetching in
+/// rounds, the fourth page was not asked for until the slow second one had arrived.)
+#[tokio::test]
+async fn paging_keeps_requests_in_flight_past_a_slow_page() {
+    use std::sync::Mutex;
+    let events: Arc<Mutex<Vec<(&'static str, i64)>>> = Arc::default();
+    let log = events.clone();
+    let fetch = move |offset: i64, limit: i64| {
+        let log = log.clone();
+        async move {
+            log.lock().unwrap().push(("start", offset));
+            let slow = offset == 20;
+            tokio::time::sleep(Duration::from_millis(if slow { 400 } else { 5 })).await;
+            log.lock().unwrap().push(("end", offset));
+            let items: Vec<i64> = (offset..(offset + limit).min(60)).collect();
+            Ok(jsonapi::Page {
+                fingerprint: offset as u64,
+                items,
+                total: Some(60),
+                next: None,
+                has_links: true,
+                links: None,
+                meta: None,
+            })
+        }
+    };
+    let opts = PageOptions {
+        page_size: 10,
+        concurrency: 3,
+        ..Default::default()
+    };
+    let op = Operation {
+        id: "listOrders",
+        method: "GET",
+        path: "/test",
+    };
+    let items: Vec<i64> = pagination::paginate(op, fetch, opts)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items, (0..60).collect::<Vec<_>>());
+    let events = events.lock().unwrap().clone();
+    let at = |e: (&'static str, i64)| events.iter().position(|x| *x == e).unwrap();
+    assert!(
+        at(("start", 40)) < at(("end", 20)),
+        "the page at 40 waited for the slow page at 20: {events:?}"
+    );
+    let starts = events.iter().filter(|(k, _)| *k == "start").count();
+    assert_eq!(starts, 6, "one request per page: {events:?}");
+}
+
 /// Answers with the given templates in turn, then the last one forever.
 struct Sequence {
     answers: Vec<ResponseTemplate>,
