@@ -44,8 +44,9 @@ enum Row {
     Fetch {
         #[arg(long)]
         url: String,
-        #[arg(long, default_value_t = 8)]
-        concurrency: usize,
+        /// Our stream's concurrency; each is timed, interleaved with the peer.
+        #[arg(long, value_delimiter = ',', default_value = "8,16")]
+        concurrency: Vec<usize>,
     },
     /// Stream every order once without keeping them, then report peak RSS (VmHWM).
     Rss {
@@ -296,27 +297,37 @@ async fn stream_count(client: &Client, concurrency: usize) -> Result<usize> {
     Ok(n)
 }
 
-async fn fetch(url: &str, concurrency: usize, smoke: bool) -> Result<Value> {
+async fn fetch(url: &str, concurrency: &[usize], smoke: bool) -> Result<Value> {
     let c = client(url)?;
     let http = bigcartel::http_client_builder().build().unwrap();
     let rounds = if smoke { 1 } else { 5 };
-    let (mut ours, mut peer) = (Vec::new(), Vec::new());
-    let mut counts = (0, 0);
+    let mut ours = vec![Vec::new(); concurrency.len()];
+    let mut peer = Vec::new();
+    let mut counts = vec![0; concurrency.len()];
+    let mut peer_count = 0;
     for _ in 0..rounds {
+        for (i, &n) in concurrency.iter().enumerate() {
+            let t = Instant::now();
+            counts[i] = stream_count(&c, n).await?;
+            ours[i].push(t.elapsed().as_secs_f64());
+        }
         let t = Instant::now();
-        counts.0 = stream_count(&c, concurrency).await?;
-        ours.push(t.elapsed().as_secs_f64());
-        let t = Instant::now();
-        counts.1 = follow_next(&http, url).await?;
+        peer_count = follow_next(&http, url).await?;
         peer.push(t.elapsed().as_secs_f64());
     }
-    if counts.0 != counts.1 {
-        bail!("ours saw {} orders, the baseline {}", counts.0, counts.1);
+    if let Some(n) = counts.iter().find(|&&n| n != peer_count) {
+        bail!("ours saw {n} orders, the baseline {peer_count}");
     }
-    let (o, p) = (median(ours), median(peer));
-    Ok(
-        json!({ "row": "fetch_all", "orders": counts.0, "concurrency": concurrency, "ours_s": o, "peer_s": p, "speedup": p / o }),
-    )
+    let p = median(peer);
+    let results: Vec<Value> = concurrency
+        .iter()
+        .zip(ours)
+        .map(|(n, s)| {
+            let o = median(s);
+            json!({ "concurrency": n, "ours_s": o, "speedup": p / o })
+        })
+        .collect();
+    Ok(json!({ "row": "fetch_all", "orders": peer_count, "peer_s": p, "results": results }))
 }
 
 fn vm_hwm_kib() -> Option<u64> {
@@ -341,7 +352,7 @@ async fn main() -> Result<()> {
         Row::Webhook => webhook(cli.smoke),
         Row::Dump { url, out } => dump(&url, &out).await?,
         Row::Decode { bodies } => decode(&bodies, cli.smoke)?,
-        Row::Fetch { url, concurrency } => fetch(&url, concurrency, cli.smoke).await?,
+        Row::Fetch { url, concurrency } => fetch(&url, &concurrency, cli.smoke).await?,
         Row::Rss { url } => rss(&url).await?,
         Row::Fleet {
             bigcartel,

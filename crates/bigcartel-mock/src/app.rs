@@ -17,6 +17,7 @@ use crate::faults::FaultState;
 use crate::handlers::{self, Effect, Reply};
 use crate::jsonapi::{ApiError, Ctx};
 use crate::ops::Operation;
+use crate::read_cache::ReadCache;
 use crate::store::Store;
 use crate::webhooks::{self, WebhookDelivery};
 
@@ -34,7 +35,11 @@ pub(crate) struct App {
     /// Base URL for links (`public_base_url` or the bound URL), no trailing `/`.
     pub base: String,
     pub url: String,
+    /// The shop. Read it with `lock(&app.store)`; change it only through
+    /// [`App::store_for_write`], which keeps `reads` right.
     pub store: Mutex<Store>,
+    /// Remembered answers to reads (used when `cfg.cache_reads`); locked after `store`.
+    pub reads: Mutex<ReadCache>,
     pub counters: Mutex<Counters>,
     pub faults: Mutex<FaultState>,
     pub overrides: Mutex<BTreeMap<Operation, CannedResponse>>,
@@ -50,6 +55,14 @@ impl App {
             base: &self.base,
             account_id: self.cfg.account_id,
         }
+    }
+
+    /// The store, to change: every remembered read is forgotten first (under the store's lock,
+    /// so no read rendered before the change is remembered after it).
+    pub(crate) fn store_for_write(&self) -> MutexGuard<'_, Store> {
+        let store = lock(&self.store);
+        lock(&self.reads).forget();
+        store
     }
 
     /// Counts writes and queues webhooks of a committed handler run.
@@ -84,7 +97,7 @@ impl App {
     /// Re-seeds the store and clears counters, faults, overrides and the
     /// webhook log.
     pub(crate) fn reset(&self) {
-        *lock(&self.store) = fresh_store(&self.cfg);
+        *self.store_for_write() = fresh_store(&self.cfg);
         *lock(&self.counters) = Counters::default();
         lock(&self.faults).set(self.cfg.faults.clone());
         lock(&self.overrides).clear();
@@ -110,7 +123,7 @@ pub(crate) fn order_rng(seed: u64) -> fastrand::Rng {
 /// Places a random order now (as a buyer would), applying its effects.
 pub(crate) fn place_order(app: &App) -> u64 {
     let (id, effects) = {
-        let mut store = lock(&app.store);
+        let mut store = app.store_for_write();
         let mut rng = lock(&app.order_rng);
         handlers::place_order(&mut store, &mut rng, &app.ctx())
     };

@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use crate::app::{App, lock};
+use crate::app::App;
 use crate::config::CannedResponse;
 use crate::handlers::{self, Call};
 use crate::jsonapi::MEDIA_TYPE;
@@ -39,7 +39,7 @@ fn real_body(app: &App, route: &Route, path: &str, query: &[(String, String)]) -
         basic: None,
         cfg: &app.cfg,
     };
-    let mut store = lock(&app.store);
+    let mut store = app.store_for_write();
     let outcome = handlers::handle(&mut store, &call);
     outcome.reply.body.unwrap_or(Value::Null)
 }

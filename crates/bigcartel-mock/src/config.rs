@@ -62,6 +62,11 @@ pub struct MockConfig {
     /// Print one line per request (method, path, operation, status) to
     /// stderr. Never prints headers, bodies or query strings.
     pub log_requests: bool,
+    /// Answer a read (GET) that was answered before from memory while the shop is unchanged
+    /// (any write forgets every remembered answer). Off by default. For benchmarks of clients:
+    /// the real API renders on its own machines, so a mock rendering every page on the client's
+    /// cores would measure the mock. Latency and faults still apply to every request.
+    pub cache_reads: bool,
 }
 
 impl Default for MockConfig {
@@ -83,6 +88,7 @@ impl Default for MockConfig {
             public_base_url: None,
             faults: FaultConfig::default(),
             log_requests: false,
+            cache_reads: false,
         }
     }
 }
@@ -106,6 +112,7 @@ impl std::fmt::Debug for MockConfig {
             .field("public_base_url", &self.public_base_url)
             .field("faults", &self.faults)
             .field("log_requests", &self.log_requests)
+            .field("cache_reads", &self.cache_reads)
             .finish()
     }
 }

@@ -46,6 +46,7 @@ mod handlers;
 mod jsonapi;
 pub mod money;
 mod ops;
+mod read_cache;
 mod seed;
 mod server;
 mod store;

@@ -89,6 +89,10 @@ struct Args {
     /// Do not log requests.
     #[arg(long)]
     quiet: bool,
+    /// Answer repeated reads from memory while the shop is unchanged (for benchmarks: keeps the
+    /// mock's rendering off the client's cores).
+    #[arg(long)]
+    cache_reads: bool,
 }
 
 /// The secret from `file` (`-` for stdin, trailing line break dropped) when given, else `value`.
@@ -158,6 +162,7 @@ async fn main() -> anyhow::Result<()> {
         webhook_url: a.webhook_url,
         public_base_url: a.public_url,
         log_requests: !a.quiet,
+        cache_reads: a.cache_reads,
         faults: FaultConfig {
             latency_ms: a.latency_ms,
             jitter_ms: a.jitter_ms,

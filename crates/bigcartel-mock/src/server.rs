@@ -96,6 +96,7 @@ impl MockServer {
         let (webhook_tx, mut webhook_rx) = mpsc::unbounded_channel::<(String, Value)>();
         let app = Arc::new(App {
             store: Mutex::new(fresh_store(&config)),
+            reads: Mutex::default(),
             counters: Mutex::new(Counters::default()),
             faults: Mutex::new(FaultState::new(config.seed, config.faults.clone())),
             overrides: Mutex::new(BTreeMap::new()),
@@ -670,14 +671,29 @@ async fn api(app: &Arc<App>, req: Request) -> Response {
     // A write whose response will be mangled must not change state: run it
     // against a scratch copy.
     let dry_run = op.is_write() && matches!(decision, Decision::Truncate | Decision::CutJson);
-    let outcome = {
-        let mut store = lock(&app.store);
-        if dry_run {
+    // A read answered before, while the shop is unchanged, is answered from memory when asked
+    // for (`cache_reads`); never one a fault is about to mangle.
+    let cache_key = (app.cfg.cache_reads && !op.is_write() && decision == Decision::None)
+        .then(|| format!("{path}?{}", parts.uri.query().unwrap_or("")));
+    if let Some(key) = &cache_key
+        && let Some(resp) = lock(&app.reads).get(key)
+    {
+        return log(app, &parts.method, &path, Some(op), resp);
+    }
+    let (outcome, generation) = {
+        let mut store = if op.is_write() && !dry_run {
+            app.store_for_write()
+        } else {
+            lock(&app.store)
+        };
+        let generation = lock(&app.reads).generation();
+        let outcome = if dry_run {
             let mut scratch = store.clone();
             handlers::handle(&mut scratch, &call)
         } else {
             handlers::handle(&mut store, &call)
-        }
+        };
+        (outcome, generation)
     };
     let succeeded = outcome.reply.status < 400;
     let mangle = matches!(decision, Decision::Truncate | Decision::CutJson);
@@ -689,6 +705,15 @@ async fn api(app: &Arc<App>, req: Request) -> Response {
         app.apply_effects(outcome.effects);
     }
     let mut resp = render(&outcome.reply);
+    if let Some(key) = cache_key {
+        let (head, body) = resp.into_parts();
+        // `render` gives a body held whole in memory: collecting it does not wait or fail.
+        let bytes = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .unwrap_or_default();
+        resp = Response::from_parts(head, Body::from(bytes.clone()));
+        lock(&app.reads).put(key, generation, &resp, bytes);
+    }
     if !dry_run && succeeded && lock(&app.faults).fail_after_write(op) {
         lock(&app.counters).fault("fail_after_write", op.id());
         resp = fault_response(500, 0);
