@@ -438,6 +438,17 @@ fn identifier<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Result<Pair<'de>, S
 
 /// Reads a relationship's `data` (`null`, or not linkage at all, reads as none).
 pub(crate) fn read_linkage(text: &str) -> Result<Linkage<'_>, String> {
+    if let Some(pairs) = crate::compact::linkage(text) {
+        return Ok(pairs
+            .into_iter()
+            .map(|(t, id)| (Cow::Borrowed(t), Cow::Borrowed(id)))
+            .collect());
+    }
+    parse_linkage(text)
+}
+
+/// [`read_linkage`] through the parser, for every form.
+fn parse_linkage(text: &str) -> Result<Linkage<'_>, String> {
     let mut de = serde_json::Deserializer::from_str(text);
     match Lenient(Kind::Linkage)
         .deserialize(&mut de)
@@ -599,5 +610,29 @@ pub(crate) fn primary(
         (false, _) => Err(DecodeError::Shape(
             "expected one resource in `data`, found something else".into(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_linkage, read_linkage};
+
+    /// The compact reader gives the parser's answer wherever it answers.
+    #[test]
+    fn compact_linkage_reads_as_the_parser_does() {
+        for text in [
+            "null",
+            "[]",
+            r#"{"type":"products","id":"7"}"#,
+            r#"{"type":"","id":""}"#,
+            r#"[{"type":"a","id":"1"},{"type":"order_adjustments/tax","id":"x y"}]"#,
+            r#"[{"type":"a","id":"1"},{"type":"a","id":"1"}]"#,
+            r#"{"type":"café","id":"1"}"#,
+            r#"{"type":"a","id":12}"#,
+            r#"[{"id":"9","type":"countries"},{"type":"b","id":"2"}]"#,
+            r#"{"id":"1","type":"a","id":"2"}"#,
+        ] {
+            assert_eq!(read_linkage(text), parse_linkage(text), "{text}");
+        }
     }
 }

@@ -27,6 +27,7 @@
 #![warn(missing_docs)]
 
 pub mod ascii;
+mod compact;
 mod document;
 pub mod jsonapi;
 pub mod lenient;
