@@ -42,7 +42,8 @@
 //! assert_eq!(verify_webhook(b"s3cret".to_vec(), b"{}".to_vec(), Some(sig)), Ok(()));
 //! assert_eq!(verify_webhook(b"s3cret".to_vec(), b"{}".to_vec(), None), Err(WebhookError::MissingHeader));
 //! ```
-#![forbid(unsafe_code)]
+// Unsafe code is denied everywhere but `c_abi`, the one plain C function (see there why).
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 use std::sync::Arc;
@@ -54,6 +55,7 @@ uniffi::setup_scaffolding!();
 #[allow(missing_docs, clippy::all, clippy::pedantic)]
 mod generated;
 pub use generated::*;
+mod c_abi;
 mod json;
 pub use json::resolve_json;
 mod value;

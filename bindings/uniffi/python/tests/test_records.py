@@ -136,6 +136,27 @@ def test_webhook_secrets_may_be_str_or_bytes() -> None:
         bigcartel.verify_webhook(42, body, header)  # type: ignore[arg-type]
 
 
+def test_webhook_verification_takes_the_one_call_path_and_keeps_typed_errors() -> None:
+    from bigcartel import _webhooks
+
+    # The plain C function is found in the library uniffi loaded (else every call would pay
+    # uniffi's lowering: about three times the standard library's time).
+    assert _webhooks._verifies is not None
+    body = b'{"type":"order.created"}' * 100
+    header = bigcartel.sign_webhook(b"s3cret", body)
+    assert _webhooks._verifies(b"s3cret", 6, body, len(body), header.encode(), 64) == 1
+    assert _webhooks._verifies(b"s3cret", 6, body + b" ", len(body) + 1, header.encode(), 64) == 0
+    # Each failure still raises its typed reason, through the uniffi function.
+    with pytest.raises(bigcartel.WebhookMismatch):
+        bigcartel.verify_webhook(b"s3cret", body + b" ", header)
+    with pytest.raises(bigcartel.WebhookMissingHeader):
+        bigcartel.verify_webhook(b"s3cret", body, None)
+    with pytest.raises(bigcartel.WebhookWrongLength):
+        bigcartel.verify_webhook(b"s3cret", body, header[:10])
+    with pytest.raises(TypeError):
+        bigcartel.verify_webhook(b"s3cret", bytearray(body), header)  # type: ignore[arg-type]
+
+
 def test_the_webhook_docstring_examples_run() -> None:
     import doctest
 
