@@ -192,6 +192,9 @@ pub fn bench(root: &Path, smoke: bool) -> Result<()> {
             .arg(&bodies)
             .args(smoke_flag),
     )?);
+    println!("bench: JSON:API decode, Kotlin on the JVM");
+    let kotlin = crate::uniffi::bench_kotlin(root, &bodies, smoke)?;
+    rows.push(serde_json::from_str(&kotlin).with_context(|| format!("Kotlin printed {kotlin:?}"))?);
     println!("bench: webhook verify, Python");
     rows.push(json_of(
         Command::new(&python)
@@ -400,6 +403,26 @@ pub fn markdown(r: &Value) -> String {
         ));
     }
     md.push_str("\n(table → JSON: the spec-table decoder writing JSON text, the path the npm package runs natively compiled; — : not built in this run.)\n\n");
+    if let Some(k) = row(r, "decode_kotlin") {
+        md.push_str(&format!(
+            "### 3b. Kotlin on the JVM ({}; pages per second)\n\n| page | Jackson tree + a plain resolver | ours (Kotlin records) | ratio |\n|---|---|---|---|\n",
+            k["jvm"].as_str().unwrap_or("?")
+        ));
+        for y in k["results"].as_array().into_iter().flatten() {
+            let (o, p) = (&y["ours_kotlin_pages_s"], &y["jackson_pages_s"]);
+            md.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                y["page"].as_str().unwrap_or("?"),
+                num(p),
+                num(o),
+                match (o.as_f64(), p.as_f64()) {
+                    (Some(o), Some(p)) if p > 0.0 => format!("{:.2}x", o / p),
+                    _ => "—".into(),
+                }
+            ));
+        }
+        md.push('\n');
+    }
     if let Some(f) = row(r, "fetch_all") {
         md.push_str(&format!(
             "## 4. Fetch every order ({} orders, {} ms latency per request, repeated reads answered from the mock's memory)\n\n| ours (stream) | seconds | links.next one page at a time | speedup |\n|---|---|---|---|\n",

@@ -287,6 +287,56 @@ pub fn bench_python(root: &Path) -> Result<PathBuf> {
     Ok(python_bin(&dir, "python"))
 }
 
+/// The Kotlin row of the bench: the library jar installed into `build/m2` (the release library
+/// inside, or with `smoke` the dev one), then the bench's Maven project compiled and run on the
+/// saved pages in `bodies`; returns its JSON line.
+pub fn bench_kotlin(root: &Path, bodies: &Path, smoke: bool) -> Result<String> {
+    generate(root, false)?;
+    let lib = if smoke {
+        library(root)
+    } else {
+        run(
+            root,
+            "cargo",
+            &["build", "--release", "-p", "bigcartel-uniffi"],
+            &[],
+        )?;
+        target_dir(root).join("release").join(library_name())
+    };
+    library_jar(root, &lib, "--strip-debug", "install")?;
+    let pom = root.join("crates/bigcartel-bench/peers/kotlin/pom.xml");
+    let repo = format!("-Dmaven.repo.local={}", path_str(&root.join("build/m2"))?);
+    let mut exec_args = path_str(bodies)?.to_string();
+    if smoke {
+        exec_args.push_str(" --smoke");
+    }
+    let out = Command::new("mvn")
+        .args([
+            "-q",
+            "-B",
+            "--no-transfer-progress",
+            "-f",
+            path_str(&pom)?,
+            &repo,
+        ])
+        .arg(format!("-Dexec.args={exec_args}"))
+        .args(["compile", "exec:java"])
+        .current_dir(root)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("running mvn for the Kotlin bench")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        bail!("the Kotlin bench failed ({}): {text}", out.status);
+    }
+    // The Kotlin plugin writes colour codes even when quiet: the row starts at its `{"row"`.
+    text.lines()
+        .filter_map(|l| l.find("{\"row\"").map(|at| &l[at..]))
+        .next_back()
+        .map(str::to_owned)
+        .with_context(|| format!("the Kotlin bench printed no result: {text}"))
+}
+
 fn python(root: &Path, tools: &Path, mock: &Path) -> Result<()> {
     // A dev build: the same unstripped library the other languages are generated from.
     let wheel = build_wheel(root, tools, &root.join("build/uniffi/wheels"), false)?;
