@@ -310,7 +310,7 @@ pub fn bench_kotlin(root: &Path, bodies: &Path, smoke: bool) -> Result<String> {
     if smoke {
         exec_args.push_str(" --smoke");
     }
-    let out = Command::new("mvn")
+    let out = mvn_command(root)
         .args([
             "-q",
             "-B",
@@ -321,7 +321,6 @@ pub fn bench_kotlin(root: &Path, bodies: &Path, smoke: bool) -> Result<String> {
         ])
         .arg(format!("-Dexec.args={exec_args}"))
         .args(["compile", "exec:java"])
-        .current_dir(root)
         .stderr(std::process::Stdio::inherit())
         .output()
         .context("running mvn for the Kotlin bench")?;
@@ -474,12 +473,30 @@ pub fn library_jar(root: &Path, lib: &Path, strip_flag: &str, goal: &str) -> Res
 
 /// Maven, batch mode, on `pom` with the project's local repository (`build/m2`, also the cache of
 /// what Maven downloads).
+///
+/// Without the library path `cargo run` gives its child processes: on it, JNA would load the
+/// dev library from `target/` before the one packed in the jar, and the jar would go untested.
 fn mvn(root: &Path, pom: &Path, props: &[String], goal: &str) -> Result<()> {
     let repo = format!("-Dmaven.repo.local={}", path_str(&root.join("build/m2"))?);
-    let mut args = vec!["-B", "--no-transfer-progress", "-f", path_str(pom)?, &repo];
-    args.extend(props.iter().map(String::as_str));
-    args.push(goal);
-    run(root, "mvn", &args, &[])
+    let status = mvn_command(root)
+        .args(["-B", "--no-transfer-progress", "-f", path_str(pom)?, &repo])
+        .args(props)
+        .arg(goal)
+        .status()
+        .context("could not start `mvn`")?;
+    if !status.success() {
+        bail!("`mvn {goal}` on {} failed ({status})", pom.display());
+    }
+    Ok(())
+}
+
+/// `mvn`, run in `root`, without the dynamic library path (see [`mvn`]).
+fn mvn_command(root: &Path) -> Command {
+    let mut cmd = Command::new("mvn");
+    cmd.current_dir(root)
+        .env_remove("LD_LIBRARY_PATH")
+        .env_remove("DYLD_FALLBACK_LIBRARY_PATH");
+    cmd
 }
 
 /// The library jar (the dev library inside, debug info stripped) installed into `build/m2`, then
