@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 API or network error (one line: status, title, detail), 2 usage error.
 
+mod cmd_api;
 mod cmd_catalog;
 mod cmd_discounts;
 mod cmd_oauth;
@@ -28,7 +29,7 @@ use std::process::ExitCode;
     version,
     after_help = "Examples:\n  bigcartel demo\n  bigcartel mock --port 4010 &\n  \
     BIGCARTEL_API_URL=http://127.0.0.1:4010 BIGCARTEL_TOKEN=mock-token bigcartel orders list --shipping-status unshipped --all\n  \
-    bigcartel products get 12 --json\n  bigcartel webhook verify --secret-file secret.txt --signature \"$SIG\" body.json"
+    bigcartel products get 12 --json\n  bigcartel api list-orders --filter-shipping-status unshipped --page-limit 5\n  bigcartel webhook verify --secret-file secret.txt --signature \"$SIG\" body.json"
 )]
 struct Cli {
     #[command(flatten)]
@@ -76,6 +77,11 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+/// The command line: the derived commands and `api`, built from the spec tables.
+fn cli_command() -> clap::Command {
+    Cli::command().subcommand(cmd_api::command())
 }
 
 /// A failure and how the process should exit.
@@ -134,9 +140,21 @@ fn init_logging() {
 fn main() -> ExitCode {
     restore_sigpipe();
     init_logging();
-    let matches = Cli::command().get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let matches = cli_command().get_matches();
     secrets::warn_command_line(&matches);
+    // `api` is built from the spec tables at run time, beside the derived commands.
+    let api = match matches.subcommand() {
+        Some(("api", sub)) => Some(sub.clone()),
+        _ => None,
+    };
+    let cli = match &api {
+        Some(_) => None,
+        None => Some(Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())),
+    };
+    let global = match &api {
+        Some(_) => Some(Global::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())),
+        None => None,
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -147,7 +165,12 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(run(cli)) {
+    let outcome = match (cli, global, api) {
+        (Some(cli), _, _) => runtime.block_on(run(cli)),
+        (None, Some(g), Some(sub)) => runtime.block_on(cmd_api::run(&g, &sub)),
+        _ => Err(Failure::Usage("no command".into())),
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         // Error messages quote servers (a JSON:API error's title and detail): cleaned like all
         // text for people.
@@ -186,7 +209,7 @@ async fn run(cli: Cli) -> Outcome {
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
-                &mut Cli::command(),
+                &mut cli_command(),
                 "bigcartel",
                 &mut std::io::stdout(),
             );

@@ -375,6 +375,66 @@ async fn oauth_flow_and_deauthorize() {
     assert!(err.contains("401") && !err.contains(&token), "{err}");
 }
 
+/// `bigcartel api`: operations by operationId with their parameters as flags, through the core's
+/// table-driven path, against the mock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_commands_reach_every_operation_with_flags() {
+    let s = mock().await;
+    let page = json(&run(
+        &s,
+        &[
+            "api",
+            "list-orders",
+            "--filter-shipping-status",
+            "unshipped",
+            "--page-limit",
+            "3",
+        ],
+    ));
+    let items = page["items"].as_array().expect("a page of items");
+    assert_eq!(items.len(), 3, "{page}");
+    assert!(
+        items.iter().all(|o| o["shipping_status"] == "unshipped"),
+        "{page}"
+    );
+    let unshipped = s
+        .orders()
+        .iter()
+        .filter(|o| o.shipping_status == "unshipped")
+        .count();
+    assert_eq!(page["total"], unshipped as u64, "{page}");
+
+    // Every page, streamed by the core's paging.
+    let all = json(&run(
+        &s,
+        &["api", "list-orders", "--all", "--page-limit", "40"],
+    ));
+    assert_eq!(all.as_array().map(Vec::len), Some(130));
+
+    // A write: path parameter, attributes as flags; the mock's state changed.
+    let id = items[0]["id"].as_str().unwrap().to_string();
+    let updated = json(&run(
+        &s,
+        &["api", "update-order", &id, "--customer-first-name", "Robin"],
+    ));
+    assert_eq!(updated["customer_first_name"], "Robin");
+    assert_eq!(
+        s.order(id.parse().unwrap()).unwrap().customer_first_name,
+        "Robin"
+    );
+
+    // A value the spec refuses is a usage error (exit 2) before anything is sent.
+    let before = s.counters();
+    let bad = run(&s, &["api", "list-orders", "--page-limit", "0"]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert_eq!(s.counters(), before, "nothing was sent");
+}
+
 #[test]
 fn webhook_verify_exit_codes() {
     let body = br#"{"account_id":"1","type":"order.created","payload":{"id":"5"}}"#;
