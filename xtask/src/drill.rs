@@ -8,8 +8,8 @@ use std::path::Path;
 /// The spec-change drill: in a scratch copy of the workspace, add attributes (`sku` on products,
 /// `gift_note` on orders), query parameters (`filter[sku]` on listProducts, `filter[gift]` on
 /// listOrders) and an operation (`getFeaturedArtist`) to the spec, run `cargo xtask codegen`,
-/// compile and run a test that uses them, and compile the hand-written CLI and fulfillment
-/// engine, with no other edit.
+/// compile and run a test that uses them, find them in the CLI's `api` commands, and compile the
+/// hand-written CLI and fulfillment engine, with no other edit.
 pub fn drill(root: &Path) -> Result<()> {
     let scratch = crate::scratch::workspace(
         root,
@@ -119,9 +119,27 @@ fn the_new_attribute_and_parameter_arrived() {
         ],
         &envs,
     )?;
+    // The CLI's `api` commands: the new operation is a command, the new parameter a flag in its
+    // `--help` (the CLI's own test renders each command's help from the edited tables).
+    let expect =
+        "get-featured-artist <ARTIST_ID>\nlist-orders --filter-gift\nlist-products --filter-sku";
+    run(
+        &scratch,
+        "cargo",
+        &[
+            "test",
+            "--quiet",
+            "-p",
+            "bigcartel-cli",
+            "--bin",
+            "bigcartel",
+            "cmd_api::",
+        ],
+        &[envs[0], ("BIGCARTEL_CLI_EXPECT", expect)],
+    )?;
     std::fs::remove_dir_all(&scratch).ok();
     println!(
-        "drill: a spec edit reached the raw client, the models, the operations, the spec tables and the npm package's types with no hand edit; the CLI and the fulfillment engine compile unchanged"
+        "drill: a spec edit reached the raw client, the models, the operations, the spec tables, the npm package's types and the CLI's `api` commands (get-featured-artist, --filter-gift, --filter-sku in --help) with no hand edit; the CLI and the fulfillment engine compile unchanged"
     );
     Ok(())
 }

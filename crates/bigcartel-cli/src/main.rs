@@ -147,13 +147,9 @@ fn main() -> ExitCode {
         Some(("api", sub)) => Some(sub.clone()),
         _ => None,
     };
-    let cli = match &api {
-        Some(_) => None,
-        None => Some(Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())),
-    };
-    let global = match &api {
-        Some(_) => Some(Global::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())),
-        None => None,
+    let parsed = match &api {
+        Some(_) => Err(Global::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())),
+        None => Ok(Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -165,10 +161,10 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let outcome = match (cli, global, api) {
-        (Some(cli), _, _) => runtime.block_on(run(cli)),
-        (None, Some(g), Some(sub)) => runtime.block_on(cmd_api::run(&g, &sub)),
-        _ => Err(Failure::Usage("no command".into())),
+    let outcome = match (parsed, api) {
+        (Ok(cli), _) => runtime.block_on(run(cli)),
+        (Err(g), Some(sub)) => runtime.block_on(cmd_api::run(&g, &sub)),
+        (Err(_), None) => Err(Failure::Usage("no command".into())),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
