@@ -25,6 +25,8 @@ pub mod retry;
 mod secret;
 #[cfg(feature = "client")]
 pub mod weburl;
+#[cfg(feature = "client")]
+pub mod work;
 
 pub use retry::RetryPolicy;
 pub use secret::Secret;

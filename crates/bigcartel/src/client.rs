@@ -142,13 +142,15 @@ impl Client {
         })
     }
 
-    pub(crate) async fn finish_page<T: Model>(
+    pub(crate) async fn finish_page<T: Model + Send + 'static>(
         &self,
         op: &Operation,
         result: Result<ResponseValue<ByteStream>, progenitor_client::Error<ByteStream>>,
     ) -> Result<Page<T>, Error> {
         let (status, body) = self.success_body(op, result).await?;
-        jsonapi::decode_list(&body).map_err(|source| Error::Decode {
+        // A large page decodes off this task, so that pages in flight decode side by side.
+        let decoded = api_runtime::work::cpu(body.len(), move || jsonapi::decode_list(&body));
+        decoded.await.map_err(|source| Error::Decode {
             operation: *op,
             status,
             source,

@@ -399,7 +399,13 @@ mod request {
             let decoded = match op.returns {
                 Returns::Nothing => return Ok(Output::Nothing),
                 Returns::One(m) => decode_one(&MODELS[m], &bytes).map(Output::One),
-                Returns::Many(m) => decode_list(&MODELS[m], &bytes).map(Output::Page),
+                // A large page decodes off this task, as the typed pages do.
+                Returns::Many(m) => {
+                    api_runtime::work::cpu(bytes.len(), move || {
+                        decode_list(&MODELS[m], &bytes).map(Output::Page)
+                    })
+                    .await
+                }
             };
             decoded.map_err(|source| Error::Decode {
                 operation: *operation,
