@@ -117,16 +117,10 @@ impl Client {
     ) -> Result<String, BigCartelError> {
         let op = operation(&operation_id)?;
         let args = args(&operation_id, path, &args_json)?;
-        dynamic::check(op, &args)?;
         let options: bigcartel::PageOptions = options.map(Into::into).unwrap_or_default();
-        let client = &self.inner;
-        let items: Vec<String> = bigcartel::pagination::paginate(
-            op.operation,
-            |offset, limit| client.call_page(op, &args, offset, limit),
-            options,
-        )
-        .try_collect()
-        .await?;
+        let items: Vec<String> = dynamic::call_stream(&self.inner, op, args, options)?
+            .try_collect()
+            .await?;
         Ok(dynamic::ascii_json_array(&items))
     }
 

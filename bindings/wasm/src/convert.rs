@@ -241,19 +241,11 @@ pub(crate) fn stream(
 ) -> Result<JsValue, JsValue> {
     let op = &OPERATIONS[index];
     let args = args.into_core(op)?;
-    dynamic::check(op, &args).map_err(error)?;
-    let args = Rc::new(args);
     let options = page_options(&op.operation, options)?;
-    let items: Items = bigcartel::pagination::paginate(
-        op.operation,
-        move |offset, limit| {
-            let (client, args) = (client.clone(), args.clone());
-            async move { client.call_page(op, &args, offset, limit).await }
-        },
-        options,
-    )
-    .map(|r| r.map_err(error).and_then(|item| parse(&item)))
-    .boxed_local();
+    let items: Items = dynamic::call_stream(client, op, args, options)
+        .map_err(error)?
+        .map(|r| r.map_err(error).and_then(|item| parse(&item)))
+        .boxed_local();
     Ok(async_iterable(ItemStream {
         items: Rc::new(futures::lock::Mutex::new(Some(items))),
     }))

@@ -257,13 +257,9 @@ pub async fn run(g: &Global, m: &ArgMatches) -> Outcome {
             page_size: limit,
             ..Default::default()
         };
-        let items: Vec<String> = bigcartel::pagination::paginate(
-            op.operation,
-            |offset, limit| client.call_page(op, &args, offset, limit),
-            options,
-        )
-        .try_collect()
-        .await?;
+        let items: Vec<String> = dynamic::call_stream(&client, op, args, options)?
+            .try_collect()
+            .await?;
         format!("[{}]", items.join(","))
     } else {
         match client.call(op, &args).await? {

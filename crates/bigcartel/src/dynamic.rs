@@ -143,7 +143,7 @@ pub fn decode_list(model: &ModelSchema, body: &[u8]) -> Result<Page<String>, Dec
 #[cfg(feature = "client")]
 pub use crate::schema::{Args, Output};
 #[cfg(feature = "client")]
-pub use request::check;
+pub use request::{call_stream, check};
 
 #[cfg(feature = "client")]
 mod request {
@@ -444,5 +444,44 @@ mod request {
                 )),
             }
         }
+    }
+
+    /// Every item of a paged operation as JSON text, page after page with the core's paging
+    /// (the `_stream` methods' rules: `options`, server caps, repeated pages, bounds), for the
+    /// table-driven path. The arguments are checked first: a wrong one is an
+    /// [`Error::InvalidInput`] and nothing is sent. `client` is any handle of a client (`&Client`,
+    /// `Rc<Client>`, `Arc<Client>`).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), bigcartel::Error> {
+    /// use futures::TryStreamExt;
+    /// use bigcartel::dynamic::{self, Args};
+    /// let client = bigcartel::Client::builder("MyApp (me@example.com)").bearer("TOKEN").build()?;
+    /// let op = dynamic::operation("listOrders").expect("in the spec");
+    /// let orders: Vec<String> = dynamic::call_stream(&client, op, Args::default(), Default::default())?
+    ///     .try_collect()
+    ///     .await?;
+    /// println!("{} orders", orders.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn call_stream<'a, C>(
+        client: C,
+        op: &'static OperationSchema,
+        args: Args,
+        options: crate::PageOptions,
+    ) -> Result<impl futures::Stream<Item = Result<String, Error>> + 'a, Error>
+    where
+        C: std::ops::Deref<Target = Client> + Clone + 'a,
+    {
+        check(op, &args)?;
+        let args = std::sync::Arc::new(args);
+        Ok(crate::pagination::paginate(
+            op.operation,
+            move |offset, limit| {
+                let (client, args) = (client.clone(), args.clone());
+                async move { client.call_page(op, &args, offset, limit).await }
+            },
+            options,
+        ))
     }
 }
