@@ -46,29 +46,118 @@ fn kind_text(kind: &Kind) -> &'static str {
 /// The heading the operation's own flags are listed under, apart from the global ones.
 const HEADING: &str = "Request";
 
-/// An option taking a value of `kind`, parsed the way the core expects it.
-fn value_arg(id: String, help: String, kind: &Kind) -> Arg {
-    let arg = Arg::new(id.clone())
-        .long(id)
-        .help(help)
-        .help_heading(HEADING);
-    match kind {
-        Kind::Int => arg.value_name("INT").value_parser(clap::value_parser!(i64)),
-        Kind::Bool => arg
-            .value_name("BOOL")
-            .value_parser(clap::value_parser!(bool)),
-        Kind::StringList => arg
-            .value_name("LIST")
-            .value_delimiter(',')
-            .action(ArgAction::Append),
-        Kind::Decimal => arg.value_name("DECIMAL"),
-        Kind::String => arg.value_name("TEXT"),
-    }
+/// Where a flag's value goes in the core's arguments.
+enum Slot {
+    /// `params`, under the query parameter's field name.
+    Param(&'static str),
+    /// `input`, under the attribute's wire name.
+    Attribute(&'static str),
+    /// `relationships`, under the relationship's name.
+    Relationship(&'static str),
+    /// `ids` (reposition).
+    Ids,
 }
 
-/// The id of an input attribute's flag, apart from the query parameters' ids.
-fn input_id(name: &str) -> String {
-    kebab(name)
+/// One request flag of an operation, made from a row of its tables.
+struct Flag {
+    id: String,
+    slot: Slot,
+    kind: Kind,
+    required: bool,
+    help: String,
+}
+
+/// An operation's request flags: its query parameters, attributes, relationships or ids. The one
+/// mapping from table rows to flags, for building the command and for reading its matches.
+fn flags(op: &OperationSchema) -> Vec<Flag> {
+    let mut out: Vec<Flag> = op
+        .query
+        .iter()
+        .map(|q| Flag {
+            id: kebab(q.field),
+            slot: Slot::Param(q.field),
+            kind: q.kind,
+            required: false,
+            help: format!("`{}` ({})", q.wire_name, kind_text(&q.kind)),
+        })
+        .collect();
+    match &op.body {
+        BodySchema::None => {}
+        BodySchema::Resource {
+            input,
+            relationships,
+            ..
+        } => {
+            out.extend(input.iter().map(|f| Flag {
+                id: kebab(f.name),
+                slot: Slot::Attribute(f.name),
+                kind: f.kind,
+                required: f.required,
+                help: format!("the `{}` attribute ({})", f.name, kind_text(&f.kind)),
+            }));
+            out.extend(
+                relationships
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|(name, wire_type)| Flag {
+                        id: kebab(name),
+                        slot: Slot::Relationship(name),
+                        kind: Kind::StringList,
+                        required: false,
+                        help: format!(
+                            "the `{name}` relationship: {wire_type} ids, comma-separated"
+                        ),
+                    }),
+            );
+        }
+        BodySchema::Identifiers { wire_type } => out.push(Flag {
+            id: "ids".into(),
+            slot: Slot::Ids,
+            kind: Kind::StringList,
+            required: true,
+            help: format!("the {wire_type} ids in their new order, comma-separated"),
+        }),
+    }
+    out
+}
+
+impl Flag {
+    /// The clap option, parsed the way the core expects the value.
+    fn arg(&self) -> Arg {
+        let arg = Arg::new(self.id.clone())
+            .long(self.id.clone())
+            .help(self.help.clone())
+            .help_heading(HEADING)
+            .required(self.required);
+        let list = |arg: Arg, name| {
+            arg.value_name(name)
+                .value_delimiter(',')
+                .action(ArgAction::Append)
+        };
+        match (&self.slot, self.kind) {
+            (Slot::Relationship(_) | Slot::Ids, _) => list(arg, "IDS"),
+            (_, Kind::StringList) => list(arg, "LIST"),
+            (_, Kind::Int) => arg.value_name("INT").value_parser(clap::value_parser!(i64)),
+            (_, Kind::Bool) => arg
+                .value_name("BOOL")
+                .value_parser(clap::value_parser!(bool)),
+            (_, Kind::Decimal) => arg.value_name("DECIMAL"),
+            (_, Kind::String) => arg.value_name("TEXT"),
+        }
+    }
+
+    /// The flag's value in `m`, as the JSON the core checks.
+    fn value(&self, m: &ArgMatches) -> Option<Value> {
+        let id = self.id.as_str();
+        match self.kind {
+            Kind::Int => m.get_one::<i64>(id).map(|v| Value::from(*v)),
+            Kind::Bool => m.get_one::<bool>(id).map(|v| Value::from(*v)),
+            Kind::StringList => m
+                .get_many::<String>(id)
+                .map(|v| Value::from(v.cloned().collect::<Vec<_>>())),
+            Kind::String | Kind::Decimal => m.get_one::<String>(id).map(|v| Value::from(v.clone())),
+        }
+    }
 }
 
 /// The command of one operation.
@@ -88,59 +177,7 @@ fn operation_command(op: &OperationSchema) -> Command {
                 .help(format!("`{{{p}}}` in the path")),
         );
     }
-    for q in op.query {
-        cmd = cmd.arg(value_arg(
-            kebab(q.field),
-            format!("`{}` ({})", q.wire_name, kind_text(&q.kind)),
-            &q.kind,
-        ));
-    }
-    match &op.body {
-        BodySchema::None => {}
-        BodySchema::Resource {
-            input,
-            relationships,
-            ..
-        } => {
-            for f in *input {
-                cmd = cmd.arg(
-                    value_arg(
-                        input_id(f.name),
-                        format!("the `{}` attribute ({})", f.name, kind_text(&f.kind)),
-                        &f.kind,
-                    )
-                    .required(f.required),
-                );
-            }
-            for (name, wire_type) in relationships.unwrap_or(&[]) {
-                cmd = cmd.arg(
-                    Arg::new(kebab(name))
-                        .long(kebab(name))
-                        .help_heading(HEADING)
-                        .value_delimiter(',')
-                        .action(ArgAction::Append)
-                        .value_name("IDS")
-                        .help(format!(
-                            "the `{name}` relationship: {wire_type} ids, comma-separated"
-                        )),
-                );
-            }
-        }
-        BodySchema::Identifiers { wire_type } => {
-            cmd = cmd.arg(
-                Arg::new("ids")
-                    .long("ids")
-                    .help_heading(HEADING)
-                    .required(true)
-                    .value_delimiter(',')
-                    .action(ArgAction::Append)
-                    .value_name("IDS")
-                    .help(format!(
-                        "the {wire_type} ids in their new order, comma-separated"
-                    )),
-            );
-        }
-    }
+    cmd = cmd.args(flags(op).iter().map(Flag::arg));
     if op.paged {
         cmd = cmd.arg(
             Arg::new("all")
@@ -166,18 +203,6 @@ pub fn command() -> Command {
         .subcommands(dynamic::OPERATIONS.iter().map(operation_command))
 }
 
-/// A flag's value as the JSON the core checks.
-fn value_of(m: &ArgMatches, id: &str, kind: &Kind) -> Option<Value> {
-    match kind {
-        Kind::Int => m.get_one::<i64>(id).map(|v| Value::from(*v)),
-        Kind::Bool => m.get_one::<bool>(id).map(|v| Value::from(*v)),
-        Kind::StringList => m
-            .get_many::<String>(id)
-            .map(|v| Value::from(v.cloned().collect::<Vec<_>>())),
-        Kind::String | Kind::Decimal => m.get_one::<String>(id).map(|v| Value::from(v.clone())),
-    }
-}
-
 /// An operation's arguments from its command's matches.
 pub fn args_of(op: &OperationSchema, m: &ArgMatches) -> Args {
     let mut args = Args {
@@ -188,51 +213,22 @@ pub fn args_of(op: &OperationSchema, m: &ArgMatches) -> Args {
             .collect(),
         ..Args::default()
     };
-    let params: Map<String, Value> = op
-        .query
-        .iter()
-        .filter_map(|q| Some((q.field.to_string(), value_of(m, &kebab(q.field), &q.kind)?)))
-        .collect();
-    if !params.is_empty() {
-        args.params = Some(Value::Object(params));
+    let (mut params, mut input, mut relationships) = (Map::new(), Map::new(), Map::new());
+    for flag in flags(op) {
+        let Some(value) = flag.value(m) else {
+            continue;
+        };
+        match flag.slot {
+            Slot::Param(key) => params.insert(key.to_string(), value),
+            Slot::Attribute(key) => input.insert(key.to_string(), value),
+            Slot::Relationship(key) => relationships.insert(key.to_string(), value),
+            Slot::Ids => args.ids.replace(value),
+        };
     }
-    match &op.body {
-        BodySchema::None => {}
-        BodySchema::Resource {
-            input,
-            relationships,
-            ..
-        } => {
-            let attrs: Map<String, Value> = input
-                .iter()
-                .filter_map(|f| {
-                    Some((f.name.to_string(), value_of(m, &input_id(f.name), &f.kind)?))
-                })
-                .collect();
-            if !attrs.is_empty() {
-                args.input = Some(Value::Object(attrs));
-            }
-            let rels: Map<String, Value> = relationships
-                .unwrap_or(&[])
-                .iter()
-                .filter_map(|(name, _)| {
-                    let ids = m.get_many::<String>(&kebab(name))?;
-                    Some((
-                        name.to_string(),
-                        Value::from(ids.cloned().collect::<Vec<_>>()),
-                    ))
-                })
-                .collect();
-            if !rels.is_empty() {
-                args.relationships = Some(Value::Object(rels));
-            }
-        }
-        BodySchema::Identifiers { .. } => {
-            args.ids = m
-                .get_many::<String>("ids")
-                .map(|v| Value::from(v.cloned().collect::<Vec<_>>()));
-        }
-    }
+    let object = |map: Map<String, Value>| (!map.is_empty()).then_some(Value::Object(map));
+    args.params = object(params);
+    args.input = object(input);
+    args.relationships = object(relationships);
     args
 }
 
@@ -252,11 +248,10 @@ pub async fn run(g: &Global, m: &ArgMatches) -> Outcome {
     dynamic::check(op, &args).map_err(|e| Failure::Usage(e.to_string()))?;
     let client = g.client()?;
     let text = if op.paged && sub.get_flag("all") {
-        let limit = sub.get_one::<i64>("page-limit").copied().unwrap_or(100);
-        let options = bigcartel::PageOptions {
-            page_size: limit,
-            ..Default::default()
-        };
+        let mut options = bigcartel::PageOptions::default();
+        if let Some(&limit) = sub.get_one::<i64>(&kebab("page_limit")) {
+            options.page_size = limit;
+        }
         let items: Vec<String> = dynamic::call_stream(&client, op, args, options)?
             .try_collect()
             .await?;
@@ -302,7 +297,7 @@ mod tests {
                 ..
             } = &op.body
             {
-                flags.extend(input.iter().map(|f| input_id(f.name)));
+                flags.extend(input.iter().map(|f| kebab(f.name)));
                 flags.extend(relationships.unwrap_or(&[]).iter().map(|(n, _)| kebab(n)));
             }
             for flag in flags {
