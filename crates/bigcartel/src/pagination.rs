@@ -4,7 +4,6 @@ use crate::Error;
 use crate::jsonapi::Page;
 use futures::Stream;
 use futures::stream::{self, FuturesOrdered, StreamExt};
-use std::collections::VecDeque;
 use std::future::Future;
 
 /// How a `_stream` method pages through a list.
@@ -57,9 +56,9 @@ struct State<F, Fut: Future> {
     max_items: u64,
     /// The previous page's [`Page::fingerprint`], to notice a page sent again.
     last: Option<u64>,
-    /// Requests in flight, answered in the order they were made, and the offset of each.
+    /// Requests in flight, answered in the order they were made. The first is at `offset`, each
+    /// next one `limit` further: a page that is not full drops the rest (`replan`).
     window: FuturesOrdered<Fut>,
-    planned: VecDeque<i64>,
 }
 
 impl<T, F, Fut> State<F, Fut>
@@ -72,33 +71,24 @@ where
     /// `max_pages`.
     fn top_up(&mut self) {
         loop {
-            let next = match self.planned.back() {
-                None => self.offset,
-                Some(&last) => match self.total {
-                    Some(total) if self.planned.len() < self.concurrency => {
-                        let next = last + self.limit;
-                        if next as u64 >= total {
-                            return;
-                        }
-                        next
-                    }
-                    _ => return,
-                },
-            };
-            if self.pages >= self.max_pages {
+            let in_flight = self.window.len();
+            let next = self.offset + in_flight as i64 * self.limit;
+            let more = in_flight == 0
+                || self
+                    .total
+                    .is_some_and(|t| in_flight < self.concurrency && (next as u64) < t);
+            if !more || self.pages >= self.max_pages {
                 return;
             }
             self.pages += 1;
-            self.planned.push_back(next);
             self.window.push_back((self.fetch)(next, self.limit));
         }
     }
 
     /// Drops the requests in flight (they were planned at offsets that turned out wrong).
     fn replan(&mut self) {
-        self.pages -= self.planned.len() as u64;
+        self.pages -= self.window.len() as u64;
         self.window = FuturesOrdered::new();
-        self.planned.clear();
     }
 }
 
@@ -136,7 +126,6 @@ where
         max_items: options.max_items,
         last: None,
         window: FuturesOrdered::new(),
-        planned: VecDeque::new(),
     };
     let stop = move |message: String| {
         tracing::warn!(operation = op.id, %message, "paging stopped");
@@ -161,7 +150,8 @@ where
                 st,
             ));
         };
-        let offset = st.planned.pop_front().unwrap_or(st.offset);
+        // Pages come back in order, so this one starts where the last one ended.
+        let offset = st.offset;
         let mut out = Vec::new();
         let page = match result {
             Ok(p) => p,
