@@ -304,26 +304,20 @@ pub fn bench_kotlin(root: &Path, bodies: &Path, smoke: bool) -> Result<String> {
         target_dir(root).join("release").join(library_name())
     };
     library_jar(root, &lib, "--strip-debug", "install")?;
-    let pom = root.join("crates/bigcartel-bench/peers/kotlin/pom.xml");
-    let repo = format!("-Dmaven.repo.local={}", path_str(&root.join("build/m2"))?);
     let mut exec_args = path_str(bodies)?.to_string();
     if smoke {
         exec_args.push_str(" --smoke");
     }
-    let out = mvn_command(root)
-        .args([
-            "-q",
-            "-B",
-            "--no-transfer-progress",
-            "-f",
-            path_str(&pom)?,
-            &repo,
-        ])
-        .arg(format!("-Dexec.args={exec_args}"))
-        .args(["compile", "exec:java"])
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .context("running mvn for the Kotlin bench")?;
+    let out = mvn_command(
+        root,
+        &root.join("crates/bigcartel-bench/peers/kotlin/pom.xml"),
+    )?
+    .arg("-q")
+    .arg(format!("-Dexec.args={exec_args}"))
+    .args(["compile", "exec:java"])
+    .stderr(std::process::Stdio::inherit())
+    .output()
+    .context("running mvn for the Kotlin bench")?;
     let text = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
         bail!("the Kotlin bench failed ({}): {text}", out.status);
@@ -477,9 +471,7 @@ pub fn library_jar(root: &Path, lib: &Path, strip_flag: &str, goal: &str) -> Res
 /// Without the library path `cargo run` gives its child processes: on it, JNA would load the
 /// dev library from `target/` before the one packed in the jar, and the jar would go untested.
 fn mvn(root: &Path, pom: &Path, props: &[String], goal: &str) -> Result<()> {
-    let repo = format!("-Dmaven.repo.local={}", path_str(&root.join("build/m2"))?);
-    let status = mvn_command(root)
-        .args(["-B", "--no-transfer-progress", "-f", path_str(pom)?, &repo])
+    let status = mvn_command(root, pom)?
         .args(props)
         .arg(goal)
         .status()
@@ -490,13 +482,16 @@ fn mvn(root: &Path, pom: &Path, props: &[String], goal: &str) -> Result<()> {
     Ok(())
 }
 
-/// `mvn`, run in `root`, without the dynamic library path (see [`mvn`]).
-fn mvn_command(root: &Path) -> Command {
+/// `mvn` in batch mode on `pom` with the project's local repository, run in `root`, without the
+/// dynamic library path (see [`mvn`]); the caller adds properties and goals.
+fn mvn_command(root: &Path, pom: &Path) -> Result<Command> {
+    let repo = format!("-Dmaven.repo.local={}", path_str(&root.join("build/m2"))?);
     let mut cmd = Command::new("mvn");
     cmd.current_dir(root)
         .env_remove("LD_LIBRARY_PATH")
-        .env_remove("DYLD_FALLBACK_LIBRARY_PATH");
-    cmd
+        .env_remove("DYLD_FALLBACK_LIBRARY_PATH")
+        .args(["-B", "--no-transfer-progress", "-f", path_str(pom)?, &repo]);
+    Ok(cmd)
 }
 
 /// The library jar (the dev library inside, debug info stripped) installed into `build/m2`, then
