@@ -1,24 +1,9 @@
 //! The project's build tasks, as a library so tests can drive the generator directly.
 pub mod advisories;
-pub mod api;
 pub mod audit;
 pub mod bench;
-pub mod builders;
-pub mod carts_drill;
-pub mod client_options;
 pub mod codegen;
-pub mod core_defs;
 pub mod drill;
-pub mod emit;
-pub mod error_kinds;
-pub mod gen_models;
-pub mod gen_operations;
-pub mod gen_python;
-pub mod gen_schema;
-pub mod gen_uniffi;
-pub mod gen_wasm;
-pub mod lint;
-pub mod normalise;
 pub mod npm;
 pub mod npm_test;
 pub mod plugins;

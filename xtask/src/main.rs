@@ -3,9 +3,9 @@
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use xtask::codegen::{self, lint};
 use xtask::process::run;
 use xtask::steps::{self, Step};
-use xtask::{codegen, lint};
 
 #[derive(Parser)]
 #[command(about = "bigcartel-sdk build tasks")]
@@ -88,9 +88,8 @@ fn main() {
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.task {
         Task::Codegen { check } => run_codegen(check),
-        Task::Drill => {
-            xtask::drill::drill(&root()).and_then(|()| xtask::carts_drill::drill(&root()))
-        }
+        Task::Drill => xtask::drill::run_drill(&root(), &xtask::drill::BIGCARTEL)
+            .and_then(|()| xtask::drill::run_drill(&root(), &xtask::drill::BIGCOMMERCE)),
         Task::Bench { smoke } => xtask::bench::bench(&root(), smoke),
         Task::Bindings { test: true, .. } => xtask::uniffi::test(&root()),
         Task::Bindings { check, .. } => xtask::uniffi::generate(&root(), check),
@@ -146,7 +145,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                 for f in &findings {
                     println!("{}: {f}", s.display());
                 }
-                for n in xtask::normalise::normalise(&spec).notes {
+                for n in xtask::codegen::normalise::normalise(&spec).notes {
                     println!("{}: note: {n}", s.display());
                 }
                 for o in lint::observed(&spec) {
@@ -350,11 +349,15 @@ fn test_steps() -> Vec<Step> {
                 xtask::advisories::check(root, &path)
             },
         ),
-        step("drill", "spec-change drill", xtask::drill::drill),
+        step(
+            "drill",
+            "spec-change drill: Big Cartel (core, npm, CLI, fulfillment, Python, Kotlin, Swift)",
+            |root| xtask::drill::run_drill(root, &xtask::drill::BIGCARTEL),
+        ),
         step(
             "carts-drill",
-            "BigCommerce carts spec-change drill",
-            xtask::carts_drill::drill,
+            "spec-change drill: BigCommerce carts",
+            |root| xtask::drill::run_drill(root, &xtask::drill::BIGCOMMERCE),
         ),
         step("bench-smoke", "benchmark harness (smoke mode)", |root| {
             xtask::bench::bench(root, true)

@@ -22,7 +22,7 @@ fn fixture(name: &str) -> String {
 #[test]
 fn lint_reports_every_problem_of_a_broken_spec() {
     let spec = codegen::parse_spec(&fixture("bad.yaml")).unwrap();
-    let findings = xtask::lint::lint(&spec);
+    let findings = xtask::codegen::lint::lint(&spec);
     let text: Vec<String> = findings.iter().map(ToString::to_string).collect();
     insta::assert_snapshot!("lint_bad", text.join("\n"));
 }
@@ -69,7 +69,7 @@ fn not_yaml_is_an_error() {
 fn normalisation_notes_what_it_rewrites() {
     // Mixed response kinds are not lint errors any more: they are rewritten, and noted.
     let spec = codegen::parse_spec(&fixture("bad.yaml")).unwrap();
-    let notes = xtask::normalise::normalise(&spec).notes;
+    let notes = xtask::codegen::normalise::normalise(&spec).notes;
     let text: Vec<String> = notes.iter().map(ToString::to_string).collect();
     insta::assert_snapshot!("normalise_bad", text.join("\n"));
 }

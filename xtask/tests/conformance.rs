@@ -222,8 +222,8 @@ fn malformed_variants_never_panic() {
         // Mutate in place and restore: cloning the whole file per case would dominate.
         let old = std::mem::replace(spec.pointer_mut(pointer).unwrap(), value.clone());
         let outcome = std::panic::catch_unwind(|| {
-            xtask::lint::lint(&spec);
-            xtask::normalise::normalise(&spec);
+            xtask::codegen::lint::lint(&spec);
+            xtask::codegen::normalise::normalise(&spec);
         });
         assert!(
             outcome.is_ok(),

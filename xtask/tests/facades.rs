@@ -4,7 +4,7 @@
 //! each reaches the client.)
 
 use std::path::Path;
-use xtask::{client_options, error_kinds};
+use xtask::codegen::{client_options, error_kinds};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -23,8 +23,8 @@ fn flat(text: &str) -> String {
 #[test]
 fn every_facade_carries_every_option_with_the_core_doc() {
     let root = root();
-    let ts = std::fs::read_to_string(root.join(xtask::gen_wasm::OUTPUT)).unwrap();
-    let uniffi = std::fs::read_to_string(root.join(xtask::gen_uniffi::OUT_PATH)).unwrap();
+    let ts = std::fs::read_to_string(root.join(xtask::codegen::wasm::OUTPUT)).unwrap();
+    let uniffi = std::fs::read_to_string(root.join(xtask::codegen::uniffi::OUT_PATH)).unwrap();
     // JSDoc lines start with ` * `, doc comments with `///`: compare the words.
     let ts_words = flat(
         &ts.replace("\n   * ", " ")
@@ -56,11 +56,11 @@ fn every_facade_carries_every_kind_and_every_error() {
     let root = root();
     let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
     let ts = flat(
-        &read(xtask::gen_wasm::ERROR_KINDS)
+        &read(xtask::codegen::wasm::ERROR_KINDS)
             .replace("/**", " ")
             .replace("*/", " "),
     );
-    let uniffi = flat(&read(xtask::gen_uniffi::OUT_PATH).replace("///", " "));
+    let uniffi = flat(&read(xtask::codegen::uniffi::OUT_PATH).replace("///", " "));
     for kinds in error_kinds::read(root).unwrap() {
         for v in &kinds.variants {
             let member = format!("{} | \"{}\"", flat(&v.doc), v.wire());

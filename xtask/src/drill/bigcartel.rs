@@ -1,40 +1,109 @@
-//! The spec-change drill for the Big Cartel spec (`cargo xtask drill`, and a step of the test
-//! command), and running `cargo xtask codegen` in a drill's scratch workspace.
+//! The Big Cartel drill: the edit a changelog entry would bring to `spec/bigcartel.v1.yaml`
+//! (attributes, query parameters and an operation), and where each must then show up: the core's
+//! models, params, raw client and spec tables; the npm package's types; the CLI's `api` commands;
+//! the hand-written CLI and fulfillment engine, which must compile unchanged; Python, Kotlin and
+//! Swift.
 
-use crate::process::{ROOT_ENV, run};
-use anyhow::{Context, Result, bail};
-use std::path::Path;
+use super::plan::{Check, Drill};
+use anyhow::{Result, bail};
 
-/// The spec-change drill: in a scratch copy of the workspace, add attributes (`sku` on products,
-/// `gift_note` on orders), query parameters (`filter[sku]` on listProducts, `filter[gift]` on
-/// listOrders) and an operation (`getFeaturedArtist`) to the spec, run `cargo xtask codegen`,
-/// compile and run a test that uses them, find them in the CLI's `api` commands, and compile the
-/// hand-written CLI and fulfillment engine, with no other edit.
-pub fn drill(root: &Path) -> Result<()> {
-    let scratch = crate::scratch::workspace(
-        root,
-        "bigcartel-drill",
-        &[
-            "crates/bigcartel",
-            "bindings/wasm",
-            "crates/bigcartel-cli",
-            "crates/bigcartel-fulfillment",
-            "xtask",
-        ],
-        &["spec", ".cargo"],
-    )?;
+/// The Big Cartel drill (see the module documentation).
+pub const BIGCARTEL: Drill = Drill {
+    name: "bigcartel",
+    spec: "spec/bigcartel.v1.yaml",
+    edit: changelog_edit,
+    crates: &[
+        "crates/bigcartel",
+        "bindings/wasm",
+        "bindings/uniffi",
+        "crates/bigcartel-cli",
+        "crates/bigcartel-fulfillment",
+        "xtask",
+    ],
+    checks: &[
+        Check::RustTest {
+            dir: "crates/bigcartel",
+            package: "bigcartel",
+            source: RUST_TEST,
+        },
+        Check::Holds {
+            what: "the npm package's generated types",
+            file: crate::codegen::wasm::OUTPUT,
+            needles: &[
+                "  sku: string | null;",
+                "  filter_sku?: string | null;",
+                "  gift_note: string | null;",
+                "js_name = getFeaturedArtist,",
+            ],
+        },
+        Check::Cargo {
+            what: "the npm package's glue compiles for wasm32",
+            args: &[
+                "check",
+                "--quiet",
+                "-p",
+                "bigcartel-wasm",
+                "--target",
+                "wasm32-unknown-unknown",
+            ],
+            env: &[],
+        },
+        Check::Cargo {
+            what: "the hand-written CLI and fulfillment engine, which build generated params and inputs, compile unchanged",
+            args: &[
+                "check",
+                "--quiet",
+                "-p",
+                "bigcartel-cli",
+                "-p",
+                "bigcartel-fulfillment",
+            ],
+            env: &[],
+        },
+        // The CLI's own test renders each `api` command's help from the edited tables.
+        Check::Cargo {
+            what: "the CLI's `api` commands have get-featured-artist, --filter-gift and --filter-sku in --help",
+            args: &[
+                "test",
+                "--quiet",
+                "-p",
+                "bigcartel-cli",
+                "--bin",
+                "bigcartel",
+                "cmd_api::",
+            ],
+            env: &[(
+                "BIGCARTEL_CLI_EXPECT",
+                "get-featured-artist <ARTIST_ID>\nlist-orders --filter-gift\nlist-products --filter-sku",
+            )],
+        },
+        Check::Bindings {
+            python: PYTHON_TEST,
+        },
+        Check::Holds {
+            what: "the Kotlin bindings",
+            file: "gen/kotlin/com/bigcartel/sdk/bigcartel_uniffi.kt",
+            needles: &[
+                "val `sku`: kotlin.String?",
+                "val `filterSku`: kotlin.String?",
+                "suspend fun `getFeaturedArtist`(",
+            ],
+        },
+        Check::Holds {
+            what: "the Swift bindings",
+            file: "gen/swift/BigCartel.swift",
+            needles: &[
+                "let sku: String?",
+                "let filterSku: String?",
+                "func getFeaturedArtist(",
+            ],
+        },
+    ],
+};
 
-    // The spec edit a changelog entry would bring.
-    let spec_path = scratch.join("spec/bigcartel.v1.yaml");
-    let spec = changelog_edit(&std::fs::read_to_string(&spec_path)?)?;
-    std::fs::write(&spec_path, spec)?;
-
-    let target_dir = root.join("target");
-    let target = target_dir.to_str().context("non-UTF-8 target dir")?;
-    let envs = [("CARGO_TARGET_DIR", target)];
-    codegen_in(&scratch)?;
-
-    let test = r##"
+/// Rust code using every new name: the attribute decoded, the parameters set, the operation
+/// called, all through the generated code and the spec tables.
+const RUST_TEST: &str = r##"
 use bigcartel::models::Product;
 #[test]
 fn the_new_attribute_and_parameter_arrived() {
@@ -72,95 +141,17 @@ fn the_new_attribute_and_parameter_arrived() {
     bigcartel::dynamic::check(op, &args).unwrap();
 }
 "##;
-    std::fs::create_dir_all(scratch.join("crates/bigcartel/tests"))?;
-    std::fs::write(scratch.join("crates/bigcartel/tests/drill.rs"), test)?;
-    run(
-        &scratch,
-        "cargo",
-        &["test", "--quiet", "-p", "bigcartel", "--test", "drill"],
-        &envs,
-    )?;
-    // The npm package: its TypeScript types carry the new names, and the facade still compiles.
-    let generated = std::fs::read_to_string(scratch.join(crate::gen_wasm::OUTPUT))?;
-    for needle in [
-        "  sku: string | null;",
-        "  filter_sku?: string | null;",
-        "  gift_note: string | null;",
-        "js_name = getFeaturedArtist,",
-    ] {
-        if !generated.contains(needle) {
-            bail!("the npm package's generated types lack `{}`", needle.trim());
-        }
-    }
-    run(
-        &scratch,
-        "cargo",
-        &[
-            "check",
-            "--quiet",
-            "-p",
-            "bigcartel-wasm",
-            "--target",
-            "wasm32-unknown-unknown",
-        ],
-        &envs,
-    )?;
-    // The hand-written crates that build generated params and inputs still compile unchanged.
-    run(
-        &scratch,
-        "cargo",
-        &[
-            "check",
-            "--quiet",
-            "-p",
-            "bigcartel-cli",
-            "-p",
-            "bigcartel-fulfillment",
-        ],
-        &envs,
-    )?;
-    // The CLI's `api` commands: the new operation is a command, the new parameter a flag in its
-    // `--help` (the CLI's own test renders each command's help from the edited tables).
-    let expect =
-        "get-featured-artist <ARTIST_ID>\nlist-orders --filter-gift\nlist-products --filter-sku";
-    run(
-        &scratch,
-        "cargo",
-        &[
-            "test",
-            "--quiet",
-            "-p",
-            "bigcartel-cli",
-            "--bin",
-            "bigcartel",
-            "cmd_api::",
-        ],
-        &[envs[0], ("BIGCARTEL_CLI_EXPECT", expect)],
-    )?;
-    std::fs::remove_dir_all(&scratch).ok();
-    println!(
-        "drill: a spec edit reached the raw client, the models, the operations, the spec tables, the npm package's types and the CLI's `api` commands (get-featured-artist, --filter-gift, --filter-sku in --help) with no hand edit; the CLI and the fulfillment engine compile unchanged"
-    );
-    Ok(())
-}
 
-/// `cargo xtask codegen` for a drill's scratch copy of the workspace: xtask built from this
-/// workspace (same sources as the copy) and pointed at the copy. Building xtask inside the copy
-/// with the shared target dir would replace `target/debug/xtask` with a binary whose workspace is
-/// the (soon deleted) copy; running this process's own binary fails once an earlier step has
-/// rebuilt it.
-pub fn codegen_in(scratch: &Path) -> Result<()> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace");
-    let dir = scratch.to_str().context("non-UTF-8 path")?;
-    run(
-        root,
-        "cargo",
-        &["run", "--quiet", "-p", "xtask", "--", "codegen"],
-        &[(ROOT_ENV, dir)],
-    )
-}
+/// Python using the new names through the package users import: the attribute read from a
+/// decoded document, the parameter set and serialised, the operation present.
+const PYTHON_TEST: &str = "import bigcartel as b
+body = b'{\"data\": [{\"type\": \"products\", \"id\": \"1\", \"attributes\": {\"sku\": \"TEE-1\"}}]}'
+assert b.decode_products(body)[0].sku == 'TEE-1'
+assert b.ListProductsParams(filter_sku='TEE-1').filter_sku == 'TEE-1'
+assert 'filter_sku' in b._views._json_ListProductsParams(b.ListProductsParams(), 'p')
+assert callable(b.Client.get_featured_artist)
+print('drill bigcartel: Python has Product.sku, ListProductsParams.filter_sku and Client.get_featured_artist')
+";
 
 /// The spec edit a changelog entry would bring, as the Big Cartel drills make it: an attribute
 /// (`sku` on products) and a query parameter (`filter[sku]` on listProducts). Both this drill and
@@ -221,7 +212,7 @@ pub fn changelog_edit(spec: &str) -> Result<String> {
     ] {
         if !spec.contains(needle) {
             bail!(
-                "the drill could not find where to edit the spec for `{needle}`; update xtask/src/drill.rs"
+                "the drill could not find where to edit the spec for `{needle}`; update xtask/src/drill/bigcartel.rs"
             );
         }
     }

@@ -32,7 +32,7 @@
 
 mod responses;
 
-use crate::lint::Finding;
+use super::lint::Finding;
 #[cfg(test)]
 use responses::RAW_MEDIA;
 use responses::fix_responses;
@@ -119,7 +119,7 @@ pub fn normalise(spec: &Value) -> Normalised {
             {
                 let renamed: Map<String, Value> = std::mem::take(content)
                     .into_iter()
-                    .map(|(k, v)| (crate::lint::normalise_media(&k), v))
+                    .map(|(k, v)| (super::lint::normalise_media(&k), v))
                     .collect();
                 *content = renamed;
             }

@@ -1,14 +1,21 @@
 //! `generated_models.rs`: one resolved model per `x-model` resource (its struct, its open enums
 //! for subtypes and documented values, `new`, and its decoder from a raw JSON:API resource).
 
-use crate::api::{Api, Model, Scalar};
-use crate::emit::{docs, field_ident, rust_type, subtype_enum_name};
+use super::api::{Api, Model, Scalar};
+use super::emit::{docs, field_ident, rust_type, subtype_enum_name};
 use anyhow::{Result, bail};
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn tokens(api: &Api) -> Result<TokenStream> {
+/// `generated_models.rs`: one struct per resolved model, and its decoders.
+pub fn emit(input: &super::input::Input) -> Result<Vec<(String, String)>> {
+    Ok(vec![
+        input.core_file("generated_models.rs", tokens(input.api)?)?,
+    ])
+}
+
+fn tokens(api: &Api) -> Result<TokenStream> {
     let mut out = TokenStream::new();
     for model in &api.models {
         out.extend(model_tokens(model)?);
@@ -131,7 +138,7 @@ fn subtype_tokens(model: &Model) -> TokenStream {
 }
 
 /// The enum of an attribute's documented values.
-fn value_enum_tokens(model: &Model, field: &crate::api::Field, name: &str) -> TokenStream {
+fn value_enum_tokens(model: &Model, field: &super::api::Field, name: &str) -> TokenStream {
     let doc = format!(
         "The documented values of `{}`'s `{}` attribute.\n\nSerializes as its text; a value the \
          spec does not list is kept in [`{name}::Other`], so it round-trips byte for byte.",

@@ -9,8 +9,8 @@
 //! Python code per field, about nine tenths of a decode when it was profiled. No behaviour lives
 //! here: only names, types, docstrings and the JSON keys.
 
-use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
-use crate::emit::{snake_decoder_names, subtype_enum_name};
+use super::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
+use super::emit::{snake_decoder_names, subtype_enum_name};
 use anyhow::Result;
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
@@ -20,7 +20,11 @@ use std::fmt::Write as _;
 pub const OUT_PATH: &str = "bindings/uniffi/python/bigcartel/_views.py";
 
 /// Files to write, as `(path relative to the workspace root, contents)`.
-pub fn generate(api: &Api, spec_path: &str) -> Result<Vec<(String, String)>> {
+pub fn emit(input: &super::input::Input) -> Result<Vec<(String, String)>> {
+    generate(input.api, input.target.spec_path)
+}
+
+fn generate(api: &Api, spec_path: &str) -> Result<Vec<(String, String)>> {
     let mut out = String::new();
     let _ = writeln!(
         out,

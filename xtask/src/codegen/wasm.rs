@@ -7,11 +7,11 @@
 //! Values cross the boundary as JSON, so each TypeScript property is named exactly as the core's
 //! serde shape names it: models and query parameters by their Rust field, inputs by their wire name.
 
-use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
-use crate::client_options::{ClientOption, Kind};
-use crate::core_defs::CoreDefs;
-use crate::emit::{docs, field_ident, format_tokens, subtype_enum_name};
-use crate::error_kinds::KindEnum;
+use super::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
+use super::client_options::{ClientOption, Kind};
+use super::core_defs::CoreDefs;
+use super::emit::{docs, field_ident, format_tokens, subtype_enum_name};
+use super::error_kinds::KindEnum;
 use anyhow::{Result, anyhow};
 use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Literal, TokenStream};
@@ -25,8 +25,16 @@ pub const OUTPUT: &str = "bindings/wasm/src/generated.rs";
 /// use them (both entries of the package share the file).
 pub const ERROR_KINDS: &str = "bindings/wasm/js/error-kinds.d.ts";
 
-/// Files to write, as `(path relative to the workspace root, contents)`.
-pub fn generate(api: &Api, core: &CoreDefs) -> Result<Vec<(String, String)>> {
+/// Files to write, as `(path relative to the workspace root, contents)`, each under the header.
+pub fn emit(input: &super::input::Input) -> Result<Vec<(String, String)>> {
+    let header = input.header();
+    Ok(generate(input.api, input.core()?)?
+        .into_iter()
+        .map(|(path, contents)| (path, format!("{header}{contents}")))
+        .collect())
+}
+
+fn generate(api: &Api, core: &CoreDefs) -> Result<Vec<(String, String)>> {
     let options = &core.options;
     let mut ts = typescript(api);
     ts.push_str(&options_typescript(options));

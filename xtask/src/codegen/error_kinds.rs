@@ -7,7 +7,7 @@
 //! them. A variant's name in every facade is its snake_case form (`too_large`), which is what
 //! the core's `as_str()`/`reason()` answer (a test in each crate holds them to it).
 
-use crate::client_options::doc_of;
+use super::client_options::doc_of;
 use anyhow::{Context, Result, bail};
 use heck::ToSnakeCase;
 use std::path::Path;

@@ -1,9 +1,9 @@
-//! Helpers every emitter shares (the core's models in `codegen`, the npm glue in `gen_wasm`, the
-//! uniffi layer in `gen_uniffi`, the spec tables in `gen_schema`): deterministic formatting, doc
+//! Helpers every emitter shares (the core's models in `models`, the npm glue in `wasm`, the
+//! uniffi layer in `uniffi`, the spec tables in `schema`): deterministic formatting, doc
 //! attributes, identifiers and type names. They live here so that the emitters depend on this
 //! module and `codegen` depends on the emitters, never the other way round.
 
-use crate::api::{Api, Model, Scalar};
+use super::api::{Api, Model, Scalar};
 use anyhow::{Context, Result};
 use heck::ToSnakeCase;
 use proc_macro2::TokenStream;

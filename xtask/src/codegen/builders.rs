@@ -6,8 +6,8 @@
 //! module emits. Setters take `impl Into<T>` (and any iterable of strings for a list), so
 //! callers pass `"text"` or `50` without conversions.
 
-use crate::api::Scalar;
-use crate::emit::{docs, field_ident, rust_type};
+use super::api::Scalar;
+use super::emit::{docs, field_ident, rust_type};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 

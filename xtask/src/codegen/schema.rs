@@ -3,7 +3,7 @@
 //! reads them to call any operation and resolve any document with JSON in and JSON out; the npm
 //! package is built on that, so each operation costs a table row there rather than compiled code.
 
-use crate::api::{Api, Body, Bounds, Field, Returns, Scalar};
+use super::api::{Api, Body, Bounds, Field, Returns, Scalar};
 use anyhow::{Result, anyhow};
 use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
@@ -29,8 +29,13 @@ fn field(f: &Field) -> TokenStream {
     quote! { Field { name: #name, key: #key, kind: #kind, required: #required } }
 }
 
+/// `generated_schema.rs`: the models and operations as static tables.
+pub fn emit(input: &super::input::Input) -> Result<Vec<(String, String)>> {
+    Ok(vec![input.core_file(FILE, tokens(input.api)?)?])
+}
+
 /// The tokens of `generated_schema.rs`.
-pub fn tokens(api: &Api) -> Result<TokenStream> {
+fn tokens(api: &Api) -> Result<TokenStream> {
     let index = |name: &str| -> Result<usize> {
         api.models
             .iter()
@@ -60,7 +65,7 @@ pub fn tokens(api: &Api) -> Result<TokenStream> {
     }
     let mut operations = Vec::new();
     let mut bounds = Vec::new();
-    let bound = |op: &crate::api::Operation, of: TokenStream, name: &str, b: &Bounds| {
+    let bound = |op: &super::api::Operation, of: TokenStream, name: &str, b: &Bounds| {
         let (id, raw) = (&op.id, op.fn_name());
         let opt = |v: Option<i64>| match v {
             Some(v) => quote!(Some(#v)),

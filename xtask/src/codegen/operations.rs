@@ -2,14 +2,21 @@
 //! per operation, with their params, inputs and relationship inputs (`#[non_exhaustive]`, built
 //! with `new` and setters).
 
-use crate::api::{Api, Body, Input, RelationshipsInput, Returns, Scalar};
-use crate::builders::{self, Settable};
-use crate::emit::{docs, field_ident, rust_type};
+use super::api::{Api, Body, Input, RelationshipsInput, Returns, Scalar};
+use super::builders::{self, Settable};
+use super::emit::{docs, field_ident, rust_type};
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn tokens(api: &Api) -> TokenStream {
+/// `generated_operations.rs`: the typed client methods.
+pub fn emit(input: &super::input::Input) -> anyhow::Result<Vec<(String, String)>> {
+    Ok(vec![
+        input.core_file("generated_operations.rs", tokens(input.api))?,
+    ])
+}
+
+fn tokens(api: &Api) -> TokenStream {
     let mut items = TokenStream::new();
     let mut methods = TokenStream::new();
     for input in &api.inputs {

@@ -8,13 +8,13 @@
 //! `decode_<model>(body)`, the core's JSON:API decoding of a body fetched by other means. No
 //! behaviour lives here: only types and conversions.
 
-use crate::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
-use crate::client_options::{ClientOption, Kind};
-use crate::core_defs::CoreDefs;
-use crate::emit::{
+use super::api::{Api, Body, Field, Model, Operation, Returns, Scalar};
+use super::client_options::{ClientOption, Kind};
+use super::core_defs::CoreDefs;
+use super::emit::{
     docs, field_ident, format_tokens, rust_type, snake_decoder_names, subtype_enum_name,
 };
-use crate::error_kinds::KindEnum;
+use super::error_kinds::KindEnum;
 use anyhow::{Result, bail};
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
@@ -24,8 +24,16 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Where the generated file goes, relative to the workspace root.
 pub const OUT_PATH: &str = "bindings/uniffi/src/generated.rs";
 
-/// Files to write, as `(path relative to the workspace root, contents)`.
-pub fn generate(api: &Api, core: &CoreDefs) -> Result<Vec<(String, String)>> {
+/// Files to write, as `(path relative to the workspace root, contents)`, each under the header.
+pub fn emit(input: &super::input::Input) -> Result<Vec<(String, String)>> {
+    let header = input.header();
+    Ok(generate(input.api, input.core()?)?
+        .into_iter()
+        .map(|(path, contents)| (path, format!("{header}{contents}")))
+        .collect())
+}
+
+fn generate(api: &Api, core: &CoreDefs) -> Result<Vec<(String, String)>> {
     check_acyclic(api)?;
     let mut out = TokenStream::new();
     out.extend(quote! {
@@ -647,21 +655,21 @@ mod tests {
 
     #[test]
     fn a_relationship_cycle_is_refused_with_its_path() {
-        let spec = crate::api::parse_spec(
+        let spec = crate::codegen::api::parse_spec(
             &std::fs::read_to_string(
                 std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/bigcartel.v1.yaml"),
             )
             .unwrap(),
         )
         .unwrap();
-        let mut api = crate::api::describe(&spec).unwrap();
+        let mut api = crate::codegen::api::describe(&spec).unwrap();
         assert!(generate(&api, &CoreDefs::default()).is_ok());
         let currency = api
             .models
             .iter()
             .position(|m| m.name == "Currency")
             .unwrap();
-        api.models[currency].rels.push(crate::api::Rel {
+        api.models[currency].rels.push(crate::codegen::api::Rel {
             name: "account".into(),
             model: "Account".into(),
             many: false,
