@@ -1,6 +1,6 @@
 //! Options and error kinds are defined once, in the core: every facade carries each of them,
 //! worded as the core words it. A facade that lacks one, or says it differently, fails here.
-//! (The CLI's flags are the core struct itself; `crates/bigcartel-cli/tests/cli.rs` checks that
+//! (The CLI's flags are the core struct itself; `crates/bigcartel-cli/tests/cli/output.rs` checks that
 //! each reaches the client.)
 
 use std::path::Path;
