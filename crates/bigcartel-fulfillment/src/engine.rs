@@ -458,11 +458,10 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
                     map.insert(o.id.clone(), o);
                 }
             }
-            let mut entries = Vec::with_capacity(work.len());
-            for id in &work {
-                entries.extend(self.db().entry(id).await?);
-            }
-            let entries = entries
+            let entries = self
+                .db()
+                .entries(&work)
+                .await?
                 .into_iter()
                 .filter(|e| matches!(e.state, OrderState::Seen | OrderState::Held))
                 .collect();

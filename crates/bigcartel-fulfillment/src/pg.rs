@@ -502,6 +502,27 @@ impl LedgerStore for PgLedger {
         row.map(|r| self.read_entry(&r)).transpose()
     }
 
+    async fn entries(&self, order_ids: &[String]) -> Result<Vec<LedgerEntry>, LedgerError> {
+        let client = self.pool.get().await?;
+        let statement = client
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM ledger_orders WHERE merchant_id = $1 AND order_id = ANY($2)"
+            ))
+            .await?;
+        let rows = client
+            .query(&statement, &[&self.merchant, &order_ids])
+            .await?;
+        let mut by_id = BTreeMap::new();
+        for row in &rows {
+            let entry = self.read_entry(row)?;
+            by_id.insert(entry.order_id.clone(), entry);
+        }
+        Ok(order_ids
+            .iter()
+            .filter_map(|id| by_id.get(id).cloned())
+            .collect())
+    }
+
     async fn in_states(&self, states: &[OrderState]) -> Result<Vec<LedgerEntry>, LedgerError> {
         let names: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
         self.select("state = ANY($2)", &[&names]).await

@@ -26,6 +26,9 @@ pub trait LedgerStore: Send + Sync + std::fmt::Debug + 'static {
     async fn observe(&self, order_ids: &[String]) -> Result<usize, LedgerError>;
     /// One order's row.
     async fn entry(&self, order_id: &str) -> Result<Option<LedgerEntry>, LedgerError>;
+    /// The rows of `order_ids` that are in the ledger, in the order given: one read for a
+    /// listed page instead of one per order.
+    async fn entries(&self, order_ids: &[String]) -> Result<Vec<LedgerEntry>, LedgerError>;
     /// Every row in one of `states`, oldest first.
     async fn in_states(&self, states: &[OrderState]) -> Result<Vec<LedgerEntry>, LedgerError>;
     /// Rows with work to do at `now`: not final, not waiting for a retry time.
@@ -114,6 +117,18 @@ impl LedgerStore for Ledger {
     async fn entry(&self, order_id: &str) -> Result<Option<LedgerEntry>, LedgerError> {
         let id = order_id.to_string();
         self.blocking(move |l| l.entry(&id)).await
+    }
+
+    async fn entries(&self, order_ids: &[String]) -> Result<Vec<LedgerEntry>, LedgerError> {
+        let ids = order_ids.to_vec();
+        self.blocking(move |l| {
+            let mut found = Vec::with_capacity(ids.len());
+            for id in &ids {
+                found.extend(l.entry(id)?);
+            }
+            Ok(found)
+        })
+        .await
     }
 
     async fn in_states(&self, states: &[OrderState]) -> Result<Vec<LedgerEntry>, LedgerError> {

@@ -31,6 +31,16 @@ async fn observe_and_record_new(l: &dyn LedgerStore) {
     assert_eq!(l.record_new(&ids(&["a", "c"])).await.unwrap(), 1);
     assert_eq!(state(l, "c").await, OrderState::Seen);
     assert!(l.entry("zzz").await.unwrap().is_none());
+    // A page's rows at once: the known ones, in the order asked, unknown ones left out.
+    let page: Vec<String> = l
+        .entries(&ids(&["c", "zzz", "a"]))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.order_id)
+        .collect();
+    assert_eq!(page, ids(&["c", "a"]));
+    assert!(l.entries(&[]).await.unwrap().is_empty());
     let events = l.events("a").await.unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!((events[0].from, events[0].to), (None, OrderState::Seen));
