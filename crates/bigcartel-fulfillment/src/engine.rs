@@ -519,7 +519,7 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
                 continue;
             }
             let reason = "no longer unshipped in Big Cartel (shipped by hand or deleted)";
-            if self.db().skip(&entry.order_id, reason).await? {
+            if self.db().skip(&entry.order_id, reason).await?.is_some() {
                 bump(report, |r| r.skipped += 1);
                 self.emit(ProgressEvent::Skipped {
                     order_id: entry.order_id,

@@ -45,6 +45,18 @@ const MIGRATION_LOCK: i64 = 0x6263_6675_6c66_696c; // "bcfulfil"
 const COLUMNS: &str = "order_id, state, idempotency_key, payload, reference, reason, last_error, \
      attempts, retry_at, carrier, tracking_number, first_seen_at, updated_at";
 
+/// How many columns [`COLUMNS`] names.
+const COLUMN_COUNT: usize = 13;
+
+/// [`COLUMNS`], each qualified with `table`.
+fn prefixed(table: &str) -> String {
+    COLUMNS
+        .split(", ")
+        .map(|c| format!("{table}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A PostgreSQL database holding the ledgers of many merchants.
 #[derive(Clone)]
 pub struct PgDatabase {
@@ -339,7 +351,7 @@ impl PgLedger {
         to: OrderState,
         set: Set<'_>,
         detail: Option<&str>,
-    ) -> Result<bool, LedgerError> {
+    ) -> Result<Option<LedgerEntry>, LedgerError> {
         let now = now_ms();
         let client = self.pool.get().await?;
         let to_name = to.as_str();
@@ -370,6 +382,8 @@ impl PgLedger {
             }
             None => "SELECT 1".to_string(),
         };
+        let returned = prefixed("o");
+        let moved_columns = prefixed("moved");
         // The column sets are few, so each form of the statement is prepared once per
         // connection.
         let sql = format!(
@@ -383,20 +397,23 @@ impl PgLedger {
                  UPDATE ledger_orders o SET state = $4::text, updated_at = $5::bigint,
                         last_error = NULL, attempts = 0, retry_at = NULL{assignments}
                    FROM found WHERE o.merchant_id = $1::text AND o.order_id = $2::text
-                 RETURNING found.state AS from_state),
+                 RETURNING found.state AS from_state, {returned}),
              logged AS (
                  INSERT INTO ledger_events (merchant_id, order_id, at, from_state, to_state, detail)
                  SELECT $1::text, $2::text, $5::bigint, from_state, $4::text, $6::text FROM moved)
-             SELECT EXISTS (SELECT 1 FROM fence), EXISTS (SELECT 1 FROM moved)"
+             SELECT {moved_columns}, EXISTS (SELECT 1 FROM fence)
+               FROM (SELECT 1) AS one LEFT JOIN moved ON true"
         );
         let row = client
             .query_one(&client.prepare_cached(&sql).await?, &params)
             .await?;
-        let (held, moved): (bool, bool) = (row.try_get(0)?, row.try_get(1)?);
-        match (&self.fence, held) {
-            (Some(lease), false) => Err(LedgerError::LeaseLost(lease.merchant_id.clone())),
-            _ => Ok(moved),
+        let held: bool = row.try_get(COLUMN_COUNT)?;
+        if let (Some(lease), false) = (&self.fence, held) {
+            return Err(LedgerError::LeaseLost(lease.merchant_id.clone()));
         }
+        // The row after the move, or NULLs when nothing moved.
+        let moved: Option<String> = row.try_get(0)?;
+        moved.map(|_| self.read_entry(&row)).transpose()
     }
 
     /// Inserts the ids not yet present as `seen`, with their events; returns how many.
@@ -568,7 +585,7 @@ impl LedgerStore for PgLedger {
             .collect()
     }
 
-    async fn hold(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+    async fn hold(&self, order_id: &str, reason: &str) -> Result<Option<LedgerEntry>, LedgerError> {
         self.transition(
             order_id,
             &[OrderState::Seen, OrderState::Held],
@@ -579,7 +596,12 @@ impl LedgerStore for PgLedger {
         .await
     }
 
-    async fn intend(&self, order_id: &str, key: &str, payload: &str) -> Result<bool, LedgerError> {
+    async fn intend(
+        &self,
+        order_id: &str,
+        key: &str,
+        payload: &str,
+    ) -> Result<Option<LedgerEntry>, LedgerError> {
         self.transition(
             order_id,
             &[OrderState::Seen, OrderState::Held],
@@ -594,7 +616,11 @@ impl LedgerStore for PgLedger {
         .await
     }
 
-    async fn submitted(&self, order_id: &str, reference: &str) -> Result<bool, LedgerError> {
+    async fn submitted(
+        &self,
+        order_id: &str,
+        reference: &str,
+    ) -> Result<Option<LedgerEntry>, LedgerError> {
         self.transition(
             order_id,
             &[OrderState::Submitting, OrderState::Failed],
@@ -610,7 +636,7 @@ impl LedgerStore for PgLedger {
         order_id: &str,
         error: &str,
         retry_at: i64,
-    ) -> Result<bool, LedgerError> {
+    ) -> Result<Option<LedgerEntry>, LedgerError> {
         let now = now_ms();
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
@@ -625,14 +651,19 @@ impl LedgerStore for PgLedger {
             .map(|r| r.try_get(0))
             .transpose()?;
         let Some(current) = current else {
-            return Ok(false);
+            return Ok(None);
         };
-        tx.execute(
-            "UPDATE ledger_orders SET state = 'failed', last_error = $3, attempts = attempts + 1,
-                 retry_at = $4, updated_at = $5 WHERE merchant_id = $1 AND order_id = $2",
-            &[&self.merchant, &order_id, &error, &retry_at, &now],
-        )
-        .await?;
+        let row = tx
+            .query_one(
+                &format!(
+                    "UPDATE ledger_orders SET state = 'failed', last_error = $3,
+                         attempts = attempts + 1, retry_at = $4, updated_at = $5
+                      WHERE merchant_id = $1 AND order_id = $2 RETURNING {COLUMNS}"
+                ),
+                &[&self.merchant, &order_id, &error, &retry_at, &now],
+            )
+            .await?;
+        let entry = self.read_entry(&row)?;
         tx.execute(
             "INSERT INTO ledger_events (merchant_id, order_id, at, from_state, to_state, detail)
              VALUES ($1, $2, $3, $4, 'failed', $5)",
@@ -640,10 +671,14 @@ impl LedgerStore for PgLedger {
         )
         .await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(Some(entry))
     }
 
-    async fn rejected(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+    async fn rejected(
+        &self,
+        order_id: &str,
+        reason: &str,
+    ) -> Result<Option<LedgerEntry>, LedgerError> {
         self.transition(
             order_id,
             &[OrderState::Submitting, OrderState::Failed],
@@ -659,7 +694,7 @@ impl LedgerStore for PgLedger {
         order_id: &str,
         carrier: Option<&str>,
         tracking_number: Option<&str>,
-    ) -> Result<bool, LedgerError> {
+    ) -> Result<Option<LedgerEntry>, LedgerError> {
         self.transition(
             order_id,
             &[OrderState::Submitted],
@@ -670,7 +705,11 @@ impl LedgerStore for PgLedger {
         .await
     }
 
-    async fn cancelled(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+    async fn cancelled(
+        &self,
+        order_id: &str,
+        reason: &str,
+    ) -> Result<Option<LedgerEntry>, LedgerError> {
         self.transition(
             order_id,
             &[OrderState::Submitted],
@@ -681,7 +720,7 @@ impl LedgerStore for PgLedger {
         .await
     }
 
-    async fn marking(&self, order_id: &str) -> Result<bool, LedgerError> {
+    async fn marking(&self, order_id: &str) -> Result<Option<LedgerEntry>, LedgerError> {
         self.transition(
             order_id,
             &[OrderState::Shipped],
@@ -692,7 +731,7 @@ impl LedgerStore for PgLedger {
         .await
     }
 
-    async fn done(&self, order_id: &str) -> Result<bool, LedgerError> {
+    async fn done(&self, order_id: &str) -> Result<Option<LedgerEntry>, LedgerError> {
         self.transition(
             order_id,
             &[OrderState::Marking],
@@ -703,7 +742,7 @@ impl LedgerStore for PgLedger {
         .await
     }
 
-    async fn skip(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+    async fn skip(&self, order_id: &str, reason: &str) -> Result<Option<LedgerEntry>, LedgerError> {
         self.transition(
             order_id,
             &[OrderState::Seen, OrderState::Held, OrderState::Marking],

@@ -10,9 +10,9 @@ use async_trait::async_trait;
 
 use crate::ledger::{Ledger, LedgerEntry, LedgerError, LedgerEvent, LedgerStatus, OrderState};
 
-/// The operations the engine needs from a ledger. Every transition returns `false` (and changes
-/// nothing) when the order is not in one of the states it starts from: another task got there
-/// first.
+/// The operations the engine needs from a ledger. Every transition returns the order's row after
+/// the move (so the engine need not read it again), or `None`, changing nothing, when the order
+/// is not in one of the states it starts from: another task got there first.
 #[async_trait]
 pub trait LedgerStore: Send + Sync + std::fmt::Debug + 'static {
     /// The error for a stored value this version cannot read (names the ledger).
@@ -38,32 +38,53 @@ pub trait LedgerStore: Send + Sync + std::fmt::Debug + 'static {
     /// One order's transitions, oldest first.
     async fn events(&self, order_id: &str) -> Result<Vec<LedgerEvent>, LedgerError>;
     /// `seen`/`held` → `held` with a reason.
-    async fn hold(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError>;
+    async fn hold(&self, order_id: &str, reason: &str) -> Result<Option<LedgerEntry>, LedgerError>;
     /// `seen`/`held` → `submitting`: the write-ahead intent, committed before the center is
     /// called.
-    async fn intend(&self, order_id: &str, key: &str, payload: &str) -> Result<bool, LedgerError>;
+    async fn intend(
+        &self,
+        order_id: &str,
+        key: &str,
+        payload: &str,
+    ) -> Result<Option<LedgerEntry>, LedgerError>;
     /// `submitting`/`failed` → `submitted` with the center's reference.
-    async fn submitted(&self, order_id: &str, reference: &str) -> Result<bool, LedgerError>;
+    async fn submitted(
+        &self,
+        order_id: &str,
+        reference: &str,
+    ) -> Result<Option<LedgerEntry>, LedgerError>;
     /// `submitting`/`failed` → `failed`, counting the attempt and scheduling the next one.
-    async fn failed(&self, order_id: &str, error: &str, retry_at: i64)
-    -> Result<bool, LedgerError>;
+    async fn failed(
+        &self,
+        order_id: &str,
+        error: &str,
+        retry_at: i64,
+    ) -> Result<Option<LedgerEntry>, LedgerError>;
     /// `submitting`/`failed` → `held`: the center refused the order; the payload is dropped.
-    async fn rejected(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError>;
+    async fn rejected(
+        &self,
+        order_id: &str,
+        reason: &str,
+    ) -> Result<Option<LedgerEntry>, LedgerError>;
     /// `submitted` → `shipped`.
     async fn shipped(
         &self,
         order_id: &str,
         carrier: Option<&str>,
         tracking_number: Option<&str>,
-    ) -> Result<bool, LedgerError>;
+    ) -> Result<Option<LedgerEntry>, LedgerError>;
     /// `submitted` → `cancelled`.
-    async fn cancelled(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError>;
+    async fn cancelled(
+        &self,
+        order_id: &str,
+        reason: &str,
+    ) -> Result<Option<LedgerEntry>, LedgerError>;
     /// `shipped` → `marking`: committed before Big Cartel is patched.
-    async fn marking(&self, order_id: &str) -> Result<bool, LedgerError>;
+    async fn marking(&self, order_id: &str) -> Result<Option<LedgerEntry>, LedgerError>;
     /// `marking` → `done`.
-    async fn done(&self, order_id: &str) -> Result<bool, LedgerError>;
+    async fn done(&self, order_id: &str) -> Result<Option<LedgerEntry>, LedgerError>;
     /// `seen`/`held`/`marking` → `skipped` with a reason.
-    async fn skip(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError>;
+    async fn skip(&self, order_id: &str, reason: &str) -> Result<Option<LedgerEntry>, LedgerError>;
     /// Keeps the state, records the step's error, counts the attempt and schedules a retry.
     async fn note_error(
         &self,
@@ -88,6 +109,11 @@ impl Ledger {
             .await
             .map_err(|e| LedgerError::Task(e.to_string()))?
     }
+}
+
+/// The row after a transition of the SQLite ledger, read in the same blocking call.
+fn after(l: &Ledger, id: &str, moved: bool) -> Result<Option<LedgerEntry>, LedgerError> {
+    if moved { l.entry(id) } else { Ok(None) }
 }
 
 #[async_trait]
@@ -149,19 +175,40 @@ impl LedgerStore for Ledger {
         self.blocking(move |l| l.events(&id)).await
     }
 
-    async fn hold(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+    async fn hold(&self, order_id: &str, reason: &str) -> Result<Option<LedgerEntry>, LedgerError> {
         let (id, r) = (order_id.to_string(), reason.to_string());
-        self.blocking(move |l| l.hold(&id, &r)).await
+        self.blocking(move |l| {
+            let moved = l.hold(&id, &r)?;
+            after(l, &id, moved)
+        })
+        .await
     }
 
-    async fn intend(&self, order_id: &str, key: &str, payload: &str) -> Result<bool, LedgerError> {
+    async fn intend(
+        &self,
+        order_id: &str,
+        key: &str,
+        payload: &str,
+    ) -> Result<Option<LedgerEntry>, LedgerError> {
         let (id, k, p) = (order_id.to_string(), key.to_string(), payload.to_string());
-        self.blocking(move |l| l.intend(&id, &k, &p)).await
+        self.blocking(move |l| {
+            let moved = l.intend(&id, &k, &p)?;
+            after(l, &id, moved)
+        })
+        .await
     }
 
-    async fn submitted(&self, order_id: &str, reference: &str) -> Result<bool, LedgerError> {
+    async fn submitted(
+        &self,
+        order_id: &str,
+        reference: &str,
+    ) -> Result<Option<LedgerEntry>, LedgerError> {
         let (id, r) = (order_id.to_string(), reference.to_string());
-        self.blocking(move |l| l.submitted(&id, &r)).await
+        self.blocking(move |l| {
+            let moved = l.submitted(&id, &r)?;
+            after(l, &id, moved)
+        })
+        .await
     }
 
     async fn failed(
@@ -169,14 +216,26 @@ impl LedgerStore for Ledger {
         order_id: &str,
         error: &str,
         retry_at: i64,
-    ) -> Result<bool, LedgerError> {
+    ) -> Result<Option<LedgerEntry>, LedgerError> {
         let (id, e) = (order_id.to_string(), error.to_string());
-        self.blocking(move |l| l.failed(&id, &e, retry_at)).await
+        self.blocking(move |l| {
+            let moved = l.failed(&id, &e, retry_at)?;
+            after(l, &id, moved)
+        })
+        .await
     }
 
-    async fn rejected(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+    async fn rejected(
+        &self,
+        order_id: &str,
+        reason: &str,
+    ) -> Result<Option<LedgerEntry>, LedgerError> {
         let (id, r) = (order_id.to_string(), reason.to_string());
-        self.blocking(move |l| l.rejected(&id, &r)).await
+        self.blocking(move |l| {
+            let moved = l.rejected(&id, &r)?;
+            after(l, &id, moved)
+        })
+        .await
     }
 
     async fn shipped(
@@ -184,34 +243,57 @@ impl LedgerStore for Ledger {
         order_id: &str,
         carrier: Option<&str>,
         tracking_number: Option<&str>,
-    ) -> Result<bool, LedgerError> {
+    ) -> Result<Option<LedgerEntry>, LedgerError> {
         let id = order_id.to_string();
         let (c, t) = (
             carrier.map(str::to_string),
             tracking_number.map(str::to_string),
         );
-        self.blocking(move |l| l.shipped(&id, c.as_deref(), t.as_deref()))
-            .await
+        self.blocking(move |l| {
+            let moved = l.shipped(&id, c.as_deref(), t.as_deref())?;
+            after(l, &id, moved)
+        })
+        .await
     }
 
-    async fn cancelled(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+    async fn cancelled(
+        &self,
+        order_id: &str,
+        reason: &str,
+    ) -> Result<Option<LedgerEntry>, LedgerError> {
         let (id, r) = (order_id.to_string(), reason.to_string());
-        self.blocking(move |l| l.cancelled(&id, &r)).await
+        self.blocking(move |l| {
+            let moved = l.cancelled(&id, &r)?;
+            after(l, &id, moved)
+        })
+        .await
     }
 
-    async fn marking(&self, order_id: &str) -> Result<bool, LedgerError> {
+    async fn marking(&self, order_id: &str) -> Result<Option<LedgerEntry>, LedgerError> {
         let id = order_id.to_string();
-        self.blocking(move |l| l.marking(&id)).await
+        self.blocking(move |l| {
+            let moved = l.marking(&id)?;
+            after(l, &id, moved)
+        })
+        .await
     }
 
-    async fn done(&self, order_id: &str) -> Result<bool, LedgerError> {
+    async fn done(&self, order_id: &str) -> Result<Option<LedgerEntry>, LedgerError> {
         let id = order_id.to_string();
-        self.blocking(move |l| l.done(&id)).await
+        self.blocking(move |l| {
+            let moved = l.done(&id)?;
+            after(l, &id, moved)
+        })
+        .await
     }
 
-    async fn skip(&self, order_id: &str, reason: &str) -> Result<bool, LedgerError> {
+    async fn skip(&self, order_id: &str, reason: &str) -> Result<Option<LedgerEntry>, LedgerError> {
         let (id, r) = (order_id.to_string(), reason.to_string());
-        self.blocking(move |l| l.skip(&id, &r)).await
+        self.blocking(move |l| {
+            let moved = l.skip(&id, &r)?;
+            after(l, &id, moved)
+        })
+        .await
     }
 
     async fn note_error(

@@ -57,23 +57,29 @@ async fn observe_and_record_new(l: &dyn LedgerStore) {
 async fn full_pipeline(l: &dyn LedgerStore) {
     l.observe(&ids(&["1"])).await.unwrap();
     // Out of order: refused, nothing changes.
-    assert!(!l.done("1").await.unwrap());
-    assert!(!l.submitted("1", "R").await.unwrap());
-    assert!(!l.marking("1").await.unwrap());
-    assert!(l.intend("1", "key-1", "{\"x\":1}").await.unwrap());
+    assert!(l.done("1").await.unwrap().is_none());
+    assert!(l.submitted("1", "R").await.unwrap().is_none());
+    assert!(l.marking("1").await.unwrap().is_none());
+    assert!(l.intend("1", "key-1", "{\"x\":1}").await.unwrap().is_some());
     assert!(
-        !l.intend("1", "key-2", "{}").await.unwrap(),
+        l.intend("1", "key-2", "{}").await.unwrap().is_none(),
         "intent is written once"
     );
     let e = l.entry("1").await.unwrap().unwrap();
     assert_eq!(e.state, OrderState::Submitting);
     assert_eq!(e.idempotency_key.as_deref(), Some("key-1"));
     assert_eq!(e.payload.as_deref(), Some("{\"x\":1}"));
-    assert!(l.submitted("1", "REF-1").await.unwrap());
-    assert!(l.shipped("1", Some("UPS"), Some("1Z")).await.unwrap());
-    assert!(l.marking("1").await.unwrap());
-    assert!(l.done("1").await.unwrap());
-    let e = l.entry("1").await.unwrap().unwrap();
+    // Each transition answers the row after it, the same row a read then gives.
+    let after = l.submitted("1", "REF-1").await.unwrap().expect("moved");
+    assert_eq!(after.state, OrderState::Submitted);
+    assert_eq!(Some(&after), l.entry("1").await.unwrap().as_ref());
+    let after = l.shipped("1", Some("UPS"), Some("1Z")).await.unwrap();
+    assert_eq!(after, l.entry("1").await.unwrap());
+    let after = l.marking("1").await.unwrap();
+    assert_eq!(after.map(|e| e.state), Some(OrderState::Marking));
+    let after = l.done("1").await.unwrap();
+    assert_eq!(after, l.entry("1").await.unwrap());
+    let e = after.expect("moved");
     assert_eq!(e.state, OrderState::Done);
     assert_eq!(e.reference.as_deref(), Some("REF-1"));
     assert_eq!(e.carrier.as_deref(), Some("UPS"));
@@ -96,14 +102,19 @@ async fn full_pipeline(l: &dyn LedgerStore) {
 async fn failures_and_retries(l: &dyn LedgerStore) {
     l.observe(&ids(&["f"])).await.unwrap();
     assert!(
-        !l.failed("f", "not yet", 0).await.unwrap(),
+        l.failed("f", "not yet", 0).await.unwrap().is_none(),
         "seen cannot fail"
     );
     l.intend("f", "k", "{}").await.unwrap();
     let later = now_ms() + 60_000;
-    assert!(l.failed("f", "timeout", later).await.unwrap());
-    assert!(l.failed("f", "timeout again", later).await.unwrap());
+    assert!(l.failed("f", "timeout", later).await.unwrap().is_some());
+    let after = l.failed("f", "timeout again", later).await.unwrap();
     let e = l.entry("f").await.unwrap().unwrap();
+    assert_eq!(
+        after.as_ref(),
+        Some(&e),
+        "a failure answers the row after it"
+    );
     assert_eq!(e.state, OrderState::Failed);
     assert_eq!(e.attempts, 2);
     assert_eq!(e.retry_at, Some(later));
@@ -113,7 +124,7 @@ async fn failures_and_retries(l: &dyn LedgerStore) {
     let status = l.status().await.unwrap();
     assert_eq!(status.errors.len(), 1);
     assert_eq!(status.errors[0].reason, "timeout again");
-    assert!(l.submitted("f", "R").await.unwrap());
+    assert!(l.submitted("f", "R").await.unwrap().is_some());
     let e = l.entry("f").await.unwrap().unwrap();
     assert_eq!((e.attempts, e.retry_at, e.last_error), (0, None, None));
     // A step error keeps the state.
@@ -121,16 +132,16 @@ async fn failures_and_retries(l: &dyn LedgerStore) {
     let e = l.entry("f").await.unwrap().unwrap();
     assert_eq!(e.state, OrderState::Submitted);
     assert_eq!(e.attempts, 1);
-    assert!(l.cancelled("f", "out of stock").await.unwrap());
+    assert!(l.cancelled("f", "out of stock").await.unwrap().is_some());
     assert_eq!(state(l, "f").await, OrderState::Cancelled);
 }
 
 async fn holds_and_rejections(l: &dyn LedgerStore) {
     l.observe(&ids(&["h", "r"])).await.unwrap();
-    assert!(l.hold("h", "no SKU").await.unwrap());
-    assert!(l.hold("h", "unpaid").await.unwrap());
+    assert!(l.hold("h", "no SKU").await.unwrap().is_some());
+    assert!(l.hold("h", "unpaid").await.unwrap().is_some());
     l.intend("r", "k", "{\"a\":1}").await.unwrap();
-    assert!(l.rejected("r", "bad address").await.unwrap());
+    assert!(l.rejected("r", "bad address").await.unwrap().is_some());
     let r = l.entry("r").await.unwrap().unwrap();
     assert_eq!(r.state, OrderState::Held);
     assert_eq!(r.payload, None, "a rejected payload is rebuilt");
@@ -141,7 +152,7 @@ async fn holds_and_rejections(l: &dyn LedgerStore) {
     assert_eq!(reasons, ["unpaid", "bad address"]);
     assert_eq!(status.in_progress(), 0);
     // Held orders are intended once fixed.
-    assert!(l.intend("h", "k2", "{}").await.unwrap());
+    assert!(l.intend("h", "k2", "{}").await.unwrap().is_some());
     assert_eq!(
         l.in_states(&[OrderState::Submitting, OrderState::Held])
             .await
@@ -153,7 +164,7 @@ async fn holds_and_rejections(l: &dyn LedgerStore) {
 
 async fn skip_and_revive(l: &dyn LedgerStore) {
     l.observe(&ids(&["s"])).await.unwrap();
-    assert!(l.skip("s", "shipped by hand").await.unwrap());
+    assert!(l.skip("s", "shipped by hand").await.unwrap().is_some());
     assert_eq!(state(l, "s").await, OrderState::Skipped);
     assert_eq!(
         l.record_new(&ids(&["s"])).await.unwrap(),
@@ -173,7 +184,7 @@ async fn skip_and_revive(l: &dyn LedgerStore) {
         (last.from, last.to),
         (Some(OrderState::Skipped), OrderState::Seen)
     );
-    assert!(!l.skip("unknown", "x").await.unwrap());
+    assert!(l.skip("unknown", "x").await.unwrap().is_none());
 }
 
 async fn account_binding(l: &dyn LedgerStore) {
@@ -195,7 +206,10 @@ async fn racing_transitions(l: &dyn LedgerStore) {
     l.observe(&list).await.unwrap();
     for id in &list {
         let (a, b) = tokio::join!(l.intend(id, "k-a", "{}"), l.intend(id, "k-b", "{}"));
-        assert!(a.unwrap() ^ b.unwrap(), "exactly one intent wins for {id}");
+        assert!(
+            a.unwrap().is_some() ^ b.unwrap().is_some(),
+            "exactly one intent wins for {id}"
+        );
         assert_eq!(l.events(id).await.unwrap().len(), 2);
     }
     let status = l.status().await.unwrap();

@@ -43,8 +43,9 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
         reference: String,
         recovered: bool,
         report: &Report,
-    ) -> Result<(), EngineError> {
-        if self.db().submitted(id, &reference).await? {
+    ) -> Result<Option<LedgerEntry>, EngineError> {
+        let after = self.db().submitted(id, &reference).await?;
+        if after.is_some() {
             bump(report, |r| {
                 r.submitted += 1;
                 if recovered {
@@ -57,7 +58,20 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
                 recovered,
             });
         }
-        Ok(())
+        Ok(after)
+    }
+
+    /// The order's row: `after`, the row a transition of this task returned, or when it made
+    /// none (another task moved the order first), the row as it is now.
+    async fn row_now(
+        &self,
+        id: &str,
+        after: Option<LedgerEntry>,
+    ) -> Result<Option<LedgerEntry>, EngineError> {
+        match after {
+            Some(e) => Ok(Some(e)),
+            None => self.entry(id).await,
+        }
     }
 
     /// Builds the center's order, fetching product descriptions the order lacks.
@@ -99,6 +113,8 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
         // reached the center / Big Cartel yet, and the look-up before the write is skipped.
         let mut fresh_intent = false;
         let mut fresh_mark = false;
+        // The row after this round's transition, when it made one.
+        let mut next: Option<LedgerEntry> = None;
         // Re-read: another task may have moved the order since the work list was made.
         let mut entry = match self.entry(&id).await? {
             Some(e) => e,
@@ -130,7 +146,7 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
                             if already {
                                 return Ok(());
                             }
-                            if self.db().hold(&id, &reason).await? {
+                            if self.db().hold(&id, &reason).await?.is_some() {
                                 bump(report, |r| r.held += 1);
                                 self.emit(ProgressEvent::Held {
                                     order_id: id.clone(),
@@ -143,10 +159,11 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
                             let key = idempotency_key(&self.account_id, &id);
                             let payload = serde_json::to_string(&fo)
                                 .map_err(|e| EngineError::Task(e.to_string()))?;
-                            if !self.db().intend(&id, &key, &payload).await? {
+                            let Some(after) = self.db().intend(&id, &key, &payload).await? else {
                                 return Ok(());
-                            }
+                            };
                             fresh_intent = true;
+                            next = Some(after);
                         }
                     }
                 }
@@ -170,9 +187,10 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
                         // An earlier attempt may have reached the center: ask before sending.
                         match self.center.find(key).await {
                             Ok(Some(sub)) => {
-                                self.record_submitted(&id, sub.reference, true, report)
+                                let after = self
+                                    .record_submitted(&id, sub.reference, true, report)
                                     .await?;
-                                entry = match self.entry(&id).await? {
+                                entry = match self.row_now(&id, after).await? {
                                     Some(e) => e,
                                     None => return Ok(()),
                                 };
@@ -187,13 +205,15 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
                     fresh_intent = false;
                     match self.center.submit(key, &fo).await {
                         Ok(sub) => {
-                            self.record_submitted(&id, sub.reference, false, report)
-                                .await?
+                            next = self
+                                .record_submitted(&id, sub.reference, false, report)
+                                .await?;
                         }
                         Err(CenterError::Conflict(message)) => match self.center.find(key).await {
                             Ok(Some(sub)) => {
                                 tracing::warn!(order = %id, %message, "the center already holds this key; keeping its order");
-                                self.record_submitted(&id, sub.reference, true, report)
+                                next = self
+                                    .record_submitted(&id, sub.reference, true, report)
                                     .await?;
                             }
                             _ => {
@@ -208,7 +228,7 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
                         },
                         Err(CenterError::Rejected(message)) => {
                             let reason = HoldReason::Rejected(message).to_string();
-                            if self.db().rejected(&id, &reason).await? {
+                            if self.db().rejected(&id, &reason).await?.is_some() {
                                 bump(report, |r| r.held += 1);
                                 self.emit(ProgressEvent::Held {
                                     order_id: id.clone(),
@@ -244,11 +264,12 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
                             carrier,
                             tracking_number,
                         }) => {
-                            if self
+                            if let Some(after) = self
                                 .db()
                                 .shipped(&id, carrier.as_deref(), tracking_number.as_deref())
                                 .await?
                             {
+                                next = Some(after);
                                 bump(report, |r| r.shipped += 1);
                                 self.emit(ProgressEvent::Shipped {
                                     order_id: id.clone(),
@@ -258,7 +279,7 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
                         }
                         Ok(ShipmentStatus::Cancelled { reason }) => {
                             let reason = reason.unwrap_or_else(|| "cancelled by the center".into());
-                            if self.db().cancelled(&id, &reason).await? {
+                            if self.db().cancelled(&id, &reason).await?.is_some() {
                                 bump(report, |r| r.cancelled += 1);
                                 self.emit(ProgressEvent::Cancelled {
                                     order_id: id.clone(),
@@ -271,10 +292,11 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
                     }
                 }
                 OrderState::Shipped => {
-                    if !self.db().marking(&id).await? {
+                    let Some(after) = self.db().marking(&id).await? else {
                         return Ok(());
-                    }
+                    };
                     fresh_mark = true;
+                    next = Some(after);
                 }
                 OrderState::Marking => {
                     if !fresh_mark {
@@ -300,7 +322,9 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
                 }
                 OrderState::Done | OrderState::Cancelled | OrderState::Skipped => return Ok(()),
             }
-            entry = match self.entry(&id).await? {
+            // The row the step's transition returned, or (when another task moved the order
+            // instead) the row as it is now.
+            entry = match self.row_now(&id, next.take()).await? {
                 Some(e) => e,
                 None => return Ok(()),
             };
@@ -309,7 +333,7 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
     }
 
     pub(super) async fn mark_done(&self, id: &str, report: &Report) -> Result<(), EngineError> {
-        if self.db().done(id).await? {
+        if self.db().done(id).await?.is_some() {
             bump(report, |r| r.marked += 1);
             self.emit(ProgressEvent::Marked {
                 order_id: id.to_string(),
@@ -320,7 +344,7 @@ impl<C: FulfillmentCenter, L: LedgerStore> Engine<C, L> {
 
     pub(super) async fn gone(&self, id: &str, report: &Report) -> Result<(), EngineError> {
         let reason = "the order no longer exists in Big Cartel";
-        if self.db().skip(id, reason).await? {
+        if self.db().skip(id, reason).await?.is_some() {
             bump(report, |r| r.skipped += 1);
             self.emit(ProgressEvent::Skipped {
                 order_id: id.to_string(),
