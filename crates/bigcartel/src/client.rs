@@ -72,6 +72,44 @@ pub struct ClientBuilder {
     pub(crate) connect_timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    connections: Option<Connections>,
+}
+
+/// An HTTP connection pool that several clients share: a service that builds a client per
+/// merchant sets up TLS (the system's root certificates included) once and reuses open
+/// connections, instead of doing both for every client. Cloning it is cheap and shares the pool.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let pool = bigcartel::Connections::new(Duration::from_secs(30), Duration::from_secs(10))?;
+/// let clients = [("TOKEN-A", "1001"), ("TOKEN-B", "1002")].map(|(token, account)| {
+///     bigcartel::Client::builder("MyApp (me@example.com)")
+///         .connections(&pool)
+///         .bearer(token)
+///         .account_id(account)
+///         .build()
+/// });
+/// // One client per merchant, each with its own credentials (never shown) and account.
+/// for (client, account) in clients.iter().zip(["1001", "1002"]) {
+///     let shown = format!("{:?}", client.as_ref().unwrap());
+///     assert!(shown.contains(account) && !shown.contains("TOKEN"));
+/// }
+/// # Ok::<(), bigcartel::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Connections {
+    http: reqwest::Client,
+}
+
+impl Connections {
+    /// A pool whose requests time out after `timeout` (connecting after `connect_timeout`): the
+    /// timeouts of every client built on it.
+    pub fn new(timeout: Duration, connect_timeout: Duration) -> Result<Connections, Error> {
+        Ok(Connections {
+            http: http_client(timeout, connect_timeout)?,
+        })
+    }
 }
 
 impl Client {
@@ -86,6 +124,7 @@ impl Client {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             max_response_bytes: crate::DEFAULT_MAX_RESPONSE_BYTES,
+            connections: None,
         }
     }
 
@@ -281,6 +320,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends through `pool` (see [`Connections`]) instead of a pool of this client's own; the
+    /// pool's timeouts then apply, not [`ClientBuilder::timeout`]'s or
+    /// [`ClientBuilder::connect_timeout`]'s.
+    pub fn connections(mut self, pool: &Connections) -> Self {
+        self.connections = Some(pool.clone());
+        self
+    }
+
     /// How failed requests are retried (see [`RetryPolicy`]).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
@@ -322,7 +369,10 @@ impl ClientBuilder {
                 "no credentials: call .bearer(token) or .basic(subdomain, password)".into(),
             ));
         }
-        let http = http_client(self.timeout, self.connect_timeout)?;
+        let http = match self.connections {
+            Some(pool) => pool.http,
+            None => http_client(self.timeout, self.connect_timeout)?,
+        };
         let stats = Arc::new(TransportStats::default());
         let transport = Transport {
             auth: self.auth,

@@ -100,7 +100,9 @@ mod transport;
 #[cfg(feature = "client")]
 pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, check_base_url, http_client_builder};
+pub use client::{
+    Client, ClientBuilder, Connections, DEFAULT_BASE_URL, check_base_url, http_client_builder,
+};
 #[cfg(feature = "client")]
 pub use fill::{FetchedProducts, FillReport};
 #[cfg(feature = "client")]

@@ -420,6 +420,59 @@ async fn basic_auth_and_account_discovery() {
     );
 }
 
+/// Clients built on one shared pool keep their own credentials, account and settings: each
+/// request carries its client's token and path, never the other's.
+#[tokio::test]
+async fn clients_sharing_connections_keep_their_own_credentials() {
+    let s = server_answering(200, Some(list("orders"))).await;
+    let pool = Connections::new(
+        std::time::Duration::from_secs(5),
+        std::time::Duration::from_secs(5),
+    )
+    .unwrap();
+    let for_merchant = |token: &str, account: &str| {
+        Client::builder(UA)
+            .connections(&pool)
+            .base_url(s.uri())
+            .bearer(token.to_string())
+            .account_id(account)
+            .build()
+            .unwrap()
+    };
+    let (a, b) = (for_merchant("tok-a", "11"), for_merchant("tok-b", "22"));
+    for _ in 0..2 {
+        a.list_orders(&ListOrdersParams::new()).await.unwrap();
+        b.list_orders(&ListOrdersParams::new()).await.unwrap();
+    }
+    let seen: Vec<(String, Option<String>)> = s
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.url.path().to_string(),
+                header(r, "authorization").map(str::to_string),
+            )
+        })
+        .collect();
+    let expect = |account: &str, token: &str| {
+        (
+            format!("/v1/accounts/{account}/orders"),
+            Some(format!("Bearer {token}")),
+        )
+    };
+    assert_eq!(
+        seen,
+        [
+            expect("11", "tok-a"),
+            expect("22", "tok-b"),
+            expect("11", "tok-a"),
+            expect("22", "tok-b")
+        ]
+    );
+}
+
 #[tokio::test]
 async fn oauth_token_exchange_and_deauthorize() {
     let s = MockServer::start().await;

@@ -59,6 +59,9 @@ struct Shared {
     cipher: TokenCipher,
     center: HttpCenter,
     options: WorkerOptions,
+    /// One connection pool for every merchant's client: TLS is set up once per process, and
+    /// open connections carry the next merchant's requests.
+    connections: bigcartel::Connections,
 }
 
 /// Runs `options.slots` loops until `shutdown` turns `true`.
@@ -69,11 +72,21 @@ pub async fn run(
     options: WorkerOptions,
     shutdown: watch::Receiver<bool>,
 ) {
+    // The client builder's own timeouts.
+    let connections =
+        match bigcartel::Connections::new(Duration::from_secs(30), Duration::from_secs(10)) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "the worker cannot set up HTTP connections");
+                return;
+            }
+        };
     let shared = Arc::new(Shared {
         merchants,
         cipher,
         center,
         options,
+        connections,
     });
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..shared.options.slots.max(1) {
@@ -179,6 +192,7 @@ async fn pass(shared: &Shared, lease: &Lease) -> Result<(String, bool), String> 
         .open(merchant, &sealed)
         .map_err(|e: ServiceError| e.to_string())?;
     let client = bigcartel::Client::builder(o.user_agent.clone())
+        .connections(&shared.connections)
         .base_url(o.api_base_url.clone())
         .bearer(token)
         .account_id(account_id)
