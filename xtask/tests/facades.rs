@@ -69,7 +69,7 @@ fn every_facade_carries_every_kind_and_every_error() {
                 "TypeScript {} lacks `{member}`",
                 kinds.name
             );
-            if kinds.name != "DecodeErrorReason" {
+            if kinds.uniffi {
                 let variant = format!("{} {},", flat(&v.doc), v.name);
                 assert!(
                     uniffi.contains(&variant),
@@ -106,6 +106,21 @@ fn every_facade_carries_every_kind_and_every_error() {
             "errors.py lacks {}",
             v.name
         );
+    }
+    // The uniffi layer carries each webhook reason as a variant of `WebhookError`.
+    let webhook =
+        error_kinds::parse("", "VerifyError", &read("crates/bigcartel/src/webhook.rs")).unwrap();
+    let uniffi_webhook = &uniffi_lib[uniffi_lib.find("pub enum WebhookError").unwrap()..];
+    let uniffi_webhook = &uniffi_webhook[..uniffi_webhook.find("\n}").unwrap()];
+    for v in &webhook.variants {
+        assert!(
+            uniffi_webhook.contains(&format!("    {},", v.name))
+                || uniffi_webhook.contains(&format!("    {} {{", v.name)),
+            "uniffi WebhookError lacks {}",
+            v.name
+        );
+        let py = format!("class Webhook{}(WebhookError", v.name);
+        assert!(python.contains(&py), "errors.py lacks {py}");
     }
     let reasons = error_kinds::parse(
         "",

@@ -45,3 +45,20 @@ export type DecodeErrorReason =
   /** One resource's attributes have the wrong types. */
   | "attribute";
 
+/** Why a webhook signature was rejected. */
+export type WebhookSignatureReason =
+  /** The request had no `X-Webhook-Signature` header. */
+  | "missing_header"
+  /** The header was present but empty. */
+  | "empty"
+  /** The header had leading or trailing whitespace. Big Cartel sends bare hex, so padding means something between the sender and you altered it. */
+  | "whitespace_padded"
+  /** The header was not 64 characters long (the length of a hex-encoded SHA-256 digest). `len` is its length in bytes. */
+  | "wrong_length"
+  /** The header contained a character other than `0-9`, `a-f` or `A-F`. `index` is the byte offset of the first such character. */
+  | "non_hex"
+  /** The secret passed to `verify` was empty. An empty key would let anyone forge signatures, so it is refused as a configuration error rather than treated as a mismatch. */
+  | "empty_secret"
+  /** The header was well formed but is not the HMAC-SHA256 of this body with this secret. */
+  | "mismatch";
+

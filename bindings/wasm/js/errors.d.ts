@@ -1,6 +1,11 @@
 // The kinds are the core's (generated into error-kinds.d.ts from its enums and their docs).
-import type { ApiErrorKind, DecodeErrorReason, TransportKind } from "./error-kinds.js";
-export type { ApiErrorKind, DecodeErrorReason, TransportKind };
+import type {
+  ApiErrorKind,
+  DecodeErrorReason,
+  TransportKind,
+  WebhookSignatureReason,
+} from "./error-kinds.js";
+export type { ApiErrorKind, DecodeErrorReason, TransportKind, WebhookSignatureReason };
 
 /** The operation a request was for, as the spec names it. */
 export interface OperationInfo {
@@ -77,16 +82,6 @@ export class InvalidInputError extends BigCartelError {
 
 /** The client was configured wrongly (bad base URL, bad User-Agent, no credentials). */
 export class ConfigError extends BigCartelError {}
-
-/** Why a webhook signature was rejected. */
-export type WebhookSignatureReason =
-  | "missing_header"
-  | "empty"
-  | "whitespace_padded"
-  | "wrong_length"
-  | "non_hex"
-  | "empty_secret"
-  | "mismatch";
 
 /** A webhook's signature did not verify: answer 401. */
 export class WebhookSignatureError extends BigCartelError {

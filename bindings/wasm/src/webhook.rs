@@ -35,23 +35,12 @@ fn header_of(value: &JsValue) -> Result<Option<String>, JsValue> {
 
 fn signature_error(err: VerifyError) -> JsValue {
     let mut fields = vec![("status", JsValue::from(401))];
-    let reason = match err {
-        VerifyError::MissingHeader => "missing_header",
-        VerifyError::Empty => "empty",
-        VerifyError::WhitespacePadded => "whitespace_padded",
-        VerifyError::WrongLength { len } => {
-            fields.push(("len", (len as f64).into()));
-            "wrong_length"
-        }
-        VerifyError::NonHex { index } => {
-            fields.push(("index", (index as f64).into()));
-            "non_hex"
-        }
-        VerifyError::EmptySecret => "empty_secret",
-        VerifyError::Mismatch => "mismatch",
-        _ => "other",
-    };
-    fields.push(("reason", reason.into()));
+    match err {
+        VerifyError::WrongLength { len } => fields.push(("len", (len as f64).into())),
+        VerifyError::NonHex { index } => fields.push(("index", (index as f64).into())),
+        _ => {}
+    }
+    fields.push(("reason", err.reason().into()));
     js_error("WebhookSignatureError", &err.to_string(), &fields)
 }
 

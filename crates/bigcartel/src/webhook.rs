@@ -99,7 +99,7 @@ pub enum VerifyError {
         /// Byte offset of the first non-hex character.
         index: usize,
     },
-    /// The secret passed to [`verify`] was empty. An empty key would let anyone
+    /// The secret passed to `verify` was empty. An empty key would let anyone
     /// forge signatures, so it is refused as a configuration error rather than
     /// treated as a mismatch.
     #[error("webhook secret is empty (check your client secret configuration)")]
@@ -108,6 +108,27 @@ pub enum VerifyError {
     /// with this secret.
     #[error("X-Webhook-Signature does not match the request body")]
     Mismatch,
+}
+
+impl VerifyError {
+    /// The reason's name in every facade (`wrong_length`): JavaScript's `reason`, and the text
+    /// the generated TypeScript union `WebhookSignatureReason` is checked against.
+    ///
+    /// ```
+    /// use bigcartel::webhook::VerifyError;
+    /// assert_eq!(VerifyError::WrongLength { len: 3 }.reason(), "wrong_length");
+    /// ```
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::MissingHeader => "missing_header",
+            Self::Empty => "empty",
+            Self::WhitespacePadded => "whitespace_padded",
+            Self::WrongLength { .. } => "wrong_length",
+            Self::NonHex { .. } => "non_hex",
+            Self::EmptySecret => "empty_secret",
+            Self::Mismatch => "mismatch",
+        }
+    }
 }
 
 fn keyed_mac(secret: &[u8], body: &[u8]) -> HmacSha256 {
@@ -230,6 +251,33 @@ mod tests {
 
     // RFC 4231 test case 1: key = 0x0b * 20, data = "Hi There".
     const RFC4231_1: &str = "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7";
+
+    /// The facades' names are the snake_case of the variants: what the generator writes into the
+    /// TypeScript union from the enum's source, `reason()` answers at run time.
+    #[test]
+    fn reasons_are_the_snake_case_of_the_variants() {
+        let all = [
+            VerifyError::MissingHeader,
+            VerifyError::Empty,
+            VerifyError::WhitespacePadded,
+            VerifyError::WrongLength { len: 1 },
+            VerifyError::NonHex { index: 1 },
+            VerifyError::EmptySecret,
+            VerifyError::Mismatch,
+        ];
+        for e in all {
+            let debug = format!("{e:?}");
+            let name = debug.split([' ', '{']).next().unwrap_or_default();
+            let mut snake = String::new();
+            for (i, c) in name.chars().enumerate() {
+                if c.is_ascii_uppercase() && i > 0 {
+                    snake.push('_');
+                }
+                snake.push(c.to_ascii_lowercase());
+            }
+            assert_eq!(e.reason(), snake);
+        }
+    }
 
     #[test]
     fn rfc4231_case_1() {

@@ -104,7 +104,23 @@ fn option_inner(ty: &syn::Type) -> Option<String> {
 
 /// The `///` lines of an item, joined into one paragraph.
 pub(crate) fn doc_of(attrs: &[syn::Attribute]) -> String {
-    let lines: Vec<String> = attrs
+    doc_lines(attrs).join(" ").trim().to_string()
+}
+
+/// The first paragraph of an item's doc comment, as one line: its summary, without the
+/// examples and details below it.
+pub(crate) fn summary_of(attrs: &[syn::Attribute]) -> String {
+    doc_lines(attrs)
+        .into_iter()
+        .skip_while(String::is_empty)
+        .take_while(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// An item's doc comment, line by line (trimmed; an empty line between paragraphs).
+fn doc_lines(attrs: &[syn::Attribute]) -> Vec<String> {
+    attrs
         .iter()
         .filter(|a| a.path().is_ident("doc"))
         .filter_map(|a| match &a.meta {
@@ -117,8 +133,7 @@ pub(crate) fn doc_of(attrs: &[syn::Attribute]) -> String {
             },
             _ => None,
         })
-        .collect();
-    lines.join(" ").trim().to_string()
+        .collect()
 }
 
 #[cfg(test)]

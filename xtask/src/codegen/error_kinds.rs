@@ -7,7 +7,7 @@
 //! them. A variant's name in every facade is its snake_case form (`too_large`), which is what
 //! the core's `as_str()`/`reason()` answer (a test in each crate holds them to it).
 
-use super::client_options::doc_of;
+use super::client_options::{doc_of, summary_of};
 use anyhow::{Context, Result, bail};
 use heck::ToSnakeCase;
 use std::path::Path;
@@ -33,56 +33,89 @@ impl Variant {
 pub struct KindEnum {
     /// The name the facades give it (`ApiErrorKind`, `DecodeErrorReason`).
     pub name: &'static str,
-    /// Its doc comment.
+    /// The first paragraph of its doc comment.
     pub doc: String,
     /// Its variants, in source order.
     pub variants: Vec<Variant>,
+    /// Whether the uniffi layer gets it as an enum of its own (see [`Source::uniffi`]).
+    pub uniffi: bool,
 }
 
-/// `(facade name, core enum, source file)` of each mirrored enum.
-pub const SOURCES: [(&str, &str, &str); 3] = [
-    (
-        "ApiErrorKind",
-        "ApiErrorKind",
-        "crates/bigcartel/src/error.rs",
-    ),
-    (
-        "TransportKind",
-        "TransportKind",
-        "crates/api-runtime/src/lib.rs",
-    ),
-    (
-        "DecodeErrorReason",
-        "DecodeError",
-        "crates/bigcartel-jsonapi/src/jsonapi.rs",
-    ),
+/// Where a mirrored enum comes from, and which facades mirror it.
+#[derive(Debug, Clone, Copy)]
+pub struct Source {
+    /// The facades' name for it.
+    pub name: &'static str,
+    /// The core enum.
+    pub core: &'static str,
+    /// The file that defines it, relative to the workspace root.
+    pub file: &'static str,
+    /// Whether the uniffi layer gets it as an enum of its own. The others are reasons of an
+    /// error variant there (`DocumentError`, `WebhookError`), which uniffi carries as variants.
+    pub uniffi: bool,
+}
+
+/// Every mirrored enum.
+pub const SOURCES: [Source; 4] = [
+    Source {
+        name: "ApiErrorKind",
+        core: "ApiErrorKind",
+        file: "crates/bigcartel/src/error.rs",
+        uniffi: true,
+    },
+    Source {
+        name: "TransportKind",
+        core: "TransportKind",
+        file: "crates/api-runtime/src/lib.rs",
+        uniffi: true,
+    },
+    Source {
+        name: "DecodeErrorReason",
+        core: "DecodeError",
+        file: "crates/bigcartel-jsonapi/src/jsonapi.rs",
+        uniffi: false,
+    },
+    Source {
+        name: "WebhookSignatureReason",
+        core: "VerifyError",
+        file: "crates/bigcartel/src/webhook.rs",
+        uniffi: false,
+    },
 ];
 
 /// Reads the mirrored enums from the workspace at `root`.
 pub fn read(root: &Path) -> Result<Vec<KindEnum>> {
     SOURCES
         .iter()
-        .map(|(name, core, file)| {
-            let text = std::fs::read_to_string(root.join(file))
-                .with_context(|| format!("reading {file}"))?;
-            let kinds = parse(name, core, &text).with_context(|| format!("in {file}"))?;
-            for v in &kinds.variants {
-                if v.doc.is_empty() {
-                    bail!(
-                        "{core}::{} has no doc comment: every facade shows it",
-                        v.name
-                    );
-                }
-                if v.doc.contains("[`") {
-                    bail!(
-                        "{core}::{}'s doc links Rust items; every facade shows it, so it must \
+        .map(
+            |&Source {
+                 name,
+                 core,
+                 file,
+                 uniffi,
+             }| {
+                let text = std::fs::read_to_string(root.join(file))
+                    .with_context(|| format!("reading {file}"))?;
+                let mut kinds = parse(name, core, &text).with_context(|| format!("in {file}"))?;
+                kinds.uniffi = uniffi;
+                for v in &kinds.variants {
+                    if v.doc.is_empty() {
+                        bail!(
+                            "{core}::{} has no doc comment: every facade shows it",
+                            v.name
+                        );
+                    }
+                    if v.doc.contains("[`") {
+                        bail!(
+                            "{core}::{}'s doc links Rust items; every facade shows it, so it must \
                          read without them",
-                        v.name
-                    );
+                            v.name
+                        );
+                    }
                 }
-            }
-            Ok(kinds)
-        })
+                Ok(kinds)
+            },
+        )
         .collect()
 }
 
@@ -106,8 +139,9 @@ pub fn parse(name: &'static str, core: &str, text: &str) -> Result<KindEnum> {
     }
     Ok(KindEnum {
         name,
-        doc: doc_of(&e.attrs),
+        doc: summary_of(&e.attrs),
         variants,
+        uniffi: false,
     })
 }
 

@@ -40,7 +40,7 @@ fn generate(api: &Api, core: &CoreDefs) -> Result<Vec<(String, String)>> {
         use crate::{BigCartelError, Client, DocumentError, PageOptions};
     });
     out.extend(client_options_record(&core.options));
-    for kinds in core.kinds.iter().filter(|k| k.name != "DecodeErrorReason") {
+    for kinds in core.kinds.iter().filter(|k| k.uniffi) {
         // Decoding failures are `DocumentError`'s variants, each with its own fields.
         out.extend(kind_enum(kinds));
     }
