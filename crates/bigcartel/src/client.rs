@@ -16,6 +16,12 @@ use std::time::Duration;
 /// The API's address.
 pub const DEFAULT_BASE_URL: &str = "https://api.bigcartel.com";
 
+/// The whole-request timeout a client has unless told otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The connect timeout a client has unless told otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A Big Cartel API client. Cheap to share: wrap it in an `Arc` or borrow it.
 ///
 /// Every operation of the spec is a method returning resolved models (see [`crate::models`]);
@@ -80,9 +86,9 @@ pub struct ClientBuilder {
 /// connections, instead of doing both for every client. Cloning it is cheap and shares the pool.
 ///
 /// ```
-/// use std::time::Duration;
+/// use bigcartel::{Connections, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 ///
-/// let pool = bigcartel::Connections::new(Duration::from_secs(30), Duration::from_secs(10))?;
+/// let pool = Connections::new(DEFAULT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT)?;
 /// let clients = [("TOKEN-A", "1001"), ("TOKEN-B", "1002")].map(|(token, account)| {
 ///     bigcartel::Client::builder("MyApp (me@example.com)")
 ///         .connections(&pool)
@@ -120,8 +126,8 @@ impl Client {
             user_agent: user_agent.into(),
             auth: Auth::None,
             account_id: None,
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
             max_response_bytes: crate::DEFAULT_MAX_RESPONSE_BYTES,
             connections: None,

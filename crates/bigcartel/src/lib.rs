@@ -101,7 +101,8 @@ mod transport;
 pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 #[cfg(feature = "client")]
 pub use client::{
-    Client, ClientBuilder, Connections, DEFAULT_BASE_URL, check_base_url, http_client_builder,
+    Client, ClientBuilder, Connections, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    check_base_url, http_client_builder,
 };
 #[cfg(feature = "client")]
 pub use fill::{FetchedProducts, FillReport};

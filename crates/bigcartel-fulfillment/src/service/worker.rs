@@ -72,15 +72,16 @@ pub async fn run(
     options: WorkerOptions,
     shutdown: watch::Receiver<bool>,
 ) {
-    // The client builder's own timeouts.
-    let connections =
-        match bigcartel::Connections::new(Duration::from_secs(30), Duration::from_secs(10)) {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::error!(error = %e, "the worker cannot set up HTTP connections");
-                return;
-            }
-        };
+    let connections = match bigcartel::Connections::new(
+        bigcartel::DEFAULT_TIMEOUT,
+        bigcartel::DEFAULT_CONNECT_TIMEOUT,
+    ) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "the worker cannot set up HTTP connections");
+            return;
+        }
+    };
     let shared = Arc::new(Shared {
         merchants,
         cipher,
