@@ -45,9 +45,6 @@ const MIGRATION_LOCK: i64 = 0x6263_6675_6c66_696c; // "bcfulfil"
 const COLUMNS: &str = "order_id, state, idempotency_key, payload, reference, reason, last_error, \
      attempts, retry_at, carrier, tracking_number, first_seen_at, updated_at";
 
-/// How many columns [`COLUMNS`] names.
-const COLUMN_COUNT: usize = 13;
-
 /// [`COLUMNS`], each qualified with `table`.
 fn prefixed(table: &str) -> String {
     COLUMNS
@@ -407,7 +404,8 @@ impl PgLedger {
         let row = client
             .query_one(&client.prepare_cached(&sql).await?, &params)
             .await?;
-        let held: bool = row.try_get(COLUMN_COUNT)?;
+        // The fence's answer is the last column, after the row's.
+        let held: bool = row.try_get(row.len() - 1)?;
         if let (Some(lease), false) = (&self.fence, held) {
             return Err(LedgerError::LeaseLost(lease.merchant_id.clone()));
         }
