@@ -97,6 +97,20 @@ pub trait LedgerStore: Send + Sync + std::fmt::Debug + 'static {
 }
 
 impl Ledger {
+    /// Runs the transition `step` of `order_id` on a blocking thread and, when it moved the
+    /// order, reads the row after it in the same call.
+    async fn moved<F>(&self, order_id: &str, step: F) -> Result<Option<LedgerEntry>, LedgerError>
+    where
+        F: FnOnce(&Ledger, &str) -> Result<bool, LedgerError> + Send + 'static,
+    {
+        let id = order_id.to_string();
+        self.blocking(move |l| match step(l, &id)? {
+            true => l.entry(&id),
+            false => Ok(None),
+        })
+        .await
+    }
+
     /// Runs `f` on a blocking thread: SQLite commits wait for the disk, which must not stall
     /// the async threads.
     async fn blocking<T, F>(&self, f: F) -> Result<T, LedgerError>
@@ -109,11 +123,6 @@ impl Ledger {
             .await
             .map_err(|e| LedgerError::Task(e.to_string()))?
     }
-}
-
-/// The row after a transition of the SQLite ledger, read in the same blocking call.
-fn after(l: &Ledger, id: &str, moved: bool) -> Result<Option<LedgerEntry>, LedgerError> {
-    if moved { l.entry(id) } else { Ok(None) }
 }
 
 #[async_trait]
@@ -176,12 +185,8 @@ impl LedgerStore for Ledger {
     }
 
     async fn hold(&self, order_id: &str, reason: &str) -> Result<Option<LedgerEntry>, LedgerError> {
-        let (id, r) = (order_id.to_string(), reason.to_string());
-        self.blocking(move |l| {
-            let moved = l.hold(&id, &r)?;
-            after(l, &id, moved)
-        })
-        .await
+        let r = reason.to_string();
+        self.moved(order_id, move |l, id| l.hold(id, &r)).await
     }
 
     async fn intend(
@@ -190,12 +195,9 @@ impl LedgerStore for Ledger {
         key: &str,
         payload: &str,
     ) -> Result<Option<LedgerEntry>, LedgerError> {
-        let (id, k, p) = (order_id.to_string(), key.to_string(), payload.to_string());
-        self.blocking(move |l| {
-            let moved = l.intend(&id, &k, &p)?;
-            after(l, &id, moved)
-        })
-        .await
+        let (k, p) = (key.to_string(), payload.to_string());
+        self.moved(order_id, move |l, id| l.intend(id, &k, &p))
+            .await
     }
 
     async fn submitted(
@@ -203,12 +205,8 @@ impl LedgerStore for Ledger {
         order_id: &str,
         reference: &str,
     ) -> Result<Option<LedgerEntry>, LedgerError> {
-        let (id, r) = (order_id.to_string(), reference.to_string());
-        self.blocking(move |l| {
-            let moved = l.submitted(&id, &r)?;
-            after(l, &id, moved)
-        })
-        .await
+        let r = reference.to_string();
+        self.moved(order_id, move |l, id| l.submitted(id, &r)).await
     }
 
     async fn failed(
@@ -217,12 +215,9 @@ impl LedgerStore for Ledger {
         error: &str,
         retry_at: i64,
     ) -> Result<Option<LedgerEntry>, LedgerError> {
-        let (id, e) = (order_id.to_string(), error.to_string());
-        self.blocking(move |l| {
-            let moved = l.failed(&id, &e, retry_at)?;
-            after(l, &id, moved)
-        })
-        .await
+        let e = error.to_string();
+        self.moved(order_id, move |l, id| l.failed(id, &e, retry_at))
+            .await
     }
 
     async fn rejected(
@@ -230,12 +225,8 @@ impl LedgerStore for Ledger {
         order_id: &str,
         reason: &str,
     ) -> Result<Option<LedgerEntry>, LedgerError> {
-        let (id, r) = (order_id.to_string(), reason.to_string());
-        self.blocking(move |l| {
-            let moved = l.rejected(&id, &r)?;
-            after(l, &id, moved)
-        })
-        .await
+        let r = reason.to_string();
+        self.moved(order_id, move |l, id| l.rejected(id, &r)).await
     }
 
     async fn shipped(
@@ -244,14 +235,12 @@ impl LedgerStore for Ledger {
         carrier: Option<&str>,
         tracking_number: Option<&str>,
     ) -> Result<Option<LedgerEntry>, LedgerError> {
-        let id = order_id.to_string();
         let (c, t) = (
             carrier.map(str::to_string),
             tracking_number.map(str::to_string),
         );
-        self.blocking(move |l| {
-            let moved = l.shipped(&id, c.as_deref(), t.as_deref())?;
-            after(l, &id, moved)
+        self.moved(order_id, move |l, id| {
+            l.shipped(id, c.as_deref(), t.as_deref())
         })
         .await
     }
@@ -261,39 +250,21 @@ impl LedgerStore for Ledger {
         order_id: &str,
         reason: &str,
     ) -> Result<Option<LedgerEntry>, LedgerError> {
-        let (id, r) = (order_id.to_string(), reason.to_string());
-        self.blocking(move |l| {
-            let moved = l.cancelled(&id, &r)?;
-            after(l, &id, moved)
-        })
-        .await
+        let r = reason.to_string();
+        self.moved(order_id, move |l, id| l.cancelled(id, &r)).await
     }
 
     async fn marking(&self, order_id: &str) -> Result<Option<LedgerEntry>, LedgerError> {
-        let id = order_id.to_string();
-        self.blocking(move |l| {
-            let moved = l.marking(&id)?;
-            after(l, &id, moved)
-        })
-        .await
+        self.moved(order_id, move |l, id| l.marking(id)).await
     }
 
     async fn done(&self, order_id: &str) -> Result<Option<LedgerEntry>, LedgerError> {
-        let id = order_id.to_string();
-        self.blocking(move |l| {
-            let moved = l.done(&id)?;
-            after(l, &id, moved)
-        })
-        .await
+        self.moved(order_id, move |l, id| l.done(id)).await
     }
 
     async fn skip(&self, order_id: &str, reason: &str) -> Result<Option<LedgerEntry>, LedgerError> {
-        let (id, r) = (order_id.to_string(), reason.to_string());
-        self.blocking(move |l| {
-            let moved = l.skip(&id, &r)?;
-            after(l, &id, moved)
-        })
-        .await
+        let r = reason.to_string();
+        self.moved(order_id, move |l, id| l.skip(id, &r)).await
     }
 
     async fn note_error(
