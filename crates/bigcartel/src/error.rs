@@ -219,6 +219,22 @@ impl Error {
     }
 }
 
+/// The snake_case of the variant a `{:?}` shows (`WrongLength { len: 3 }` → `wrong_length`):
+/// the name the generator gives it in every facade, for the tests that hold each enum's
+/// run-time names to it.
+#[cfg(test)]
+pub(crate) fn snake_case_of_variant(debug: &str) -> String {
+    let name = debug.split([' ', '(', '{']).next().unwrap_or_default();
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,16 +243,7 @@ mod tests {
     /// TypeScript from the enum's source, `as_str()` answers at run time.
     #[test]
     fn kind_names_are_the_snake_case_of_the_variants() {
-        let snake = |debug: String| {
-            let mut out = String::new();
-            for (i, c) in debug.chars().enumerate() {
-                if c.is_ascii_uppercase() && i > 0 {
-                    out.push('_');
-                }
-                out.push(c.to_ascii_lowercase());
-            }
-            out
-        };
+        let snake = |debug: String| snake_case_of_variant(&debug);
         let mut seen = std::collections::BTreeSet::new();
         for status in 0..1000u16 {
             let kind = ApiErrorKind::from_status(status);
@@ -267,9 +274,7 @@ mod tests {
             },
         ];
         for r in reasons {
-            let variant = format!("{r:?}");
-            let name = variant.split([' ', '(', '{']).next().unwrap().to_string();
-            assert_eq!(r.reason(), snake(name));
+            assert_eq!(r.reason(), snake(format!("{r:?}")));
         }
     }
 }

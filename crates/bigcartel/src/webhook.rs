@@ -266,15 +266,7 @@ mod tests {
             VerifyError::Mismatch,
         ];
         for e in all {
-            let debug = format!("{e:?}");
-            let name = debug.split([' ', '{']).next().unwrap_or_default();
-            let mut snake = String::new();
-            for (i, c) in name.chars().enumerate() {
-                if c.is_ascii_uppercase() && i > 0 {
-                    snake.push('_');
-                }
-                snake.push(c.to_ascii_lowercase());
-            }
+            let snake = crate::error::snake_case_of_variant(&format!("{e:?}"));
             assert_eq!(e.reason(), snake);
         }
     }
