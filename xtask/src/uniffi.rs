@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The bindings crate, relative to the workspace root.
-const CRATE_DIR: &str = "bindings/uniffi";
+pub(crate) const CRATE_DIR: &str = "bindings/uniffi";
 /// The checked-in Swift snapshot, relative to the workspace root.
 const SWIFT_DIR: &str = "bindings/uniffi/swift/generated";
 /// Tools for building and checking, pinned (PyPI).

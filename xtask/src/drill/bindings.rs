@@ -6,10 +6,8 @@
 
 use super::plan::Scratch;
 use crate::process::{path_str, run, target_dir};
+use crate::uniffi::CRATE_DIR;
 use anyhow::Result;
-
-/// The bindings crate, relative to the workspace root.
-const CRATE_DIR: &str = "bindings/uniffi";
 
 /// Builds, generates and runs `python` (see the module documentation).
 pub fn check(scratch: &Scratch, python: &str) -> Result<()> {
